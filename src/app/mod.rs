@@ -1,0 +1,284 @@
+//! The bot's core: takes what a user sent (a message or a button press) and returns what to
+//! answer, as data. It knows nothing of Telegram or the terminal; the adapters in
+//! `crate::telegram` and `crate::console` translate in and out, so both behave the same.
+
+pub mod buttons;
+mod views;
+
+use std::path::Path;
+
+use rand::Rng;
+use rand::seq::IndexedRandom;
+
+use crate::command;
+use crate::corpus::{self, Corpus, Problem};
+use crate::i18n::{Lang, Ui};
+use crate::render::{Doc, Span, user_text};
+use buttons::Action;
+pub use views::View;
+
+/// Where a message came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChatKind {
+    Private,
+    Group,
+}
+
+impl ChatKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChatKind::Private => "private",
+            ChatKind::Group => "group",
+        }
+    }
+}
+
+/// A message as the core sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    pub chat: ChatKind,
+    /// The sender's Telegram `language_code`, if known.
+    pub language_code: Option<&'a str>,
+    pub text: &'a str,
+    /// This bot's username, to tell `/cmd@thisbot` from `/cmd@otherbot`.
+    pub bot_username: Option<&'a str>,
+}
+
+/// A button under a reply: a label and the callback data it sends back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Button {
+    pub label: String,
+    pub data: String,
+}
+
+/// One message to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub doc: Doc,
+    /// Rows of buttons; empty for none.
+    pub buttons: Vec<Vec<Button>>,
+}
+
+impl Reply {
+    fn text(doc: Doc) -> Self {
+        Reply {
+            doc,
+            buttons: Vec::new(),
+        }
+    }
+}
+
+/// The answer to a message, and what to call it in logs (never the user's words).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Handled {
+    pub command: String,
+    pub reply: Reply,
+}
+
+/// The answer to a button press.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Press {
+    /// Replace the message the button is under.
+    Edit(Reply),
+    /// Leave the message alone and show this short notice.
+    Notice(String),
+}
+
+/// The core, built once at start and shared by every handler.
+#[derive(Debug, Clone)]
+pub struct App {
+    corpus: Corpus,
+    ui: Ui,
+    default_lang: Lang,
+}
+
+impl App {
+    pub fn new(corpus: Corpus, ui: Ui, default_lang: Lang) -> Self {
+        App {
+            corpus,
+            ui,
+            default_lang,
+        }
+    }
+
+    /// Loads the corpus and the sentences from `dir`, with every problem found in either.
+    pub fn load(dir: &Path, default_lang: Lang) -> Result<App, Vec<Problem>> {
+        match (corpus::load(dir), Ui::load(dir)) {
+            (Ok(corpus), Ok(ui)) => Ok(App::new(corpus, ui, default_lang)),
+            (corpus, ui) => Err(corpus
+                .err()
+                .into_iter()
+                .flatten()
+                .chain(ui.err().into_iter().flatten())
+                .collect()),
+        }
+    }
+
+    pub fn corpus(&self) -> &Corpus {
+        &self.corpus
+    }
+
+    /// The language for a user: theirs if the bot speaks it, the configured default otherwise.
+    pub fn lang(&self, language_code: Option<&str>) -> Lang {
+        language_code
+            .and_then(Lang::from_code)
+            .unwrap_or(self.default_lang)
+    }
+
+    pub fn default_lang(&self) -> Lang {
+        self.default_lang
+    }
+
+    pub fn view(&self, lang: Lang) -> View<'_> {
+        View {
+            corpus: &self.corpus,
+            ui: self.ui.get(lang),
+            lang,
+        }
+    }
+
+    /// Every command and its description in `lang`, for the Telegram menu.
+    pub fn menu(&self, lang: Lang) -> Vec<(String, String)> {
+        self.view(lang).menu()
+    }
+
+    /// Answers a message, or `None` when it is not for this bot: plain chatter in a group, or
+    /// a command addressed to another bot.
+    pub fn handle(&self, request: &Request, rng: &mut impl Rng) -> Option<Handled> {
+        let lang = self.lang(request.language_code);
+        let view = self.view(lang);
+        let Some(command) = command::parse(request.text) else {
+            return match request.chat {
+                ChatKind::Group => None,
+                ChatKind::Private => Some(Handled {
+                    command: "text".into(),
+                    reply: Reply::text(one_line(&view.ui.not_a_command)),
+                }),
+            };
+        };
+        if !command.is_for(request.bot_username) {
+            return None;
+        }
+        let name = command.name.as_str();
+        let reply = match name {
+            "start" => Reply::text(view.start()),
+            "help" => Reply::text(view.help()),
+            "quote" => {
+                let excerpt = rng.random_range(0..self.corpus.excerpts.len());
+                self.quote(lang, excerpt)
+            }
+            "who" if command.args.is_empty() => Reply::text(view.people()),
+            "who" => Reply::text(self.who(lang, command.args)),
+            "source" => Reply::text(view.source()),
+            _ => match self.corpus.topic_by_command(name) {
+                Some(topic) => self.topic(lang, topic, 0),
+                None if request.chat == ChatKind::Group && command.mention.is_none() => {
+                    // Probably another bot's command; stay quiet.
+                    return None;
+                }
+                None => {
+                    return Some(Handled {
+                        command: "unknown".into(),
+                        reply: Reply::text(one_line(&crate::i18n::fill(
+                            &view.ui.unknown_command,
+                            &[("command", &user_text(name))],
+                        ))),
+                    });
+                }
+            },
+        };
+        let command = match self.corpus.topic_by_command(name) {
+            Some(topic) => self.corpus.topics[topic].command.clone(),
+            None => name.to_string(),
+        };
+        Some(Handled { command, reply })
+    }
+
+    /// Answers a button press. Forged, stale or malformed data gets a notice, never an error.
+    pub fn press(&self, data: &str, language_code: Option<&str>, rng: &mut impl Rng) -> Press {
+        match buttons::decode(data, &self.corpus) {
+            Some(Action::Topic { lang, topic, index }) => {
+                Press::Edit(self.topic(lang, topic, index))
+            }
+            Some(Action::Another { lang, current }) => {
+                let others: Vec<usize> = (0..self.corpus.excerpts.len())
+                    .filter(|&e| e != current)
+                    .collect();
+                let next = others.choose(rng).copied().unwrap_or(current);
+                Press::Edit(self.quote(lang, next))
+            }
+            None => Press::Notice(self.ui.get(self.lang(language_code)).button_stale.clone()),
+        }
+    }
+
+    /// Excerpt `index` of a topic, with a header "title · k/n" and a Next button that wraps.
+    fn topic(&self, lang: Lang, topic: usize, index: usize) -> Reply {
+        let view = self.view(lang);
+        let t = &self.corpus.topics[topic];
+        let count = t.excerpts.len();
+        let mut doc = Doc::new();
+        doc.line(vec![Span::Bold(crate::i18n::fill(
+            &view.ui.topic_header,
+            &[
+                ("title", t.title.get(lang)),
+                ("position", &(index + 1).to_string()),
+                ("count", &count.to_string()),
+            ],
+        ))]);
+        doc.append(view.excerpt(&self.corpus.excerpts[t.excerpts[index]]));
+        let buttons = if count > 1 {
+            let next = Action::Topic {
+                lang,
+                topic,
+                index: (index + 1) % count,
+            };
+            vec![vec![Button {
+                label: view.ui.button_next.clone(),
+                data: buttons::encode(next, &self.corpus),
+            }]]
+        } else {
+            Vec::new()
+        };
+        Reply { doc, buttons }
+    }
+
+    /// A random excerpt, with a button for another.
+    fn quote(&self, lang: Lang, excerpt: usize) -> Reply {
+        let view = self.view(lang);
+        let mut doc = Doc::new();
+        doc.line(vec![Span::Bold(view.ui.quote_header.clone())]);
+        doc.append(view.excerpt(&self.corpus.excerpts[excerpt]));
+        let another = Action::Another {
+            lang,
+            current: excerpt,
+        };
+        Reply {
+            doc,
+            buttons: vec![vec![Button {
+                label: view.ui.button_another.clone(),
+                data: buttons::encode(another, &self.corpus),
+            }]],
+        }
+    }
+
+    /// /who NAME: that person's excerpts, or a hint when the name is unknown.
+    fn who(&self, lang: Lang, name: &str) -> Doc {
+        let view = self.view(lang);
+        match self.corpus.find_person(name) {
+            Some(person) => view.person(person),
+            None => one_line(&crate::i18n::fill(
+                &view.ui.who_not_found,
+                &[("query", &user_text(name))],
+            )),
+        }
+    }
+}
+
+fn one_line(text: &str) -> Doc {
+    let mut doc = Doc::new();
+    doc.text(text);
+    doc
+}
+
+#[cfg(test)]
+mod tests;

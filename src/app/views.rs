@@ -1,0 +1,296 @@
+//! How corpus things look in a message: an excerpt with its attribution and citation, the
+//! people, the article, the help. Pure functions from data to [`Doc`]; no Telegram here.
+
+use crate::command::BUILTIN_COMMANDS;
+use crate::corpus::{Corpus, Excerpt, Person, Text, Voice};
+use crate::i18n::{Lang, UiText, fill};
+use crate::render::{Doc, Span};
+
+/// What a page of the bot needs to speak: the data, the sentences, the reader's language.
+#[derive(Clone, Copy)]
+pub struct View<'a> {
+    pub corpus: &'a Corpus,
+    pub ui: &'a UiText,
+    pub lang: Lang,
+}
+
+impl View<'_> {
+    /// A name for this reader: "Robin Li (李彦宏)" in English, "李彦宏" in Chinese.
+    pub fn both(&self, text: &Text) -> String {
+        match (&text.en, self.lang) {
+            (Some(en), Lang::En) if *en != text.original => fill(
+                &self.ui.name_both,
+                &[("en", en), ("original", &text.original)],
+            ),
+            _ => text.original.clone(),
+        }
+    }
+
+    /// "co-founder, chairman and CEO, Baidu", or whichever half exists.
+    pub fn role(&self, person: &Person) -> String {
+        let role = person.role.get(self.lang);
+        let org = person.org.get(self.lang);
+        match (role.is_empty(), org.is_empty()) {
+            (false, false) => fill(&self.ui.person_role, &[("role", role), ("org", org)]),
+            (false, true) => role.to_string(),
+            (true, false) => org.to_string(),
+            (true, true) => String::new(),
+        }
+    }
+
+    fn speech(&self, voice: Voice) -> &str {
+        match voice {
+            Voice::Direct(_) => &self.ui.speech_direct,
+            _ => &self.ui.speech_reported,
+        }
+    }
+
+    /// The excerpt as a quote, its translation for English readers, who said it, and where.
+    pub fn excerpt(&self, excerpt: &Excerpt) -> Doc {
+        let mut doc = Doc::new();
+        doc.quote(vec![Span::Plain(excerpt.text.original.clone())]);
+        if let (Lang::En, Some(en)) = (self.lang, &excerpt.text.en) {
+            doc.line(vec![Span::Italic(fill(
+                &self.ui.translation,
+                &[("text", en)],
+            ))]);
+        }
+        doc.text(self.attribution(excerpt.voice));
+        doc.text(self.citation(excerpt));
+        doc
+    }
+
+    /// "—— 李彦宏,百度创始人 · 原话", or that the words are the article's own.
+    pub fn attribution(&self, voice: Voice) -> String {
+        match voice {
+            Voice::Article => self.ui.voice_article.clone(),
+            Voice::Unattributed => self.ui.voice_unattributed.clone(),
+            Voice::Direct(p) | Voice::Reported(p) => {
+                let person = &self.corpus.people[p];
+                let name = self.both(&person.name);
+                let role = self.role(person);
+                let speech = self.speech(voice);
+                if role.is_empty() {
+                    fill(
+                        &self.ui.speaker_line_no_role,
+                        &[("name", &name), ("speech", speech)],
+                    )
+                } else {
+                    fill(
+                        &self.ui.speaker_line,
+                        &[("name", &name), ("role", &role), ("speech", speech)],
+                    )
+                }
+            }
+        }
+    }
+
+    /// "出处:电厂,2024-07-12,记者 张勇毅,¶5".
+    pub fn citation(&self, excerpt: &Excerpt) -> String {
+        let article = &self.corpus.articles[excerpt.article];
+        fill(
+            &self.ui.citation,
+            &[
+                ("outlet", &self.both(&article.outlet)),
+                ("date", article.date()),
+                ("reporter", &self.both(&article.reporter)),
+                ("paragraph", &excerpt.paragraph.to_string()),
+            ],
+        )
+    }
+
+    /// /who: everyone the articles quote or mention, with how often they are quoted.
+    pub fn people(&self) -> Doc {
+        let mut doc = Doc::new();
+        doc.line(vec![Span::Bold(self.ui.who_title.clone())]);
+        for (i, person) in self.corpus.people.iter().enumerate() {
+            let count = self.corpus.excerpts_by(i).count();
+            let name = self.both(&person.name);
+            let role = self.role(person);
+            let mentions = self.mention_list(i);
+            let line = if count > 0 {
+                fill(
+                    &self.ui.who_entry_quoted,
+                    &[
+                        ("name", &name),
+                        ("role", &role),
+                        ("count", &count.to_string()),
+                    ],
+                )
+            } else if !mentions.is_empty() {
+                fill(
+                    &self.ui.who_entry_mentioned,
+                    &[("name", &name), ("role", &role), ("paragraphs", &mentions)],
+                )
+            } else {
+                fill(
+                    &self.ui.who_entry_silent,
+                    &[("name", &name), ("role", &role)],
+                )
+            };
+            doc.text(format!("• {line}"));
+        }
+        doc.blank().text(self.ui.who_hint.clone());
+        doc
+    }
+
+    /// The paragraphs that name a person, as "8" or "8, 12".
+    fn mention_list(&self, person: usize) -> String {
+        (0..self.corpus.articles.len())
+            .flat_map(|a| self.corpus.mentions(a, person))
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// /who NAME: the person, then each of their excerpts with its citation.
+    pub fn person(&self, p: usize) -> Doc {
+        let person = &self.corpus.people[p];
+        let name = self.both(&person.name);
+        let mut doc = Doc::new();
+        let role = self.role(person);
+        let mut header = vec![Span::Bold(name.clone())];
+        if !role.is_empty() {
+            header.push(Span::Plain(format!(" · {role}")));
+        }
+        doc.line(header);
+        let excerpts: Vec<usize> = self.corpus.excerpts_by(p).collect();
+        if excerpts.is_empty() {
+            let mentions = self.mention_list(p);
+            doc.text(fill(
+                &self.ui.who_mentioned_only,
+                &[("name", &name), ("paragraphs", &mentions)],
+            ));
+            return doc;
+        }
+        doc.text(fill(
+            &self.ui.who_person_count,
+            &[("count", &excerpts.len().to_string())],
+        ));
+        for e in excerpts {
+            let excerpt = &self.corpus.excerpts[e];
+            doc.quote(vec![Span::Plain(excerpt.text.original.clone())]);
+            if let (Lang::En, Some(en)) = (self.lang, &excerpt.text.en) {
+                doc.line(vec![Span::Italic(fill(
+                    &self.ui.translation,
+                    &[("text", en)],
+                ))]);
+            }
+            doc.text(fill(
+                &self.ui.who_excerpt_line,
+                &[
+                    ("speech", self.speech(excerpt.voice)),
+                    ("citation", &self.citation(excerpt)),
+                ],
+            ));
+        }
+        doc
+    }
+
+    /// /source: each article's metadata and what the corpus holds of it.
+    pub fn source(&self) -> Doc {
+        let mut doc = Doc::new();
+        for (a, article) in self.corpus.articles.iter().enumerate() {
+            if a > 0 {
+                doc.blank();
+            }
+            doc.line(vec![Span::Bold(self.both(&article.title))]);
+            doc.text(fill(
+                &self.ui.source_outlet,
+                &[("outlet", &self.both(&article.outlet))],
+            ));
+            doc.text(fill(
+                &self.ui.source_published,
+                &[("published", &article.published)],
+            ));
+            doc.text(fill(
+                &self.ui.source_byline,
+                &[
+                    ("reporter", &self.both(&article.reporter)),
+                    ("editor", &self.both(&article.editor)),
+                ],
+            ));
+            let excerpts: Vec<&Excerpt> = self
+                .corpus
+                .excerpts
+                .iter()
+                .filter(|e| e.article == a)
+                .collect();
+            let mut speakers: Vec<usize> =
+                excerpts.iter().filter_map(|e| e.voice.speaker()).collect();
+            speakers.sort_unstable();
+            speakers.dedup();
+            let mut topics: Vec<usize> = excerpts
+                .iter()
+                .flat_map(|e| e.topics.iter().copied())
+                .collect();
+            topics.sort_unstable();
+            topics.dedup();
+            doc.text(fill(
+                &self.ui.source_counts,
+                &[
+                    ("paragraphs", &article.paragraphs.len().to_string()),
+                    ("excerpts", &excerpts.len().to_string()),
+                    ("people", &speakers.len().to_string()),
+                    ("topics", &topics.len().to_string()),
+                ],
+            ));
+        }
+        doc.blank().text(self.ui.source_footer.clone());
+        doc
+    }
+
+    /// The menu description of a built-in command.
+    fn builtin_about(&self, command: &str) -> &str {
+        let ui = self.ui;
+        match command {
+            "start" => &ui.cmd_start,
+            "help" => &ui.cmd_help,
+            "quote" => &ui.cmd_quote,
+            "who" => &ui.cmd_who,
+            "source" => &ui.cmd_source,
+            _ => "",
+        }
+    }
+
+    /// Every command with its description: built-ins first, then the topics.
+    pub fn menu(&self) -> Vec<(String, String)> {
+        BUILTIN_COMMANDS
+            .iter()
+            .map(|c| (c.to_string(), self.builtin_about(c).to_string()))
+            .chain(
+                self.corpus
+                    .topics
+                    .iter()
+                    .map(|t| (t.command.clone(), t.about.get(self.lang).to_string())),
+            )
+            .collect()
+    }
+
+    /// /help: the commands, then the topics, each with its description.
+    pub fn help(&self) -> Doc {
+        let mut doc = Doc::new();
+        let menu = self.menu();
+        let builtin_count = menu.len() - self.corpus.topics.len();
+        doc.line(vec![Span::Bold(self.ui.help_commands.clone())]);
+        for (i, (command, about)) in menu.iter().enumerate() {
+            if i == builtin_count {
+                doc.blank()
+                    .line(vec![Span::Bold(self.ui.help_topics.clone())]);
+            }
+            doc.text(format!("/{command} — {about}"));
+        }
+        doc.blank().text(self.ui.help_footer.clone());
+        doc
+    }
+
+    /// /start: a greeting naming the article, and what to try.
+    pub fn start(&self) -> Doc {
+        let mut doc = Doc::new();
+        for article in &self.corpus.articles {
+            doc.text(fill(&self.ui.start, &[("title", &article.title.original)]));
+        }
+        doc.text(self.ui.start_try.clone());
+        doc
+    }
+}

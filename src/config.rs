@@ -1,0 +1,227 @@
+//! config.toml and the environment: where the corpus is, which language to default to, how to
+//! reach Telegram. Every key is documented in the shipped config.toml.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use secrecy::SecretString;
+use serde::Deserialize;
+use url::Url;
+
+use crate::i18n::Lang;
+
+/// The file read when `--config` is not given, if it exists.
+pub const DEFAULT_PATH: &str = "config.toml";
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub telegram: TelegramConfig,
+    pub corpus: CorpusConfig,
+    pub ui: UiConfig,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TelegramConfig {
+    /// The bot token from @BotFather. Prefer the TELOXIDE_TOKEN environment variable.
+    pub token: Option<SecretString>,
+    /// The Bot API server; TELOXIDE_API_URL overrides it (for a self-hosted server or tests).
+    pub api_url: Url,
+}
+
+impl Default for TelegramConfig {
+    fn default() -> Self {
+        TelegramConfig {
+            token: None,
+            api_url: Url::parse("https://api.telegram.org").expect("a valid URL"),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CorpusConfig {
+    /// The folder with the articles, people.toml, topics.toml and the ui files.
+    pub dir: PathBuf,
+}
+
+impl Default for CorpusConfig {
+    fn default() -> Self {
+        CorpusConfig {
+            dir: PathBuf::from("responses"),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct UiConfig {
+    /// The language for users whose Telegram language the bot does not speak.
+    pub default_language: Lang,
+}
+
+impl Default for UiConfig {
+    fn default() -> Self {
+        UiConfig {
+            default_language: Lang::Zh,
+        }
+    }
+}
+
+/// The environment variables that override the file.
+#[derive(Debug, Default, Clone)]
+pub struct Env {
+    pub token: Option<String>,
+    pub api_url: Option<String>,
+}
+
+impl Env {
+    pub fn from_process() -> Self {
+        let var = |name| {
+            std::env::var(name)
+                .ok()
+                .filter(|v: &String| !v.trim().is_empty())
+        };
+        Env {
+            token: var("TELOXIDE_TOKEN"),
+            api_url: var("TELOXIDE_API_URL"),
+        }
+    }
+}
+
+impl Config {
+    /// Reads `path` (or config.toml in the current folder when it exists, or the defaults),
+    /// applies `env`, and resolves relative paths against the config file's folder.
+    pub fn load(path: Option<&Path>, env: &Env) -> anyhow::Result<Config> {
+        let (mut config, base) = match path {
+            Some(path) => (read(path)?, parent(path)),
+            None if Path::new(DEFAULT_PATH).exists() => {
+                (read(Path::new(DEFAULT_PATH))?, PathBuf::new())
+            }
+            None => (Config::default(), PathBuf::new()),
+        };
+        if config.corpus.dir.is_relative() {
+            config.corpus.dir = base.join(&config.corpus.dir);
+        }
+        if let Some(token) = &env.token {
+            config.telegram.token = Some(SecretString::from(token.trim().to_string()));
+        }
+        if let Some(url) = &env.api_url {
+            config.telegram.api_url = Url::parse(url)
+                .with_context(|| format!("TELOXIDE_API_URL is not a valid URL: {url}"))?;
+        }
+        if !matches!(config.telegram.api_url.scheme(), "http" | "https") {
+            bail!(
+                "telegram.api_url must be an http or https URL, not {}",
+                config.telegram.api_url
+            );
+        }
+        Ok(config)
+    }
+}
+
+fn parent(path: &Path) -> PathBuf {
+    path.parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+fn read(path: &Path) -> anyhow::Result<Config> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    toml::from_str(&text)
+        .with_context(|| format!("{} is not a valid configuration", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+
+    fn write(name: &str, text: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("debate-bot-config-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("config.toml");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn shipped_config_loads_with_its_documented_defaults() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.toml");
+        let config = Config::load(Some(&path), &Env::default()).unwrap();
+        assert_eq!(config.ui.default_language, Lang::Zh);
+        assert_eq!(
+            config.telegram.api_url.as_str(),
+            "https://api.telegram.org/"
+        );
+        assert!(config.telegram.token.is_none());
+        assert_eq!(
+            config.corpus.dir,
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("responses")
+        );
+    }
+
+    #[test]
+    fn relative_paths_resolve_against_the_config_folder() {
+        let path = write("relative", "[corpus]\ndir = \"data\"\n");
+        let config = Config::load(Some(&path), &Env::default()).unwrap();
+        assert_eq!(config.corpus.dir, path.parent().unwrap().join("data"));
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let path = write(
+            "env",
+            "[telegram]\ntoken = \"from-file\"\napi_url = \"https://example.org\"\n",
+        );
+        let env = Env {
+            token: Some("123:from-env".into()),
+            api_url: Some("http://127.0.0.1:9".into()),
+        };
+        let config = Config::load(Some(&path), &env).unwrap();
+        assert_eq!(
+            config.telegram.token.unwrap().expose_secret(),
+            "123:from-env"
+        );
+        assert_eq!(config.telegram.api_url.as_str(), "http://127.0.0.1:9/");
+    }
+
+    #[test]
+    fn the_token_never_shows_in_debug_output() {
+        let env = Env {
+            token: Some("123456:SECRET-TOKEN".into()),
+            api_url: None,
+        };
+        let config = Config::load(Some(&write("debug", "")), &env).unwrap();
+        assert!(!format!("{config:?}").contains("SECRET-TOKEN"));
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_refused_with_the_key_named() {
+        let err = Config::load(
+            Some(&write("typo", "[ui]\ndefault_languag = \"en\"\n")),
+            &Env::default(),
+        )
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("default_languag"), "{err:#}");
+        let err = Config::load(
+            Some(&write("lang", "[ui]\ndefault_language = \"fr\"\n")),
+            &Env::default(),
+        )
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("fr"), "{err:#}");
+        let bad_url = Env {
+            token: None,
+            api_url: Some("not a url".into()),
+        };
+        assert!(Config::load(Some(&write("url", "")), &bad_url).is_err());
+    }
+
+    #[test]
+    fn a_missing_explicit_config_is_an_error() {
+        let err =
+            Config::load(Some(Path::new("/nonexistent/config.toml")), &Env::default()).unwrap_err();
+        assert!(format!("{err:#}").contains("/nonexistent/config.toml"));
+    }
+}

@@ -1,0 +1,102 @@
+//! The shapes of the files under responses/, exactly as written; `load` turns them into the
+//! validated [`Corpus`](super::Corpus). Unknown keys are refused so a typo cannot pass silently.
+
+use serde::Deserialize;
+
+/// `responses/<article>/source.toml`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceFile {
+    pub title: String,
+    pub title_en: Option<String>,
+    pub outlet: String,
+    pub outlet_en: Option<String>,
+    pub published: String,
+    pub reporter: String,
+    pub reporter_en: Option<String>,
+    pub editor: String,
+    pub editor_en: Option<String>,
+    pub language: String,
+}
+
+/// `responses/<article>/excerpts.toml`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExcerptsFile {
+    #[serde(default)]
+    pub excerpt: Vec<ExcerptEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExcerptEntry {
+    pub id: String,
+    pub paragraph: usize,
+    pub speaker: Option<String>,
+    pub speech: Option<Speech>,
+    pub text: String,
+    pub en: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Speech {
+    Direct,
+    Reported,
+    Unattributed,
+}
+
+/// `responses/people.toml`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeopleFile {
+    #[serde(default)]
+    pub person: Vec<PersonEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonEntry {
+    pub id: String,
+    pub kind: PersonKindEntry,
+    pub name: String,
+    pub name_en: Option<String>,
+    #[serde(default)]
+    pub role: String,
+    pub role_en: Option<String>,
+    #[serde(default)]
+    pub org: String,
+    pub org_en: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PersonKindEntry {
+    Person,
+    Unnamed,
+    Report,
+}
+
+/// `responses/topics.toml`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicsFile {
+    #[serde(default)]
+    pub topic: Vec<TopicEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicEntry {
+    pub command: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub title: String,
+    pub title_en: String,
+    pub about: String,
+    pub about_en: String,
+    #[serde(default)]
+    pub excerpts: Vec<String>,
+}

@@ -1,0 +1,489 @@
+//! Reads responses/ and validates it. Every problem is collected, not just the first, and each
+//! names the file, the entry and what is wrong, so whoever edits the data can fix it in one go.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+
+use super::files::{
+    ExcerptEntry, ExcerptsFile, PeopleFile, PersonKindEntry, SourceFile, Speech, TopicsFile,
+};
+use super::{Article, Corpus, Excerpt, Person, PersonKind, Text, Topic, Voice};
+use crate::command::{BUILTIN_COMMANDS, is_valid_command_name};
+
+/// One thing wrong with the data: where, which entry, and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: PathBuf,
+    pub entry: Option<String>,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(file: &Path, entry: Option<String>, message: impl Into<String>) -> Self {
+        Problem {
+            file: file.to_path_buf(),
+            entry,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.file.display())?;
+        if let Some(entry) = &self.entry {
+            write!(f, "{entry}: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// Reads a TOML file into `T`, or says why it can't.
+pub fn read_toml<T: DeserializeOwned>(path: &Path) -> Result<T, Problem> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Problem::new(path, None, format!("cannot read: {e}")))?;
+    toml::from_str(&text).map_err(|e| Problem::new(path, None, e.to_string().trim_end()))
+}
+
+/// Ids are ASCII so they fit in callback data: 1-48 characters of a-z, 0-9 and '-'.
+fn is_valid_id(id: &str) -> bool {
+    (1..=48).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Loads and validates every article folder, people.toml and topics.toml under `dir`.
+pub fn load(dir: &Path) -> Result<Corpus, Vec<Problem>> {
+    let mut problems = Vec::new();
+
+    let people_path = dir.join("people.toml");
+    let people = match read_toml::<PeopleFile>(&people_path) {
+        Ok(file) => people(&people_path, file, &mut problems),
+        Err(p) => {
+            problems.push(p);
+            Vec::new()
+        }
+    };
+    let person_index: HashMap<&str, usize> = people
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.as_str(), i))
+        .collect();
+
+    let mut articles = Vec::new();
+    let mut excerpts: Vec<Excerpt> = Vec::new();
+    let mut excerpt_files: Vec<PathBuf> = Vec::new();
+    for folder in article_folders(dir, &mut problems) {
+        let Some((article, entries)) = article(&folder, &mut problems) else {
+            continue;
+        };
+        let index = articles.len();
+        let file = folder.join("excerpts.toml");
+        for entry in entries {
+            if let Some(excerpt) =
+                excerpt(&file, &article, index, entry, &person_index, &mut problems)
+            {
+                if let Some(first) = excerpts.iter().position(|e| e.id == excerpt.id) {
+                    problems.push(Problem::new(
+                        &file,
+                        Some(format!("excerpt \"{}\"", excerpt.id)),
+                        format!("duplicate id (also in {})", excerpt_files[first].display()),
+                    ));
+                    continue;
+                }
+                excerpts.push(excerpt);
+                excerpt_files.push(file.clone());
+            }
+        }
+        articles.push(article);
+    }
+    if articles.is_empty() && problems.is_empty() {
+        problems.push(Problem::new(
+            dir,
+            None,
+            "no article folder (one with article.txt, source.toml and excerpts.toml)",
+        ));
+    }
+
+    let topics_path = dir.join("topics.toml");
+    let topics = match read_toml::<TopicsFile>(&topics_path) {
+        Ok(file) => Some(topics(&topics_path, file, &mut excerpts, &mut problems)),
+        Err(p) => {
+            problems.push(p);
+            None
+        }
+    };
+    if topics.is_some() {
+        for (excerpt, file) in excerpts.iter().zip(&excerpt_files) {
+            if excerpt.topics.is_empty() {
+                problems.push(Problem::new(
+                    file,
+                    Some(format!("excerpt \"{}\"", excerpt.id)),
+                    format!(
+                        "is in no topic; list it under a topic in {}",
+                        topics_path.display()
+                    ),
+                ));
+            }
+        }
+    }
+    let topics = topics.unwrap_or_default();
+
+    if problems.is_empty() {
+        Ok(Corpus::new(articles, excerpts, people, topics))
+    } else {
+        Err(problems)
+    }
+}
+
+/// The article folders under `dir`, sorted by name.
+fn article_folders(dir: &Path, problems: &mut Vec<Problem>) -> Vec<PathBuf> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            problems.push(Problem::new(
+                dir,
+                None,
+                format!("cannot read the corpus folder: {e}"),
+            ));
+            return Vec::new();
+        }
+    };
+    let mut folders: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    folders.sort();
+    folders
+}
+
+fn article(folder: &Path, problems: &mut Vec<Problem>) -> Option<(Article, Vec<ExcerptEntry>)> {
+    let id = folder.file_name()?.to_string_lossy().into_owned();
+    let text_path = folder.join("article.txt");
+    let text = match std::fs::read_to_string(&text_path) {
+        Ok(text) => Some(text),
+        Err(e) => {
+            problems.push(Problem::new(&text_path, None, format!("cannot read: {e}")));
+            None
+        }
+    };
+    let source_path = folder.join("source.toml");
+    let source = read_toml::<SourceFile>(&source_path)
+        .map_err(|p| problems.push(p))
+        .ok();
+    let excerpts_path = folder.join("excerpts.toml");
+    let excerpts = read_toml::<ExcerptsFile>(&excerpts_path)
+        .map_err(|p| problems.push(p))
+        .ok();
+    let (text, source, excerpts) = (text?, source?, excerpts?);
+
+    let paragraphs: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if !paragraphs.iter().any(|p| p.contains(&source.title)) {
+        problems.push(Problem::new(
+            &source_path,
+            Some("title".into()),
+            "does not appear in article.txt",
+        ));
+    }
+    for (key, value) in [
+        ("outlet", &source.outlet),
+        ("published", &source.published),
+        ("reporter", &source.reporter),
+        ("language", &source.language),
+    ] {
+        if value.trim().is_empty() {
+            problems.push(Problem::new(&source_path, Some(key.into()), "is empty"));
+        }
+    }
+    if excerpts.excerpt.is_empty() {
+        problems.push(Problem::new(
+            &excerpts_path,
+            None,
+            "has no [[excerpt]] entries",
+        ));
+    }
+    let article = Article {
+        id,
+        title: Text {
+            original: source.title,
+            en: source.title_en,
+        },
+        outlet: Text {
+            original: source.outlet,
+            en: source.outlet_en,
+        },
+        published: source.published,
+        reporter: Text {
+            original: source.reporter,
+            en: source.reporter_en,
+        },
+        editor: Text {
+            original: source.editor,
+            en: source.editor_en,
+        },
+        language: source.language,
+        paragraphs,
+    };
+    Some((article, excerpts.excerpt))
+}
+
+fn excerpt(
+    file: &Path,
+    article: &Article,
+    article_index: usize,
+    entry: ExcerptEntry,
+    person_index: &HashMap<&str, usize>,
+    problems: &mut Vec<Problem>,
+) -> Option<Excerpt> {
+    let name = Some(format!("excerpt \"{}\"", entry.id));
+    let before = problems.len();
+    let mut problem = |message: String| problems.push(Problem::new(file, name.clone(), message));
+
+    if !is_valid_id(&entry.id) {
+        problem("id must be 1-48 characters of a-z, 0-9 and '-'".into());
+    }
+    let text = entry.text.as_str();
+    if text.trim().is_empty() {
+        problem("text is empty".into());
+    } else if text.trim() != text {
+        problem("text starts or ends with spaces; copy the words exactly".into());
+    } else if entry.paragraph == 0 || entry.paragraph > article.paragraphs.len() {
+        problem(format!(
+            "paragraph {} does not exist (article.txt has ¶1-¶{})",
+            entry.paragraph,
+            article.paragraphs.len()
+        ));
+    } else if !article.paragraphs[entry.paragraph - 1].contains(text) {
+        let found: Vec<String> = article
+            .paragraphs
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.contains(text))
+            .map(|(i, _)| format!("¶{}", i + 1))
+            .collect();
+        if found.is_empty() {
+            problem(format!(
+                "text is not verbatim in article.txt (checked against ¶{})",
+                entry.paragraph
+            ));
+        } else {
+            problem(format!(
+                "text is not in ¶{} but in {}",
+                entry.paragraph,
+                found.join(", ")
+            ));
+        }
+    }
+    if entry.en.as_deref().is_some_and(|en| en.trim().is_empty()) {
+        problem("en is empty; leave it out or write the translation".into());
+    }
+
+    let speaker = match &entry.speaker {
+        None => None,
+        Some(id) => match person_index.get(id.as_str()) {
+            Some(&i) => Some(i),
+            None => {
+                problem(format!("unknown speaker \"{id}\" (not in people.toml)"));
+                None
+            }
+        },
+    };
+    let voice = match (entry.speech, &entry.speaker) {
+        (None, None) => Some(Voice::Article),
+        (Some(Speech::Unattributed), None) => Some(Voice::Unattributed),
+        (Some(Speech::Direct), Some(_)) => speaker.map(Voice::Direct),
+        (Some(Speech::Reported), Some(_)) => speaker.map(Voice::Reported),
+        (None, Some(_)) => {
+            problem("has a speaker but no speech; say speech = \"direct\" or \"reported\"".into());
+            None
+        }
+        (Some(Speech::Unattributed), Some(_)) => {
+            problem("speech = \"unattributed\" cannot have a speaker".into());
+            None
+        }
+        (Some(_), None) => {
+            problem("speech = \"direct\" or \"reported\" needs a speaker".into());
+            None
+        }
+    };
+
+    if problems.len() > before {
+        return None;
+    }
+    Some(Excerpt {
+        id: entry.id,
+        article: article_index,
+        paragraph: entry.paragraph,
+        voice: voice?,
+        text: Text {
+            original: entry.text,
+            en: entry.en,
+        },
+        topics: Vec::new(),
+    })
+}
+
+fn people(file: &Path, people: PeopleFile, problems: &mut Vec<Problem>) -> Vec<Person> {
+    let mut seen_ids = HashSet::new();
+    let mut keys: HashMap<String, String> = HashMap::new();
+    let mut out = Vec::new();
+    for entry in people.person {
+        let name = Some(format!("person \"{}\"", entry.id));
+        if !is_valid_id(&entry.id) {
+            problems.push(Problem::new(
+                file,
+                name.clone(),
+                "id must be 1-48 characters of a-z, 0-9 and '-'",
+            ));
+        }
+        if !seen_ids.insert(entry.id.clone()) {
+            problems.push(Problem::new(file, name.clone(), "duplicate id"));
+            continue;
+        }
+        if entry.name.trim().is_empty() {
+            problems.push(Problem::new(file, name.clone(), "name is empty"));
+        }
+        let person = Person {
+            id: entry.id,
+            kind: match entry.kind {
+                PersonKindEntry::Person => PersonKind::Named,
+                PersonKindEntry::Unnamed => PersonKind::Unnamed,
+                PersonKindEntry::Report => PersonKind::Report,
+            },
+            name: Text {
+                original: entry.name,
+                en: entry.name_en,
+            },
+            role: Text {
+                original: entry.role,
+                en: entry.role_en,
+            },
+            org: Text {
+                original: entry.org,
+                en: entry.org_en,
+            },
+            aliases: entry.aliases,
+        };
+        for key in person.keys().collect::<HashSet<_>>() {
+            if key.is_empty() {
+                problems.push(Problem::new(file, name.clone(), "an alias is empty"));
+            } else if let Some(other) = keys.get(&key) {
+                problems.push(Problem::new(
+                    file,
+                    name.clone(),
+                    format!("name or alias \"{key}\" also belongs to \"{other}\""),
+                ));
+            } else {
+                keys.insert(key, person.id.clone());
+            }
+        }
+        out.push(person);
+    }
+    out
+}
+
+fn topics(
+    file: &Path,
+    topics: TopicsFile,
+    excerpts: &mut [Excerpt],
+    problems: &mut Vec<Problem>,
+) -> Vec<Topic> {
+    let excerpt_index: HashMap<String, usize> = excerpts
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.clone(), i))
+        .collect();
+    let mut commands: HashMap<String, String> = BUILTIN_COMMANDS
+        .iter()
+        .map(|c| (c.to_string(), "a built-in command".to_string()))
+        .collect();
+    if topics.topic.is_empty() {
+        problems.push(Problem::new(file, None, "has no [[topic]] entries"));
+    }
+    let mut out = Vec::new();
+    for entry in topics.topic {
+        let name = Some(format!("topic \"{}\"", entry.command));
+        for command in std::iter::once(&entry.command).chain(&entry.aliases) {
+            if !is_valid_command_name(command) {
+                problems.push(Problem::new(
+                    file,
+                    name.clone(),
+                    format!("command \"{command}\" is invalid: Telegram allows 1-32 characters of a-z, 0-9 and _"),
+                ));
+            } else if let Some(owner) = commands.get(command) {
+                problems.push(Problem::new(
+                    file,
+                    name.clone(),
+                    format!("command \"{command}\" is already {owner}"),
+                ));
+            } else {
+                commands.insert(command.clone(), format!("topic \"{}\"", entry.command));
+            }
+        }
+        for (key, value) in [
+            ("title", &entry.title),
+            ("title_en", &entry.title_en),
+            ("about", &entry.about),
+            ("about_en", &entry.about_en),
+        ] {
+            if value.trim().is_empty() {
+                problems.push(Problem::new(file, name.clone(), format!("{key} is empty")));
+            } else if value.chars().count() > 256 {
+                problems.push(Problem::new(
+                    file,
+                    name.clone(),
+                    format!(
+                        "{key} is longer than 256 characters (Telegram's limit for a menu entry)"
+                    ),
+                ));
+            }
+        }
+        if entry.excerpts.is_empty() {
+            problems.push(Problem::new(file, name.clone(), "has no excerpts"));
+        }
+        let topic_index = out.len();
+        let mut members = Vec::new();
+        for id in &entry.excerpts {
+            match excerpt_index.get(id) {
+                None => problems.push(Problem::new(
+                    file,
+                    name.clone(),
+                    format!("unknown excerpt \"{id}\""),
+                )),
+                Some(&i) if members.contains(&i) => problems.push(Problem::new(
+                    file,
+                    name.clone(),
+                    format!("excerpt \"{id}\" is listed twice"),
+                )),
+                Some(&i) => {
+                    members.push(i);
+                    excerpts[i].topics.push(topic_index);
+                }
+            }
+        }
+        out.push(Topic {
+            command: entry.command,
+            aliases: entry.aliases,
+            title: Text {
+                original: entry.title,
+                en: Some(entry.title_en),
+            },
+            about: Text {
+                original: entry.about,
+                en: Some(entry.about_en),
+            },
+            excerpts: members,
+        });
+    }
+    out
+}

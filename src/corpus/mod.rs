@@ -1,0 +1,208 @@
+//! The corpus: the articles, their verbatim excerpts, the people they quote, and the topics
+//! that group excerpts into bot commands. Loaded once from `responses/` by [`load`] and
+//! read-only afterwards; everything the bot quotes comes from here.
+
+mod files;
+mod load;
+
+use std::collections::HashMap;
+
+pub use load::{Problem, load, read_toml};
+
+use crate::i18n::Lang;
+
+/// A string in the article's language with an optional English version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    pub original: String,
+    pub en: Option<String>,
+}
+
+impl Text {
+    /// The English version for English readers, where there is one; the original otherwise.
+    pub fn get(&self, lang: Lang) -> &str {
+        match (lang, &self.en) {
+            (Lang::En, Some(en)) => en,
+            _ => &self.original,
+        }
+    }
+}
+
+/// One article: its metadata and its paragraphs (the non-empty lines of article.txt).
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// The folder name under responses/.
+    pub id: String,
+    pub title: Text,
+    pub outlet: Text,
+    pub published: String,
+    pub reporter: Text,
+    pub editor: Text,
+    pub language: String,
+    pub paragraphs: Vec<String>,
+}
+
+impl Article {
+    /// The publication date alone (the part of `published` before any time).
+    pub fn date(&self) -> &str {
+        self.published.split_whitespace().next().unwrap_or_default()
+    }
+}
+
+/// Who a person is to the article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonKind {
+    /// A named person.
+    Named,
+    /// Someone the article quotes without naming.
+    Unnamed,
+    /// A publication whose report the article cites.
+    Report,
+}
+
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub id: String,
+    pub kind: PersonKind,
+    pub name: Text,
+    pub role: Text,
+    pub org: Text,
+    pub aliases: Vec<String>,
+}
+
+/// Whose words an excerpt is, exactly as the article says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Voice {
+    /// The article's own words.
+    Article,
+    /// The person's words, in quotation marks (index into [`Corpus::people`]).
+    Direct(usize),
+    /// What the article reports the person said.
+    Reported(usize),
+    /// Words the article quotes without saying whose.
+    Unattributed,
+}
+
+impl Voice {
+    pub fn speaker(self) -> Option<usize> {
+        match self {
+            Voice::Direct(p) | Voice::Reported(p) => Some(p),
+            Voice::Article | Voice::Unattributed => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Excerpt {
+    pub id: String,
+    /// Index into [`Corpus::articles`].
+    pub article: usize,
+    /// 1-based paragraph number (¶N).
+    pub paragraph: usize,
+    pub voice: Voice,
+    /// The verbatim words, with an English translation written for the project.
+    pub text: Text,
+    /// Indices into [`Corpus::topics`], in topic order.
+    pub topics: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Topic {
+    pub command: String,
+    pub aliases: Vec<String>,
+    pub title: Text,
+    pub about: Text,
+    /// Indices into [`Corpus::excerpts`], best first.
+    pub excerpts: Vec<usize>,
+}
+
+/// Everything under responses/, validated.
+#[derive(Debug, Clone)]
+pub struct Corpus {
+    pub articles: Vec<Article>,
+    pub excerpts: Vec<Excerpt>,
+    pub people: Vec<Person>,
+    pub topics: Vec<Topic>,
+    topic_by_command: HashMap<String, usize>,
+    person_by_key: HashMap<String, usize>,
+}
+
+/// How names are compared: case, spaces and the middle dot in foreign names don't count.
+pub fn name_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '·' | '・' | '.' | '-' | '_'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+impl Corpus {
+    fn new(
+        articles: Vec<Article>,
+        excerpts: Vec<Excerpt>,
+        people: Vec<Person>,
+        topics: Vec<Topic>,
+    ) -> Self {
+        let mut topic_by_command = HashMap::new();
+        for (i, topic) in topics.iter().enumerate() {
+            for command in std::iter::once(&topic.command).chain(&topic.aliases) {
+                topic_by_command.insert(command.clone(), i);
+            }
+        }
+        let mut person_by_key = HashMap::new();
+        for (i, person) in people.iter().enumerate() {
+            for key in person.keys() {
+                person_by_key.insert(key, i);
+            }
+        }
+        Corpus {
+            articles,
+            excerpts,
+            people,
+            topics,
+            topic_by_command,
+            person_by_key,
+        }
+    }
+
+    /// The topic a command (or one of its aliases) shows.
+    pub fn topic_by_command(&self, command: &str) -> Option<usize> {
+        self.topic_by_command.get(command).copied()
+    }
+
+    /// The person a name, id or alias stands for, in any script or case.
+    pub fn find_person(&self, name: &str) -> Option<usize> {
+        self.person_by_key.get(&name_key(name)).copied()
+    }
+
+    /// The excerpts whose speaker is `person`, in article order.
+    pub fn excerpts_by(&self, person: usize) -> impl Iterator<Item = usize> + '_ {
+        self.excerpts
+            .iter()
+            .enumerate()
+            .filter(move |(_, e)| e.voice.speaker() == Some(person))
+            .map(|(i, _)| i)
+    }
+
+    /// Paragraphs of `article` that name `person`: where someone quoted nowhere is mentioned.
+    pub fn mentions(&self, article: usize, person: usize) -> Vec<usize> {
+        let name = &self.people[person].name.original;
+        self.articles[article]
+            .paragraphs
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.contains(name.as_str()))
+            .map(|(i, _)| i + 1)
+            .collect()
+    }
+}
+
+impl Person {
+    /// Every normalised key this person is found by: id, names and aliases.
+    fn keys(&self) -> impl Iterator<Item = String> + '_ {
+        [&self.id, &self.name.original]
+            .into_iter()
+            .chain(self.name.en.as_ref())
+            .chain(&self.aliases)
+            .map(|s| name_key(s))
+    }
+}

@@ -1,0 +1,284 @@
+//! The bot's own sentences, in Chinese and English, loaded from `responses/ui.<lang>.toml`.
+//!
+//! Each file must hold exactly the keys of [`UiText`] (a missing or unknown key is a load
+//! problem naming the file), and a key's `{placeholders}` must be the same in every language.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::corpus::{Problem, read_toml};
+
+/// A language the bot speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Zh, Lang::En];
+
+    /// The code used in file names and Telegram's `language_code`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language for a Telegram `language_code` such as "en", "en-GB" or "zh-hans".
+    pub fn from_code(code: &str) -> Option<Lang> {
+        let primary = code.split(['-', '_']).next()?.to_ascii_lowercase();
+        Lang::ALL.into_iter().find(|l| l.code() == primary)
+    }
+}
+
+macro_rules! ui_text {
+    ($($(#[$doc:meta])* $key:ident),* $(,)?) => {
+        /// Every sentence the bot says, in one language. Field names are the keys of the file.
+        #[derive(Debug, Clone, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct UiText {
+            $($(#[$doc])* pub $key: String,)*
+        }
+
+        impl UiText {
+            /// Every key with its template, for checks across languages.
+            pub fn entries(&self) -> Vec<(&'static str, &str)> {
+                vec![$((stringify!($key), self.$key.as_str()),)*]
+            }
+        }
+    };
+}
+
+ui_text! {
+    /// /start: greeting; {title} is the article's title.
+    start,
+    /// /start: what to try first.
+    start_try,
+    /// Menu and /help descriptions of the built-in commands.
+    cmd_start,
+    cmd_help,
+    cmd_quote,
+    cmd_who,
+    cmd_source,
+    /// /help: headings and footer.
+    help_commands,
+    help_topics,
+    help_footer,
+    /// An excerpt's attribution. {name}, {role}, {speech}.
+    speaker_line,
+    speaker_line_no_role,
+    speech_direct,
+    speech_reported,
+    voice_article,
+    voice_unattributed,
+    /// A person's role at an organisation: {role}, {org}.
+    person_role,
+    /// An English name with the original: {en}, {original}.
+    name_both,
+    /// The citation under an excerpt: {outlet}, {date}, {reporter}, {paragraph}.
+    citation,
+    /// Under the quote for readers of another language: {text}.
+    translation,
+    /// A topic reply's header: {title}, {position}, {count}.
+    topic_header,
+    quote_header,
+    button_next,
+    button_another,
+    button_stale,
+    /// /who without a name.
+    who_title,
+    who_entry_quoted,
+    who_entry_mentioned,
+    who_entry_silent,
+    who_hint,
+    /// /who NAME; who_excerpt_line has {speech} and {citation}.
+    who_person_count,
+    who_excerpt_line,
+    who_mentioned_only,
+    who_not_found,
+    /// /source.
+    source_outlet,
+    source_published,
+    source_byline,
+    source_counts,
+    source_footer,
+    /// Anything else.
+    unknown_command,
+    console_banner,
+    not_a_command,
+}
+
+/// Replaces each `{key}` in `template` with its value. Values are text, not markup: escaping
+/// happens when the message is rendered.
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        match after.find('}') {
+            Some(end) => {
+                let key = &after[..end];
+                match args.iter().find(|(k, _)| *k == key) {
+                    Some((_, value)) => out.push_str(value),
+                    None => out.push_str(&rest[start..start + end + 2]),
+                }
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The `{placeholders}` a template uses.
+pub fn placeholders(template: &str) -> BTreeSet<&str> {
+    let mut out = BTreeSet::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('}') else { break };
+        out.insert(&after[..end]);
+        rest = &after[end + 1..];
+    }
+    out
+}
+
+/// The sentences in every language.
+#[derive(Debug, Clone)]
+pub struct Ui {
+    zh: UiText,
+    en: UiText,
+}
+
+impl Ui {
+    pub fn get(&self, lang: Lang) -> &UiText {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+
+    /// Loads `ui.zh.toml` and `ui.en.toml` from `dir` and checks they agree.
+    pub fn load(dir: &Path) -> Result<Ui, Vec<Problem>> {
+        let mut problems = Vec::new();
+        let mut texts = Vec::new();
+        for lang in Lang::ALL {
+            let path = dir.join(format!("ui.{}.toml", lang.code()));
+            match read_toml::<UiText>(&path) {
+                Ok(text) => texts.push((path, text)),
+                Err(p) => problems.push(p),
+            }
+        }
+        if let [(_, first), rest @ ..] = texts.as_slice() {
+            for (path, other) in rest {
+                for ((key, a), (_, b)) in first.entries().into_iter().zip(other.entries()) {
+                    if placeholders(a) != placeholders(b) {
+                        problems.push(Problem::new(
+                            path,
+                            Some(key.to_string()),
+                            format!(
+                                "uses placeholders {:?} but ui.{}.toml uses {:?}",
+                                placeholders(b),
+                                Lang::Zh.code(),
+                                placeholders(a)
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        for (path, text) in &texts {
+            for (key, template) in text.entries() {
+                if template.trim().is_empty() {
+                    problems.push(Problem::new(path, Some(key.to_string()), "is empty"));
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let mut texts = texts.into_iter().map(|(_, t)| t);
+        match (texts.next(), texts.next()) {
+            (Some(zh), Some(en)) => Ok(Ui { zh, en }),
+            _ => unreachable!("both files loaded when there are no problems"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_codes() {
+        assert_eq!(Lang::from_code("en"), Some(Lang::En));
+        assert_eq!(Lang::from_code("en-GB"), Some(Lang::En));
+        assert_eq!(Lang::from_code("zh-hans"), Some(Lang::Zh));
+        assert_eq!(Lang::from_code("ZH"), Some(Lang::Zh));
+        assert_eq!(Lang::from_code("ru"), None);
+        assert_eq!(Lang::from_code(""), None);
+    }
+
+    #[test]
+    fn fill_replaces_known_keys_and_keeps_the_rest() {
+        assert_eq!(
+            fill("{a} and {b}", &[("a", "1"), ("b", "<2>")]),
+            "1 and <2>"
+        );
+        assert_eq!(fill("{missing} {", &[]), "{missing} {");
+        assert_eq!(fill("¶{n}", &[("n", "5")]), "¶5");
+    }
+
+    #[test]
+    fn placeholders_are_found() {
+        let p = placeholders("{name},{role} · {speech}");
+        assert_eq!(
+            p.into_iter().collect::<Vec<_>>(),
+            ["name", "role", "speech"]
+        );
+    }
+
+    /// The shipped files: both languages load, with the same keys and the same placeholders.
+    #[test]
+    fn shipped_ui_files_agree() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("responses");
+        let ui = Ui::load(&dir).unwrap_or_else(|p| panic!("{p:#?}"));
+        let zh = ui.get(Lang::Zh).entries();
+        let en = ui.get(Lang::En).entries();
+        assert_eq!(zh.len(), en.len());
+        for ((key, a), (_, b)) in zh.into_iter().zip(en) {
+            assert_eq!(placeholders(a), placeholders(b), "key {key}");
+        }
+    }
+
+    #[test]
+    fn a_missing_key_names_the_file_and_key() {
+        let dir = std::env::temp_dir().join(format!("ui-missing-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("responses");
+        std::fs::copy(shipped.join("ui.zh.toml"), dir.join("ui.zh.toml")).unwrap();
+        let en = std::fs::read_to_string(shipped.join("ui.en.toml")).unwrap();
+        let without: String = en
+            .lines()
+            .filter(|l| !l.starts_with("who_hint"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        std::fs::write(dir.join("ui.en.toml"), without).unwrap();
+        let problems = Ui::load(&dir).unwrap_err();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(problems.len(), 1);
+        let message = problems[0].to_string();
+        assert!(message.contains("ui.en.toml"), "{message}");
+        assert!(message.contains("who_hint"), "{message}");
+    }
+}

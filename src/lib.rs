@@ -1,0 +1,14 @@
+//! debate-bot: a Telegram bot that answers with sourced, verbatim excerpts of one article.
+//!
+//! The core ([`app`], [`corpus`], [`render`], [`command`], [`i18n`]) knows nothing of
+//! Telegram; [`telegram`] and [`console`] are thin adapters around it. See README.md, "How it
+//! is built", for the map.
+
+pub mod app;
+pub mod command;
+pub mod config;
+pub mod console;
+pub mod corpus;
+pub mod i18n;
+pub mod render;
+pub mod telegram;

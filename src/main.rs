@@ -1,0 +1,214 @@
+//! The `debate-bot` command: `run` (the Telegram bot, the default), `console` (the same bot in
+//! the terminal, no token needed) and `check` (validate config.toml and responses/).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+use debate_bot::app::App;
+use debate_bot::config::{Config, Env};
+use debate_bot::i18n::Lang;
+use debate_bot::telegram;
+
+#[derive(Parser)]
+#[command(
+    name = "debate-bot",
+    version,
+    about = "Sourced, verbatim excerpts of one article, on Telegram and in the terminal"
+)]
+struct Cli {
+    /// The configuration file [default: config.toml, if present]
+    #[arg(long, global = true, value_name = "PATH")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the bot on Telegram (needs TELOXIDE_TOKEN)
+    Run,
+    /// Try the bot in this terminal, as a private chat; no token, no network
+    Console {
+        /// The language to answer in: zh or en [default: [ui] default_language]
+        #[arg(long, value_parser = parse_lang)]
+        lang: Option<Lang>,
+    },
+    /// Check config.toml and responses/, print what was loaded, list every problem
+    Check,
+}
+
+fn parse_lang(code: &str) -> Result<Lang, String> {
+    Lang::ALL
+        .into_iter()
+        .find(|l| l.code() == code)
+        .ok_or_else(|| format!("unknown language {code:?}; use zh or en"))
+}
+
+/// Exit codes: 0 fine, 1 bad configuration or data, 2 no token for `run`.
+const EXIT_BAD_DATA: u8 = 1;
+const EXIT_NO_TOKEN: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let quiet = matches!(
+        cli.command,
+        Some(Command::Console { .. }) | Some(Command::Check)
+    );
+    init_logging(if quiet { "warn" } else { "info" });
+
+    let config = match Config::load(cli.config.as_deref(), &Env::from_process()) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return ExitCode::from(EXIT_BAD_DATA);
+        }
+    };
+    let app = match App::load(&config.corpus.dir, config.ui.default_language) {
+        Ok(app) => app,
+        Err(problems) => {
+            eprintln!(
+                "error: {} has {} problem(s):",
+                config.corpus.dir.display(),
+                problems.len()
+            );
+            for problem in &problems {
+                eprintln!("  {problem}");
+            }
+            return ExitCode::from(EXIT_BAD_DATA);
+        }
+    };
+
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let code = match cli.command.unwrap_or(Command::Run) {
+        Command::Check => {
+            check(&config, &app);
+            ExitCode::SUCCESS
+        }
+        Command::Console { lang } => {
+            let lang = lang.unwrap_or(config.ui.default_language);
+            runtime.block_on(console(app, lang))
+        }
+        Command::Run => {
+            let Some(token) = config.telegram.token else {
+                eprintln!(
+                    "error: no bot token. Get one from @BotFather in Telegram and set TELOXIDE_TOKEN \
+                     (or [telegram] token in config.toml).\nTo try the bot without Telegram: debate-bot console"
+                );
+                return ExitCode::from(EXIT_NO_TOKEN);
+            };
+            let settings = telegram::Settings {
+                token,
+                api_url: config.telegram.api_url,
+            };
+            match runtime.block_on(telegram::run(settings, Arc::new(app), shutdown_signal())) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    tracing::error!("{e:#}");
+                    eprintln!("error: {e:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    };
+    // Don't wait for a blocking read of stdin that may never return.
+    runtime.shutdown_background();
+    code
+}
+
+fn init_logging(default: &str) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+fn check(config: &Config, app: &App) {
+    let corpus = app.corpus();
+    println!("config: ok");
+    println!("corpus: {}", config.corpus.dir.display());
+    for article in &corpus.articles {
+        let excerpts = corpus
+            .excerpts
+            .iter()
+            .filter(|e| corpus.articles[e.article].id == article.id)
+            .count();
+        println!(
+            "  article {}: {} ({}, {}), {} paragraphs, {} excerpts",
+            article.id,
+            article.title.original,
+            article.outlet.original,
+            article.published,
+            article.paragraphs.len(),
+            excerpts
+        );
+    }
+    println!(
+        "  excerpts: {} (every one verbatim in its paragraph)",
+        corpus.excerpts.len()
+    );
+    println!("  people: {}", corpus.people.len());
+    let commands: Vec<String> = corpus
+        .topics
+        .iter()
+        .map(|t| format!("/{}", t.command))
+        .collect();
+    println!("  topics: {} ({})", corpus.topics.len(), commands.join(" "));
+    println!("  languages: {}", Lang::ALL.map(Lang::code).join(", "));
+    println!("ok");
+}
+
+async fn console(app: App, lang: Lang) -> ExitCode {
+    let stdin = tokio::io::BufReader::new(tokio::io::stdin());
+    let mut stdout = std::io::stdout();
+    tokio::select! {
+        result = debate_bot::console::run(&app, lang, stdin, &mut stdout) => match result {
+            Ok(()) => ExitCode::SUCCESS,
+            // A closed stdout (e.g. piped into `head`) is a normal way to stop.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        _ = tokio::signal::ctrl_c() => ExitCode::SUCCESS,
+    }
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM (`docker stop`).
+async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!("cannot listen for Ctrl-C: {e}");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!("cannot listen for SIGTERM: {e}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => tracing::info!("SIGINT received"),
+        () = terminate => tracing::info!("SIGTERM received"),
+    }
+}

@@ -1,0 +1,86 @@
+//! The dispatcher's handler tree: messages and button presses go to the core; every other
+//! kind of update (edited messages, channel posts, ...) is ignored by the default handler.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use teloxide::dispatching::UpdateHandler;
+use teloxide::payloads::AnswerCallbackQuerySetters;
+use teloxide::prelude::*;
+use teloxide::types::Me;
+
+use super::send;
+use crate::app::{App, ChatKind, Press, Request};
+
+pub fn schema() -> UpdateHandler<teloxide::RequestError> {
+    dptree::entry()
+        .branch(Update::filter_message().endpoint(on_message))
+        .branch(Update::filter_callback_query().endpoint(on_callback))
+}
+
+async fn on_message(bot: Bot, msg: Message, me: Me, app: Arc<App>) -> ResponseResult<()> {
+    let started = Instant::now();
+    let Some(text) = msg.text() else {
+        return Ok(());
+    };
+    let chat = if msg.chat.is_private() {
+        ChatKind::Private
+    } else if msg.chat.is_group() || msg.chat.is_supergroup() {
+        ChatKind::Group
+    } else {
+        return Ok(());
+    };
+    let request = Request {
+        chat,
+        language_code: msg.from.as_ref().and_then(|u| u.language_code.as_deref()),
+        text,
+        bot_username: me.user.username.as_deref(),
+    };
+    let Some(handled) = app.handle(&request, &mut rand::rng()) else {
+        return Ok(());
+    };
+    let reply_to = (chat == ChatKind::Group).then_some(msg.id);
+    let result = send::send(&bot, msg.chat.id, &handled.reply, reply_to).await;
+    tracing::info!(
+        chat = chat.as_str(),
+        command = %handled.command,
+        ms = started.elapsed().as_secs_f64() * 1000.0,
+        ok = result.is_ok(),
+        "message handled"
+    );
+    result
+}
+
+async fn on_callback(bot: Bot, q: CallbackQuery, app: Arc<App>) -> ResponseResult<()> {
+    let started = Instant::now();
+    let data = q.data.as_deref().unwrap_or_default();
+    let press = app.press(data, q.from.language_code.as_deref(), &mut rand::rng());
+    let result = match &press {
+        Press::Notice(text) => bot
+            .answer_callback_query(q.id.clone())
+            .text(text.clone())
+            .await
+            .map(|_| ()),
+        Press::Edit(reply) => {
+            bot.answer_callback_query(q.id.clone()).await?;
+            if let Some(message) = q.regular_message() {
+                send::edit(&bot, message.chat.id, message.id, reply).await
+            } else if let Some(id) = &q.inline_message_id {
+                send::edit_inline(&bot, id, reply).await
+            } else {
+                Ok(())
+            }
+        }
+    };
+    tracing::info!(
+        button = if matches!(press, Press::Edit(_)) {
+            "ok"
+        } else {
+            "stale"
+        },
+        ms = started.elapsed().as_secs_f64() * 1000.0,
+        ok = result.is_ok(),
+        "button handled"
+    );
+    result
+}

@@ -1,0 +1,107 @@
+//! The Telegram adapter: connects to the Bot API (polling), registers the command menu, and
+//! runs the dispatcher whose handlers translate updates to core requests and replies back to
+//! API calls. Nothing here decides what to say; that is [`crate::app`].
+
+mod handlers;
+mod menu;
+mod send;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::bail;
+use secrecy::{ExposeSecret, SecretString};
+use teloxide::error_handlers::LoggingErrorHandler;
+use teloxide::prelude::*;
+use teloxide::types::Me;
+use teloxide::update_listeners::Polling;
+use teloxide::{ApiError, RequestError};
+use url::Url;
+
+use crate::app::App;
+
+/// How to reach Telegram.
+pub struct Settings {
+    pub token: SecretString,
+    pub api_url: Url,
+}
+
+/// How long getUpdates waits for news before answering empty.
+const POLL_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Runs the bot until `stop` completes, then stops taking updates, lets the replies in flight
+/// finish, and returns.
+pub async fn run(
+    settings: Settings,
+    app: Arc<App>,
+    stop: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let bot = Bot::new(settings.token.expose_secret()).set_api_url(settings.api_url);
+    let mut stop = Box::pin(stop);
+
+    let me = tokio::select! {
+        me = get_me(&bot) => me?,
+        () = &mut stop => return Ok(()),
+    };
+    tracing::info!(username = me.username(), "connected to Telegram");
+    menu::register(&bot, &app).await;
+
+    let mut dispatcher = Dispatcher::builder(bot.clone(), handlers::schema())
+        .dependencies(dptree::deps![app])
+        .default_handler(|_| async {})
+        .error_handler(LoggingErrorHandler::with_custom_text(
+            "a Telegram request failed",
+        ))
+        .build();
+
+    let token = dispatcher.shutdown_token();
+    let stopper = tokio::spawn(async move {
+        stop.await;
+        tracing::info!("stopping: no new updates; finishing replies in flight");
+        // The dispatcher refuses to stop before it has started; try until it has.
+        loop {
+            match token.shutdown() {
+                Ok(done) => break done.await,
+                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+            }
+        }
+    });
+
+    let listener = Polling::builder(bot)
+        .timeout(POLL_TIMEOUT)
+        .delete_webhook()
+        .await
+        .build();
+    let result = dispatcher
+        .try_dispatch_with_listener(
+            listener,
+            LoggingErrorHandler::with_custom_text("getUpdates failed"),
+        )
+        .await;
+    stopper.abort();
+    result?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Asks Telegram who the bot is, retrying with backoff while the network or Telegram is down.
+/// A rejected token is final.
+async fn get_me(bot: &Bot) -> anyhow::Result<Me> {
+    let mut delay = Duration::from_millis(500);
+    loop {
+        match bot.get_me().await {
+            Ok(me) => return Ok(me),
+            Err(RequestError::Api(ApiError::InvalidToken)) => {
+                bail!(
+                    "Telegram rejected the bot token; check TELOXIDE_TOKEN (get a token from @BotFather)"
+                )
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, retry_in_ms = delay.as_millis() as u64, "cannot reach Telegram");
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(30));
+            }
+        }
+    }
+}
