@@ -290,7 +290,7 @@ mod tests {
     #[test]
     fn long_documents_are_cut_to_the_limit_with_an_ellipsis() {
         let mut doc = Doc::new();
-        for _ in 0..300 {
+        for _ in 0..400 {
             doc.quote(vec![Span::Plain("开源并不是商业化的反义词".into())]);
         }
         let fitted = doc.fit(MESSAGE_LIMIT);

@@ -1,1 +1,329 @@
+//! The core on the shipped data: what each command answers, in private chats and groups, in
+//! both languages, and how buttons behave, forged ones included.
 
+use std::path::Path;
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+use super::*;
+use crate::render::{MESSAGE_LIMIT, utf16_len};
+
+fn app() -> App {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("responses");
+    App::load(&dir, Lang::Zh).unwrap_or_else(|p| panic!("{p:#?}"))
+}
+
+fn rng() -> StdRng {
+    StdRng::seed_from_u64(7)
+}
+
+fn ask(app: &App, chat: ChatKind, lang: Option<&str>, text: &str) -> Option<Handled> {
+    let request = Request {
+        chat,
+        language_code: lang,
+        text,
+        bot_username: Some("debate_bot"),
+    };
+    app.handle(&request, &mut rng())
+}
+
+fn private(app: &App, text: &str) -> Reply {
+    ask(app, ChatKind::Private, None, text)
+        .expect("an answer")
+        .reply
+}
+
+fn html(reply: &Reply) -> String {
+    reply.doc.to_html()
+}
+
+#[test]
+fn a_topic_command_shows_its_best_excerpt_with_speaker_and_citation() {
+    let app = app();
+    let reply = private(&app, "/closed");
+    assert_eq!(
+        html(&reply),
+        "<b>闭源 · 1/11</b>\n\
+         <blockquote>这种情况下,商业化的闭源模型才是行业的未来</blockquote>\n\
+         —— 李彦宏,百度创始人、董事长兼首席执行官 · 原话\n\
+         出处:电厂,2024-07-12,记者 张勇毅,¶5"
+    );
+    assert_eq!(
+        reply.buttons,
+        vec![vec![Button {
+            label: "下一条 ›".into(),
+            data: "t:zh:closed:1".into()
+        }]]
+    );
+}
+
+#[test]
+fn english_users_get_english_text_and_a_marked_translation() {
+    let app = app();
+    let reply = ask(&app, ChatKind::Private, Some("en-GB"), "/open")
+        .unwrap()
+        .reply;
+    assert_eq!(
+        html(&reply),
+        "<b>Open source · 1/11</b>\n\
+         <blockquote>开源并不是商业化的反义词,开源意味着打破垄断</blockquote>\n\
+         <i>Translation: Open source is not the opposite of commercialisation; open source means breaking monopolies.</i>\n\
+         — Luo Xuan (罗璇), co-founder, RWKV · direct quote\n\
+         Source: Dianchang (电厂), 2024-07-12, reporter Zhang Yongyi (张勇毅), ¶35"
+    );
+    assert_eq!(reply.buttons[0][0].data, "t:en:open:1");
+    // Other languages get the configured default, Chinese.
+    let reply = ask(&app, ChatKind::Private, Some("ru"), "/open")
+        .unwrap()
+        .reply;
+    assert!(html(&reply).starts_with("<b>开源 · 1/11</b>"));
+}
+
+#[test]
+fn the_articles_own_words_are_never_put_in_a_persons_mouth() {
+    let app = app();
+    let reply = private(&app, "/llama");
+    let text = html(&reply);
+    assert!(text.contains("—— 文章作者的叙述,并非引语"), "{text}");
+    assert!(!text.contains("李彦宏") && !text.contains("罗璇"));
+    // The unattributed quote of ¶33 says so.
+    let license = &app.corpus.topics[app.corpus.topic_by_command("license").unwrap()];
+    let position = license
+        .excerpts
+        .iter()
+        .position(|&e| app.corpus.excerpts[e].id == "unattributed-code-meaningless")
+        .unwrap();
+    let data = format!("t:zh:license:{position}");
+    let Press::Edit(reply) = app.press(&data, None, &mut rng()) else {
+        panic!("the button should work")
+    };
+    assert!(html(&reply).contains("—— 文中引用,但未注明说话人"));
+}
+
+#[test]
+fn next_walks_the_topic_and_wraps_around() {
+    let app = app();
+    let count = app.corpus.topics[app.corpus.topic_by_command("closed").unwrap()]
+        .excerpts
+        .len();
+    let mut data = private(&app, "/closed").buttons[0][0].data.clone();
+    let mut seen = vec![html(&private(&app, "/closed"))];
+    for _ in 1..count {
+        let Press::Edit(reply) = app.press(&data, None, &mut rng()) else {
+            panic!("{data} was refused")
+        };
+        seen.push(html(&reply));
+        data = reply.buttons[0][0].data.clone();
+    }
+    assert_eq!(
+        data, "t:zh:closed:0",
+        "the last Next goes back to the first"
+    );
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), count, "every excerpt shown once");
+    assert!(seen.iter().any(|h| h.contains(&format!("{count}/{count}"))));
+}
+
+#[test]
+fn forged_or_stale_callback_data_gets_a_notice() {
+    let app = app();
+    let long = "t:zh:closed:".to_string() + &"9".repeat(80);
+    for data in [
+        "",
+        "x",
+        "t:zh:closed:11",
+        "t:zh:closed:-1",
+        "t:zh:closed:1:extra",
+        "t:fr:closed:1",
+        "t:zh:nope:0",
+        "t:zh:closed",
+        "q:zh:not-an-id",
+        "t:zh:闭源:0",
+        long.as_str(),
+    ] {
+        assert_eq!(
+            app.press(data, Some("en"), &mut rng()),
+            Press::Notice("This button has expired; send the command again.".into()),
+            "{data:?}"
+        );
+    }
+}
+
+#[test]
+fn another_quote_is_a_different_excerpt() {
+    let app = app();
+    let first = private(&app, "/quote");
+    assert!(html(&first).starts_with("<b>随机摘录</b>\n<blockquote>"));
+    let data = first.buttons[0][0].data.clone();
+    assert!(data.starts_with("q:zh:"));
+    for seed in 0..20 {
+        let Press::Edit(next) = app.press(&data, None, &mut StdRng::seed_from_u64(seed)) else {
+            panic!("another was refused")
+        };
+        assert_ne!(next.doc.blocks()[1], first.doc.blocks()[1]);
+    }
+}
+
+#[test]
+fn who_lists_everyone_and_finds_people_by_any_alias() {
+    let app = app();
+    let list = html(&private(&app, "/who"));
+    assert!(
+        list.contains("• 李彦宏 — 百度创始人、董事长兼首席执行官 · 4 条摘录"),
+        "{list}"
+    );
+    assert!(
+        list.contains("• 周鸿祎 — 360创始人 · 仅被提及(¶8),没有引语"),
+        "{list}"
+    );
+    for alias in ["Robin Li", "robin li", "李彥宏", "Li Yanhong", "百度"] {
+        let reply = html(&private(&app, &format!("/who {alias}")));
+        assert!(reply.starts_with("<b>李彦宏</b>"), "{alias}: {reply}");
+        assert!(reply.contains("闭源最终将战胜开源"));
+        assert!(reply.contains("据文章转述 · 出处:电厂,2024-07-12,记者 张勇毅,¶7"));
+    }
+    let zhou = html(&private(&app, "/who 周鸿祎"));
+    assert!(
+        zhou.contains("文中提到了周鸿祎(¶8),但没有引用其原话。"),
+        "{zhou}"
+    );
+    assert!(!zhou.contains("<blockquote>"));
+}
+
+#[test]
+fn who_with_an_unknown_name_says_so_with_the_name_escaped() {
+    let app = app();
+    let reply = html(&private(&app, r#"/who <b>Bob & "Co"</b>"#));
+    assert_eq!(
+        reply,
+        "文中没有“&lt;b&gt;Bob &amp; &quot;Co&quot;&lt;/b&gt;”。发送 /who 查看全部说话人。"
+    );
+}
+
+#[test]
+fn source_names_the_article_and_counts_what_was_loaded() {
+    let app = app();
+    let reply = html(&private(&app, "/source"));
+    assert!(reply.starts_with("<b>开源与闭源之争:大厂如何抉择?</b>\n媒体:电厂\n发表:2024-07-12 22:52\n记者:张勇毅 · 编辑:高宇雷\n"));
+    let excerpts = app.corpus.excerpts.len();
+    assert!(
+        reply.contains(&format!(
+            "收录:40 段 · {excerpts} 条摘录 · 6 位说话人与来源 · 11 个话题"
+        )),
+        "{reply}"
+    );
+}
+
+#[test]
+fn help_lists_every_command_and_topic_from_the_data() {
+    let app = app();
+    let help = html(&private(&app, "/help"));
+    for topic in &app.corpus.topics {
+        assert!(help.contains(&format!("/{} — {}", topic.command, topic.about.original)));
+    }
+    assert!(help.contains("/who — 文中的人物;/who 名字:某人说了什么"));
+    let start = html(&private(&app, "/start"));
+    assert!(start.contains("《开源与闭源之争:大厂如何抉择?》"));
+}
+
+#[test]
+fn the_menu_has_builtins_and_topics_in_both_languages() {
+    let app = app();
+    for lang in Lang::ALL {
+        let menu = app.menu(lang);
+        let commands: Vec<&str> = menu.iter().map(|(c, _)| c.as_str()).collect();
+        assert_eq!(&commands[..5], crate::command::BUILTIN_COMMANDS);
+        assert_eq!(menu.len(), 5 + app.corpus.topics.len());
+        for (command, about) in &menu {
+            assert!(crate::command::is_valid_command_name(command));
+            assert!((1..=256).contains(&about.chars().count()), "/{command}");
+        }
+    }
+    assert_eq!(app.menu(Lang::En)[0].1, "Get started");
+}
+
+#[test]
+fn groups_answer_only_what_is_addressed_to_this_bot() {
+    let app = app();
+    let group = |text| ask(&app, ChatKind::Group, None, text);
+    assert!(group("/closed").is_some());
+    assert!(group("/closed@debate_bot").is_some());
+    assert!(group("/closed@Debate_Bot").is_some());
+    assert!(group("/closed@other_bot").is_none());
+    assert!(group("just chatting about 闭源").is_none());
+    // An unknown command without a mention is probably another bot's: stay quiet.
+    assert!(group("/foo").is_none());
+    let unknown = group("/foo@debate_bot").unwrap();
+    assert_eq!(
+        html(&unknown.reply),
+        "没有 /foo 这个命令。发送 /help 查看全部命令。"
+    );
+    assert_eq!(unknown.command, "unknown");
+}
+
+#[test]
+fn private_chats_get_a_hint_for_anything_else() {
+    let app = app();
+    assert_eq!(
+        html(&private(&app, "你好")),
+        "我只回答命令。发送 /help 看看我能做什么。"
+    );
+    assert_eq!(
+        html(&private(&app, "/bogus")),
+        "没有 /bogus 这个命令。发送 /help 查看全部命令。"
+    );
+}
+
+#[test]
+fn aliases_and_case_reach_the_topic_and_logs_use_the_canonical_name() {
+    let app = app();
+    let handled = ask(&app, ChatKind::Private, None, "/LICENCE").unwrap();
+    assert_eq!(handled.command, "license");
+    assert!(html(&handled.reply).starts_with("<b>许可证 · 1/4</b>"));
+}
+
+#[test]
+fn every_reply_fits_telegram_limits() {
+    let app = app();
+    let mut commands: Vec<String> = ["/start", "/help", "/quote", "/who", "/source"]
+        .map(String::from)
+        .to_vec();
+    commands.extend(
+        app.corpus
+            .people
+            .iter()
+            .map(|p| format!("/who {}", p.name.original)),
+    );
+    commands.extend(app.corpus.topics.iter().map(|t| format!("/{}", t.command)));
+    commands.push(format!("/who {}", "😀\u{202e}‍".repeat(5000)));
+    for lang in [None, Some("en")] {
+        for command in &commands {
+            let reply = ask(&app, ChatKind::Private, lang, command).unwrap().reply;
+            let visible = reply.doc.fit(MESSAGE_LIMIT).visible_text();
+            assert!(
+                (1..=MESSAGE_LIMIT).contains(&utf16_len(&visible)),
+                "{command}"
+            );
+            for button in reply.buttons.iter().flatten() {
+                assert!((1..=64).contains(&button.data.len()), "{}", button.data);
+            }
+        }
+    }
+    // Every topic position's button data fits, and decodes back to what it encodes.
+    for (t, topic) in app.corpus.topics.iter().enumerate() {
+        for index in 0..topic.excerpts.len() {
+            for lang in Lang::ALL {
+                let action = buttons::Action::Topic {
+                    lang,
+                    topic: t,
+                    index,
+                };
+                let data = buttons::encode(action, &app.corpus);
+                assert!(data.len() <= buttons::CALLBACK_DATA_LIMIT);
+                assert_eq!(buttons::decode(&data, &app.corpus), Some(action));
+            }
+        }
+    }
+}

@@ -1,0 +1,242 @@
+//! The `debate-bot` binary as a user meets it: `check`, `console`, and `run` without a token
+//! or without a network. Nothing here reaches beyond 127.0.0.1.
+
+use std::io::{Read, Write};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn bin() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_debate-bot"));
+    command
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("TELOXIDE_TOKEN")
+        .env_remove("TELOXIDE_API_URL")
+        .env_remove("RUST_LOG");
+    command
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn console(input: &str, args: &[&str]) -> Output {
+    let mut child = bin()
+        .arg("console")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn check_passes_on_the_shipped_data_and_says_what_it_loaded() {
+    let output = bin().arg("check").output().unwrap();
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", text(&output.stderr));
+    assert!(stdout.contains("开源与闭源之争:大厂如何抉择?"), "{stdout}");
+    assert!(stdout.contains("40 paragraphs"), "{stdout}");
+    assert!(stdout.contains("people: 7"), "{stdout}");
+    assert!(stdout.contains("/closed /open /llama"), "{stdout}");
+    assert!(stdout.trim_end().ends_with("ok"));
+}
+
+#[test]
+fn check_lists_every_problem_and_exits_non_zero() {
+    let dir = std::env::temp_dir().join(format!("debate-bot-cli-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("data/article")).unwrap();
+    std::fs::write(dir.join("config.toml"), "[corpus]\ndir = \"data\"\n").unwrap();
+    std::fs::write(dir.join("data/article/article.txt"), "标题\n正文。\n").unwrap();
+    std::fs::write(
+        dir.join("data/article/source.toml"),
+        "title = \"标题\"\noutlet = \"电厂\"\npublished = \"2024-07-12\"\nreporter = \"张\"\neditor = \"高\"\nlanguage = \"zh\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("data/article/excerpts.toml"),
+        "[[excerpt]]\nid = \"a\"\nparagraph = 2\ntext = \"不在原文\"\n",
+    )
+    .unwrap();
+    let output = bin()
+        .arg("--config")
+        .arg(dir.join("config.toml"))
+        .arg("check")
+        .output()
+        .unwrap();
+    let stderr = text(&output.stderr);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    for needle in [
+        "excerpt \"a\": text is not verbatim",
+        "people.toml: cannot read",
+        "topics.toml: cannot read",
+        "ui.zh.toml: cannot read",
+        "ui.en.toml: cannot read",
+    ] {
+        assert!(stderr.contains(needle), "missing {needle:?} in {stderr}");
+    }
+}
+
+#[test]
+fn a_bad_config_file_is_named() {
+    let output = bin()
+        .args(["--config", "/nonexistent/debate.toml", "check"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stderr).contains("/nonexistent/debate.toml"));
+}
+
+#[test]
+fn run_without_a_token_explains_where_to_get_one() {
+    for args in [&["run"][..], &[][..]] {
+        let output = bin().args(args).output().unwrap();
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("@BotFather"), "{stderr}");
+        assert!(stderr.contains("TELOXIDE_TOKEN"), "{stderr}");
+        assert!(stderr.contains("debate-bot console"), "{stderr}");
+    }
+}
+
+#[test]
+fn console_answers_commands_as_readable_text_and_exits_0_at_eof() {
+    let output = console("/closed\n#1\n/who Robin Li\n/nonsense\n", &[]);
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(
+        stdout.contains("闭源 · 1/11\n  │ 这种情况下,商业化的闭源模型才是行业的未来\n—— 李彦宏"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("出处:电厂,2024-07-12,记者 张勇毅,¶5\n[#1 下一条 ›]"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("闭源 · 2/11"),
+        "pressing #1 shows the next excerpt: {stdout}"
+    );
+    assert!(stdout.contains("李彦宏 · 百度创始人"), "{stdout}");
+    assert!(stdout.contains("没有 /nonsense 这个命令"), "{stdout}");
+    assert!(
+        !stdout.contains("<b>") && !stdout.contains("&lt;"),
+        "no HTML in the terminal"
+    );
+}
+
+#[test]
+fn console_speaks_english_on_request() {
+    let output = console("/open\n", &["--lang", "en"]);
+    let stdout = text(&output.stdout);
+    assert!(output.status.success());
+    assert!(
+        stdout.contains("Translation: Open source is not the opposite"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Source: Dianchang (电厂), 2024-07-12"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn console_survives_odd_input() {
+    let junk = format!(
+        "{}\n/who {}\n#0\n#99999999999999999999\n\u{0}\n/\n",
+        "😀".repeat(20_000),
+        "\u{202e}".repeat(3000)
+    );
+    let output = console(&junk, &[]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+}
+
+// ---- run, stopped by signals ---------------------------------------------------------
+
+/// A token shaped like a real one, so that a leak would be recognisable.
+const TOKEN: &str = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw_";
+const SECRET: &str = "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw_";
+
+fn signal(child: &Child, name: &str) {
+    let status = Command::new("kill")
+        .args([&format!("-{name}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+fn wait(child: &mut Child, limit: Duration) -> Option<std::process::ExitStatus> {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    None
+}
+
+/// A port on 127.0.0.1 with nothing listening: the network is "dead".
+fn dead_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+fn run_against_dead_network(signal_name: &str) -> (Option<std::process::ExitStatus>, String) {
+    let mut child = bin()
+        .env("TELOXIDE_TOKEN", TOKEN)
+        .env(
+            "TELOXIDE_API_URL",
+            format!("http://127.0.0.1:{}", dead_port()),
+        )
+        .env("RUST_LOG", "trace")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Let it fail to connect and retry a few times.
+    std::thread::sleep(Duration::from_millis(1500));
+    signal(&child, signal_name);
+    let status = wait(&mut child, Duration::from_secs(10));
+    let mut logs = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut logs)
+        .unwrap();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut logs)
+        .unwrap();
+    (status, logs)
+}
+
+#[test]
+fn a_dead_network_is_retried_and_sigterm_exits_0_without_leaking_the_token() {
+    let (status, logs) = run_against_dead_network("TERM");
+    assert!(status.is_some_and(|s| s.success()), "{status:?}\n{logs}");
+    assert!(logs.contains("cannot reach Telegram"), "{logs}");
+    assert!(
+        !logs.contains(SECRET),
+        "the token leaked into the logs:\n{logs}"
+    );
+}
+
+#[test]
+fn sigint_exits_0_too() {
+    let (status, logs) = run_against_dead_network("INT");
+    assert!(status.is_some_and(|s| s.success()), "{status:?}\n{logs}");
+    assert!(!logs.contains(SECRET));
+}

@@ -1,0 +1,500 @@
+//! The shipped corpus is sound (every excerpt verbatim, every attribution one the article
+//! makes), and the loader refuses each kind of bad data with a message naming the file, the
+//! entry and the problem.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use debate_bot::corpus::{self, Corpus, PersonKind, Problem, Voice};
+
+const ARTICLE: &str = "dianchang-2024-07-12-open-vs-closed";
+
+fn shipped_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("responses")
+}
+
+fn shipped() -> Corpus {
+    corpus::load(&shipped_dir()).unwrap_or_else(|problems| panic!("{problems:#?}"))
+}
+
+/// The article text, read straight from the file the project was given when it is there.
+fn original_article() -> String {
+    let given = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/source/article.txt");
+    let shipped = shipped_dir().join(ARTICLE).join("article.txt");
+    std::fs::read_to_string(if given.exists() { given } else { shipped }).unwrap()
+}
+
+// ---- the shipped data ------------------------------------------------------------------
+
+#[test]
+fn the_shipped_article_is_the_given_text_unchanged() {
+    let shipped = std::fs::read_to_string(shipped_dir().join(ARTICLE).join("article.txt")).unwrap();
+    assert_eq!(shipped, original_article());
+}
+
+#[test]
+fn every_excerpt_is_verbatim_in_its_paragraph() {
+    let corpus = shipped();
+    let text = original_article();
+    let paragraphs: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert_eq!(paragraphs.len(), 40);
+    assert!(
+        corpus.excerpts.len() >= 30,
+        "{} excerpts",
+        corpus.excerpts.len()
+    );
+    for excerpt in &corpus.excerpts {
+        let paragraph = paragraphs[excerpt.paragraph - 1];
+        assert!(
+            paragraph.contains(&excerpt.text.original),
+            "{} is not verbatim in ¶{}",
+            excerpt.id,
+            excerpt.paragraph
+        );
+    }
+}
+
+#[test]
+fn every_paragraph_with_a_claim_has_an_excerpt() {
+    let corpus = shipped();
+    // ¶1-4 are title and byline, ¶21 is the heading "行业落地"; everything else carries a claim.
+    for paragraph in (5..=40).filter(|p| *p != 21) {
+        assert!(
+            corpus.excerpts.iter().any(|e| e.paragraph == paragraph),
+            "¶{paragraph} has no excerpt"
+        );
+    }
+}
+
+/// Attribution follows the article exactly: who is quoted where (DESIGN.md §3).
+#[test]
+fn attributions_are_the_articles_own() {
+    let corpus = shipped();
+    let person = |id: &str| corpus.people.iter().position(|p| p.id == id).unwrap();
+    let allowed: &[(&str, &[usize])] = &[
+        ("li-yanhong", &[5, 6, 7]),
+        ("lin-lvqiang", &[13]),
+        ("product-manager", &[15]),
+        ("the-information", &[18]),
+        ("analyst", &[26]),
+        ("luo-xuan", &[35]),
+        ("zhou-hongyi", &[]),
+    ];
+    for excerpt in &corpus.excerpts {
+        match excerpt.voice {
+            Voice::Direct(p) | Voice::Reported(p) => {
+                let (id, paragraphs) = allowed
+                    .iter()
+                    .find(|(id, _)| person(id) == p)
+                    .unwrap_or_else(|| panic!("{} has an unexpected speaker", excerpt.id));
+                assert!(
+                    paragraphs.contains(&excerpt.paragraph),
+                    "{} attributes ¶{} to {id}",
+                    excerpt.id,
+                    excerpt.paragraph
+                );
+            }
+            Voice::Unattributed => assert_eq!(excerpt.paragraph, 33, "{}", excerpt.id),
+            Voice::Article => {}
+        }
+    }
+    // Every speaker the article quotes has at least one excerpt; 周鸿祎 has none.
+    for (id, paragraphs) in allowed {
+        let count = corpus.excerpts_by(person(id)).count();
+        assert_eq!(count > 0, !paragraphs.is_empty(), "{id}: {count} excerpts");
+    }
+    // Direct quotes are the words inside the article's quotation marks.
+    for excerpt in corpus
+        .excerpts
+        .iter()
+        .filter(|e| matches!(e.voice, Voice::Direct(_)))
+    {
+        let paragraph = &corpus.articles[0].paragraphs[excerpt.paragraph - 1];
+        let quoted = format!("“{}”", excerpt.text.original);
+        assert!(
+            paragraph.contains(&quoted),
+            "{} is not a quotation in the article",
+            excerpt.id
+        );
+    }
+}
+
+#[test]
+fn the_people_the_issue_names_are_there_with_aliases() {
+    let corpus = shipped();
+    for (alias, id) in [
+        ("Robin Li", "li-yanhong"),
+        ("li yanhong", "li-yanhong"),
+        ("李彥宏", "li-yanhong"),
+        ("李彦宏", "li-yanhong"),
+        ("01.AI", "lin-lvqiang"),
+        ("零一万物", "lin-lvqiang"),
+        ("林吕强", "lin-lvqiang"),
+        ("Luo Xuan", "luo-xuan"),
+        ("RWKV", "luo-xuan"),
+        ("周鸿祎", "zhou-hongyi"),
+        ("Zhou Hongyi", "zhou-hongyi"),
+        ("product manager", "product-manager"),
+        ("分析师", "analyst"),
+        ("The Information", "the-information"),
+    ] {
+        let found = corpus
+            .find_person(alias)
+            .map(|p| corpus.people[p].id.as_str());
+        assert_eq!(found, Some(id), "alias {alias}");
+    }
+    let kind = |id: &str| corpus.people.iter().find(|p| p.id == id).unwrap().kind;
+    assert_eq!(kind("analyst"), PersonKind::Unnamed);
+    assert_eq!(kind("the-information"), PersonKind::Report);
+}
+
+#[test]
+fn the_required_topics_exist_and_list_their_excerpts() {
+    let corpus = shipped();
+    for command in [
+        "closed",
+        "open",
+        "llama",
+        "startups",
+        "bigtech",
+        "midsize",
+        "overseas",
+        "regulation",
+        "privacy",
+        "license",
+    ] {
+        let topic = corpus
+            .topic_by_command(command)
+            .unwrap_or_else(|| panic!("no /{command}"));
+        assert!(!corpus.topics[topic].excerpts.is_empty());
+    }
+    assert_eq!(
+        corpus.topic_by_command("licence"),
+        corpus.topic_by_command("license")
+    );
+    // The first /closed excerpt is 李彦宏's "commercial closed-source models are the future".
+    let closed = &corpus.topics[corpus.topic_by_command("closed").unwrap()];
+    assert_eq!(
+        corpus.excerpts[closed.excerpts[0]].id,
+        "li-commercial-closed-future"
+    );
+}
+
+#[test]
+fn every_excerpt_has_an_english_translation() {
+    for excerpt in &shipped().excerpts {
+        assert!(
+            excerpt.text.en.is_some(),
+            "{} has no translation",
+            excerpt.id
+        );
+    }
+}
+
+// ---- bad data --------------------------------------------------------------------------
+
+/// A copy of the shipped responses/ in a fresh temporary folder, to break on purpose.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> Self {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let dir =
+            std::env::temp_dir().join(format!("debate-bot-corpus-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        copy_dir(&shipped_dir(), &dir);
+        Scratch(dir)
+    }
+
+    fn path(&self, file: &str) -> PathBuf {
+        self.0.join(file)
+    }
+
+    /// Replaces `from` (which must occur) with `to` in `file`.
+    fn edit(&self, file: &str, from: &str, to: &str) -> &Self {
+        let path = self.path(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file} does not contain {from:?}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+        self
+    }
+
+    fn append(&self, file: &str, extra: &str) -> &Self {
+        let path = self.path(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text + extra).unwrap();
+        self
+    }
+
+    fn problems(&self) -> Vec<Problem> {
+        match corpus::load(&self.0) {
+            Ok(_) => panic!("the broken corpus loaded"),
+            Err(problems) => problems,
+        }
+    }
+
+    /// Asserts that loading reports one problem mentioning every needle.
+    fn expect(&self, needles: &[&str]) {
+        let problems = self.problems();
+        let messages: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert!(
+            messages
+                .iter()
+                .any(|m| needles.iter().all(|n| m.contains(n))),
+            "no problem mentions all of {needles:?}: {messages:#?}"
+        );
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+const EXCERPTS: &str = "dianchang-2024-07-12-open-vs-closed/excerpts.toml";
+
+#[test]
+fn the_scratch_copy_itself_loads() {
+    let scratch = Scratch::new();
+    assert!(corpus::load(&scratch.0).is_ok());
+}
+
+#[test]
+fn an_excerpt_that_is_not_verbatim_is_refused() {
+    Scratch::new()
+        .edit(
+            EXCERPTS,
+            "这种情况下,商业化的闭源模型才是行业的未来",
+            "这种情况下,闭源模型才是行业的未来",
+        )
+        .expect(&[
+            "excerpts.toml",
+            "li-commercial-closed-future",
+            "not verbatim",
+        ]);
+}
+
+#[test]
+fn a_paragraph_number_that_does_not_hold_the_excerpt_is_refused() {
+    Scratch::new()
+        .edit(
+            EXCERPTS,
+            "paragraph = 35\nspeaker = \"luo-xuan\"",
+            "paragraph = 34\nspeaker = \"luo-xuan\"",
+        )
+        .expect(&["luo-open-breaks-monopoly", "not in ¶34 but in ¶35"]);
+    Scratch::new()
+        .edit(
+            EXCERPTS,
+            "paragraph = 35\nspeaker = \"luo-xuan\"",
+            "paragraph = 99\nspeaker = \"luo-xuan\"",
+        )
+        .expect(&[
+            "luo-open-breaks-monopoly",
+            "paragraph 99 does not exist",
+            "¶1-¶40",
+        ]);
+}
+
+#[test]
+fn duplicate_ids_are_refused() {
+    Scratch::new()
+        .edit(
+            EXCERPTS,
+            "id = \"li-efficiency-cost\"",
+            "id = \"li-commercial-closed-future\"",
+        )
+        .expect(&["li-commercial-closed-future", "duplicate id"]);
+    Scratch::new()
+        .edit("people.toml", "id = \"analyst\"", "id = \"luo-xuan\"")
+        .expect(&["people.toml", "luo-xuan", "duplicate id"]);
+}
+
+#[test]
+fn an_unknown_speaker_is_refused() {
+    Scratch::new()
+        .edit(EXCERPTS, "speaker = \"luo-xuan\"", "speaker = \"luo-xun\"")
+        .expect(&["luo-open-breaks-monopoly", "unknown speaker \"luo-xun\""]);
+}
+
+#[test]
+fn speech_and_speaker_must_agree() {
+    Scratch::new()
+        .edit(
+            EXCERPTS,
+            "speaker = \"luo-xuan\"\nspeech = \"direct\"\n",
+            "speaker = \"luo-xuan\"\n",
+        )
+        .expect(&["luo-open-breaks-monopoly", "no speech"]);
+    Scratch::new()
+        .edit(EXCERPTS, "speech = \"unattributed\"", "speech = \"direct\"")
+        .expect(&["unattributed-code-meaningless", "needs a speaker"]);
+    Scratch::new()
+        .edit(EXCERPTS, "speech = \"direct\"", "speech = \"shouted\"")
+        .expect(&["excerpts.toml", "shouted"]);
+}
+
+#[test]
+fn an_unknown_topic_excerpt_or_an_empty_topic_is_refused() {
+    Scratch::new()
+        .edit(
+            "topics.toml",
+            "\"article-llama2-700m\",",
+            "\"article-llama2-7000m\",",
+        )
+        .expect(&[
+            "topics.toml",
+            "topic \"llama\"",
+            "unknown excerpt \"article-llama2-7000m\"",
+        ]);
+    Scratch::new()
+        .append("topics.toml", "\n[[topic]]\ncommand = \"empty\"\ntitle = \"空\"\ntitle_en = \"Empty\"\nabout = \"空\"\nabout_en = \"Empty\"\nexcerpts = []\n")
+        .expect(&["topics.toml", "topic \"empty\"", "has no excerpts"]);
+}
+
+#[test]
+fn an_excerpt_in_no_topic_is_refused() {
+    Scratch::new()
+        .edit("topics.toml", "  \"article-midsize-leaderboards\",\n", "")
+        .expect(&[
+            "excerpts.toml",
+            "article-midsize-leaderboards",
+            "is in no topic",
+        ]);
+}
+
+#[test]
+fn invalid_or_clashing_command_names_are_refused() {
+    Scratch::new()
+        .edit(
+            "topics.toml",
+            "command = \"closed\"",
+            "command = \"Closed-Source\"",
+        )
+        .expect(&[
+            "topics.toml",
+            "Closed-Source",
+            "1-32 characters of a-z, 0-9 and _",
+        ]);
+    Scratch::new()
+        .edit(
+            "topics.toml",
+            "command = \"closed\"",
+            &format!("command = \"{}\"", "c".repeat(33)),
+        )
+        .expect(&["topics.toml", "is invalid"]);
+    Scratch::new()
+        .edit("topics.toml", "command = \"closed\"", "command = \"help\"")
+        .expect(&["topic \"help\"", "already a built-in command"]);
+    Scratch::new()
+        .edit("topics.toml", "command = \"open\"", "command = \"closed\"")
+        .expect(&["command \"closed\" is already topic \"closed\""]);
+}
+
+#[test]
+fn an_alias_shared_by_two_people_is_refused() {
+    Scratch::new()
+        .edit(
+            "people.toml",
+            "aliases = [\"Luo Xuan\"",
+            "aliases = [\"Robin Li\", \"Luo Xuan\"",
+        )
+        .expect(&["people.toml", "luo-xuan", "robinli", "li-yanhong"]);
+}
+
+#[test]
+fn unknown_keys_and_broken_toml_name_the_file() {
+    Scratch::new()
+        .edit(
+            EXCERPTS,
+            "en = \"Open source is not",
+            "english = \"Open source is not",
+        )
+        .expect(&["excerpts.toml", "english"]);
+    Scratch::new()
+        .edit("people.toml", "[[person]]", "[[person]")
+        .expect(&["people.toml"]);
+}
+
+#[test]
+fn a_title_missing_from_the_article_is_refused() {
+    Scratch::new()
+        .edit(
+            "dianchang-2024-07-12-open-vs-closed/source.toml",
+            "title = \"开源与闭源之争",
+            "title = \"开源与闭源之战",
+        )
+        .expect(&["source.toml", "title", "does not appear in article.txt"]);
+}
+
+#[test]
+fn every_problem_is_listed_not_just_the_first() {
+    let scratch = Scratch::new();
+    scratch
+        .edit(EXCERPTS, "speaker = \"luo-xuan\"", "speaker = \"nobody\"")
+        .edit(
+            EXCERPTS,
+            "这种情况下,商业化的闭源模型才是行业的未来",
+            "不是原文",
+        )
+        .edit("topics.toml", "command = \"rwkv\"", "command = \"RWKV\"");
+    let problems = scratch.problems();
+    assert!(problems.len() >= 3, "{problems:#?}");
+}
+
+#[test]
+fn a_second_article_folder_adds_an_article_without_code() {
+    let scratch = Scratch::new();
+    let second = scratch.path("zz-second-article");
+    std::fs::create_dir_all(&second).unwrap();
+    std::fs::write(
+        second.join("article.txt"),
+        "第二篇文章\n\n这是一句关于开源的话。\n",
+    )
+    .unwrap();
+    std::fs::write(
+        second.join("source.toml"),
+        "title = \"第二篇文章\"\noutlet = \"电厂\"\npublished = \"2024-08-01 10:00\"\nreporter = \"某人\"\neditor = \"某人\"\nlanguage = \"zh\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        second.join("excerpts.toml"),
+        "[[excerpt]]\nid = \"second-open\"\nparagraph = 2\ntext = \"这是一句关于开源的话。\"\n",
+    )
+    .unwrap();
+    scratch.edit(
+        "topics.toml",
+        "  \"luo-open-breaks-monopoly\",\n  \"lin-most-efficient-way\",",
+        "  \"luo-open-breaks-monopoly\",\n  \"lin-most-efficient-way\",\n  \"second-open\",",
+    );
+    let corpus = corpus::load(&scratch.0).unwrap_or_else(|p| panic!("{p:#?}"));
+    assert_eq!(corpus.articles.len(), 2);
+    let excerpt = corpus
+        .excerpts
+        .iter()
+        .find(|e| e.id == "second-open")
+        .unwrap();
+    assert_eq!(
+        corpus.articles[excerpt.article].title.original,
+        "第二篇文章"
+    );
+}
