@@ -65,6 +65,7 @@ ui_text! {
     cmd_quote,
     cmd_who,
     cmd_source,
+    cmd_search,
     /// /help: headings and footer.
     help_commands,
     help_topics,
@@ -107,10 +108,22 @@ ui_text! {
     source_byline,
     source_counts,
     source_footer,
+    /// /search: usage, no result ({query}), a cut query ({limit}), a page's header ({query},
+    /// {from}, {to}, {count}), paging buttons.
+    search_usage,
+    search_none,
+    search_cut,
+    search_try_topics,
+    search_header,
+    button_more,
+    button_back,
+    /// Inline results' titles: {speaker}, {topic}; who speaks when no person does.
+    inline_title,
+    inline_article,
+    inline_unattributed,
     /// Anything else.
     unknown_command,
     console_banner,
-    not_a_command,
 }
 
 /// Replaces each `{key}` in `template` with its value. Values are text, not markup: escaping

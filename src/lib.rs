@@ -11,4 +11,5 @@ pub mod console;
 pub mod corpus;
 pub mod i18n;
 pub mod render;
+pub mod search;
 pub mod telegram;

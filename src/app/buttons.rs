@@ -1,6 +1,11 @@
 //! Callback data: what a button under a reply asks for, packed into Telegram's 1-64 bytes and
 //! read back with suspicion. Anyone can send any callback data, so [`decode`] accepts only
 //! what [`encode`] could have written for the corpus as it is now.
+//!
+//! Formats: `t:<lang>:<command>:<index>` (a topic's excerpt), `q:<lang>:<excerpt id>`
+//! (another random excerpt), `s:<lang>:<page>:<query>` (a page of search results, the query
+//! inline) and `S:<lang>:<page>:<key>` (the same for a query too long to fit, kept in memory
+//! under `key`; see [`super::QueryMemo`]).
 
 use crate::corpus::Corpus;
 use crate::i18n::Lang;
@@ -9,7 +14,7 @@ use crate::i18n::Lang;
 pub const CALLBACK_DATA_LIMIT: usize = 64;
 
 /// What a button does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     /// Show excerpt `index` (a position in the topic's list) of topic `topic`.
     Topic {
@@ -19,60 +24,92 @@ pub enum Action {
     },
     /// Show another random excerpt than `current`.
     Another { lang: Lang, current: usize },
+    /// Show page `page` of the results for a query.
+    Search {
+        lang: Lang,
+        page: usize,
+        query: QueryRef,
+    },
 }
 
-impl Action {
-    pub fn lang(self) -> Lang {
-        match self {
-            Action::Topic { lang, .. } | Action::Another { lang, .. } => lang,
-        }
-    }
+/// A search query in callback data: the words themselves, or the key they are kept under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueryRef {
+    Inline(String),
+    Memo(u64),
 }
 
-/// Packs an action as `t:<lang>:<command>:<index>` or `q:<lang>:<excerpt id>`.
-pub fn encode(action: Action, corpus: &Corpus) -> String {
+/// Packs an action; `None` only for an inline query that does not fit (use a memo key).
+pub fn encode(action: &Action, corpus: &Corpus) -> Option<String> {
     let data = match action {
         Action::Topic { lang, topic, index } => {
-            format!("t:{}:{}:{index}", lang.code(), corpus.topics[topic].command)
+            format!(
+                "t:{}:{}:{index}",
+                lang.code(),
+                corpus.topics[*topic].command
+            )
         }
         Action::Another { lang, current } => {
-            format!("q:{}:{}", lang.code(), corpus.excerpts[current].id)
+            format!("q:{}:{}", lang.code(), corpus.excerpts[*current].id)
+        }
+        Action::Search {
+            lang,
+            page,
+            query: QueryRef::Inline(query),
+        } => {
+            format!("s:{}:{page}:{query}", lang.code())
+        }
+        Action::Search {
+            lang,
+            page,
+            query: QueryRef::Memo(key),
+        } => {
+            format!("S:{}:{page}:{key:016x}", lang.code())
         }
     };
-    debug_assert!(
-        data.len() <= CALLBACK_DATA_LIMIT,
-        "callback data too long: {data}"
-    );
-    data
+    (data.len() <= CALLBACK_DATA_LIMIT).then_some(data)
 }
 
-/// Reads callback data back, or `None` for anything forged, stale or malformed.
+/// Reads callback data back, or `None` for anything forged, stale or malformed. Search
+/// pages are not checked against the results here: the caller clamps them.
 pub fn decode(data: &str, corpus: &Corpus) -> Option<Action> {
     if data.len() > CALLBACK_DATA_LIMIT {
         return None;
     }
-    let mut parts = data.split(':');
-    let kind = parts.next()?;
-    let code = parts.next()?;
+    let (kind, rest) = data.split_once(':')?;
+    let (code, rest) = rest.split_once(':')?;
     let lang = Lang::ALL.into_iter().find(|l| l.code() == code)?;
-    let action = match kind {
+    match kind {
         "t" => {
-            let topic = corpus.topic_by_command(parts.next()?)?;
-            let index: usize = parts.next()?.parse().ok()?;
-            if index >= corpus.topics[topic].excerpts.len() {
-                return None;
-            }
-            Action::Topic { lang, topic, index }
+            let (command, index) = rest.split_once(':')?;
+            let topic = corpus.topic_by_command(command)?;
+            let index: usize = index.parse().ok()?;
+            (index < corpus.topics[topic].excerpts.len()).then_some(Action::Topic {
+                lang,
+                topic,
+                index,
+            })
         }
         "q" => {
-            let id = parts.next()?;
-            let current = corpus.excerpts.iter().position(|e| e.id == id)?;
-            Action::Another { lang, current }
+            let current = corpus.excerpts.iter().position(|e| e.id == rest)?;
+            Some(Action::Another { lang, current })
         }
-        _ => return None,
-    };
-    if parts.next().is_some() {
-        return None;
+        "s" | "S" => {
+            let (page, query) = rest.split_once(':')?;
+            let page: usize = page.parse().ok()?;
+            let query = if kind == "s" {
+                if query.trim().is_empty() {
+                    return None;
+                }
+                QueryRef::Inline(query.to_string())
+            } else {
+                if query.len() != 16 {
+                    return None;
+                }
+                QueryRef::Memo(u64::from_str_radix(query, 16).ok()?)
+            };
+            Some(Action::Search { lang, page, query })
+        }
+        _ => None,
     }
-    Some(action)
 }

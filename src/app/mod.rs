@@ -3,6 +3,7 @@
 //! `crate::telegram` and `crate::console` translate in and out, so both behave the same.
 
 pub mod buttons;
+mod lookup;
 mod views;
 
 use std::path::Path;
@@ -14,7 +15,9 @@ use crate::command;
 use crate::corpus::{self, Corpus, Problem};
 use crate::i18n::{Lang, Ui};
 use crate::render::{Doc, Span, user_text};
+use crate::search::SearchIndex;
 use buttons::Action;
+pub use lookup::{INLINE_PAGE, InlineAnswer, InlineItem, QueryMemo, SEARCH_PAGE};
 pub use views::View;
 
 /// Where a message came from.
@@ -85,19 +88,24 @@ pub enum Press {
 }
 
 /// The core, built once at start and shared by every handler.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct App {
     corpus: Corpus,
     ui: Ui,
     default_lang: Lang,
+    search: SearchIndex,
+    queries: QueryMemo,
 }
 
 impl App {
     pub fn new(corpus: Corpus, ui: Ui, default_lang: Lang) -> Self {
+        let search = SearchIndex::from_corpus(&corpus);
         App {
             corpus,
             ui,
             default_lang,
+            search,
+            queries: QueryMemo::default(),
         }
     }
 
@@ -148,11 +156,12 @@ impl App {
         let lang = self.lang(request.language_code);
         let view = self.view(lang);
         let Some(command) = command::parse(request.text) else {
+            // In a private chat, anything that is not a command is a search.
             return match request.chat {
                 ChatKind::Group => None,
                 ChatKind::Private => Some(Handled {
                     command: "text".into(),
-                    reply: Reply::text(one_line(&view.ui.not_a_command)),
+                    reply: self.search(lang, request.text),
                 }),
             };
         };
@@ -170,6 +179,7 @@ impl App {
             "who" if command.args.is_empty() => Reply::text(view.people()),
             "who" => Reply::text(self.who(lang, command.args)),
             "source" => Reply::text(view.source()),
+            "search" => self.search(lang, command.args),
             _ => match self.corpus.topic_by_command(name) {
                 Some(topic) => self.topic(lang, topic, 0),
                 None if request.chat == ChatKind::Group && command.mention.is_none() => {
@@ -196,6 +206,7 @@ impl App {
 
     /// Answers a button press. Forged, stale or malformed data gets a notice, never an error.
     pub fn press(&self, data: &str, language_code: Option<&str>, rng: &mut impl Rng) -> Press {
+        let stale = || Press::Notice(self.ui.get(self.lang(language_code)).button_stale.clone());
         match buttons::decode(data, &self.corpus) {
             Some(Action::Topic { lang, topic, index }) => {
                 Press::Edit(self.topic(lang, topic, index))
@@ -207,7 +218,11 @@ impl App {
                 let next = others.choose(rng).copied().unwrap_or(current);
                 Press::Edit(self.quote(lang, next))
             }
-            None => Press::Notice(self.ui.get(self.lang(language_code)).button_stale.clone()),
+            Some(Action::Search { lang, page, query }) => match self.recall(&query) {
+                Some(query) => Press::Edit(self.search_page(lang, &query, page)),
+                None => stale(),
+            },
+            None => stale(),
         }
     }
 
@@ -234,7 +249,8 @@ impl App {
             };
             vec![vec![Button {
                 label: view.ui.button_next.clone(),
-                data: buttons::encode(next, &self.corpus),
+                data: buttons::encode(&next, &self.corpus)
+                    .expect("topic data fits: commands are at most 32 bytes"),
             }]]
         } else {
             Vec::new()
@@ -256,7 +272,8 @@ impl App {
             doc,
             buttons: vec![vec![Button {
                 label: view.ui.button_another.clone(),
-                data: buttons::encode(another, &self.corpus),
+                data: buttons::encode(&another, &self.corpus)
+                    .expect("quote data fits: ids are at most 48 bytes"),
             }]],
         }
     }

@@ -234,8 +234,9 @@ fn the_menu_has_builtins_and_topics_in_both_languages() {
     for lang in Lang::ALL {
         let menu = app.menu(lang);
         let commands: Vec<&str> = menu.iter().map(|(c, _)| c.as_str()).collect();
-        assert_eq!(&commands[..5], crate::command::BUILTIN_COMMANDS);
-        assert_eq!(menu.len(), 5 + app.corpus.topics.len());
+        let builtins = crate::command::BUILTIN_COMMANDS;
+        assert_eq!(&commands[..builtins.len()], builtins);
+        assert_eq!(menu.len(), builtins.len() + app.corpus.topics.len());
         for (command, about) in &menu {
             assert!(crate::command::is_valid_command_name(command));
             assert!((1..=256).contains(&about.chars().count()), "/{command}");
@@ -264,12 +265,11 @@ fn groups_answer_only_what_is_addressed_to_this_bot() {
 }
 
 #[test]
-fn private_chats_get_a_hint_for_anything_else() {
+fn private_chats_treat_plain_text_as_a_search() {
     let app = app();
-    assert_eq!(
-        html(&private(&app, "你好")),
-        "我只回答命令。发送 /help 看看我能做什么。"
-    );
+    let handled = ask(&app, ChatKind::Private, None, "私有化部署").unwrap();
+    assert_eq!(handled.command, "text", "logs never carry the user's words");
+    assert!(html(&handled.reply).starts_with("<b>搜索“私有化部署”:第 1–1 条,共 1 条</b>"));
     assert_eq!(
         html(&private(&app, "/bogus")),
         "没有 /bogus 这个命令。发送 /help 查看全部命令。"
@@ -287,9 +287,18 @@ fn aliases_and_case_reach_the_topic_and_logs_use_the_canonical_name() {
 #[test]
 fn every_reply_fits_telegram_limits() {
     let app = app();
-    let mut commands: Vec<String> = ["/start", "/help", "/quote", "/who", "/source"]
-        .map(String::from)
-        .to_vec();
+    let mut commands: Vec<String> = [
+        "/start",
+        "/help",
+        "/quote",
+        "/who",
+        "/source",
+        "/search",
+        "/search 开源",
+        "/search open source",
+    ]
+    .map(String::from)
+    .to_vec();
     commands.extend(
         app.corpus
             .people
@@ -320,10 +329,203 @@ fn every_reply_fits_telegram_limits() {
                     topic: t,
                     index,
                 };
-                let data = buttons::encode(action, &app.corpus);
+                let data = buttons::encode(&action, &app.corpus).unwrap();
                 assert!(data.len() <= buttons::CALLBACK_DATA_LIMIT);
                 assert_eq!(buttons::decode(&data, &app.corpus), Some(action));
             }
+        }
+    }
+}
+
+// ---- /search -----------------------------------------------------------------------------
+
+fn press(app: &App, data: &str) -> Reply {
+    match app.press(data, None, &mut rng()) {
+        Press::Edit(reply) => reply,
+        Press::Notice(notice) => panic!("{data} was refused: {notice}"),
+    }
+}
+
+#[test]
+fn search_shows_three_results_a_page_with_more_and_back() {
+    let app = app();
+    let first = private(&app, "/search 开源");
+    let text = html(&first);
+    let total = app.search.search("开源").len();
+    assert!(total > 6);
+    assert!(
+        text.starts_with(&format!("<b>搜索“开源”:第 1–3 条,共 {total} 条</b>")),
+        "{text}"
+    );
+    assert_eq!(text.matches("<blockquote>").count(), 3);
+    assert_eq!(
+        text.matches("出处:电厂,2024-07-12,记者 张勇毅,¶").count(),
+        3
+    );
+    assert_eq!(
+        first.buttons,
+        vec![vec![Button {
+            label: "更多 ›".into(),
+            data: "s:zh:1:开源".into()
+        }]]
+    );
+
+    let second = press(&app, "s:zh:1:开源");
+    assert!(html(&second).starts_with(&format!("<b>搜索“开源”:第 4–6 条,共 {total} 条</b>")));
+    let labels: Vec<&str> = second.buttons[0].iter().map(|b| b.label.as_str()).collect();
+    assert_eq!(labels, ["‹ 上一页", "更多 ›"]);
+    assert_eq!(second.buttons[0][0].data, "s:zh:0:开源");
+
+    // The last page has only Back; a page past the end shows the last page.
+    let last_page = (total - 1) / SEARCH_PAGE;
+    let last = press(&app, &format!("s:zh:{last_page}:开源"));
+    assert_eq!(last.buttons[0].len(), 1);
+    assert_eq!(last.buttons[0][0].label, "‹ 上一页");
+    assert_eq!(press(&app, "s:zh:999:开源"), last);
+}
+
+#[test]
+fn search_without_words_explains_with_examples() {
+    let app = app();
+    let text = html(&private(&app, "/search"));
+    assert!(text.starts_with("用法:/search 关键词"), "{text}");
+    assert!(text.contains("/search 私有化部署") && text.contains("/search Robin Li"));
+}
+
+#[test]
+fn search_without_results_says_so_and_lists_the_topics() {
+    let app = app();
+    let reply = private(&app, "/search Zuckerberg");
+    let text = html(&reply);
+    assert!(text.starts_with("没有找到“Zuckerberg”。"), "{text}");
+    assert!(
+        text.contains("试试这些话题:\n/closed /open /llama"),
+        "{text}"
+    );
+    assert!(reply.buttons.is_empty());
+    // Someone mentioned but never quoted: the reply says where the article mentions them.
+    let zhou = html(&private(&app, "/search 周鸿祎"));
+    assert!(
+        zhou.contains("文中提到了周鸿祎(¶8),但没有引用其原话。"),
+        "{zhou}"
+    );
+}
+
+#[test]
+fn english_users_search_in_english() {
+    let app = app();
+    let reply = ask(
+        &app,
+        ChatKind::Group,
+        Some("en"),
+        "/search@debate_bot 700 million",
+    )
+    .unwrap()
+    .reply;
+    let text = html(&reply);
+    assert!(
+        text.starts_with("<b>Search “700 million”: 1–1 of 1</b>"),
+        "{text}"
+    );
+    assert!(text.contains(
+        "Translation: For example, it states that once a project has more than 700 million"
+    ));
+}
+
+#[test]
+fn a_query_over_256_characters_is_cut_with_a_note_and_still_pages() {
+    let app = app();
+    let long = format!("开源 {}", "很长的问题".repeat(60));
+    let reply = private(&app, &format!("/search {long}"));
+    let text = html(&reply);
+    assert!(text.contains("查询太长,只用了前 256 个字符。"), "{text}");
+    // A long query that matches travels under a memo key; its More button works.
+    let query = "大模型 开源 闭源 ".repeat(3);
+    let reply = private(&app, &format!("/search {query}"));
+    let more = &reply.buttons[0][0].data;
+    assert!(more.starts_with("S:zh:1:") && more.len() <= 64, "{more}");
+    assert!(html(&press(&app, more)).contains("第 4–6 条"));
+    // A memo key nobody issued is stale.
+    assert!(matches!(
+        app.press("S:zh:1:00000000deadbeef", None, &mut rng()),
+        Press::Notice(_)
+    ));
+    assert!(matches!(
+        app.press("S:zh:1:xyz", None, &mut rng()),
+        Press::Notice(_)
+    ));
+    assert!(matches!(
+        app.press("s:zh:1:", None, &mut rng()),
+        Press::Notice(_)
+    ));
+}
+
+// ---- inline mode -------------------------------------------------------------------------
+
+#[test]
+fn inline_with_no_words_offers_the_best_excerpts_twenty_at_a_time() {
+    let app = app();
+    let first = app.inline("", "", None);
+    assert_eq!(first.items.len(), INLINE_PAGE);
+    assert_eq!(first.next_offset, "1");
+    assert!(first.is_personal);
+    // Topic leaders come first: /closed's and /open's best.
+    assert_eq!(first.items[0].id, "li-commercial-closed-future");
+    assert_eq!(first.items[1].id, "luo-open-breaks-monopoly");
+    let mut ids: Vec<String> = first.items.iter().map(|i| i.id.clone()).collect();
+    let mut offset = first.next_offset.clone();
+    while !offset.is_empty() {
+        let page = app.inline("", &offset, None);
+        ids.extend(page.items.iter().map(|i| i.id.clone()));
+        offset = page.next_offset;
+    }
+    assert_eq!(ids.len(), app.corpus.excerpts.len());
+    ids.sort();
+    ids.dedup();
+    assert_eq!(
+        ids.len(),
+        app.corpus.excerpts.len(),
+        "ids are unique across pages"
+    );
+}
+
+#[test]
+fn inline_results_are_titled_and_carry_the_sourced_excerpt() {
+    let app = app();
+    let answer = app.inline("打破垄断", "", Some("en"));
+    let item = &answer.items[0];
+    assert_eq!(item.id, "luo-open-breaks-monopoly");
+    assert_eq!(item.title, "Luo Xuan (罗璇) · Open source");
+    assert_eq!(
+        item.description,
+        "开源并不是商业化的反义词,开源意味着打破垄断"
+    );
+    let html = item.message.to_html();
+    assert!(html.contains("<blockquote>开源并不是商业化的反义词,开源意味着打破垄断</blockquote>"));
+    assert!(
+        html.contains("Source: Dianchang (电厂), 2024-07-12, reporter Zhang Yongyi (张勇毅), ¶35")
+    );
+    assert_eq!(answer.next_offset, "");
+    let article = app.inline("鲶鱼效应", "", None);
+    assert_eq!(article.items[0].title, "文章叙述 · 开源");
+    assert!(article.items[0].description.ends_with('…'));
+}
+
+#[test]
+fn inline_never_fails_on_odd_input() {
+    let app = app();
+    for (query, offset) in [
+        ("😀\u{202e}<b>&amp;", ""),
+        (&*"开".repeat(300), ""),
+        ("开源", "-1"),
+        ("开源", "99999999999999999999"),
+        ("开源", "2"),
+        ("\u{0}", "x"),
+    ] {
+        let answer = app.inline(query, offset, None);
+        assert!(answer.items.len() <= INLINE_PAGE);
+        for item in &answer.items {
+            assert!((1..=64).contains(&item.id.len()));
         }
     }
 }

@@ -60,6 +60,14 @@ impl View<'_> {
         doc
     }
 
+    /// Who speaks, for a title: the article itself, or an unnamed quote.
+    pub fn voice_label(&self, voice: Voice) -> &str {
+        match voice {
+            Voice::Unattributed => &self.ui.inline_unattributed,
+            _ => &self.ui.inline_article,
+        }
+    }
+
     /// "—— 李彦宏,百度创始人 · 原话", or that the words are the article's own.
     pub fn attribution(&self, voice: Voice) -> String {
         match voice {
@@ -249,6 +257,7 @@ impl View<'_> {
             "quote" => &ui.cmd_quote,
             "who" => &ui.cmd_who,
             "source" => &ui.cmd_source,
+            "search" => &ui.cmd_search,
             _ => "",
         }
     }

@@ -174,6 +174,21 @@ impl Corpus {
         self.person_by_key.get(&name_key(name)).copied()
     }
 
+    /// How early an excerpt comes in the topics that list it: its best position in any topic,
+    /// ties broken by topic order. Excerpts that lead a topic come first.
+    pub fn priority(&self, excerpt: usize) -> u32 {
+        let topics = self.topics.len().max(1);
+        self.excerpts[excerpt]
+            .topics
+            .iter()
+            .filter_map(|&t| {
+                let position = self.topics[t].excerpts.iter().position(|&e| e == excerpt)?;
+                Some(position * topics + t)
+            })
+            .min()
+            .map_or(u32::MAX, |p| p as u32)
+    }
+
     /// The excerpts whose speaker is `person`, in article order.
     pub fn excerpts_by(&self, person: usize) -> impl Iterator<Item = usize> + '_ {
         self.excerpts

@@ -5,9 +5,12 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use teloxide::dispatching::UpdateHandler;
-use teloxide::payloads::AnswerCallbackQuerySetters;
+use teloxide::payloads::{AnswerCallbackQuerySetters, AnswerInlineQuerySetters};
 use teloxide::prelude::*;
-use teloxide::types::Me;
+use teloxide::types::{
+    InlineQueryResult, InlineQueryResultArticle, InputMessageContent, InputMessageContentText, Me,
+    ParseMode,
+};
 
 use super::send;
 use crate::app::{App, ChatKind, Press, Request};
@@ -16,6 +19,7 @@ pub fn schema() -> UpdateHandler<teloxide::RequestError> {
     dptree::entry()
         .branch(Update::filter_message().endpoint(on_message))
         .branch(Update::filter_callback_query().endpoint(on_callback))
+        .branch(Update::filter_inline_query().endpoint(on_inline_query))
 }
 
 async fn on_message(bot: Bot, msg: Message, me: Me, app: Arc<App>) -> ResponseResult<()> {
@@ -81,6 +85,37 @@ async fn on_callback(bot: Bot, q: CallbackQuery, app: Arc<App>) -> ResponseResul
         ms = started.elapsed().as_secs_f64() * 1000.0,
         ok = result.is_ok(),
         "button handled"
+    );
+    result
+}
+
+async fn on_inline_query(bot: Bot, q: InlineQuery, app: Arc<App>) -> ResponseResult<()> {
+    let started = Instant::now();
+    let answer = app.inline(&q.query, &q.offset, q.from.language_code.as_deref());
+    let count = answer.items.len();
+    let results: Vec<InlineQueryResult> = answer
+        .items
+        .into_iter()
+        .map(|item| {
+            let content =
+                InputMessageContentText::new(item.message.to_html()).parse_mode(ParseMode::Html);
+            InlineQueryResultArticle::new(item.id, item.title, InputMessageContent::Text(content))
+                .description(item.description)
+                .into()
+        })
+        .collect();
+    let result = bot
+        .answer_inline_query(q.id, results)
+        .next_offset(answer.next_offset)
+        .cache_time(answer.cache_seconds)
+        .is_personal(answer.is_personal)
+        .await
+        .map(|_| ());
+    tracing::info!(
+        results = count,
+        ms = started.elapsed().as_secs_f64() * 1000.0,
+        ok = result.is_ok(),
+        "inline query handled"
     );
     result
 }

@@ -1,0 +1,259 @@
+//! Quick quote lookup: `/search WORDS` (pages of three with More and Back buttons) and inline
+//! mode (`@bot WORDS` in any chat, twenty results a page). Both read the same search index.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Mutex;
+
+use super::buttons::{self, Action, QueryRef};
+use super::{App, Button, Reply};
+use crate::i18n::{Lang, fill};
+use crate::render::{Doc, Span, user_text};
+use crate::search::QUERY_LIMIT;
+
+/// Search results shown per message.
+pub const SEARCH_PAGE: usize = 3;
+/// Inline results per answer (Telegram allows 50).
+pub const INLINE_PAGE: usize = 20;
+/// How long Telegram may cache an inline answer, in seconds.
+pub const INLINE_CACHE_SECONDS: u32 = 300;
+/// Characters of a quote shown as an inline result's description.
+const DESCRIPTION_CHARS: usize = 60;
+
+/// Queries too long for callback data, kept in memory for their More button. Bounded: when
+/// full it starts afresh, and an old button then says it has expired.
+#[derive(Debug, Default)]
+pub struct QueryMemo {
+    queries: Mutex<HashMap<u64, String>>,
+}
+
+const MEMO_CAPACITY: usize = 10_000;
+
+impl QueryMemo {
+    fn remember(&self, query: &str) -> u64 {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        query.hash(&mut hasher);
+        let key = hasher.finish();
+        let mut queries = self.queries.lock().unwrap_or_else(|e| e.into_inner());
+        if queries.len() >= MEMO_CAPACITY {
+            queries.clear();
+        }
+        queries.insert(key, query.to_string());
+        key
+    }
+
+    fn recall(&self, key: u64) -> Option<String> {
+        let queries = self.queries.lock().unwrap_or_else(|e| e.into_inner());
+        queries.get(&key).cloned()
+    }
+}
+
+/// One inline result: an article result whose message is an excerpt with its citation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InlineItem {
+    /// Unique in the answer, 1-64 bytes: the excerpt id.
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub message: Doc,
+}
+
+/// The answer to an inline query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InlineAnswer {
+    pub items: Vec<InlineItem>,
+    /// Empty when there are no more results.
+    pub next_offset: String,
+    pub cache_seconds: u32,
+    /// The answer depends on the user's language, so Telegram must not share it.
+    pub is_personal: bool,
+}
+
+impl App {
+    /// `/search WORDS` (or plain text in a private chat): the first page of results.
+    pub(super) fn search(&self, lang: Lang, words: &str) -> Reply {
+        let view = self.view(lang);
+        let words = words.trim();
+        if words.is_empty() {
+            let mut doc = Doc::new();
+            doc.text(view.ui.search_usage.clone());
+            return Reply {
+                doc,
+                buttons: Vec::new(),
+            };
+        }
+        self.search_page(lang, words, 0)
+    }
+
+    /// A page of results for `query`, with buttons for the pages around it.
+    pub(super) fn search_page(&self, lang: Lang, query: &str, page: usize) -> Reply {
+        let view = self.view(lang);
+        let cut = query.chars().count() > QUERY_LIMIT;
+        let query: String = query.chars().take(QUERY_LIMIT).collect();
+        let hits = self.search.search(&query);
+        let echo = user_text(&query);
+        let mut doc = Doc::new();
+        if hits.is_empty() {
+            doc.text(fill(&view.ui.search_none, &[("query", &echo)]));
+            if cut {
+                doc.text(fill(
+                    &view.ui.search_cut,
+                    &[("limit", &QUERY_LIMIT.to_string())],
+                ));
+            }
+            if let Some(person) = self.corpus.find_person(&query) {
+                // Someone the article mentions but never quotes, like 周鸿祎.
+                doc.blank().append(view.person(person));
+            }
+            let commands: Vec<String> = self
+                .corpus
+                .topics
+                .iter()
+                .map(|t| format!("/{}", t.command))
+                .collect();
+            doc.blank()
+                .text(view.ui.search_try_topics.clone())
+                .text(commands.join(" "));
+            return Reply {
+                doc,
+                buttons: Vec::new(),
+            };
+        }
+        let pages = hits.len().div_ceil(SEARCH_PAGE);
+        let page = page.min(pages - 1);
+        let first = page * SEARCH_PAGE;
+        let shown = &hits[first..(first + SEARCH_PAGE).min(hits.len())];
+        doc.line(vec![Span::Bold(fill(
+            &view.ui.search_header,
+            &[
+                ("query", &echo),
+                ("from", &(first + 1).to_string()),
+                ("to", &(first + shown.len()).to_string()),
+                ("count", &hits.len().to_string()),
+            ],
+        ))]);
+        if cut {
+            doc.line(vec![Span::Italic(fill(
+                &view.ui.search_cut,
+                &[("limit", &QUERY_LIMIT.to_string())],
+            ))]);
+        }
+        for hit in shown {
+            doc.blank()
+                .append(view.excerpt(&self.corpus.excerpts[hit.doc]));
+        }
+        let mut row = Vec::new();
+        let reference = self.query_ref(lang, &query);
+        if page > 0 {
+            row.push(self.search_button(lang, &view.ui.button_back, page - 1, &reference));
+        }
+        if page + 1 < pages {
+            row.push(self.search_button(lang, &view.ui.button_more, page + 1, &reference));
+        }
+        let buttons = if row.is_empty() {
+            Vec::new()
+        } else {
+            vec![row]
+        };
+        Reply { doc, buttons }
+    }
+
+    /// How a query travels in callback data: itself when it fits, else a memo key.
+    fn query_ref(&self, lang: Lang, query: &str) -> QueryRef {
+        let inline = Action::Search {
+            lang,
+            page: usize::MAX,
+            query: QueryRef::Inline(query.to_string()),
+        };
+        match buttons::encode(&inline, &self.corpus) {
+            Some(_) => QueryRef::Inline(query.to_string()),
+            None => QueryRef::Memo(self.queries.remember(query)),
+        }
+    }
+
+    fn search_button(&self, lang: Lang, label: &str, page: usize, query: &QueryRef) -> Button {
+        let action = Action::Search {
+            lang,
+            page,
+            query: query.clone(),
+        };
+        Button {
+            label: label.to_string(),
+            data: buttons::encode(&action, &self.corpus).expect("a query that fits, or a memo key"),
+        }
+    }
+
+    /// The query a search button refers to, if it is still known.
+    pub(super) fn recall(&self, query: &QueryRef) -> Option<String> {
+        match query {
+            QueryRef::Inline(query) => Some(query.clone()),
+            QueryRef::Memo(key) => self.queries.recall(*key),
+        }
+    }
+
+    /// Answers an inline query: matching excerpts (or, for no words, the best ones), twenty
+    /// a page; `offset` is the page Telegram hands back from the previous answer.
+    pub fn inline(&self, query: &str, offset: &str, language_code: Option<&str>) -> InlineAnswer {
+        let lang = self.lang(language_code);
+        let view = self.view(lang);
+        let query = query.trim();
+        let excerpts: Vec<usize> = if query.is_empty() {
+            let mut all: Vec<usize> = (0..self.corpus.excerpts.len()).collect();
+            all.sort_by_key(|&e| (self.corpus.priority(e), e));
+            all
+        } else {
+            self.search
+                .search(query)
+                .into_iter()
+                .map(|h| h.doc)
+                .collect()
+        };
+        let page: usize = offset.parse().unwrap_or(0);
+        let first = page.saturating_mul(INLINE_PAGE).min(excerpts.len());
+        let last = (first + INLINE_PAGE).min(excerpts.len());
+        let items = excerpts[first..last]
+            .iter()
+            .map(|&e| {
+                let excerpt = &self.corpus.excerpts[e];
+                let speaker = match excerpt.voice.speaker() {
+                    Some(p) => view.both(&self.corpus.people[p].name),
+                    None => view.voice_label(excerpt.voice).to_string(),
+                };
+                let topic = excerpt
+                    .topics
+                    .first()
+                    .map(|&t| self.corpus.topics[t].title.get(lang))
+                    .unwrap_or_default();
+                let mut description: String = excerpt
+                    .text
+                    .original
+                    .chars()
+                    .take(DESCRIPTION_CHARS)
+                    .collect();
+                if excerpt.text.original.chars().count() > DESCRIPTION_CHARS {
+                    description.push('…');
+                }
+                InlineItem {
+                    id: excerpt.id.clone(),
+                    title: fill(
+                        &view.ui.inline_title,
+                        &[("speaker", &speaker), ("topic", topic)],
+                    ),
+                    description,
+                    message: view.excerpt(excerpt),
+                }
+            })
+            .collect();
+        let next_offset = if last < excerpts.len() {
+            (page + 1).to_string()
+        } else {
+            String::new()
+        };
+        InlineAnswer {
+            items,
+            next_offset,
+            cache_seconds: INLINE_CACHE_SECONDS,
+            is_personal: true,
+        }
+    }
+}
