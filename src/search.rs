@@ -22,7 +22,9 @@
 //! splits names and rare terms differently in queries and text, which loses exact matches.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::cmp::Reverse;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::UnicodeNormalization;
@@ -49,6 +51,13 @@ pub struct Hit {
     pub doc: usize,
     pub rank: Rank,
     pub coverage: f32,
+}
+
+/// A page of results: how many matched in all, and the hits of the page, best first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchPage {
+    pub total: usize,
+    pub hits: Vec<Hit>,
 }
 
 /// What the index is built from, one per excerpt.
@@ -81,8 +90,10 @@ const UNKNOWN_GRAM: u64 = 1 << 62;
 
 /// The search index over a list of documents.
 pub struct SearchIndex {
-    /// Each document's tokens without breaks (for phrases): its text, then its translation.
-    fields: Vec<[Vec<Token>; 2]>,
+    /// Every document's tokens without breaks (for phrases), text then translation, end to
+    /// end; field f of document d is `tokens[bounds[2d + f]..bounds[2d + f + 1]]`.
+    tokens: Vec<Token>,
+    bounds: Vec<u32>,
     speakers: Vec<Option<usize>>,
     priorities: Vec<u32>,
     postings: HashMap<Gram, Vec<u32>>,
@@ -95,7 +106,7 @@ pub struct SearchIndex {
 impl std::fmt::Debug for SearchIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SearchIndex")
-            .field("documents", &self.fields.len())
+            .field("documents", &self.len())
             .field("grams", &self.postings.len())
             .field("words", &self.vocabulary.len())
             .finish()
@@ -109,7 +120,13 @@ thread_local! {
 
 /// Folds text for matching: NFKC, lower case, traditional to simplified.
 pub fn fold(text: &str) -> String {
-    let normal: String = text.nfkc().flat_map(char::to_lowercase).collect();
+    // Most text is already NFKC; the quick check spares the full normalisation.
+    let normal: String = match unicode_normalization::is_nfkc_quick(text.chars()) {
+        unicode_normalization::IsNormalized::Yes => {
+            text.chars().flat_map(char::to_lowercase).collect()
+        }
+        _ => text.nfkc().flat_map(char::to_lowercase).collect(),
+    };
     fast2s::convert(&normal)
 }
 
@@ -124,9 +141,9 @@ fn is_cjk(c: char) -> bool {
         | 0x20000..=0x3134F) // CJK extensions B-G
 }
 
-/// Reads text as tokens: CJK characters, words (stemmed, then named by `word`), and single
-/// BREAKs between runs. Words end at letter/digit boundaries: `llama2` is `llama` `2`.
-fn tokenize(text: &str, stemmer: &Stemmer, mut word: impl FnMut(&str) -> Token) -> Vec<Token> {
+/// Reads text as tokens: CJK characters, words (named by `word`, which stems them), and
+/// single BREAKs between runs. Words end at letter/digit boundaries: `llama2` is `llama` `2`.
+fn tokenize(text: &str, mut word: impl FnMut(&str) -> Token) -> Vec<Token> {
     let folded = fold(text);
     let mut tokens = Vec::new();
     let mut rest = folded.as_str();
@@ -140,7 +157,7 @@ fn tokenize(text: &str, stemmer: &Stemmer, mut word: impl FnMut(&str) -> Token) 
                 .char_indices()
                 .find(|&(_, c)| !c.is_alphanumeric() || is_cjk(c) || c.is_numeric() != digit)
                 .map_or(rest.len(), |(i, _)| i);
-            tokens.push(word(&stemmer.stem(&rest[..end])));
+            tokens.push(word(&rest[..end]));
             end
         } else {
             if tokens.last().is_some_and(|&t| t != BREAK) {
@@ -215,21 +232,30 @@ impl SearchIndex {
         names: impl IntoIterator<Item = (&'a str, usize)>,
     ) -> Self {
         let stemmer = Stemmer::create(Algorithm::English);
-        let mut vocabulary: HashMap<String, u32> = HashMap::new();
+        let mut vocabulary: HashMap<String, u32> = HashMap::default();
+        // Words seen before skip the stemmer.
+        let mut seen: HashMap<String, Token> = HashMap::default();
         let mut learn = |word: &str| -> Token {
+            if let Some(&token) = seen.get(word) {
+                return token;
+            }
+            let stem = stemmer.stem(word);
             let next = vocabulary.len() as u32;
-            *vocabulary.entry(word.to_owned()).or_insert(next)
+            let token = *vocabulary.entry(stem.into_owned()).or_insert(next);
+            seen.insert(word.to_owned(), token);
+            token
         };
-        let mut postings: HashMap<Gram, Vec<u32>> = HashMap::new();
-        let mut fields = Vec::new();
+        let mut postings: HashMap<Gram, Vec<u32>> = HashMap::default();
+        let mut all_tokens = Vec::new();
+        let mut bounds = vec![0u32];
         let mut speakers = Vec::new();
         let mut priorities = Vec::new();
         let mut grams = Vec::new();
         for (id, document) in documents.into_iter().enumerate() {
-            let text = tokenize(document.text, &stemmer, &mut learn);
+            let text = tokenize(document.text, &mut learn);
             let translation = document
                 .translation
-                .map(|t| tokenize(t, &stemmer, &mut learn))
+                .map(|t| tokenize(t, &mut learn))
                 .unwrap_or_default();
             grams.clear();
             grams_of(&text, true, &mut grams);
@@ -239,18 +265,16 @@ impl SearchIndex {
             for &gram in &grams {
                 postings.entry(gram).or_default().push(id as u32);
             }
-            fields.push([without_breaks(&text), without_breaks(&translation)]);
+            for field in [&text, &translation] {
+                all_tokens.extend(field.iter().copied().filter(|&t| t != BREAK));
+                bounds.push(all_tokens.len() as u32);
+            }
             speakers.push(document.speaker);
             priorities.push(document.priority);
         }
         let mut people: Vec<(Vec<Token>, usize)> = names
             .into_iter()
-            .map(|(name, person)| {
-                (
-                    without_breaks(&tokenize(name, &stemmer, &mut learn)),
-                    person,
-                )
-            })
+            .map(|(name, person)| (without_breaks(&tokenize(name, &mut learn)), person))
             .filter(|(tokens, _)| !tokens.is_empty())
             .collect();
         people.sort();
@@ -258,8 +282,10 @@ impl SearchIndex {
         for list in postings.values_mut() {
             list.shrink_to_fit();
         }
+        all_tokens.shrink_to_fit();
         SearchIndex {
-            fields,
+            tokens: all_tokens,
+            bounds,
             speakers,
             priorities,
             postings,
@@ -270,21 +296,22 @@ impl SearchIndex {
     }
 
     pub fn len(&self) -> usize {
-        self.fields.len()
+        self.speakers.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.fields.is_empty()
+        self.speakers.is_empty()
+    }
+
+    /// Field `field` (0 text, 1 translation) of document `doc`, as tokens without breaks.
+    fn field(&self, doc: usize, field: usize) -> &[Token] {
+        let i = 2 * doc + field;
+        &self.tokens[self.bounds[i] as usize..self.bounds[i + 1] as usize]
     }
 
     /// Bytes the index holds on the heap, estimated from its structures' capacities.
     pub fn heap_bytes(&self) -> usize {
         use std::mem::size_of;
-        let fields: usize = self
-            .fields
-            .iter()
-            .map(|f| size_of::<[Vec<Token>; 2]>() + (f[0].capacity() + f[1].capacity()) * 4)
-            .sum();
         // A hash map entry: the pair plus about one control byte per bucket.
         let postings: usize = self
             .postings
@@ -301,22 +328,62 @@ impl SearchIndex {
             .iter()
             .map(|(t, _)| size_of::<(Vec<Token>, usize)>() + t.capacity() * 4)
             .sum();
-        fields
+        self.tokens.capacity() * 4
+            + self.bounds.capacity() * 4
+            + self.speakers.capacity() * size_of::<Option<usize>>()
+            + self.priorities.capacity() * 4
             + postings
             + vocabulary
             + names
-            + self.speakers.capacity() * size_of::<Option<usize>>()
     }
 
     /// Query tokens; words the index has never seen become UNKNOWN_WORD.
     fn query_tokens(&self, text: &str) -> Vec<Token> {
-        tokenize(text, &self.stemmer, |word| {
-            self.vocabulary.get(word).copied().unwrap_or(UNKNOWN_WORD)
+        tokenize(text, |word| {
+            let stem = self.stemmer.stem(word);
+            self.vocabulary
+                .get(stem.as_ref())
+                .copied()
+                .unwrap_or(UNKNOWN_WORD)
         })
     }
 
     /// Every matching document, best first. The query is cut to `QUERY_LIMIT` characters.
     pub fn search(&self, query: &str) -> Vec<Hit> {
+        self.search_page(query, 0, usize::MAX).hits
+    }
+
+    /// Results `start..start + len` of `query`, best first, and how many there are in all.
+    /// Only the page is sorted, so a query that matches most of a large corpus stays fast.
+    pub fn search_page(&self, query: &str, start: usize, len: usize) -> SearchPage {
+        let mut hits = self.matches(query);
+        let total = hits.len();
+        let end = start.saturating_add(len).min(total);
+        if start >= end {
+            return SearchPage {
+                total,
+                hits: Vec::new(),
+            };
+        }
+        let key = |h: &Hit| {
+            (
+                Reverse(h.rank),
+                Reverse((h.coverage * 10_000.0) as u32),
+                self.priorities[h.doc],
+                h.doc,
+            )
+        };
+        if end < total {
+            hits.select_nth_unstable_by_key(end, key);
+            hits.truncate(end);
+        }
+        hits.sort_unstable_by_key(key);
+        hits.drain(..start);
+        SearchPage { total, hits }
+    }
+
+    /// Every matching document, unordered.
+    fn matches(&self, query: &str) -> Vec<Hit> {
         let cut = query
             .char_indices()
             .nth(QUERY_LIMIT)
@@ -332,7 +399,13 @@ impl SearchIndex {
         grams_of(&tokens, false, &mut grams);
         grams.sort_unstable();
         grams.dedup();
-        let n = self.fields.len() as f32;
+        // A query of one gram (a word, a character, a pair of characters) is its own phrase:
+        // a document holding all of it holds the phrase.
+        let one_gram = grams.len() == 1
+            && tokens.len() == phrase.len()
+            && phrase.len() <= 2
+            && !phrase.contains(&UNKNOWN_WORD);
+        let n = self.len() as f32;
         let weights: Vec<(Gram, f32)> = grams
             .iter()
             .map(|g| {
@@ -344,7 +417,7 @@ impl SearchIndex {
 
         let mut hits = SCRATCH.with(|scratch| {
             let (scores, touched) = &mut *scratch.borrow_mut();
-            scores.resize(self.fields.len(), 0.0);
+            scores.resize(self.len(), 0.0);
             for (gram, weight) in &weights {
                 for &doc in self.postings.get(gram).map_or(&[][..], Vec::as_slice) {
                     if scores[doc as usize] == 0.0 {
@@ -353,12 +426,12 @@ impl SearchIndex {
                     scores[doc as usize] += weight;
                 }
             }
-            let mut hits = Vec::new();
+            let mut hits = Vec::with_capacity(touched.len());
             for &doc in touched.iter() {
                 let coverage = scores[doc as usize] / total;
                 scores[doc as usize] = 0.0;
                 let doc = doc as usize;
-                let rank = if coverage >= 0.999 && self.has_phrase(doc, &phrase) {
+                let rank = if coverage >= 0.999 && (one_gram || self.has_phrase(doc, &phrase)) {
                     Rank::Phrase
                 } else if self.speakers[doc].is_some_and(|s| speakers.contains(&s)) {
                     Rank::Speaker
@@ -378,9 +451,12 @@ impl SearchIndex {
         });
         // The named speakers' other words, which share no gram with the query.
         if !speakers.is_empty() {
-            let found: Vec<usize> = hits.iter().map(|h| h.doc).collect();
+            let mut found = vec![false; self.len()];
+            for hit in &hits {
+                found[hit.doc] = true;
+            }
             for (doc, speaker) in self.speakers.iter().enumerate() {
-                if speaker.is_some_and(|s| speakers.contains(&s)) && !found.contains(&doc) {
+                if !found[doc] && speaker.is_some_and(|s| speakers.contains(&s)) {
                     hits.push(Hit {
                         doc,
                         rank: Rank::Speaker,
@@ -389,23 +465,25 @@ impl SearchIndex {
                 }
             }
         }
-        hits.sort_by(|a, b| {
-            b.rank
-                .cmp(&a.rank)
-                .then(b.coverage.total_cmp(&a.coverage))
-                .then(self.priorities[a.doc].cmp(&self.priorities[b.doc]))
-                .then(a.doc.cmp(&b.doc))
-        });
         hits
     }
 
     /// Whether a document's text or translation holds the tokens in order and adjacent
     /// (punctuation and spaces between them don't count).
     fn has_phrase(&self, doc: usize, phrase: &[Token]) -> bool {
-        !phrase.contains(&UNKNOWN_WORD)
-            && self.fields[doc]
+        let Some((&first, rest)) = phrase.split_first() else {
+            return false;
+        };
+        if phrase.contains(&UNKNOWN_WORD) {
+            return false;
+        }
+        (0..2).any(|f| {
+            let field = self.field(doc, f);
+            field
                 .iter()
-                .any(|field| field.windows(phrase.len()).any(|w| w == phrase))
+                .enumerate()
+                .any(|(i, &t)| t == first && field[i + 1..].starts_with(rest))
+        })
     }
 
     /// The people the query names: one of their names is in it, or it starts one (two or

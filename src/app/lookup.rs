@@ -90,10 +90,12 @@ impl App {
         let view = self.view(lang);
         let cut = query.chars().count() > QUERY_LIMIT;
         let query: String = query.chars().take(QUERY_LIMIT).collect();
-        let hits = self.search.search(&query);
+        let mut result =
+            self.search
+                .search_page(&query, page.saturating_mul(SEARCH_PAGE), SEARCH_PAGE);
         let echo = user_text(&query);
         let mut doc = Doc::new();
-        if hits.is_empty() {
+        if result.total == 0 {
             doc.text(fill(&view.ui.search_none, &[("query", &echo)]));
             if cut {
                 doc.text(fill(
@@ -119,17 +121,22 @@ impl App {
                 buttons: Vec::new(),
             };
         }
-        let pages = hits.len().div_ceil(SEARCH_PAGE);
+        let pages = result.total.div_ceil(SEARCH_PAGE);
         let page = page.min(pages - 1);
+        if result.hits.is_empty() {
+            // A page past the end (an old button): show the last one.
+            result = self
+                .search
+                .search_page(&query, page * SEARCH_PAGE, SEARCH_PAGE);
+        }
         let first = page * SEARCH_PAGE;
-        let shown = &hits[first..(first + SEARCH_PAGE).min(hits.len())];
         doc.line(vec![Span::Bold(fill(
             &view.ui.search_header,
             &[
                 ("query", &echo),
                 ("from", &(first + 1).to_string()),
-                ("to", &(first + shown.len()).to_string()),
-                ("count", &hits.len().to_string()),
+                ("to", &(first + result.hits.len()).to_string()),
+                ("count", &result.total.to_string()),
             ],
         ))]);
         if cut {
@@ -138,7 +145,7 @@ impl App {
                 &[("limit", &QUERY_LIMIT.to_string())],
             ))]);
         }
-        for hit in shown {
+        for hit in &result.hits {
             doc.blank()
                 .append(view.excerpt(&self.corpus.excerpts[hit.doc]));
         }
@@ -197,21 +204,24 @@ impl App {
         let lang = self.lang(language_code);
         let view = self.view(lang);
         let query = query.trim();
-        let excerpts: Vec<usize> = if query.is_empty() {
+        let page: usize = offset.parse().unwrap_or(0);
+        let first = page.saturating_mul(INLINE_PAGE);
+        let (excerpts, total): (Vec<usize>, usize) = if query.is_empty() {
             let mut all: Vec<usize> = (0..self.corpus.excerpts.len()).collect();
             all.sort_by_key(|&e| (self.corpus.priority(e), e));
-            all
+            let total = all.len();
+            (
+                all.into_iter().skip(first).take(INLINE_PAGE).collect(),
+                total,
+            )
         } else {
-            self.search
-                .search(query)
-                .into_iter()
-                .map(|h| h.doc)
-                .collect()
+            let result = self.search.search_page(query, first, INLINE_PAGE);
+            (
+                result.hits.into_iter().map(|h| h.doc).collect(),
+                result.total,
+            )
         };
-        let page: usize = offset.parse().unwrap_or(0);
-        let first = page.saturating_mul(INLINE_PAGE).min(excerpts.len());
-        let last = (first + INLINE_PAGE).min(excerpts.len());
-        let items = excerpts[first..last]
+        let items = excerpts
             .iter()
             .map(|&e| {
                 let excerpt = &self.corpus.excerpts[e];
@@ -244,7 +254,7 @@ impl App {
                 }
             })
             .collect();
-        let next_offset = if last < excerpts.len() {
+        let next_offset = if first.saturating_add(INLINE_PAGE) < total {
             (page + 1).to_string()
         } else {
             String::new()

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use anyhow::bail;
 use secrecy::{ExposeSecret, SecretString};
+use teloxide::adaptors::CacheMe;
 use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::prelude::*;
 use teloxide::types::Me;
@@ -38,17 +39,20 @@ pub async fn run(
     stop: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let bot = Bot::new(settings.token.expose_secret()).set_api_url(settings.api_url);
+    // The dispatcher asks getMe again when it starts; let it reuse the answer `get_me` got
+    // (with retries) rather than make a second request that a passing error would make fatal.
+    let cached = bot.clone().cache_me();
     let mut stop = Box::pin(stop);
 
     let me = tokio::select! {
-        me = get_me(&bot) => me?,
+        me = get_me(&cached) => me?,
         () = &mut stop => return Ok(()),
     };
     tracing::info!(username = me.username(), "connected to Telegram");
     menu::register(&bot, &app).await;
 
-    let mut dispatcher = Dispatcher::builder(bot.clone(), handlers::schema())
-        .dependencies(dptree::deps![app])
+    let mut dispatcher = Dispatcher::builder(cached, handlers::schema())
+        .dependencies(dptree::deps![app, bot.clone()])
         .default_handler(|_| async {})
         .error_handler(LoggingErrorHandler::with_custom_text(
             "a Telegram request failed",
@@ -87,7 +91,7 @@ pub async fn run(
 
 /// Asks Telegram who the bot is, retrying with backoff while the network or Telegram is down.
 /// A rejected token is final.
-async fn get_me(bot: &Bot) -> anyhow::Result<Me> {
+async fn get_me(bot: &CacheMe<Bot>) -> anyhow::Result<Me> {
     let mut delay = Duration::from_millis(500);
     loop {
         match bot.get_me().await {

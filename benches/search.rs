@@ -1,0 +1,262 @@
+//! Search speed and memory: `cargo bench --bench search`.
+//!
+//! A plain bench binary (no harness): each case runs a warm-up, then many samples, each
+//! timing a batch of calls, and prints the median and 95th percentile per call. Memory is
+//! measured with a counting allocator: the bytes still allocated after building an index,
+//! minus those before.
+//!
+//! Cases:
+//! - the shipped corpus: `/search` through the core (search + rendering to HTML), and the
+//!   bare index query, for a few typical queries;
+//! - a synthetic corpus 1,000 times larger, generated from the real excerpts by recombining
+//!   their clauses: index build time and memory, and query time.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use debate_bot::app::{App, ChatKind, Request};
+use debate_bot::corpus::{self, Corpus};
+use debate_bot::i18n::Lang;
+use debate_bot::search::{Document, SearchIndex};
+use rand::rngs::StdRng;
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+        PEAK.fetch_max(live, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+const QUERIES: &[&str] = &[
+    "私有化部署",
+    "大模型私有化部署",
+    "Robin Li",
+    "開源意味著打破壟斷",
+    "Llama 2",
+    "700 million",
+    "开源",
+];
+
+/// Times `f`, printing the median and p95 per call.
+fn bench(name: &str, mut f: impl FnMut()) -> Duration {
+    // Warm up, and find a batch size that takes about a millisecond.
+    let mut batch = 1u32;
+    loop {
+        let start = Instant::now();
+        for _ in 0..batch {
+            f();
+        }
+        if start.elapsed() > Duration::from_millis(1) || batch >= 1 << 20 {
+            break;
+        }
+        batch *= 2;
+    }
+    let mut samples: Vec<Duration> = (0..200)
+        .map(|_| {
+            let start = Instant::now();
+            for _ in 0..batch {
+                f();
+            }
+            start.elapsed() / batch
+        })
+        .collect();
+    samples.sort();
+    let median = samples[samples.len() / 2];
+    let p95 = samples[samples.len() * 95 / 100];
+    println!(
+        "{name:<52} median {:>10}   p95 {:>10}",
+        show(median),
+        show(p95)
+    );
+    median
+}
+
+fn show(d: Duration) -> String {
+    let ns = d.as_nanos();
+    if ns < 10_000 {
+        format!("{ns} ns")
+    } else if ns < 10_000_000 {
+        format!("{:.1} µs", ns as f64 / 1000.0)
+    } else {
+        format!("{:.1} ms", ns as f64 / 1e6)
+    }
+}
+
+fn mib(bytes: usize) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+/// A corpus `factor` times the size of the real one: each document joins two to four clauses
+/// drawn from the real excerpts, with a translation made the same way, and a speaker drawn
+/// like the real ones.
+fn synthetic(
+    corpus: &Corpus,
+    factor: usize,
+    rng: &mut StdRng,
+) -> Vec<(String, String, Option<usize>)> {
+    let clauses: Vec<&str> = corpus
+        .excerpts
+        .iter()
+        .flat_map(|e| e.text.original.split([',', '。', ':', '“', '”']))
+        .filter(|c| c.chars().count() >= 4)
+        .collect();
+    let sentences: Vec<&str> = corpus
+        .excerpts
+        .iter()
+        .filter_map(|e| e.text.en.as_deref())
+        .flat_map(|t| t.split([',', '.', ';', ':']))
+        .filter(|s| s.len() >= 8)
+        .collect();
+    let speakers: Vec<Option<usize>> = corpus.excerpts.iter().map(|e| e.voice.speaker()).collect();
+    (0..corpus.excerpts.len() * factor)
+        .map(|_| {
+            let parts = rng.random_range(2..=4);
+            let text: Vec<&str> = (0..parts).map(|_| *clauses.choose(rng).unwrap()).collect();
+            let gloss: Vec<&str> = (0..parts)
+                .map(|_| *sentences.choose(rng).unwrap())
+                .collect();
+            (
+                text.join(","),
+                gloss.join(", "),
+                *speakers.choose(rng).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn main() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("responses");
+    let corpus = corpus::load(&dir).expect("the shipped corpus");
+    println!(
+        "debate-bot search benchmark ({} excerpts shipped)\n",
+        corpus.excerpts.len()
+    );
+
+    // ---- the shipped corpus ----
+    let app = App::load(&dir, Lang::Zh).expect("the shipped corpus");
+    let mut rng = rand::rng();
+    let mut medians = Vec::new();
+    for query in QUERIES {
+        let text = format!("/search {query}");
+        let request = Request {
+            chat: ChatKind::Group,
+            language_code: None,
+            text: &text,
+            bot_username: Some("debate_bot"),
+        };
+        medians.push(bench(&format!("shipped: /search {query} (+ HTML)"), || {
+            let handled = app.handle(black_box(&request), &mut rng).unwrap();
+            black_box(handled.reply.doc.to_html());
+        }));
+    }
+    let shipped = SearchIndex::from_corpus(&corpus);
+    for query in QUERIES {
+        bench(&format!("shipped: index.search({query:?})"), || {
+            black_box(shipped.search(black_box(query)));
+        });
+    }
+    medians.sort();
+    println!(
+        "shipped: slowest /search median {}\n",
+        show(*medians.last().unwrap())
+    );
+
+    // ---- 1,000 times larger ----
+    let factor = 1000;
+    let docs = synthetic(&corpus, factor, &mut StdRng::seed_from_u64(1));
+    let names: Vec<(String, usize)> = corpus
+        .people
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| {
+            p.aliases
+                .iter()
+                .chain([&p.name.original])
+                .map(move |a| (a.clone(), i))
+        })
+        .collect();
+    let documents = || {
+        docs.iter()
+            .enumerate()
+            .map(|(i, (text, gloss, speaker))| Document {
+                text,
+                translation: Some(gloss),
+                speaker: *speaker,
+                priority: i as u32,
+            })
+    };
+    let before = LIVE.load(Ordering::Relaxed);
+    PEAK.store(before, Ordering::Relaxed);
+    let start = Instant::now();
+    let big = SearchIndex::build(documents(), names.iter().map(|(n, i)| (n.as_str(), *i)));
+    let build = start.elapsed();
+    let held = LIVE.load(Ordering::Relaxed) - before;
+    let peak = PEAK.load(Ordering::Relaxed) - before;
+    let text_bytes: usize = docs.iter().map(|(t, g, _)| t.len() + g.len()).sum();
+    println!(
+        "synthetic x{factor}: {} documents, {} of text; index built in {:.0} ms, holds {} (estimate from capacities {}), peak during build {}",
+        big.len(),
+        mib(text_bytes),
+        build.as_secs_f64() * 1000.0,
+        mib(held),
+        mib(big.heap_bytes()),
+        mib(peak)
+    );
+    let mut builds: Vec<Duration> = (0..5)
+        .map(|_| {
+            let start = Instant::now();
+            black_box(SearchIndex::build(
+                documents(),
+                names.iter().map(|(n, i)| (n.as_str(), *i)),
+            ));
+            start.elapsed()
+        })
+        .collect();
+    builds.sort();
+    println!(
+        "synthetic x{factor}: index build median of 5: {:.0} ms",
+        builds[2].as_secs_f64() * 1000.0
+    );
+    // What /search runs: the first page of three, with the total count.
+    let mut medians = Vec::new();
+    for query in QUERIES {
+        let hits = big.search_page(query, 0, 3).total;
+        medians.push(bench(
+            &format!("x{factor}: first page of {query:?} [{hits} hits]"),
+            || {
+                black_box(big.search_page(black_box(query), 0, 3));
+            },
+        ));
+    }
+    medians.sort();
+    println!(
+        "synthetic x{factor}: slowest /search page median {}",
+        show(*medians.last().unwrap())
+    );
+    for query in ["开源", "Llama 2"] {
+        bench(
+            &format!("x{factor}: every result of {query:?}, sorted"),
+            || {
+                black_box(big.search(black_box(query)));
+            },
+        );
+    }
+}

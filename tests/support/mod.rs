@@ -1,0 +1,128 @@
+//! Test support: a fake Telegram Bot API on loopback ([`fake_api`]) and a way to run the real
+//! bot (`debate_bot::telegram::run`) against it in-process and stop it.
+
+pub mod fake_api;
+
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use debate_bot::app::App;
+use debate_bot::i18n::Lang;
+use debate_bot::telegram::{self, Settings};
+use secrecy::SecretString;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+
+pub use fake_api::{Call, Failure, FakeApi, TOKEN, TgUser};
+
+/// How long `run` may take to return once told to stop.
+pub const STOP_WITHIN: Duration = Duration::from_secs(5);
+
+/// The shipped corpus and sentences, loaded once, Chinese by default as in config.toml.
+pub fn app() -> Arc<App> {
+    static APP: OnceLock<Arc<App>> = OnceLock::new();
+    Arc::clone(APP.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("responses");
+        let app = App::load(&dir, Lang::Zh).unwrap_or_else(|p| panic!("{p:#?}"));
+        Arc::new(app)
+    }))
+}
+
+/// Logs of the bot and teloxide, shown for a failing test; `RUST_LOG=debug` for more.
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_test_writer()
+        .try_init();
+}
+
+/// The bot running in a task; stop it with [`RunningBot::stop`]. Dropping it also stops the
+/// bot (the stop future completes when its sender is dropped).
+pub struct RunningBot {
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<anyhow::Result<()>>>,
+}
+
+impl RunningBot {
+    /// Tells the bot to stop and waits for `run` to return; returns what it returned and how
+    /// long stopping took. Panics if it takes longer than [`STOP_WITHIN`].
+    pub async fn stop_result(mut self) -> (anyhow::Result<()>, Duration) {
+        let started = Instant::now();
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let task = self.task.take().expect("the bot task");
+        let result = tokio::time::timeout(STOP_WITHIN, task)
+            .await
+            .unwrap_or_else(|_| panic!("run did not return within {STOP_WITHIN:?} of stop"))
+            .expect("run panicked");
+        (result, started.elapsed())
+    }
+
+    /// Stops the bot and asserts `run` returned Ok; returns how long stopping took.
+    pub async fn stop(self) -> Duration {
+        let (result, took) = self.stop_result().await;
+        if let Err(e) = result {
+            panic!("run returned an error: {e:#}");
+        }
+        took
+    }
+
+    /// Waits for `run` to return on its own (without being told to stop).
+    pub async fn finished(mut self) -> anyhow::Result<()> {
+        let task = self.task.take().expect("the bot task");
+        tokio::time::timeout(STOP_WITHIN, task)
+            .await
+            .unwrap_or_else(|_| panic!("run did not return within {STOP_WITHIN:?}"))
+            .expect("run panicked")
+    }
+}
+
+impl Drop for RunningBot {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+/// Starts the real bot against `api` with the right token.
+pub fn start_bot(api: &FakeApi) -> RunningBot {
+    start_bot_with_token(api, TOKEN)
+}
+
+/// Starts the real bot against `api` with `token`.
+pub fn start_bot_with_token(api: &FakeApi, token: &str) -> RunningBot {
+    init_logging();
+    let settings = Settings {
+        token: SecretString::from(token.to_string()),
+        api_url: api.url(),
+    };
+    let (stop_tx, stop_rx) = oneshot::channel::<()>();
+    let stop = async move {
+        // A message or a dropped sender: stop either way.
+        let _ = stop_rx.await;
+    };
+    let task = tokio::spawn(telegram::run(settings, app(), stop));
+    RunningBot {
+        stop: Some(stop_tx),
+        task: Some(task),
+    }
+}
+
+/// A fresh fake API and the bot running against it, polling for updates.
+pub async fn start() -> (FakeApi, RunningBot) {
+    let api = FakeApi::start().await;
+    let bot = start_bot(&api);
+    api.wait_nth("getUpdates", 0).await;
+    (api, bot)
+}
+
+/// Length in UTF-16 code units, as Telegram counts message length.
+pub fn utf16_len(text: &str) -> usize {
+    text.encode_utf16().count()
+}

@@ -1,0 +1,1165 @@
+//! End to end: the real dispatcher (`debate_bot::telegram::run`) against a fake Bot API on
+//! 127.0.0.1, asserting the requests the bot sends — what a user would see.
+//!
+//! Each test has its own fake server and bot. Waiting is always for a call (with a deadline),
+//! never a fixed sleep. "No reply" is checked two ways: a later command in the same chat gets
+//! the next sendMessage (the dispatcher answers one chat in order), and after `run` has
+//! stopped (which lets the replies in flight finish) the counts are exact.
+
+mod support;
+
+use std::collections::BTreeSet;
+
+use debate_bot::app::{ChatKind, Request};
+use serde_json::{Value, json};
+use support::fake_api::{BOT_USERNAME, visible_text};
+use support::{Call, Failure, FakeApi, TgUser, start, start_bot, start_bot_with_token, utf16_len};
+
+const GROUP: i64 = -4_000_000_123;
+const CHANNEL: i64 = -1_002_000_000_456;
+
+fn zh_user() -> TgUser {
+    TgUser::new(1001, "李雷", Some("zh-hans"))
+}
+
+fn en_user() -> TgUser {
+    TgUser::new(1002, "Alice", Some("en"))
+}
+
+/// A user whose Telegram language is unknown: the default language (Chinese) applies.
+fn plain_user() -> TgUser {
+    TgUser::new(1003, "Sam", None)
+}
+
+const STALE_ZH: &str = "这个按钮已失效,请重新发送命令。";
+const STALE_EN: &str = "This button has expired; send the command again.";
+
+/// Sends `text` from `user` in their private chat and returns the next sendMessage.
+async fn ask(api: &FakeApi, user: &TgUser, text: &str) -> Call {
+    let before = api.count("sendMessage");
+    api.private_text(user, text);
+    api.wait_nth("sendMessage", before).await
+}
+
+/// Sends `text` from `user` in the group and returns the next sendMessage.
+async fn ask_group(api: &FakeApi, user: &TgUser, text: &str) -> (i64, Call) {
+    let before = api.count("sendMessage");
+    let pushed = api.group_text(GROUP, user, text);
+    let reply = api.wait_nth("sendMessage", before).await;
+    (pushed.message_id(), reply)
+}
+
+#[track_caller]
+fn assert_contains(call: &Call, needle: &str) {
+    assert!(
+        call.text().contains(needle),
+        "{} text lacks {needle:?}:\n{}",
+        call.method,
+        call.text()
+    );
+}
+
+/// A reply in a private chat: to that chat, in HTML, not as a reply to a message.
+#[track_caller]
+fn assert_private_reply(call: &Call, user: &TgUser) {
+    assert_eq!(call.method, "sendMessage");
+    assert_eq!(call.chat_id(), Some(user.id), "{}", call.summary());
+    assert_eq!(call.parse_mode(), Some("HTML"), "{}", call.summary());
+    assert!(
+        call.body.get("reply_parameters").is_none(),
+        "private replies quote nothing: {}",
+        call.body
+    );
+    assert!(call.ok(), "the fake refused it: {}", call.response);
+}
+
+/// The one button under a reply, as (label, callback_data).
+#[track_caller]
+fn only_button(call: &Call) -> (String, String) {
+    let buttons = call.buttons();
+    assert_eq!(buttons.len(), 1, "one row of buttons: {buttons:?}");
+    assert_eq!(buttons[0].len(), 1, "one button: {buttons:?}");
+    buttons[0][0].clone()
+}
+
+#[track_caller]
+fn assert_no_buttons(call: &Call) {
+    assert!(
+        call.body.get("reply_markup").is_none(),
+        "no keyboard expected: {}",
+        call.body
+    );
+}
+
+/// What the core answers to `text` in a private chat, as HTML and buttons: the adapter must
+/// send exactly that.
+fn core_reply(user: &TgUser, text: &str) -> (String, Vec<Vec<(String, String)>>) {
+    let app = support::app();
+    let handled = app
+        .handle(
+            &Request {
+                chat: ChatKind::Private,
+                language_code: user.language_code.as_deref(),
+                text,
+                bot_username: Some(BOT_USERNAME),
+            },
+            &mut rand::rng(),
+        )
+        .expect("the core answers");
+    let buttons = handled
+        .reply
+        .buttons
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|b| (b.label.clone(), b.data.clone()))
+                .collect()
+        })
+        .collect();
+    (handled.reply.doc.to_html(), buttons)
+}
+
+// ---- 1. start-up --------------------------------------------------------------------------
+
+#[tokio::test]
+async fn start_registers_the_menu_for_private_and_group_chats_in_chinese_and_english() {
+    let (api, bot) = start().await;
+    bot.stop().await;
+
+    let calls = api.calls();
+    let menus: Vec<&Call> = calls
+        .iter()
+        .filter(|c| c.method == "setMyCommands")
+        .collect();
+    assert_eq!(menus.len(), 4, "{}", api.describe_calls());
+
+    let mut seen = BTreeSet::new();
+    for call in &menus {
+        assert!(call.ok());
+        let scope = call.body["scope"]["type"].as_str().unwrap_or_default();
+        assert!(
+            ["all_private_chats", "all_group_chats"].contains(&scope),
+            "scope {scope}"
+        );
+        let language = call.body.get("language_code").and_then(Value::as_str);
+        assert!(
+            [None, Some("en")].contains(&language),
+            "language_code {language:?}"
+        );
+        assert!(
+            seen.insert((scope.to_string(), language)),
+            "twice: {scope} {language:?}"
+        );
+
+        let commands = call.body["commands"].as_array().expect("commands");
+        assert!(!commands.is_empty() && commands.len() <= 100);
+        let about = |name: &str| {
+            commands
+                .iter()
+                .find(|c| c["command"] == name)
+                .and_then(|c| c["description"].as_str())
+                .unwrap_or_else(|| panic!("no /{name} in {scope} {language:?}"))
+        };
+        for c in commands {
+            let name = c["command"].as_str().unwrap_or_default();
+            let description = c["description"].as_str().unwrap_or_default();
+            assert!(
+                (1..=32).contains(&name.len())
+                    && name
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+                "bad command name {name:?}"
+            );
+            assert!(
+                (1..=256).contains(&description.chars().count()),
+                "bad description for /{name}"
+            );
+        }
+        for name in [
+            "start", "help", "quote", "who", "source", "closed", "open", "llama",
+        ] {
+            about(name);
+        }
+        if language == Some("en") {
+            assert_eq!(about("start"), "Get started");
+            assert_eq!(about("quote"), "A random excerpt");
+            assert_eq!(
+                about("closed"),
+                "The case for closed models: Robin Li, the technology gap, private deployment"
+            );
+            assert_eq!(
+                about("llama"),
+                "Llama 2: its own licence, the 700M-user clause, Microsoft as partner"
+            );
+        } else {
+            assert_eq!(about("start"), "开始使用");
+            assert_eq!(about("quote"), "随机一条摘录");
+            assert_eq!(about("closed"), "闭源派的论据:李彦宏、技术代差、私有化部署");
+            assert_eq!(about("open"), "开源派的论据:罗璇、林吕强、鲶鱼效应");
+        }
+    }
+    assert_eq!(seen.len(), 4);
+
+    // getMe first; the menu is set before polling starts; polling asks for what the handlers
+    // need (on Telegram, an update type not listed is never delivered).
+    assert_eq!(calls[0].method, "getMe");
+    let first_poll = calls
+        .iter()
+        .find(|c| c.method == "getUpdates")
+        .expect("a getUpdates");
+    assert!(menus.iter().all(|m| m.seq < first_poll.seq));
+    let allowed: Vec<&str> = first_poll.body["allowed_updates"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    for kind in ["message", "callback_query"] {
+        assert!(
+            allowed.contains(&kind),
+            "allowed_updates {allowed:?} lacks {kind}"
+        );
+    }
+    // No webhook was set, so none is deleted; and nothing the fake does not know was called.
+    assert_eq!(api.count("deleteWebhook"), 0);
+    assert!(calls.iter().all(|c| c.ok()), "{}", api.describe_calls());
+}
+
+#[tokio::test]
+async fn a_leftover_webhook_is_deleted_before_polling() {
+    let api = FakeApi::start().await;
+    api.set_webhook("https://example.invalid/hook");
+    let bot = start_bot(&api);
+    api.wait_nth("getUpdates", 0).await;
+    bot.stop().await;
+    let calls = api.calls();
+    let delete = calls
+        .iter()
+        .find(|c| c.method == "deleteWebhook")
+        .expect("deleteWebhook");
+    let poll = calls.iter().find(|c| c.method == "getUpdates").unwrap();
+    assert!(delete.seq < poll.seq);
+}
+
+// ---- 2. private chats -----------------------------------------------------------------------
+
+#[tokio::test]
+async fn private_commands_get_one_html_reply_each() {
+    let (api, bot) = start().await;
+    let user = zh_user();
+
+    let start_reply = ask(&api, &user, "/start").await;
+    assert_private_reply(&start_reply, &user);
+    assert_contains(
+        &start_reply,
+        "你好!我引用电厂的报道《开源与闭源之争:大厂如何抉择?》里的原话",
+    );
+    assert_contains(
+        &start_reply,
+        "试试 /closed、/open 或 /quote;发送 /help 查看全部命令。",
+    );
+    assert_no_buttons(&start_reply);
+
+    let help = ask(&api, &user, "/help").await;
+    assert_private_reply(&help, &user);
+    assert!(
+        help.text().starts_with("<b>命令</b>\n/start — 开始使用\n"),
+        "{}",
+        help.text()
+    );
+    assert_contains(&help, "<b>话题</b>");
+    assert_contains(&help, "/closed — 闭源派的论据:李彦宏、技术代差、私有化部署");
+    assert_contains(&help, "/llama — Llama 2:自定协议、七亿月活条款、微软合作");
+    assert_no_buttons(&help);
+
+    let quote = ask(&api, &user, "/quote").await;
+    assert_private_reply(&quote, &user);
+    assert!(
+        quote.text().starts_with("<b>随机摘录</b>\n<blockquote>"),
+        "{}",
+        quote.text()
+    );
+    assert_contains(&quote, "出处:电厂,2024-07-12,记者 张勇毅,¶");
+    let (label, data) = only_button(&quote);
+    assert_eq!(label, "换一条 🔀");
+    // The button names the excerpt that is shown.
+    let corpus = support::app();
+    let shown = corpus
+        .corpus()
+        .excerpts
+        .iter()
+        .find(|e| data == format!("q:zh:{}", e.id))
+        .unwrap_or_else(|| panic!("no excerpt for {data:?}"));
+    assert_contains(
+        &quote,
+        &format!(
+            "<blockquote>{}</blockquote>",
+            debate_bot::render::escape_html(&shown.text.original)
+        ),
+    );
+
+    let who = ask(&api, &user, "/who").await;
+    assert_private_reply(&who, &user);
+    assert!(
+        who.text().starts_with("<b>文中的说话人与来源</b>"),
+        "{}",
+        who.text()
+    );
+    assert_contains(&who, "• 李彦宏 — 百度创始人、董事长兼首席执行官 · 4 条摘录");
+    assert_contains(&who, "• 周鸿祎 — 360创始人 · 仅被提及(¶8),没有引语");
+    assert_no_buttons(&who);
+
+    let robin = ask(&api, &user, "/who Robin Li").await;
+    assert_private_reply(&robin, &user);
+    assert!(
+        robin
+            .text()
+            .starts_with("<b>李彦宏</b> · 百度创始人、董事长兼首席执行官\n文中共 4 条摘录:"),
+        "{}",
+        robin.text()
+    );
+    assert_contains(
+        &robin,
+        "<blockquote>这种情况下,商业化的闭源模型才是行业的未来</blockquote>\n原话 · 出处:电厂,2024-07-12,记者 张勇毅,¶5",
+    );
+    assert_contains(
+        &robin,
+        "<blockquote>闭源最终将战胜开源</blockquote>\n据文章转述 · 出处:电厂,2024-07-12,记者 张勇毅,¶7",
+    );
+    let traditional = ask(&api, &user, "/who 李彥宏").await;
+    assert_private_reply(&traditional, &user);
+    assert_eq!(
+        traditional.text(),
+        robin.text(),
+        "both names find the same person"
+    );
+
+    let source = ask(&api, &user, "/source").await;
+    assert_private_reply(&source, &user);
+    assert_contains(&source, "<b>开源与闭源之争:大厂如何抉择?</b>");
+    assert_contains(&source, "媒体:电厂");
+    assert_contains(&source, "发表:2024-07-12 22:52");
+    assert_contains(&source, "记者:张勇毅 · 编辑:高宇雷");
+    assert_contains(
+        &source,
+        "收录:40 段 · 44 条摘录 · 6 位说话人与来源 · 11 个话题",
+    );
+    assert_no_buttons(&source);
+
+    let closed = ask(&api, &user, "/closed").await;
+    assert_private_reply(&closed, &user);
+    assert!(
+        closed.text().starts_with("<b>闭源 · 1/11</b>\n"),
+        "{}",
+        closed.text()
+    );
+    assert_contains(
+        &closed,
+        "<blockquote>这种情况下,商业化的闭源模型才是行业的未来</blockquote>",
+    );
+    assert_contains(&closed, "—— 李彦宏,百度创始人、董事长兼首席执行官 · 原话");
+    assert_contains(&closed, "出处:电厂,2024-07-12,记者 张勇毅,¶5");
+    assert_eq!(
+        only_button(&closed),
+        ("下一条 ›".into(), "t:zh:closed:1".into())
+    );
+
+    let open = ask(&api, &user, "/open").await;
+    assert_private_reply(&open, &user);
+    assert!(
+        open.text().starts_with("<b>开源 · 1/11</b>\n"),
+        "{}",
+        open.text()
+    );
+    assert_contains(
+        &open,
+        "<blockquote>开源并不是商业化的反义词,开源意味着打破垄断</blockquote>",
+    );
+    assert_contains(&open, "—— 罗璇,RWKV联合创始人 · 原话");
+    assert_contains(&open, "¶35");
+    assert_eq!(
+        only_button(&open),
+        ("下一条 ›".into(), "t:zh:open:1".into())
+    );
+
+    let llama = ask(&api, &user, "/llama").await;
+    assert_private_reply(&llama, &user);
+    assert!(
+        llama
+            .text()
+            .starts_with("<b>Llama 2 · 1/6</b>\n<blockquote>"),
+        "{}",
+        llama.text()
+    );
+    assert_contains(&llama, "—— 文章作者的叙述,并非引语");
+    assert_contains(&llama, "¶34");
+    assert_eq!(
+        only_button(&llama),
+        ("下一条 ›".into(), "t:zh:llama:1".into())
+    );
+
+    // Plain text in a private chat is answered too (what it says is the core's business:
+    // checked against the core below).
+    let chatter = ask(&api, &user, "你好").await;
+    assert_private_reply(&chatter, &user);
+
+    // The adapter sends exactly what the core says, buttons included.
+    let asked = [
+        ("/start", &start_reply),
+        ("/help", &help),
+        ("/who", &who),
+        ("/who Robin Li", &robin),
+        ("/source", &source),
+        ("/closed", &closed),
+        ("/open", &open),
+        ("/llama", &llama),
+        ("你好", &chatter),
+    ];
+    for (text, call) in asked {
+        let (html, buttons) = core_reply(&user, text);
+        assert_eq!(call.text(), html, "{text}");
+        assert_eq!(call.buttons(), buttons, "{text}");
+    }
+
+    bot.stop().await;
+    assert_eq!(api.count("sendMessage"), 11, "{}", api.describe_calls());
+}
+
+#[tokio::test]
+async fn english_users_get_english_and_a_translation() {
+    let (api, bot) = start().await;
+    let user = en_user();
+
+    let closed = ask(&api, &user, "/closed").await;
+    assert_private_reply(&closed, &user);
+    assert!(
+        closed.text().starts_with("<b>Closed source · 1/11</b>\n"),
+        "{}",
+        closed.text()
+    );
+    assert_contains(
+        &closed,
+        "<blockquote>这种情况下,商业化的闭源模型才是行业的未来</blockquote>",
+    );
+    assert_contains(
+        &closed,
+        "<i>Translation: In this situation, commercial closed-source models are the future of the industry.</i>",
+    );
+    assert_contains(
+        &closed,
+        "— Robin Li (李彦宏), co-founder, chairman and CEO, Baidu · direct quote",
+    );
+    assert_contains(
+        &closed,
+        "Source: Dianchang (电厂), 2024-07-12, reporter Zhang Yongyi (张勇毅), ¶5",
+    );
+    assert_eq!(
+        only_button(&closed),
+        ("Next ›".into(), "t:en:closed:1".into())
+    );
+
+    let start_reply = ask(&api, &user, "/start").await;
+    assert_private_reply(&start_reply, &user);
+    assert_contains(
+        &start_reply,
+        "Hello! I quote the words of Dianchang's report",
+    );
+    assert_contains(
+        &start_reply,
+        "Try /closed, /open or /quote; send /help for every command.",
+    );
+
+    let unknown = ask(&api, &user, "/foo").await;
+    assert_private_reply(&unknown, &user);
+    assert_eq!(
+        unknown.text(),
+        "There is no /foo command. Send /help for every command."
+    );
+
+    // en-GB is English too; a user with no language gets the default, Chinese.
+    let british = TgUser::new(1004, "Ben", Some("en-GB"));
+    let help = ask(&api, &british, "/help").await;
+    assert_private_reply(&help, &british);
+    assert!(
+        help.text()
+            .starts_with("<b>Commands</b>\n/start — Get started"),
+        "{}",
+        help.text()
+    );
+    let nobody = plain_user();
+    let help = ask(&api, &nobody, "/help").await;
+    assert_private_reply(&help, &nobody);
+    assert!(help.text().starts_with("<b>命令</b>"), "{}", help.text());
+
+    bot.stop().await;
+    assert_eq!(api.count("sendMessage"), 5);
+}
+
+// ---- 3. groups --------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn groups_get_replies_only_to_commands_for_this_bot() {
+    let (api, bot) = start().await;
+    let user = zh_user();
+
+    let (asked, reply) = ask_group(&api, &user, "/closed").await;
+    assert_eq!(reply.chat_id(), Some(GROUP));
+    assert_eq!(reply.parse_mode(), Some("HTML"));
+    assert_eq!(reply.reply_to(), Some(asked));
+    assert_eq!(
+        reply.body["reply_parameters"]["allow_sending_without_reply"],
+        json!(true)
+    );
+    assert!(
+        reply.text().starts_with("<b>闭源 · 1/11</b>"),
+        "{}",
+        reply.text()
+    );
+    assert_eq!(
+        only_button(&reply),
+        ("下一条 ›".into(), "t:zh:closed:1".into())
+    );
+
+    let (asked, reply) = ask_group(&api, &user, "/closed@debate_test_bot").await;
+    assert_eq!(reply.chat_id(), Some(GROUP));
+    assert_eq!(reply.reply_to(), Some(asked));
+    assert!(reply.text().starts_with("<b>闭源 · 1/11</b>"));
+
+    // Usernames compare without case.
+    let (asked, reply) = ask_group(&api, &user, "/Open@Debate_Test_Bot").await;
+    assert_eq!(reply.reply_to(), Some(asked));
+    assert!(reply.text().starts_with("<b>开源 · 1/11</b>"));
+
+    // Another bot's command, chatter and an unknown command: no answer. The next sendMessage
+    // answers the /source that follows them.
+    let before = api.count("sendMessage");
+    api.group_text(GROUP, &user, "/closed@other_bot");
+    api.group_text(GROUP, &user, "大家好,今天讨论开源还是闭源?");
+    api.group_text(GROUP, &user, "/foo");
+    api.group_text(GROUP, &user, "/foo@other_bot bar");
+    let source = api.group_text(GROUP, &user, "/source");
+    let reply = api.wait_nth("sendMessage", before).await;
+    assert_eq!(
+        reply.reply_to(),
+        Some(source.message_id()),
+        "{}",
+        reply.summary()
+    );
+    assert_contains(&reply, "媒体:电厂");
+
+    // An unknown command addressed to this bot is answered.
+    let (asked, reply) = ask_group(&api, &user, "/foo@debate_test_bot").await;
+    assert_eq!(reply.chat_id(), Some(GROUP));
+    assert_eq!(reply.reply_to(), Some(asked));
+    assert_eq!(
+        reply.text(),
+        "没有 /foo 这个命令。发送 /help 查看全部命令。"
+    );
+
+    bot.stop().await;
+    assert_eq!(api.count("sendMessage"), 5, "{}", api.describe_calls());
+}
+
+// ---- 4. the Next button -----------------------------------------------------------------------
+
+#[tokio::test]
+async fn next_button_edits_the_message_in_place_and_wraps() {
+    let (api, bot) = start().await;
+    let user = zh_user();
+    let closed = ask(&api, &user, "/closed").await;
+    let message_id = closed.message_id();
+
+    let press = api.press(&user, &closed, "t:zh:closed:1");
+    let answer = api
+        .wait_for("answerCallbackQuery", |c| {
+            c.method == "answerCallbackQuery" && c.body["callback_query_id"] == press.query_id()
+        })
+        .await;
+    assert!(
+        answer.body.get("text").is_none(),
+        "no notice: {}",
+        answer.body
+    );
+    let edit = api.wait_nth("editMessageText", 0).await;
+    assert!(answer.seq < edit.seq, "the press is answered first");
+    assert!(edit.ok(), "{}", edit.response);
+    assert_eq!(edit.chat_id(), Some(user.id));
+    assert_eq!(edit.body["message_id"], json!(message_id));
+    assert_eq!(edit.parse_mode(), Some("HTML"));
+    assert!(
+        edit.text().starts_with("<b>闭源 · 2/11</b>\n"),
+        "{}",
+        edit.text()
+    );
+    assert_contains(&edit, "<blockquote>闭源最终将战胜开源</blockquote>");
+    assert_contains(
+        &edit,
+        "—— 李彦宏,百度创始人、董事长兼首席执行官 · 据文章转述",
+    );
+    assert_contains(&edit, "出处:电厂,2024-07-12,记者 张勇毅,¶7");
+    assert_eq!(
+        only_button(&edit),
+        ("下一条 ›".into(), "t:zh:closed:2".into())
+    );
+
+    // The last excerpt's button goes back to the first.
+    api.press(&user, &closed, "t:zh:closed:10");
+    let edit = api.wait_nth("editMessageText", 1).await;
+    assert!(edit.ok(), "{}", edit.response);
+    assert_eq!(edit.body["message_id"], json!(message_id));
+    assert!(
+        edit.text().starts_with("<b>闭源 · 11/11</b>\n"),
+        "{}",
+        edit.text()
+    );
+    assert_contains(
+        &edit,
+        "急需通过推广闭源大模型行业商业化的方式来收回。</blockquote>",
+    );
+    assert_contains(&edit, "¶23");
+    assert_eq!(
+        only_button(&edit),
+        ("下一条 ›".into(), "t:zh:closed:0".into())
+    );
+
+    api.press(&user, &closed, "t:zh:closed:0");
+    let edit = api.wait_nth("editMessageText", 2).await;
+    assert_eq!(edit.text(), closed.text(), "back to the first excerpt");
+    assert_eq!(
+        only_button(&edit),
+        ("下一条 ›".into(), "t:zh:closed:1".into())
+    );
+
+    // The language travels in the button, whatever the presser's own.
+    api.press(&user, &closed, "t:en:closed:1");
+    let edit = api.wait_nth("editMessageText", 3).await;
+    assert!(
+        edit.text().starts_with("<b>Closed source · 2/11</b>\n"),
+        "{}",
+        edit.text()
+    );
+    assert_contains(
+        &edit,
+        "<i>Translation: Closed source will ultimately defeat open source.</i>",
+    );
+    assert_eq!(
+        only_button(&edit),
+        ("Next ›".into(), "t:en:closed:2".into())
+    );
+
+    // Pressing the same button twice: Telegram refuses the second, identical edit ("message
+    // is not modified"); the bot takes that calmly and keeps answering.
+    api.press(&user, &closed, "t:en:closed:1");
+    let refused = api.wait_nth("editMessageText", 4).await;
+    assert_eq!(refused.status, 400);
+    let after = ask(&api, &user, "/source").await;
+    assert_private_reply(&after, &user);
+
+    bot.stop().await;
+    assert_eq!(api.count("answerCallbackQuery"), 5);
+    assert_eq!(api.count("editMessageText"), 5);
+    assert_eq!(api.count("sendMessage"), 2, "edits send no new messages");
+}
+
+#[tokio::test]
+async fn another_button_shows_a_different_excerpt() {
+    let (api, bot) = start().await;
+    let user = zh_user();
+    let quote = ask(&api, &user, "/quote").await;
+    let (_, data) = only_button(&quote);
+    api.press(&user, &quote, &data);
+    let edit = api.wait_nth("editMessageText", 0).await;
+    assert!(edit.ok(), "{}", edit.response);
+    assert!(
+        edit.text().starts_with("<b>随机摘录</b>\n<blockquote>"),
+        "{}",
+        edit.text()
+    );
+    assert_ne!(edit.text(), quote.text());
+    let (label, next) = only_button(&edit);
+    assert_eq!(label, "换一条 🔀");
+    assert!(
+        next.starts_with("q:zh:") && next != data,
+        "{next} after {data}"
+    );
+    bot.stop().await;
+}
+
+// ---- 5. forged and stale buttons ----------------------------------------------------------------
+
+#[tokio::test]
+async fn forged_or_stale_buttons_get_a_notice_and_no_edit() {
+    let (api, bot) = start().await;
+    let user = zh_user();
+    let closed = ask(&api, &user, "/closed").await;
+
+    let junk = format!("t:zh:closed:1{}", "x".repeat(60));
+    assert!(junk.len() > 64);
+    let forged: Vec<Option<&str>> = vec![
+        Some("t:zh:closed:99"),
+        Some("t:zh:nope:0"),
+        Some("x"),
+        Some(""),
+        Some(&junk),
+        Some("q:zh:not-an-id"),
+        Some("t:zh:closed:1:extra"),
+        Some("t:fr:closed:1"),
+        Some("t:zh:closed:-1"),
+        None,
+    ];
+    for data in &forged {
+        let pushed = api.callback(&user, user.id, closed.message_id(), *data);
+        let answer = api
+            .wait_for("answerCallbackQuery", |c| {
+                c.method == "answerCallbackQuery"
+                    && c.body["callback_query_id"] == pushed.query_id()
+            })
+            .await;
+        assert_eq!(answer.body["text"], json!(STALE_ZH), "data {data:?}");
+        assert!(answer.ok());
+    }
+    // In the presser's language.
+    let en = en_user();
+    let pushed = api.callback(&en, user.id, closed.message_id(), Some("t:zh:closed:99"));
+    let answer = api
+        .wait_for("answerCallbackQuery", |c| {
+            c.method == "answerCallbackQuery" && c.body["callback_query_id"] == pushed.query_id()
+        })
+        .await;
+    assert_eq!(answer.body["text"], json!(STALE_EN));
+
+    // Still answering.
+    let after = ask(&api, &user, "/open").await;
+    assert_private_reply(&after, &user);
+
+    bot.stop().await;
+    assert_eq!(api.count("editMessageText"), 0, "{}", api.describe_calls());
+    assert_eq!(api.count("answerCallbackQuery"), forged.len() + 1);
+}
+
+// ---- 6. updates to ignore -------------------------------------------------------------------------
+
+#[tokio::test]
+async fn edits_channel_posts_and_messages_without_text_are_ignored() {
+    let (api, bot) = start().await;
+    let user = zh_user();
+
+    let command = api.private_text(&user, "/who");
+    let who = api.wait_nth("sendMessage", 0).await;
+    assert_eq!(who.chat_id(), Some(user.id));
+
+    api.edited_private_text(&user, command.message_id(), "/closed");
+    api.channel_post(CHANNEL, "/closed");
+    api.channel_post(CHANNEL, "/closed@debate_test_bot");
+    api.private_sticker(&user);
+    let last_ignored = api.private_photo(&user, "/closed");
+
+    let after = ask(&api, &user, "/source").await;
+    assert_private_reply(&after, &user);
+    assert_contains(&after, "媒体:电厂");
+
+    bot.stop().await;
+    let sent = api.calls_of("sendMessage");
+    assert_eq!(sent.len(), 2, "{}", api.describe_calls());
+    assert!(sent.iter().all(|c| c.chat_id() == Some(user.id)));
+    assert_eq!(api.count("editMessageText"), 0);
+    // The bot did take those updates (and confirmed them with a later offset).
+    let confirmed = api
+        .calls_of("getUpdates")
+        .iter()
+        .filter_map(|c| c.body["offset"].as_i64())
+        .max()
+        .unwrap_or_default();
+    assert!(confirmed > last_ignored.update_id, "offset {confirmed}");
+}
+
+// ---- 7. escaping ----------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn user_text_is_escaped_in_replies() {
+    let (api, bot) = start().await;
+    let user = zh_user();
+    let reply = ask(&api, &user, r#"/who <b>Bob & "Co"</b>"#).await;
+    assert_private_reply(&reply, &user);
+    assert_contains(&reply, "&lt;b&gt;Bob &amp; &quot;Co&quot;&lt;/b&gt;");
+    assert!(!reply.text().contains("<b>Bob"), "{}", reply.text());
+    assert_eq!(
+        reply.text(),
+        "文中没有“&lt;b&gt;Bob &amp; &quot;Co&quot;&lt;/b&gt;”。发送 /who 查看全部说话人。"
+    );
+
+    // An unknown command with markup in its name, in a group and addressed to the bot.
+    let (_, reply) = ask_group(&api, &user, "/<i>x</i>&amp;@debate_test_bot").await;
+    assert_eq!(
+        reply.text(),
+        "没有 /&lt;i&gt;x&lt;/i&gt;&amp;amp; 这个命令。发送 /help 查看全部命令。"
+    );
+    bot.stop().await;
+}
+
+// ---- 8. long odd Unicode ----------------------------------------------------------------------------
+
+#[tokio::test]
+async fn ten_thousand_odd_characters_get_a_short_reply() {
+    let (api, bot) = start().await;
+    let user = en_user();
+    let pieces = [
+        "😀",
+        "\u{200F}",
+        "שלום",
+        "\u{200D}",
+        "👨\u{200D}👩\u{200D}👧",
+        "\u{202E}",
+        "e\u{301}",
+        "\u{FEFF}",
+        "𝕏",
+        "\u{2066}",
+        "ع",
+        "\u{200B}",
+        "🏳\u{FE0F}\u{200D}🌈",
+        "<&>\"",
+    ];
+    let mut odd = String::new();
+    for piece in pieces.iter().cycle() {
+        if odd.chars().count() >= 10_000 {
+            break;
+        }
+        odd.push_str(piece);
+    }
+    let odd: String = odd.chars().take(10_000).collect();
+    assert_eq!(odd.chars().count(), 10_000);
+
+    let reply = ask(&api, &user, &format!("/who {odd}")).await;
+    assert_private_reply(&reply, &user);
+    let visible = visible_text(reply.text(), Some(&json!("HTML")));
+    assert!(utf16_len(&visible) <= 4096, "{} units", utf16_len(&visible));
+    assert!(
+        utf16_len(reply.text()) <= 4096,
+        "{} units of HTML",
+        utf16_len(reply.text())
+    );
+    assert!(visible.starts_with("No one called “😀"), "{visible}");
+    assert!(visible.contains("…” in the article."), "{visible}");
+
+    // The same as a command name, a search and plain text; the bot is still there.
+    for text in [format!("/{odd}"), format!("/search {odd}"), odd.clone()] {
+        let reply = ask(&api, &user, &text).await;
+        assert_private_reply(&reply, &user);
+        let visible = visible_text(reply.text(), Some(&json!("HTML")));
+        assert!((1..=4096).contains(&utf16_len(&visible)), "{visible}");
+    }
+    let after = ask(&api, &user, "/start").await;
+    assert_private_reply(&after, &user);
+    assert_contains(&after, "Hello!");
+    bot.stop().await;
+}
+
+// ---- inline mode ------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn inline_queries_are_answered_within_telegram_limits() {
+    let (api, bot) = start().await;
+    let user = en_user();
+
+    let mut ids = BTreeSet::new();
+    let mut offset = String::new();
+    for page in 0.. {
+        let query = api.inline_query(&user, "", &offset);
+        let answer = api
+            .wait_for("answerInlineQuery", |c| {
+                c.method == "answerInlineQuery" && c.body["inline_query_id"] == query.query_id()
+            })
+            .await;
+        assert!(answer.ok());
+        let results = answer.body["results"].as_array().expect("results");
+        assert!(
+            (1..=50).contains(&results.len()),
+            "{} results",
+            results.len()
+        );
+        for r in results {
+            let id = r["id"].as_str().expect("an id");
+            assert!((1..=64).contains(&id.len()), "id {id:?}");
+            assert!(ids.insert(id.to_string()), "id {id} twice");
+            assert_eq!(r["type"], json!("article"));
+            let content = &r["input_message_content"];
+            assert_eq!(content["parse_mode"], json!("HTML"), "{r}");
+            let text = content["message_text"].as_str().unwrap_or_default();
+            assert!(text.contains("<blockquote>"), "{text}");
+            let visible = visible_text(text, Some(&json!("HTML")));
+            assert!((1..=4096).contains(&utf16_len(&visible)));
+        }
+        offset = answer.body["next_offset"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(offset.len() <= 64);
+        if offset.is_empty() {
+            break;
+        }
+        assert!(page < 10, "paging does not end");
+    }
+    let corpus_size = support::app().corpus().excerpts.len();
+    assert_eq!(
+        ids.len(),
+        corpus_size,
+        "the empty query pages through everything"
+    );
+
+    // A search by name finds Robin Li's words, in English for an English user.
+    let query = api.inline_query(&user, "Robin Li", "");
+    let answer = api
+        .wait_for("answerInlineQuery", |c| {
+            c.method == "answerInlineQuery" && c.body["inline_query_id"] == query.query_id()
+        })
+        .await;
+    let first = &answer.body["results"][0]["input_message_content"]["message_text"];
+    let first = first.as_str().unwrap_or_default();
+    assert!(first.contains("Robin Li (李彦宏)"), "{first}");
+    assert!(first.contains("Translation: "), "{first}");
+
+    bot.stop().await;
+    assert_eq!(api.count("sendMessage"), 0);
+}
+
+// ---- 9. failures and shutdown ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_failed_send_does_not_stop_the_bot() {
+    let (api, bot) = start().await;
+    let user = zh_user();
+    api.fail(
+        "sendMessage",
+        1,
+        Failure::api(403, "Forbidden: bot was blocked by the user"),
+    );
+    api.fail(
+        "answerCallbackQuery",
+        1,
+        Failure::api(
+            400,
+            "Bad Request: query is too old and response timeout expired or query ID is invalid",
+        ),
+    );
+    let lost = ask(&api, &user, "/closed").await;
+    assert_eq!(lost.status, 403);
+    let closed = ask(&api, &user, "/closed").await;
+    assert!(closed.ok());
+    // An expired query cannot be answered; the error stops that press, not the bot.
+    api.press(&user, &closed, "t:zh:closed:1");
+    let answer = api.wait_nth("answerCallbackQuery", 0).await;
+    assert_eq!(answer.status, 400);
+    let after = ask(&api, &user, "/help").await;
+    assert_private_reply(&after, &user);
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn stop_makes_run_return_ok_quickly() {
+    let (api, bot) = start().await;
+    let took = bot.stop().await;
+    assert!(took.as_secs_f64() < 3.0, "stopping took {took:?}");
+    // Polling ended with a last getUpdates (timeout 0) that confirms what was handled.
+    let last = api.calls_of("getUpdates").pop().expect("getUpdates");
+    assert_eq!(last.body["timeout"], json!(0), "{}", last.body);
+}
+
+/// Stopping while commands are being answered: every update the bot confirmed to Telegram
+/// (by the offset of its last getUpdates) was answered before `run` returned.
+#[tokio::test]
+async fn stop_lets_the_replies_in_flight_finish() {
+    let (api, bot) = start().await;
+    let user = zh_user();
+    let pushed: Vec<_> = (0..5).map(|_| api.private_text(&user, "/help")).collect();
+    api.wait_nth("sendMessage", 0).await;
+    bot.stop().await;
+    let confirmed = api
+        .calls_of("getUpdates")
+        .iter()
+        .filter_map(|c| c.body["offset"].as_i64())
+        .max()
+        .unwrap_or_default();
+    let handled = pushed.iter().filter(|p| p.update_id < confirmed).count();
+    assert!(handled >= 1);
+    assert_eq!(
+        api.count("sendMessage"),
+        handled,
+        "{}",
+        api.describe_calls()
+    );
+}
+
+#[tokio::test]
+async fn stop_while_telegram_is_unreachable_returns_ok() {
+    let api = FakeApi::start().await;
+    api.fail("getMe", 1_000, Failure::retry_after(1));
+    let bot = start_bot(&api);
+    api.wait_count("getMe", 2).await;
+    let took = bot.stop().await;
+    assert!(took.as_secs_f64() < 3.0, "stopping took {took:?}");
+    assert_eq!(api.count("setMyCommands"), 0);
+    assert_eq!(api.count("getUpdates"), 0);
+}
+
+#[tokio::test]
+async fn a_rejected_token_is_an_error() {
+    let api = FakeApi::start().await;
+    let bot = start_bot_with_token(&api, "123456789:WRONG-token");
+    let error = bot.finished().await.expect_err("a rejected token fails");
+    assert!(format!("{error:#}").contains("token"), "{error:#}");
+    assert_eq!(api.calls().len(), 1, "{}", api.describe_calls());
+    assert_eq!(api.calls()[0].status, 401);
+}
+
+/// teloxide's dispatcher asks getMe again when it starts; a passing hiccup there (here a 429,
+/// moments after the first getMe succeeded) should be retried like the first one, not end
+/// `run` with an error.
+#[tokio::test]
+async fn a_transient_error_on_the_dispatchers_get_me_is_retried() {
+    let api = FakeApi::start().await;
+    api.fail_after("getMe", 1, 1, Failure::retry_after(1));
+    let bot = start_bot(&api);
+    api.wait_nth("getUpdates", 0).await;
+    let reply = ask(&api, &zh_user(), "/start").await;
+    assert_private_reply(&reply, &zh_user());
+    bot.stop().await;
+}
+
+// ---- the fixtures themselves -------------------------------------------------------------------
+
+/// Every update the helpers build is one teloxide reads as the intended kind (not an
+/// unparsable `Error` update), and the fake's answers deserialize as Messages.
+#[tokio::test]
+async fn fixtures_match_the_bot_api_schema() {
+    use teloxide::types::{Message, Update, UpdateKind};
+    let api = FakeApi::start().await;
+    let user = en_user();
+    let mut pushed = vec![
+        api.private_text(&user, "/start"),
+        api.group_text(GROUP, &user, "/closed@debate_test_bot"),
+        api.edited_private_text(&user, 1, "/closed"),
+        api.channel_post(CHANNEL, "/closed"),
+        api.private_sticker(&user),
+        api.private_photo(&user, "/closed"),
+        api.callback(&user, user.id, 77, Some("t:zh:closed:1")),
+        api.callback(&user, user.id, 77, None),
+        api.inline_query(&user, "开源", ""),
+    ];
+    // A reply from the fake, then a press on it.
+    let client_body = json!({"chat_id": user.id, "text": "<b>hi</b> &amp; bye", "parse_mode": "HTML",
+        "reply_markup": {"inline_keyboard": [[{"text": "Next", "callback_data": "t:zh:closed:1"}]]}});
+    let url = format!("{}bot{}/sendMessage", api.url(), support::TOKEN);
+    let sent = post_json(&url, &client_body).await;
+    let message: Message = serde_json::from_value(sent["result"].clone()).expect("a Message");
+    assert_eq!(message.text(), Some("hi & bye"));
+    assert!(message.chat.is_private());
+    let call = api.wait_nth("sendMessage", 0).await;
+    pushed.push(api.press(&user, &call, "t:zh:closed:1"));
+
+    let kinds = [
+        "message",
+        "message",
+        "edited_message",
+        "channel_post",
+        "message",
+        "message",
+        "callback_query",
+        "callback_query",
+        "inline_query",
+        "callback_query",
+    ];
+    for (p, kind) in pushed.iter().zip(kinds) {
+        // As teloxide reads them: from text (its Update reader needs borrowed strings).
+        let update: Update = serde_json::from_str(&p.update.to_string()).expect("an Update");
+        if let UpdateKind::Error(_) = update.kind {
+            let inner = p.update[kind].clone();
+            let why = if kind == "callback_query" {
+                serde_json::from_value::<teloxide::types::CallbackQuery>(inner).err()
+            } else if kind == "inline_query" {
+                serde_json::from_value::<teloxide::types::InlineQuery>(inner).err()
+            } else {
+                serde_json::from_value::<Message>(inner).err()
+            };
+            panic!("{kind} is not read by teloxide: {why:?}\n{}", p.update);
+        }
+        let ok = matches!(
+            (&update.kind, kind),
+            (UpdateKind::Message(_), "message")
+                | (UpdateKind::EditedMessage(_), "edited_message")
+                | (UpdateKind::ChannelPost(_), "channel_post")
+                | (UpdateKind::CallbackQuery(_), "callback_query")
+                | (UpdateKind::InlineQuery(_), "inline_query")
+        );
+        assert!(ok, "{kind}: {:?}", update.kind);
+    }
+    let UpdateKind::CallbackQuery(q) =
+        &serde_json::from_str::<Update>(&pushed[9].update.to_string())
+            .unwrap()
+            .kind
+    else {
+        unreachable!()
+    };
+    let on = q.regular_message().expect("a message the bot sent");
+    assert_eq!(on.id.0 as i64, call.message_id());
+    assert_eq!(on.chat.id.0, user.id);
+
+    // Unknown methods are 404 and recorded.
+    let unknown = post_json(
+        &format!("{}bot{}/sendDice", api.url(), support::TOKEN),
+        &json!({}),
+    )
+    .await;
+    assert_eq!(unknown["error_code"], json!(404));
+    assert_eq!(api.count("sendDice"), 1);
+
+    // Form and multipart bodies are read too.
+    let form = post(
+        &format!("{}bot{}/sendMessage", api.url(), support::TOKEN),
+        "application/x-www-form-urlencoded",
+        b"chat_id=1002&text=a+%26+b",
+    )
+    .await;
+    assert_eq!(form["result"]["text"], json!("a & b"));
+    let call = api.wait_nth("sendMessage", 1).await;
+    assert_eq!(call.chat_id(), Some(1002));
+    assert_eq!(call.text(), "a & b");
+    let multipart = "--XyZ\r\nContent-Disposition: form-data; name=\"chat_id\"\r\n\r\n1002\r\n\
+        --XyZ\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"a.png\"\r\n\
+        Content-Type: image/png\r\n\r\nPNGDATA\r\n--XyZ--\r\n";
+    post(
+        &format!("{}bot{}/sendPhoto", api.url(), support::TOKEN),
+        "multipart/form-data; boundary=XyZ",
+        multipart.as_bytes(),
+    )
+    .await;
+    let call = api.wait_nth("sendPhoto", 0).await;
+    assert_eq!(call.chat_id(), Some(1002));
+    assert_eq!(call.body["photo"], json!({"filename": "a.png", "bytes": 7}));
+}
+
+/// POSTs JSON with a bare HTTP/1.1 client over loopback (no extra dependency), returns the body.
+async fn post_json(url: &str, body: &Value) -> Value {
+    post(url, "application/json", body.to_string().as_bytes()).await
+}
+
+/// POSTs `body` as `content_type`; returns the JSON answered.
+async fn post(url: &str, content_type: &str, body: &[u8]) -> Value {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let url = url::Url::parse(url).unwrap();
+    let host = url.host_str().unwrap();
+    assert_eq!(host, "127.0.0.1", "only ever loopback");
+    let mut stream = tokio::net::TcpStream::connect((host, url.port().unwrap()))
+        .await
+        .unwrap();
+    let head = format!(
+        "POST {} HTTP/1.1\r\nHost: {host}\r\nContent-Type: {content_type}\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n",
+        url.path(),
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(body).await.unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.unwrap();
+    let response = String::from_utf8(response).unwrap();
+    let (_, body) = response.split_once("\r\n\r\n").expect("a body");
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
+}
