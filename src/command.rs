@@ -2,7 +2,10 @@
 //! Telegram sends commands as plain message text; this is the one place that reads it.
 
 /// Commands the bot always has. Topic commands come from the corpus and may not reuse these.
-pub const BUILTIN_COMMANDS: &[&str] = &["start", "help", "search", "quote", "who", "source"];
+pub const BUILTIN_COMMANDS: &[&str] = &[
+    "start", "help", "search", "quote", "who", "source", "quiz", "next", "stop", "top", "report",
+    "forgetme",
+];
 
 /// Telegram's rule for command names: 1-32 characters of a-z, 0-9 and _.
 pub fn is_valid_command_name(name: &str) -> bool {

@@ -10,6 +10,8 @@ pub mod config;
 pub mod console;
 pub mod corpus;
 pub mod i18n;
+pub mod quiz;
 pub mod render;
 pub mod search;
+pub mod store;
 pub mod telegram;

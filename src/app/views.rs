@@ -38,7 +38,7 @@ impl View<'_> {
         }
     }
 
-    fn speech(&self, voice: Voice) -> &str {
+    pub fn speech(&self, voice: Voice) -> &str {
         match voice {
             Voice::Direct(_) => &self.ui.speech_direct,
             _ => &self.ui.speech_reported,
@@ -95,14 +95,19 @@ impl View<'_> {
 
     /// "出处:电厂,2024-07-12,记者 张勇毅,¶5".
     pub fn citation(&self, excerpt: &Excerpt) -> String {
-        let article = &self.corpus.articles[excerpt.article];
+        self.cite(excerpt.article, excerpt.paragraph)
+    }
+
+    /// The citation of paragraph `paragraph` of article `article`.
+    pub fn cite(&self, article: usize, paragraph: usize) -> String {
+        let article = &self.corpus.articles[article];
         fill(
             &self.ui.citation,
             &[
                 ("outlet", &self.both(&article.outlet)),
                 ("date", article.date()),
                 ("reporter", &self.both(&article.reporter)),
-                ("paragraph", &excerpt.paragraph.to_string()),
+                ("paragraph", &paragraph.to_string()),
             ],
         )
     }
@@ -258,6 +263,12 @@ impl View<'_> {
             "who" => &ui.cmd_who,
             "source" => &ui.cmd_source,
             "search" => &ui.cmd_search,
+            "quiz" => &ui.cmd_quiz,
+            "next" => &ui.cmd_next,
+            "stop" => &ui.cmd_stop,
+            "top" => &ui.cmd_top,
+            "report" => &ui.cmd_report,
+            "forgetme" => &ui.cmd_forgetme,
             _ => "",
         }
     }

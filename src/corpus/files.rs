@@ -100,3 +100,24 @@ pub struct TopicEntry {
     #[serde(default)]
     pub excerpts: Vec<String>,
 }
+
+/// `responses/<article>/quiz.toml` (optional)
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuizFile {
+    #[serde(default)]
+    pub question: Vec<QuestionEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionEntry {
+    pub id: String,
+    pub paragraph: usize,
+    pub evidence: String,
+    pub question: String,
+    pub question_en: String,
+    pub options: Vec<String>,
+    pub options_en: Vec<String>,
+    pub answer: usize,
+}

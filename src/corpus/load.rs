@@ -8,9 +8,10 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 
 use super::files::{
-    ExcerptEntry, ExcerptsFile, PeopleFile, PersonKindEntry, SourceFile, Speech, TopicsFile,
+    ExcerptEntry, ExcerptsFile, PeopleFile, PersonKindEntry, QuestionEntry, QuizFile, SourceFile,
+    Speech, TopicsFile,
 };
-use super::{Article, Corpus, Excerpt, Person, PersonKind, Text, Topic, Voice};
+use super::{Article, Corpus, Excerpt, FactQuestion, Person, PersonKind, Text, Topic, Voice};
 use crate::command::{BUILTIN_COMMANDS, is_valid_command_name};
 
 /// One thing wrong with the data: where, which entry, and what.
@@ -77,6 +78,7 @@ pub fn load(dir: &Path) -> Result<Corpus, Vec<Problem>> {
     let mut articles = Vec::new();
     let mut excerpts: Vec<Excerpt> = Vec::new();
     let mut excerpt_files: Vec<PathBuf> = Vec::new();
+    let mut questions: Vec<FactQuestion> = Vec::new();
     for folder in article_folders(dir, &mut problems) {
         let Some((article, entries)) = article(&folder, &mut problems) else {
             continue;
@@ -97,6 +99,28 @@ pub fn load(dir: &Path) -> Result<Corpus, Vec<Problem>> {
                 }
                 excerpts.push(excerpt);
                 excerpt_files.push(file.clone());
+            }
+        }
+        let quiz_path = folder.join("quiz.toml");
+        if quiz_path.exists() {
+            match read_toml::<QuizFile>(&quiz_path) {
+                Ok(file) => {
+                    for entry in file.question {
+                        if let Some(q) = question(&quiz_path, &article, index, entry, &mut problems)
+                        {
+                            if questions.iter().any(|other| other.id == q.id) {
+                                problems.push(Problem::new(
+                                    &quiz_path,
+                                    Some(format!("question \"{}\"", q.id)),
+                                    "duplicate id",
+                                ));
+                            } else {
+                                questions.push(q);
+                            }
+                        }
+                    }
+                }
+                Err(p) => problems.push(p),
             }
         }
         articles.push(article);
@@ -134,7 +158,7 @@ pub fn load(dir: &Path) -> Result<Corpus, Vec<Problem>> {
     let topics = topics.unwrap_or_default();
 
     if problems.is_empty() {
-        Ok(Corpus::new(articles, excerpts, people, topics))
+        Ok(Corpus::new(articles, excerpts, people, topics, questions))
     } else {
         Err(problems)
     }
@@ -486,4 +510,105 @@ fn topics(
         });
     }
     out
+}
+
+/// Telegram's limits on quiz polls, with room for the "k/N" the bot puts before a question.
+const QUESTION_LIMIT: usize = 280;
+const OPTION_LIMIT: usize = 100;
+const OPTIONS_MAX: usize = 10;
+
+fn question(
+    file: &Path,
+    article: &Article,
+    article_index: usize,
+    entry: QuestionEntry,
+    problems: &mut Vec<Problem>,
+) -> Option<FactQuestion> {
+    let name = Some(format!("question \"{}\"", entry.id));
+    let before = problems.len();
+    let mut problem = |message: String| problems.push(Problem::new(file, name.clone(), message));
+    if !is_valid_id(&entry.id) {
+        problem("id must be 1-48 characters of a-z, 0-9 and '-'".into());
+    }
+    if entry.paragraph == 0 || entry.paragraph > article.paragraphs.len() {
+        problem(format!(
+            "paragraph {} does not exist (article.txt has ¶1-¶{})",
+            entry.paragraph,
+            article.paragraphs.len()
+        ));
+    } else if entry.evidence.trim().is_empty()
+        || !article.paragraphs[entry.paragraph - 1].contains(&entry.evidence)
+    {
+        problem(format!(
+            "evidence is not verbatim in ¶{} of article.txt",
+            entry.paragraph
+        ));
+    }
+    for (key, text) in [
+        ("question", &entry.question),
+        ("question_en", &entry.question_en),
+    ] {
+        let len = text.chars().count();
+        if len == 0 || len > QUESTION_LIMIT {
+            problem(format!(
+                "{key} must be 1-{QUESTION_LIMIT} characters (it has {len})"
+            ));
+        }
+    }
+    for (key, options) in [
+        ("options", &entry.options),
+        ("options_en", &entry.options_en),
+    ] {
+        if !(2..=OPTIONS_MAX).contains(&options.len()) {
+            problem(format!(
+                "{key} must have 2-{OPTIONS_MAX} entries (it has {})",
+                options.len()
+            ));
+        }
+        for option in options.iter() {
+            let len = option.chars().count();
+            if len == 0 || len > OPTION_LIMIT {
+                problem(format!(
+                    "{key}: \"{option}\" must be 1-{OPTION_LIMIT} characters"
+                ));
+            }
+            if options.iter().filter(|o| *o == option).count() > 1 {
+                problem(format!("{key}: \"{option}\" is listed twice"));
+            }
+        }
+    }
+    if entry.options.len() != entry.options_en.len() {
+        problem("options and options_en must have the same number of entries".into());
+    }
+    if entry.answer >= entry.options.len() {
+        problem(format!(
+            "answer {} is not an index into options (0-{})",
+            entry.answer,
+            entry.options.len().saturating_sub(1)
+        ));
+    }
+    if problems.len() > before {
+        return None;
+    }
+    let options = entry
+        .options
+        .into_iter()
+        .zip(entry.options_en)
+        .map(|(original, en)| Text {
+            original,
+            en: Some(en),
+        })
+        .collect();
+    Some(FactQuestion {
+        id: entry.id,
+        article: article_index,
+        paragraph: entry.paragraph,
+        evidence: entry.evidence,
+        question: Text {
+            original: entry.question,
+            en: Some(entry.question_en),
+        },
+        options,
+        answer: entry.answer,
+    })
 }

@@ -106,6 +106,21 @@ pub struct Excerpt {
     pub topics: Vec<usize>,
 }
 
+/// A quiz question about a fact the article states, with the verbatim words that prove it.
+#[derive(Debug, Clone)]
+pub struct FactQuestion {
+    pub id: String,
+    /// Index into [`Corpus::articles`].
+    pub article: usize,
+    pub paragraph: usize,
+    /// Verbatim words of the paragraph that give the answer.
+    pub evidence: String,
+    pub question: Text,
+    /// The options, the right one at `answer`; every option has an English version.
+    pub options: Vec<Text>,
+    pub answer: usize,
+}
+
 #[derive(Debug, Clone)]
 pub struct Topic {
     pub command: String,
@@ -123,6 +138,7 @@ pub struct Corpus {
     pub excerpts: Vec<Excerpt>,
     pub people: Vec<Person>,
     pub topics: Vec<Topic>,
+    pub questions: Vec<FactQuestion>,
     topic_by_command: HashMap<String, usize>,
     person_by_key: HashMap<String, usize>,
 }
@@ -141,6 +157,7 @@ impl Corpus {
         excerpts: Vec<Excerpt>,
         people: Vec<Person>,
         topics: Vec<Topic>,
+        questions: Vec<FactQuestion>,
     ) -> Self {
         let mut topic_by_command = HashMap::new();
         for (i, topic) in topics.iter().enumerate() {
@@ -159,6 +176,7 @@ impl Corpus {
             excerpts,
             people,
             topics,
+            questions,
             topic_by_command,
             person_by_key,
         }

@@ -1,0 +1,574 @@
+//! The quiz engine: a state machine over the stored quiz, driven by events (a command, a poll
+//! sent, an answer, a wake-up at a deadline) that each carry the time. It decides; the adapter
+//! acts: every method returns [`Out`]s (messages to send, polls to send, polls to stop,
+//! wake-ups to schedule). No clock, no sleeping, no Telegram here: tests run a 30-second
+//! question in microseconds, and a restart is "load what is stored, carry on" ([`Quizzes::resume`]).
+
+use std::sync::Arc;
+
+use rand::Rng;
+
+use super::questions::{self, Dealt};
+use super::results;
+use crate::app::{App, ChatKind, Reply};
+use crate::command;
+use crate::i18n::{Lang, fill};
+use crate::render::{Doc, user_text};
+use crate::store::{Answer, NewQuiz, QuizRow, Recorded, Store};
+
+/// Seconds after a poll's deadline before the quiz moves on, for late network delivery.
+pub const GRACE_MS: i64 = 2_000;
+
+/// The quiz commands, handled here rather than by [`App::handle`].
+pub const QUIZ_COMMANDS: &[&str] = &["quiz", "next", "stop", "top", "report", "forgetme"];
+
+/// `[quiz]` settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuizSettings {
+    /// Questions when `/quiz` names no number.
+    pub questions: usize,
+    pub question_seconds: u32,
+    pub max_questions: usize,
+}
+
+impl Default for QuizSettings {
+    fn default() -> Self {
+        QuizSettings {
+            questions: 5,
+            question_seconds: 30,
+            max_questions: 20,
+        }
+    }
+}
+
+/// Who sent something.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Player {
+    pub id: i64,
+    pub name: String,
+    pub language_code: Option<String>,
+}
+
+/// A native quiz poll to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PollSpec {
+    /// With "k/N" in front.
+    pub question: String,
+    pub options: Vec<String>,
+    pub correct: usize,
+    pub explanation: String,
+    pub open_seconds: u32,
+}
+
+/// What the adapter must do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Out {
+    /// Send a message to a chat.
+    Message { chat: i64, reply: Reply },
+    /// Send question `index` of quiz `quiz` as a poll, then call [`Quizzes::poll_sent`].
+    Poll {
+        chat: i64,
+        quiz: i64,
+        index: i64,
+        poll: PollSpec,
+    },
+    /// Close a poll early (stopPoll) so nobody answers after the quiz moved on.
+    StopPoll { chat: i64, message_id: i64 },
+    /// Call [`Quizzes::wake`] for this quiz and question at time `at` (ms).
+    Wake { quiz: i64, index: i64, at: i64 },
+    /// Send the last quiz's results as a CSV document.
+    Document {
+        chat: i64,
+        name: String,
+        bytes: Vec<u8>,
+        caption: String,
+    },
+}
+
+/// A request to the quiz engine.
+#[derive(Debug, Clone)]
+pub struct QuizRequest<'a> {
+    pub chat: i64,
+    pub kind: ChatKind,
+    pub player: &'a Player,
+    pub text: &'a str,
+    pub bot_username: Option<&'a str>,
+    /// Whether the sender administers the chat; asked only when it matters (see
+    /// [`Quizzes::needs_admin_check`]).
+    pub is_admin: bool,
+    pub now: i64,
+}
+
+/// A stopPoll for a question whose poll is still open at `now`: closing it early tells
+/// everyone the question is over.
+fn stop_if_open(
+    row: &QuizRow,
+    question: Option<&crate::store::QuestionRow>,
+    now: i64,
+) -> Option<Out> {
+    let question = question?;
+    let message_id = question.message_id?;
+    (now < question.deadline?).then_some(Out::StopPoll {
+        chat: row.chat_id,
+        message_id,
+    })
+}
+
+/// Running quizzes for every chat.
+pub struct Quizzes {
+    app: Arc<App>,
+    store: Store,
+    settings: QuizSettings,
+}
+
+impl Quizzes {
+    pub fn new(app: Arc<App>, store: Store, settings: QuizSettings) -> Self {
+        Quizzes {
+            app,
+            store,
+            settings,
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    fn lang_of(&self, row: &QuizRow) -> Lang {
+        Lang::ALL
+            .into_iter()
+            .find(|l| l.code() == row.lang)
+            .unwrap_or(self.app.default_lang())
+    }
+
+    fn message(chat: i64, text: String) -> Out {
+        let mut doc = Doc::new();
+        doc.text(text);
+        Out::Message {
+            chat,
+            reply: Reply {
+                doc,
+                buttons: Vec::new(),
+            },
+        }
+    }
+
+    /// Whether this message is a quiz command for this bot (so the adapter routes it here).
+    pub fn is_quiz_command(text: &str, bot_username: Option<&str>) -> bool {
+        command::parse(text)
+            .is_some_and(|c| c.is_for(bot_username) && QUIZ_COMMANDS.contains(&c.name.as_str()))
+    }
+
+    /// Whether answering this request needs to know if the sender is a chat administrator:
+    /// `/stop` or `/report` in a group from someone other than the quiz's starter.
+    pub async fn needs_admin_check(
+        &self,
+        chat: i64,
+        kind: ChatKind,
+        player: &Player,
+        text: &str,
+    ) -> anyhow::Result<bool> {
+        let Some(command) = command::parse(text) else {
+            return Ok(false);
+        };
+        if kind == ChatKind::Private || !matches!(command.name.as_str(), "stop" | "report") {
+            return Ok(false);
+        }
+        let quiz = match command.name.as_str() {
+            "stop" => self.store.running_quiz(chat).await?,
+            _ => self.store.last_quiz(chat).await?,
+        };
+        Ok(quiz.is_some_and(|q| q.starter_id != player.id))
+    }
+
+    /// Handles a quiz command.
+    pub async fn handle(
+        &self,
+        request: &QuizRequest<'_>,
+        rng: &mut (impl Rng + Send),
+    ) -> anyhow::Result<Vec<Out>> {
+        let Some(command) = command::parse(request.text) else {
+            return Ok(Vec::new());
+        };
+        let lang = self.app.lang(request.player.language_code.as_deref());
+        match command.name.as_str() {
+            "quiz" => self.start(request, lang, command.args, rng).await,
+            "next" => self.next(request, lang).await,
+            "stop" => self.stop(request, lang).await,
+            "top" => self.top(request, lang).await,
+            "report" => self.report(request, lang).await,
+            "forgetme" => self.forget(request, lang).await,
+            _ => Ok(Vec::new()),
+        }
+    }
+
+    async fn start(
+        &self,
+        request: &QuizRequest<'_>,
+        lang: Lang,
+        args: &str,
+        rng: &mut (impl Rng + Send),
+    ) -> anyhow::Result<Vec<Out>> {
+        let ui = self.app.view(lang).ui;
+        let chat = request.chat;
+        let max = self.settings.max_questions;
+        let count = if args.is_empty() {
+            Some(self.settings.questions.min(max))
+        } else {
+            args.parse::<usize>().ok().filter(|n| (1..=max).contains(n))
+        };
+        let Some(count) = count else {
+            return Ok(vec![Self::message(
+                chat,
+                fill(&ui.quiz_bad_count, &[("max", &max.to_string())]),
+            )]);
+        };
+        if let Some(running) = self.store.running_quiz(chat).await? {
+            return Ok(vec![self.already_running(chat, lang, &running)]);
+        }
+        let pool = questions::pool(self.app.corpus());
+        let seen = self.store.seen_questions(chat).await?;
+        let view = self.app.view(lang);
+        let dealt: Vec<Dealt> = questions::select(&pool, &seen, count, rng)
+            .into_iter()
+            .map(|source| questions::deal(&view, source, rng))
+            .collect();
+        let new = NewQuiz {
+            chat_id: chat,
+            starter_id: request.player.id,
+            starter_name: &request.player.name,
+            lang: lang.code(),
+            question_seconds: i64::from(self.settings.question_seconds),
+            started_at: request.now,
+            questions: &dealt,
+        };
+        let Some(quiz) = self.store.create_quiz(&new).await? else {
+            // Another /quiz won the race for this chat.
+            let running = self.store.running_quiz(chat).await?;
+            return Ok(running
+                .map(|r| self.already_running(chat, lang, &r))
+                .into_iter()
+                .collect());
+        };
+        let intro = fill(
+            &ui.quiz_intro,
+            &[
+                ("count", &dealt.len().to_string()),
+                ("seconds", &self.settings.question_seconds.to_string()),
+                ("name", &user_text(&request.player.name)),
+            ],
+        );
+        Ok(vec![
+            Self::message(chat, intro),
+            self.poll_out(
+                chat,
+                quiz,
+                0,
+                &dealt[0],
+                dealt.len(),
+                i64::from(self.settings.question_seconds),
+            ),
+        ])
+    }
+
+    fn already_running(&self, chat: i64, lang: Lang, running: &QuizRow) -> Out {
+        let ui = self.app.view(lang).ui;
+        let name = if running.starter_name.is_empty() {
+            ui.quiz_someone.clone()
+        } else {
+            user_text(&running.starter_name)
+        };
+        Self::message(chat, fill(&ui.quiz_already_running, &[("name", &name)]))
+    }
+
+    fn poll_out(
+        &self,
+        chat: i64,
+        quiz: i64,
+        index: usize,
+        dealt: &Dealt,
+        total: usize,
+        seconds: i64,
+    ) -> Out {
+        Out::Poll {
+            chat,
+            quiz,
+            index: index as i64,
+            poll: PollSpec {
+                question: format!("{}/{} · {}", index + 1, total, dealt.question),
+                options: dealt.options.clone(),
+                correct: dealt.correct,
+                explanation: dealt.explanation.clone(),
+                open_seconds: seconds as u32,
+            },
+        }
+    }
+
+    /// The adapter sent question `index` as poll `poll_id` at `now`: store it and say when
+    /// to wake up.
+    pub async fn poll_sent(
+        &self,
+        quiz: i64,
+        index: i64,
+        poll_id: &str,
+        message_id: i64,
+        now: i64,
+    ) -> anyhow::Result<Vec<Out>> {
+        let Some(row) = self.store.quiz(quiz).await? else {
+            return Ok(Vec::new());
+        };
+        let deadline = now + row.question_seconds * 1000;
+        self.store
+            .mark_sent(quiz, index, poll_id, message_id, now, deadline)
+            .await?;
+        Ok(vec![Out::Wake {
+            quiz,
+            index,
+            at: deadline + GRACE_MS,
+        }])
+    }
+
+    /// The poll for question `index` could not be sent: end the quiz with the results so far.
+    pub async fn poll_failed(&self, quiz: i64, index: i64, now: i64) -> anyhow::Result<Vec<Out>> {
+        let Some(row) = self.store.quiz(quiz).await? else {
+            return Ok(Vec::new());
+        };
+        if !self.store.advance(quiz, index, now, true).await? {
+            return Ok(Vec::new());
+        }
+        let lang = self.lang_of(&row);
+        let mut outs = vec![Self::message(
+            row.chat_id,
+            self.app.view(lang).ui.quiz_poll_failed.clone(),
+        )];
+        outs.push(self.results(&row).await?);
+        Ok(outs)
+    }
+
+    /// A poll answer. Option ids are de-duplicated (some clients send one twice); a quiz
+    /// poll allows one option, so the first counts.
+    pub async fn answer(
+        &self,
+        poll_id: &str,
+        player: &Player,
+        option_ids: &[u8],
+        now: i64,
+    ) -> anyhow::Result<Recorded> {
+        let mut options = option_ids.to_vec();
+        options.dedup();
+        let Some(&option) = options.first() else {
+            // A retracted vote: quiz polls can't be retracted; nothing to record.
+            return Ok(Recorded::Refused);
+        };
+        let answer = Answer {
+            poll_id: poll_id.to_string(),
+            user_id: player.id,
+            name: player.name.clone(),
+            option: i64::from(option),
+            at: now,
+        };
+        self.store.record_answer(answer).await
+    }
+
+    /// A wake-up for question `index`: if the quiz is still there and its time is up, move on.
+    pub async fn wake(&self, quiz: i64, index: i64, now: i64) -> anyhow::Result<Vec<Out>> {
+        let Some(row) = self.store.quiz(quiz).await? else {
+            return Ok(Vec::new());
+        };
+        if row.finished_at.is_some() || row.current != index {
+            return Ok(Vec::new());
+        }
+        let questions = self.store.questions(quiz).await?;
+        let Some(question) = questions.get(index as usize) else {
+            return Ok(Vec::new());
+        };
+        match question.deadline {
+            Some(deadline) if now < deadline + GRACE_MS => Ok(vec![Out::Wake {
+                quiz,
+                index,
+                at: deadline + GRACE_MS,
+            }]),
+            Some(_) => self.advance(&row, now).await,
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Moves a quiz past its current question: the next poll, or the results.
+    async fn advance(&self, row: &QuizRow, now: i64) -> anyhow::Result<Vec<Out>> {
+        let questions = self.store.questions(row.id).await?;
+        let last = row.current + 1 >= questions.len() as i64;
+        if !self.store.advance(row.id, row.current, now, last).await? {
+            return Ok(Vec::new());
+        }
+        let mut outs: Vec<Out> = stop_if_open(row, questions.get(row.current as usize), now)
+            .into_iter()
+            .collect();
+        if last {
+            outs.push(self.results(row).await?);
+        } else {
+            let next = (row.current + 1) as usize;
+            outs.push(self.poll_out(
+                row.chat_id,
+                row.id,
+                next,
+                &questions[next].dealt,
+                questions.len(),
+                row.question_seconds,
+            ));
+        }
+        Ok(outs)
+    }
+
+    async fn next(&self, request: &QuizRequest<'_>, lang: Lang) -> anyhow::Result<Vec<Out>> {
+        let ui = self.app.view(lang).ui;
+        let Some(row) = self.store.running_quiz(request.chat).await? else {
+            return Ok(vec![Self::message(
+                request.chat,
+                ui.quiz_none_running.clone(),
+            )]);
+        };
+        if row.starter_id != request.player.id {
+            return Ok(vec![Self::message(
+                request.chat,
+                ui.quiz_only_starter_next.clone(),
+            )]);
+        }
+        let questions = self.store.questions(row.id).await?;
+        if questions
+            .get(row.current as usize)
+            .is_none_or(|q| q.sent_at.is_none())
+        {
+            // The poll is still on its way; /next would skip a question nobody saw.
+            return Ok(Vec::new());
+        }
+        self.advance(&row, request.now).await
+    }
+
+    async fn stop(&self, request: &QuizRequest<'_>, lang: Lang) -> anyhow::Result<Vec<Out>> {
+        let ui = self.app.view(lang).ui;
+        let Some(row) = self.store.running_quiz(request.chat).await? else {
+            return Ok(vec![Self::message(
+                request.chat,
+                ui.quiz_none_running.clone(),
+            )]);
+        };
+        let allowed = request.kind == ChatKind::Private
+            || row.starter_id == request.player.id
+            || request.is_admin;
+        if !allowed {
+            return Ok(vec![Self::message(
+                request.chat,
+                ui.quiz_only_starter_stop.clone(),
+            )]);
+        }
+        if !self
+            .store
+            .advance(row.id, row.current, request.now, true)
+            .await?
+        {
+            return Ok(Vec::new());
+        }
+        let questions = self.store.questions(row.id).await?;
+        let mut outs: Vec<Out> =
+            stop_if_open(&row, questions.get(row.current as usize), request.now)
+                .into_iter()
+                .collect();
+        outs.push(Self::message(request.chat, ui.quiz_stopped.clone()));
+        outs.push(self.results(&row).await?);
+        Ok(outs)
+    }
+
+    /// The results message of a quiz.
+    async fn results(&self, row: &QuizRow) -> anyhow::Result<Out> {
+        let questions = self.store.questions(row.id).await?;
+        let answers = self.store.answers(row.id).await?;
+        let view = self.app.view(self.lang_of(row));
+        let doc = results::quiz_results(&view, &questions, &answers);
+        Ok(Out::Message {
+            chat: row.chat_id,
+            reply: Reply {
+                doc,
+                buttons: Vec::new(),
+            },
+        })
+    }
+
+    async fn top(&self, request: &QuizRequest<'_>, lang: Lang) -> anyhow::Result<Vec<Out>> {
+        let standings = self.store.standings(request.chat).await?;
+        let view = self.app.view(lang);
+        let doc = results::leaderboard(&view, &standings, request.player.id);
+        Ok(vec![Out::Message {
+            chat: request.chat,
+            reply: Reply {
+                doc,
+                buttons: Vec::new(),
+            },
+        }])
+    }
+
+    async fn report(&self, request: &QuizRequest<'_>, lang: Lang) -> anyhow::Result<Vec<Out>> {
+        let ui = self.app.view(lang).ui;
+        let Some(row) = self.store.last_quiz(request.chat).await? else {
+            return Ok(vec![Self::message(request.chat, ui.quiz_no_report.clone())]);
+        };
+        let allowed = request.kind == ChatKind::Private
+            || row.starter_id == request.player.id
+            || request.is_admin;
+        if !allowed {
+            return Ok(vec![Self::message(
+                request.chat,
+                ui.quiz_only_starter_report.clone(),
+            )]);
+        }
+        let questions = self.store.questions(row.id).await?;
+        let answers = self.store.answers(row.id).await?;
+        let bytes = results::csv(&questions, &answers).into_bytes();
+        Ok(vec![Out::Document {
+            chat: request.chat,
+            name: format!("quiz-{}.csv", row.id),
+            bytes,
+            caption: fill(
+                &ui.quiz_report_caption,
+                &[("count", &questions.len().to_string())],
+            ),
+        }])
+    }
+
+    async fn forget(&self, request: &QuizRequest<'_>, lang: Lang) -> anyhow::Result<Vec<Out>> {
+        let ui = self.app.view(lang).ui;
+        let removed = self.store.forget(request.player.id).await?;
+        Ok(vec![Self::message(
+            request.chat,
+            fill(&ui.quiz_forgotten, &[("count", &removed.to_string())]),
+        )])
+    }
+
+    /// After a restart: every running quiz carries on. A question whose poll was never sent
+    /// is sent; one whose time is not up gets its wake-up; one whose time passed moves on.
+    pub async fn resume(&self, now: i64) -> anyhow::Result<Vec<Out>> {
+        let mut outs = Vec::new();
+        for row in self.store.running_quizzes().await? {
+            let questions = self.store.questions(row.id).await?;
+            let Some(current) = questions.get(row.current as usize) else {
+                continue;
+            };
+            match current.deadline {
+                None => outs.push(self.poll_out(
+                    row.chat_id,
+                    row.id,
+                    row.current as usize,
+                    &current.dealt,
+                    questions.len(),
+                    row.question_seconds,
+                )),
+                Some(deadline) if now < deadline + GRACE_MS => outs.push(Out::Wake {
+                    quiz: row.id,
+                    index: row.current,
+                    at: deadline + GRACE_MS,
+                }),
+                Some(_) => outs.extend(self.advance(&row, now).await?),
+            }
+        }
+        Ok(outs)
+    }
+}

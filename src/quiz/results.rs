@@ -1,0 +1,232 @@
+//! What a class sees after a quiz: the podium, everyone's score and time, how each question
+//! went, and the hardest one; the chat's leaderboard; and the CSV report for the teacher.
+
+use std::collections::BTreeMap;
+
+use crate::app::View;
+use crate::i18n::fill;
+use crate::render::{Doc, Span, user_text};
+use crate::store::{AnswerRow, QuestionRow, Standing};
+
+const MEDALS: [&str; 3] = ["🥇", "🥈", "🥉"];
+/// Lines of /top before the caller's own rank.
+const TOP: usize = 10;
+
+/// One participant's quiz.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Score {
+    pub user_id: i64,
+    pub name: String,
+    pub correct: usize,
+    pub answered: usize,
+    pub took_ms: i64,
+}
+
+/// Everyone who answered, best first: most correct, then least total time, then user id.
+pub fn scores(answers: &[AnswerRow]) -> Vec<Score> {
+    let mut by_user: BTreeMap<i64, Score> = BTreeMap::new();
+    for a in answers {
+        let score = by_user.entry(a.user_id).or_insert_with(|| Score {
+            user_id: a.user_id,
+            name: a.name.clone(),
+            correct: 0,
+            answered: 0,
+            took_ms: 0,
+        });
+        score.correct += usize::from(a.correct);
+        score.answered += 1;
+        score.took_ms += a.took_ms.max(0);
+    }
+    let mut scores: Vec<Score> = by_user.into_values().collect();
+    scores.sort_by_key(|s| (std::cmp::Reverse(s.correct), s.took_ms, s.user_id));
+    scores
+}
+
+fn seconds(ms: i64) -> String {
+    format!("{:.1}", ms as f64 / 1000.0)
+}
+
+fn display_name(view: &View, name: &str) -> String {
+    if name.is_empty() {
+        view.ui.quiz_someone.clone()
+    } else {
+        user_text(name)
+    }
+}
+
+/// The results message.
+pub fn quiz_results(view: &View, questions: &[QuestionRow], answers: &[AnswerRow]) -> Doc {
+    let ui = view.ui;
+    let asked: Vec<&QuestionRow> = questions.iter().filter(|q| q.sent_at.is_some()).collect();
+    let scores = scores(answers);
+    let mut doc = Doc::new();
+    doc.line(vec![Span::Bold(fill(
+        &ui.quiz_results_title,
+        &[
+            ("count", &asked.len().to_string()),
+            ("people", &scores.len().to_string()),
+        ],
+    ))]);
+    if scores.is_empty() {
+        doc.text(ui.quiz_results_nobody.clone());
+        return doc;
+    }
+    for (medal, score) in MEDALS.iter().zip(&scores) {
+        doc.line(vec![
+            Span::Plain(format!("{medal} ")),
+            Span::Bold(display_name(view, &score.name)),
+            Span::Plain(format!(
+                " — {}/{} · {}",
+                score.correct,
+                asked.len(),
+                fill(&ui.quiz_seconds, &[("seconds", &seconds(score.took_ms))])
+            )),
+        ]);
+    }
+    doc.blank()
+        .line(vec![Span::Bold(ui.quiz_results_everyone.clone())]);
+    for (rank, score) in scores.iter().enumerate() {
+        doc.text(fill(
+            &ui.quiz_results_line,
+            &[
+                ("rank", &(rank + 1).to_string()),
+                ("name", &display_name(view, &score.name)),
+                ("correct", &score.correct.to_string()),
+                ("total", &asked.len().to_string()),
+                ("seconds", &seconds(score.took_ms)),
+            ],
+        ));
+    }
+    doc.blank()
+        .line(vec![Span::Bold(ui.quiz_results_questions.clone())]);
+    let mut hardest: Option<(usize, u32)> = None;
+    for q in &asked {
+        let of_q: Vec<&AnswerRow> = answers.iter().filter(|a| a.idx == q.idx).collect();
+        let right = of_q.iter().filter(|a| a.correct).count();
+        let share = if of_q.is_empty() {
+            0
+        } else {
+            (right * 100 / of_q.len()) as u32
+        };
+        let number = q.idx as usize + 1;
+        let mut title: String = q.dealt.question.chars().take(24).collect();
+        if q.dealt.question.chars().count() > 24 {
+            title.push('…');
+        }
+        doc.text(fill(
+            &ui.quiz_results_question,
+            &[
+                ("number", &number.to_string()),
+                ("share", &share.to_string()),
+                ("right", &right.to_string()),
+                ("answered", &of_q.len().to_string()),
+                ("question", &title),
+            ],
+        ));
+        if hardest.is_none_or(|(_, s)| share < s) {
+            hardest = Some((number, share));
+        }
+    }
+    if let Some((number, share)) = hardest.filter(|_| asked.len() > 1) {
+        doc.blank().text(fill(
+            &ui.quiz_results_hardest,
+            &[
+                ("number", &number.to_string()),
+                ("share", &share.to_string()),
+            ],
+        ));
+    }
+    doc
+}
+
+/// /top: the chat's all-time leaderboard, top ten and the caller's own rank.
+pub fn leaderboard(view: &View, standings: &[Standing], me: i64) -> Doc {
+    let ui = view.ui;
+    let mut doc = Doc::new();
+    if standings.is_empty() {
+        doc.text(ui.top_empty.clone());
+        return doc;
+    }
+    doc.line(vec![Span::Bold(ui.top_title.clone())]);
+    let line = |rank: usize, s: &Standing| {
+        fill(
+            &ui.top_line,
+            &[
+                ("rank", &(rank + 1).to_string()),
+                ("name", &display_name(view, &s.name)),
+                ("correct", &s.correct.to_string()),
+                ("answers", &s.answers.to_string()),
+            ],
+        )
+    };
+    for (rank, s) in standings.iter().enumerate().take(TOP) {
+        let prefix = MEDALS.get(rank).map_or(String::new(), |m| format!("{m} "));
+        doc.text(format!("{prefix}{}", line(rank, s)));
+    }
+    match standings.iter().position(|s| s.user_id == me) {
+        Some(rank) if rank >= TOP => {
+            doc.blank().text(fill(
+                &ui.top_you,
+                &[("line", &line(rank, &standings[rank]))],
+            ));
+        }
+        None => {
+            doc.blank().text(ui.top_you_none.clone());
+        }
+        _ => {}
+    }
+    doc
+}
+
+/// Guards a CSV cell against spreadsheet formulas (a name like `=HYPERLINK(...)`).
+fn cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// The report: one row per participant per question asked.
+pub fn csv(questions: &[QuestionRow], answers: &[AnswerRow]) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let asked: Vec<&QuestionRow> = questions.iter().filter(|q| q.sent_at.is_some()).collect();
+    let _ = writer.write_record([
+        "user_id",
+        "user",
+        "question_number",
+        "question",
+        "answer",
+        "correct",
+        "seconds",
+    ]);
+    for score in scores(answers) {
+        for q in &asked {
+            let answer = answers
+                .iter()
+                .find(|a| a.user_id == score.user_id && a.idx == q.idx);
+            let (option, correct, took) = match answer {
+                Some(a) => (
+                    q.dealt
+                        .options
+                        .get(a.option as usize)
+                        .cloned()
+                        .unwrap_or_default(),
+                    if a.correct { "yes" } else { "no" }.to_string(),
+                    seconds(a.took_ms),
+                ),
+                None => (String::new(), "no answer".to_string(), String::new()),
+            };
+            let _ = writer.write_record([
+                score.user_id.to_string(),
+                cell(&score.name),
+                (q.idx + 1).to_string(),
+                cell(&q.dealt.question),
+                cell(&option),
+                correct,
+                took,
+            ]);
+        }
+    }
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}
