@@ -9,6 +9,7 @@ use serde::Deserialize;
 use url::Url;
 
 use crate::i18n::Lang;
+use crate::quiz::QuizSettings;
 
 /// The file read when `--config` is not given, if it exists.
 pub const DEFAULT_PATH: &str = "config.toml";
@@ -19,6 +20,55 @@ pub struct Config {
     pub telegram: TelegramConfig,
     pub corpus: CorpusConfig,
     pub ui: UiConfig,
+    pub quiz: QuizConfig,
+    pub storage: StorageConfig,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy)]
+#[serde(deny_unknown_fields, default)]
+pub struct QuizConfig {
+    /// Questions in a quiz when /quiz names no number.
+    pub questions: usize,
+    /// How long each poll stays open (Telegram allows 5-600 seconds).
+    pub question_seconds: u32,
+    /// The most questions /quiz N may ask for.
+    pub max_questions: usize,
+}
+
+impl Default for QuizConfig {
+    fn default() -> Self {
+        let d = QuizSettings::default();
+        QuizConfig {
+            questions: d.questions,
+            question_seconds: d.question_seconds,
+            max_questions: d.max_questions,
+        }
+    }
+}
+
+impl QuizConfig {
+    pub fn settings(self) -> QuizSettings {
+        QuizSettings {
+            questions: self.questions,
+            question_seconds: self.question_seconds,
+            max_questions: self.max_questions,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StorageConfig {
+    /// The SQLite database, created on first start: `sqlite://PATH`.
+    pub database: String,
+}
+
+impl Default for StorageConfig {
+    fn default() -> Self {
+        StorageConfig {
+            database: "sqlite://debate-bot.db".to_string(),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -74,6 +124,8 @@ impl Default for UiConfig {
 pub struct Env {
     pub token: Option<String>,
     pub api_url: Option<String>,
+    /// DEBATE_BOT_DATABASE: the database URL, e.g. for a container's volume.
+    pub database: Option<String>,
 }
 
 impl Env {
@@ -86,6 +138,7 @@ impl Env {
         Env {
             token: var("TELOXIDE_TOKEN"),
             api_url: var("TELOXIDE_API_URL"),
+            database: var("DEBATE_BOT_DATABASE"),
         }
     }
 }
@@ -103,6 +156,34 @@ impl Config {
         };
         if config.corpus.dir.is_relative() {
             config.corpus.dir = base.join(&config.corpus.dir);
+        }
+        if let Some(env_database) = &env.database {
+            config.storage.database = env_database.clone();
+        } else if let Some(path) = config.storage.database.strip_prefix("sqlite://") {
+            let path = Path::new(path);
+            if path.is_relative() && !path.as_os_str().is_empty() && !path.starts_with(":memory:") {
+                config.storage.database = format!("sqlite://{}", base.join(path).display());
+            }
+        }
+        if !config.storage.database.starts_with("sqlite:") {
+            bail!(
+                "storage.database must be a SQLite URL like sqlite://debate-bot.db, not {}",
+                config.storage.database
+            );
+        }
+        let quiz = &config.quiz;
+        if !(5..=600).contains(&quiz.question_seconds) {
+            bail!(
+                "quiz.question_seconds must be 5-600 (Telegram's limits for a poll), not {}",
+                quiz.question_seconds
+            );
+        }
+        if quiz.max_questions == 0 || quiz.questions == 0 || quiz.questions > quiz.max_questions {
+            bail!(
+                "quiz.questions ({}) must be at least 1 and at most quiz.max_questions ({})",
+                quiz.questions,
+                quiz.max_questions
+            );
         }
         if let Some(token) = &env.token {
             config.telegram.token = Some(SecretString::from(token.trim().to_string()));
@@ -156,6 +237,12 @@ mod tests {
             "https://api.telegram.org/"
         );
         assert!(config.telegram.token.is_none());
+        assert_eq!(config.quiz.settings(), QuizSettings::default());
+        let db = Path::new(env!("CARGO_MANIFEST_DIR")).join("debate-bot.db");
+        assert_eq!(
+            config.storage.database,
+            format!("sqlite://{}", db.display())
+        );
         assert_eq!(
             config.corpus.dir,
             Path::new(env!("CARGO_MANIFEST_DIR")).join("responses")
@@ -164,9 +251,30 @@ mod tests {
 
     #[test]
     fn relative_paths_resolve_against_the_config_folder() {
-        let path = write("relative", "[corpus]\ndir = \"data\"\n");
+        let path = write(
+            "relative",
+            "[corpus]\ndir = \"data\"\n[storage]\ndatabase = \"sqlite://q.db\"\n",
+        );
         let config = Config::load(Some(&path), &Env::default()).unwrap();
         assert_eq!(config.corpus.dir, path.parent().unwrap().join("data"));
+        let db = format!("sqlite://{}", path.parent().unwrap().join("q.db").display());
+        assert_eq!(config.storage.database, db);
+    }
+
+    #[test]
+    fn quiz_settings_are_checked() {
+        for bad in [
+            "[quiz]\nquestion_seconds = 2\n",
+            "[quiz]\nquestion_seconds = 601\n",
+            "[quiz]\nquestions = 30\nmax_questions = 20\n",
+            "[quiz]\nquestions = 0\n",
+            "[storage]\ndatabase = \"postgres://x\"\n",
+        ] {
+            assert!(
+                Config::load(Some(&write("quiz", bad)), &Env::default()).is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]
@@ -178,6 +286,7 @@ mod tests {
         let env = Env {
             token: Some("123:from-env".into()),
             api_url: Some("http://127.0.0.1:9".into()),
+            database: Some("sqlite:///data/bot.db".into()),
         };
         let config = Config::load(Some(&path), &env).unwrap();
         assert_eq!(
@@ -185,13 +294,14 @@ mod tests {
             "123:from-env"
         );
         assert_eq!(config.telegram.api_url.as_str(), "http://127.0.0.1:9/");
+        assert_eq!(config.storage.database, "sqlite:///data/bot.db");
     }
 
     #[test]
     fn the_token_never_shows_in_debug_output() {
         let env = Env {
             token: Some("123456:SECRET-TOKEN".into()),
-            api_url: None,
+            ..Env::default()
         };
         let config = Config::load(Some(&write("debug", "")), &env).unwrap();
         assert!(!format!("{config:?}").contains("SECRET-TOKEN"));
@@ -212,8 +322,8 @@ mod tests {
         .unwrap_err();
         assert!(format!("{err:#}").contains("fr"), "{err:#}");
         let bad_url = Env {
-            token: None,
             api_url: Some("not a url".into()),
+            ..Env::default()
         };
         assert!(Config::load(Some(&write("url", "")), &bad_url).is_err());
     }

@@ -109,6 +109,8 @@ fn main() -> ExitCode {
             let settings = telegram::Settings {
                 token,
                 api_url: config.telegram.api_url,
+                database: config.storage.database,
+                quiz: config.quiz.settings(),
             };
             match runtime.block_on(telegram::run(settings, Arc::new(app), shutdown_signal())) {
                 Ok(()) => ExitCode::SUCCESS,

@@ -12,17 +12,25 @@ use teloxide::types::{
     ParseMode,
 };
 
-use super::send;
+use super::{quiz, send};
 use crate::app::{App, ChatKind, Press, Request};
+use crate::quiz::Quizzes;
 
 pub fn schema() -> UpdateHandler<teloxide::RequestError> {
     dptree::entry()
         .branch(Update::filter_message().endpoint(on_message))
         .branch(Update::filter_callback_query().endpoint(on_callback))
         .branch(Update::filter_inline_query().endpoint(on_inline_query))
+        .branch(Update::filter_poll_answer().endpoint(on_poll_answer))
 }
 
-async fn on_message(bot: Bot, msg: Message, me: Me, app: Arc<App>) -> ResponseResult<()> {
+async fn on_message(
+    bot: Bot,
+    msg: Message,
+    me: Me,
+    app: Arc<App>,
+    quizzes: Arc<Quizzes>,
+) -> ResponseResult<()> {
     let started = Instant::now();
     let Some(text) = msg.text() else {
         return Ok(());
@@ -34,6 +42,26 @@ async fn on_message(bot: Bot, msg: Message, me: Me, app: Arc<App>) -> ResponseRe
     } else {
         return Ok(());
     };
+    if Quizzes::is_quiz_command(text, me.user.username.as_deref()) {
+        let result = quiz::on_command(&bot, &msg, &me, &quizzes, chat).await;
+        if let Err(e) = &result {
+            tracing::error!(error = %e, "quiz command failed");
+            let lang = app.lang(msg.from.as_ref().and_then(|u| u.language_code.as_deref()));
+            let apology = quiz::apology(&app.view(lang).ui.store_error);
+            send::send(&bot, msg.chat.id, &apology, None).await?;
+        }
+        let command = crate::command::parse(text)
+            .map(|c| c.name)
+            .unwrap_or_default();
+        tracing::info!(
+            chat = chat.as_str(),
+            command = %command,
+            ms = started.elapsed().as_secs_f64() * 1000.0,
+            ok = result.is_ok(),
+            "message handled"
+        );
+        return Ok(());
+    }
     let request = Request {
         chat,
         language_code: msg.from.as_ref().and_then(|u| u.language_code.as_deref()),
@@ -118,4 +146,18 @@ async fn on_inline_query(bot: Bot, q: InlineQuery, app: Arc<App>) -> ResponseRes
         "inline query handled"
     );
     result
+}
+
+async fn on_poll_answer(answer: PollAnswer, quizzes: Arc<Quizzes>) -> ResponseResult<()> {
+    let started = Instant::now();
+    let result = quiz::on_answer(&answer, &quizzes).await;
+    match &result {
+        Ok(recorded) => tracing::info!(
+            recorded = ?recorded,
+            ms = started.elapsed().as_secs_f64() * 1000.0,
+            "poll answer handled"
+        ),
+        Err(e) => tracing::error!(error = %e, "a poll answer could not be stored"),
+    }
+    Ok(())
 }

@@ -4,6 +4,7 @@
 
 mod handlers;
 mod menu;
+pub mod quiz;
 mod send;
 
 use std::future::Future;
@@ -21,11 +22,16 @@ use teloxide::{ApiError, RequestError};
 use url::Url;
 
 use crate::app::App;
+use crate::quiz::{QuizSettings, Quizzes};
+use crate::store::Store;
 
-/// How to reach Telegram.
+/// How to reach Telegram, and where quizzes are kept.
 pub struct Settings {
     pub token: SecretString,
     pub api_url: Url,
+    /// The SQLite database URL (`[storage] database`).
+    pub database: String,
+    pub quiz: QuizSettings,
 }
 
 /// How long getUpdates waits for news before answering empty.
@@ -38,6 +44,8 @@ pub async fn run(
     app: Arc<App>,
     stop: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let store = Store::open(&settings.database).await?;
+    let quizzes = Arc::new(Quizzes::new(Arc::clone(&app), store, settings.quiz));
     let bot = Bot::new(settings.token.expose_secret()).set_api_url(settings.api_url);
     // The dispatcher asks getMe again when it starts; let it reuse the answer `get_me` got
     // (with retries) rather than make a second request that a passing error would make fatal.
@@ -50,9 +58,16 @@ pub async fn run(
     };
     tracing::info!(username = me.username(), "connected to Telegram");
     menu::register(&bot, &app).await;
+    // Quizzes that were running when the bot stopped carry on.
+    match quizzes.resume(quiz::now_ms()).await {
+        Ok(outs) => {
+            tokio::spawn(quiz::carry_out(bot.clone(), Arc::clone(&quizzes), outs));
+        }
+        Err(e) => tracing::error!(error = %e, "cannot resume the running quizzes"),
+    }
 
     let mut dispatcher = Dispatcher::builder(cached, handlers::schema())
-        .dependencies(dptree::deps![app, bot.clone()])
+        .dependencies(dptree::deps![app, quizzes, bot.clone()])
         .default_handler(|_| async {})
         .error_handler(LoggingErrorHandler::with_custom_text(
             "a Telegram request failed",

@@ -101,6 +101,8 @@ pub fn start_bot_with_token(api: &FakeApi, token: &str) -> RunningBot {
     let settings = Settings {
         token: SecretString::from(token.to_string()),
         api_url: api.url(),
+        database: temp_database(),
+        quiz: debate_bot::quiz::QuizSettings::default(),
     };
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let stop = async move {
@@ -125,4 +127,15 @@ pub async fn start() -> (FakeApi, RunningBot) {
 /// Length in UTF-16 code units, as Telegram counts message length.
 pub fn utf16_len(text: &str) -> usize {
     text.encode_utf16().count()
+}
+
+/// A fresh SQLite database file for one bot run, under the system's temp folder.
+pub fn temp_database() -> String {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("debate-bot-e2e-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temp folder");
+    format!("sqlite://{}", dir.join("bot.db").display())
 }

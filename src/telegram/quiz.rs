@@ -1,0 +1,205 @@
+//! The quiz on Telegram: routes quiz commands and poll answers to the engine, and carries out
+//! what it decides — native quiz polls (sendPoll), early closes (stopPoll), messages, the CSV
+//! document, and wake-ups at deadlines (a sleeping task each; after a restart the engine's
+//! `resume` schedules them again from what is stored).
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use teloxide::payloads::{SendDocumentSetters, SendPollSetters};
+use teloxide::prelude::*;
+use teloxide::types::{InputFile, InputPollOption, MaybeAnonymousUser, Me, PollType, UserId};
+
+use super::send;
+use crate::app::{ChatKind, Reply};
+use crate::quiz::{Out, Player, QuizRequest, Quizzes};
+use crate::render::Doc;
+use crate::store::Recorded;
+
+/// Milliseconds since the Unix epoch: the engine's clock.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// The player behind a Telegram user.
+pub fn player(user: &teloxide::types::User) -> Player {
+    Player {
+        id: user.id.0 as i64,
+        name: user.full_name(),
+        language_code: user.language_code.clone(),
+    }
+}
+
+/// Handles a quiz command in `msg`.
+pub async fn on_command(
+    bot: &Bot,
+    msg: &Message,
+    me: &Me,
+    quizzes: &Arc<Quizzes>,
+    kind: ChatKind,
+) -> anyhow::Result<()> {
+    let (Some(text), Some(user)) = (msg.text(), msg.from.as_ref()) else {
+        return Ok(());
+    };
+    let player = player(user);
+    let chat = msg.chat.id.0;
+    let is_admin = if quizzes.needs_admin_check(chat, kind, &player, text).await? {
+        is_admin(bot, msg.chat.id, user.id).await
+    } else {
+        false
+    };
+    let request = QuizRequest {
+        chat,
+        kind,
+        player: &player,
+        text,
+        bot_username: me.user.username.as_deref(),
+        is_admin,
+        now: now_ms(),
+    };
+    let mut rng = StdRng::from_rng(&mut rand::rng());
+    let outs = quizzes.handle(&request, &mut rng).await?;
+    carry_out(bot.clone(), Arc::clone(quizzes), outs).await;
+    Ok(())
+}
+
+/// Whether `user` administers `chat`, by asking Telegram (getChatMember). Any error: no.
+async fn is_admin(bot: &Bot, chat: ChatId, user: UserId) -> bool {
+    match bot.get_chat_member(chat, user).await {
+        Ok(member) => member.is_privileged(),
+        Err(e) => {
+            tracing::warn!(error = %e, "getChatMember failed; treating the user as not an admin");
+            false
+        }
+    }
+}
+
+/// A poll answer. An answer for a poll the store does not know yet (it can arrive while the
+/// poll's id is being stored) is tried once more a moment later.
+pub async fn on_answer(
+    answer: &teloxide::types::PollAnswer,
+    quizzes: &Quizzes,
+) -> anyhow::Result<Recorded> {
+    let MaybeAnonymousUser::User(user) = &answer.voter else {
+        return Ok(Recorded::Refused);
+    };
+    let player = player(user);
+    let now = now_ms();
+    let recorded = quizzes
+        .answer(&answer.poll_id.0, &player, &answer.option_ids, now)
+        .await?;
+    if recorded != Recorded::UnknownPoll {
+        return Ok(recorded);
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    quizzes
+        .answer(&answer.poll_id.0, &player, &answer.option_ids, now)
+        .await
+}
+
+/// Carries out what the engine decided, and what that leads to (a sent poll's wake-up).
+pub fn carry_out(
+    bot: Bot,
+    quizzes: Arc<Quizzes>,
+    outs: Vec<Out>,
+) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>> {
+    Box::pin(async move {
+        for out in outs {
+            let more = match out {
+                Out::Message { chat, reply } => {
+                    if let Err(e) = send::send(&bot, ChatId(chat), &reply, None).await {
+                        tracing::warn!(error = %e, "could not send a quiz message");
+                    }
+                    Vec::new()
+                }
+                Out::Poll {
+                    chat,
+                    quiz,
+                    index,
+                    poll,
+                } => {
+                    let options = poll.options.iter().map(|o| InputPollOption::new(o.clone()));
+                    let sent = bot
+                        .send_poll(ChatId(chat), poll.question.clone(), options)
+                        .type_(PollType::Quiz)
+                        .is_anonymous(false)
+                        .correct_option_id(poll.correct as u8)
+                        .explanation(poll.explanation.clone())
+                        .open_period(poll.open_seconds as u16)
+                        .await;
+                    let result = match sent
+                        .as_ref()
+                        .ok()
+                        .and_then(|m| m.poll().map(|p| (p.id.0.clone(), m.id.0)))
+                    {
+                        Some((poll_id, message_id)) => {
+                            quizzes
+                                .poll_sent(quiz, index, &poll_id, i64::from(message_id), now_ms())
+                                .await
+                        }
+                        None => {
+                            if let Err(e) = &sent {
+                                tracing::warn!(error = %e, "could not send a quiz poll");
+                            }
+                            quizzes.poll_failed(quiz, index, now_ms()).await
+                        }
+                    };
+                    result.unwrap_or_else(|e| {
+                        tracing::error!(error = %e, "quiz storage failed");
+                        Vec::new()
+                    })
+                }
+                Out::StopPoll { chat, message_id } => {
+                    let id = teloxide::types::MessageId(message_id as i32);
+                    if let Err(e) = bot.stop_poll(ChatId(chat), id).await {
+                        tracing::debug!(error = %e, "stopPoll failed (the poll may be closed already)");
+                    }
+                    Vec::new()
+                }
+                Out::Wake { quiz, index, at } => {
+                    let (bot, quizzes) = (bot.clone(), Arc::clone(&quizzes));
+                    tokio::spawn(async move {
+                        let wait = (at - now_ms()).max(0) as u64;
+                        tokio::time::sleep(Duration::from_millis(wait)).await;
+                        match quizzes.wake(quiz, index, now_ms()).await {
+                            Ok(outs) => carry_out(bot, Arc::clone(&quizzes), outs).await,
+                            Err(e) => {
+                                tracing::error!(error = %e, "quiz storage failed at a deadline")
+                            }
+                        }
+                    });
+                    Vec::new()
+                }
+                Out::Document {
+                    chat,
+                    name,
+                    bytes,
+                    caption,
+                } => {
+                    let file = InputFile::memory(bytes).file_name(name);
+                    if let Err(e) = bot.send_document(ChatId(chat), file).caption(caption).await {
+                        tracing::warn!(error = %e, "could not send the quiz report");
+                    }
+                    Vec::new()
+                }
+            };
+            if !more.is_empty() {
+                carry_out(bot.clone(), Arc::clone(&quizzes), more).await;
+            }
+        }
+    })
+}
+
+/// A short apology when storage fails.
+pub fn apology(text: &str) -> Reply {
+    let mut doc = Doc::new();
+    doc.text(text);
+    Reply {
+        doc,
+        buttons: Vec::new(),
+    }
+}
