@@ -1,88 +1,283 @@
 //! The terminal adapter: the same core as on Telegram, as one private chat, with no token and
 //! no network. Replies are printed as plain text; a reply's buttons are listed as `#1`, `#2`,
-//! ... and typing `#1` presses the first one.
+//! ... and typing `#1` presses the first one. A quiz shows each question with numbered
+//! options and the time left; typing a number answers it, the right answer and its source
+//! follow, and the next question comes at once (one player) or when the time is up.
 
 use std::io::{IsTerminal, Write};
+use std::time::Duration;
 
+use rand::SeedableRng;
+use rand::rngs::StdRng;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
 use crate::app::{App, Button, ChatKind, Press, Reply, Request};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, UiText, fill};
+use crate::quiz::{Out, Player, PollSpec, QuizRequest, Quizzes};
+use crate::telegram::quiz::now_ms;
+
+/// The console's one chat.
+const CHAT: i64 = 1;
+
+/// A quiz question waiting for an answer.
+struct OpenPoll {
+    poll_id: String,
+    poll: PollSpec,
+}
+
+struct Console<'a, W: Write> {
+    app: &'a App,
+    quizzes: &'a Quizzes,
+    lang: Lang,
+    player: Player,
+    out: &'a mut W,
+    buttons: Vec<Button>,
+    poll: Option<OpenPoll>,
+    /// The engine's next wake-up: (quiz, question, at ms).
+    wake: Option<(i64, i64, i64)>,
+    polls_sent: i64,
+}
 
 /// Reads lines from `input` until EOF, answering each on `out`.
 pub async fn run(
     app: &App,
+    quizzes: &Quizzes,
     lang: Lang,
     input: impl AsyncBufRead + Unpin,
     out: &mut impl Write,
-) -> std::io::Result<()> {
-    let language_code = Some(lang.code());
-    let ui = app.view(lang).ui;
-    writeln!(out, "{}", ui.console_banner)?;
+) -> anyhow::Result<()> {
+    let name = std::env::var("USER")
+        .ok()
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "console".into());
+    let mut console = Console {
+        app,
+        quizzes,
+        lang,
+        player: Player {
+            id: 1,
+            name,
+            language_code: Some(lang.code().to_string()),
+        },
+        out,
+        buttons: Vec::new(),
+        poll: None,
+        wake: None,
+        polls_sent: 0,
+    };
+    let banner = console.ui().console_banner.clone();
+    writeln!(console.out, "{banner}")?;
     let prompt = std::io::stdin().is_terminal();
-    let mut buttons: Vec<Button> = Vec::new();
     let mut lines = input.lines();
     loop {
         if prompt {
-            write!(out, "> ")?;
-            out.flush()?;
+            write!(console.out, "> ")?;
+            console.out.flush()?;
         }
-        let Some(line) = lines.next_line().await? else {
-            break;
-        };
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        let reply = if let Some(number) = line.strip_prefix('#') {
-            let pressed = number
-                .trim()
-                .parse::<usize>()
-                .ok()
-                .and_then(|n| n.checked_sub(1))
-                .and_then(|n| buttons.get(n));
-            match pressed {
-                Some(button) => match app.press(&button.data, language_code, &mut rand::rng()) {
-                    Press::Edit(reply) => Some(reply),
-                    Press::Notice(notice) => {
-                        writeln!(out, "{notice}\n")?;
-                        None
-                    }
-                },
-                None => {
-                    writeln!(out, "{}\n", ui.button_stale)?;
-                    None
+        let wake = console.wake;
+        let line = tokio::select! {
+            line = lines.next_line() => line?,
+            () = sleep_until(wake.map(|(_, _, at)| at)) => {
+                if let Some((quiz, index, _)) = console.wake.take() {
+                    let outs = console.quizzes.wake(quiz, index, now_ms()).await?;
+                    console.carry_out(outs).await?;
                 }
+                continue;
             }
-        } else {
-            let request = Request {
-                chat: ChatKind::Private,
-                language_code,
-                text: line,
-                bot_username: None,
-            };
-            app.handle(&request, &mut rand::rng()).map(|h| h.reply)
         };
-        if let Some(reply) = reply {
-            buttons = reply.buttons.iter().flatten().cloned().collect();
-            write_reply(out, &reply)?;
-        }
+        let Some(line) = line else { break };
+        console.line(line.trim()).await?;
     }
     Ok(())
 }
 
-fn write_reply(out: &mut impl Write, reply: &Reply) -> std::io::Result<()> {
-    writeln!(out, "{}", reply.doc.to_plain())?;
-    let labels: Vec<String> = reply
-        .buttons
-        .iter()
-        .flatten()
-        .enumerate()
-        .map(|(i, b)| format!("[#{} {}]", i + 1, b.label))
-        .collect();
-    if !labels.is_empty() {
-        writeln!(out, "{}", labels.join("  "))?;
+async fn sleep_until(at: Option<i64>) {
+    match at {
+        Some(at) => tokio::time::sleep(Duration::from_millis((at - now_ms()).max(0) as u64)).await,
+        None => std::future::pending().await,
     }
-    writeln!(out)?;
-    out.flush()
+}
+
+impl<W: Write> Console<'_, W> {
+    fn ui(&self) -> &UiText {
+        self.app.view(self.lang).ui
+    }
+
+    async fn line(&mut self, line: &str) -> anyhow::Result<()> {
+        if line.is_empty() {
+            return Ok(());
+        }
+        if let Some(number) = line.strip_prefix('#') {
+            return self.press(number);
+        }
+        if self.poll.is_some()
+            && let Ok(choice) = line.parse::<usize>()
+        {
+            return self.answer(choice).await;
+        }
+        if Quizzes::is_quiz_command(line, None) {
+            let request = QuizRequest {
+                chat: CHAT,
+                kind: ChatKind::Private,
+                player: &self.player,
+                text: line,
+                bot_username: None,
+                is_admin: false,
+                now: now_ms(),
+            };
+            let mut rng = StdRng::from_rng(&mut rand::rng());
+            let outs = self.quizzes.handle(&request, &mut rng).await?;
+            return self.carry_out(outs).await;
+        }
+        let request = Request {
+            chat: ChatKind::Private,
+            language_code: Some(self.lang.code()),
+            text: line,
+            bot_username: None,
+        };
+        if let Some(handled) = self.app.handle(&request, &mut rand::rng()) {
+            self.show(&handled.reply)?;
+        }
+        Ok(())
+    }
+
+    fn press(&mut self, number: &str) -> anyhow::Result<()> {
+        let pressed = number
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|n| self.buttons.get(n))
+            .cloned();
+        let Some(button) = pressed else {
+            let stale = self.ui().button_stale.clone();
+            writeln!(self.out, "{stale}\n")?;
+            return Ok(());
+        };
+        match self
+            .app
+            .press(&button.data, Some(self.lang.code()), &mut rand::rng())
+        {
+            Press::Edit(reply) => self.show(&reply)?,
+            Press::Notice(notice) => writeln!(self.out, "{notice}\n")?,
+        }
+        Ok(())
+    }
+
+    /// Answers the open question with option `choice` (1-based), shows whether it was
+    /// right with the explanation, and moves on.
+    async fn answer(&mut self, choice: usize) -> anyhow::Result<()> {
+        let Some(open) = &self.poll else {
+            return Ok(());
+        };
+        let options = open.poll.options.len();
+        let Some(option) = choice.checked_sub(1).filter(|&o| o < options) else {
+            writeln!(
+                self.out,
+                "{}\n",
+                fill(&self.ui().console_quiz_prompt, &[("seconds", "…")])
+            )?;
+            return Ok(());
+        };
+        let open = self.poll.take().expect("checked above");
+        self.quizzes
+            .answer(&open.poll_id, &self.player, &[option as u8], now_ms())
+            .await?;
+        let verdict = if option == open.poll.correct {
+            self.ui().console_quiz_right.clone()
+        } else {
+            fill(
+                &self.ui().console_quiz_wrong,
+                &[("option", &open.poll.options[open.poll.correct])],
+            )
+        };
+        writeln!(self.out, "{verdict}\n{}\n", open.poll.explanation)?;
+        // One player has answered: no need to wait for the clock.
+        let request = QuizRequest {
+            chat: CHAT,
+            kind: ChatKind::Private,
+            player: &self.player,
+            text: "/next",
+            bot_username: None,
+            is_admin: false,
+            now: now_ms(),
+        };
+        let mut rng = StdRng::from_rng(&mut rand::rng());
+        let outs = self.quizzes.handle(&request, &mut rng).await?;
+        self.carry_out(outs).await
+    }
+
+    /// Shows what the engine decided; a question becomes the open poll.
+    async fn carry_out(&mut self, outs: Vec<Out>) -> anyhow::Result<()> {
+        let mut queue = std::collections::VecDeque::from(outs);
+        while let Some(out) = queue.pop_front() {
+            match out {
+                Out::Message { reply, .. } => self.show(&reply)?,
+                Out::Poll {
+                    quiz, index, poll, ..
+                } => {
+                    if let Some(open) = self.poll.take() {
+                        // The time ran out on the previous question.
+                        let answer = &open.poll.options[open.poll.correct];
+                        writeln!(
+                            self.out,
+                            "{}\n{}\n",
+                            fill(&self.ui().console_quiz_wrong, &[("option", answer)]),
+                            open.poll.explanation
+                        )?;
+                    }
+                    writeln!(self.out, "{}", poll.question)?;
+                    for (i, option) in poll.options.iter().enumerate() {
+                        writeln!(self.out, "  {}. {option}", i + 1)?;
+                    }
+                    let seconds = poll.open_seconds.to_string();
+                    writeln!(
+                        self.out,
+                        "{}\n",
+                        fill(&self.ui().console_quiz_prompt, &[("seconds", &seconds)])
+                    )?;
+                    self.out.flush()?;
+                    self.polls_sent += 1;
+                    let poll_id = format!("console-{quiz}-{index}-{}", self.polls_sent);
+                    let more = self
+                        .quizzes
+                        .poll_sent(quiz, index, &poll_id, self.polls_sent, now_ms())
+                        .await?;
+                    self.poll = Some(OpenPoll { poll_id, poll });
+                    queue.extend(more);
+                }
+                Out::Wake { quiz, index, at } => self.wake = Some((quiz, index, at)),
+                Out::StopPoll { .. } => self.poll = None,
+                Out::Document {
+                    name,
+                    bytes,
+                    caption,
+                    ..
+                } => {
+                    writeln!(
+                        self.out,
+                        "{caption} ({name})\n{}",
+                        String::from_utf8_lossy(&bytes)
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn show(&mut self, reply: &Reply) -> std::io::Result<()> {
+        self.buttons = reply.buttons.iter().flatten().cloned().collect();
+        writeln!(self.out, "{}", reply.doc.to_plain())?;
+        let labels: Vec<String> = self
+            .buttons
+            .iter()
+            .enumerate()
+            .map(|(i, b)| format!("[#{} {}]", i + 1, b.label))
+            .collect();
+        if !labels.is_empty() {
+            writeln!(self.out, "{}", labels.join("  "))?;
+        }
+        writeln!(self.out)?;
+        self.out.flush()
+    }
 }

@@ -161,7 +161,8 @@ ui_text! {
     top_you,
     top_you_none,
     console_quiz_prompt,
-    console_quiz_answer,
+    console_quiz_right,
+    console_quiz_wrong,
     store_error,
 }
 

@@ -11,6 +11,8 @@ use tracing_subscriber::EnvFilter;
 use debate_bot::app::App;
 use debate_bot::config::{Config, Env};
 use debate_bot::i18n::Lang;
+use debate_bot::quiz::{QuizSettings, Quizzes};
+use debate_bot::store::Store;
 use debate_bot::telegram;
 
 #[derive(Parser)]
@@ -96,7 +98,7 @@ fn main() -> ExitCode {
         }
         Command::Console { lang } => {
             let lang = lang.unwrap_or(config.ui.default_language);
-            runtime.block_on(console(app, lang))
+            runtime.block_on(console(app, config.quiz.settings(), lang))
         }
         Command::Run => {
             let Some(token) = config.telegram.token else {
@@ -170,16 +172,26 @@ fn check(config: &Config, app: &App) {
     println!("ok");
 }
 
-async fn console(app: App, lang: Lang) -> ExitCode {
+async fn console(app: App, quiz: QuizSettings, lang: Lang) -> ExitCode {
+    // The console keeps its quizzes in memory: nothing to clean up, nothing shared.
+    let store = match Store::open("sqlite::memory:").await {
+        Ok(store) => store,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let app = Arc::new(app);
+    let quizzes = Quizzes::new(Arc::clone(&app), store, quiz);
     let stdin = tokio::io::BufReader::new(tokio::io::stdin());
     let mut stdout = std::io::stdout();
     tokio::select! {
-        result = debate_bot::console::run(&app, lang, stdin, &mut stdout) => match result {
+        result = debate_bot::console::run(&app, &quizzes, lang, stdin, &mut stdout) => match result {
             Ok(()) => ExitCode::SUCCESS,
             // A closed stdout (e.g. piped into `head`) is a normal way to stop.
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(e) if e.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {e:#}");
                 ExitCode::FAILURE
             }
         },

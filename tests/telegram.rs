@@ -1163,3 +1163,521 @@ async fn post(url: &str, content_type: &str, body: &[u8]) -> Value {
     let (_, body) = response.split_once("\r\n\r\n").expect("a body");
     serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
 }
+
+// ---- 10. quick quote lookup: /search, plain text, inline (issue 3) ---------------------------
+
+use debate_bot::app::{Press, Reply};
+use debate_bot::search::SearchIndex;
+
+const SEARCH_PAGE: usize = debate_bot::app::SEARCH_PAGE;
+const CITATION_ZH: &str = "出处:电厂,2024-07-12,记者 张勇毅,¶";
+
+/// How many excerpts the search index finds for `query`: the N of "共 N 条", computed apart
+/// from the code that writes the header.
+fn search_count(query: &str) -> usize {
+    SearchIndex::from_corpus(support::app().corpus())
+        .search(query)
+        .len()
+}
+
+/// A reply as the adapter should send it: HTML and buttons.
+fn reply_parts(reply: &Reply) -> (String, Vec<Vec<(String, String)>>) {
+    let buttons = reply
+        .buttons
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|b| (b.label.clone(), b.data.clone()))
+                .collect()
+        })
+        .collect();
+    (reply.doc.to_html(), buttons)
+}
+
+/// What the core edits a message to when a user with `language_code` presses `data`.
+fn core_press(data: &str, language_code: Option<&str>) -> (String, Vec<Vec<(String, String)>>) {
+    match support::app().press(data, language_code, &mut rand::rng()) {
+        Press::Edit(reply) => reply_parts(&reply),
+        Press::Notice(notice) => panic!("{data:?} is stale for the core: {notice}"),
+    }
+}
+
+/// The sendMessage or editMessageText as (HTML, buttons), to compare with the core.
+fn sent_parts(call: &Call) -> (String, Vec<Vec<(String, String)>>) {
+    (call.text().to_string(), call.buttons())
+}
+
+/// Presses `data` under the bot's message `on` (a sendMessage) as `user`; waits for the
+/// answer to that press and returns it with the editMessageText that follows (the `edit`-th,
+/// from 0).
+async fn press_and_edit(
+    api: &FakeApi,
+    user: &TgUser,
+    on: &Call,
+    data: &str,
+    edit: usize,
+) -> (Call, Call) {
+    let pushed = api.press(user, on, data);
+    let answer = callback_answer(api, &pushed).await;
+    assert!(answer.ok(), "{}", answer.response);
+    assert!(
+        answer.body.get("text").is_none(),
+        "no notice for {data:?}: {}",
+        answer.body
+    );
+    let edited = api.wait_nth("editMessageText", edit).await;
+    assert!(answer.seq < edited.seq, "the press is answered first");
+    assert!(edited.ok(), "{}", edited.response);
+    assert_eq!(edited.chat_id(), on.chat_id(), "{}", edited.summary());
+    assert_eq!(edited.body["message_id"], json!(on.message_id()));
+    assert_eq!(edited.parse_mode(), Some("HTML"));
+    (answer, edited)
+}
+
+/// The answerCallbackQuery for the callback query `pushed`.
+async fn callback_answer(api: &FakeApi, pushed: &support::fake_api::Pushed) -> Call {
+    api.wait_for("answerCallbackQuery", |c| {
+        c.method == "answerCallbackQuery" && c.body["callback_query_id"] == pushed.query_id()
+    })
+    .await
+}
+
+/// A page of search results: the header `first–last of total`, then `count` quotes, each
+/// followed by who speaks and a citation line `出处:电厂,2024-07-12,记者 张勇毅,¶N`.
+#[track_caller]
+fn assert_search_page(call: &Call, query: &str, first: usize, count: usize, total: usize) {
+    let header = format!(
+        "<b>搜索“{query}”:第 {first}–{} 条,共 {total} 条</b>\n",
+        first + count - 1
+    );
+    assert!(
+        call.text().starts_with(&header),
+        "expected {header:?}:\n{}",
+        call.text()
+    );
+    assert_eq!(
+        call.text().matches("<blockquote>").count(),
+        count,
+        "{}",
+        call.text()
+    );
+    let after_quotes: Vec<&str> = call.text().split("</blockquote>\n").skip(1).collect();
+    assert_eq!(after_quotes.len(), count, "{}", call.text());
+    for after in after_quotes {
+        let mut lines = after.lines();
+        let speaker = lines.next().unwrap_or_default();
+        assert!(speaker.starts_with("—— "), "who speaks: {speaker:?}");
+        let citation = lines.next().unwrap_or_default();
+        let paragraph = citation
+            .strip_prefix(CITATION_ZH)
+            .unwrap_or_else(|| panic!("a citation line: {citation:?}"));
+        assert!(
+            !paragraph.is_empty() && paragraph.bytes().all(|b| b.is_ascii_digit()),
+            "¶ and a number: {citation:?}"
+        );
+        assert!(
+            matches!(lines.next(), None | Some("")),
+            "a blank line between excerpts:\n{after}"
+        );
+    }
+    let visible = visible_text(call.text(), Some(&json!("HTML")));
+    assert!(utf16_len(&visible) <= 4096, "{} units", utf16_len(&visible));
+}
+
+/// The quotes of a page, to tell pages apart.
+fn quotes(text: &str) -> BTreeSet<String> {
+    text.split("<blockquote>")
+        .skip(1)
+        .filter_map(|q| q.split_once("</blockquote>").map(|(q, _)| q.to_string()))
+        .collect()
+}
+
+fn button(label: &str, data: &str) -> (String, String) {
+    (label.to_string(), data.to_string())
+}
+
+#[tokio::test]
+async fn search_in_a_group_pages_with_more_and_back_buttons() {
+    let (api, bot) = start().await;
+    let user = zh_user();
+    let total = search_count("开源");
+    assert!(total > 2 * SEARCH_PAGE, "开源 fills three pages: {total}");
+    let pages = total.div_ceil(SEARCH_PAGE);
+
+    let (asked, first) = ask_group(&api, &user, "/search 开源").await;
+    assert!(first.ok(), "{}", first.response);
+    assert_eq!(first.chat_id(), Some(GROUP));
+    assert_eq!(first.reply_to(), Some(asked), "{}", first.summary());
+    assert_eq!(first.parse_mode(), Some("HTML"));
+    assert_search_page(&first, "开源", 1, 3, total);
+    assert_eq!(first.buttons(), vec![vec![button("更多 ›", "s:zh:1:开源")]]);
+    assert_eq!(sent_parts(&first), core_reply(&user, "/search 开源"));
+
+    // More: the same message now shows results 4-6, with Back and More.
+    let (_, second) = press_and_edit(&api, &user, &first, "s:zh:1:开源", 0).await;
+    assert_search_page(&second, "开源", 4, 3, total);
+    assert_eq!(
+        second.buttons(),
+        vec![vec![
+            button("‹ 上一页", "s:zh:0:开源"),
+            button("更多 ›", "s:zh:2:开源"),
+        ]]
+    );
+    assert!(
+        quotes(first.text()).is_disjoint(&quotes(second.text())),
+        "page 2 shows other excerpts"
+    );
+    assert_eq!(
+        sent_parts(&second),
+        core_press("s:zh:1:开源", Some("zh-hans"))
+    );
+
+    // Back, pressed by someone else in the group (an English user): page 1 exactly as it
+    // was, still in the button's language.
+    let (_, back) = press_and_edit(&api, &en_user(), &first, "s:zh:0:开源", 1).await;
+    assert_eq!(back.text(), first.text());
+    assert_eq!(back.buttons(), first.buttons());
+
+    // An old button for a page past the end (the results shrank): the last page, with Back
+    // only.
+    let last_first = (pages - 1) * SEARCH_PAGE + 1;
+    let (_, last) = press_and_edit(&api, &user, &first, "s:zh:99:开源", 2).await;
+    assert_search_page(&last, "开源", last_first, total - last_first + 1, total);
+    assert_eq!(
+        last.buttons(),
+        vec![vec![button(
+            "‹ 上一页",
+            &format!("s:zh:{}:开源", pages - 2)
+        )]]
+    );
+
+    bot.stop().await;
+    assert_eq!(api.count("sendMessage"), 1, "{}", api.describe_calls());
+    assert_eq!(api.count("editMessageText"), 3);
+    assert_eq!(api.count("answerCallbackQuery"), 3);
+}
+
+#[tokio::test]
+async fn a_long_query_travels_as_a_memo_key_and_a_forged_key_is_stale() {
+    let (api, bot) = start().await;
+    let user = zh_user();
+    let typed = "大模型 开源 闭源 ".repeat(3);
+    let query = typed.trim();
+    assert!(query.len() > 55, "too long for s:zh:1:<query>");
+    let total = search_count(query);
+    assert!(total > 2 * SEARCH_PAGE, "{total}");
+
+    let first = ask(&api, &user, &format!("/search {typed}")).await;
+    assert_private_reply(&first, &user);
+    assert_search_page(&first, query, 1, 3, total);
+    let (label, more) = only_button(&first);
+    assert_eq!(label, "更多 ›");
+    assert!(more.len() <= 64, "{} bytes: {more}", more.len());
+    let key = more
+        .strip_prefix("S:zh:1:")
+        .unwrap_or_else(|| panic!("a memo key: {more}"));
+    assert!(
+        key.len() == 16 && key.bytes().all(|b| b.is_ascii_hexdigit()),
+        "16 hex digits: {key:?}"
+    );
+    assert_eq!(
+        sent_parts(&first),
+        core_reply(&user, &format!("/search {typed}"))
+    );
+
+    let (_, second) = press_and_edit(&api, &user, &first, &more, 0).await;
+    assert_search_page(&second, query, 4, 3, total);
+    assert_eq!(
+        second.buttons(),
+        vec![vec![
+            button("‹ 上一页", &format!("S:zh:0:{key}")),
+            button("更多 ›", &format!("S:zh:2:{key}")),
+        ]]
+    );
+    assert!(quotes(first.text()).is_disjoint(&quotes(second.text())));
+
+    // Keys the bot never gave out, and search data it could not have written: a notice, and
+    // the message stays as it is.
+    let forged = [
+        "S:zh:1:00000000deadbeef".to_string(),
+        format!("S:zh:1:{}", &key[..15]),
+        format!("S:zh:1:{key}0"),
+        format!("S:zh:x:{key}"),
+        format!("S:fr:1:{key}"),
+        "s:zh:1:".to_string(),
+        "s:zh:1:   ".to_string(),
+        "s:zh:-1:开源".to_string(),
+        format!("s:zh:1:{}", "开".repeat(20)),
+    ];
+    for data in &forged {
+        let pushed = api.press(&user, &first, data);
+        let answer = callback_answer(&api, &pushed).await;
+        assert!(answer.ok());
+        assert_eq!(answer.body["text"], json!(STALE_ZH), "data {data:?}");
+    }
+
+    bot.stop().await;
+    assert_eq!(api.count("editMessageText"), 1, "{}", api.describe_calls());
+    assert_eq!(api.count("answerCallbackQuery"), 1 + forged.len());
+}
+
+#[tokio::test]
+async fn search_cuts_long_queries_and_explains_usage_and_misses() {
+    let (api, bot) = start().await;
+    let user = zh_user();
+
+    // 300 characters (none of them spaces at either end): the first 256 are used.
+    let query: String = "大模型 开源 闭源 "
+        .repeat(31)
+        .chars()
+        .skip(1)
+        .take(300)
+        .collect();
+    assert_eq!(query.chars().count(), 300);
+    assert_eq!(query.trim(), query);
+    let used: String = query.chars().take(256).collect();
+    let total = search_count(&used);
+    assert!(total > SEARCH_PAGE, "{total}");
+    let echo: String = query.chars().take(63).collect();
+    let long = ask(&api, &user, &format!("/search {query}")).await;
+    assert_private_reply(&long, &user);
+    assert!(
+        long.text().starts_with(&format!(
+            "<b>搜索“{echo}…”:第 1–3 条,共 {total} 条</b>\n<i>查询太长,只用了前 256 个字符。</i>\n"
+        )),
+        "{}",
+        long.text()
+    );
+    let visible = visible_text(long.text(), Some(&json!("HTML")));
+    assert!(utf16_len(&visible) <= 4096, "{} units", utf16_len(&visible));
+    let (label, more) = only_button(&long);
+    assert_eq!(label, "更多 ›");
+    assert!(more.starts_with("S:zh:1:") && more.len() <= 64, "{more}");
+    assert_eq!(
+        sent_parts(&long),
+        core_reply(&user, &format!("/search {query}"))
+    );
+
+    // No words: how to search.
+    let usage = ask(&api, &user, "/search").await;
+    assert_private_reply(&usage, &user);
+    assert!(
+        usage.text().starts_with("用法:/search 关键词"),
+        "{}",
+        usage.text()
+    );
+    assert_eq!(
+        usage.text(),
+        "用法:/search 关键词(中文、英文或人名都行),例如 /search 私有化部署、/search Robin Li、/search 七亿。私聊时直接发关键词也可以。"
+    );
+    assert_no_buttons(&usage);
+
+    // Nothing found: says so and offers the topics instead, with no buttons.
+    let topics: Vec<String> = support::app()
+        .corpus()
+        .topics
+        .iter()
+        .map(|t| format!("/{}", t.command))
+        .collect();
+    assert!(topics.contains(&"/closed".to_string()), "{topics:?}");
+    let miss = ask(&api, &user, "/search Zuckerberg").await;
+    assert_private_reply(&miss, &user);
+    assert_eq!(
+        miss.text(),
+        format!(
+            "没有找到“Zuckerberg”。\n\n试试这些话题:\n{}",
+            topics.join(" ")
+        )
+    );
+    assert_no_buttons(&miss);
+
+    bot.stop().await;
+    assert_eq!(api.count("sendMessage"), 3, "{}", api.describe_calls());
+}
+
+#[tokio::test]
+async fn plain_text_is_a_search_in_private_chats_only() {
+    let (api, bot) = start().await;
+    let user = zh_user();
+
+    let private = ask(&api, &user, "私有化部署").await;
+    assert_private_reply(&private, &user);
+    assert_search_page(&private, "私有化部署", 1, 1, 1);
+    assert!(
+        private.text().ends_with(&format!("{CITATION_ZH}26")),
+        "{}",
+        private.text()
+    );
+    assert_contains(
+        &private,
+        "<blockquote>解决此类问题目前最理想的方式是通过闭源模型的私有化部署",
+    );
+    assert_no_buttons(&private);
+    assert_eq!(sent_parts(&private), core_reply(&user, "私有化部署"));
+
+    // In a group the same words are chatter: the next reply answers the /search after them,
+    // and says what the private chat said.
+    let before = api.count("sendMessage");
+    api.group_text(GROUP, &user, "私有化部署");
+    let search = api.group_text(GROUP, &user, "/search 私有化部署");
+    let reply = api.wait_nth("sendMessage", before).await;
+    assert_eq!(reply.chat_id(), Some(GROUP));
+    assert_eq!(
+        reply.reply_to(),
+        Some(search.message_id()),
+        "{}",
+        reply.summary()
+    );
+    assert_eq!(reply.text(), private.text());
+
+    bot.stop().await;
+    assert_eq!(api.count("sendMessage"), 2, "{}", api.describe_calls());
+}
+
+/// Sends an inline query and returns the answerInlineQuery for it, checked against Telegram's
+/// rules and the bot's promises: personal, cached 300 s, at most 50 valid article results.
+async fn inline_answer(api: &FakeApi, user: &TgUser, query: &str, offset: &str) -> Call {
+    let pushed = api.inline_query(user, query, offset);
+    let answer = api
+        .wait_for("answerInlineQuery", |c| {
+            c.method == "answerInlineQuery" && c.body["inline_query_id"] == pushed.query_id()
+        })
+        .await;
+    assert!(answer.ok(), "{}", answer.response);
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.body["is_personal"], json!(true), "{}", answer.body);
+    assert_eq!(answer.body["cache_time"], json!(300), "{}", answer.body);
+    let next = answer.body["next_offset"].as_str().unwrap_or_default();
+    assert!(
+        next.len() <= 64 && next.bytes().all(|b| b.is_ascii_digit()),
+        "next_offset {next:?}"
+    );
+    let results = answer.body["results"].as_array().expect("results");
+    assert!(results.len() <= 50);
+    let mut ids = BTreeSet::new();
+    for r in results {
+        let id = r["id"].as_str().expect("an id");
+        assert!((1..=64).contains(&id.len()), "id {id:?}");
+        assert!(ids.insert(id), "id {id} twice");
+        assert_eq!(r["type"], json!("article"));
+        assert!(!r["title"].as_str().unwrap_or_default().is_empty(), "{r}");
+        let content = &r["input_message_content"];
+        assert_eq!(content["parse_mode"], json!("HTML"), "{r}");
+        let text = content["message_text"].as_str().unwrap_or_default();
+        let visible = visible_text(text, Some(&json!("HTML")));
+        assert!((1..=4096).contains(&utf16_len(&visible)), "{text}");
+    }
+    answer
+}
+
+fn result_ids(answer: &Call) -> Vec<String> {
+    answer.body["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| r["id"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn inline_search_is_personal_cached_paged_and_never_an_error() {
+    let (api, bot) = start().await;
+    let zh = zh_user();
+    let en = en_user();
+    let app = support::app();
+
+    // Inline queries are asked for: on Telegram, an update type not listed never arrives.
+    let poll = api.wait_nth("getUpdates", 0).await;
+    let allowed = poll.body["allowed_updates"].as_array().cloned();
+    assert!(
+        allowed.is_none_or(|a| a.contains(&json!("inline_query"))),
+        "{}",
+        poll.body
+    );
+
+    // 256 characters of emoji, right-to-left marks, HTML-looking text and Chinese.
+    let pieces = [
+        "😀",
+        "\u{200F}",
+        "<b>",
+        "开源",
+        "</b>",
+        "\u{202E}",
+        "שלום",
+        "&amp;",
+        "👨\u{200D}👩\u{200D}👧",
+        "闭源",
+        "\"",
+        "\u{2066}",
+    ];
+    let odd: String = pieces
+        .iter()
+        .cycle()
+        .flat_map(|p| p.chars())
+        .take(256)
+        .collect();
+    assert_eq!(odd.chars().count(), 256);
+    let answer = inline_answer(&api, &en, &odd, "").await;
+    let core = app.inline(&odd, "", en.language_code.as_deref());
+    let core_ids: Vec<String> = core.items.iter().map(|i| i.id.clone()).collect();
+    assert_eq!(result_ids(&answer), core_ids);
+    assert_eq!(answer.body["next_offset"], json!(core.next_offset));
+
+    // 开源 pages: twenty, then the rest, never the same excerpt twice.
+    let total = search_count("开源");
+    assert!(total > 20, "{total}");
+    let page1 = inline_answer(&api, &zh, "开源", "").await;
+    assert_eq!(page1.body["next_offset"], json!("1"));
+    let ids1 = result_ids(&page1);
+    assert_eq!(ids1.len(), 20);
+    let page2 = inline_answer(&api, &zh, "开源", "1").await;
+    let ids2 = result_ids(&page2);
+    assert_eq!(ids2.len(), (total - 20).min(20));
+    let expected_next = if total > 40 { "2" } else { "" };
+    assert_eq!(page2.body["next_offset"], json!(expected_next));
+    let seen1: BTreeSet<&String> = ids1.iter().collect();
+    assert!(
+        ids2.iter().all(|id| !seen1.contains(id)),
+        "{ids1:?}\n{ids2:?}"
+    );
+    assert_eq!(
+        result_ids(&page2),
+        app.inline("开源", "1", zh.language_code.as_deref())
+            .items
+            .iter()
+            .map(|i| i.id.clone())
+            .collect::<Vec<_>>()
+    );
+
+    // Offsets Telegram would never send back: past the end is empty, junk is the first page.
+    let past = inline_answer(&api, &zh, "开源", "18446744073709551615").await;
+    assert!(result_ids(&past).is_empty());
+    assert_eq!(past.body["next_offset"], json!(""));
+    let junk = inline_answer(&api, &zh, "开源", "-1").await;
+    assert_eq!(result_ids(&junk), ids1);
+
+    // In English: the Llama 2 clause first, titled and translated for the user.
+    let llama = inline_answer(&api, &en, "700 million", "").await;
+    let core = app.inline("700 million", "", en.language_code.as_deref());
+    let expected = core.items.first().expect("the core finds it");
+    let first = &llama.body["results"][0];
+    assert_eq!(first["id"], json!("article-llama2-700m"), "{first}");
+    assert_eq!(first["id"], json!(expected.id));
+    assert_eq!(first["title"], json!(expected.title));
+    assert!(
+        expected.title.starts_with("The article · "),
+        "{}",
+        expected.title
+    );
+    assert_eq!(first["description"], json!(expected.description));
+    let message = first["input_message_content"]["message_text"]
+        .as_str()
+        .unwrap_or_default();
+    assert_eq!(message, expected.message.to_html());
+    assert!(message.contains("<i>Translation: "), "{message}");
+    assert!(message.contains("700 million"), "{message}");
+
+    bot.stop().await;
+    assert_eq!(api.count("answerInlineQuery"), 6);
+    assert_eq!(api.count("sendMessage"), 0);
+}

@@ -150,7 +150,7 @@ impl App {
                 .append(view.excerpt(&self.corpus.excerpts[hit.doc]));
         }
         let mut row = Vec::new();
-        let reference = self.query_ref(lang, &query);
+        let reference = self.query_ref(lang, &query, pages - 1);
         if page > 0 {
             row.push(self.search_button(lang, &view.ui.button_back, page - 1, &reference));
         }
@@ -165,11 +165,12 @@ impl App {
         Reply { doc, buttons }
     }
 
-    /// How a query travels in callback data: itself when it fits, else a memo key.
-    fn query_ref(&self, lang: Lang, query: &str) -> QueryRef {
+    /// How a query travels in callback data: itself when it fits (with `last_page`, the
+    /// largest page a button for it can name), else a memo key.
+    fn query_ref(&self, lang: Lang, query: &str, last_page: usize) -> QueryRef {
         let inline = Action::Search {
             lang,
-            page: usize::MAX,
+            page: last_page,
             query: QueryRef::Inline(query.to_string()),
         };
         match buttons::encode(&inline, &self.corpus) {

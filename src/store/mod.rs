@@ -146,8 +146,10 @@ impl Store {
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true);
+        // Each connection to an in-memory database is a database of its own: keep one.
+        let connections = if url.contains(":memory:") { 1 } else { 4 };
         let pool = SqlitePoolOptions::new()
-            .max_connections(4)
+            .max_connections(connections)
             .connect_with(options)
             .await
             .with_context(|| format!("cannot open the database {url}"))?;
