@@ -16,7 +16,8 @@ use crate::i18n::{Lang, fill};
 use crate::render::{Doc, user_text};
 use crate::store::{Answer, NewQuiz, QuizRow, Recorded, Store};
 
-/// Seconds after a poll's deadline before the quiz moves on, for late network delivery.
+/// Milliseconds after a poll closes during which its answers still arrive and count
+/// (Telegram closed it, so they were cast in time); the quiz moves on after them.
 pub const GRACE_MS: i64 = 2_000;
 
 /// The quiz commands, handled here rather than by [`App::handle`].
@@ -529,7 +530,10 @@ impl Quizzes {
             bytes,
             caption: fill(
                 &ui.quiz_report_caption,
-                &[("count", &questions.len().to_string())],
+                &[(
+                    "count",
+                    &questions.iter().filter(|q| q.sent_at.is_some()).count().to_string(),
+                )],
             ),
         }])
     }

@@ -6,7 +6,9 @@
 //! each caller waits for the commit of its batch, so an answer counts only once it is stored,
 //! and concurrent answers are serialised without lost or doubled points. Whether an answer
 //! counts (poll known, not closed, not past its deadline, first answer of that user) is decided
-//! inside the same INSERT, so no check can race with a close.
+//! inside the same INSERT, so no check can race with a close. An answer arriving within
+//! `GRACE_MS` of the close still counts: Telegram closed the poll, so it was cast in time and
+//! only delivered late.
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -19,6 +21,7 @@ use sqlx::sqlite::{
 use sqlx::{Row, Sqlite, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::quiz::GRACE_MS;
 use crate::quiz::questions::Dealt;
 
 /// Answers committed together at most.
@@ -471,7 +474,7 @@ async fn commit(pool: &SqlitePool, batch: &[Pending]) -> Result<Vec<Recorded>, s
         let inserted = sqlx::query(
             "INSERT OR IGNORE INTO answers (poll_id, user_id, option, correct, answered_at)
              SELECT q.poll_id, ?, ?, ? = q.correct, ? FROM questions q
-             WHERE q.poll_id = ? AND ? <= q.deadline AND (q.closed_at IS NULL OR ? <= q.closed_at)",
+             WHERE q.poll_id = ? AND ? <= q.deadline + ? AND (q.closed_at IS NULL OR ? <= q.closed_at + ?)",
         )
         .bind(answer.user_id)
         .bind(answer.option)
@@ -479,7 +482,9 @@ async fn commit(pool: &SqlitePool, batch: &[Pending]) -> Result<Vec<Recorded>, s
         .bind(answer.at)
         .bind(&answer.poll_id)
         .bind(answer.at)
+        .bind(GRACE_MS)
         .bind(answer.at)
+        .bind(GRACE_MS)
         .execute(&mut *tx)
         .await?
         .rows_affected()

@@ -1,0 +1,1576 @@
+//! The quiz engine against a real SQLite file, driven like the Telegram adapter drives it:
+//! every event carries its time (`now`, in milliseconds) from the test's own clock, so a
+//! 30-second question takes microseconds and nothing ever sleeps. For each `Out::Poll` the
+//! test "sends" the poll (its own poll id and message id) and calls `poll_sent`; for each
+//! `Out::Wake` it calls `wake` once its clock reaches `at`. Assertions are on what users see:
+//! the messages' text, the polls, the CSV, and what the store kept.
+//!
+//! Each test has its own database in a fresh directory under the system temp dir, removed when
+//! the test ends (also when it fails).
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use debate_bot::app::{App, ChatKind};
+use debate_bot::i18n::Lang;
+use debate_bot::quiz::questions;
+use debate_bot::quiz::{GRACE_MS, Out, Player, PollSpec, QuizRequest, QuizSettings, Quizzes};
+use debate_bot::store::{Recorded, Store};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+const GROUP: i64 = -1_001_234_567_890;
+const OTHER_GROUP: i64 = -1_009_876_543_210;
+/// The test clock starts here (a plausible Unix time in milliseconds).
+const T0: i64 = 1_750_000_000_000;
+const QUESTION_MS: i64 = 30_000;
+
+const SETTINGS: QuizSettings = QuizSettings {
+    questions: 5,
+    question_seconds: 30,
+    max_questions: 20,
+};
+
+// The sentences users see (responses/ui.zh.toml).
+const BAD_COUNT: &str = "题数要在 1 到 20 之间,例如 /quiz 5。";
+const NONE_RUNNING: &str = "现在没有进行中的测验。发送 /quiz 开始一场。";
+const ONLY_STARTER_NEXT: &str = "只有测验发起人可以跳到下一题。";
+const ONLY_STARTER_STOP: &str = "只有测验发起人或群管理员可以结束测验。";
+const ONLY_STARTER_REPORT: &str = "只有最近一场测验的发起人或群管理员可以下载成绩。";
+const STOPPED: &str = "测验已提前结束。";
+const NOBODY: &str = "没有人作答。";
+const TOP_TITLE: &str = "🏆 本群总排行(所有测验答对的题数)";
+const TOP_YOU_NONE: &str = "你还没有成绩。";
+
+fn intro(count: usize, name: &str) -> String {
+    format!(
+        "测验开始:{count} 题,每题 30 秒,由 {name} 发起。每题揭晓时注明原文出处。发起人可以发送 /next 跳到下一题,/stop 结束。"
+    )
+}
+
+fn already_running(name: &str) -> String {
+    format!("这个聊天里已经有一场测验在进行(由 {name} 发起)。发起人或管理员可以发送 /stop 结束它。")
+}
+
+fn forgotten(count: u64) -> String {
+    format!("已删除你的 {count} 条作答记录和你的名字。")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Set-up: one app for the whole binary, one database per test.
+
+fn app() -> Arc<App> {
+    static APP: OnceLock<Arc<App>> = OnceLock::new();
+    APP.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("responses");
+        Arc::new(App::load(&dir, Lang::Zh).expect("the responses load"))
+    })
+    .clone()
+}
+
+/// A fresh directory under the temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> TempDir {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let path = std::env::temp_dir().join(format!(
+            "debate-bot-quiz-{tag}-{}-{n}-{nanos}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&path).expect("create the temp dir");
+        TempDir(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A poll the test has "sent": what the adapter knows about it.
+#[derive(Debug, Clone)]
+struct Sent {
+    chat: i64,
+    quiz: i64,
+    index: i64,
+    poll_id: String,
+    message_id: i64,
+    poll: PollSpec,
+    sent_at: i64,
+    /// When the engine asked to be woken.
+    wake_at: i64,
+}
+
+impl Sent {
+    fn deadline(&self) -> i64 {
+        self.sent_at + QUESTION_MS
+    }
+
+    fn right(&self) -> u8 {
+        self.poll.correct as u8
+    }
+
+    fn wrong(&self) -> u8 {
+        ((self.poll.correct + 1) % self.poll.options.len()) as u8
+    }
+
+    /// The question as dealt, without the "k/N · " in front.
+    fn text(&self) -> &str {
+        self.poll
+            .question
+            .split_once(" · ")
+            .map_or(self.poll.question.as_str(), |(_, q)| q)
+    }
+}
+
+/// The engine, its database file, and a seeded random source: the adapter's side.
+struct Bot {
+    quizzes: Arc<Quizzes>,
+    rng: StdRng,
+    url: String,
+    // Dropped last, after the store.
+    _dir: TempDir,
+}
+
+impl Bot {
+    async fn open(tag: &str) -> Bot {
+        let dir = TempDir::new(tag);
+        let url = format!("sqlite://{}", dir.0.join("quiz.sqlite").display());
+        let store = Store::open(&url).await.expect("open the store");
+        Bot {
+            quizzes: Arc::new(Quizzes::new(app(), store, SETTINGS)),
+            rng: StdRng::seed_from_u64(7),
+            url,
+            _dir: dir,
+        }
+    }
+
+    /// A restart: the old engine (and its store and answer writer) goes, a new one opens the
+    /// same file.
+    async fn restart(self) -> Bot {
+        let Bot {
+            quizzes, url, _dir, ..
+        } = self;
+        drop(quizzes);
+        let store = Store::open(&url).await.expect("reopen the store");
+        Bot {
+            quizzes: Arc::new(Quizzes::new(app(), store, SETTINGS)),
+            rng: StdRng::seed_from_u64(8),
+            url,
+            _dir,
+        }
+    }
+
+    fn store(&self) -> &Store {
+        self.quizzes.store()
+    }
+
+    async fn command_as(
+        &mut self,
+        chat: i64,
+        kind: ChatKind,
+        player: &Player,
+        text: &str,
+        is_admin: bool,
+        now: i64,
+    ) -> Vec<Out> {
+        let request = QuizRequest {
+            chat,
+            kind,
+            player,
+            text,
+            bot_username: Some("debate_bot"),
+            is_admin,
+            now,
+        };
+        self.quizzes
+            .handle(&request, &mut self.rng)
+            .await
+            .expect("handle a quiz command")
+    }
+
+    /// A command from a non-admin in the group.
+    async fn group(&mut self, player: &Player, text: &str, now: i64) -> Vec<Out> {
+        self.command_as(GROUP, ChatKind::Group, player, text, false, now)
+            .await
+    }
+
+    /// Sends every poll among `outs` at `now`, as the adapter does.
+    async fn send_polls(&self, outs: &[Out], now: i64) -> Vec<Sent> {
+        let mut sent = Vec::new();
+        for out in outs {
+            let Out::Poll {
+                chat,
+                quiz,
+                index,
+                poll,
+            } = out
+            else {
+                continue;
+            };
+            let poll_id = format!("poll-{quiz}-{index}");
+            let message_id = 10_000 * quiz + index;
+            let wakes = self
+                .quizzes
+                .poll_sent(*quiz, *index, &poll_id, message_id, now)
+                .await
+                .expect("poll_sent");
+            assert_eq!(
+                wakes,
+                vec![Out::Wake {
+                    quiz: *quiz,
+                    index: *index,
+                    at: now + QUESTION_MS + GRACE_MS,
+                }],
+                "a sent poll asks for a wake-up at its deadline plus the grace"
+            );
+            sent.push(Sent {
+                chat: *chat,
+                quiz: *quiz,
+                index: *index,
+                poll_id,
+                message_id,
+                poll: poll.clone(),
+                sent_at: now,
+                wake_at: now + QUESTION_MS + GRACE_MS,
+            });
+        }
+        sent
+    }
+
+    /// Sends the one poll among `outs`.
+    async fn send_poll(&self, outs: &[Out], now: i64) -> Sent {
+        let mut sent = self.send_polls(outs, now).await;
+        assert_eq!(sent.len(), 1, "one poll in {outs:#?}");
+        sent.remove(0)
+    }
+
+    async fn answer(&self, sent: &Sent, player: &Player, options: &[u8], now: i64) -> Recorded {
+        self.answer_poll(&sent.poll_id, player, options, now).await
+    }
+
+    async fn answer_poll(
+        &self,
+        poll_id: &str,
+        player: &Player,
+        options: &[u8],
+        now: i64,
+    ) -> Recorded {
+        self.quizzes
+            .answer(poll_id, player, options, now)
+            .await
+            .expect("record an answer")
+    }
+
+    /// The wake-up the engine asked for, when the clock reaches it.
+    async fn wake(&self, sent: &Sent) -> Vec<Out> {
+        self.wake_at(sent, sent.wake_at).await
+    }
+
+    async fn wake_at(&self, sent: &Sent, now: i64) -> Vec<Out> {
+        self.quizzes
+            .wake(sent.quiz, sent.index, now)
+            .await
+            .expect("wake")
+    }
+
+    async fn needs_admin_check(
+        &self,
+        chat: i64,
+        kind: ChatKind,
+        player: &Player,
+        text: &str,
+    ) -> bool {
+        self.quizzes
+            .needs_admin_check(chat, kind, player, text)
+            .await
+            .expect("needs_admin_check")
+    }
+
+    /// Starts a quiz of `count` in the group and sends its first poll one second later.
+    async fn start(&mut self, starter: &Player, count: usize, now: i64) -> Sent {
+        let outs = self.group(starter, &format!("/quiz {count}"), now).await;
+        assert_eq!(outs.len(), 2, "{outs:#?}");
+        self.send_poll(&outs, now + 1_000).await
+    }
+
+    /// Plays the rest of a quiz with no more answers: wakes at each deadline, sends each next
+    /// poll. Returns the polls sent and the results text.
+    async fn play_out(&self, first: Sent) -> (Vec<Sent>, String) {
+        let mut sent = vec![first];
+        loop {
+            let last = sent.last().expect("a poll").clone();
+            let outs = self.wake(&last).await;
+            if outs.iter().any(|o| matches!(o, Out::Poll { .. })) {
+                sent.push(self.send_poll(&outs, last.wake_at).await);
+            } else {
+                return (sent, only_message(&outs));
+            }
+        }
+    }
+}
+
+fn player(id: i64, name: &str) -> Player {
+    Player {
+        id,
+        name: name.to_string(),
+        language_code: None,
+    }
+}
+
+/// The plain text of every message among `outs`.
+fn messages(outs: &[Out]) -> Vec<String> {
+    outs.iter()
+        .filter_map(|o| match o {
+            Out::Message { reply, .. } => Some(reply.doc.to_plain()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The HTML of every message among `outs`.
+fn html(outs: &[Out]) -> Vec<String> {
+    outs.iter()
+        .filter_map(|o| match o {
+            Out::Message { reply, .. } => Some(reply.doc.to_html()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The text of `outs`, which must be exactly one message.
+fn only_message(outs: &[Out]) -> String {
+    assert_eq!(outs.len(), 1, "one message expected: {outs:#?}");
+    messages(outs).pop().expect("a message")
+}
+
+fn polls(outs: &[Out]) -> Vec<(i64, PollSpec)> {
+    outs.iter()
+        .filter_map(|o| match o {
+            Out::Poll { index, poll, .. } => Some((*index, poll.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn quiz_id(outs: &[Out]) -> i64 {
+    outs.iter()
+        .find_map(|o| match o {
+            Out::Poll { quiz, .. } => Some(*quiz),
+            _ => None,
+        })
+        .expect("a poll")
+}
+
+fn utf16(s: &str) -> usize {
+    s.encode_utf16().count()
+}
+
+/// A poll Telegram accepts for a quiz of `total`, asking question `number`.
+fn assert_valid_poll(poll: &PollSpec, number: usize, total: usize) {
+    let prefix = format!("{number}/{total} · ");
+    assert!(poll.question.starts_with(&prefix), "{poll:#?}");
+    assert!(poll.question.len() > prefix.len(), "{poll:#?}");
+    assert!(utf16(&poll.question) <= 300, "{poll:#?}");
+    assert!((2..=10).contains(&poll.options.len()), "{poll:#?}");
+    assert!(
+        poll.options.iter().all(|o| (1..=100).contains(&utf16(o))),
+        "{poll:#?}"
+    );
+    let unique: HashSet<&String> = poll.options.iter().collect();
+    assert_eq!(
+        unique.len(),
+        poll.options.len(),
+        "options differ: {poll:#?}"
+    );
+    assert!(poll.correct < poll.options.len(), "{poll:#?}");
+    assert!(utf16(&poll.explanation) <= 200, "{poll:#?}");
+    assert!(poll.explanation.matches('\n').count() <= 2, "{poll:#?}");
+    assert_eq!(poll.open_seconds, 30);
+}
+
+/// The results' title for a question, as the results message shows it (24 characters).
+fn title(question: &str) -> String {
+    let mut title: String = question.chars().take(24).collect();
+    if question.chars().count() > 24 {
+        title.push('…');
+    }
+    title
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Starting a quiz
+
+#[tokio::test]
+async fn quiz_starts_with_an_intro_and_a_valid_first_poll_and_refuses_bad_counts_and_a_second_quiz()
+{
+    let mut bot = Bot::open("start").await;
+    let alice = player(11, "Alice");
+    let outs = bot.group(&alice, "/quiz 3", T0).await;
+    assert_eq!(outs.len(), 2, "{outs:#?}");
+    let Out::Message { chat, reply } = &outs[0] else {
+        panic!("the intro comes first: {outs:#?}");
+    };
+    assert_eq!(*chat, GROUP);
+    assert_eq!(reply.doc.to_plain(), intro(3, "Alice"));
+    let Out::Poll {
+        chat,
+        quiz,
+        index,
+        poll,
+    } = &outs[1]
+    else {
+        panic!("then the first poll: {outs:#?}");
+    };
+    assert_eq!((*chat, *index), (GROUP, 0));
+    assert_valid_poll(poll, 1, 3);
+    let stored = bot.store().questions(*quiz).await.unwrap();
+    assert_eq!(stored.len(), 3);
+    assert_eq!(
+        poll.question,
+        format!("1/3 · {}", stored[0].dealt.question),
+        "the poll asks what was stored"
+    );
+    assert_eq!(poll.options, stored[0].dealt.options);
+    assert_eq!(poll.correct, stored[0].dealt.correct);
+    let running = bot.store().running_quiz(GROUP).await.unwrap().unwrap();
+    assert_eq!((running.id, running.starter_id), (*quiz, 11));
+
+    // Bad counts, in a chat with no quiz: the hint, and no quiz.
+    for text in ["/quiz 0", "/quiz 99", "/quiz 21", "/quiz abc", "/quiz -1"] {
+        let outs = bot
+            .command_as(OTHER_GROUP, ChatKind::Group, &alice, text, false, T0)
+            .await;
+        assert_eq!(only_message(&outs), BAD_COUNT, "{text}");
+    }
+    assert!(
+        bot.store()
+            .running_quiz(OTHER_GROUP)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // A second /quiz while one runs names who started it; in English for an English user.
+    let bob = player(12, "Bob");
+    let outs = bot.group(&bob, "/quiz", T0 + 5_000).await;
+    assert_eq!(only_message(&outs), already_running("Alice"));
+    let outs = bot.group(&alice, "/quiz 2", T0 + 5_000).await;
+    assert_eq!(only_message(&outs), already_running("Alice"));
+    let english = Player {
+        language_code: Some("en-GB".into()),
+        ..player(13, "Eve")
+    };
+    let outs = bot.group(&english, "/quiz@debate_bot 4", T0 + 6_000).await;
+    assert_eq!(
+        only_message(&outs),
+        "A quiz is already running in this chat (started by Alice). The starter or an admin can end it with /stop."
+    );
+    assert_eq!(
+        bot.store().running_quiz(GROUP).await.unwrap().unwrap().id,
+        *quiz,
+        "the first quiz runs on"
+    );
+
+    // With no number, the configured five; the max is allowed.
+    let outs = bot
+        .command_as(OTHER_GROUP, ChatKind::Group, &bob, "/quiz", false, T0)
+        .await;
+    assert_eq!(messages(&outs), vec![intro(5, "Bob")]);
+    assert_valid_poll(&polls(&outs)[0].1, 1, 5);
+    let outs = bot
+        .command_as(-42, ChatKind::Group, &bob, "/quiz 20", false, T0)
+        .await;
+    assert_eq!(messages(&outs), vec![intro(20, "Bob")]);
+    let twenty = bot.store().questions(quiz_id(&outs)).await.unwrap();
+    assert_eq!(twenty.len(), 20);
+
+    // The starter's name is text, not markup, in the intro and the refusal.
+    let html_name = player(14, "<i>Zed</i> & co");
+    let outs = bot
+        .command_as(-43, ChatKind::Group, &html_name, "/quiz 1", false, T0)
+        .await;
+    assert_eq!(
+        html(&outs),
+        vec![intro(1, "&lt;i&gt;Zed&lt;/i&gt; &amp; co")]
+    );
+    let outs = bot
+        .command_as(-43, ChatKind::Group, &alice, "/quiz 1", false, T0)
+        .await;
+    assert_eq!(
+        html(&outs),
+        vec![already_running("&lt;i&gt;Zed&lt;/i&gt; &amp; co")]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Scoring, ties and the results message
+
+#[tokio::test]
+async fn results_rank_by_right_answers_then_time_show_shares_and_the_hardest_and_escape_names() {
+    let mut bot = Bot::open("scoring").await;
+    let teacher = player(1, "Teacher");
+    let alice = player(11, "Alice");
+    let bob = player(12, "<b>Bob & \"Co\"</b>");
+    let carol = player(13, "Carol");
+
+    let q1 = bot.start(&teacher, 3, T0).await;
+    let s = q1.sent_at;
+    // Question 1: Alice and Bob right, Carol wrong; answers arrive out of rank order.
+    assert_eq!(
+        bot.answer(&q1, &carol, &[q1.wrong()], s + 2_000).await,
+        Recorded::Counted
+    );
+    assert_eq!(
+        bot.answer(&q1, &bob, &[q1.right()], s + 3_000).await,
+        Recorded::Counted
+    );
+    assert_eq!(
+        bot.answer(&q1, &alice, &[q1.right()], s + 1_000).await,
+        Recorded::Counted
+    );
+    let outs = bot.wake(&q1).await;
+    assert!(
+        !outs.iter().any(|o| matches!(o, Out::StopPoll { .. })),
+        "a poll past its deadline is closed already: {outs:#?}"
+    );
+    let q2 = bot.send_poll(&outs, q1.wake_at).await;
+    assert_eq!(q2.index, 1);
+    assert_valid_poll(&q2.poll, 2, 3);
+    let s = q2.sent_at;
+    // Question 2: Bob and Carol right, Alice wrong.
+    assert_eq!(
+        bot.answer(&q2, &alice, &[q2.wrong()], s + 1_000).await,
+        Recorded::Counted
+    );
+    assert_eq!(
+        bot.answer(&q2, &bob, &[q2.right()], s + 2_000).await,
+        Recorded::Counted
+    );
+    assert_eq!(
+        bot.answer(&q2, &carol, &[q2.right()], s + 500).await,
+        Recorded::Counted
+    );
+    let q3 = bot.send_poll(&bot.wake(&q2).await, q2.wake_at).await;
+    assert_valid_poll(&q3.poll, 3, 3);
+    let s = q3.sent_at;
+    // Question 3, the hardest: only Alice right.
+    assert_eq!(
+        bot.answer(&q3, &alice, &[q3.right()], s + 4_000).await,
+        Recorded::Counted
+    );
+    assert_eq!(
+        bot.answer(&q3, &bob, &[q3.wrong()], s + 500).await,
+        Recorded::Counted
+    );
+    assert_eq!(
+        bot.answer(&q3, &carol, &[q3.wrong()], s + 1_500).await,
+        Recorded::Counted
+    );
+    let outs = bot.wake(&q3).await;
+    assert_eq!(
+        outs.len(),
+        1,
+        "the last wake gives only the results: {outs:#?}"
+    );
+
+    // Bob 2 right in 5.5 s, Alice 2 right in 6.0 s (a tie broken by time, against the user
+    // ids), Carol 1 right in 4.0 s (fastest, but fewer right).
+    let bob_name = "<b>Bob & \"Co\"</b>";
+    let expected = [
+        "🏁 测验结束:3 题,3 人作答".to_string(),
+        format!("🥇 {bob_name} — 2/3 · 5.5 秒"),
+        "🥈 Alice — 2/3 · 6.0 秒".to_string(),
+        "🥉 Carol — 1/3 · 4.0 秒".to_string(),
+        String::new(),
+        "全部成绩".to_string(),
+        format!("1. {bob_name} — 答对 2/3 · 用时 5.5 秒"),
+        "2. Alice — 答对 2/3 · 用时 6.0 秒".to_string(),
+        "3. Carol — 答对 1/3 · 用时 4.0 秒".to_string(),
+        String::new(),
+        "每题答对率".to_string(),
+        format!("第 1 题:66%(2/3)· {}", title(q1.text())),
+        format!("第 2 题:66%(2/3)· {}", title(q2.text())),
+        format!("第 3 题:33%(1/3)· {}", title(q3.text())),
+        String::new(),
+        "最难的一题:第 3 题,答对率 33%。".to_string(),
+    ]
+    .join("\n");
+    assert_eq!(only_message(&outs), expected);
+
+    let html = html(&outs).pop().unwrap();
+    let escaped = "&lt;b&gt;Bob &amp; &quot;Co&quot;&lt;/b&gt;";
+    assert!(
+        html.contains(&format!("🥇 <b>{escaped}</b> — 2/3 · 5.5 秒")),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("\n1. {escaped} — 答对 2/3")),
+        "{html}"
+    );
+    assert!(!html.contains("<b>Bob"), "{html}");
+    assert!(!html.contains("\"Co\""), "{html}");
+
+    // What the store kept: nine answers, right where they were right.
+    let answers = bot.store().answers(q1.quiz).await.unwrap();
+    assert_eq!(answers.len(), 9);
+    let right: BTreeMap<(i64, i64), bool> = answers
+        .iter()
+        .map(|a| ((a.user_id, a.idx), a.correct))
+        .collect();
+    let expected: BTreeMap<(i64, i64), bool> = [
+        ((11, 0), true),
+        ((11, 1), false),
+        ((11, 2), true),
+        ((12, 0), true),
+        ((12, 1), true),
+        ((12, 2), false),
+        ((13, 0), false),
+        ((13, 1), true),
+        ((13, 2), false),
+    ]
+    .into();
+    assert_eq!(right, expected);
+    assert!(bot.store().running_quiz(GROUP).await.unwrap().is_none());
+    let finished = bot.store().quiz(q1.quiz).await.unwrap().unwrap();
+    assert_eq!(finished.finished_at, Some(q3.wake_at));
+
+    // A wake-up again after the end does nothing.
+    assert!(bot.wake(&q3).await.is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Late, unknown and repeated answers
+
+#[tokio::test]
+async fn late_unknown_repeated_and_duplicate_option_answers_count_at_most_once() {
+    let mut bot = Bot::open("late").await;
+    let teacher = player(1, "Teacher");
+    let alice = player(11, "Alice");
+    let bob = player(12, "Bob");
+    let carol = player(13, "Carol");
+    let erin = player(15, "Erin");
+    let frank = player(16, "Frank");
+    // A name with a control character, longer than the bot echoes.
+    let gus = player(17, &format!("Gus\u{7}{}", "ö".repeat(70)));
+
+    let q1 = bot.start(&teacher, 2, T0).await;
+    let s = q1.sent_at;
+    assert_eq!(
+        bot.answer(&q1, &alice, &[q1.right()], s + 1_000).await,
+        Recorded::Counted
+    );
+    // A second answer by the same user: refused, and the first stands.
+    assert_eq!(
+        bot.answer(&q1, &alice, &[q1.wrong()], s + 2_000).await,
+        Recorded::Refused
+    );
+    assert_eq!(
+        bot.answer(&q1, &alice, &[q1.right()], s + 2_500).await,
+        Recorded::Refused
+    );
+    // The same option twice counts once.
+    assert_eq!(
+        bot.answer(&q1, &erin, &[1, 1], s + 3_000).await,
+        Recorded::Counted
+    );
+    assert_eq!(
+        bot.answer(&q1, &erin, &[1], s + 3_500).await,
+        Recorded::Refused
+    );
+    // A retracted vote (no options) records nothing.
+    assert_eq!(
+        bot.answer(&q1, &frank, &[], s + 4_000).await,
+        Recorded::Refused
+    );
+    // Telegram closes the poll at its deadline; what arrives within the grace was cast in
+    // time and counts, a millisecond after the grace it does not.
+    assert_eq!(
+        bot.answer(&q1, &gus, &[q1.wrong()], q1.deadline() + GRACE_MS)
+            .await,
+        Recorded::Counted
+    );
+    assert_eq!(
+        bot.answer(&q1, &bob, &[q1.right()], q1.deadline() + GRACE_MS + 1)
+            .await,
+        Recorded::Refused
+    );
+    assert_eq!(
+        bot.answer(&q1, &carol, &[q1.right()], q1.deadline() + GRACE_MS + 1_000)
+            .await,
+        Recorded::Refused
+    );
+    // A poll nobody sent.
+    assert_eq!(
+        bot.answer_poll("no-such-poll", &bob, &[0], s + 1_000).await,
+        Recorded::UnknownPoll
+    );
+
+    // Woken early (a timer firing a little soon): wait on, at the same time.
+    let outs = bot.wake_at(&q1, q1.deadline()).await;
+    assert_eq!(
+        outs,
+        vec![Out::Wake {
+            quiz: q1.quiz,
+            index: 0,
+            at: q1.wake_at
+        }]
+    );
+    let q2 = bot.send_poll(&bot.wake(&q1).await, q1.wake_at).await;
+    // The first question's poll after the quiz moved on.
+    assert_eq!(
+        bot.answer(&q1, &bob, &[q1.right()], q2.sent_at + 10).await,
+        Recorded::Refused
+    );
+    // Nobody answers question 2.
+    let outs = bot.wake(&q2).await;
+    let results = only_message(&outs);
+
+    let answers = bot.store().answers(q1.quiz).await.unwrap();
+    let by_user: BTreeMap<i64, (i64, bool, i64)> = answers
+        .iter()
+        .map(|a| (a.user_id, (a.option, a.correct, a.took_ms)))
+        .collect();
+    assert_eq!(answers.len(), 3, "{answers:#?}");
+    assert_eq!(by_user[&11], (i64::from(q1.right()), true, 1_000));
+    assert_eq!(by_user[&15], (1, q1.poll.correct == 1, 3_000));
+    assert_eq!(
+        by_user[&17],
+        (i64::from(q1.wrong()), false, QUESTION_MS + GRACE_MS)
+    );
+
+    assert!(
+        results.starts_with("🏁 测验结束:2 题,3 人作答\n"),
+        "{results}"
+    );
+    assert!(results.contains("\n🥇 Alice — 1/2 · 1.0 秒"), "{results}");
+    assert!(!results.contains("Bob"), "{results}");
+    assert!(!results.contains("Carol"), "{results}");
+    assert!(!results.contains("Frank"), "{results}");
+    assert!(results.contains("\n第 2 题:0%(0/0)· "), "{results}");
+    let shown = format!("Gus{}…", "ö".repeat(60));
+    assert!(
+        results.contains(&format!("\n🥉 {shown} — 0/2 · 32.0 秒\n")),
+        "{results}"
+    );
+    assert!(
+        results.contains(&format!("\n3. {shown} — 答对 0/2 · 用时 32.0 秒\n")),
+        "{results}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. /next
+
+#[tokio::test]
+async fn next_is_for_the_starter_closes_the_open_poll_and_stale_wakes_do_nothing() {
+    let mut bot = Bot::open("next").await;
+    let alice = player(11, "Alice");
+    let bob = player(12, "Bob");
+
+    let outs = bot.group(&alice, "/quiz 2", T0).await;
+    let first = polls(&outs);
+    // The poll is still on its way: /next must not skip a question nobody saw.
+    assert!(bot.group(&alice, "/next", T0 + 10).await.is_empty());
+    let q1 = bot.send_poll(&outs, T0 + 500).await;
+    assert_eq!(q1.poll, first[0].1);
+
+    // Only the starter.
+    let outs = bot.group(&bob, "/next", q1.sent_at + 1_000).await;
+    assert_eq!(only_message(&outs), ONLY_STARTER_NEXT);
+    let outs = bot
+        .command_as(
+            GROUP,
+            ChatKind::Group,
+            &bob,
+            "/next",
+            true,
+            q1.sent_at + 1_000,
+        )
+        .await;
+    assert_eq!(only_message(&outs), ONLY_STARTER_NEXT, "even an admin");
+    assert_eq!(
+        bot.answer(&q1, &bob, &[q1.right()], q1.sent_at + 2_000)
+            .await,
+        Recorded::Counted
+    );
+
+    let at = q1.sent_at + 5_000;
+    let outs = bot.group(&alice, "/next", at).await;
+    assert_eq!(outs.len(), 2, "{outs:#?}");
+    assert_eq!(
+        outs[0],
+        Out::StopPoll {
+            chat: GROUP,
+            message_id: q1.message_id
+        }
+    );
+    let next = polls(&outs);
+    assert_eq!(next.len(), 1);
+    assert_eq!(next[0].0, 1);
+    assert_valid_poll(&next[0].1, 2, 2);
+    // Answers to the skipped poll are over once the grace for late delivery has passed.
+    assert_eq!(
+        bot.answer(&q1, &alice, &[q1.right()], at + GRACE_MS + 1)
+            .await,
+        Recorded::Refused
+    );
+    // Its wake-up comes and finds the quiz elsewhere.
+    assert!(bot.wake(&q1).await.is_empty());
+    assert!(bot.wake_at(&q1, at + 1).await.is_empty());
+
+    let q2 = bot.send_poll(&outs, at + 300).await;
+    assert_eq!(
+        bot.answer(&q2, &bob, &[q2.wrong()], q2.sent_at + 700).await,
+        Recorded::Counted
+    );
+    // The stale wake for question 1 does not move question 2 on either.
+    assert!(bot.wake(&q1).await.is_empty());
+    assert_eq!(bot.store().quiz(q1.quiz).await.unwrap().unwrap().current, 1);
+
+    // /next on the last question ends the quiz.
+    let outs = bot.group(&alice, "/next", q2.sent_at + 1_000).await;
+    assert_eq!(outs.len(), 2, "{outs:#?}");
+    assert_eq!(
+        outs[0],
+        Out::StopPoll {
+            chat: GROUP,
+            message_id: q2.message_id
+        }
+    );
+    let results = only_message(&outs[1..]);
+    assert!(
+        results.starts_with("🏁 测验结束:2 题,1 人作答\n🥇 Bob — 1/2 · 2.7 秒"),
+        "{results}"
+    );
+    assert!(bot.wake(&q2).await.is_empty());
+    let outs = bot.group(&alice, "/next", q2.sent_at + 2_000).await;
+    assert_eq!(only_message(&outs), NONE_RUNNING);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. /stop and who may
+
+#[tokio::test]
+async fn stop_is_for_the_starter_an_admin_or_a_private_chat_and_posts_the_results() {
+    let mut bot = Bot::open("stop").await;
+    let alice = player(11, "Alice");
+    let bob = player(12, "Bob");
+    let carol = player(13, "Carol");
+
+    // Nothing running: nothing to check, nothing to stop.
+    assert!(
+        !bot.needs_admin_check(GROUP, ChatKind::Group, &bob, "/stop")
+            .await
+    );
+    assert!(
+        !bot.needs_admin_check(GROUP, ChatKind::Group, &bob, "/report")
+            .await
+    );
+    assert_eq!(
+        only_message(&bot.group(&alice, "/stop", T0).await),
+        NONE_RUNNING
+    );
+
+    let q1 = bot.start(&alice, 3, T0).await;
+    assert_eq!(
+        bot.answer(&q1, &carol, &[q1.right()], q1.sent_at + 1_200)
+            .await,
+        Recorded::Counted
+    );
+
+    // Only /stop and /report in a group from someone other than the starter need the check.
+    assert!(
+        bot.needs_admin_check(GROUP, ChatKind::Group, &bob, "/stop")
+            .await
+    );
+    assert!(
+        bot.needs_admin_check(GROUP, ChatKind::Group, &bob, "/stop@debate_bot")
+            .await
+    );
+    assert!(
+        bot.needs_admin_check(GROUP, ChatKind::Group, &bob, "/report")
+            .await
+    );
+    assert!(
+        !bot.needs_admin_check(GROUP, ChatKind::Group, &alice, "/stop")
+            .await
+    );
+    assert!(
+        !bot.needs_admin_check(GROUP, ChatKind::Group, &alice, "/report")
+            .await
+    );
+    for text in ["/next", "/quiz", "/top", "/forgetme", "stop", "hello"] {
+        assert!(
+            !bot.needs_admin_check(GROUP, ChatKind::Group, &bob, text)
+                .await,
+            "{text}"
+        );
+    }
+    assert!(
+        !bot.needs_admin_check(OTHER_GROUP, ChatKind::Group, &bob, "/stop")
+            .await
+    );
+    assert!(
+        !bot.needs_admin_check(bob.id, ChatKind::Private, &bob, "/stop")
+            .await
+    );
+
+    // A non-starter who is not an admin: refused, the quiz runs on.
+    let outs = bot.group(&bob, "/stop", q1.sent_at + 2_000).await;
+    assert_eq!(only_message(&outs), ONLY_STARTER_STOP);
+    assert!(bot.store().running_quiz(GROUP).await.unwrap().is_some());
+
+    // An admin may: the open poll closes, the notice, the results of the one question asked.
+    let at = q1.sent_at + 3_000;
+    let outs = bot
+        .command_as(GROUP, ChatKind::Group, &bob, "/stop", true, at)
+        .await;
+    assert_eq!(outs.len(), 3, "{outs:#?}");
+    assert_eq!(
+        outs[0],
+        Out::StopPoll {
+            chat: GROUP,
+            message_id: q1.message_id
+        }
+    );
+    assert_eq!(
+        messages(&outs),
+        vec![
+            STOPPED.to_string(),
+            format!(
+                "🏁 测验结束:1 题,1 人作答\n🥇 Carol — 1/1 · 1.2 秒\n\n全部成绩\n1. Carol — 答对 1/1 · 用时 1.2 秒\n\n每题答对率\n第 1 题:100%(1/1)· {}",
+                title(q1.text())
+            ),
+        ]
+    );
+    assert!(bot.store().running_quiz(GROUP).await.unwrap().is_none());
+    assert_eq!(
+        bot.answer(&q1, &bob, &[q1.right()], at + GRACE_MS + 1)
+            .await,
+        Recorded::Refused
+    );
+    assert!(bot.wake(&q1).await.is_empty());
+    assert_eq!(
+        only_message(&bot.group(&alice, "/stop", at + 10).await),
+        NONE_RUNNING
+    );
+
+    // The report of a stopped quiz covers the questions asked.
+    let outs = bot.group(&alice, "/report", at + 20).await;
+    let [Out::Document { bytes, caption, .. }] = outs.as_slice() else {
+        panic!("{outs:#?}");
+    };
+    assert_eq!(caption, "最近一场测验的成绩(1 题):每人每题一行。");
+    let csv = String::from_utf8(bytes.clone()).unwrap();
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+
+    // The starter may, once the poll closed by itself: no stopPoll then; nobody answered.
+    let q2 = bot.start(&alice, 2, T0 + 100_000).await;
+    let at = q2.deadline() + 500;
+    let outs = bot.group(&alice, "/stop", at).await;
+    assert_eq!(
+        messages(&outs),
+        vec![
+            STOPPED.to_string(),
+            format!("🏁 测验结束:1 题,0 人作答\n{NOBODY}")
+        ]
+    );
+    assert_eq!(outs.len(), 2, "{outs:#?}");
+    assert!(bot.wake(&q2).await.is_empty());
+
+    // In a private chat, the user may.
+    let outs = bot
+        .command_as(carol.id, ChatKind::Private, &carol, "/quiz 2", false, T0)
+        .await;
+    let q3 = bot.send_poll(&outs, T0 + 100).await;
+    assert_eq!(q3.chat, carol.id);
+    assert!(
+        !bot.needs_admin_check(carol.id, ChatKind::Private, &carol, "/stop")
+            .await
+    );
+    let outs = bot
+        .command_as(
+            carol.id,
+            ChatKind::Private,
+            &carol,
+            "/stop",
+            false,
+            T0 + 200,
+        )
+        .await;
+    assert_eq!(outs.len(), 3, "{outs:#?}");
+    assert_eq!(
+        outs[0],
+        Out::StopPoll {
+            chat: carol.id,
+            message_id: q3.message_id
+        }
+    );
+    assert_eq!(messages(&outs)[0], STOPPED);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. Restarts
+
+#[tokio::test]
+async fn a_restart_resumes_every_quiz_where_it_was() {
+    let mut bot = Bot::open("resume").await;
+    let alice = player(11, "Alice");
+    let bob = player(12, "Bob");
+    let carol = player(13, "Carol");
+    let dave = player(14, "Dave");
+
+    // Group: poll 1 sent, one answer.
+    let a1 = bot.start(&alice, 3, T0).await;
+    assert_eq!(
+        bot.answer(&a1, &bob, &[a1.right()], a1.sent_at + 1_000)
+            .await,
+        Recorded::Counted
+    );
+    // Another group: started, its first poll never sent (the bot died first).
+    let outs = bot
+        .command_as(
+            OTHER_GROUP,
+            ChatKind::Group,
+            &dave,
+            "/quiz 2",
+            false,
+            T0 + 2_000,
+        )
+        .await;
+    let b_quiz = quiz_id(&outs);
+    let b_first = polls(&outs).remove(0).1;
+    // A finished quiz in a third chat: resume leaves it alone.
+    let outs = bot
+        .command_as(-77, ChatKind::Group, &dave, "/quiz 1", false, T0)
+        .await;
+    let c1 = bot.send_poll(&outs, T0).await;
+    let (_, _) = bot.play_out(c1).await;
+
+    // Restart before the deadline.
+    let mut bot = bot.restart().await;
+    let now = a1.sent_at + 5_000;
+    let outs = bot.quizzes.resume(now).await.unwrap();
+    assert_eq!(outs.len(), 2, "{outs:#?}");
+    assert_eq!(
+        outs[0],
+        Out::Wake {
+            quiz: a1.quiz,
+            index: 0,
+            at: a1.deadline() + GRACE_MS
+        }
+    );
+    assert_eq!(
+        outs[1],
+        Out::Poll {
+            chat: OTHER_GROUP,
+            quiz: b_quiz,
+            index: 0,
+            poll: b_first.clone()
+        },
+        "the unsent poll is sent again, as dealt"
+    );
+    let b1 = bot.send_poll(&outs[1..], now).await;
+    // An answer after the restart to the poll sent before it counts; a repeat does not.
+    assert_eq!(
+        bot.answer(&a1, &carol, &[a1.wrong()], now + 1_000).await,
+        Recorded::Counted
+    );
+    assert_eq!(
+        bot.answer(&a1, &bob, &[a1.wrong()], now + 1_500).await,
+        Recorded::Refused
+    );
+    assert_eq!(
+        bot.answer(&b1, &carol, &[b1.right()], now + 2_000).await,
+        Recorded::Counted
+    );
+    // A wake before the deadline waits on.
+    assert_eq!(
+        bot.wake_at(&a1, now + 2_000).await,
+        vec![Out::Wake {
+            quiz: a1.quiz,
+            index: 0,
+            at: a1.wake_at
+        }]
+    );
+    // /stop still knows the starter after the restart.
+    let outs = bot.group(&bob, "/stop", now + 2_500).await;
+    assert_eq!(only_message(&outs), ONLY_STARTER_STOP);
+
+    // Down again; back after both deadlines: both quizzes move on, nothing to close.
+    let bot = bot.restart().await;
+    let now = b1.deadline() + GRACE_MS + 10_000;
+    let outs = bot.quizzes.resume(now).await.unwrap();
+    let next = polls(&outs);
+    assert_eq!(outs.len(), 2, "{outs:#?}");
+    assert_eq!(next.len(), 2);
+    assert_eq!(quiz_id(&outs), a1.quiz);
+    assert_eq!(next[0].0, 1);
+    assert_valid_poll(&next[0].1, 2, 3);
+    assert_eq!(next[1].0, 1);
+    assert_valid_poll(&next[1].1, 2, 2);
+    // Resuming twice does not skip a question.
+    let again = bot.quizzes.resume(now).await.unwrap();
+    assert_eq!(
+        again, outs,
+        "unsent polls are offered again, nothing advances"
+    );
+
+    let answers = bot.store().answers(a1.quiz).await.unwrap();
+    let who: Vec<(i64, bool)> = answers.iter().map(|a| (a.user_id, a.correct)).collect();
+    assert_eq!(who, vec![(12, true), (13, false)]);
+
+    // The results after the restart hold the answers from both sides of it.
+    let sent = bot.send_polls(&outs, now).await;
+    let (_, results) = bot.play_out(sent[0].clone()).await;
+    assert!(
+        results.starts_with("🏁 测验结束:3 题,2 人作答\n"),
+        "{results}"
+    );
+    assert!(results.contains("\n🥇 Bob — 1/3 · 1.0 秒"), "{results}");
+    assert!(results.contains("\n🥈 Carol — 0/3 · 6.0 秒"), "{results}");
+    let (_, results) = bot.play_out(sent[1].clone()).await;
+    assert!(
+        results.starts_with("🏁 测验结束:2 题,1 人作答\n🥇 Carol — 1/2 · 2.0 秒"),
+        "{results}"
+    );
+    assert!(
+        bot.quizzes
+            .resume(now + 1_000_000)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. Concurrency
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn thirty_concurrent_answers_count_exactly_once() {
+    let mut bot = Bot::open("concurrent").await;
+    let teacher = player(1, "Teacher");
+    let q1 = bot.start(&teacher, 1, T0).await;
+    let players: Vec<Player> = (0..30)
+        .map(|i| player(100 + i, &format!("P{i:02}")))
+        .collect();
+
+    let answer_all = |round: i64| {
+        let handles: Vec<_> = players
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let quizzes = Arc::clone(&bot.quizzes);
+                let poll_id = q1.poll_id.clone();
+                let p = p.clone();
+                let option = (i % q1.poll.options.len()) as u8;
+                let now = q1.sent_at + 1_000 + round * 100 + i as i64;
+                tokio::spawn(async move { quizzes.answer(&poll_id, &p, &[option], now).await })
+            })
+            .collect();
+        async move {
+            let mut outcomes = Vec::new();
+            for handle in handles {
+                outcomes.push(handle.await.expect("the task").expect("the answer"));
+            }
+            outcomes
+        }
+    };
+    let first = answer_all(0).await;
+    assert_eq!(first, vec![Recorded::Counted; 30]);
+    let second = answer_all(1).await;
+    assert_eq!(second, vec![Recorded::Refused; 30]);
+
+    let answers = bot.store().answers(q1.quiz).await.unwrap();
+    assert_eq!(answers.len(), 30);
+    let users: BTreeSet<i64> = answers.iter().map(|a| a.user_id).collect();
+    assert_eq!(users, (100..130).collect());
+    let right = answers.iter().filter(|a| a.correct).count();
+    let expected_right = (0..30)
+        .filter(|i| i % q1.poll.options.len() == q1.poll.correct)
+        .count();
+    assert_eq!(right, expected_right);
+
+    let results = only_message(&bot.wake(&q1).await);
+    assert!(
+        results.starts_with("🏁 测验结束:1 题,30 人作答\n"),
+        "{results}"
+    );
+    let everyone = results
+        .split("全部成绩\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n\n").next())
+        .expect("the everyone section");
+    let lines: Vec<&str> = everyone.lines().collect();
+    assert_eq!(lines.len(), 30, "{everyone}");
+    for (rank, line) in lines.iter().enumerate() {
+        assert!(line.starts_with(&format!("{}. P", rank + 1)), "{line}");
+    }
+    let named: BTreeSet<&str> = lines.iter().map(|l| l.split(' ').nth(1).unwrap()).collect();
+    assert_eq!(named.len(), 30);
+    assert!(results.contains(&format!(
+        "第 1 题:{}%({expected_right}/30)",
+        expected_right * 100 / 30
+    )));
+
+    // Ten /quiz at once in a new chat: one quiz starts, the others hear it is running.
+    let handles: Vec<_> = (0..10)
+        .map(|i| {
+            let quizzes = Arc::clone(&bot.quizzes);
+            tokio::spawn(async move {
+                let starter = player(500 + i, &format!("S{i}"));
+                let request = QuizRequest {
+                    chat: -555,
+                    kind: ChatKind::Group,
+                    player: &starter,
+                    text: "/quiz 2",
+                    bot_username: None,
+                    is_admin: false,
+                    now: T0,
+                };
+                let mut rng = StdRng::seed_from_u64(i as u64);
+                quizzes.handle(&request, &mut rng).await.expect("/quiz")
+            })
+        })
+        .collect();
+    let mut started = 0;
+    for handle in handles {
+        let outs = handle.await.unwrap();
+        if polls(&outs).is_empty() {
+            assert!(
+                only_message(&outs).starts_with("这个聊天里已经有一场测验在进行(由 S"),
+                "{outs:#?}"
+            );
+        } else {
+            started += 1;
+        }
+    }
+    assert_eq!(started, 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8. Which questions are asked
+
+#[tokio::test]
+async fn a_chat_meets_every_question_before_any_repeats() {
+    let mut bot = Bot::open("select").await;
+    let teacher = player(1, "Teacher");
+    let pool: BTreeSet<String> = questions::pool(app().corpus())
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    assert!(pool.len() >= 20, "{} questions", pool.len());
+
+    let quizzes = pool.len().div_ceil(5) + 1;
+    let mut seen: Vec<String> = Vec::new();
+    let mut now = T0;
+    for k in 0..quizzes {
+        let first = bot.start(&teacher, 5, now).await;
+        let (sent, results) = bot.play_out(first.clone()).await;
+        assert!(
+            results.starts_with("🏁 测验结束:5 题,0 人作答"),
+            "{results}"
+        );
+        now = sent.last().unwrap().wake_at + 1_000;
+        let stored = bot.store().questions(first.quiz).await.unwrap();
+        assert_eq!(stored.len(), 5);
+        for (row, poll) in stored.iter().zip(&sent) {
+            assert_eq!(
+                poll.text(),
+                row.dealt.question,
+                "the poll asks what was stored"
+            );
+            assert_valid_poll(&poll.poll, row.idx as usize + 1, 5);
+        }
+        let ids: Vec<String> = stored.iter().map(|q| q.dealt.id.clone()).collect();
+        let unique: BTreeSet<&String> = ids.iter().collect();
+        assert_eq!(unique.len(), 5, "quiz {k} asks five different questions");
+        assert!(ids.iter().all(|id| pool.contains(id)), "{ids:?}");
+        let repeats = ids.iter().filter(|id| seen.contains(id)).count();
+        seen.extend(ids);
+        let met: BTreeSet<&String> = seen.iter().collect();
+        if repeats > 0 {
+            assert_eq!(
+                met.len(),
+                pool.len(),
+                "quiz {k} repeats a question before the pool is exhausted"
+            );
+        }
+    }
+    // The first four quizzes: twenty different questions.
+    let first_twenty: BTreeSet<&String> = seen[..20].iter().collect();
+    assert_eq!(first_twenty.len(), 20);
+    // And every question came up.
+    let met: BTreeSet<String> = seen.into_iter().collect();
+    assert_eq!(met, pool);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 9. /top, /report, /forgetme
+
+#[tokio::test]
+async fn top_report_and_forgetme() {
+    let mut bot = Bot::open("top").await;
+    let teacher = player(1, "Teacher");
+    // Twelve players; user ids run against the rank, so only the time can order ties.
+    let right_counts = [4, 3, 3, 2, 2, 2, 1, 1, 1, 0, 0, 0];
+    let names: Vec<String> = (1..=12)
+        .map(|i| match i {
+            5 => "=1+1".to_string(),
+            _ => format!("P{i}"),
+        })
+        .collect();
+    let players: Vec<Player> = (1..=12)
+        .map(|i| player(300 - i, &names[i as usize - 1]))
+        .collect();
+    let late = player(400, "Late");
+    // Player i is right on `right_counts[i]` of the four questions: the first ones for odd
+    // players, the last ones for even (so both quizzes matter); each answer takes 1 s + i/10 s.
+    let rights = |i: usize, question: usize| {
+        let c = right_counts[i];
+        if i.is_multiple_of(2) {
+            question < c
+        } else {
+            question >= 4 - c
+        }
+    };
+
+    let mut now = T0;
+    let mut quiz_ids = Vec::new();
+    for quiz in 0..2 {
+        let mut poll = bot.start(&teacher, 2, now).await;
+        quiz_ids.push(poll.quiz);
+        for k in 0..2 {
+            let question = quiz * 2 + k;
+            for (i, p) in players.iter().enumerate() {
+                let option = if rights(i, question) {
+                    poll.right()
+                } else {
+                    poll.wrong()
+                };
+                let at = poll.sent_at + 1_100 + 100 * i as i64;
+                assert_eq!(bot.answer(&poll, p, &[option], at).await, Recorded::Counted);
+            }
+            if quiz == 1 && k == 0 {
+                // Someone who answers once, wrong and slowly.
+                assert_eq!(
+                    bot.answer(&poll, &late, &[poll.wrong()], poll.sent_at + 9_000)
+                        .await,
+                    Recorded::Counted
+                );
+            }
+            let outs = bot.wake(&poll).await;
+            now = poll.wake_at;
+            if k == 0 {
+                poll = bot.send_poll(&outs, now).await;
+            } else {
+                assert!(messages(&outs)[0].starts_with("🏁 测验结束:2 题,"));
+            }
+        }
+    }
+
+    let top_line = |rank: usize, name: &str, correct: usize, answers: usize| {
+        format!("{rank}. {name} — 答对 {correct} 题(共答 {answers} 题)")
+    };
+    let mut expected = vec![TOP_TITLE.to_string()];
+    for (i, name) in names.iter().enumerate().take(10) {
+        let medal = ["🥇 ", "🥈 ", "🥉 "].get(i).copied().unwrap_or("");
+        expected.push(format!(
+            "{medal}{}",
+            top_line(i + 1, name, right_counts[i], 4)
+        ));
+    }
+    let board = expected.join("\n");
+
+    // The twelfth sees the top ten and their own line.
+    let outs = bot.group(&players[11], "/top", now).await;
+    assert_eq!(
+        only_message(&outs),
+        format!("{board}\n\n你的排名:{}", top_line(12, "P12", 0, 4))
+    );
+    // The first sees the top ten only; someone who never answered is told so.
+    assert_eq!(
+        only_message(&bot.group(&players[0], "/top", now).await),
+        board
+    );
+    assert_eq!(
+        only_message(&bot.group(&teacher, "/top", now).await),
+        format!("{board}\n\n{TOP_YOU_NONE}")
+    );
+    assert_eq!(
+        only_message(&bot.group(&late, "/top", now).await),
+        format!("{board}\n\n你的排名:{}", top_line(13, "Late", 0, 1))
+    );
+    // Another chat has its own (empty) board.
+    let outs = bot
+        .command_as(OTHER_GROUP, ChatKind::Group, &teacher, "/top", false, now)
+        .await;
+    assert_eq!(
+        only_message(&outs),
+        "这个聊天还没有测验成绩。发送 /quiz 开始一场。"
+    );
+
+    // /report: the starter gets the last quiz as CSV; others only if admin.
+    let outs = bot.group(&players[0], "/report", now).await;
+    assert_eq!(only_message(&outs), ONLY_STARTER_REPORT);
+    let outs = bot
+        .command_as(
+            OTHER_GROUP,
+            ChatKind::Group,
+            &teacher,
+            "/report",
+            false,
+            now,
+        )
+        .await;
+    assert_eq!(
+        only_message(&outs),
+        "这个聊天还没有测验成绩。发送 /quiz 开始一场。"
+    );
+    let admin = bot
+        .command_as(GROUP, ChatKind::Group, &players[0], "/report", true, now)
+        .await;
+    let outs = bot.group(&teacher, "/report", now).await;
+    assert_eq!(admin, outs, "an admin gets the same report");
+    let [
+        Out::Document {
+            chat,
+            name,
+            bytes,
+            caption,
+        },
+    ] = outs.as_slice()
+    else {
+        panic!("{outs:#?}");
+    };
+    assert_eq!(*chat, GROUP);
+    assert_eq!(*name, format!("quiz-{}.csv", quiz_ids[1]));
+    assert_eq!(caption, "最近一场测验的成绩(2 题):每人每题一行。");
+    let last_questions = bot.store().questions(quiz_ids[1]).await.unwrap();
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "user_id",
+            "user",
+            "question_number",
+            "question",
+            "answer",
+            "correct",
+            "seconds"
+        ]
+    );
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    assert_eq!(rows.len(), 13 * 2, "one row per participant per question");
+    let mut pairs = BTreeSet::new();
+    for row in &rows {
+        let user_id: i64 = row[0].parse().unwrap();
+        let number: usize = row[2].parse().unwrap();
+        assert!(pairs.insert((user_id, number)), "{row:?}");
+        let question = &last_questions[number - 1].dealt;
+        assert_eq!(row[3], question.question);
+        if user_id == late.id {
+            assert_eq!(row[1], "Late");
+            if number == 2 {
+                assert_eq!(row[4..], ["", "no answer", ""], "{row:?}");
+            } else {
+                assert_eq!(row[5..], ["no", "9.0"], "{row:?}");
+            }
+            continue;
+        }
+        let i = (300 - user_id - 1) as usize;
+        let expected_name = if i == 4 { "'=1+1" } else { names[i].as_str() };
+        assert_eq!(row[1], expected_name, "a formula-like name is defused");
+        let right = rights(i, 2 + number - 1);
+        assert_eq!(row[5], if right { "yes" } else { "no" }, "{row:?}");
+        let chosen = if right {
+            question.correct
+        } else {
+            (question.correct + 1) % question.options.len()
+        };
+        assert_eq!(row[4], question.options[chosen], "{row:?}");
+        assert_eq!(row[6], format!("{:.1}", (1_100 + 100 * i) as f64 / 1000.0));
+    }
+    // Best first, as in the results.
+    assert_eq!(rows[0][1], "P1");
+
+    // /forgetme: P1's four answers and name go; the board and the report forget them.
+    let outs = bot.group(&players[0], "/forgetme", now).await;
+    assert_eq!(only_message(&outs), forgotten(4));
+    let outs = bot.group(&players[0], "/forgetme", now).await;
+    assert_eq!(only_message(&outs), forgotten(0));
+    let board = only_message(&bot.group(&players[11], "/top", now).await);
+    assert!(
+        board.contains(&format!("\n🥇 {}", top_line(1, "P2", 3, 4))),
+        "{board}"
+    );
+    assert!(!board.contains("P1 "), "{board}");
+    assert!(
+        board.ends_with(&format!("你的排名:{}", top_line(11, "P12", 0, 4))),
+        "{board}"
+    );
+    assert_eq!(
+        only_message(&bot.group(&players[0], "/top", now).await),
+        format!(
+            "{board_head}\n\n{TOP_YOU_NONE}",
+            board_head = board.split("\n\n").next().unwrap()
+        )
+    );
+    let outs = bot.group(&teacher, "/report", now).await;
+    let [Out::Document { bytes, .. }] = outs.as_slice() else {
+        panic!("{outs:#?}");
+    };
+    let csv = String::from_utf8(bytes.clone()).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 12 * 2, "{csv}");
+    let forgotten_id = format!("{},", players[0].id);
+    assert!(!csv.lines().any(|l| l.starts_with(&forgotten_id)), "{csv}");
+    assert!(!csv.contains(",P1,"), "{csv}");
+
+    // Nothing of P1 is kept: no name in the database either.
+    let db = sqlx::SqlitePool::connect(&bot.url).await.unwrap();
+    let kept: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE user_id = ? OR name = 'P1'")
+            .bind(players[0].id)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(kept, 0, "P1's name is gone");
+
+    // The starter forgets mid-quiz: the quiz runs on, their name is gone from it.
+    let outs = bot.group(&teacher, "/quiz 1", now).await;
+    assert_eq!(messages(&outs), vec![intro(1, "Teacher")]);
+    let outs = bot.group(&teacher, "/forgetme", now + 1).await;
+    assert_eq!(only_message(&outs), forgotten(0));
+    let outs = bot.group(&players[1], "/quiz", now + 2).await;
+    assert_eq!(only_message(&outs), already_running("某位用户"));
+    let kept: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM quizzes WHERE starter_name = 'Teacher'")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(kept, 0, "the starter's name is gone from every quiz");
+    db.close().await;
+    // ...but they are still its starter.
+    assert!(
+        !bot.needs_admin_check(GROUP, ChatKind::Group, &teacher, "/stop")
+            .await
+    );
+}
