@@ -11,6 +11,11 @@
 //!   that changes nothing, fails as it would on Telegram.
 //! - [`FakeApi::fail`] makes the next calls of a method fail (429 with `retry_after`, 502, any
 //!   API error).
+//! - Quizzes: `sendPoll` checks Telegram's limits and answers with a Message carrying the Poll
+//!   (a fresh poll id each); `stopPoll` closes it and answers the Poll (an error once closed,
+//!   by stopPoll or by its `open_period`); `getChatMember` answers the status a test set with
+//!   [`FakeApi::set_member_status`] ("member" otherwise); `sendDocument` keeps the uploaded
+//!   file ([`FakeApi::documents`]); [`FakeApi::poll_answer`] queues a `poll_answer` update.
 //!
 //! The fake serves every queued update whatever `allowed_updates` the bot asked for, so tests
 //! check that the handlers themselves ignore what they should (stricter than Telegram).
@@ -120,6 +125,12 @@ impl Call {
     pub fn message_id(&self) -> i64 {
         as_i64(&self.result()["message_id"])
             .unwrap_or_else(|| panic!("{} answered no message: {}", self.method, self.response))
+    }
+
+    /// The Poll of the Message answered (sendPoll).
+    #[allow(dead_code)]
+    pub fn poll(&self) -> &Value {
+        &self.result()["poll"]
     }
 
     /// A one-line description for failure messages.
@@ -264,6 +275,60 @@ struct Inner {
     /// Per method, what its next calls do: `None` answers normally, `Some` fails.
     failures: HashMap<String, VecDeque<Option<Failure>>>,
     webhook_url: String,
+    /// Polls the bot sent, by poll id.
+    polls: HashMap<String, SentPoll>,
+    next_poll_id: u64,
+    /// getChatMember answers set by tests, by (chat id, user id): the User object and status.
+    members: HashMap<(i64, i64), (Value, String)>,
+    /// Files the bot uploaded with sendDocument, in order.
+    documents: Vec<Document>,
+}
+
+/// A poll the bot sent, as the fake keeps it.
+struct SentPoll {
+    chat_id: i64,
+    message_id: i64,
+    /// The Poll object, with its vote counts.
+    poll: Value,
+    sent: Instant,
+    open_period: Option<u64>,
+    stopped: bool,
+}
+
+impl SentPoll {
+    /// Closed by stopPoll, or by itself once its `open_period` has passed.
+    fn is_closed(&self) -> bool {
+        self.stopped
+            || self
+                .open_period
+                .is_some_and(|s| self.sent.elapsed() >= Duration::from_secs(s))
+    }
+
+    /// The Poll object as of now.
+    fn current(&self) -> Value {
+        let mut poll = self.poll.clone();
+        poll["is_closed"] = json!(self.is_closed());
+        poll
+    }
+}
+
+/// A file the bot sent with sendDocument (multipart), byte for byte.
+#[allow(dead_code)]
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub chat_id: i64,
+    /// The `message_id` answered, to match the sendDocument call.
+    pub message_id: i64,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    pub caption: Option<String>,
+}
+
+/// A file part of a multipart body.
+struct Upload {
+    name: String,
+    file_name: String,
+    bytes: Vec<u8>,
 }
 
 struct Shared {
@@ -379,7 +444,17 @@ impl FakeApi {
 
     /// Waits (up to [`WAIT`]) until `check` finds something in the calls, and returns it.
     pub async fn wait_until<T>(&self, what: &str, check: impl Fn(&[Call]) -> Option<T>) -> T {
-        let deadline = Instant::now() + WAIT;
+        self.wait_until_within(what, WAIT, check).await
+    }
+
+    /// Waits up to `within` until `check` finds something in the calls, and returns it.
+    pub async fn wait_until_within<T>(
+        &self,
+        what: &str,
+        within: Duration,
+        check: impl Fn(&[Call]) -> Option<T>,
+    ) -> T {
+        let deadline = Instant::now() + within;
         loop {
             let notified = self.shared.calls_changed.notified();
             tokio::pin!(notified);
@@ -389,7 +464,7 @@ impl FakeApi {
             }
             if tokio::time::timeout_at(deadline, notified).await.is_err() {
                 panic!(
-                    "timed out after {WAIT:?} waiting for {what}; calls so far:\n{}",
+                    "timed out after {within:?} waiting for {what}; calls so far:\n{}",
                     self.describe_calls()
                 );
             }
@@ -627,6 +702,86 @@ impl FakeApi {
     }
 }
 
+// ---- quizzes ------------------------------------------------------------------------------------
+
+/// Helpers for quiz tests (tests/quiz_telegram.rs).
+#[allow(dead_code)]
+impl FakeApi {
+    /// Makes getChatMember answer `status` ("creator", "administrator", "member", "left",
+    /// "kicked") for `user` in `chat_id`.
+    pub fn set_member_status(&self, chat_id: i64, user: &TgUser, status: &str) {
+        self.shared
+            .lock()
+            .members
+            .insert((chat_id, user.id), (user.json(), status.to_string()));
+    }
+
+    /// A `poll_answer` update: `user` chose `option_ids` in poll `poll_id`. The fake counts the
+    /// vote in the poll it keeps (when it knows the poll and it is open); the update is queued
+    /// whatever the poll id, as a test may want to send one the bot never sent.
+    pub fn poll_answer(&self, poll_id: &str, user: &TgUser, option_ids: &[u8]) -> Pushed {
+        {
+            let mut inner = self.shared.lock();
+            if let Some(sent) = inner.polls.get_mut(poll_id).filter(|p| !p.is_closed()) {
+                let mut ids = option_ids.to_vec();
+                ids.dedup();
+                for id in &ids {
+                    let count = sent
+                        .poll
+                        .get_mut("options")
+                        .and_then(|o| o.get_mut(usize::from(*id)))
+                        .and_then(|o| o.get_mut("voter_count"));
+                    if let Some(count) = count {
+                        *count = json!(count.as_i64().unwrap_or(0) + 1);
+                    }
+                }
+                if !ids.is_empty() {
+                    let total = sent.poll["total_voter_count"].as_i64().unwrap_or(0);
+                    sent.poll["total_voter_count"] = json!(total + 1);
+                }
+            }
+        }
+        let answer = json!({
+            "poll_id": poll_id,
+            "user": user.json(),
+            "option_ids": option_ids,
+        });
+        self.push_update("poll_answer", answer)
+    }
+
+    /// The Poll with `poll_id` as it stands (votes counted, closed or not).
+    pub fn poll(&self, poll_id: &str) -> Option<Value> {
+        self.shared.lock().polls.get(poll_id).map(SentPoll::current)
+    }
+
+    /// Every file the bot uploaded with sendDocument, in order.
+    pub fn documents(&self) -> Vec<Document> {
+        self.shared.lock().documents.clone()
+    }
+
+    /// The file uploaded by the sendDocument `call`.
+    pub fn document(&self, call: &Call) -> Document {
+        let message_id = call.message_id();
+        self.documents()
+            .into_iter()
+            .find(|d| d.message_id == message_id)
+            .unwrap_or_else(|| panic!("no file kept for {}", call.summary()))
+    }
+
+    /// Waits up to `within` for the first call matching `matches`.
+    pub async fn wait_for_within(
+        &self,
+        what: &str,
+        within: Duration,
+        matches: impl Fn(&Call) -> bool,
+    ) -> Call {
+        self.wait_until_within(what, within, |calls| {
+            calls.iter().find(|c| matches(c)).cloned()
+        })
+        .await
+    }
+}
+
 // ---- the server -----------------------------------------------------------------------------
 
 async fn not_found(
@@ -652,6 +807,7 @@ async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let files = multipart_files(&headers, &body);
     let body = parse_body(&headers, &body);
     // Telegram reads method names without regard to case (teloxide sends "SendMessage");
     // calls are recorded under the documented spelling, "sendMessage".
@@ -666,7 +822,7 @@ async fn handle(
     } else if method.eq_ignore_ascii_case("getUpdates") {
         (200, get_updates(&shared, &body).await)
     } else {
-        answer(&shared, &method, &body)
+        answer(&shared, &method, &body, files)
     };
     record(&shared, method, body, status, response.clone());
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -731,8 +887,8 @@ fn bad_request(description: &str) -> (u16, Value) {
     )
 }
 
-/// Every method but getUpdates.
-fn answer(shared: &Shared, method: &str, body: &Value) -> (u16, Value) {
+/// Every method but getUpdates; `files` are the body's file parts, if multipart.
+fn answer(shared: &Shared, method: &str, body: &Value, files: Vec<Upload>) -> (u16, Value) {
     match method.to_ascii_lowercase().as_str() {
         "getme" => ok(json!({
             "id": BOT_ID,
@@ -762,6 +918,10 @@ fn answer(shared: &Shared, method: &str, body: &Value) -> (u16, Value) {
         }
         "sendmessage" => send_message(shared, body),
         "editmessagetext" => edit_message_text(shared, body),
+        "sendpoll" => send_poll(shared, body),
+        "stoppoll" => stop_poll(shared, body),
+        "getchatmember" => get_chat_member(shared, body),
+        "senddocument" => send_document(shared, body, files),
         _ => (
             404,
             json!({"ok": false, "error_code": 404, "description": "Not Found: method not found"}),
@@ -833,6 +993,240 @@ fn edit_message_text(shared: &Shared, body: &Value) -> (u16, Value) {
         }
     }
     ok(message.clone())
+}
+
+/// sendPoll, within Telegram's limits: a question of 1-300 characters, 2-10 options of 1-100,
+/// a quiz's `correct_option_id` among them, an explanation of at most 200 characters and 2
+/// line feeds, `open_period` 5-600 s. Answers a Message with the Poll.
+fn send_poll(shared: &Shared, body: &Value) -> (u16, Value) {
+    let Some(chat_id) = body.get("chat_id").and_then(as_i64) else {
+        return bad_request("chat_id is empty");
+    };
+    let question = body
+        .get("question")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if question.is_empty() {
+        return bad_request("poll question must be non-empty");
+    }
+    if question.chars().count() > 300 {
+        return bad_request("poll question length must not exceed 300");
+    }
+    // Options are InputPollOption objects (or, before Bot API 7.3, strings).
+    let options: Vec<String> = body
+        .get("options")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|o| {
+            o.as_str()
+                .or_else(|| o.get("text").and_then(Value::as_str))
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    if options.len() < 2 {
+        return bad_request("poll must have at least 2 option");
+    }
+    if options.len() > 10 {
+        return bad_request("poll can't have more than 10 options");
+    }
+    if options
+        .iter()
+        .any(|o| o.is_empty() || o.chars().count() > 100)
+    {
+        return bad_request("poll options length must not exceed 100");
+    }
+    let kind = body
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("regular");
+    if !["quiz", "regular"].contains(&kind) {
+        return bad_request("wrong poll type specified");
+    }
+    let correct = body.get("correct_option_id").and_then(as_i64);
+    if kind == "quiz" && !correct.is_some_and(|c| (0..options.len() as i64).contains(&c)) {
+        return bad_request("wrong correct option ID specified");
+    }
+    let multiple = body
+        .get("allows_multiple_answers")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    if kind == "quiz" && multiple {
+        return bad_request("quiz poll can't allow multiple answers");
+    }
+    let explanation = body.get("explanation").and_then(Value::as_str);
+    if let Some(text) = explanation
+        && (text.chars().count() > 200 || text.matches('\n').count() > 2)
+    {
+        return bad_request("explanation length must not exceed 200 characters and 2 line feeds");
+    }
+    let open_period = body.get("open_period").and_then(as_i64);
+    if open_period.is_some_and(|s| !(5..=600).contains(&s)) {
+        return bad_request("wrong open period specified");
+    }
+    let is_anonymous = body
+        .get("is_anonymous")
+        .and_then(Value::as_bool)
+        .unwrap_or(true);
+
+    let mut inner = shared.lock();
+    inner.next_poll_id += 1;
+    let poll_id = format!("{}", 5_800_000_000_000_000_000u64 + inner.next_poll_id);
+    let message_id = inner.next_message_id;
+    inner.next_message_id += 1;
+    let mut poll = json!({
+        "id": poll_id,
+        "question": question,
+        "options": options.iter().map(|o| json!({"text": o, "voter_count": 0})).collect::<Vec<_>>(),
+        "total_voter_count": 0,
+        "is_closed": false,
+        "is_anonymous": is_anonymous,
+        "type": kind,
+        "allows_multiple_answers": multiple,
+    });
+    if let Some(correct) = correct.filter(|_| kind == "quiz") {
+        poll["correct_option_id"] = json!(correct);
+    }
+    if let Some(text) = explanation {
+        poll["explanation"] = json!(text);
+    }
+    if let Some(seconds) = open_period {
+        poll["open_period"] = json!(seconds);
+    }
+    let message = json!({
+        "message_id": message_id,
+        "date": now(),
+        "chat": chat_json(&inner.chats, chat_id),
+        "from": bot_user(),
+        "poll": poll,
+    });
+    inner.polls.insert(
+        poll_id,
+        SentPoll {
+            chat_id,
+            message_id,
+            poll,
+            sent: Instant::now(),
+            open_period: open_period.map(|s| s as u64),
+            stopped: false,
+        },
+    );
+    ok(message)
+}
+
+/// stopPoll: closes the poll of the bot's message and answers the Poll.
+fn stop_poll(shared: &Shared, body: &Value) -> (u16, Value) {
+    let (Some(chat_id), Some(message_id)) = (
+        body.get("chat_id").and_then(as_i64),
+        body.get("message_id").and_then(as_i64),
+    ) else {
+        return bad_request("chat_id and message_id are required");
+    };
+    let mut inner = shared.lock();
+    let Some(poll) = inner
+        .polls
+        .values_mut()
+        .find(|p| p.chat_id == chat_id && p.message_id == message_id)
+    else {
+        return bad_request("message with poll to stop not found");
+    };
+    if poll.is_closed() {
+        return bad_request("poll has already been closed");
+    }
+    poll.stopped = true;
+    ok(poll.current())
+}
+
+/// getChatMember: the status a test set for this user in this chat, "member" otherwise.
+fn get_chat_member(shared: &Shared, body: &Value) -> (u16, Value) {
+    let (Some(chat_id), Some(user_id)) = (
+        body.get("chat_id").and_then(as_i64),
+        body.get("user_id").and_then(as_i64),
+    ) else {
+        return bad_request("chat_id and user_id are required");
+    };
+    let (user, status) = shared
+        .lock()
+        .members
+        .get(&(chat_id, user_id))
+        .cloned()
+        .unwrap_or_else(|| {
+            let user = json!({"id": user_id, "is_bot": false, "first_name": "Member"});
+            (user, "member".to_string())
+        });
+    let member = match status.as_str() {
+        "creator" => json!({"status": "creator", "user": user, "is_anonymous": false}),
+        "administrator" => json!({
+            "status": "administrator",
+            "user": user,
+            "can_be_edited": false,
+            "is_anonymous": false,
+            "can_manage_chat": true,
+            "can_delete_messages": true,
+            "can_manage_video_chats": true,
+            "can_restrict_members": true,
+            "can_promote_members": false,
+            "can_change_info": true,
+            "can_invite_users": true,
+            "can_post_stories": false,
+            "can_edit_stories": false,
+            "can_delete_stories": false,
+            "can_pin_messages": true,
+        }),
+        "kicked" => json!({"status": "kicked", "user": user, "until_date": 0}),
+        other => json!({"status": other, "user": user}),
+    };
+    ok(member)
+}
+
+/// sendDocument with the file uploaded (multipart): keeps the file, answers a Message.
+fn send_document(shared: &Shared, body: &Value, files: Vec<Upload>) -> (u16, Value) {
+    let Some(chat_id) = body.get("chat_id").and_then(as_i64) else {
+        return bad_request("chat_id is empty");
+    };
+    // The file is the part named "document", or the one it names as `attach://<name>` (as
+    // teloxide sends it).
+    let part = match body.get("document").and_then(Value::as_str) {
+        Some(value) => value.strip_prefix("attach://").unwrap_or("document"),
+        None => "document",
+    };
+    let Some(file) = files.into_iter().find(|f| f.name == part) else {
+        return bad_request("there is no document in the request");
+    };
+    if file.bytes.is_empty() {
+        return bad_request("file must be non-empty");
+    }
+    let caption = body
+        .get("caption")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let mut inner = shared.lock();
+    let message_id = inner.next_message_id;
+    inner.next_message_id += 1;
+    let mut message = json!({
+        "message_id": message_id,
+        "date": now(),
+        "chat": chat_json(&inner.chats, chat_id),
+        "from": bot_user(),
+        "document": {
+            "file_id": format!("BQACAgIAAxkBAAEFakeDocument{message_id}"),
+            "file_unique_id": format!("AgADFakeDoc{message_id}"),
+            "file_name": file.file_name,
+            "file_size": file.bytes.len(),
+        },
+    });
+    if let Some(caption) = &caption {
+        message["caption"] = json!(caption);
+    }
+    inner.documents.push(Document {
+        chat_id,
+        message_id,
+        file_name: file.file_name,
+        bytes: file.bytes,
+        caption,
+    });
+    ok(message)
 }
 
 /// Serves queued updates from `offset` on, or waits up to [`LONG_POLL`] (capped by the
@@ -932,6 +1326,66 @@ fn parse_multipart(content_type: &str, body: &[u8]) -> Option<Value> {
         fields.insert(name, value);
     }
     Some(Value::Object(fields))
+}
+
+/// The file parts of a multipart/form-data body, byte for byte (none for other bodies).
+fn multipart_files(headers: &HeaderMap, body: &[u8]) -> Vec<Upload> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if !content_type
+        .to_ascii_lowercase()
+        .starts_with("multipart/form-data")
+    {
+        return Vec::new();
+    }
+    let Some(boundary) = content_type.split(';').find_map(|p| {
+        let p = p.trim();
+        p.get(..9)
+            .filter(|k| k.eq_ignore_ascii_case("boundary="))
+            .map(|_| p[9..].trim_matches('"').to_string())
+    }) else {
+        return Vec::new();
+    };
+    let delimiter = format!("\r\n--{boundary}").into_bytes();
+    // The first delimiter has no line break before it.
+    let mut rest: &[u8] = match find(body, &delimiter[2..]) {
+        Some(i) => &body[i + delimiter.len() - 2..],
+        None => return Vec::new(),
+    };
+    let mut files = Vec::new();
+    while !rest.starts_with(b"--") {
+        let part = rest.strip_prefix(b"\r\n").unwrap_or(rest);
+        let Some(end) = find(part, &delimiter) else {
+            break;
+        };
+        let (part, next) = (&part[..end], &part[end + delimiter.len()..]);
+        rest = next;
+        let Some(split) = find(part, b"\r\n\r\n") else {
+            continue;
+        };
+        let head = String::from_utf8_lossy(&part[..split]);
+        let attribute = |name: &str| {
+            let key = format!("{name}=\"");
+            let start = head.find(&key)? + key.len();
+            let end = head[start..].find('"')? + start;
+            Some(head[start..end].to_string())
+        };
+        if let (Some(name), Some(file_name)) = (attribute("name"), attribute("filename")) {
+            files.push(Upload {
+                name,
+                file_name,
+                bytes: part[split + 4..].to_vec(),
+            });
+        }
+    }
+    files
+}
+
+/// Where `needle` first occurs in `haystack`.
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 fn as_i64(value: &Value) -> Option<i64> {

@@ -139,3 +139,55 @@ pub fn temp_database() -> String {
     std::fs::create_dir_all(&dir).expect("a temp folder");
     format!("sqlite://{}", dir.join("bot.db").display())
 }
+
+/// Starts the real bot against `api` with its quizzes kept in `database` (a `sqlite://` URL,
+/// e.g. from [`temp_database`]; give the same one again to restart on the same data) and the
+/// `quiz` settings.
+#[allow(dead_code)]
+pub fn start_bot_with(
+    api: &FakeApi,
+    database: &str,
+    quiz: debate_bot::quiz::QuizSettings,
+) -> RunningBot {
+    start_bot_on(&tokio::runtime::Handle::current(), api, database, quiz)
+}
+
+/// Like [`start_bot_with`], on `runtime`. Shutting that runtime down after
+/// [`RunningBot::stop`] ends whatever the bot spawned (quiz wake-ups), as when the process
+/// exits; see [`process_runtime`].
+#[allow(dead_code)]
+pub fn start_bot_on(
+    runtime: &tokio::runtime::Handle,
+    api: &FakeApi,
+    database: &str,
+    quiz: debate_bot::quiz::QuizSettings,
+) -> RunningBot {
+    init_logging();
+    let settings = Settings {
+        token: SecretString::from(TOKEN.to_string()),
+        api_url: api.url(),
+        database: database.to_string(),
+        quiz,
+    };
+    let (stop_tx, stop_rx) = oneshot::channel::<()>();
+    let stop = async move {
+        let _ = stop_rx.await;
+    };
+    let task = runtime.spawn(telegram::run(settings, app(), stop));
+    RunningBot {
+        stop: Some(stop_tx),
+        task: Some(task),
+    }
+}
+
+/// A runtime of its own for one bot "process": start the bot on it with [`start_bot_on`],
+/// and after stopping the bot end it with `shutdown_background()` (it may not be dropped
+/// inside an async test).
+#[allow(dead_code)]
+pub fn process_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime for the bot")
+}
