@@ -1,6 +1,7 @@
 //! config.toml and the environment: where the corpus is, which language to default to, how to
 //! reach Telegram. Every key is documented in the shipped config.toml.
 
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
@@ -9,6 +10,7 @@ use serde::Deserialize;
 use url::Url;
 
 use crate::i18n::Lang;
+use crate::limits::LimitSettings;
 use crate::quiz::QuizSettings;
 
 /// The file read when `--config` is not given, if it exists.
@@ -22,6 +24,42 @@ pub struct Config {
     pub ui: UiConfig,
     pub quiz: QuizConfig,
     pub storage: StorageConfig,
+    pub limits: LimitsConfig,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy)]
+#[serde(deny_unknown_fields, default)]
+pub struct LimitsConfig {
+    /// Replies a minute to one group; commands beyond it are dropped (one notice a minute).
+    pub replies_per_chat_per_minute: u32,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        LimitsConfig {
+            replies_per_chat_per_minute: LimitSettings::default().replies_per_chat_per_minute,
+        }
+    }
+}
+
+impl LimitsConfig {
+    pub fn settings(self) -> LimitSettings {
+        LimitSettings {
+            replies_per_chat_per_minute: self.replies_per_chat_per_minute,
+            ..LimitSettings::default()
+        }
+    }
+}
+
+/// How updates arrive.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Long polling with getUpdates: no public address needed.
+    #[default]
+    Polling,
+    /// Telegram posts updates to `webhook_url`.
+    Webhook,
 }
 
 #[derive(Debug, Deserialize, Clone, Copy)]
@@ -78,6 +116,14 @@ pub struct TelegramConfig {
     pub token: Option<SecretString>,
     /// The Bot API server; TELOXIDE_API_URL overrides it (for a self-hosted server or tests).
     pub api_url: Url,
+    pub mode: Mode,
+    /// Webhook mode: the public HTTPS address Telegram posts updates to.
+    pub webhook_url: Option<Url>,
+    /// Webhook mode: where to listen, behind the reverse proxy.
+    pub webhook_listen: SocketAddr,
+    /// Webhook mode: the secret Telegram sends with every update (1-256 of A-Z a-z 0-9 _ -);
+    /// made up at each start when unset. Never logged.
+    pub webhook_secret: Option<SecretString>,
 }
 
 impl Default for TelegramConfig {
@@ -85,6 +131,10 @@ impl Default for TelegramConfig {
         TelegramConfig {
             token: None,
             api_url: Url::parse("https://api.telegram.org").expect("a valid URL"),
+            mode: Mode::Polling,
+            webhook_url: None,
+            webhook_listen: SocketAddr::from(([0, 0, 0, 0], 8080)),
+            webhook_secret: None,
         }
     }
 }
@@ -170,6 +220,25 @@ impl Config {
                 "storage.database must be a SQLite URL like sqlite://debate-bot.db, not {}",
                 config.storage.database
             );
+        }
+        if config.telegram.mode == Mode::Webhook && config.telegram.webhook_url.is_none() {
+            bail!(
+                "telegram.mode = \"webhook\" needs telegram.webhook_url, the public HTTPS address Telegram posts to"
+            );
+        }
+        if let Some(secret) = &config.telegram.webhook_secret {
+            use secrecy::ExposeSecret;
+            let s = secret.expose_secret();
+            if !(1..=256).contains(&s.len())
+                || !s
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            {
+                bail!("telegram.webhook_secret must be 1-256 characters of A-Z, a-z, 0-9, _ and -");
+            }
+        }
+        if config.limits.replies_per_chat_per_minute == 0 {
+            bail!("limits.replies_per_chat_per_minute must be at least 1");
         }
         let quiz = &config.quiz;
         if !(5..=600).contains(&quiz.question_seconds) {
@@ -259,6 +328,30 @@ mod tests {
         assert_eq!(config.corpus.dir, path.parent().unwrap().join("data"));
         let db = format!("sqlite://{}", path.parent().unwrap().join("q.db").display());
         assert_eq!(config.storage.database, db);
+    }
+
+    #[test]
+    fn webhook_settings_are_checked() {
+        let ok = "[telegram]\nmode = \"webhook\"\nwebhook_url = \"https://bot.example.org/tg\"\nwebhook_listen = \"127.0.0.1:8443\"\nwebhook_secret = \"abc_DEF-123\"\n";
+        let config = Config::load(Some(&write("webhook", ok)), &Env::default()).unwrap();
+        assert_eq!(config.telegram.mode, Mode::Webhook);
+        assert_eq!(config.telegram.webhook_listen.port(), 8443);
+        assert!(
+            !format!("{config:?}").contains("abc_DEF-123"),
+            "the secret is never shown"
+        );
+        for bad in [
+            "[telegram]\nmode = \"webhook\"\n",
+            "[telegram]\nmode = \"carrier-pigeon\"\n",
+            "[telegram]\nmode = \"webhook\"\nwebhook_url = \"https://x.org\"\nwebhook_secret = \"no spaces\"\n",
+            "[telegram]\nwebhook_listen = \"not an address\"\n",
+            "[limits]\nreplies_per_chat_per_minute = 0\n",
+        ] {
+            assert!(
+                Config::load(Some(&write("webhook-bad", bad)), &Env::default()).is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

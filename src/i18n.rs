@@ -163,6 +163,7 @@ ui_text! {
     console_quiz_prompt,
     console_quiz_right,
     console_quiz_wrong,
+    slow_down,
     store_error,
 }
 

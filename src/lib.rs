@@ -10,6 +10,7 @@ pub mod config;
 pub mod console;
 pub mod corpus;
 pub mod i18n;
+pub mod limits;
 pub mod quiz;
 pub mod render;
 pub mod search;

@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
 use debate_bot::app::App;
-use debate_bot::config::{Config, Env};
+use debate_bot::config::{Config, Env, Mode};
 use debate_bot::i18n::Lang;
 use debate_bot::quiz::{QuizSettings, Quizzes};
 use debate_bot::store::Store;
@@ -108,11 +108,22 @@ fn main() -> ExitCode {
                 );
                 return ExitCode::from(EXIT_NO_TOKEN);
             };
+            let webhook = (config.telegram.mode == Mode::Webhook).then(|| telegram::Webhook {
+                url: config
+                    .telegram
+                    .webhook_url
+                    .clone()
+                    .expect("checked when the config was loaded"),
+                listen: config.telegram.webhook_listen,
+                secret: config.telegram.webhook_secret.clone(),
+            });
             let settings = telegram::Settings {
                 token,
                 api_url: config.telegram.api_url,
+                webhook,
                 database: config.storage.database,
                 quiz: config.quiz.settings(),
+                limits: config.limits.settings(),
             };
             match runtime.block_on(telegram::run(settings, Arc::new(app), shutdown_signal())) {
                 Ok(()) => ExitCode::SUCCESS,

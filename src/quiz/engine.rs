@@ -532,7 +532,11 @@ impl Quizzes {
                 &ui.quiz_report_caption,
                 &[(
                     "count",
-                    &questions.iter().filter(|q| q.sent_at.is_some()).count().to_string(),
+                    &questions
+                        .iter()
+                        .filter(|q| q.sent_at.is_some())
+                        .count()
+                        .to_string(),
                 )],
             ),
         }])

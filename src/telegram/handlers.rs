@@ -1,19 +1,28 @@
-//! The dispatcher's handler tree: messages and button presses go to the core; every other
-//! kind of update (edited messages, channel posts, ...) is ignored by the default handler.
+//! The dispatcher's handler tree: messages, button presses, inline queries and poll answers go
+//! to the core; every other kind of update (edited messages, channel posts, ...) is ignored by
+//! the default handler. No update can take the bot down: a handler that panics is caught and
+//! logged, and failed Telegram calls are logged, not returned.
 
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Instant;
 
+use futures::FutureExt;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::payloads::{AnswerCallbackQuerySetters, AnswerInlineQuerySetters};
 use teloxide::prelude::*;
+use teloxide::requests::Request as _;
 use teloxide::types::{
     InlineQueryResult, InlineQueryResultArticle, InputMessageContent, InputMessageContentText, Me,
     ParseMode,
 };
 
-use super::{quiz, send};
+use super::quiz;
+use super::send::{self, Outbox};
 use crate::app::{App, ChatKind, Press, Request};
+use crate::i18n::fill;
+use crate::limits::Verdict;
 use crate::quiz::Quizzes;
 
 pub fn schema() -> UpdateHandler<teloxide::RequestError> {
@@ -24,86 +33,163 @@ pub fn schema() -> UpdateHandler<teloxide::RequestError> {
         .branch(Update::filter_poll_answer().endpoint(on_poll_answer))
 }
 
+/// Runs a handler's work, turning a panic into a log line.
+async fn guarded(what: &'static str, work: impl Future<Output = ()>) -> ResponseResult<()> {
+    if let Err(panic) = AssertUnwindSafe(work).catch_unwind().await {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(ToString::to_string)
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        tracing::error!(handler = what, panic = %message, "a handler panicked; the bot carries on");
+    }
+    Ok(())
+}
+
 async fn on_message(
     bot: Bot,
     msg: Message,
     me: Me,
     app: Arc<App>,
     quizzes: Arc<Quizzes>,
+    outbox: Arc<Outbox>,
 ) -> ResponseResult<()> {
+    guarded(
+        "message",
+        handle_message(bot, msg, me, app, quizzes, outbox),
+    )
+    .await
+}
+
+async fn handle_message(
+    bot: Bot,
+    msg: Message,
+    me: Me,
+    app: Arc<App>,
+    quizzes: Arc<Quizzes>,
+    outbox: Arc<Outbox>,
+) {
     let started = Instant::now();
-    let Some(text) = msg.text() else {
-        return Ok(());
-    };
-    let chat = if msg.chat.is_private() {
+    let Some(text) = msg.text() else { return };
+    let kind = if msg.chat.is_private() {
         ChatKind::Private
     } else if msg.chat.is_group() || msg.chat.is_supergroup() {
         ChatKind::Group
     } else {
-        return Ok(());
+        return;
     };
-    if Quizzes::is_quiz_command(text, me.user.username.as_deref()) {
-        let result = quiz::on_command(&bot, &msg, &me, &quizzes, chat).await;
-        if let Err(e) = &result {
-            tracing::error!(error = %e, "quiz command failed");
-            let lang = app.lang(msg.from.as_ref().and_then(|u| u.language_code.as_deref()));
-            let apology = quiz::apology(&app.view(lang).ui.store_error);
-            send::send(&bot, msg.chat.id, &apology, None).await?;
+    let language_code = msg.from.as_ref().and_then(|u| u.language_code.as_deref());
+    let lang = app.lang(language_code);
+    let username = me.user.username.as_deref();
+    let is_quiz = Quizzes::is_quiz_command(text, username);
+    // What to call this update in the logs: never the user's words.
+    let (command, reply) = if is_quiz {
+        (
+            crate::command::parse(text)
+                .map(|c| c.name)
+                .unwrap_or_default(),
+            None,
+        )
+    } else {
+        let request = Request {
+            chat: kind,
+            language_code,
+            text,
+            bot_username: username,
+        };
+        match app.handle(&request, &mut rand::rng()) {
+            Some(handled) => (handled.command, Some(handled.reply)),
+            None => return,
         }
-        let command = crate::command::parse(text)
-            .map(|c| c.name)
-            .unwrap_or_default();
-        tracing::info!(
-            chat = chat.as_str(),
-            command = %command,
-            ms = started.elapsed().as_secs_f64() * 1000.0,
-            ok = result.is_ok(),
-            "message handled"
-        );
-        return Ok(());
+    };
+    let chat = msg.chat.id;
+    let reply_to = (kind == ChatKind::Group).then_some(msg.id);
+    let verdict = outbox.limits.command(chat.0, kind);
+    let result = match verdict {
+        Verdict::Drop => Ok(()),
+        Verdict::SlowDown => {
+            let per_minute = outbox
+                .limits
+                .settings()
+                .replies_per_chat_per_minute
+                .to_string();
+            let notice = quiz::apology(&fill(
+                &app.view(lang).ui.slow_down,
+                &[("count", &per_minute)],
+            ));
+            send::send(&bot, &outbox, chat, &notice, reply_to)
+                .await
+                .map_err(anyhow::Error::from)
+        }
+        Verdict::Send => match reply {
+            Some(reply) => send::send(&bot, &outbox, chat, &reply, reply_to)
+                .await
+                .map_err(anyhow::Error::from),
+            None => {
+                let result = quiz::on_command(&bot, &outbox, &msg, &me, &quizzes, kind).await;
+                if let Err(e) = &result {
+                    tracing::error!(error = %e, "quiz command failed");
+                    let apology = quiz::apology(&app.view(lang).ui.store_error);
+                    let _ = send::send(&bot, &outbox, chat, &apology, reply_to).await;
+                }
+                result
+            }
+        },
+    };
+    if let Err(e) = &result {
+        tracing::warn!(error = %e, "could not answer a message");
     }
-    let request = Request {
-        chat,
-        language_code: msg.from.as_ref().and_then(|u| u.language_code.as_deref()),
-        text,
-        bot_username: me.user.username.as_deref(),
-    };
-    let Some(handled) = app.handle(&request, &mut rand::rng()) else {
-        return Ok(());
-    };
-    let reply_to = (chat == ChatKind::Group).then_some(msg.id);
-    let result = send::send(&bot, msg.chat.id, &handled.reply, reply_to).await;
     tracing::info!(
-        chat = chat.as_str(),
-        command = %handled.command,
+        chat = kind.as_str(),
+        command = %command,
+        verdict = ?verdict,
         ms = started.elapsed().as_secs_f64() * 1000.0,
         ok = result.is_ok(),
         "message handled"
     );
-    result
 }
 
-async fn on_callback(bot: Bot, q: CallbackQuery, app: Arc<App>) -> ResponseResult<()> {
+async fn on_callback(
+    bot: Bot,
+    q: CallbackQuery,
+    app: Arc<App>,
+    outbox: Arc<Outbox>,
+) -> ResponseResult<()> {
+    guarded("button", handle_callback(bot, q, app, outbox)).await
+}
+
+async fn handle_callback(bot: Bot, q: CallbackQuery, app: Arc<App>, outbox: Arc<Outbox>) {
     let started = Instant::now();
     let data = q.data.as_deref().unwrap_or_default();
     let press = app.press(data, q.from.language_code.as_deref(), &mut rand::rng());
     let result = match &press {
-        Press::Notice(text) => bot
-            .answer_callback_query(q.id.clone())
-            .text(text.clone())
-            .await
-            .map(|_| ()),
+        Press::Notice(text) => {
+            let request = bot.answer_callback_query(q.id.clone()).text(text.clone());
+            outbox
+                .deliver("answerCallbackQuery", || request.clone().send())
+                .await
+                .map(|_| ())
+        }
         Press::Edit(reply) => {
-            bot.answer_callback_query(q.id.clone()).await?;
+            let request = bot.answer_callback_query(q.id.clone());
+            let answered = outbox
+                .deliver("answerCallbackQuery", || request.clone().send())
+                .await;
+            if let Err(e) = answered {
+                tracing::warn!(error = %e, "could not answer a button press");
+            }
             if let Some(message) = q.regular_message() {
-                send::edit(&bot, message.chat.id, message.id, reply).await
+                send::edit(&bot, &outbox, message.chat.id, message.id, reply).await
             } else if let Some(id) = &q.inline_message_id {
-                send::edit_inline(&bot, id, reply).await
+                send::edit_inline(&bot, &outbox, id, reply).await
             } else {
                 Ok(())
             }
         }
     };
+    if let Err(e) = &result {
+        tracing::warn!(error = %e, "could not answer a button press");
+    }
     tracing::info!(
         button = if matches!(press, Press::Edit(_)) {
             "ok"
@@ -114,10 +200,18 @@ async fn on_callback(bot: Bot, q: CallbackQuery, app: Arc<App>) -> ResponseResul
         ok = result.is_ok(),
         "button handled"
     );
-    result
 }
 
-async fn on_inline_query(bot: Bot, q: InlineQuery, app: Arc<App>) -> ResponseResult<()> {
+async fn on_inline_query(
+    bot: Bot,
+    q: InlineQuery,
+    app: Arc<App>,
+    outbox: Arc<Outbox>,
+) -> ResponseResult<()> {
+    guarded("inline query", handle_inline_query(bot, q, app, outbox)).await
+}
+
+async fn handle_inline_query(bot: Bot, q: InlineQuery, app: Arc<App>, outbox: Arc<Outbox>) {
     let started = Instant::now();
     let answer = app.inline(&q.query, &q.offset, q.from.language_code.as_deref());
     let count = answer.items.len();
@@ -132,32 +226,36 @@ async fn on_inline_query(bot: Bot, q: InlineQuery, app: Arc<App>) -> ResponseRes
                 .into()
         })
         .collect();
-    let result = bot
+    let request = bot
         .answer_inline_query(q.id, results)
         .next_offset(answer.next_offset)
         .cache_time(answer.cache_seconds)
-        .is_personal(answer.is_personal)
-        .await
-        .map(|_| ());
+        .is_personal(answer.is_personal);
+    let result = outbox
+        .deliver("answerInlineQuery", || request.clone().send())
+        .await;
+    if let Err(e) = &result {
+        tracing::warn!(error = %e, "could not answer an inline query");
+    }
     tracing::info!(
         results = count,
         ms = started.elapsed().as_secs_f64() * 1000.0,
         ok = result.is_ok(),
         "inline query handled"
     );
-    result
 }
 
 async fn on_poll_answer(answer: PollAnswer, quizzes: Arc<Quizzes>) -> ResponseResult<()> {
-    let started = Instant::now();
-    let result = quiz::on_answer(&answer, &quizzes).await;
-    match &result {
-        Ok(recorded) => tracing::info!(
-            recorded = ?recorded,
-            ms = started.elapsed().as_secs_f64() * 1000.0,
-            "poll answer handled"
-        ),
-        Err(e) => tracing::error!(error = %e, "a poll answer could not be stored"),
-    }
-    Ok(())
+    guarded("poll answer", async move {
+        let started = Instant::now();
+        match quiz::on_answer(&answer, &quizzes).await {
+            Ok(recorded) => tracing::info!(
+                recorded = ?recorded,
+                ms = started.elapsed().as_secs_f64() * 1000.0,
+                "poll answer handled"
+            ),
+            Err(e) => tracing::error!(error = %e, "a poll answer could not be stored"),
+        }
+    })
+    .await
 }

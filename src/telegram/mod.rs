@@ -1,11 +1,16 @@
-//! The Telegram adapter: connects to the Bot API (polling), registers the command menu, and
-//! runs the dispatcher whose handlers translate updates to core requests and replies back to
-//! API calls. Nothing here decides what to say; that is [`crate::app`].
+//! The Telegram adapter: connects to the Bot API (long polling, or a webhook behind a reverse
+//! proxy), registers the command menu, and runs the dispatcher whose handlers translate updates
+//! to core requests and replies back to API calls. Nothing here decides what to say; that is
+//! [`crate::app`].
 
 mod handlers;
 mod menu;
 pub mod quiz;
 mod send;
+mod webhook;
+
+pub use send::Outbox;
+pub use webhook::Webhook;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -22,6 +27,7 @@ use teloxide::{ApiError, RequestError};
 use url::Url;
 
 use crate::app::App;
+use crate::limits::LimitSettings;
 use crate::quiz::{QuizSettings, Quizzes};
 use crate::store::Store;
 
@@ -29,9 +35,12 @@ use crate::store::Store;
 pub struct Settings {
     pub token: SecretString,
     pub api_url: Url,
+    /// Long polling (None, the default) or a webhook.
+    pub webhook: Option<Webhook>,
     /// The SQLite database URL (`[storage] database`).
     pub database: String,
     pub quiz: QuizSettings,
+    pub limits: LimitSettings,
 }
 
 /// How long getUpdates waits for news before answering empty.
@@ -46,6 +55,7 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let store = Store::open(&settings.database).await?;
     let quizzes = Arc::new(Quizzes::new(Arc::clone(&app), store, settings.quiz));
+    let outbox = Arc::new(Outbox::new(settings.limits));
     let bot = Bot::new(settings.token.expose_secret()).set_api_url(settings.api_url);
     // The dispatcher asks getMe again when it starts; let it reuse the answer `get_me` got
     // (with retries) rather than make a second request that a passing error would make fatal.
@@ -61,13 +71,23 @@ pub async fn run(
     // Quizzes that were running when the bot stopped carry on.
     match quizzes.resume(quiz::now_ms()).await {
         Ok(outs) => {
-            tokio::spawn(quiz::carry_out(bot.clone(), Arc::clone(&quizzes), outs));
+            tokio::spawn(quiz::carry_out(
+                bot.clone(),
+                Arc::clone(&quizzes),
+                Arc::clone(&outbox),
+                outs,
+            ));
         }
         Err(e) => tracing::error!(error = %e, "cannot resume the running quizzes"),
     }
 
     let mut dispatcher = Dispatcher::builder(cached, handlers::schema())
-        .dependencies(dptree::deps![app, quizzes, bot.clone()])
+        .dependencies(dptree::deps![
+            app,
+            quizzes,
+            Arc::clone(&outbox),
+            bot.clone()
+        ])
         .default_handler(|_| async {})
         .error_handler(LoggingErrorHandler::with_custom_text(
             "a Telegram request failed",
@@ -87,17 +107,32 @@ pub async fn run(
         }
     });
 
-    let listener = Polling::builder(bot)
-        .timeout(POLL_TIMEOUT)
-        .delete_webhook()
-        .await
-        .build();
-    let result = dispatcher
-        .try_dispatch_with_listener(
-            listener,
-            LoggingErrorHandler::with_custom_text("getUpdates failed"),
-        )
-        .await;
+    let result = match settings.webhook {
+        None => {
+            let listener = Polling::builder(bot)
+                .timeout(POLL_TIMEOUT)
+                .delete_webhook()
+                .await
+                .build();
+            dispatcher
+                .try_dispatch_with_listener(
+                    listener,
+                    LoggingErrorHandler::with_custom_text("getUpdates failed"),
+                )
+                .await
+        }
+        Some(webhook) => {
+            let (listener, server) = webhook::listen(bot, webhook).await?;
+            let result = dispatcher
+                .try_dispatch_with_listener(
+                    listener,
+                    LoggingErrorHandler::with_custom_text("the webhook failed"),
+                )
+                .await;
+            let _ = server.await;
+            result
+        }
+    };
     stopper.abort();
     result?;
     tracing::info!("stopped");

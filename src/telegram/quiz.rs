@@ -12,7 +12,7 @@ use teloxide::payloads::{SendDocumentSetters, SendPollSetters};
 use teloxide::prelude::*;
 use teloxide::types::{InputFile, InputPollOption, MaybeAnonymousUser, Me, PollType, UserId};
 
-use super::send;
+use super::send::{self, Outbox};
 use crate::app::{ChatKind, Reply};
 use crate::quiz::{Out, Player, QuizRequest, Quizzes};
 use crate::render::Doc;
@@ -37,6 +37,7 @@ pub fn player(user: &teloxide::types::User) -> Player {
 /// Handles a quiz command in `msg`.
 pub async fn on_command(
     bot: &Bot,
+    outbox: &Arc<Outbox>,
     msg: &Message,
     me: &Me,
     quizzes: &Arc<Quizzes>,
@@ -63,7 +64,7 @@ pub async fn on_command(
     };
     let mut rng = StdRng::from_rng(&mut rand::rng());
     let outs = quizzes.handle(&request, &mut rng).await?;
-    carry_out(bot.clone(), Arc::clone(quizzes), outs).await;
+    carry_out(bot.clone(), Arc::clone(quizzes), Arc::clone(outbox), outs).await;
     Ok(())
 }
 
@@ -101,17 +102,29 @@ pub async fn on_answer(
         .await
 }
 
+/// The kind of a chat from its id: Telegram's group ids are negative.
+fn kind_of(chat: i64) -> ChatKind {
+    if chat < 0 {
+        ChatKind::Group
+    } else {
+        ChatKind::Private
+    }
+}
+
 /// Carries out what the engine decided, and what that leads to (a sent poll's wake-up).
+/// Quiz messages take from the chat's budget but are never dropped.
 pub fn carry_out(
     bot: Bot,
     quizzes: Arc<Quizzes>,
+    outbox: Arc<Outbox>,
     outs: Vec<Out>,
 ) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>> {
     Box::pin(async move {
         for out in outs {
             let more = match out {
                 Out::Message { chat, reply } => {
-                    if let Err(e) = send::send(&bot, ChatId(chat), &reply, None).await {
+                    outbox.limits.priority(chat, kind_of(chat));
+                    if let Err(e) = send::send(&bot, &outbox, ChatId(chat), &reply, None).await {
                         tracing::warn!(error = %e, "could not send a quiz message");
                     }
                     Vec::new()
@@ -122,15 +135,16 @@ pub fn carry_out(
                     index,
                     poll,
                 } => {
+                    outbox.limits.priority(chat, kind_of(chat));
                     let options = poll.options.iter().map(|o| InputPollOption::new(o.clone()));
-                    let sent = bot
+                    let request = bot
                         .send_poll(ChatId(chat), poll.question.clone(), options)
                         .type_(PollType::Quiz)
                         .is_anonymous(false)
                         .correct_option_id(poll.correct as u8)
                         .explanation(poll.explanation.clone())
-                        .open_period(poll.open_seconds as u16)
-                        .await;
+                        .open_period(poll.open_seconds as u16);
+                    let sent = outbox.deliver("sendPoll", || request.clone().send()).await;
                     let result = match sent
                         .as_ref()
                         .ok()
@@ -155,18 +169,20 @@ pub fn carry_out(
                 }
                 Out::StopPoll { chat, message_id } => {
                     let id = teloxide::types::MessageId(message_id as i32);
-                    if let Err(e) = bot.stop_poll(ChatId(chat), id).await {
+                    let request = bot.stop_poll(ChatId(chat), id);
+                    if let Err(e) = outbox.deliver("stopPoll", || request.clone().send()).await {
                         tracing::debug!(error = %e, "stopPoll failed (the poll may be closed already)");
                     }
                     Vec::new()
                 }
                 Out::Wake { quiz, index, at } => {
-                    let (bot, quizzes) = (bot.clone(), Arc::clone(&quizzes));
+                    let (bot, quizzes, outbox) =
+                        (bot.clone(), Arc::clone(&quizzes), Arc::clone(&outbox));
                     tokio::spawn(async move {
                         let wait = (at - now_ms()).max(0) as u64;
                         tokio::time::sleep(Duration::from_millis(wait)).await;
                         match quizzes.wake(quiz, index, now_ms()).await {
-                            Ok(outs) => carry_out(bot, Arc::clone(&quizzes), outs).await,
+                            Ok(outs) => carry_out(bot, Arc::clone(&quizzes), outbox, outs).await,
                             Err(e) => {
                                 tracing::error!(error = %e, "quiz storage failed at a deadline")
                             }
@@ -180,15 +196,20 @@ pub fn carry_out(
                     bytes,
                     caption,
                 } => {
+                    outbox.limits.priority(chat, kind_of(chat));
                     let file = InputFile::memory(bytes).file_name(name);
-                    if let Err(e) = bot.send_document(ChatId(chat), file).caption(caption).await {
+                    let request = bot.send_document(ChatId(chat), file).caption(caption);
+                    if let Err(e) = outbox
+                        .deliver("sendDocument", || request.clone().send())
+                        .await
+                    {
                         tracing::warn!(error = %e, "could not send the quiz report");
                     }
                     Vec::new()
                 }
             };
             if !more.is_empty() {
-                carry_out(bot.clone(), Arc::clone(&quizzes), more).await;
+                carry_out(bot.clone(), Arc::clone(&quizzes), Arc::clone(&outbox), more).await;
             }
         }
     })

@@ -1,5 +1,14 @@
-//! Turning core replies into Bot API calls: HTML text, inline keyboards, edits in place.
+//! Turning core replies into Bot API calls (HTML text, inline keyboards, edits in place), and
+//! getting them delivered: paced to about 30 a second overall, retried after a 429 once
+//! `retry_after` has passed (a 429 means it was not delivered, so it is delivered once), and
+//! retried with backoff a bounded number of times after a server error, a timeout or a dropped
+//! connection. Nothing here ever stops the bot: a call that still fails is logged by its caller.
 
+use std::future::Future;
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use teloxide::payloads::{EditMessageTextSetters, SendMessageSetters};
 use teloxide::prelude::*;
 use teloxide::types::{
@@ -8,6 +17,82 @@ use teloxide::types::{
 use teloxide::{ApiError, RequestError};
 
 use crate::app::Reply;
+use crate::limits::{LimitSettings, Limits};
+
+/// Telegram's overall limit, about 30 messages a second.
+const OVERALL_PER_SECOND: u32 = 30;
+/// Tries of one call, the first included.
+const ATTEMPTS: u32 = 4;
+/// The wait before the second try after a server or network error; doubled each time.
+const FIRST_BACKOFF: Duration = Duration::from_millis(500);
+/// A `retry_after` longer than this is not waited for: the message would come too late.
+const LONGEST_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// The way out: per-chat budgets and the overall pace.
+#[derive(Debug)]
+pub struct Outbox {
+    pub limits: Limits,
+    overall: DefaultDirectRateLimiter,
+}
+
+impl Outbox {
+    pub fn new(settings: LimitSettings) -> Self {
+        let per_second = NonZeroU32::new(OVERALL_PER_SECOND).expect("non-zero");
+        Outbox {
+            limits: Limits::new(settings),
+            overall: RateLimiter::direct(Quota::per_second(per_second)),
+        }
+    }
+
+    /// Makes `call` (which builds and sends one request) within the overall pace, retrying as
+    /// described above.
+    pub async fn deliver<T, F, Fut>(&self, what: &str, mut call: F) -> ResponseResult<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = ResponseResult<T>>,
+    {
+        let mut backoff = FIRST_BACKOFF;
+        let mut attempt = 1;
+        loop {
+            self.overall.until_ready().await;
+            let result = call().await;
+            let wait = match &result {
+                Err(RequestError::RetryAfter(after)) if after.duration() <= LONGEST_RETRY_AFTER => {
+                    after.duration()
+                }
+                Err(e) if is_transient(e) => {
+                    let wait = backoff;
+                    backoff *= 2;
+                    wait
+                }
+                _ => return result,
+            };
+            if attempt >= ATTEMPTS {
+                return result;
+            }
+            tracing::warn!(call = what, attempt, wait_ms = wait.as_millis() as u64, error = %result.as_ref().err().map(ToString::to_string).unwrap_or_default(), "retrying a Telegram call");
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+}
+
+/// Errors worth another try: the network, and Telegram's server side.
+fn is_transient(error: &RequestError) -> bool {
+    match error {
+        RequestError::Network(_) | RequestError::Io(_) => true,
+        // A 5xx comes back as a body teloxide cannot read as an answer.
+        RequestError::InvalidJson { .. } => true,
+        RequestError::Api(ApiError::Unknown(description)) => {
+            let d = description.to_ascii_lowercase();
+            d.contains("bad gateway")
+                || d.contains("internal server error")
+                || d.contains("service unavailable")
+                || d.contains("gateway timeout")
+        }
+        _ => false,
+    }
+}
 
 fn keyboard(reply: &Reply) -> Option<InlineKeyboardMarkup> {
     if reply.buttons.is_empty() {
@@ -23,6 +108,7 @@ fn keyboard(reply: &Reply) -> Option<InlineKeyboardMarkup> {
 /// Sends `reply` to `chat`, as an answer to `reply_to` when given.
 pub async fn send(
     bot: &Bot,
+    outbox: &Outbox,
     chat: ChatId,
     reply: &Reply,
     reply_to: Option<MessageId>,
@@ -36,13 +122,16 @@ pub async fn send(
     if let Some(markup) = keyboard(reply) {
         request = request.reply_markup(markup);
     }
-    request.await?;
+    outbox
+        .deliver("sendMessage", || request.clone().send())
+        .await?;
     Ok(())
 }
 
 /// Replaces the text and buttons of a message the bot sent.
 pub async fn edit(
     bot: &Bot,
+    outbox: &Outbox,
     chat: ChatId,
     message: MessageId,
     reply: &Reply,
@@ -53,23 +142,93 @@ pub async fn edit(
     if let Some(markup) = keyboard(reply) {
         request = request.reply_markup(markup);
     }
-    match request.await {
-        // Pressing a button twice quickly asks for the same text: nothing to do.
-        Err(RequestError::Api(ApiError::MessageNotModified)) => Ok(()),
-        other => other.map(|_| ()),
-    }
+    not_modified_is_fine(
+        outbox
+            .deliver("editMessageText", || request.clone().send())
+            .await
+            .map(|_| ()),
+    )
 }
 
 /// Replaces the text and buttons of a message sent through inline mode.
-pub async fn edit_inline(bot: &Bot, inline_message_id: &str, reply: &Reply) -> ResponseResult<()> {
+pub async fn edit_inline(
+    bot: &Bot,
+    outbox: &Outbox,
+    inline_message_id: &str,
+    reply: &Reply,
+) -> ResponseResult<()> {
     let mut request = bot
         .edit_message_text_inline(inline_message_id, reply.doc.to_html())
         .parse_mode(ParseMode::Html);
     if let Some(markup) = keyboard(reply) {
         request = request.reply_markup(markup);
     }
-    match request.await {
+    not_modified_is_fine(
+        outbox
+            .deliver("editMessageText", || request.clone().send())
+            .await
+            .map(|_| ()),
+    )
+}
+
+/// Pressing a button twice quickly asks for the same text: nothing to do.
+fn not_modified_is_fine(result: ResponseResult<()>) -> ResponseResult<()> {
+    match result {
         Err(RequestError::Api(ApiError::MessageNotModified)) => Ok(()),
-        other => other.map(|_| ()),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use teloxide::types::Seconds;
+
+    fn outbox() -> Outbox {
+        Outbox::new(LimitSettings::default())
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_429_is_retried_after_retry_after_and_delivered_once() {
+        let calls = AtomicU32::new(0);
+        let started = tokio::time::Instant::now();
+        let result = outbox()
+            .deliver("test", || async {
+                match calls.fetch_add(1, Ordering::SeqCst) {
+                    0 => Err(RequestError::RetryAfter(Seconds::from_seconds(3))),
+                    _ => Ok("delivered"),
+                }
+            })
+            .await;
+        assert_eq!(result.unwrap(), "delivered");
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+        assert!(started.elapsed() >= Duration::from_secs(3));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn server_errors_are_retried_a_bounded_number_of_times() {
+        let calls = AtomicU32::new(0);
+        let result: ResponseResult<()> = outbox()
+            .deliver("test", || async {
+                calls.fetch_add(1, Ordering::SeqCst);
+                Err(RequestError::Api(ApiError::Unknown("Bad Gateway".into())))
+            })
+            .await;
+        assert!(result.is_err());
+        assert_eq!(calls.load(Ordering::SeqCst), ATTEMPTS);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn other_errors_are_not_retried() {
+        let calls = AtomicU32::new(0);
+        let result: ResponseResult<()> = outbox()
+            .deliver("test", || async {
+                calls.fetch_add(1, Ordering::SeqCst);
+                Err(RequestError::Api(ApiError::BotBlocked))
+            })
+            .await;
+        assert!(result.is_err());
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
     }
 }

@@ -101,8 +101,10 @@ pub fn start_bot_with_token(api: &FakeApi, token: &str) -> RunningBot {
     let settings = Settings {
         token: SecretString::from(token.to_string()),
         api_url: api.url(),
+        webhook: None,
         database: temp_database(),
         quiz: debate_bot::quiz::QuizSettings::default(),
+        limits: generous_limits(),
     };
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let stop = async move {
@@ -166,8 +168,10 @@ pub fn start_bot_on(
     let settings = Settings {
         token: SecretString::from(TOKEN.to_string()),
         api_url: api.url(),
+        webhook: None,
         database: database.to_string(),
         quiz,
+        limits: generous_limits(),
     };
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let stop = async move {
@@ -190,4 +194,12 @@ pub fn process_runtime() -> tokio::runtime::Runtime {
         .enable_all()
         .build()
         .expect("a runtime for the bot")
+}
+
+/// Budgets no test of what the bot says runs into; the flood tests set their own.
+pub fn generous_limits() -> debate_bot::limits::LimitSettings {
+    debate_bot::limits::LimitSettings {
+        replies_per_chat_per_minute: 100_000,
+        private_replies_per_second: 100_000,
+    }
 }
