@@ -913,6 +913,11 @@ fn answer(shared: &Shared, method: &str, body: &Value, files: Vec<Upload>) -> (u
             shared.lock().webhook_url.clear();
             ok(json!(true))
         }
+        "setwebhook" => {
+            let url = body["url"].as_str().unwrap_or_default().to_string();
+            shared.lock().webhook_url = url;
+            ok(json!(true))
+        }
         "setmycommands" | "deletemycommands" | "answercallbackquery" | "answerinlinequery" => {
             ok(json!(true))
         }

@@ -1,0 +1,300 @@
+//! Production faults, end to end against the fake Bot API on 127.0.0.1: the webhook's secret
+//! token, a group's flood limit, a 429 with retry_after, and 502s on getUpdates.
+
+mod support;
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+
+use debate_bot::limits::LimitSettings;
+use debate_bot::telegram::{self, Settings, Webhook};
+use secrecy::SecretString;
+use serde_json::json;
+use support::{Failure, FakeApi, TOKEN, TgUser};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+const GROUP: i64 = -4_000_000_777;
+const OTHER_GROUP: i64 = -4_000_000_888;
+
+/// The bot, run with settings of the test's choosing.
+struct Bot {
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<anyhow::Result<()>>,
+}
+
+impl Bot {
+    fn start(api: &FakeApi, webhook: Option<Webhook>, limits: LimitSettings) -> Bot {
+        support::init_logging();
+        let settings = Settings {
+            token: SecretString::from(TOKEN.to_string()),
+            api_url: api.url(),
+            webhook,
+            database: support::temp_database(),
+            quiz: Default::default(),
+            limits,
+        };
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(telegram::run(settings, support::app(), async move {
+            let _ = stopped.await;
+        }));
+        Bot { stop, task }
+    }
+
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        let result = tokio::time::timeout(Duration::from_secs(15), self.task)
+            .await
+            .expect("run returns after stop")
+            .expect("run did not panic");
+        result.expect("run returns Ok");
+    }
+}
+
+/// A plain HTTP/1.1 request to 127.0.0.1; returns the status code and the body.
+fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).expect("the webhook listener");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+fn free_port() -> SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap()
+}
+
+fn start_update(update_id: i64, chat: i64) -> String {
+    json!({
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": 1_720_000_000,
+            "chat": {"id": chat, "type": "private", "first_name": "Web"},
+            "from": {"id": chat, "is_bot": false, "first_name": "Web", "language_code": "en"},
+            "text": "/start",
+        }
+    })
+    .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_webhook_takes_only_updates_with_the_secret_and_answers_healthz() {
+    let api = FakeApi::start().await;
+    let listen = free_port();
+    let secret = "s3cret_TOKEN-1";
+    let webhook = Webhook {
+        url: "https://bot.example.org/telegram".parse().unwrap(),
+        listen,
+        secret: Some(SecretString::from(secret.to_string())),
+    };
+    let bot = Bot::start(&api, Some(webhook), support::generous_limits());
+
+    let set = api
+        .wait_for("setWebhook", |c| c.method == "setWebhook")
+        .await;
+    assert_eq!(set.body["url"], json!("https://bot.example.org/telegram"));
+    assert_eq!(set.body["secret_token"], json!(secret));
+
+    // The listener comes up right after setWebhook.
+    let started = Instant::now();
+    let health = loop {
+        let listen = listen;
+        let result = tokio::task::spawn_blocking(move || {
+            std::panic::catch_unwind(|| http(listen, "GET", "/healthz", &[], ""))
+        })
+        .await
+        .unwrap();
+        match result {
+            Ok(answer) => break answer,
+            Err(_) if started.elapsed() < Duration::from_secs(5) => {
+                tokio::time::sleep(Duration::from_millis(50)).await
+            }
+            Err(_) => panic!("the webhook listener did not come up"),
+        }
+    };
+    assert_eq!(health, (200, "ok".to_string()));
+
+    let post = |headers: Vec<(&'static str, &'static str)>, body: String| {
+        tokio::task::spawn_blocking(move || {
+            let mut all = vec![("Content-Type", "application/json")];
+            all.extend(headers);
+            http(listen, "POST", "/telegram", &all, &body)
+        })
+    };
+    // No secret, a wrong one, one of another length: 401, and nothing is answered.
+    assert_eq!(post(vec![], start_update(1, 501)).await.unwrap().0, 401);
+    assert_eq!(
+        post(
+            vec![("X-Telegram-Bot-Api-Secret-Token", "s3cret_TOKEN-2")],
+            start_update(2, 502)
+        )
+        .await
+        .unwrap()
+        .0,
+        401
+    );
+    assert_eq!(
+        post(
+            vec![("X-Telegram-Bot-Api-Secret-Token", "s3")],
+            start_update(3, 503)
+        )
+        .await
+        .unwrap()
+        .0,
+        401
+    );
+    // The right secret: 200, and the user gets the answer.
+    assert_eq!(
+        post(
+            vec![("X-Telegram-Bot-Api-Secret-Token", "s3cret_TOKEN-1")],
+            start_update(4, 504)
+        )
+        .await
+        .unwrap()
+        .0,
+        200
+    );
+    let reply = api
+        .wait_for("the reply to the good update", |c| {
+            c.method == "sendMessage"
+        })
+        .await;
+    assert_eq!(reply.chat_id(), Some(504));
+    assert!(reply.text().starts_with("Hello!"), "{}", reply.text());
+
+    bot.stop().await;
+    let sent: Vec<Option<i64>> = api
+        .calls_of("sendMessage")
+        .iter()
+        .map(|c| c.chat_id())
+        .collect();
+    assert_eq!(
+        sent,
+        vec![Some(504)],
+        "refused updates were never processed"
+    );
+    assert_eq!(
+        api.count("deleteWebhook"),
+        1,
+        "the webhook is removed on the way out"
+    );
+    assert_eq!(api.count("getUpdates"), 0, "no polling in webhook mode");
+}
+
+#[tokio::test]
+async fn a_group_gets_its_budget_of_replies_then_one_notice_and_other_groups_are_not_held_up() {
+    let api = FakeApi::start().await;
+    let bot = Bot::start(&api, None, LimitSettings::default());
+    let student = TgUser::new(3001, "Flood", None);
+    for _ in 0..25 {
+        api.group_text(GROUP, &student, "/closed");
+    }
+    let replies = api.wait_count("sendMessage", 21).await;
+    // Another group is answered at once, whatever the first one did.
+    api.group_text(OTHER_GROUP, &student, "/open");
+    let other = api
+        .wait_for("the other group's reply", |c| {
+            c.method == "sendMessage" && c.chat_id() == Some(OTHER_GROUP)
+        })
+        .await;
+    assert!(other.text().contains("开源"));
+    bot.stop().await;
+
+    let to_group: Vec<String> = api
+        .calls_of("sendMessage")
+        .iter()
+        .filter(|c| c.chat_id() == Some(GROUP))
+        .map(|c| c.text().to_string())
+        .collect();
+    assert_eq!(
+        to_group.len(),
+        21,
+        "20 replies and one notice: {}",
+        api.describe_calls()
+    );
+    assert!(
+        to_group[..20]
+            .iter()
+            .all(|t| t.starts_with("<b>闭源 · 1/11</b>"))
+    );
+    assert_eq!(to_group[20], "请慢一点:这里每分钟最多回复 20 条,稍后再试。");
+    assert_eq!(replies.len(), 21);
+}
+
+#[tokio::test]
+async fn a_429_is_waited_out_and_the_reply_delivered_once() {
+    let api = FakeApi::start().await;
+    api.fail("sendMessage", 1, Failure::retry_after(1));
+    let bot = Bot::start(&api, None, support::generous_limits());
+    let user = TgUser::new(3002, "Patient", None);
+    api.private_text(&user, "/closed");
+    let calls = api.wait_count("sendMessage", 2).await;
+    assert!(!calls[0].ok(), "the first try got the 429");
+    assert!(calls[1].ok());
+    assert_eq!(
+        calls[0].text(),
+        calls[1].text(),
+        "the same message, tried again"
+    );
+    bot.stop().await;
+    let delivered = api
+        .calls_of("sendMessage")
+        .iter()
+        .filter(|c| c.ok())
+        .count();
+    assert_eq!(delivered, 1, "delivered once, never twice");
+}
+
+#[tokio::test]
+async fn getupdates_failing_with_502_backs_off_and_resumes() {
+    let api = FakeApi::start().await;
+    api.fail("getUpdates", 1, Failure::bad_gateway());
+    let bot = Bot::start(&api, None, support::generous_limits());
+    let user = TgUser::new(3003, "Later", None);
+    api.private_text(&user, "/start");
+    // teloxide waits 10 s after a 5xx before it tries again: the update arrives late, but it
+    // arrives, and the bot is still up.
+    let reply = api
+        .wait_for_within("the reply after the outage", Duration::from_secs(40), |c| {
+            c.method == "sendMessage"
+        })
+        .await;
+    assert!(reply.ok());
+    let updates = api.calls_of("getUpdates");
+    assert!(
+        updates.len() >= 2 && !updates[0].ok() && updates[1].ok(),
+        "{}",
+        api.describe_calls()
+    );
+    bot.stop().await;
+}
