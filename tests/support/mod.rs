@@ -15,6 +15,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
+#[allow(unused_imports)] // each test crate uses a different part of the support
 pub use fake_api::{Call, Failure, FakeApi, TOKEN, TgUser};
 
 /// How long `run` may take to return once told to stop.
