@@ -128,7 +128,6 @@ async fn the_webhook_takes_only_updates_with_the_secret_and_answers_healthz() {
     // The listener comes up right after setWebhook.
     let started = Instant::now();
     let health = loop {
-        let listen = listen;
         let result = tokio::task::spawn_blocking(move || {
             std::panic::catch_unwind(|| http(listen, "GET", "/healthz", &[], ""))
         })

@@ -1,6 +1,9 @@
 //! Test support: a fake Telegram Bot API on loopback ([`fake_api`]) and a way to run the real
 //! bot (`debate_bot::telegram::run`) against it in-process and stop it.
 
+// Each test crate uses a different part of the support.
+#![allow(dead_code, unused_imports)]
+
 pub mod fake_api;
 
 use std::path::Path;
@@ -15,7 +18,6 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-#[allow(unused_imports)] // each test crate uses a different part of the support
 pub use fake_api::{Call, Failure, FakeApi, TOKEN, TgUser};
 
 /// How long `run` may take to return once told to stop.
