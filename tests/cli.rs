@@ -149,6 +149,33 @@ fn console_speaks_english_on_request() {
 }
 
 #[test]
+fn console_runs_a_quiz_answered_by_number_with_results() {
+    let output = console("/quiz 2\n1\n9\n2\n/top\n", &[]);
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(stdout.contains("测验开始:2 题,每题 30 秒"), "{stdout}");
+    assert!(
+        stdout.contains("1/2 · ") && stdout.contains("2/2 · "),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\n  1. ") && stdout.contains("\n  2. "),
+        "numbered options: {stdout}"
+    );
+    assert!(
+        stdout.contains("输入选项编号作答(还剩 30 秒)。"),
+        "{stdout}"
+    );
+    // Each answer is followed by the verdict and the source.
+    assert!(
+        stdout.matches("出处:电厂,2024-07-12,记者 张勇毅,¶").count() >= 2,
+        "{stdout}"
+    );
+    assert!(stdout.contains("🏁 测验结束:2 题,1 人作答"), "{stdout}");
+    assert!(stdout.contains("🏆 本群总排行"), "{stdout}");
+}
+
+#[test]
 fn console_survives_odd_input() {
     let junk = format!(
         "{}\n/who {}\n#0\n#99999999999999999999\n\u{0}\n/\n",
