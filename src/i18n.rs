@@ -66,6 +66,7 @@ ui_text! {
     cmd_who,
     cmd_source,
     cmd_search,
+    cmd_debate,
     cmd_quiz,
     cmd_next,
     cmd_stop,
@@ -165,6 +166,24 @@ ui_text! {
     console_quiz_wrong,
     slow_down,
     store_error,
+    /// /debate: motions, sides, camps, sources, buttons.
+    debate_none,
+    debate_list_title,
+    debate_list_line,
+    debate_usage,
+    debate_usage_count,
+    debate_title,
+    debate_for,
+    debate_against,
+    debate_camps,
+    debate_camp_separator,
+    debate_sources_title,
+    debate_side_for,
+    debate_side_against,
+    button_more_for,
+    button_more_against,
+    button_sources,
+    button_back_to_debate,
 }
 
 /// Replaces each `{key}` in `template` with its value. Values are text, not markup: escaping

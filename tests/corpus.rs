@@ -498,3 +498,62 @@ fn a_second_article_folder_adds_an_article_without_code() {
         "第二篇文章"
     );
 }
+
+// ---- debates -------------------------------------------------------------------------------
+
+#[test]
+fn the_shipped_motions_have_two_sides_of_real_excerpts() {
+    let corpus = shipped();
+    assert!(corpus.motions.len() >= 5);
+    for motion in &corpus.motions {
+        assert!(
+            !motion.sides[0].is_empty() && !motion.sides[1].is_empty(),
+            "{}",
+            motion.id
+        );
+        assert!(motion.motion.en.is_some());
+    }
+}
+
+#[test]
+fn bad_motions_are_refused() {
+    Scratch::new()
+        .edit(
+            "debates.toml",
+            "  \"li-closed-will-win\",\n",
+            "  \"li-closed-will-lose\",\n",
+        )
+        .expect(&[
+            "debates.toml",
+            "motion \"closed-will-win\"",
+            "unknown excerpt \"li-closed-will-lose\"",
+        ]);
+    Scratch::new()
+        .edit(
+            "debates.toml",
+            "against = [\n  \"pm-touchstone\",\n  \"article-technology-gap\",\n]",
+            "against = []",
+        )
+        .expect(&[
+            "debates.toml",
+            "open-is-best-for-startups",
+            "\"against\" side has no excerpts",
+        ]);
+    Scratch::new()
+        .edit(
+            "debates.toml",
+            "id = \"giants-should-open\"",
+            "id = \"closed-will-win\"",
+        )
+        .expect(&["debates.toml", "closed-will-win", "duplicate id"]);
+    Scratch::new()
+        .edit(
+            "debates.toml",
+            "  \"pm-touchstone\",\n",
+            "  \"pm-touchstone\",\n  \"lin-most-efficient-way\",\n",
+        )
+        .expect(&[
+            "open-is-best-for-startups",
+            "\"lin-most-efficient-way\" is on both sides",
+        ]);
+}

@@ -5,7 +5,8 @@
 //! Formats: `t:<lang>:<command>:<index>` (a topic's excerpt), `q:<lang>:<excerpt id>`
 //! (another random excerpt), `s:<lang>:<page>:<query>` (a page of search results, the query
 //! inline) and `S:<lang>:<page>:<key>` (the same for a query too long to fit, kept in memory
-//! under `key`; see [`super::QueryMemo`]).
+//! under `key`; see [`super::QueryMemo`]), `d:<lang>:<motion id>:<for>:<against>` (a debate
+//! showing those excerpts of each side) and `D:...` (the same debate's sources).
 
 use crate::corpus::Corpus;
 use crate::i18n::Lang;
@@ -29,6 +30,14 @@ pub enum Action {
         lang: Lang,
         page: usize,
         query: QueryRef,
+    },
+    /// Show motion `motion` at excerpt `at[0]` of its "for" side and `at[1]` of "against",
+    /// or the list of its sources.
+    Debate {
+        lang: Lang,
+        motion: usize,
+        at: [usize; 2],
+        sources: bool,
     },
 }
 
@@ -65,6 +74,21 @@ pub fn encode(action: &Action, corpus: &Corpus) -> Option<String> {
             query: QueryRef::Memo(key),
         } => {
             format!("S:{}:{page}:{key:016x}", lang.code())
+        }
+        Action::Debate {
+            lang,
+            motion,
+            at,
+            sources,
+        } => {
+            let kind = if *sources { "D" } else { "d" };
+            format!(
+                "{kind}:{}:{}:{}:{}",
+                lang.code(),
+                corpus.motions[*motion].id,
+                at[0],
+                at[1]
+            )
         }
     };
     (data.len() <= CALLBACK_DATA_LIMIT).then_some(data)
@@ -109,6 +133,29 @@ pub fn decode(data: &str, corpus: &Corpus) -> Option<Action> {
                 QueryRef::Memo(u64::from_str_radix(query, 16).ok()?)
             };
             Some(Action::Search { lang, page, query })
+        }
+        "d" | "D" => {
+            let mut parts = rest.split(':');
+            let id = parts.next()?;
+            let motion = corpus.motions.iter().position(|m| m.id == id)?;
+            let sides = &corpus.motions[motion].sides;
+            let mut at = [0; 2];
+            for (side, slot) in at.iter_mut().enumerate() {
+                *slot = parts
+                    .next()?
+                    .parse()
+                    .ok()
+                    .filter(|&i| i < sides[side].len())?;
+            }
+            if parts.next().is_some() {
+                return None;
+            }
+            Some(Action::Debate {
+                lang,
+                motion,
+                at,
+                sources: kind == "D",
+            })
         }
         _ => None,
     }

@@ -3,6 +3,7 @@
 //! `crate::telegram` and `crate::console` translate in and out, so both behave the same.
 
 pub mod buttons;
+mod debate;
 mod lookup;
 mod views;
 
@@ -180,6 +181,7 @@ impl App {
             "who" => Reply::text(self.who(lang, command.args)),
             "source" => Reply::text(view.source()),
             "search" => self.search(lang, command.args),
+            "debate" => self.debate(lang, command.args, rng),
             _ => match self.corpus.topic_by_command(name) {
                 Some(topic) => self.topic(lang, topic, 0),
                 None if request.chat == ChatKind::Group && command.mention.is_none() => {
@@ -218,6 +220,16 @@ impl App {
                 let next = others.choose(rng).copied().unwrap_or(current);
                 Press::Edit(self.quote(lang, next))
             }
+            Some(Action::Debate {
+                lang,
+                motion,
+                at,
+                sources,
+            }) => Press::Edit(if sources {
+                self.debate_sources(lang, motion, at)
+            } else {
+                self.debate_page(lang, motion, at)
+            }),
             Some(Action::Search { lang, page, query }) => match self.recall(&query) {
                 Some(query) => Press::Edit(self.search_page(lang, &query, page)),
                 None => stale(),

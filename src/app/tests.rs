@@ -529,3 +529,95 @@ fn inline_never_fails_on_odd_input() {
         }
     }
 }
+
+// ---- /debate -----------------------------------------------------------------------------
+
+#[test]
+fn a_debate_shows_the_motion_and_the_best_quote_of_each_side() {
+    let app = app();
+    let reply = private(&app, "/debate 1");
+    let text = html(&reply);
+    assert!(text.starts_with("<b>辩题 1/5:闭源最终将战胜开源?</b>\n\n<b>正方 · 1/5</b>\n<blockquote>闭源最终将战胜开源</blockquote>"), "{text}");
+    assert!(text.contains("<b>反方 · 1/5</b>\n<blockquote>开源并不是商业化的反义词,开源意味着打破垄断</blockquote>\n—— 罗璇,RWKV联合创始人 · 原话\n出处:电厂,2024-07-12,记者 张勇毅,¶35"), "{text}");
+    assert!(
+        text.ends_with("文中站队 —— 正方:李彦宏、文章叙述;反方:罗璇、文章叙述"),
+        "{text}"
+    );
+    let data: Vec<&str> = reply
+        .buttons
+        .iter()
+        .flatten()
+        .map(|b| b.data.as_str())
+        .collect();
+    assert_eq!(
+        data,
+        [
+            "d:zh:closed-will-win:1:0",
+            "d:zh:closed-will-win:0:1",
+            "D:zh:closed-will-win:0:0"
+        ]
+    );
+
+    // More against walks that side only, and wraps.
+    let Press::Edit(next) = app.press("d:zh:closed-will-win:0:4", None, &mut rng()) else {
+        panic!()
+    };
+    assert!(html(&next).contains("<b>反方 · 5/5</b>"));
+    assert_eq!(next.buttons[0][1].data, "d:zh:closed-will-win:0:0");
+    // Sources list every cited paragraph, with a way back.
+    let Press::Edit(sources) = app.press("D:zh:closed-will-win:0:4", None, &mut rng()) else {
+        panic!()
+    };
+    let text = html(&sources);
+    assert_eq!(text.matches("• 出处:").count(), 10, "{text}");
+    assert_eq!(sources.buttons[0][0].data, "d:zh:closed-will-win:0:4");
+}
+
+#[test]
+fn debate_list_usage_and_forged_buttons() {
+    let app = app();
+    let list = html(&private(&app, "/debate list"));
+    assert!(
+        list.contains("1. 闭源最终将战胜开源?") && list.contains("5. 巨头也应该拥抱开源?"),
+        "{list}"
+    );
+    assert_eq!(
+        html(&private(&app, "/debate 9")),
+        "辩题编号要在 1 到 5 之间;/debate list 列出全部。"
+    );
+    assert!(html(&private(&app, "/debate")).starts_with("<b>辩题 "));
+    let en = ask(&app, ChatKind::Private, Some("en"), "/debate 3")
+        .unwrap()
+        .reply;
+    assert!(html(&en).starts_with(
+        "<b>Motion 3/5: Do &quot;open&quot; model licences count as open source?</b>"
+    ));
+    for data in [
+        "d:zh:closed-will-win:5:0",
+        "d:zh:nope:0:0",
+        "d:zh:closed-will-win:0",
+        "D:zh:closed-will-win:0:0:1",
+        "d:xx:closed-will-win:0:0",
+    ] {
+        assert!(
+            matches!(app.press(data, None, &mut rng()), Press::Notice(_)),
+            "{data}"
+        );
+    }
+    for (m, motion) in app.corpus.motions.iter().enumerate() {
+        for side in 0..2 {
+            for i in 0..motion.sides[side].len() {
+                let mut at = [0, 0];
+                at[side] = i;
+                let action = buttons::Action::Debate {
+                    lang: Lang::En,
+                    motion: m,
+                    at,
+                    sources: true,
+                };
+                let data = buttons::encode(&action, &app.corpus).unwrap();
+                assert!(data.len() <= 64);
+            }
+        }
+    }
+}

@@ -263,6 +263,7 @@ impl View<'_> {
             "who" => &ui.cmd_who,
             "source" => &ui.cmd_source,
             "search" => &ui.cmd_search,
+            "debate" => &ui.cmd_debate,
             "quiz" => &ui.cmd_quiz,
             "next" => &ui.cmd_next,
             "stop" => &ui.cmd_stop,

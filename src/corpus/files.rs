@@ -121,3 +121,23 @@ pub struct QuestionEntry {
     pub options_en: Vec<String>,
     pub answer: usize,
 }
+
+/// `responses/debates.toml` (optional)
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DebatesFile {
+    #[serde(default)]
+    pub motion: Vec<MotionEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MotionEntry {
+    pub id: String,
+    pub motion: String,
+    pub motion_en: String,
+    #[serde(rename = "for", default)]
+    pub for_: Vec<String>,
+    #[serde(default)]
+    pub against: Vec<String>,
+}

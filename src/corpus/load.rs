@@ -8,10 +8,12 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 
 use super::files::{
-    ExcerptEntry, ExcerptsFile, PeopleFile, PersonKindEntry, QuestionEntry, QuizFile, SourceFile,
-    Speech, TopicsFile,
+    DebatesFile, ExcerptEntry, ExcerptsFile, PeopleFile, PersonKindEntry, QuestionEntry, QuizFile,
+    SourceFile, Speech, TopicsFile,
 };
-use super::{Article, Corpus, Excerpt, FactQuestion, Person, PersonKind, Text, Topic, Voice};
+use super::{
+    Article, Corpus, Excerpt, FactQuestion, Motion, Person, PersonKind, Text, Topic, Voice,
+};
 use crate::command::{BUILTIN_COMMANDS, is_valid_command_name};
 
 /// One thing wrong with the data: where, which entry, and what.
@@ -157,8 +159,23 @@ pub fn load(dir: &Path) -> Result<Corpus, Vec<Problem>> {
     }
     let topics = topics.unwrap_or_default();
 
+    let debates_path = dir.join("debates.toml");
+    let motions = if debates_path.exists() {
+        match read_toml::<DebatesFile>(&debates_path) {
+            Ok(file) => motions(&debates_path, file, &excerpts, &mut problems),
+            Err(p) => {
+                problems.push(p);
+                Vec::new()
+            }
+        }
+    } else {
+        Vec::new()
+    };
+
     if problems.is_empty() {
-        Ok(Corpus::new(articles, excerpts, people, topics, questions))
+        Ok(Corpus::new(
+            articles, excerpts, people, topics, questions, motions,
+        ))
     } else {
         Err(problems)
     }
@@ -611,4 +628,70 @@ fn question(
         options,
         answer: entry.answer,
     })
+}
+
+fn motions(
+    file: &Path,
+    debates: DebatesFile,
+    excerpts: &[Excerpt],
+    problems: &mut Vec<Problem>,
+) -> Vec<Motion> {
+    let index: HashMap<&str, usize> = excerpts
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.as_str(), i))
+        .collect();
+    let mut out: Vec<Motion> = Vec::new();
+    for entry in debates.motion {
+        let name = Some(format!("motion \"{}\"", entry.id));
+        let before = problems.len();
+        let mut problem =
+            |message: String| problems.push(Problem::new(file, name.clone(), message));
+        if !is_valid_id(&entry.id) {
+            problem("id must be 1-48 characters of a-z, 0-9 and '-'".into());
+        }
+        if out.iter().any(|m| m.id == entry.id) {
+            problem("duplicate id".into());
+        }
+        for (key, text) in [("motion", &entry.motion), ("motion_en", &entry.motion_en)] {
+            if text.trim().is_empty() || text.chars().count() > 255 {
+                problem(format!("{key} must be 1-255 characters"));
+            }
+        }
+        let mut sides: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
+        for (side, (key, ids)) in [("for", &entry.for_), ("against", &entry.against)]
+            .into_iter()
+            .enumerate()
+        {
+            if ids.is_empty() {
+                problem(format!("the \"{key}\" side has no excerpts"));
+            }
+            for id in ids {
+                match index.get(id.as_str()) {
+                    None => problem(format!("{key}: unknown excerpt \"{id}\"")),
+                    Some(&e) if sides[side].contains(&e) => {
+                        problem(format!("{key}: excerpt \"{id}\" is listed twice"))
+                    }
+                    Some(&e) => sides[side].push(e),
+                }
+            }
+        }
+        if let Some(&both) = sides[0].iter().find(|e| sides[1].contains(e)) {
+            problem(format!(
+                "excerpt \"{}\" is on both sides",
+                excerpts[both].id
+            ));
+        }
+        if problems.len() == before {
+            out.push(Motion {
+                id: entry.id,
+                motion: Text {
+                    original: entry.motion,
+                    en: Some(entry.motion_en),
+                },
+                sides,
+            });
+        }
+    }
+    out
 }

@@ -121,6 +121,15 @@ pub struct FactQuestion {
     pub answer: usize,
 }
 
+/// A motion for /debate: the question and, for each side, excerpts that argue it, best first.
+#[derive(Debug, Clone)]
+pub struct Motion {
+    pub id: String,
+    pub motion: Text,
+    /// Indices into [`Corpus::excerpts`]: `sides[0]` for, `sides[1]` against.
+    pub sides: [Vec<usize>; 2],
+}
+
 #[derive(Debug, Clone)]
 pub struct Topic {
     pub command: String,
@@ -139,6 +148,7 @@ pub struct Corpus {
     pub people: Vec<Person>,
     pub topics: Vec<Topic>,
     pub questions: Vec<FactQuestion>,
+    pub motions: Vec<Motion>,
     topic_by_command: HashMap<String, usize>,
     person_by_key: HashMap<String, usize>,
 }
@@ -158,6 +168,7 @@ impl Corpus {
         people: Vec<Person>,
         topics: Vec<Topic>,
         questions: Vec<FactQuestion>,
+        motions: Vec<Motion>,
     ) -> Self {
         let mut topic_by_command = HashMap::new();
         for (i, topic) in topics.iter().enumerate() {
@@ -177,6 +188,7 @@ impl Corpus {
             people,
             topics,
             questions,
+            motions,
             topic_by_command,
             person_by_key,
         }

@@ -1,0 +1,197 @@
+//! `/debate`: a motion from the data with the best quote of each side, speaker and citation
+//! under each, and buttons to walk through more of either side or list every cited paragraph.
+//! (The group's vote on the motion is a later step; see the README.)
+
+use rand::Rng;
+
+use super::buttons::{self, Action};
+use super::{App, Button, Reply};
+use crate::corpus::Voice;
+use crate::i18n::{Lang, fill};
+use crate::render::{Doc, Span};
+
+impl App {
+    /// `/debate`, `/debate N`, `/debate list`.
+    pub(super) fn debate(&self, lang: Lang, args: &str, rng: &mut impl Rng) -> Reply {
+        let view = self.view(lang);
+        let motions = &self.corpus.motions;
+        let text = |t: String| {
+            let mut doc = Doc::new();
+            doc.text(t);
+            Reply {
+                doc,
+                buttons: Vec::new(),
+            }
+        };
+        if motions.is_empty() {
+            return text(view.ui.debate_none.clone());
+        }
+        let args = args.trim();
+        if args.eq_ignore_ascii_case("list") {
+            let mut doc = Doc::new();
+            doc.line(vec![Span::Bold(view.ui.debate_list_title.clone())]);
+            for (i, motion) in motions.iter().enumerate() {
+                doc.text(fill(
+                    &view.ui.debate_list_line,
+                    &[
+                        ("number", &(i + 1).to_string()),
+                        ("motion", motion.motion.get(lang)),
+                    ],
+                ));
+            }
+            doc.blank().text(view.ui.debate_usage.clone());
+            return Reply {
+                doc,
+                buttons: Vec::new(),
+            };
+        }
+        let motion = if args.is_empty() {
+            rng.random_range(0..motions.len())
+        } else {
+            match args
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=motions.len()).contains(n))
+            {
+                Some(n) => n - 1,
+                None => {
+                    return text(fill(
+                        &view.ui.debate_usage_count,
+                        &[("count", &motions.len().to_string())],
+                    ));
+                }
+            }
+        };
+        self.debate_page(lang, motion, [0, 0])
+    }
+
+    /// Motion `motion` showing excerpt `at[0]` of its "for" side and `at[1]` of "against".
+    pub(super) fn debate_page(&self, lang: Lang, motion: usize, at: [usize; 2]) -> Reply {
+        let view = self.view(lang);
+        let ui = view.ui;
+        let m = &self.corpus.motions[motion];
+        let mut doc = Doc::new();
+        doc.line(vec![Span::Bold(fill(
+            &ui.debate_title,
+            &[
+                ("number", &(motion + 1).to_string()),
+                ("count", &self.corpus.motions.len().to_string()),
+                ("motion", m.motion.get(lang)),
+            ],
+        ))]);
+        for (side, label) in [&ui.debate_for, &ui.debate_against].into_iter().enumerate() {
+            let excerpts = &m.sides[side];
+            let position = at[side] % excerpts.len();
+            doc.blank().line(vec![Span::Bold(fill(
+                label,
+                &[
+                    ("position", &(position + 1).to_string()),
+                    ("count", &excerpts.len().to_string()),
+                ],
+            ))]);
+            doc.append(view.excerpt(&self.corpus.excerpts[excerpts[position]]));
+        }
+        doc.blank().text(fill(
+            &ui.debate_camps,
+            &[
+                ("for", &self.camp(lang, motion, 0)),
+                ("against", &self.camp(lang, motion, 1)),
+            ],
+        ));
+        let button = |label: &str, action: Action| Button {
+            label: label.to_string(),
+            data: buttons::encode(&action, &self.corpus)
+                .expect("debate data fits: ids are at most 48 bytes"),
+        };
+        let mut more = Vec::new();
+        for (side, label) in [&ui.button_more_for, &ui.button_more_against]
+            .into_iter()
+            .enumerate()
+        {
+            if m.sides[side].len() > 1 {
+                let mut next = at;
+                next[side] = (at[side] + 1) % m.sides[side].len();
+                more.push(button(
+                    label,
+                    Action::Debate {
+                        lang,
+                        motion,
+                        at: next,
+                        sources: false,
+                    },
+                ));
+            }
+        }
+        let sources = vec![button(
+            &ui.button_sources,
+            Action::Debate {
+                lang,
+                motion,
+                at,
+                sources: true,
+            },
+        )];
+        let buttons = if more.is_empty() {
+            vec![sources]
+        } else {
+            vec![more, sources]
+        };
+        Reply { doc, buttons }
+    }
+
+    /// Every paragraph a motion cites, side by side, with a button back to the debate.
+    pub(super) fn debate_sources(&self, lang: Lang, motion: usize, at: [usize; 2]) -> Reply {
+        let view = self.view(lang);
+        let ui = view.ui;
+        let m = &self.corpus.motions[motion];
+        let mut doc = Doc::new();
+        doc.line(vec![Span::Bold(fill(
+            &ui.debate_sources_title,
+            &[("motion", m.motion.get(lang))],
+        ))]);
+        for (side, label) in [&ui.debate_side_for, &ui.debate_side_against]
+            .into_iter()
+            .enumerate()
+        {
+            doc.blank().line(vec![Span::Bold(label.clone())]);
+            for &e in &m.sides[side] {
+                let excerpt = &self.corpus.excerpts[e];
+                doc.text(format!("• {}", view.citation(excerpt)));
+                doc.text(format!("  {}", view.attribution(excerpt.voice)));
+            }
+        }
+        let back = Button {
+            label: ui.button_back_to_debate.clone(),
+            data: buttons::encode(
+                &Action::Debate {
+                    lang,
+                    motion,
+                    at,
+                    sources: false,
+                },
+                &self.corpus,
+            )
+            .expect("debate data fits: ids are at most 48 bytes"),
+        };
+        Reply {
+            doc,
+            buttons: vec![vec![back]],
+        }
+    }
+
+    /// Who in the article argues a side: speakers by name, "the article" for its own words.
+    fn camp(&self, lang: Lang, motion: usize, side: usize) -> String {
+        let view = self.view(lang);
+        let mut names: Vec<String> = Vec::new();
+        for &e in &self.corpus.motions[motion].sides[side] {
+            let name = match self.corpus.excerpts[e].voice {
+                Voice::Direct(p) | Voice::Reported(p) => view.both(&self.corpus.people[p].name),
+                voice => view.voice_label(voice).to_string(),
+            };
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        names.join(&view.ui.debate_camp_separator)
+    }
+}
