@@ -378,7 +378,7 @@ impl Store {
     pub async fn answers(&self, quiz_id: i64) -> anyhow::Result<Vec<AnswerRow>> {
         let rows = sqlx::query(
             "SELECT a.user_id, COALESCE(u.name, '') AS name, q.idx, a.option, a.correct,
-                    a.answered_at - q.sent_at AS took
+                    MAX(a.answered_at - q.sent_at, 0) AS took
              FROM answers a JOIN questions q ON q.poll_id = a.poll_id
              LEFT JOIN users u ON u.user_id = a.user_id
              WHERE q.quiz_id = ? ORDER BY q.idx, a.answered_at",
@@ -404,7 +404,7 @@ impl Store {
     pub async fn standings(&self, chat_id: i64) -> anyhow::Result<Vec<Standing>> {
         let rows = sqlx::query(
             "SELECT a.user_id, COALESCE(u.name, '') AS name, SUM(a.correct) AS correct, COUNT(*) AS answers,
-                    SUM(a.answered_at - q.sent_at) AS took
+                    SUM(MAX(a.answered_at - q.sent_at, 0)) AS took
              FROM answers a JOIN questions q ON q.poll_id = a.poll_id
              JOIN quizzes z ON z.id = q.quiz_id
              LEFT JOIN users u ON u.user_id = a.user_id

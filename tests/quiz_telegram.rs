@@ -1,0 +1,1196 @@
+//! Quizzes end to end: the real dispatcher (`debate_bot::telegram::run`) against the fake Bot
+//! API on 127.0.0.1, with its quizzes in a SQLite file of its own. A class answers native quiz
+//! polls (`poll_answer` updates), the starter moves on with `/next`, and the tests assert what
+//! the chat sees: the polls (sendPoll), early closes (stopPoll), messages, the CSV document.
+//!
+//! Questions last 5 s (Telegram's minimum) but the starter's `/next` moves on at once, so only
+//! the timer test waits out a deadline (5 s + the 2 s grace, with and without a restart, at
+//! the same time). Poll answers make no API call, so before moving on a test waits until the
+//! answers are stored: it opens the bot's database (`Store::open` on the same file) and polls
+//! it with a deadline. Answer times are real time: where counts of right answers are equal,
+//! tests check only that the order follows the times shown and that /top agrees with it.
+//!
+//! A restart is a new "process": the first bot runs on a runtime of its own, shut down after
+//! `RunningBot::stop`, so its sleeping wake-ups end with it as they would when the process exits.
+
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::future::Future;
+use std::time::Duration;
+
+use debate_bot::quiz::QuizSettings;
+use debate_bot::store::{AnswerRow, Store};
+use serde_json::{Value, json};
+use support::fake_api::{Pushed, WAIT, visible_text};
+use support::{Call, FakeApi, RunningBot, TgUser, start_bot_with, temp_database};
+use tokio::time::Instant;
+
+const GROUP: i64 = -4_000_000_321;
+
+const SETTINGS: QuizSettings = QuizSettings {
+    questions: 5,
+    question_seconds: 5,
+    max_questions: 20,
+};
+
+/// Every explanation names where its answer stands in the article.
+const CITATION: &str = "出处:电厂,2024-07-12";
+
+// The sentences users see (responses/ui.zh.toml).
+const ONLY_STARTER_NEXT: &str = "只有测验发起人可以跳到下一题。";
+const ONLY_STARTER_STOP: &str = "只有测验发起人或群管理员可以结束测验。";
+const ONLY_STARTER_REPORT: &str = "只有最近一场测验的发起人或群管理员可以下载成绩。";
+const STOPPED: &str = "测验已提前结束。";
+const NONE_RUNNING: &str = "现在没有进行中的测验。发送 /quiz 开始一场。";
+const NOBODY: &str = "没有人作答。";
+const TOP_TITLE: &str = "🏆 本群总排行(所有测验答对的题数)";
+const TOP_YOU_NONE: &str = "你还没有成绩。";
+const CSV_HEADER: &str = "user_id,user,question_number,question,answer,correct,seconds";
+const MEDALS: [&str; 3] = ["🥇", "🥈", "🥉"];
+
+fn intro(count: usize, name: &str) -> String {
+    format!(
+        "测验开始:{count} 题,每题 5 秒,由 {name} 发起。每题揭晓时注明原文出处。\
+         发起人可以发送 /next 跳到下一题,/stop 结束。"
+    )
+}
+
+fn already_running(name: &str) -> String {
+    format!("这个聊天里已经有一场测验在进行(由 {name} 发起)。发起人或管理员可以发送 /stop 结束它。")
+}
+
+fn teacher() -> TgUser {
+    TgUser::new(2_000, "王老师", Some("zh-hans"))
+}
+
+/// Student `i` (from 0): 学生01, 学生02, ...
+fn student(i: usize) -> TgUser {
+    let language = if i.is_multiple_of(2) {
+        Some("zh-hans")
+    } else {
+        None
+    };
+    TgUser::new(3_000 + i as i64, &format!("学生{:02}", i + 1), language)
+}
+
+// ---- the class: a fake API, the bot, and its database ---------------------------------------
+
+struct Class {
+    api: FakeApi,
+    bot: Option<RunningBot>,
+    database: String,
+    /// The bot's database, opened by the test too (to see which answers are stored).
+    store: Store,
+}
+
+impl Class {
+    /// A fresh fake API and the bot running against it with [`SETTINGS`] and a new database.
+    async fn start() -> Class {
+        Class::start_on(&tokio::runtime::Handle::current()).await
+    }
+
+    /// The same, with the bot on `runtime` (a "process" that [`Class::end_process`] ends).
+    async fn start_on(runtime: &tokio::runtime::Handle) -> Class {
+        let api = FakeApi::start().await;
+        let database = temp_database();
+        let bot = support::start_bot_on(runtime, &api, &database, SETTINGS);
+        // The bot opens (and migrates) its database before it polls.
+        api.wait_nth("getUpdates", 0).await;
+        let store = Store::open(&database).await.expect("the bot's database");
+        Class {
+            api,
+            bot: Some(bot),
+            database,
+            store,
+        }
+    }
+
+    /// Stops the bot (everything it sends is sent by then).
+    async fn stop(&mut self) {
+        if let Some(bot) = self.bot.take() {
+            bot.stop().await;
+        }
+    }
+
+    /// Stops the bot and ends its process: what it spawned (wake-ups) goes with it.
+    async fn end_process(&mut self, process: tokio::runtime::Runtime) {
+        self.stop().await;
+        process.shutdown_background();
+    }
+
+    /// Starts a new bot on the same database and fake Telegram; returns once it polls.
+    async fn start_again(&mut self) {
+        assert!(self.bot.is_none(), "stop the running bot first");
+        let updates = self.api.count("getUpdates");
+        self.bot = Some(start_bot_with(&self.api, &self.database, SETTINGS));
+        self.api.wait_nth("getUpdates", updates + 1).await;
+    }
+
+    fn group(&self, user: &TgUser, text: &str) -> Pushed {
+        self.api.group_text(GROUP, user, text)
+    }
+
+    /// Sends `text` from `user` in the group; returns the visible text of the next sendMessage.
+    async fn ask(&self, user: &TgUser, text: &str) -> String {
+        let before = self.api.count("sendMessage");
+        self.group(user, text);
+        let call = self.api.wait_nth("sendMessage", before).await;
+        assert_eq!(call.chat_id(), Some(GROUP), "{}", call.summary());
+        assert!(call.ok(), "{}", call.response);
+        visible(&call)
+    }
+
+    /// Sends `text` from `user` in their private chat; returns the visible reply.
+    async fn ask_private(&self, user: &TgUser, text: &str) -> String {
+        let before = self.api.count("sendMessage");
+        self.api.private_text(user, text);
+        let call = self.api.wait_nth("sendMessage", before).await;
+        assert_eq!(call.chat_id(), Some(user.id), "{}", call.summary());
+        visible(&call)
+    }
+
+    /// The `n`th poll the bot sent (from 0), checked against Telegram's rules and ours, once
+    /// the bot has stored it (so answers to it count from now on).
+    async fn poll(&self, n: usize, total: usize) -> Poll {
+        let call = self.api.wait_nth("sendPoll", n).await;
+        let poll = Poll::checked(call, total);
+        let quiz = self.quiz_id().await;
+        let id = poll.id.clone();
+        eventually(&format!("poll {id} stored"), || async {
+            let questions = self.store.questions(quiz).await.ok()?;
+            questions
+                .iter()
+                .any(|q| q.poll_id.as_deref() == Some(id.as_str()) && q.sent_at.is_some())
+                .then_some(())
+        })
+        .await;
+        poll
+    }
+
+    /// The chat's latest quiz.
+    async fn quiz_id(&self) -> i64 {
+        eventually("a quiz in the group", || async {
+            self.store
+                .last_quiz(GROUP)
+                .await
+                .ok()
+                .flatten()
+                .map(|q| q.id)
+        })
+        .await
+    }
+
+    /// Waits until the quiz has `count` answers stored; returns them.
+    async fn answers(&self, count: usize) -> Vec<AnswerRow> {
+        let quiz = self.quiz_id().await;
+        let answers = eventually(&format!("{count} answers stored"), || async {
+            let answers = self.store.answers(quiz).await.ok()?;
+            (answers.len() >= count).then_some(answers)
+        })
+        .await;
+        assert_eq!(answers.len(), count, "answers stored: {answers:#?}");
+        answers
+    }
+
+    /// `user` answers `poll` with one option.
+    fn answer(&self, poll: &Poll, user: &TgUser, option: u8) -> Pushed {
+        self.api.poll_answer(&poll.id, user, &[option])
+    }
+
+    /// The results message (the first one at or after sendMessage number `from`).
+    async fn results(&self, from: usize) -> Call {
+        self.api
+            .wait_until("the results", |calls| results_after(calls, from))
+            .await
+    }
+
+    /// The starter's `/next` while `poll` is open: a stopPoll for it comes first (then the
+    /// next poll or the results). Returns the stopPoll.
+    async fn next(&self, starter: &TgUser, poll: &Poll) -> Call {
+        let before = self.api.count("stopPoll");
+        self.group(starter, "/next");
+        let stop = self.api.wait_nth("stopPoll", before).await;
+        assert_eq!(stop.chat_id(), Some(GROUP));
+        assert_eq!(
+            stop.body["message_id"],
+            json!(poll.message_id),
+            "{}",
+            stop.body
+        );
+        assert!(stop.ok(), "the poll was open: {}", stop.response);
+        assert_eq!(stop.result()["id"], json!(poll.id));
+        assert_eq!(stop.result()["is_closed"], json!(true));
+        stop
+    }
+}
+
+/// Waits (up to [`WAIT`]) until `check` finds something; polls every 10 ms.
+async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if let Some(found) = check().await {
+            return found;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out after {WAIT:?} waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// The text a reader sees.
+fn visible(call: &Call) -> String {
+    visible_text(call.text(), call.body.get("parse_mode"))
+}
+
+fn results_after(calls: &[Call], from: usize) -> Option<Call> {
+    calls
+        .iter()
+        .filter(|c| c.method == "sendMessage")
+        .skip(from)
+        .find(|c| visible(c).starts_with("🏁"))
+        .cloned()
+}
+
+/// Waits until getUpdates has handed out the update `pushed` and then confirmed it (a later
+/// getUpdates with a higher offset): the dispatcher has it.
+async fn wait_delivered(api: &FakeApi, pushed: &Pushed) {
+    let id = pushed.update_id;
+    api.wait_until(&format!("update {id} confirmed"), |calls| {
+        calls
+            .iter()
+            .filter(|c| c.method == "getUpdates")
+            .any(|c| c.body.get("offset").and_then(Value::as_i64) > Some(id))
+            .then_some(())
+    })
+    .await;
+}
+
+// ---- polls --------------------------------------------------------------------------------------
+
+/// A quiz poll the bot sent.
+#[derive(Debug, Clone)]
+struct Poll {
+    call: Call,
+    id: String,
+    message_id: i64,
+    /// "k/N · " and the question.
+    question: String,
+    options: Vec<String>,
+    correct: u8,
+}
+
+impl Poll {
+    /// Checks a sendPoll: a non-anonymous quiz poll in the group, open 5 s, "k/N · " in front,
+    /// 2-10 options with the right one among them, an explanation within Telegram's 200
+    /// characters and 2 line feeds that cites the article.
+    #[track_caller]
+    fn checked(call: Call, total: usize) -> Poll {
+        assert!(call.ok(), "{}: {}", call.summary(), call.response);
+        let body = &call.body;
+        assert_eq!(call.chat_id(), Some(GROUP), "{body}");
+        assert_eq!(body["type"], json!("quiz"), "{body}");
+        assert_eq!(body["is_anonymous"], json!(false), "{body}");
+        assert_eq!(body["open_period"], json!(5), "{body}");
+        let options: Vec<String> = body["options"]
+            .as_array()
+            .expect("options")
+            .iter()
+            .map(|o| {
+                o.get("text")
+                    .or(Some(o))
+                    .and_then(Value::as_str)
+                    .expect("an option's text")
+                    .to_string()
+            })
+            .collect();
+        assert!((2..=10).contains(&options.len()), "{options:?}");
+        let correct = body["correct_option_id"]
+            .as_u64()
+            .expect("correct_option_id");
+        assert!((correct as usize) < options.len(), "{body}");
+        let question = body["question"].as_str().expect("question").to_string();
+        let (k, _) = question.split_once('/').expect("k/N in front");
+        let k: usize = k.parse().expect("k");
+        assert!((1..=total).contains(&k), "{question}");
+        assert!(
+            question.starts_with(&format!("{k}/{total} · ")),
+            "{question}"
+        );
+        let explanation = body["explanation"].as_str().expect("an explanation");
+        assert!(explanation.chars().count() <= 200, "{explanation}");
+        assert!(explanation.matches('\n').count() <= 2, "{explanation:?}");
+        assert!(explanation.contains(CITATION), "{explanation}");
+        let poll = call.poll();
+        assert_eq!(poll["type"], json!("quiz"));
+        let id = poll["id"].as_str().expect("a poll id").to_string();
+        Poll {
+            message_id: call.message_id(),
+            id,
+            question,
+            options,
+            correct: correct as u8,
+            call,
+        }
+    }
+
+    /// Which question of the quiz (from 1).
+    fn number(&self) -> usize {
+        self.question.split_once('/').unwrap().0.parse().unwrap()
+    }
+
+    /// The question as dealt, without "k/N · ".
+    fn text(&self) -> &str {
+        self.question.split_once(" · ").unwrap().1
+    }
+
+    fn right(&self) -> u8 {
+        self.correct
+    }
+
+    /// A wrong option, varying with `i`.
+    fn wrong(&self, i: usize) -> u8 {
+        let n = self.options.len();
+        ((self.correct as usize + 1 + i % (n - 1)) % n) as u8
+    }
+
+    /// `student`'s option: right or a wrong one.
+    fn option(&self, i: usize, right: bool) -> u8 {
+        if right { self.right() } else { self.wrong(i) }
+    }
+}
+
+// ---- the results message, read back ------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq)]
+struct Line {
+    rank: usize,
+    name: String,
+    correct: usize,
+    seconds: f64,
+}
+
+#[derive(Debug)]
+struct Results {
+    title: String,
+    podium: Vec<String>,
+    everyone: Vec<Line>,
+    questions: Vec<String>,
+    hardest: Option<String>,
+}
+
+/// Reads a results message: the title; the podium; a blank line, "全部成绩" and a line per
+/// participant; a blank line, "每题答对率" and a line per question; and, for more than one
+/// question, a blank line and the hardest one.
+#[track_caller]
+fn read_results(text: &str, asked: usize, total: usize) -> Results {
+    let lines: Vec<&str> = text.lines().collect();
+    let title = lines[0].to_string();
+    let podium: Vec<String> = lines[1..]
+        .iter()
+        .take_while(|l| !l.is_empty())
+        .map(|l| l.to_string())
+        .collect();
+    let mut i = 1 + podium.len();
+    assert_eq!(&lines[i..i + 2], ["", "全部成绩"], "{text}");
+    i += 2;
+    let mut everyone = Vec::new();
+    while !lines[i].is_empty() {
+        let line = lines[i];
+        let (rank, rest) = line.split_once(". ").expect(line);
+        let (name, rest) = rest.split_once(" — 答对 ").expect(line);
+        let (correct, rest) = rest.split_once('/').expect(line);
+        let (of, rest) = rest.split_once(" · 用时 ").expect(line);
+        assert_eq!(of, total.to_string(), "{line}");
+        let seconds = rest.strip_suffix(" 秒").expect(line);
+        assert!(seconds.contains('.'), "one decimal: {line}");
+        everyone.push(Line {
+            rank: rank.parse().expect(line),
+            name: name.to_string(),
+            correct: correct.parse().expect(line),
+            seconds: seconds.parse().expect(line),
+        });
+        i += 1;
+    }
+    assert_eq!(lines[i + 1], "每题答对率", "{text}");
+    let questions: Vec<String> = lines[i + 2..i + 2 + asked]
+        .iter()
+        .map(|l| l.to_string())
+        .collect();
+    i += 2 + asked;
+    let hardest = if asked > 1 {
+        assert_eq!(lines[i], "", "{text}");
+        i += 2;
+        Some(lines[i - 1].to_string())
+    } else {
+        None
+    };
+    assert_eq!(i, lines.len(), "nothing else: {text}");
+    // Ranked best first: most right, then least time.
+    for (n, line) in everyone.iter().enumerate() {
+        assert_eq!(line.rank, n + 1, "{text}");
+    }
+    for pair in everyone.windows(2) {
+        assert!(
+            pair[0].correct > pair[1].correct
+                || (pair[0].correct == pair[1].correct && pair[0].seconds <= pair[1].seconds),
+            "out of order: {pair:?}\n{text}"
+        );
+    }
+    Results {
+        title,
+        podium,
+        everyone,
+        questions,
+        hardest,
+    }
+}
+
+/// The podium line for a participant's line.
+fn podium_line(medal: &str, line: &Line, total: usize) -> String {
+    format!(
+        "{medal} {} — {}/{total} · {:.1} 秒",
+        line.name, line.correct, line.seconds
+    )
+}
+
+/// A question's line: its share of right answers and its first 24 characters.
+fn question_line(poll: &Poll, right: usize, answered: usize) -> String {
+    let text = poll.text();
+    let mut title: String = text.chars().take(24).collect();
+    if text.chars().count() > 24 {
+        title.push('…');
+    }
+    let share = (right * 100).checked_div(answered).unwrap_or(0);
+    format!(
+        "第 {} 题:{share}%({right}/{answered})· {title}",
+        poll.number()
+    )
+}
+
+/// The hardest question: the lowest share, the first among equals.
+fn hardest_line(shares: &[(usize, usize)]) -> String {
+    let (number, share) = shares
+        .iter()
+        .enumerate()
+        .map(|(i, &(right, answered))| (i + 1, right * 100 / answered.max(1)))
+        .fold(None, |best: Option<(usize, usize)>, (n, s)| match best {
+            Some((_, b)) if b <= s => best,
+            _ => Some((n, s)),
+        })
+        .unwrap();
+    format!("最难的一题:第 {number} 题,答对率 {share}%。")
+}
+
+/// A line of /top.
+#[derive(Debug)]
+struct TopRow {
+    /// The medal in front, or "".
+    medal: String,
+    rank: usize,
+    name: String,
+    correct: usize,
+    answers: usize,
+}
+
+/// /top read back: its lines, and the lines after them (a blank line and the caller's rank).
+fn read_top(text: &str) -> (Vec<TopRow>, Vec<String>) {
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some(TOP_TITLE), "{text}");
+    let mut rows = Vec::new();
+    let mut rest = Vec::new();
+    for line in lines.by_ref() {
+        if line.is_empty() {
+            rest.push(String::new());
+            break;
+        }
+        let (medal, line) = match MEDALS.iter().find(|m| line.starts_with(*m)) {
+            Some(m) => (m.to_string(), &line[m.len() + 1..]),
+            None => (String::new(), line),
+        };
+        let (rank, line) = line.split_once(". ").expect(line);
+        let (name, line) = line.split_once(" — 答对 ").expect(line);
+        let (correct, line) = line.split_once(" 题(共答 ").expect(line);
+        let answers = line.strip_suffix(" 题)").expect(line);
+        rows.push(TopRow {
+            medal,
+            rank: rank.parse().unwrap(),
+            name: name.to_string(),
+            correct: correct.parse().unwrap(),
+            answers: answers.parse().unwrap(),
+        });
+    }
+    rest.extend(lines.map(str::to_string));
+    (rows, rest)
+}
+
+// ---- 1. a classroom ------------------------------------------------------------------------------
+
+/// How many of the five questions student `i` gets right: 5, 4, 3 for the first three (the
+/// podium, whatever their times), then 0, 1 or 2.
+fn rights(i: usize) -> usize {
+    match i {
+        0 => 5,
+        1 => 4,
+        2 => 3,
+        _ => i % 3,
+    }
+}
+
+/// Whether student `i` gets question `q` (from 0) right.
+fn is_right(i: usize, q: usize) -> bool {
+    (q + i) % 5 < rights(i)
+}
+
+#[tokio::test]
+async fn a_class_of_thirty_answers_five_polls_and_sees_the_podium_and_the_leaderboard() {
+    const STUDENTS: usize = 30;
+    let class = Class::start().await;
+    let teacher = teacher();
+    let students: Vec<TgUser> = (0..STUDENTS).map(student).collect();
+
+    assert_eq!(class.ask(&teacher, "/quiz 5").await, intro(5, "王老师"));
+    let mut polls: Vec<Poll> = Vec::new();
+    for q in 0..5 {
+        let poll = class.poll(q, 5).await;
+        assert_eq!(poll.number(), q + 1);
+        for (i, s) in students.iter().enumerate() {
+            class.answer(&poll, s, poll.option(i, is_right(i, q)));
+        }
+        class.answers(STUDENTS * (q + 1)).await;
+        let stop = class.next(&teacher, &poll).await;
+        if q < 4 {
+            let next = class.api.wait_nth("sendPoll", q + 1).await;
+            assert!(
+                stop.seq < next.seq,
+                "the poll is closed before the next one"
+            );
+        }
+        polls.push(poll);
+    }
+    let distinct: BTreeSet<&str> = polls.iter().map(|p| p.text()).collect();
+    assert_eq!(distinct.len(), 5, "five different questions");
+    let ids: BTreeSet<&str> = polls.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids.len(), 5, "five polls");
+
+    // The results, after the fifth poll was closed.
+    let results = class.results(0).await;
+    assert!(results.seq > class.api.calls_of("stopPoll")[4].seq);
+    let text = visible(&results);
+    let r = read_results(&text, 5, 5);
+    assert_eq!(r.title, "🏁 测验结束:5 题,30 人作答");
+    // Everyone, with their right answers.
+    let got: BTreeMap<String, usize> = r
+        .everyone
+        .iter()
+        .map(|l| (l.name.clone(), l.correct))
+        .collect();
+    let expected: BTreeMap<String, usize> = students
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.first_name.clone(), rights(i)))
+        .collect();
+    assert_eq!(got, expected, "{text}");
+    // The podium: most right first.
+    let names: Vec<&str> = r.everyone.iter().take(3).map(|l| l.name.as_str()).collect();
+    assert_eq!(names, ["学生01", "学生02", "学生03"], "{text}");
+    let podium: Vec<String> = MEDALS
+        .iter()
+        .zip(&r.everyone)
+        .map(|(m, l)| podium_line(m, l, 5))
+        .collect();
+    assert_eq!(r.podium, podium, "{text}");
+    // Each question's share, and the hardest one.
+    let shares: Vec<(usize, usize)> = (0..5)
+        .map(|q| ((0..STUDENTS).filter(|&i| is_right(i, q)).count(), STUDENTS))
+        .collect();
+    let lines: Vec<String> = polls
+        .iter()
+        .zip(&shares)
+        .map(|(p, &(right, answered))| question_line(p, right, answered))
+        .collect();
+    assert_eq!(r.questions, lines, "{text}");
+    assert_eq!(r.hardest, Some(hardest_line(&shares)), "{text}");
+
+    // /top ranks the class the same way: the first ten, medals for three.
+    let after = class.ask(&teacher, "/top").await;
+    let (rows, rest) = read_top(&after);
+    assert_eq!(rows.len(), 10, "{after}");
+    for (n, row) in rows.iter().enumerate() {
+        assert_eq!(row.rank, n + 1);
+        assert_eq!(
+            row.medal,
+            MEDALS.get(n).copied().unwrap_or_default(),
+            "{after}"
+        );
+        assert_eq!(
+            row.name, r.everyone[n].name,
+            "same order as the results:\n{after}\n{text}"
+        );
+        assert_eq!(row.correct, r.everyone[n].correct);
+        assert_eq!(row.answers, 5);
+    }
+    assert_eq!(rest, ["", TOP_YOU_NONE], "the teacher answered nothing");
+
+    // A student below the top ten sees their own rank.
+    let last = r.everyone.last().unwrap();
+    let who = students.iter().find(|s| s.first_name == last.name).unwrap();
+    let (rows, rest) = read_top(&class.ask(who, "/top").await);
+    assert_eq!(rows.len(), 10);
+    assert_eq!(
+        rest,
+        [
+            String::new(),
+            format!(
+                "你的排名:{}. {} — 答对 {} 题(共答 5 题)",
+                last.rank, last.name, last.correct
+            )
+        ]
+    );
+
+    let mut class = class;
+    class.stop().await;
+    assert_eq!(class.api.count("sendPoll"), 5);
+    assert_eq!(
+        results_count(&class.api),
+        1,
+        "{}",
+        class.api.describe_calls()
+    );
+}
+
+/// How many results messages the bot sent.
+fn results_count(api: &FakeApi) -> usize {
+    api.calls_of("sendMessage")
+        .iter()
+        .filter(|c| visible(c).starts_with("🏁"))
+        .count()
+}
+
+// ---- 2. a restart in the middle ---------------------------------------------------------------
+
+#[tokio::test]
+async fn a_restart_while_a_poll_is_open_keeps_every_answer_once() {
+    const STUDENTS: usize = 10;
+    let right = |i: usize, q: usize| !(i + q).is_multiple_of(3);
+    let teacher = teacher();
+    let students: Vec<TgUser> = (0..STUDENTS).map(student).collect();
+    // The first "process": its own runtime, so that nothing it spawned (wake-ups) outlives it.
+    let process = support::process_runtime();
+    let mut class = Class::start_on(process.handle()).await;
+
+    assert_eq!(class.ask(&teacher, "/quiz 3").await, intro(3, "王老师"));
+    let q1 = class.poll(0, 3).await;
+    for (i, s) in students.iter().enumerate() {
+        class.answer(&q1, s, q1.option(i, right(i, 0)));
+    }
+    class.answers(STUDENTS).await;
+    class.next(&teacher, &q1).await;
+
+    // Question 2: five answers stored, two more on their way, then the bot stops.
+    let q2 = class.poll(1, 3).await;
+    for (i, s) in students.iter().enumerate().take(5) {
+        class.answer(&q2, s, q2.option(i, right(i, 1)));
+    }
+    class.answers(STUDENTS + 5).await;
+    for (i, s) in students.iter().enumerate().skip(5).take(2) {
+        class.answer(&q2, s, q2.option(i, right(i, 1)));
+    }
+    class.end_process(process).await;
+    // While no bot runs, Telegram keeps the updates.
+    class.answer(&q2, &students[7], q2.option(7, right(7, 1)));
+
+    // A new bot on the same database and the same fake Telegram.
+    let polls_before = class.api.count("sendPoll");
+    let results_before = class.api.count("sendMessage");
+    class.start_again().await;
+    for (i, s) in students.iter().enumerate().skip(8) {
+        class.answer(&q2, s, q2.option(i, right(i, 1)));
+    }
+    // A second vote by someone who answered before the restart does not count.
+    class.answer(&q2, &students[0], q2.option(0, !right(0, 1)));
+    let stored = class.answers(2 * STUDENTS).await;
+    let firsts: BTreeMap<i64, i64> = stored
+        .iter()
+        .filter(|a| a.idx == 1)
+        .map(|a| (a.user_id, a.option))
+        .collect();
+    let expected: BTreeMap<i64, i64> = students
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id, i64::from(q2.option(i, right(i, 1)))))
+        .collect();
+    assert_eq!(
+        firsts, expected,
+        "question 2: everyone once, with their first vote"
+    );
+    assert_eq!(
+        class.api.count("sendPoll"),
+        polls_before,
+        "the open poll is not sent again:\n{}",
+        class.api.describe_calls()
+    );
+
+    // The quiz carries on: /next closes question 2 (the new bot knows its message) ...
+    class.next(&teacher, &q2).await;
+    let q3 = class.poll(2, 3).await;
+    for (i, s) in students.iter().enumerate() {
+        class.answer(&q3, s, q3.option(i, right(i, 2)));
+    }
+    class.answers(3 * STUDENTS).await;
+    class.next(&teacher, &q3).await;
+    let results = class.results(results_before).await;
+    let text = visible(&results);
+    let r = read_results(&text, 3, 3);
+    assert_eq!(r.title, "🏁 测验结束:3 题,10 人作答");
+    let got: BTreeMap<String, usize> = r
+        .everyone
+        .iter()
+        .map(|l| (l.name.clone(), l.correct))
+        .collect();
+    let expected: BTreeMap<String, usize> = students
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            (
+                s.first_name.clone(),
+                (0..3).filter(|&q| right(i, q)).count(),
+            )
+        })
+        .collect();
+    assert_eq!(got, expected, "{text}");
+    let shares: Vec<(usize, usize)> = (0..3)
+        .map(|q| ((0..STUDENTS).filter(|&i| right(i, q)).count(), STUDENTS))
+        .collect();
+    let lines: Vec<String> = [&q1, &q2, &q3]
+        .iter()
+        .zip(&shares)
+        .map(|(p, &(r, a))| question_line(p, r, a))
+        .collect();
+    assert_eq!(r.questions, lines, "{text}");
+    assert_eq!(r.hardest, Some(hardest_line(&shares)));
+
+    class.stop().await;
+    assert_eq!(class.api.count("sendPoll"), 3);
+    assert_eq!(
+        results_count(&class.api),
+        1,
+        "{}",
+        class.api.describe_calls()
+    );
+    assert_eq!(class.answers(3 * STUDENTS).await.len(), 3 * STUDENTS);
+}
+
+// ---- 3. who may do what ------------------------------------------------------------------------
+
+#[tokio::test]
+async fn only_the_starter_moves_on_and_only_the_starter_or_an_admin_stops() {
+    let mut class = Class::start().await;
+    let teacher = teacher();
+    let (pupil, other) = (student(0), student(1));
+    let admin = TgUser::new(2_001, "管理员", Some("zh-hans"));
+    let owner = TgUser::new(2_002, "群主", None);
+    class.api.set_member_status(GROUP, &admin, "administrator");
+    class.api.set_member_status(GROUP, &owner, "creator");
+
+    assert_eq!(class.ask(&teacher, "/quiz 2").await, intro(2, "王老师"));
+    let q1 = class.poll(0, 2).await;
+    class.answer(&q1, &pupil, q1.right());
+    class.answers(1).await;
+
+    assert_eq!(class.ask(&pupil, "/next").await, ONLY_STARTER_NEXT);
+    assert_eq!(
+        class.api.count("getChatMember"),
+        0,
+        "no need to ask for /next"
+    );
+    assert_eq!(class.ask(&pupil, "/stop").await, ONLY_STARTER_STOP);
+    let asked = class.api.wait_nth("getChatMember", 0).await;
+    assert_eq!(asked.chat_id(), Some(GROUP));
+    assert_eq!(asked.body["user_id"], json!(pupil.id));
+    assert_eq!(class.ask(&other, "/quiz").await, already_running("王老师"));
+    assert_eq!(class.api.count("sendPoll"), 1, "still the first question");
+    assert_eq!(class.api.count("stopPoll"), 0);
+
+    // An administrator ends it: the open poll is closed, then the notice, then the results.
+    let before = class.api.count("sendMessage");
+    class.group(&admin, "/stop");
+    let results = class.results(before).await;
+    let asked = class.api.wait_nth("getChatMember", 1).await;
+    assert_eq!(asked.body["user_id"], json!(admin.id));
+    let calls = class.api.calls();
+    let stop = calls
+        .iter()
+        .find(|c| c.method == "stopPoll")
+        .expect("a stopPoll");
+    assert_eq!(stop.body["message_id"], json!(q1.message_id));
+    assert!(stop.ok(), "{}", stop.response);
+    let notice = calls
+        .iter()
+        .filter(|c| c.method == "sendMessage")
+        .nth(before)
+        .unwrap();
+    assert_eq!(visible(notice), STOPPED);
+    assert!(stop.seq < notice.seq && notice.seq < results.seq);
+    let text = visible(&results);
+    let r = read_results(&text, 1, 1);
+    assert_eq!(r.title, "🏁 测验结束:1 题,1 人作答");
+    assert_eq!(r.podium, [podium_line("🥇", &r.everyone[0], 1)]);
+    assert_eq!(r.everyone[0].name, "学生01");
+    assert_eq!(r.questions, [question_line(&q1, 1, 1)]);
+    assert_eq!(class.ask(&teacher, "/next").await, NONE_RUNNING);
+    assert_eq!(class.api.count("sendPoll"), 1, "question 2 is never sent");
+
+    // A student's quiz: the chat's creator may stop it too; nobody answered.
+    assert_eq!(class.ask(&other, "/quiz 1").await, intro(1, "学生02"));
+    let q = class.poll(1, 1).await;
+    assert_eq!(class.ask(&teacher, "/next").await, ONLY_STARTER_NEXT);
+    let before = class.api.count("sendMessage");
+    class.group(&owner, "/stop");
+    let results = class.results(before).await;
+    assert_eq!(
+        visible(&results),
+        format!("🏁 测验结束:1 题,0 人作答\n{NOBODY}")
+    );
+    let stop = class.api.wait_nth("stopPoll", 1).await;
+    assert_eq!(stop.body["message_id"], json!(q.message_id));
+    assert_eq!(class.ask(&owner, "/stop").await, NONE_RUNNING);
+
+    class.stop().await;
+    assert_eq!(class.api.count("stopPoll"), 2);
+    assert_eq!(class.api.count("sendPoll"), 2);
+}
+
+// ---- 4. timers ---------------------------------------------------------------------------------
+
+/// The same one-question quiz in two bots at once, nobody sending /next: one bot runs
+/// throughout (its own wake-up ends the quiz), the other restarts while the poll is open (the
+/// wake-up `resume` schedules ends it). Both end about 7 s after the poll: 5 s open + 2 s grace.
+#[tokio::test]
+async fn a_quiz_nobody_moves_on_ends_by_itself_after_the_deadline_and_the_grace() {
+    tokio::join!(ends_by_itself(false), ends_by_itself(true));
+}
+
+async fn ends_by_itself(restart: bool) {
+    let process = support::process_runtime();
+    let mut class = Class::start_on(process.handle()).await;
+    let teacher = teacher();
+    assert_eq!(class.ask(&teacher, "/quiz 1").await, intro(1, "王老师"));
+    let q = class.poll(0, 1).await;
+    let sent = Instant::now();
+    class.answer(&q, &student(0), q.right());
+    class.answers(1).await;
+    let process = if restart {
+        class.end_process(process).await;
+        class.answer(&q, &student(1), q.wrong(1));
+        class.start_again().await;
+        None
+    } else {
+        class.answer(&q, &student(1), q.wrong(1));
+        Some(process)
+    };
+    class.answers(2).await;
+
+    let results = class
+        .api
+        .wait_for_within("the results", Duration::from_secs(12), |c| {
+            c.method == "sendMessage" && visible(c).starts_with("🏁")
+        })
+        .await;
+    let took = sent.elapsed();
+    assert!(
+        (Duration::from_millis(6_800)..=Duration::from_millis(9_000)).contains(&took),
+        "restart: {restart}; 5 s open + 2 s grace, took {took:?}"
+    );
+    let text = visible(&results);
+    let r = read_results(&text, 1, 1);
+    assert_eq!(r.title, "🏁 测验结束:1 题,2 人作答");
+    let names: Vec<(&str, usize)> = r
+        .everyone
+        .iter()
+        .map(|l| (l.name.as_str(), l.correct))
+        .collect();
+    assert_eq!(names, [("学生01", 1), ("学生02", 0)]);
+    assert_eq!(r.questions, [question_line(&q, 1, 2)]);
+    // The poll closed by itself: nothing to stop.
+    assert_eq!(
+        class.api.count("stopPoll"),
+        0,
+        "{}",
+        class.api.describe_calls()
+    );
+    assert_eq!(class.api.poll(&q.id).unwrap()["is_closed"], json!(true));
+    assert_eq!(class.ask(&teacher, "/next").await, NONE_RUNNING);
+    class.stop().await;
+    if let Some(process) = process {
+        process.shutdown_background();
+    }
+    assert_eq!(class.api.count("sendPoll"), 1, "restart: {restart}");
+    assert_eq!(results_count(&class.api), 1, "restart: {restart}");
+}
+
+// ---- 5. the report and forgetting --------------------------------------------------------------
+
+#[tokio::test]
+async fn the_starter_gets_the_csv_report_and_forgetme_removes_a_student() {
+    let mut class = Class::start().await;
+    let teacher = teacher();
+    let students: Vec<TgUser> = (0..4).map(student).collect();
+    // (question 1, question 2): Some(right?) or no answer.
+    let plan = [
+        (Some(true), Some(true)),
+        (Some(true), Some(false)),
+        (Some(false), None),
+        (Some(false), Some(false)),
+    ];
+    assert_eq!(class.ask(&teacher, "/quiz 2").await, intro(2, "王老师"));
+    let mut polls = Vec::new();
+    let mut stored = 0;
+    for q in 0..2 {
+        let poll = class.poll(q, 2).await;
+        for (i, s) in students.iter().enumerate() {
+            let right = if q == 0 { plan[i].0 } else { plan[i].1 };
+            if let Some(right) = right {
+                class.answer(&poll, s, poll.option(i, right));
+                stored += 1;
+            }
+        }
+        class.answers(stored).await;
+        class.next(&teacher, &poll).await;
+        polls.push(poll);
+    }
+    let results = class.results(0).await;
+    let r = read_results(&visible(&results), 2, 2);
+    assert_eq!(r.title, "🏁 测验结束:2 题,4 人作答");
+    let quiz = class.quiz_id().await;
+
+    // The starter's /report: a CSV document, one row per participant per question.
+    let before = class.api.count("sendDocument");
+    class.group(&teacher, "/report");
+    let sent = class.api.wait_nth("sendDocument", before).await;
+    assert!(sent.ok(), "{}", sent.response);
+    assert_eq!(sent.chat_id(), Some(GROUP));
+    let document = class.api.document(&sent);
+    assert_eq!(document.file_name, format!("quiz-{quiz}.csv"));
+    assert_eq!(
+        document.caption.as_deref(),
+        Some("最近一场测验的成绩(2 题):每人每题一行。")
+    );
+    let rows = read_csv(&document.bytes);
+    assert_eq!(rows.len(), 4 * 2, "{rows:#?}");
+    // Participants in the order of the results, each with both questions.
+    let order: Vec<String> = r.everyone.iter().map(|l| l.name.clone()).collect();
+    let in_csv: Vec<String> = rows.iter().step_by(2).map(|r| r[1].clone()).collect();
+    assert_eq!(in_csv, order);
+    for row in &rows {
+        let i = students
+            .iter()
+            .position(|s| s.first_name == row[1])
+            .unwrap_or_else(|| panic!("who is {row:?}"));
+        assert_eq!(row[0], students[i].id.to_string());
+        let q: usize = row[2].parse().unwrap();
+        let poll = &polls[q - 1];
+        assert_eq!(row[3], poll.text(), "{row:?}");
+        let right = if q == 1 { plan[i].0 } else { plan[i].1 };
+        match right {
+            Some(right) => {
+                assert_eq!(row[4], poll.options[poll.option(i, right) as usize]);
+                assert_eq!(row[5], if right { "yes" } else { "no" });
+                let seconds: f64 = row[6].parse().unwrap_or_else(|_| panic!("{row:?}"));
+                assert!((0.0..=5.0).contains(&seconds), "{row:?}");
+            }
+            None => assert_eq!(&row[4..], ["", "no answer", ""], "{row:?}"),
+        }
+    }
+
+    // A plain member may not have it; an administrator may.
+    assert_eq!(
+        class.ask(&students[1], "/report").await,
+        ONLY_STARTER_REPORT
+    );
+    assert_eq!(class.api.count("sendDocument"), before + 1);
+    class
+        .api
+        .set_member_status(GROUP, &students[3], "administrator");
+    class.group(&students[3], "/report");
+    let again = class.api.wait_nth("sendDocument", before + 1).await;
+    assert_eq!(class.api.document(&again).bytes, document.bytes);
+
+    // /forgetme: the count of that student's answers, and they are gone from /top and the CSV.
+    assert_eq!(
+        class.ask_private(&students[1], "/forgetme").await,
+        "已删除你的 2 条作答记录和你的名字。"
+    );
+    let (rows, rest) = read_top(&class.ask(&teacher, "/top").await);
+    let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
+    let remaining: Vec<&str> = order
+        .iter()
+        .map(String::as_str)
+        .filter(|n| *n != "学生02")
+        .collect();
+    assert_eq!(names, remaining, "ranked as in the results, without 学生02");
+    assert_eq!((rows[0].name.as_str(), rows[0].correct), ("学生01", 2));
+    assert_eq!(rest, ["", TOP_YOU_NONE]);
+    let (_, rest) = read_top(&class.ask(&students[1], "/top").await);
+    assert_eq!(rest, ["", TOP_YOU_NONE]);
+    class.group(&teacher, "/report");
+    let after = class.api.wait_nth("sendDocument", before + 2).await;
+    let rows = read_csv(&class.api.document(&after).bytes);
+    assert_eq!(rows.len(), 3 * 2);
+    assert!(rows.iter().all(|r| r[0] != students[1].id.to_string()));
+    assert_eq!(
+        class.ask_private(&students[1], "/forgetme").await,
+        "已删除你的 0 条作答记录和你的名字。"
+    );
+    class.stop().await;
+}
+
+/// The CSV's rows after its header (checked).
+fn read_csv(bytes: &[u8]) -> Vec<Vec<String>> {
+    let text = std::str::from_utf8(bytes).expect("UTF-8");
+    assert_eq!(text.lines().next(), Some(CSV_HEADER), "{text}");
+    let mut reader = csv::Reader::from_reader(bytes);
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("a CSV row");
+            assert_eq!(r.len(), 7, "{r:?}");
+            r.iter().map(str::to_string).collect()
+        })
+        .collect()
+}
+
+// ---- 6. odd answers -----------------------------------------------------------------------------
+
+#[tokio::test]
+async fn repeated_option_ids_second_votes_and_unknown_polls_count_at_most_once() {
+    let mut class = Class::start().await;
+    let teacher = teacher();
+    let s: Vec<TgUser> = (0..5).map(student).collect();
+    assert_eq!(class.ask(&teacher, "/quiz 1").await, intro(1, "王老师"));
+    let q = class.poll(0, 1).await;
+    // [x, x]: some clients repeat the option.
+    class.api.poll_answer(&q.id, &s[0], &[q.right(), q.right()]);
+    class
+        .api
+        .poll_answer(&q.id, &s[1], &[q.wrong(1), q.wrong(1)]);
+    class.answers(2).await;
+
+    // A second vote, a retracted vote, and answers to a poll nobody sent.
+    let odd = [
+        class.api.poll_answer(&q.id, &s[0], &[q.wrong(0)]),
+        class.api.poll_answer(&q.id, &s[1], &[q.right(), q.right()]),
+        class.api.poll_answer(&q.id, &s[2], &[]),
+        class.api.poll_answer("5899999999999999999", &s[3], &[0]),
+        class.api.poll_answer("5899999999999999999", &s[3], &[0, 0]),
+        class.api.poll_answer("not-a-poll", &s[4], &[1]),
+    ];
+    wait_delivered(&class.api, odd.last().unwrap()).await;
+    // Nothing to wait for that the chat would see: give the handlers (an unknown poll is
+    // retried once after 500 ms) time to finish while the poll is still open.
+    tokio::time::sleep(Duration::from_millis(1_000)).await;
+    let stored = class.answers(2).await;
+    let options: BTreeMap<i64, (i64, bool)> = stored
+        .iter()
+        .map(|a| (a.user_id, (a.option, a.correct)))
+        .collect();
+    assert_eq!(
+        options,
+        BTreeMap::from([
+            (s[0].id, (i64::from(q.right()), true)),
+            (s[1].id, (i64::from(q.wrong(1)), false)),
+        ])
+    );
+
+    // The bot carries on as usual.
+    class.next(&teacher, &q).await;
+    let results = class.results(0).await;
+    let text = visible(&results);
+    let r = read_results(&text, 1, 1);
+    assert_eq!(r.title, "🏁 测验结束:1 题,2 人作答");
+    let names: Vec<(&str, usize)> = r
+        .everyone
+        .iter()
+        .map(|l| (l.name.as_str(), l.correct))
+        .collect();
+    assert_eq!(names, [("学生01", 1), ("学生02", 0)]);
+    assert_eq!(r.questions, [question_line(&q, 1, 2)]);
+    let (rows, _) = read_top(&class.ask(&s[3], "/top").await);
+    assert_eq!(rows.len(), 2);
+    let scores: Vec<(&str, usize, usize)> = rows
+        .iter()
+        .map(|r| (r.name.as_str(), r.correct, r.answers))
+        .collect();
+    assert_eq!(scores, [("学生01", 1, 1), ("学生02", 0, 1)]);
+    class.stop().await;
+    assert_eq!(class.answers(2).await.len(), 2);
+}
+
+// ---- the fixtures ------------------------------------------------------------------------------
+
+/// The fake's quiz answers and updates are what teloxide reads: a Message with a quiz Poll, a
+/// Poll from stopPoll, ChatMembers of each status, a Message with a Document, PollAnswer updates.
+#[tokio::test]
+async fn quiz_fixtures_match_the_bot_api_schema() {
+    use teloxide::types::{ChatMember, Message, Poll as TgPoll, Update, UpdateKind};
+    let mut class = Class::start().await;
+    let (teacher, admin, owner, member) = (teacher(), student(0), student(1), student(2));
+    class.api.set_member_status(GROUP, &admin, "administrator");
+    class.api.set_member_status(GROUP, &owner, "creator");
+    class.ask(&teacher, "/quiz 1").await;
+    let q = class.poll(0, 1).await;
+
+    let message: Message = serde_json::from_value(q.call.result().clone()).expect("a Message");
+    let poll = message.poll().expect("a poll");
+    assert_eq!(poll.id.0, q.id);
+    assert_eq!(poll.correct_option_id, Some(q.correct));
+    assert!(!poll.is_anonymous);
+
+    let pushed = class.api.poll_answer(&q.id, &admin, &[q.right()]);
+    let update: Update = serde_json::from_str(&pushed.update.to_string()).expect("an Update");
+    let UpdateKind::PollAnswer(answer) = update.kind else {
+        panic!("not a poll answer: {:?}", update.kind)
+    };
+    assert_eq!(answer.option_ids, [q.right()]);
+    assert!(answer.voter.is_user());
+    class.answers(1).await;
+    assert_eq!(
+        class.api.poll(&q.id).unwrap()["total_voter_count"],
+        json!(1)
+    );
+
+    // The creator stops the quiz; a plain member and an administrator ask for the report.
+    let before = class.api.count("sendMessage");
+    class.group(&owner, "/stop");
+    class.results(before).await;
+    assert_eq!(class.ask(&member, "/report").await, ONLY_STARTER_REPORT);
+    class.group(&admin, "/report");
+    let sent = class.api.wait_nth("sendDocument", 0).await;
+
+    let stop = class.api.wait_nth("stopPoll", 0).await;
+    let closed: TgPoll = serde_json::from_value(stop.result().clone()).expect("a Poll");
+    assert!(closed.is_closed);
+    assert_eq!(closed.total_voter_count, 1);
+    let members = class.api.calls_of("getChatMember");
+    assert_eq!(members.len(), 3);
+    for call in members {
+        let member: ChatMember =
+            serde_json::from_value(call.result().clone()).expect("a ChatMember");
+        let privileged = [admin.id, owner.id].contains(&(member.user.id.0 as i64));
+        assert_eq!(member.is_privileged(), privileged, "{}", call.response);
+        assert_eq!(json!(member.user.id.0), call.body["user_id"]);
+    }
+    let message: Message = serde_json::from_value(sent.result().clone()).expect("a Message");
+    let document = message.document().expect("a document");
+    assert_eq!(
+        document.file_name.as_deref(),
+        Some(class.api.document(&sent).file_name.as_str())
+    );
+    class.stop().await;
+}
