@@ -179,6 +179,13 @@ fn check(config: &Config, app: &App) {
         .map(|t| format!("/{}", t.command))
         .collect();
     println!("  topics: {} ({})", corpus.topics.len(), commands.join(" "));
+    let who_said = debate_bot::quiz::questions::pool(corpus).len() - corpus.questions.len();
+    println!(
+        "  quiz questions: {} ({who_said} who-said, {} facts)",
+        who_said + corpus.questions.len(),
+        corpus.questions.len()
+    );
+    println!("  debate motions: {}", corpus.motions.len());
     println!("  languages: {}", Lang::ALL.map(Lang::code).join(", "));
     println!("ok");
 }
