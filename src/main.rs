@@ -41,6 +41,8 @@ enum Command {
     },
     /// Check config.toml and responses/, print what was loaded, list every problem
     Check,
+    /// For container health checks: in webhook mode, exit 0 if GET /healthz answers 200
+    Healthcheck,
 }
 
 fn parse_lang(code: &str) -> Result<Lang, String> {
@@ -69,6 +71,9 @@ fn main() -> ExitCode {
             return ExitCode::from(EXIT_BAD_DATA);
         }
     };
+    if matches!(cli.command, Some(Command::Healthcheck)) {
+        return healthcheck(&config);
+    }
     let app = match App::load(&config.corpus.dir, config.ui.default_language) {
         Ok(app) => app,
         Err(problems) => {
@@ -96,6 +101,7 @@ fn main() -> ExitCode {
             check(&config, &app);
             ExitCode::SUCCESS
         }
+        Command::Healthcheck => unreachable!("answered before loading the corpus"),
         Command::Console { lang } => {
             let lang = lang.unwrap_or(config.ui.default_language);
             runtime.block_on(console(app, config.quiz.settings(), lang))
@@ -138,6 +144,39 @@ fn main() -> ExitCode {
     // Don't wait for a blocking read of stdin that may never return.
     runtime.shutdown_background();
     code
+}
+
+/// In webhook mode, asks the running bot's `/healthz` on its own listener (127.0.0.1 when it
+/// listens on every address). Polling has no listener: healthy while the process runs.
+fn healthcheck(config: &Config) -> ExitCode {
+    use std::io::{Read, Write};
+    if config.telegram.mode != Mode::Webhook {
+        return ExitCode::SUCCESS;
+    }
+    let mut addr = config.telegram.webhook_listen;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    let timeout = std::time::Duration::from_secs(3);
+    let answer = std::net::TcpStream::connect_timeout(&addr, timeout).and_then(|mut stream| {
+        stream.set_read_timeout(Some(timeout))?;
+        stream
+            .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")?;
+        let mut response = String::new();
+        stream.read_to_string(&mut response)?;
+        Ok(response)
+    });
+    match answer {
+        Ok(response) if response.starts_with("HTTP/1.1 200") => ExitCode::SUCCESS,
+        Ok(response) => {
+            eprintln!("unhealthy: {}", response.lines().next().unwrap_or_default());
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("unhealthy: cannot reach {addr}/healthz: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn init_logging(default: &str) {

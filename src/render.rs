@@ -143,7 +143,9 @@ impl Doc {
         for block in &self.blocks {
             let separator = usize::from(!blocks.is_empty());
             let len: usize = block.spans().iter().map(|s| utf16_len(s.text())).sum();
-            if used + separator + len <= budget {
+            // Strictly less: a block that would fill the budget exactly goes to the cut below,
+            // which ends it with "…" on the same line; a later "\n…" would overshoot by one.
+            if used + separator + len < budget {
                 used += separator + len;
                 blocks.push(block.clone());
                 continue;

@@ -143,6 +143,36 @@ async fn the_webhook_takes_only_updates_with_the_secret_and_answers_healthz() {
     };
     assert_eq!(health, (200, "ok".to_string()));
 
+    // The container's health check asks the same listener.
+    let dir = std::env::temp_dir().join(format!("debate-bot-health-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("config.toml");
+    let write = |listen: SocketAddr| {
+        std::fs::write(
+            &config,
+            format!("[telegram]\nmode = \"webhook\"\nwebhook_url = \"https://bot.example.org/telegram\"\nwebhook_listen = \"{listen}\"\n"),
+        )
+        .unwrap();
+    };
+    let check = |config: &std::path::Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_debate-bot"))
+            .arg("--config")
+            .arg(config)
+            .arg("healthcheck")
+            .env_remove("TELOXIDE_TOKEN")
+            .output()
+            .unwrap()
+            .status
+    };
+    write(listen);
+    assert!(
+        check(&config).success(),
+        "healthy while the webhook listener is up"
+    );
+    write(free_port());
+    assert!(!check(&config).success(), "unhealthy when nothing answers");
+    let _ = std::fs::remove_dir_all(&dir);
+
     let post = |headers: Vec<(&'static str, &'static str)>, body: String| {
         tokio::task::spawn_blocking(move || {
             let mut all = vec![("Content-Type", "application/json")];
