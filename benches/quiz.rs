@@ -60,7 +60,11 @@ fn status(key: &str) -> usize {
 }
 
 fn player(id: i64) -> Player {
-    Player { id, name: format!("Student {id}"), language_code: Some("zh".into()) }
+    Player {
+        id,
+        name: format!("Student {id}"),
+        language_code: Some("zh".into()),
+    }
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -69,9 +73,19 @@ async fn main() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let url = format!("sqlite://{}", dir.join("bench.db").display());
-    let app = Arc::new(App::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("responses"), Lang::Zh).unwrap());
+    let app = Arc::new(
+        App::load(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("responses"),
+            Lang::Zh,
+        )
+        .unwrap(),
+    );
     let store = Store::open(&url).await.unwrap();
-    let settings = QuizSettings { questions: 5, question_seconds: 600, max_questions: 20 };
+    let settings = QuizSettings {
+        questions: 5,
+        question_seconds: 600,
+        max_questions: 20,
+    };
     let quizzes = Arc::new(Quizzes::new(app, store, settings));
     println!("debate-bot quiz benchmark (database {})\n", dir.display());
 
@@ -94,9 +108,16 @@ async fn main() {
             now: 1_000,
         };
         for out in quizzes.handle(&request, &mut rng).await.unwrap() {
-            if let Out::Poll { quiz, index, poll, .. } = out {
+            if let Out::Poll {
+                quiz, index, poll, ..
+            } = out
+            {
                 let poll_id = format!("poll-{quiz}-{index}");
-                for wake in quizzes.poll_sent(quiz, index, &poll_id, chat, 1_000).await.unwrap() {
+                for wake in quizzes
+                    .poll_sent(quiz, index, &poll_id, chat, 1_000)
+                    .await
+                    .unwrap()
+                {
                     if let Out::Wake { at, .. } = wake {
                         // The adapter's wake-up: a task sleeping until the deadline.
                         sleepers.push(tokio::spawn(async move {
@@ -132,12 +153,22 @@ async fn main() {
     let mut tasks = Vec::with_capacity(ANSWERS);
     for n in 0..ANSWERS {
         let (poll_id, correct) = polls[n / STUDENTS as usize % polls.len()].clone();
-        let student = player(1 + (n as i64 % STUDENTS) + (n as i64 / (STUDENTS * QUIZZES)) * STUDENTS);
+        let student =
+            player(1 + (n as i64 % STUDENTS) + (n as i64 / (STUDENTS * QUIZZES)) * STUDENTS);
         let (quizzes, counted) = (Arc::clone(&quizzes), Arc::clone(&counted));
         let permit = Arc::clone(&semaphore).acquire_owned().await.unwrap();
         tasks.push(tokio::spawn(async move {
-            let option = if n % 3 == 0 { (correct as u8 + 1) % 2 } else { correct as u8 };
-            if quizzes.answer(&poll_id, &student, &[option], 2_000).await.unwrap() == Recorded::Counted {
+            let option = if n % 3 == 0 {
+                (correct as u8 + 1) % 2
+            } else {
+                correct as u8
+            };
+            if quizzes
+                .answer(&poll_id, &student, &[option], 2_000)
+                .await
+                .unwrap()
+                == Recorded::Counted
+            {
                 counted.fetch_add(1, Ordering::Relaxed);
             }
             drop(permit);
@@ -153,7 +184,10 @@ async fn main() {
         took.as_secs_f64(),
         ANSWERS as f64 / took.as_secs_f64()
     );
-    assert_eq!(counted, ANSWERS, "every answer is a first answer to an open poll");
+    assert_eq!(
+        counted, ANSWERS,
+        "every answer is a first answer to an open poll"
+    );
 
     for sleeper in sleepers {
         sleeper.abort();

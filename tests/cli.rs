@@ -46,7 +46,10 @@ fn check_passes_on_the_shipped_data_and_says_what_it_loaded() {
     assert!(stdout.contains("40 paragraphs"), "{stdout}");
     assert!(stdout.contains("people: 7"), "{stdout}");
     assert!(stdout.contains("/closed /open /llama"), "{stdout}");
-    assert!(stdout.contains("quiz questions: 25 (9 who-said, 16 facts)"), "{stdout}");
+    assert!(
+        stdout.contains("quiz questions: 25 (9 who-said, 16 facts)"),
+        "{stdout}"
+    );
     assert!(stdout.contains("debate motions: 5"), "{stdout}");
     assert!(stdout.trim_end().ends_with("ok"));
 }
