@@ -115,6 +115,12 @@ fn stop_if_open(
     })
 }
 
+/// Who may stop a quiz or download its report: its starter, a chat administrator, or anyone
+/// in a private chat (their own quiz).
+fn may_manage(request: &QuizRequest<'_>, quiz: &QuizRow) -> bool {
+    request.kind == ChatKind::Private || quiz.starter_id == request.player.id || request.is_admin
+}
+
 /// Running quizzes for every chat.
 pub struct Quizzes {
     app: Arc<App>,
@@ -453,10 +459,7 @@ impl Quizzes {
                 ui.quiz_none_running.clone(),
             )]);
         };
-        let allowed = request.kind == ChatKind::Private
-            || row.starter_id == request.player.id
-            || request.is_admin;
-        if !allowed {
+        if !may_manage(request, &row) {
             return Ok(vec![Self::message(
                 request.chat,
                 ui.quiz_only_starter_stop.clone(),
@@ -512,10 +515,7 @@ impl Quizzes {
         let Some(row) = self.store.last_quiz(request.chat).await? else {
             return Ok(vec![Self::message(request.chat, ui.quiz_no_report.clone())]);
         };
-        let allowed = request.kind == ChatKind::Private
-            || row.starter_id == request.player.id
-            || request.is_admin;
-        if !allowed {
+        if !may_manage(request, &row) {
             return Ok(vec![Self::message(
                 request.chat,
                 ui.quiz_only_starter_report.clone(),
