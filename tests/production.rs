@@ -26,12 +26,21 @@ struct Bot {
 
 impl Bot {
     fn start(api: &FakeApi, webhook: Option<Webhook>, limits: LimitSettings) -> Bot {
+        Bot::start_on(api, webhook, limits, support::temp_database())
+    }
+
+    fn start_on(
+        api: &FakeApi,
+        webhook: Option<Webhook>,
+        limits: LimitSettings,
+        database: String,
+    ) -> Bot {
         support::init_logging();
         let settings = Settings {
             token: SecretString::from(TOKEN.to_string()),
             api_url: api.url(),
             webhook,
-            database: support::temp_database(),
+            database,
             quiz: Default::default(),
             limits,
         };
@@ -325,5 +334,52 @@ async fn getupdates_failing_with_502_backs_off_and_resumes() {
         "{}",
         api.describe_calls()
     );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_locked_database_gets_an_apology_and_everything_else_keeps_working() {
+    use sqlx::Connection;
+    let api = FakeApi::start().await;
+    let database = support::temp_database();
+    let bot = Bot::start_on(&api, None, support::generous_limits(), database.clone());
+    let user = TgUser::new(3004, "Teacher", None);
+    api.private_text(&user, "/start");
+    api.wait_count("sendMessage", 1).await;
+
+    // Another process holds the write lock: every write waits, then fails as SQLITE_BUSY.
+    let mut other = sqlx::SqliteConnection::connect(&database).await.unwrap();
+    sqlx::query("BEGIN EXCLUSIVE")
+        .execute(&mut other)
+        .await
+        .unwrap();
+    api.group_text(GROUP, &user, "/quiz 3");
+    api.group_text(OTHER_GROUP, &user, "/closed");
+    let apology = api
+        .wait_for_within("the apology", Duration::from_secs(20), |c| {
+            c.method == "sendMessage" && c.chat_id() == Some(GROUP)
+        })
+        .await;
+    assert_eq!(apology.text(), "抱歉,现在无法保存,请稍后再试。");
+    let topic = api
+        .wait_for("the topic reply", |c| {
+            c.method == "sendMessage" && c.chat_id() == Some(OTHER_GROUP)
+        })
+        .await;
+    assert!(
+        topic.text().starts_with("<b>闭源 · 1/11</b>"),
+        "what needs no writes is served"
+    );
+
+    // Once the lock is gone, quizzes start again.
+    sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+    drop(other);
+    api.group_text(GROUP, &user, "/quiz 1");
+    let poll = api
+        .wait_for_within("the poll", Duration::from_secs(10), |c| {
+            c.method == "sendPoll"
+        })
+        .await;
+    assert!(poll.ok());
     bot.stop().await;
 }
