@@ -32,12 +32,16 @@ pub struct Config {
 pub struct LimitsConfig {
     /// Replies a minute to one group; commands beyond it are dropped (one notice a minute).
     pub replies_per_chat_per_minute: u32,
+    /// Messages a second to all chats together.
+    pub messages_per_second: u32,
 }
 
 impl Default for LimitsConfig {
     fn default() -> Self {
+        let d = LimitSettings::default();
         LimitsConfig {
-            replies_per_chat_per_minute: LimitSettings::default().replies_per_chat_per_minute,
+            replies_per_chat_per_minute: d.replies_per_chat_per_minute,
+            messages_per_second: d.messages_per_second,
         }
     }
 }
@@ -46,6 +50,7 @@ impl LimitsConfig {
     pub fn settings(self) -> LimitSettings {
         LimitSettings {
             replies_per_chat_per_minute: self.replies_per_chat_per_minute,
+            messages_per_second: self.messages_per_second,
             ..LimitSettings::default()
         }
     }
@@ -237,8 +242,11 @@ impl Config {
                 bail!("telegram.webhook_secret must be 1-256 characters of A-Z, a-z, 0-9, _ and -");
             }
         }
-        if config.limits.replies_per_chat_per_minute == 0 {
-            bail!("limits.replies_per_chat_per_minute must be at least 1");
+        if config.limits.replies_per_chat_per_minute == 0 || config.limits.messages_per_second == 0
+        {
+            bail!(
+                "limits.replies_per_chat_per_minute and limits.messages_per_second must be at least 1"
+            );
         }
         let quiz = &config.quiz;
         if !(5..=600).contains(&quiz.question_seconds) {

@@ -6,7 +6,7 @@
 //! down" notice, later ones nothing. A quiz's polls and results are never dropped; they use the
 //! budget when there is some, so commands wait their turn behind them. Budgets are per chat, so
 //! a chatty group never delays another chat. (The overall pace of about 30 messages a second
-//! is kept where messages are sent, in the Telegram adapter.)
+//! (`messages_per_second`) is kept where messages are sent, in the Telegram adapter.)
 
 use std::num::NonZeroU32;
 
@@ -32,6 +32,8 @@ pub struct LimitSettings {
     pub replies_per_chat_per_minute: u32,
     /// Replies a second to one private chat (a burst of three is allowed).
     pub private_replies_per_second: u32,
+    /// Messages a second to all chats together (Telegram's overall limit, about 30).
+    pub messages_per_second: u32,
 }
 
 impl Default for LimitSettings {
@@ -39,6 +41,7 @@ impl Default for LimitSettings {
         LimitSettings {
             replies_per_chat_per_minute: 20,
             private_replies_per_second: 1,
+            messages_per_second: 30,
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Turning core replies into Bot API calls (HTML text, inline keyboards, edits in place), and
-//! getting them delivered: paced to about 30 a second overall, retried after a 429 once
+//! getting them delivered: paced to `[limits] messages_per_second` overall (30), retried after a 429 once
 //! `retry_after` has passed (a 429 means it was not delivered, so it is delivered once), and
 //! retried with backoff a bounded number of times after a server error, a timeout or a dropped
 //! connection. Nothing here ever stops the bot: a call that still fails is logged by its caller.
@@ -19,8 +19,6 @@ use teloxide::{ApiError, RequestError};
 use crate::app::Reply;
 use crate::limits::{LimitSettings, Limits};
 
-/// Telegram's overall limit, about 30 messages a second.
-const OVERALL_PER_SECOND: u32 = 30;
 /// Tries of one call, the first included.
 const ATTEMPTS: u32 = 4;
 /// The wait before the second try after a server or network error; doubled each time.
@@ -37,7 +35,7 @@ pub struct Outbox {
 
 impl Outbox {
     pub fn new(settings: LimitSettings) -> Self {
-        let per_second = NonZeroU32::new(OVERALL_PER_SECOND).expect("non-zero");
+        let per_second = NonZeroU32::new(settings.messages_per_second.max(1)).expect("non-zero");
         Outbox {
             limits: Limits::new(settings),
             overall: RateLimiter::direct(Quota::per_second(per_second)),

@@ -204,5 +204,6 @@ pub fn generous_limits() -> debate_bot::limits::LimitSettings {
     debate_bot::limits::LimitSettings {
         replies_per_chat_per_minute: 100_000,
         private_replies_per_second: 100_000,
+        messages_per_second: 100_000,
     }
 }
