@@ -1,0 +1,1258 @@
+//! End-to-end load: `cargo bench --bench load` (issue 5 §6).
+//!
+//! Starts a fake Bot API on 127.0.0.1 (a port the OS picks; nothing but loopback is ever
+//! contacted) and the real bot, the release binary, as a separate process with a temporary
+//! config.toml (per-chat budget raised for the run, SQLite in a temporary folder, the corpus at
+//! `<repo>/responses`). Then it measures two loads:
+//!
+//! 1. Burst: 3,000 group commands (`/closed`, `/open`, `/llama`, `/quote`, `/search 开源`) across
+//!    250 chats, queued at once. Replies a second, from the first update handed out by
+//!    getUpdates to the last reply received, and whether every command got exactly one reply.
+//! 2. Paced: 200 commands a second for 10 s across 500 group chats. Latency p50/p95/p99 from an
+//!    update being handed out by getUpdates to its reply (sendMessage, matched by chat id and
+//!    `reply_parameters.message_id`) arriving at the fake.
+//!
+//! For the bot process: CPU time (utime + stime from /proc/<pid>/stat) per 1,000 updates over
+//! both loads, its peak RSS (VmHWM from /proc/<pid>/status just before it is stopped), and the
+//! time from spawning it to its first getUpdates arriving at the fake. Each bot is stopped with
+//! SIGTERM and must exit 0.
+//!
+//! The same loads and figures are measured for a BASELINE: a minimal teloxide bot with the
+//! project's teloxide features that answers every message with one fixed plain-text reply. It
+//! lives in this file and runs as a separate process: this bench binary re-executed with
+//! `DEBATE_BOT_BASELINE=1`. The report ends with the ratios and the targets, PASS or MISS.
+//!
+//! The bot paces everything it sends to about 30 messages a second overall (Telegram's limit,
+//! `OVERALL_PER_SECOND` in src/telegram/send.rs). If the bot accepts
+//! `[limits] messages_per_second` (probed with `debate-bot check`), the bench raises it like
+//! the per-chat budget, and the whole run takes about 25 s after the build. Otherwise the loads
+//! take as long as that pace needs, about 3.5 minutes (5,000 replies at 30 a second), and the
+//! report says so; every wait is bounded (see the bounds below).
+//!
+//! Progress goes to stderr, the report to stdout. Linux only (/proc).
+
+use std::collections::{HashMap, VecDeque};
+use std::fmt::Write as _;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path as UrlPath, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tokio::sync::Notify;
+
+/// Set (to anything) in the environment of the re-executed bench binary: run the baseline bot.
+const BASELINE_ENV: &str = "DEBATE_BOT_BASELINE";
+
+/// A well-formed token that only the fake knows.
+const TOKEN: &str = "987654321:BENCH-fake-token_for-the-load-bench";
+const BOT_ID: i64 = 987_654_321;
+const BOT_USERNAME: &str = "debate_load_bot";
+
+// ---- the loads ------------------------------------------------------------------------------
+
+const COMMANDS: [&str; 5] = ["/closed", "/open", "/llama", "/quote", "/search 开源"];
+const BURST_COMMANDS: usize = 3_000;
+const BURST_CHATS: usize = 250;
+const PACED_PER_SECOND: usize = 200;
+const PACED_SECONDS: usize = 10;
+const PACED_CHATS: usize = 500;
+/// Group budget for the run: far above what any chat gets (12 burst + 4 paced commands).
+const REPLIES_PER_CHAT_PER_MINUTE: u32 = 1_000_000;
+/// The overall pace for the run, if the bot lets it be configured.
+const PACE_KEY: &str = "messages_per_second";
+const PACE_FOR_THE_RUN: u32 = 1_000_000;
+
+// ---- bounds ---------------------------------------------------------------------------------
+
+/// From spawning a bot to its first getUpdates.
+const START_LIMIT: Duration = Duration::from_secs(30);
+/// From queuing the burst to its last reply. (At 30 replies a second the burst needs 100 s.)
+const BURST_LIMIT: Duration = Duration::from_secs(150);
+/// From the last paced command to its reply. (At 30 a second the backlog needs about 57 s.)
+const PACED_DRAIN_LIMIT: Duration = Duration::from_secs(100);
+/// From SIGTERM to the process's exit.
+const EXIT_LIMIT: Duration = Duration::from_secs(30);
+/// The longest a getUpdates is held open, whatever timeout it asks for.
+const LONGEST_POLL: Duration = Duration::from_secs(10);
+/// How often waits look at the fake's records.
+const TICK: Duration = Duration::from_millis(5);
+
+// ---- targets --------------------------------------------------------------------------------
+
+const TARGET_P99_MS: f64 = 20.0;
+const TARGET_CPU_RATIO: f64 = 1.5;
+const TARGET_RSS_MB: f64 = 40.0;
+const TARGET_RSS_ABOVE_BASELINE_MB: f64 = 15.0;
+const TARGET_START_MS: f64 = 150.0;
+
+fn main() -> ExitCode {
+    if std::env::var_os(BASELINE_ENV).is_some() {
+        return baseline::main();
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(bench());
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn bench() -> Result<(), String> {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let ours_exe = PathBuf::from(env!("CARGO_BIN_EXE_debate-bot"));
+    let bench_exe = std::env::current_exe().map_err(|e| format!("current_exe: {e}"))?;
+    let dir = std::env::temp_dir().join(format!("debate-bot-load-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let result = bench_in(repo, &ours_exe, &bench_exe, &dir).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+async fn bench_in(
+    repo: &Path,
+    ours_exe: &Path,
+    bench_exe: &Path,
+    dir: &Path,
+) -> Result<(), String> {
+    let (clk_tck, clk_source) = clock_ticks();
+    let pace_configurable = accepts_pace_key(ours_exe, repo, dir);
+    eprintln!("load bench: baseline first, then debate-bot; progress on stderr, report on stdout");
+
+    let baseline = measure(
+        "baseline",
+        |_| {
+            let mut command = Command::new(bench_exe);
+            command.env_clear().env(BASELINE_ENV, "1");
+            Ok(command)
+        },
+        dir,
+    )
+    .await?;
+    let ours = measure(
+        "debate-bot",
+        |fake_url| {
+            let config = dir.join("config.toml");
+            std::fs::write(
+                &config,
+                config_text(
+                    repo,
+                    dir,
+                    fake_url,
+                    pace_configurable.then_some(PACE_FOR_THE_RUN),
+                ),
+            )
+            .map_err(|e| format!("cannot write {}: {e}", config.display()))?;
+            let mut command = Command::new(ours_exe);
+            command.env_clear().arg("--config").arg(&config).arg("run");
+            Ok(command)
+        },
+        dir,
+    )
+    .await?;
+
+    print!(
+        "{}",
+        report(&ours, &baseline, clk_tck, clk_source, pace_configurable)
+    );
+    Ok(())
+}
+
+/// The temporary config.toml for the bot: loopback API, raised budgets, SQLite in `dir`.
+fn config_text(repo: &Path, dir: &Path, api_url: &str, pace: Option<u32>) -> String {
+    let corpus = repo.join("responses");
+    let database = format!("sqlite://{}", dir.join("load.db").display());
+    let mut text = format!(
+        "[telegram]\napi_url = {api_url:?}\n\n[corpus]\ndir = {:?}\n\n[storage]\ndatabase = {database:?}\n\n\
+         [limits]\nreplies_per_chat_per_minute = {REPLIES_PER_CHAT_PER_MINUTE}\n",
+        corpus.display().to_string()
+    );
+    if let Some(pace) = pace {
+        let _ = writeln!(text, "{PACE_KEY} = {pace}");
+    }
+    text
+}
+
+/// Whether the bot's config accepts `[limits] messages_per_second` (`debate-bot check`).
+fn accepts_pace_key(exe: &Path, repo: &Path, dir: &Path) -> bool {
+    let probe = dir.join("probe.toml");
+    let text = config_text(repo, dir, "http://127.0.0.1:9", Some(PACE_FOR_THE_RUN));
+    if std::fs::write(&probe, text).is_err() {
+        return false;
+    }
+    let child = Command::new(exe)
+        .arg("--config")
+        .arg(&probe)
+        .arg("check")
+        .env_clear()
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn();
+    let Ok(mut child) = child else { return false };
+    let status = wait_exit(&mut child, Duration::from_secs(30));
+    if status.is_none() {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    status.is_some_and(|s| s.success())
+}
+
+/// CLK_TCK from `getconf`, or 100 (Linux's value) if that fails.
+fn clock_ticks() -> (f64, &'static str) {
+    let ticks = Command::new("getconf")
+        .arg("CLK_TCK")
+        .stderr(Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|s| s.trim().parse::<f64>().ok())
+        .filter(|t| *t > 0.0);
+    match ticks {
+        Some(t) => (t, "getconf CLK_TCK"),
+        None => (100.0, "assumed (getconf failed)"),
+    }
+}
+
+// ---- one bot under load ---------------------------------------------------------------------
+
+/// What one bot did under the two loads.
+struct Figures {
+    name: &'static str,
+    start: Duration,
+    /// The calls up to the first getUpdates, by time since the spawn.
+    start_up: Vec<(String, Duration)>,
+    /// VmRSS once polling (before the loads).
+    idle_rss_kb: u64,
+    /// CPU ticks at the first getUpdates (start-up), after the burst, after the paced load.
+    cpu_start: u64,
+    cpu_burst: u64,
+    cpu_paced: u64,
+    peak_rss_kb: u64,
+    exit: String,
+    exit_ok: bool,
+    burst: Burst,
+    paced: Paced,
+    /// Replies that answer no command of the loads (no reply_parameters, unknown message).
+    stray_replies: usize,
+    /// Other calls by method, for the record.
+    calls: Vec<(String, u64)>,
+    stderr_tail: Vec<String>,
+}
+
+struct Burst {
+    commands: usize,
+    answered_once: usize,
+    missing: usize,
+    duplicated: usize,
+    /// First hand-out to last reply.
+    window: Option<Duration>,
+    /// Whether the wait hit [`BURST_LIMIT`].
+    timed_out: bool,
+}
+
+struct Paced {
+    commands: usize,
+    answered_once: usize,
+    missing: usize,
+    duplicated: usize,
+    /// Hand-out to first reply, sorted; missing replies are not in it.
+    latencies: Vec<Duration>,
+    /// How long the pushing took (10 s nominal).
+    pushing: Duration,
+    timed_out: bool,
+}
+
+impl Figures {
+    fn answered(&self) -> usize {
+        self.burst.answered_once
+            + self.burst.duplicated
+            + self.paced.answered_once
+            + self.paced.duplicated
+    }
+
+    /// CPU milliseconds per 1,000 answered updates, over both loads.
+    fn cpu_per_1000_ms(&self, clk_tck: f64) -> Option<f64> {
+        let ticks = self.cpu_paced.checked_sub(self.cpu_start)?;
+        let answered = self.answered();
+        (answered > 0).then(|| ticks as f64 / clk_tck * 1000.0 / answered as f64 * 1000.0)
+    }
+
+    fn peak_rss_mb(&self) -> f64 {
+        self.peak_rss_kb as f64 / 1024.0
+    }
+
+    fn p(&self, percent: f64) -> Option<Duration> {
+        percentile(&self.paced.latencies, self.paced.commands, percent)
+    }
+}
+
+/// The nearest-rank percentile of `sorted` among `total` values, missing ones counting as
+/// infinitely late (None when the rank falls among them).
+fn percentile(sorted: &[Duration], total: usize, percent: f64) -> Option<Duration> {
+    if total == 0 {
+        return None;
+    }
+    let rank = ((percent / 100.0) * total as f64).ceil().max(1.0) as usize;
+    sorted.get(rank - 1).copied()
+}
+
+/// Kills the bot if the bench fails half-way (it is our child; nothing else is touched).
+struct Running {
+    child: Child,
+    done: bool,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+async fn measure(
+    name: &'static str,
+    command: impl FnOnce(&str) -> Result<Command, String>,
+    dir: &Path,
+) -> Result<Figures, String> {
+    let (fake, addr, server) = Fake::start().await?;
+    let url = format!("http://{addr}");
+    let result = drive(name, &fake, command(&url)?, &url, dir).await;
+    server.abort();
+    result
+}
+
+async fn drive(
+    name: &'static str,
+    fake: &Arc<Fake>,
+    mut command: Command,
+    url: &str,
+    dir: &Path,
+) -> Result<Figures, String> {
+    let stderr_path = dir.join(format!("{name}.stderr"));
+    let stderr =
+        File::create(&stderr_path).map_err(|e| format!("{}: {e}", stderr_path.display()))?;
+    // The environment was cleared (no proxies, no DEBATE_BOT_DATABASE from the caller).
+    command
+        .env("TELOXIDE_TOKEN", TOKEN)
+        .env("TELOXIDE_API_URL", url)
+        .env("RUST_LOG", "warn")
+        .env("NO_PROXY", "127.0.0.1")
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(stderr);
+    // Write out what the build just left in the page cache, so that it does not slow down
+    // the bot's first fsyncs (a fresh SQLite database) and count as the bot's start-up.
+    let _ = Command::new("sync").status();
+    eprintln!("[{name}] starting");
+    let spawned = Instant::now();
+    let child = command
+        .spawn()
+        .map_err(|e| format!("cannot start {name}: {e}"))?;
+    let mut bot = Running { child, done: false };
+    let pid = bot.child.id();
+    let tail = || stderr_tail(&stderr_path);
+
+    // Start-up: to the first getUpdates.
+    let first = loop {
+        if let Some(at) = fake.lock().first_get_updates {
+            break at;
+        }
+        if let Ok(Some(status)) = bot.child.try_wait() {
+            return Err(format!(
+                "{name} exited ({status}) before polling:\n{}",
+                tail().join("\n")
+            ));
+        }
+        if spawned.elapsed() > START_LIMIT {
+            return Err(format!("{name} did not poll within {START_LIMIT:?}"));
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    };
+    let start = first.saturating_duration_since(spawned);
+    // Let the first getUpdates settle into its long poll before the clock starts.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let cpu_start = cpu_ticks(pid)?;
+    let idle_rss_kb = proc_status_kb(pid, "VmRSS")?;
+    let start_up = fake
+        .lock()
+        .start_up
+        .iter()
+        .map(|(m, at)| (m.clone(), at.saturating_duration_since(spawned)))
+        .collect();
+
+    // 1. Burst.
+    eprintln!("[{name}] burst: {BURST_COMMANDS} commands across {BURST_CHATS} chats");
+    let burst_keys: Vec<Key> = {
+        let mut inner = fake.lock();
+        let keys = (0..BURST_COMMANDS)
+            .map(|i| {
+                let chat = -10_001 - (i % BURST_CHATS) as i64;
+                inner.push(chat, i, COMMANDS[i % COMMANDS.len()])
+            })
+            .collect();
+        drop(inner);
+        fake.updates.notify_waiters();
+        keys
+    };
+    let queued = Instant::now();
+    let burst_timed_out =
+        wait_replies(fake, &mut bot, name, BURST_COMMANDS, queued + BURST_LIMIT).await?;
+    let cpu_burst = cpu_ticks(pid)?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    // 2. Paced.
+    let paced_total = PACED_PER_SECOND * PACED_SECONDS;
+    eprintln!(
+        "[{name}] paced: {PACED_PER_SECOND}/s for {PACED_SECONDS} s across {PACED_CHATS} chats"
+    );
+    let mut paced_keys: Vec<Key> = Vec::with_capacity(paced_total);
+    let mut interval = tokio::time::interval(Duration::from_secs(1) / PACED_PER_SECOND as u32);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+    let pushing_started = Instant::now();
+    for i in 0..paced_total {
+        interval.tick().await;
+        let chat = -20_001 - (i % PACED_CHATS) as i64;
+        let key = fake.lock().push(chat, i, COMMANDS[i % COMMANDS.len()]);
+        fake.updates.notify_waiters();
+        paced_keys.push(key);
+    }
+    let pushing = pushing_started.elapsed();
+    let paced_timed_out = wait_replies(
+        fake,
+        &mut bot,
+        name,
+        BURST_COMMANDS + paced_total,
+        Instant::now() + PACED_DRAIN_LIMIT,
+    )
+    .await?;
+    let cpu_paced = cpu_ticks(pid)?;
+    let peak_rss_kb = proc_status_kb(pid, "VmHWM")?;
+
+    // Stop: SIGTERM, then wake the long poll so the bot need not wait it out.
+    eprintln!("[{name}] stopping with SIGTERM");
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .map_err(|e| format!("kill -TERM {pid}: {e}"))?;
+    if !killed.success() {
+        return Err(format!("kill -TERM {pid} failed: {killed}"));
+    }
+    fake.stopping.store(true, Ordering::SeqCst);
+    fake.updates.notify_waiters();
+    let stopping = Instant::now();
+    let (exit, exit_ok) = loop {
+        match bot.child.try_wait() {
+            Ok(Some(status)) => {
+                bot.done = true;
+                break (
+                    describe_exit(status, stopping.elapsed()),
+                    status.code() == Some(0),
+                );
+            }
+            Ok(None) if stopping.elapsed() > EXIT_LIMIT => {
+                let _ = bot.child.kill();
+                let _ = bot.child.wait();
+                bot.done = true;
+                break (format!("did not exit within {EXIT_LIMIT:?}; killed"), false);
+            }
+            Ok(None) => tokio::time::sleep(TICK).await,
+            Err(e) => return Err(format!("waiting for {name}: {e}")),
+        }
+    };
+
+    // Every reply is in now: count them.
+    let inner = fake.lock();
+    let mut replies: HashMap<Key, (usize, Instant)> = HashMap::new();
+    let mut stray_replies = 0;
+    for reply in &inner.replies {
+        match reply.key {
+            Some(key) if inner.handed.contains_key(&key) => {
+                let entry = replies.entry(key).or_insert((0, reply.at));
+                entry.0 += 1;
+                entry.1 = entry.1.min(reply.at);
+            }
+            _ => stray_replies += 1,
+        }
+    }
+    let tally = |keys: &[Key]| {
+        let (mut once, mut missing, mut duplicated) = (0, 0, 0);
+        for key in keys {
+            match replies.get(key).map_or(0, |r| r.0) {
+                0 => missing += 1,
+                1 => once += 1,
+                _ => duplicated += 1,
+            }
+        }
+        (once, missing, duplicated)
+    };
+    let (once, missing, duplicated) = tally(&burst_keys);
+    let first_handed = burst_keys.iter().filter_map(|k| inner.handed.get(k)).min();
+    let last_reply = burst_keys
+        .iter()
+        .filter_map(|k| replies.get(k))
+        .map(|r| r.1)
+        .max();
+    let burst = Burst {
+        commands: burst_keys.len(),
+        answered_once: once,
+        missing,
+        duplicated,
+        window: first_handed
+            .zip(last_reply)
+            .map(|(a, b)| b.saturating_duration_since(*a)),
+        timed_out: burst_timed_out,
+    };
+    let (once, missing, duplicated) = tally(&paced_keys);
+    let mut latencies: Vec<Duration> = paced_keys
+        .iter()
+        .filter_map(|k| {
+            let handed = inner.handed.get(k)?;
+            let reply = replies.get(k)?;
+            Some(reply.1.saturating_duration_since(*handed))
+        })
+        .collect();
+    latencies.sort();
+    let paced = Paced {
+        commands: paced_keys.len(),
+        answered_once: once,
+        missing,
+        duplicated,
+        latencies,
+        pushing,
+        timed_out: paced_timed_out,
+    };
+    let mut calls: Vec<(String, u64)> = inner.calls.iter().map(|(k, v)| (k.clone(), *v)).collect();
+    calls.sort();
+    drop(inner);
+    eprintln!("[{name}] done");
+    Ok(Figures {
+        name,
+        start,
+        start_up,
+        idle_rss_kb,
+        cpu_start,
+        cpu_burst,
+        cpu_paced,
+        peak_rss_kb,
+        exit,
+        exit_ok,
+        burst,
+        paced,
+        stray_replies,
+        calls,
+        stderr_tail: tail(),
+    })
+}
+
+/// Waits until the fake has seen `total` replies in all, or `deadline`; true if it timed out.
+async fn wait_replies(
+    fake: &Fake,
+    bot: &mut Running,
+    name: &str,
+    total: usize,
+    deadline: Instant,
+) -> Result<bool, String> {
+    let mut reported = Instant::now();
+    loop {
+        let seen = fake.lock().replies.len();
+        if seen >= total {
+            return Ok(false);
+        }
+        if Instant::now() >= deadline {
+            eprintln!("[{name}] gave up waiting: {seen} of {total} replies");
+            return Ok(true);
+        }
+        if let Ok(Some(status)) = bot.child.try_wait() {
+            bot.done = true;
+            return Err(format!("{name} exited ({status}) under load"));
+        }
+        if reported.elapsed() >= Duration::from_secs(10) {
+            eprintln!("[{name}]   {seen} of {total} replies so far");
+            reported = Instant::now();
+        }
+        tokio::time::sleep(TICK).await;
+    }
+}
+
+fn wait_exit(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        match child.try_wait() {
+            Ok(Some(status)) => return Some(status),
+            Ok(None) => std::thread::sleep(TICK),
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
+fn describe_exit(status: ExitStatus, after: Duration) -> String {
+    match status.code() {
+        Some(code) => format!("exit {code} after {:.0} ms", ms(after)),
+        None => format!("{status} after {:.0} ms", ms(after)),
+    }
+}
+
+/// utime + stime of `pid`, in clock ticks.
+fn cpu_ticks(pid: u32) -> Result<u64, String> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map_err(|e| format!("/proc/{pid}/stat: {e}"))?;
+    // The command name (field 2) may hold spaces; fields after it start with the state (3).
+    let rest = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest)
+        .ok_or("unreadable /proc/<pid>/stat")?;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let field = |n: usize| -> Result<u64, String> {
+        fields
+            .get(n - 3)
+            .and_then(|f| f.parse().ok())
+            .ok_or_else(|| format!("no field {n} in /proc/{pid}/stat"))
+    };
+    Ok(field(14)? + field(15)?)
+}
+
+/// A kB figure of `pid`'s /proc status: VmHWM (peak RSS), VmRSS.
+fn proc_status_kb(pid: u32, key: &str) -> Result<u64, String> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .map_err(|e| format!("/proc/{pid}/status: {e}"))?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(key)?.strip_prefix(':'))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .ok_or_else(|| format!("no {key} in /proc/{pid}/status"))
+}
+
+fn stderr_tail(path: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines[lines.len().saturating_sub(8)..].to_vec()
+}
+
+// ---- the report -----------------------------------------------------------------------------
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn verdict(pass: bool) -> &'static str {
+    if pass { "PASS" } else { "MISS" }
+}
+
+fn report(
+    ours: &Figures,
+    base: &Figures,
+    clk_tck: f64,
+    clk_source: &str,
+    pace_configurable: bool,
+) -> String {
+    let mut out = String::new();
+    let w = &mut out;
+    let _ = writeln!(
+        w,
+        "\n== load bench: debate-bot vs a minimal teloxide bot =="
+    );
+    let _ = writeln!(
+        w,
+        "fake Bot API on 127.0.0.1; CLK_TCK = {clk_tck} ({clk_source}); group budget raised to {REPLIES_PER_CHAT_PER_MINUTE}/min"
+    );
+    let _ = writeln!(
+        w,
+        "debate-bot overall pace: {}",
+        if pace_configurable {
+            format!("raised with [limits] {PACE_KEY} = {PACE_FOR_THE_RUN}")
+        } else {
+            format!(
+                "fixed at 30 messages/s (src/telegram/send.rs OVERALL_PER_SECOND; no [limits] {PACE_KEY})"
+            )
+        }
+    );
+    let row = |w: &mut String, label: &str, f: &dyn Fn(&Figures) -> String| {
+        let _ = writeln!(w, "  {label:<34} {:>22}   {:>22}", f(ours), f(base));
+    };
+    let _ = writeln!(w, "\n  {:<34} {:>22}   {:>22}", "", ours.name, base.name);
+    row(w, "start -> first getUpdates", &|f| {
+        format!("{:.1} ms", ms(f.start))
+    });
+    row(w, "CPU during start-up", &|f| {
+        format!("{:.0} ms", f.cpu_start as f64 / clk_tck * 1000.0)
+    });
+    row(w, "RSS once polling (VmRSS)", &|f| {
+        format!("{:.1} MB", f.idle_rss_kb as f64 / 1024.0)
+    });
+    for f in [ours, base] {
+        let calls: Vec<String> = f
+            .start_up
+            .iter()
+            .map(|(m, at)| format!("{m} {:.1}", ms(*at)))
+            .collect();
+        let _ = writeln!(
+            w,
+            "  {} start-up calls (ms after spawn): {}",
+            f.name,
+            calls.join(", ")
+        );
+    }
+
+    let _ = writeln!(
+        w,
+        "\n  burst: {BURST_COMMANDS} commands, {BURST_CHATS} group chats, queued at once"
+    );
+    row(w, "answered exactly once", &|f| {
+        format!("{}/{}", f.burst.answered_once, f.burst.commands)
+    });
+    row(w, "missing / duplicated", &|f| {
+        format!(
+            "{} / {}{}",
+            f.burst.missing,
+            f.burst.duplicated,
+            if f.burst.timed_out { " (gave up)" } else { "" }
+        )
+    });
+    row(w, "first hand-out -> last reply", &|f| {
+        f.burst
+            .window
+            .map_or("-".into(), |d| format!("{:.0} ms", ms(d)))
+    });
+    row(w, "replies/s", &|f| {
+        let replies = f.burst.answered_once + f.burst.duplicated;
+        f.burst
+            .window
+            .filter(|d| !d.is_zero())
+            .map_or("-".into(), |d| {
+                format!("{:.0}", replies as f64 / d.as_secs_f64())
+            })
+    });
+    row(w, "CPU", &|f| {
+        format!(
+            "{:.0} ms",
+            f.cpu_burst.saturating_sub(f.cpu_start) as f64 / clk_tck * 1000.0
+        )
+    });
+
+    let _ = writeln!(
+        w,
+        "\n  paced: {PACED_PER_SECOND}/s for {PACED_SECONDS} s, {PACED_CHATS} group chats"
+    );
+    row(w, "commands sent in", &|f| {
+        format!("{:.2} s", f.paced.pushing.as_secs_f64())
+    });
+    row(w, "answered exactly once", &|f| {
+        format!("{}/{}", f.paced.answered_once, f.paced.commands)
+    });
+    row(w, "missing / duplicated", &|f| {
+        format!(
+            "{} / {}{}",
+            f.paced.missing,
+            f.paced.duplicated,
+            if f.paced.timed_out { " (gave up)" } else { "" }
+        )
+    });
+    let show = |d: Option<Duration>| d.map_or("unanswered".into(), |d| format!("{:.2} ms", ms(d)));
+    row(w, "latency p50", &|f| show(f.p(50.0)));
+    row(w, "latency p95", &|f| show(f.p(95.0)));
+    row(w, "latency p99", &|f| show(f.p(99.0)));
+    row(w, "latency max", &|f| {
+        show(f.paced.latencies.last().copied())
+    });
+    row(w, "CPU", &|f| {
+        format!(
+            "{:.0} ms",
+            f.cpu_paced.saturating_sub(f.cpu_burst) as f64 / clk_tck * 1000.0
+        )
+    });
+
+    let _ = writeln!(w, "\n  the process");
+    row(w, "CPU per 1,000 updates (both)", &|f| {
+        f.cpu_per_1000_ms(clk_tck)
+            .map_or("-".into(), |c| format!("{c:.1} ms"))
+    });
+    row(w, "peak RSS (VmHWM)", &|f| {
+        format!("{:.1} MB", f.peak_rss_mb())
+    });
+    row(w, "SIGTERM", &|f| f.exit.clone());
+    row(w, "stray replies", &|f| f.stray_replies.to_string());
+    for f in [ours, base] {
+        let calls: Vec<String> = f.calls.iter().map(|(m, n)| format!("{m} {n}")).collect();
+        let _ = writeln!(w, "  {} calls: {}", f.name, calls.join(", "));
+        if !f.stderr_tail.is_empty() {
+            let _ = writeln!(w, "  {} stderr (last lines):", f.name);
+            for line in &f.stderr_tail {
+                let _ = writeln!(w, "    {line}");
+            }
+        }
+    }
+
+    let _ = writeln!(w, "\n  targets (debate-bot)");
+    let p99 = ours.p(99.0);
+    let _ = writeln!(
+        w,
+        "  {:<44} {:>22}   {}",
+        format!("paced p99 <= {TARGET_P99_MS} ms"),
+        show(p99),
+        verdict(p99.is_some_and(|d| ms(d) <= TARGET_P99_MS))
+    );
+    let ratio = ours
+        .cpu_per_1000_ms(clk_tck)
+        .zip(base.cpu_per_1000_ms(clk_tck))
+        .filter(|(_, b)| *b > 0.0)
+        .map(|(o, b)| o / b);
+    let _ = writeln!(
+        w,
+        "  {:<44} {:>22}   {}",
+        format!("CPU per 1,000 updates <= {TARGET_CPU_RATIO}x baseline"),
+        ratio.map_or("-".into(), |r| format!("{r:.2}x")),
+        verdict(ratio.is_some_and(|r| r <= TARGET_CPU_RATIO))
+    );
+    let _ = writeln!(
+        w,
+        "  {:<44} {:>22}   {}",
+        format!("peak RSS <= {TARGET_RSS_MB} MB"),
+        format!("{:.1} MB", ours.peak_rss_mb()),
+        verdict(ours.peak_rss_mb() <= TARGET_RSS_MB)
+    );
+    let above = ours.peak_rss_mb() - base.peak_rss_mb();
+    let _ = writeln!(
+        w,
+        "  {:<44} {:>22}   {}",
+        format!("peak RSS <= baseline + {TARGET_RSS_ABOVE_BASELINE_MB} MB"),
+        format!("{above:+.1} MB"),
+        verdict(above <= TARGET_RSS_ABOVE_BASELINE_MB)
+    );
+    let _ = writeln!(
+        w,
+        "  {:<44} {:>22}   {}",
+        format!("start -> first getUpdates <= {TARGET_START_MS} ms"),
+        format!("{:.1} ms", ms(ours.start)),
+        verdict(ms(ours.start) <= TARGET_START_MS)
+    );
+    let correct = |f: &Figures| {
+        f.burst.answered_once == f.burst.commands
+            && f.paced.answered_once == f.paced.commands
+            && f.stray_replies == 0
+    };
+    let _ = writeln!(
+        w,
+        "  {:<44} {:>22}   {}",
+        "every command answered exactly once",
+        format!(
+            "{}/{}",
+            ours.burst.answered_once + ours.paced.answered_once,
+            ours.burst.commands + ours.paced.commands
+        ),
+        if correct(ours) { "PASS" } else { "FAIL" }
+    );
+    let _ = writeln!(
+        w,
+        "  {:<44} {:>22}   {}",
+        "SIGTERM -> exit 0 (both bots)",
+        format!("{} / {}", ours.exit_ok, base.exit_ok),
+        if ours.exit_ok && base.exit_ok {
+            "PASS"
+        } else {
+            "FAIL"
+        }
+    );
+    if !correct(base) {
+        let _ = writeln!(
+            w,
+            "  note: the baseline did not answer every command exactly once"
+        );
+    }
+    out
+}
+
+// ---- the fake Bot API -----------------------------------------------------------------------
+
+/// A command's message: (chat id, message id), what its reply's chat_id and
+/// reply_parameters.message_id say.
+type Key = (i64, i64);
+
+struct Queued {
+    update_id: i64,
+    key: Key,
+    json: String,
+}
+
+struct ReplySeen {
+    key: Option<Key>,
+    at: Instant,
+}
+
+#[derive(Default)]
+struct Inner {
+    queue: VecDeque<Queued>,
+    next_update_id: i64,
+    next_message_id: i64,
+    /// When each command's update was first handed out by getUpdates.
+    handed: HashMap<Key, Instant>,
+    /// Every sendMessage, as it arrived.
+    replies: Vec<ReplySeen>,
+    first_get_updates: Option<Instant>,
+    /// The first calls up to the first getUpdates, in order of arrival: the start-up.
+    start_up: Vec<(String, Instant)>,
+    /// Calls by method (getUpdates included).
+    calls: HashMap<String, u64>,
+}
+
+impl Inner {
+    /// Queues a group command from a user of `chat`; returns its key.
+    fn push(&mut self, chat: i64, i: usize, text: &str) -> Key {
+        self.next_update_id += 1;
+        self.next_message_id += 1;
+        let (update_id, message_id) = (self.next_update_id, self.next_message_id);
+        let command = text.split(' ').next().unwrap_or_default();
+        let user = 1_000_000 + chat.unsigned_abs() as i64;
+        let update = json!({
+            "update_id": update_id,
+            "message": {
+                "message_id": message_id,
+                "date": unix_now(),
+                "chat": {"id": chat, "type": "group", "title": "Load bench group"},
+                "from": {
+                    "id": user,
+                    "is_bot": false,
+                    "first_name": "Reader",
+                    "language_code": if i % 5 == 4 { "en" } else { "zh" },
+                },
+                "text": text,
+                "entities": [{
+                    "type": "bot_command",
+                    "offset": 0,
+                    "length": command.encode_utf16().count(),
+                }],
+            },
+        });
+        let key = (chat, message_id);
+        self.queue.push_back(Queued {
+            update_id,
+            key,
+            json: update.to_string(),
+        });
+        key
+    }
+}
+
+struct Fake {
+    inner: Mutex<Inner>,
+    /// Woken when updates are queued, and when the bot is being stopped.
+    updates: Notify,
+    /// Set once SIGTERM is sent: getUpdates answers at once.
+    stopping: AtomicBool,
+}
+
+impl Fake {
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Serves on 127.0.0.1, at a port the OS picks.
+    async fn start()
+    -> Result<(Arc<Fake>, std::net::SocketAddr, tokio::task::JoinHandle<()>), String> {
+        let fake = Arc::new(Fake {
+            inner: Mutex::new(Inner::default()),
+            updates: Notify::new(),
+            stopping: AtomicBool::new(false),
+        });
+        let router = Router::new()
+            .route("/{bot}/{method}", any(handle))
+            .with_state(Arc::clone(&fake));
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .map_err(|e| format!("cannot bind 127.0.0.1:0: {e}"))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| format!("local address: {e}"))?;
+        if !addr.ip().is_loopback() {
+            return Err(format!("the fake is not on loopback: {addr}"));
+        }
+        let server = tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, router).await {
+                eprintln!("fake Bot API: {e}");
+            }
+        });
+        Ok((fake, addr, server))
+    }
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+fn json_response(status: StatusCode, body: String) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+fn ok(result: &str) -> Response {
+    json_response(
+        StatusCode::OK,
+        format!("{{\"ok\":true,\"result\":{result}}}"),
+    )
+}
+
+fn error(status: StatusCode, description: &str) -> Response {
+    let body = json!({"ok": false, "error_code": status.as_u16(), "description": description});
+    json_response(status, body.to_string())
+}
+
+fn bot_user() -> Value {
+    json!({"id": BOT_ID, "is_bot": true, "first_name": "Load Bench Bot", "username": BOT_USERNAME})
+}
+
+async fn handle(
+    State(fake): State<Arc<Fake>>,
+    UrlPath((bot, method)): UrlPath<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let arrived = Instant::now();
+    if bot.strip_prefix("bot") != Some(TOKEN) {
+        return error(StatusCode::UNAUTHORIZED, "Unauthorized");
+    }
+    let method = method.to_ascii_lowercase();
+    {
+        let mut inner = fake.lock();
+        *inner.calls.entry(method.clone()).or_default() += 1;
+        if inner.first_get_updates.is_none() {
+            inner.start_up.push((method.clone(), arrived));
+        }
+    }
+    match method.as_str() {
+        "getupdates" => get_updates(&fake, arrived, &body).await,
+        "sendmessage" => send_message(&fake, arrived, &body),
+        "getme" => {
+            let mut me = bot_user();
+            me["can_join_groups"] = json!(true);
+            me["can_read_all_group_messages"] = json!(false);
+            me["supports_inline_queries"] = json!(false);
+            me["can_connect_to_business"] = json!(false);
+            me["has_main_web_app"] = json!(false);
+            ok(&me.to_string())
+        }
+        "getwebhookinfo" => {
+            ok(r#"{"url":"","has_custom_certificate":false,"pending_update_count":0}"#)
+        }
+        "deletewebhook" | "setmycommands" | "deletemycommands" => ok("true"),
+        _ => error(StatusCode::NOT_FOUND, "Not Found: method not found"),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct GetUpdates {
+    offset: Option<i64>,
+    limit: Option<usize>,
+    timeout: Option<u64>,
+}
+
+/// Hands out queued updates from `offset` on at once, or waits for some up to the request's
+/// timeout (at most [`LONGEST_POLL`]); answers `[]` at once while the bot is being stopped.
+async fn get_updates(fake: &Fake, arrived: Instant, body: &[u8]) -> Response {
+    let params: GetUpdates = serde_json::from_slice(body).unwrap_or_default();
+    let limit = params.limit.unwrap_or(100).clamp(1, 100);
+    let deadline = tokio::time::Instant::from_std(arrived)
+        + LONGEST_POLL.min(Duration::from_secs(params.timeout.unwrap_or(0)));
+    fake.lock().first_get_updates.get_or_insert(arrived);
+    loop {
+        let notified = fake.updates.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        {
+            let mut inner = fake.lock();
+            if let Some(offset) = params.offset {
+                // Like Telegram: updates below the offset are confirmed and forgotten.
+                while inner.queue.front().is_some_and(|u| u.update_id < offset) {
+                    inner.queue.pop_front();
+                }
+            }
+            if fake.stopping.load(Ordering::SeqCst) {
+                return ok("[]");
+            }
+            if !inner.queue.is_empty() {
+                let now = Instant::now();
+                let mut body = String::from("{\"ok\":true,\"result\":[");
+                let batch: Vec<Key> = inner
+                    .queue
+                    .iter()
+                    .take(limit)
+                    .enumerate()
+                    .map(|(n, u)| {
+                        if n > 0 {
+                            body.push(',');
+                        }
+                        body.push_str(&u.json);
+                        u.key
+                    })
+                    .collect();
+                for key in batch {
+                    inner.handed.entry(key).or_insert(now);
+                }
+                drop(inner);
+                body.push_str("]}");
+                return json_response(StatusCode::OK, body);
+            }
+        }
+        if tokio::time::timeout_at(deadline, notified).await.is_err() {
+            return ok("[]");
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct SendMessage {
+    chat_id: Value,
+    text: Option<String>,
+    reply_parameters: Option<ReplyParameters>,
+}
+
+#[derive(Deserialize)]
+struct ReplyParameters {
+    message_id: i64,
+}
+
+/// Records the reply's arrival and answers the Message, as Telegram does.
+fn send_message(fake: &Fake, arrived: Instant, body: &[u8]) -> Response {
+    let Ok(params) = serde_json::from_slice::<SendMessage>(body) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "Bad Request: unreadable parameters",
+        );
+    };
+    let chat = params
+        .chat_id
+        .as_i64()
+        .or_else(|| params.chat_id.as_str().and_then(|s| s.parse().ok()));
+    let Some(chat) = chat else {
+        return error(StatusCode::BAD_REQUEST, "Bad Request: chat_id is empty");
+    };
+    let Some(text) = params.text.filter(|t| !t.is_empty()) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "Bad Request: message text is empty",
+        );
+    };
+    let message_id = {
+        let mut inner = fake.lock();
+        inner.replies.push(ReplySeen {
+            key: params.reply_parameters.map(|r| (chat, r.message_id)),
+            at: arrived,
+        });
+        inner.next_message_id += 1;
+        inner.next_message_id
+    };
+    let chat_type = if chat > 0 { "private" } else { "group" };
+    let message = json!({
+        "message_id": message_id,
+        "date": unix_now(),
+        "chat": {"id": chat, "type": chat_type, "title": "Load bench group"},
+        "from": bot_user(),
+        "text": text,
+    });
+    ok(&message.to_string())
+}
+
+// ---- the baseline bot -----------------------------------------------------------------------
+
+/// A minimal teloxide bot, same teloxide features as the project: long polling (10 s, webhook
+/// deleted first, like the project), one fixed plain-text reply to every message, stopped by
+/// SIGTERM after the replies in flight.
+mod baseline {
+    use std::process::ExitCode;
+    use std::time::Duration;
+
+    use teloxide::error_handlers::LoggingErrorHandler;
+    use teloxide::payloads::SendMessageSetters;
+    use teloxide::prelude::*;
+    use teloxide::types::ReplyParameters;
+    use teloxide::update_listeners::Polling;
+
+    pub fn main() -> ExitCode {
+        let (Ok(token), Ok(api_url)) = (
+            std::env::var("TELOXIDE_TOKEN"),
+            std::env::var("TELOXIDE_API_URL"),
+        ) else {
+            eprintln!("baseline: TELOXIDE_TOKEN and TELOXIDE_API_URL are needed");
+            return ExitCode::from(2);
+        };
+        let Ok(api_url) = url::Url::parse(&api_url) else {
+            eprintln!("baseline: TELOXIDE_API_URL is not a URL");
+            return ExitCode::from(2);
+        };
+        let runtime = match tokio::runtime::Runtime::new() {
+            Ok(runtime) => runtime,
+            Err(e) => {
+                eprintln!("baseline: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        runtime.block_on(run(Bot::new(token).set_api_url(api_url)));
+        runtime.shutdown_background();
+        ExitCode::SUCCESS
+    }
+
+    async fn run(bot: Bot) {
+        let handler = Update::filter_message().endpoint(|bot: Bot, msg: Message| async move {
+            bot.send_message(msg.chat.id, "ok")
+                .reply_parameters(ReplyParameters::new(msg.id))
+                .await?;
+            respond(())
+        });
+        let mut dispatcher = Dispatcher::builder(bot.clone(), handler).build();
+        let token = dispatcher.shutdown_token();
+        tokio::spawn(async move {
+            let Ok(mut terminate) =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            else {
+                eprintln!("baseline: cannot listen for SIGTERM");
+                return;
+            };
+            terminate.recv().await;
+            // The dispatcher refuses to stop before it has started; try until it has.
+            loop {
+                match token.shutdown() {
+                    Ok(done) => break done.await,
+                    Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+                }
+            }
+        });
+        let listener = Polling::builder(bot)
+            .timeout(Duration::from_secs(10))
+            .delete_webhook()
+            .await
+            .build();
+        dispatcher
+            .dispatch_with_listener(
+                listener,
+                LoggingErrorHandler::with_custom_text("getUpdates failed"),
+            )
+            .await;
+    }
+}
