@@ -7,13 +7,12 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
+use super::activities::{motions, question};
 use super::files::{
-    DebatesFile, ExcerptEntry, ExcerptsFile, PeopleFile, PersonKindEntry, QuestionEntry, QuizFile,
-    SourceFile, Speech, TopicsFile,
+    DebatesFile, ExcerptEntry, ExcerptsFile, PeopleFile, PersonKindEntry, QuizFile, SourceFile,
+    Speech, TopicsFile,
 };
-use super::{
-    Article, Corpus, Excerpt, FactQuestion, Motion, Person, PersonKind, Text, Topic, Voice,
-};
+use super::{Article, Corpus, Excerpt, FactQuestion, Person, PersonKind, Text, Topic, Voice};
 use crate::command::{BUILTIN_COMMANDS, is_valid_command_name};
 
 /// One thing wrong with the data: where, which entry, and what.
@@ -52,7 +51,7 @@ pub fn read_toml<T: DeserializeOwned>(path: &Path) -> Result<T, Problem> {
 }
 
 /// Ids are ASCII so they fit in callback data: 1-48 characters of a-z, 0-9 and '-'.
-fn is_valid_id(id: &str) -> bool {
+pub(super) fn is_valid_id(id: &str) -> bool {
     (1..=48).contains(&id.len())
         && id
             .bytes()
@@ -525,173 +524,6 @@ fn topics(
             },
             excerpts: members,
         });
-    }
-    out
-}
-
-/// Telegram's limits on quiz polls, with room for the "k/N" the bot puts before a question.
-const QUESTION_LIMIT: usize = 280;
-const OPTION_LIMIT: usize = 100;
-const OPTIONS_MAX: usize = 10;
-
-fn question(
-    file: &Path,
-    article: &Article,
-    article_index: usize,
-    entry: QuestionEntry,
-    problems: &mut Vec<Problem>,
-) -> Option<FactQuestion> {
-    let name = Some(format!("question \"{}\"", entry.id));
-    let before = problems.len();
-    let mut problem = |message: String| problems.push(Problem::new(file, name.clone(), message));
-    if !is_valid_id(&entry.id) {
-        problem("id must be 1-48 characters of a-z, 0-9 and '-'".into());
-    }
-    if entry.paragraph == 0 || entry.paragraph > article.paragraphs.len() {
-        problem(format!(
-            "paragraph {} does not exist (article.txt has ¶1-¶{})",
-            entry.paragraph,
-            article.paragraphs.len()
-        ));
-    } else if entry.evidence.trim().is_empty()
-        || !article.paragraphs[entry.paragraph - 1].contains(&entry.evidence)
-    {
-        problem(format!(
-            "evidence is not verbatim in ¶{} of article.txt",
-            entry.paragraph
-        ));
-    }
-    for (key, text) in [
-        ("question", &entry.question),
-        ("question_en", &entry.question_en),
-    ] {
-        let len = text.chars().count();
-        if len == 0 || len > QUESTION_LIMIT {
-            problem(format!(
-                "{key} must be 1-{QUESTION_LIMIT} characters (it has {len})"
-            ));
-        }
-    }
-    for (key, options) in [
-        ("options", &entry.options),
-        ("options_en", &entry.options_en),
-    ] {
-        if !(2..=OPTIONS_MAX).contains(&options.len()) {
-            problem(format!(
-                "{key} must have 2-{OPTIONS_MAX} entries (it has {})",
-                options.len()
-            ));
-        }
-        for option in options.iter() {
-            let len = option.chars().count();
-            if len == 0 || len > OPTION_LIMIT {
-                problem(format!(
-                    "{key}: \"{option}\" must be 1-{OPTION_LIMIT} characters"
-                ));
-            }
-            if options.iter().filter(|o| *o == option).count() > 1 {
-                problem(format!("{key}: \"{option}\" is listed twice"));
-            }
-        }
-    }
-    if entry.options.len() != entry.options_en.len() {
-        problem("options and options_en must have the same number of entries".into());
-    }
-    if entry.answer >= entry.options.len() {
-        problem(format!(
-            "answer {} is not an index into options (0-{})",
-            entry.answer,
-            entry.options.len().saturating_sub(1)
-        ));
-    }
-    if problems.len() > before {
-        return None;
-    }
-    let options = entry
-        .options
-        .into_iter()
-        .zip(entry.options_en)
-        .map(|(original, en)| Text {
-            original,
-            en: Some(en),
-        })
-        .collect();
-    Some(FactQuestion {
-        id: entry.id,
-        article: article_index,
-        paragraph: entry.paragraph,
-        evidence: entry.evidence,
-        question: Text {
-            original: entry.question,
-            en: Some(entry.question_en),
-        },
-        options,
-        answer: entry.answer,
-    })
-}
-
-fn motions(
-    file: &Path,
-    debates: DebatesFile,
-    excerpts: &[Excerpt],
-    problems: &mut Vec<Problem>,
-) -> Vec<Motion> {
-    let index: HashMap<&str, usize> = excerpts
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (e.id.as_str(), i))
-        .collect();
-    let mut out: Vec<Motion> = Vec::new();
-    for entry in debates.motion {
-        let name = Some(format!("motion \"{}\"", entry.id));
-        let before = problems.len();
-        let mut problem =
-            |message: String| problems.push(Problem::new(file, name.clone(), message));
-        if !is_valid_id(&entry.id) {
-            problem("id must be 1-48 characters of a-z, 0-9 and '-'".into());
-        }
-        if out.iter().any(|m| m.id == entry.id) {
-            problem("duplicate id".into());
-        }
-        for (key, text) in [("motion", &entry.motion), ("motion_en", &entry.motion_en)] {
-            if text.trim().is_empty() || text.chars().count() > 255 {
-                problem(format!("{key} must be 1-255 characters"));
-            }
-        }
-        let mut sides: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
-        for (side, (key, ids)) in [("for", &entry.for_), ("against", &entry.against)]
-            .into_iter()
-            .enumerate()
-        {
-            if ids.is_empty() {
-                problem(format!("the \"{key}\" side has no excerpts"));
-            }
-            for id in ids {
-                match index.get(id.as_str()) {
-                    None => problem(format!("{key}: unknown excerpt \"{id}\"")),
-                    Some(&e) if sides[side].contains(&e) => {
-                        problem(format!("{key}: excerpt \"{id}\" is listed twice"))
-                    }
-                    Some(&e) => sides[side].push(e),
-                }
-            }
-        }
-        if let Some(&both) = sides[0].iter().find(|e| sides[1].contains(e)) {
-            problem(format!(
-                "excerpt \"{}\" is on both sides",
-                excerpts[both].id
-            ));
-        }
-        if problems.len() == before {
-            out.push(Motion {
-                id: entry.id,
-                motion: Text {
-                    original: entry.motion,
-                    en: Some(entry.motion_en),
-                },
-                sides,
-            });
-        }
     }
     out
 }

@@ -2,6 +2,7 @@
 //! that group excerpts into bot commands. Loaded once from `responses/` by [`load`] and
 //! read-only afterwards; everything the bot quotes comes from here.
 
+mod activities;
 mod files;
 mod load;
 
