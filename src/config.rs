@@ -9,6 +9,7 @@ use secrecy::SecretString;
 use serde::Deserialize;
 use url::Url;
 
+use crate::debate::DebateSettings;
 use crate::i18n::Lang;
 use crate::limits::LimitSettings;
 use crate::quiz::QuizSettings;
@@ -23,6 +24,7 @@ pub struct Config {
     pub corpus: CorpusConfig,
     pub ui: UiConfig,
     pub quiz: QuizConfig,
+    pub debate: DebateConfig,
     pub storage: StorageConfig,
     pub limits: LimitsConfig,
 }
@@ -95,6 +97,32 @@ impl QuizConfig {
             questions: self.questions,
             question_seconds: self.question_seconds,
             max_questions: self.max_questions,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Clone, Copy)]
+#[serde(deny_unknown_fields, default)]
+pub struct DebateConfig {
+    /// How long a debate's vote stays open unless closed with /debate close.
+    pub minutes: u32,
+}
+
+/// The longest a vote may stay open: a week.
+pub const MAX_DEBATE_MINUTES: u32 = 7 * 24 * 60;
+
+impl Default for DebateConfig {
+    fn default() -> Self {
+        DebateConfig {
+            minutes: DebateSettings::default().minutes,
+        }
+    }
+}
+
+impl DebateConfig {
+    pub fn settings(self) -> DebateSettings {
+        DebateSettings {
+            minutes: self.minutes,
         }
     }
 }
@@ -262,6 +290,12 @@ impl Config {
                 quiz.max_questions
             );
         }
+        if !(1..=MAX_DEBATE_MINUTES).contains(&config.debate.minutes) {
+            bail!(
+                "debate.minutes must be 1-{MAX_DEBATE_MINUTES} (a week), not {}",
+                config.debate.minutes
+            );
+        }
         if let Some(token) = &env.token {
             config.telegram.token = Some(SecretString::from(token.trim().to_string()));
         }
@@ -315,6 +349,7 @@ mod tests {
         );
         assert!(config.telegram.token.is_none());
         assert_eq!(config.quiz.settings(), QuizSettings::default());
+        assert_eq!(config.debate.settings(), DebateSettings::default());
         let db = Path::new(env!("CARGO_MANIFEST_DIR")).join("debate-bot.db");
         assert_eq!(
             config.storage.database,
@@ -369,6 +404,9 @@ mod tests {
             "[quiz]\nquestion_seconds = 601\n",
             "[quiz]\nquestions = 30\nmax_questions = 20\n",
             "[quiz]\nquestions = 0\n",
+            "[debate]\nminutes = 0\n",
+            "[debate]\nminutes = 10081\n",
+            "[debate]\nseconds = 5\n",
             "[storage]\ndatabase = \"postgres://x\"\n",
         ] {
             assert!(

@@ -3,6 +3,8 @@
 //! ... and typing `#1` presses the first one. A quiz shows each question with numbered
 //! options and the time left; typing a number answers it, the right answer and its source
 //! follow, and the next question comes at once (one player) or when the time is up.
+//! `/debate` shows the motion and the vote's options by number; typing a number votes (again
+//! to change it), and `/debate close` shows the result.
 
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
@@ -12,6 +14,7 @@ use rand::rngs::StdRng;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
 use crate::app::{App, Button, ChatKind, Press, Reply, Request};
+use crate::debate::{self, DebateRequest, Debates, VotePoll};
 use crate::i18n::{Lang, UiText, fill};
 use crate::quiz::{Out, Player, PollSpec, QuizRequest, Quizzes};
 use crate::telegram::quiz::now_ms;
@@ -25,16 +28,31 @@ struct OpenPoll {
     poll: PollSpec,
 }
 
+/// A debate's vote waiting for a choice.
+struct OpenVote {
+    poll_id: String,
+    poll: VotePoll,
+}
+
+/// A wake-up an engine asked for.
+#[derive(Debug, Clone, Copy)]
+enum Wake {
+    Question { quiz: i64, index: i64 },
+    Debate { debate: i64 },
+}
+
 struct Console<'a, W: Write> {
     app: &'a App,
     quizzes: &'a Quizzes,
+    debates: &'a Debates,
     lang: Lang,
     player: Player,
     out: &'a mut W,
     buttons: Vec<Button>,
     poll: Option<OpenPoll>,
-    /// The engine's next wake-up: (quiz, question, at ms).
-    wake: Option<(i64, i64, i64)>,
+    vote: Option<OpenVote>,
+    /// The engines' wake-ups: (at ms, what).
+    wakes: Vec<(i64, Wake)>,
     polls_sent: i64,
 }
 
@@ -42,6 +60,7 @@ struct Console<'a, W: Write> {
 pub async fn run(
     app: &App,
     quizzes: &Quizzes,
+    debates: &Debates,
     lang: Lang,
     input: impl AsyncBufRead + Unpin,
     out: &mut impl Write,
@@ -53,6 +72,7 @@ pub async fn run(
     let mut console = Console {
         app,
         quizzes,
+        debates,
         lang,
         player: Player {
             id: 1,
@@ -62,7 +82,8 @@ pub async fn run(
         out,
         buttons: Vec::new(),
         poll: None,
-        wake: None,
+        vote: None,
+        wakes: Vec::new(),
         polls_sent: 0,
     };
     let banner = console.ui().console_banner.clone();
@@ -74,18 +95,24 @@ pub async fn run(
             write!(console.out, "> ")?;
             console.out.flush()?;
         }
-        let wake = console.wake;
+        let next = console.wakes.iter().map(|&(at, _)| at).min();
         let line = tokio::select! {
             line = lines.next_line() => line?,
-            () = sleep_until(wake.map(|(_, _, at)| at)) => {
-                if let Some((quiz, index, _)) = console.wake.take() {
-                    let outs = console.quizzes.wake(quiz, index, now_ms()).await?;
-                    console.carry_out(outs).await?;
-                }
+            () = sleep_until(next) => {
+                console.wake_up().await?;
                 continue;
             }
         };
-        let Some(line) = line else { break };
+        let Some(line) = line else {
+            // Input ended: what is due within moments (a closed vote's result) still comes.
+            while let Some(at) = console.wakes.iter().map(|&(at, _)| at).min()
+                && at <= now_ms() + crate::quiz::GRACE_MS
+            {
+                sleep_until(Some(at)).await;
+                console.wake_up().await?;
+            }
+            break;
+        };
         console.line(line.trim()).await?;
     }
     Ok(())
@@ -103,6 +130,26 @@ impl<W: Write> Console<'_, W> {
         self.app.view(self.lang).ui
     }
 
+    /// Carries out every wake-up that is due.
+    async fn wake_up(&mut self) -> anyhow::Result<()> {
+        let now = now_ms();
+        let (due, later) = self.wakes.iter().partition(|&&(at, _)| at <= now);
+        self.wakes = later;
+        for (_, wake) in due {
+            match wake {
+                Wake::Question { quiz, index } => {
+                    let outs = self.quizzes.wake(quiz, index, now).await?;
+                    self.carry_out(outs).await?;
+                }
+                Wake::Debate { debate } => {
+                    let outs = self.debates.wake(debate, now).await?;
+                    self.debate_out(outs).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     async fn line(&mut self, line: &str) -> anyhow::Result<()> {
         if line.is_empty() {
             return Ok(());
@@ -110,10 +157,27 @@ impl<W: Write> Console<'_, W> {
         if let Some(number) = line.strip_prefix('#') {
             return self.press(number);
         }
-        if self.poll.is_some()
-            && let Ok(choice) = line.parse::<usize>()
-        {
-            return self.answer(choice).await;
+        if let Ok(choice) = line.parse::<usize>() {
+            if self.poll.is_some() {
+                return self.answer(choice).await;
+            }
+            if self.vote.is_some() {
+                return self.cast(choice).await;
+            }
+        }
+        if Debates::is_debate_command(line, None) {
+            let args = crate::command::parse(line).map_or("", |c| c.args);
+            let request = DebateRequest {
+                chat: CHAT,
+                kind: ChatKind::Private,
+                player: &self.player,
+                args,
+                is_admin: false,
+                now: now_ms(),
+            };
+            let mut rng = StdRng::from_rng(&mut rand::rng());
+            let outs = self.debates.handle(&request, &mut rng).await?;
+            return self.debate_out(outs).await;
         }
         if Quizzes::is_quiz_command(line, None) {
             let request = QuizRequest {
@@ -246,7 +310,9 @@ impl<W: Write> Console<'_, W> {
                     self.poll = Some(OpenPoll { poll_id, poll });
                     queue.extend(more);
                 }
-                Out::Wake { quiz, index, at } => self.wake = Some((quiz, index, at)),
+                Out::Wake { quiz, index, at } => {
+                    self.wakes.push((at, Wake::Question { quiz, index }))
+                }
                 Out::StopPoll { .. } => self.poll = None,
                 Out::Document {
                     name,
@@ -259,6 +325,74 @@ impl<W: Write> Console<'_, W> {
                         "{caption} ({name})\n{}",
                         String::from_utf8_lossy(&bytes)
                     )?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Votes for option `choice` (1-based) of the open debate.
+    async fn cast(&mut self, choice: usize) -> anyhow::Result<()> {
+        let Some(vote) = &self.vote else {
+            return Ok(());
+        };
+        let Some(option) = choice
+            .checked_sub(1)
+            .filter(|&o| o < vote.poll.options.len())
+        else {
+            let prompt = self.ui().console_debate_prompt.clone();
+            writeln!(self.out, "{prompt}\n")?;
+            return Ok(());
+        };
+        let recorded = self
+            .debates
+            .vote(&vote.poll_id, &self.player, &[option as u8], now_ms())
+            .await?;
+        let text = if recorded == crate::store::Recorded::Counted {
+            fill(
+                &self.ui().console_debate_voted,
+                &[("option", &vote.poll.options[option])],
+            )
+        } else {
+            self.vote = None;
+            self.ui().debate_none_open.clone()
+        };
+        writeln!(self.out, "{text}\n")?;
+        Ok(())
+    }
+
+    /// Shows what the debate engine decided; a vote becomes the open vote.
+    async fn debate_out(&mut self, outs: Vec<debate::Out>) -> anyhow::Result<()> {
+        let mut queue = std::collections::VecDeque::from(outs);
+        while let Some(out) = queue.pop_front() {
+            match out {
+                debate::Out::Message { reply, .. } => self.show(&reply)?,
+                debate::Out::Open {
+                    debate,
+                    motion,
+                    poll,
+                    ..
+                } => {
+                    self.show(&motion)?;
+                    writeln!(self.out, "{}", poll.question)?;
+                    for (i, option) in poll.options.iter().enumerate() {
+                        writeln!(self.out, "  {}. {option}", i + 1)?;
+                    }
+                    let prompt = self.ui().console_debate_prompt.clone();
+                    writeln!(self.out, "{prompt}\n")?;
+                    self.out.flush()?;
+                    self.polls_sent += 1;
+                    let poll_id = format!("console-debate-{debate}-{}", self.polls_sent);
+                    let more = self
+                        .debates
+                        .poll_sent(debate, &poll_id, self.polls_sent)
+                        .await?;
+                    self.vote = Some(OpenVote { poll_id, poll });
+                    queue.extend(more);
+                }
+                debate::Out::StopPoll { .. } => self.vote = None,
+                debate::Out::Wake { debate, at } => {
+                    self.wakes.push((at, Wake::Debate { debate }));
                 }
             }
         }

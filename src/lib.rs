@@ -9,6 +9,7 @@ pub mod command;
 pub mod config;
 pub mod console;
 pub mod corpus;
+pub mod debate;
 pub mod i18n;
 pub mod limits;
 pub mod quiz;

@@ -10,6 +10,7 @@ use tracing_subscriber::EnvFilter;
 
 use debate_bot::app::App;
 use debate_bot::config::{Config, Env, Mode};
+use debate_bot::debate::{DebateSettings, Debates};
 use debate_bot::i18n::Lang;
 use debate_bot::quiz::{QuizSettings, Quizzes};
 use debate_bot::store::Store;
@@ -104,7 +105,12 @@ fn main() -> ExitCode {
         Command::Healthcheck => unreachable!("answered before loading the corpus"),
         Command::Console { lang } => {
             let lang = lang.unwrap_or(config.ui.default_language);
-            runtime.block_on(console(app, config.quiz.settings(), lang))
+            runtime.block_on(console(
+                app,
+                config.quiz.settings(),
+                config.debate.settings(),
+                lang,
+            ))
         }
         Command::Run => {
             let Some(token) = config.telegram.token else {
@@ -129,6 +135,7 @@ fn main() -> ExitCode {
                 webhook,
                 database: config.storage.database,
                 quiz: config.quiz.settings(),
+                debate: config.debate.settings(),
                 limits: config.limits.settings(),
             };
             match runtime.block_on(telegram::run(settings, Arc::new(app), shutdown_signal())) {
@@ -229,8 +236,8 @@ fn check(config: &Config, app: &App) {
     println!("ok");
 }
 
-async fn console(app: App, quiz: QuizSettings, lang: Lang) -> ExitCode {
-    // The console keeps its quizzes in memory: nothing to clean up, nothing shared.
+async fn console(app: App, quiz: QuizSettings, debate: DebateSettings, lang: Lang) -> ExitCode {
+    // The console keeps its quizzes and debates in memory: nothing to clean up, nothing shared.
     let store = match Store::open("sqlite::memory:").await {
         Ok(store) => store,
         Err(e) => {
@@ -239,11 +246,12 @@ async fn console(app: App, quiz: QuizSettings, lang: Lang) -> ExitCode {
         }
     };
     let app = Arc::new(app);
-    let quizzes = Quizzes::new(Arc::clone(&app), store, quiz);
+    let quizzes = Quizzes::new(Arc::clone(&app), store.clone(), quiz);
+    let debates = Debates::new(Arc::clone(&app), store, debate);
     let stdin = tokio::io::BufReader::new(tokio::io::stdin());
     let mut stdout = std::io::stdout();
     tokio::select! {
-        result = debate_bot::console::run(&app, &quizzes, lang, stdin, &mut stdout) => match result {
+        result = debate_bot::console::run(&app, &quizzes, &debates, lang, stdin, &mut stdout) => match result {
             Ok(()) => ExitCode::SUCCESS,
             // A closed stdout (e.g. piped into `head`) is a normal way to stop.
             Err(e) if e.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) => ExitCode::SUCCESS,

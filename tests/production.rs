@@ -42,6 +42,7 @@ impl Bot {
             webhook,
             database,
             quiz: Default::default(),
+            debate: Default::default(),
             limits,
         };
         let (stop, stopped) = oneshot::channel::<()>();

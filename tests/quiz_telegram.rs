@@ -1025,7 +1025,7 @@ async fn the_starter_gets_the_csv_report_and_forgetme_removes_a_student() {
     // /forgetme: the count of that student's answers, and they are gone from /top and the CSV.
     assert_eq!(
         class.ask_private(&students[1], "/forgetme").await,
-        "已删除你的 2 条作答记录和你的名字。"
+        "已删除你的 2 条作答和投票记录,以及你的名字。"
     );
     let (rows, rest) = read_top(&class.ask(&teacher, "/top").await);
     let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
@@ -1046,7 +1046,7 @@ async fn the_starter_gets_the_csv_report_and_forgetme_removes_a_student() {
     assert!(rows.iter().all(|r| r[0] != students[1].id.to_string()));
     assert_eq!(
         class.ask_private(&students[1], "/forgetme").await,
-        "已删除你的 0 条作答记录和你的名字。"
+        "已删除你的 0 条作答和投票记录,以及你的名字。"
     );
     class.stop().await;
 }

@@ -1,6 +1,7 @@
 //! `/debate`: a motion from the data with the best quote of each side, speaker and citation
 //! under each, and buttons to walk through more of either side or list every cited paragraph.
-//! (The group's vote on the motion is a later step; see the README.)
+//! The vote on it (a poll, stored votes, the result) is [`crate::debate`]'s; it asks here
+//! which motion a `/debate` names and what the motion, its camps and its poll look like.
 
 use rand::Rng;
 
@@ -10,18 +11,27 @@ use crate::corpus::Voice;
 use crate::i18n::{Lang, fill};
 use crate::render::{Doc, Span};
 
+/// What `/debate ARGS` asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DebateChoice {
+    /// Put motion N (0-based) to the chat.
+    Start(usize),
+    /// Just answer: the list of motions, or how to use the command.
+    Show(Reply),
+}
+
 impl App {
-    /// `/debate`, `/debate N`, `/debate list`.
-    pub(super) fn debate(&self, lang: Lang, args: &str, rng: &mut impl Rng) -> Reply {
+    /// `/debate` (a random motion), `/debate N`, `/debate list`; anything else gets the usage.
+    pub fn debate(&self, lang: Lang, args: &str, rng: &mut impl Rng) -> DebateChoice {
         let view = self.view(lang);
         let motions = &self.corpus.motions;
         let text = |t: String| {
             let mut doc = Doc::new();
             doc.text(t);
-            Reply {
+            DebateChoice::Show(Reply {
                 doc,
                 buttons: Vec::new(),
-            }
+            })
         };
         if motions.is_empty() {
             return text(view.ui.debate_none.clone());
@@ -40,12 +50,12 @@ impl App {
                 ));
             }
             doc.blank().text(view.ui.debate_usage.clone());
-            return Reply {
+            return DebateChoice::Show(Reply {
                 doc,
                 buttons: Vec::new(),
-            };
+            });
         }
-        let motion = if args.is_empty() {
+        DebateChoice::Start(if args.is_empty() {
             rng.random_range(0..motions.len())
         } else {
             match args
@@ -54,19 +64,42 @@ impl App {
                 .filter(|n| (1..=motions.len()).contains(n))
             {
                 Some(n) => n - 1,
-                None => {
+                None if args.chars().all(|c| c.is_ascii_digit()) => {
                     return text(fill(
                         &view.ui.debate_usage_count,
                         &[("count", &motions.len().to_string())],
                     ));
                 }
+                None => return text(view.ui.debate_usage.clone()),
             }
-        };
-        self.debate_page(lang, motion, [0, 0])
+        })
+    }
+
+    /// The motion with this id, if the data still has it.
+    pub fn motion_by_id(&self, id: &str) -> Option<usize> {
+        self.corpus.motions.iter().position(|m| m.id == id)
+    }
+
+    /// The vote on a motion, as a poll: its question and the options for, against, undecided.
+    pub fn debate_poll(&self, lang: Lang, motion: usize, minutes: u32) -> (String, [String; 3]) {
+        let ui = self.view(lang).ui;
+        let question = fill(
+            &ui.debate_vote_question,
+            &[
+                ("motion", self.corpus.motions[motion].motion.get(lang)),
+                ("minutes", &minutes.to_string()),
+            ],
+        );
+        let options = [
+            ui.debate_side_for.clone(),
+            ui.debate_side_against.clone(),
+            ui.debate_vote_undecided.clone(),
+        ];
+        (question, options)
     }
 
     /// Motion `motion` showing excerpt `at[0]` of its "for" side and `at[1]` of "against".
-    pub(super) fn debate_page(&self, lang: Lang, motion: usize, at: [usize; 2]) -> Reply {
+    pub fn debate_page(&self, lang: Lang, motion: usize, at: [usize; 2]) -> Reply {
         let view = self.view(lang);
         let ui = view.ui;
         let m = &self.corpus.motions[motion];
@@ -180,7 +213,7 @@ impl App {
     }
 
     /// Who in the article argues a side: speakers by name, "the article" for its own words.
-    fn camp(&self, lang: Lang, motion: usize, side: usize) -> String {
+    pub fn camp(&self, lang: Lang, motion: usize, side: usize) -> String {
         let view = self.view(lang);
         let mut names: Vec<String> = Vec::new();
         for &e in &self.corpus.motions[motion].sides[side] {

@@ -18,6 +18,7 @@ use crate::i18n::{Lang, Ui};
 use crate::render::{Doc, Span, user_text};
 use crate::search::SearchIndex;
 use buttons::Action;
+pub use debate::DebateChoice;
 pub use lookup::{INLINE_PAGE, InlineAnswer, InlineItem, QueryMemo, SEARCH_PAGE};
 pub use views::View;
 
@@ -181,7 +182,6 @@ impl App {
             "who" => Reply::text(self.who(lang, command.args)),
             "source" => Reply::text(view.source()),
             "search" => self.search(lang, command.args),
-            "debate" => self.debate(lang, command.args, rng),
             _ => match self.corpus.topic_by_command(name) {
                 Some(topic) => self.topic(lang, topic, 0),
                 None if request.chat == ChatKind::Group && command.mention.is_none() => {

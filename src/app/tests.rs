@@ -532,10 +532,23 @@ fn inline_never_fails_on_odd_input() {
 
 // ---- /debate -----------------------------------------------------------------------------
 
+/// What `/debate ARGS` asks for, from a Chinese-speaking user.
+fn debate(app: &App, args: &str) -> DebateChoice {
+    app.debate(Lang::Zh, args, &mut rng())
+}
+
+fn shown(choice: DebateChoice) -> String {
+    match choice {
+        DebateChoice::Show(reply) => html(&reply),
+        DebateChoice::Start(m) => panic!("starts motion {m}"),
+    }
+}
+
 #[test]
 fn a_debate_shows_the_motion_and_the_best_quote_of_each_side() {
     let app = app();
-    let reply = private(&app, "/debate 1");
+    assert_eq!(debate(&app, "1"), DebateChoice::Start(0));
+    let reply = app.debate_page(Lang::Zh, 0, [0, 0]);
     let text = html(&reply);
     assert!(text.starts_with("<b>辩题 1/5:闭源最终将战胜开源?</b>\n\n<b>正方 · 1/5</b>\n<blockquote>闭源最终将战胜开源</blockquote>"), "{text}");
     assert!(text.contains("<b>反方 · 1/5</b>\n<blockquote>开源并不是商业化的反义词,开源意味着打破垄断</blockquote>\n—— 罗璇,RWKV联合创始人 · 原话\n出处:电厂,2024-07-12,记者 张勇毅,¶35"), "{text}");
@@ -576,19 +589,29 @@ fn a_debate_shows_the_motion_and_the_best_quote_of_each_side() {
 #[test]
 fn debate_list_usage_and_forged_buttons() {
     let app = app();
-    let list = html(&private(&app, "/debate list"));
+    let list = shown(debate(&app, "LIST"));
     assert!(
         list.contains("1. 闭源最终将战胜开源?") && list.contains("5. 巨头也应该拥抱开源?"),
         "{list}"
     );
+    for bad in ["9", "0", "99999999999999999999999"] {
+        assert_eq!(
+            shown(debate(&app, bad)),
+            "辩题编号要在 1 到 5 之间;/debate list 列出全部。"
+        );
+    }
+    for odd in ["foo", "-1", "1 2", "<b>"] {
+        assert!(
+            shown(debate(&app, odd)).starts_with("用法:/debate 随机一个辩题并投票"),
+            "{odd}"
+        );
+    }
+    assert!(matches!(debate(&app, ""), DebateChoice::Start(m) if m < 5));
     assert_eq!(
-        html(&private(&app, "/debate 9")),
-        "辩题编号要在 1 到 5 之间;/debate list 列出全部。"
+        app.debate(Lang::En, " 3 ", &mut rng()),
+        DebateChoice::Start(2)
     );
-    assert!(html(&private(&app, "/debate")).starts_with("<b>辩题 "));
-    let en = ask(&app, ChatKind::Private, Some("en"), "/debate 3")
-        .unwrap()
-        .reply;
+    let en = app.debate_page(Lang::En, 2, [0, 0]);
     assert!(html(&en).starts_with(
         "<b>Motion 3/5: Do &quot;open&quot; model licences count as open source?</b>"
     ));
@@ -618,6 +641,69 @@ fn debate_list_usage_and_forged_buttons() {
                 let data = buttons::encode(&action, &app.corpus).unwrap();
                 assert!(data.len() <= 64);
             }
+        }
+    }
+}
+
+#[test]
+fn every_debate_poll_fits_telegrams_poll_limits() {
+    // sendPoll: a question of 1-300 characters, options of 1-100.
+    let app = app();
+    for lang in Lang::ALL {
+        for motion in 0..app.corpus.motions.len() {
+            let (question, options) =
+                app.debate_poll(lang, motion, crate::config::MAX_DEBATE_MINUTES);
+            let motion_text = app.corpus.motions[motion].motion.get(lang);
+            assert!(question.starts_with(motion_text), "{question}");
+            assert!((1..=300).contains(&question.chars().count()), "{question}");
+            assert!(
+                options
+                    .iter()
+                    .all(|o| (1..=100).contains(&o.chars().count())),
+                "{options:?}"
+            );
+        }
+    }
+    let (question, options) = app.debate_poll(Lang::En, 0, 60);
+    assert_eq!(
+        question,
+        "Will closed source ultimately defeat open source? Which side are you on? (60-minute vote)"
+    );
+    assert_eq!(options, ["For", "Against", "Undecided"].map(String::from));
+    let (question, options) = app.debate_poll(Lang::Zh, 0, 60);
+    assert_eq!(question, "闭源最终将战胜开源? 你站哪一方?(投票 60 分钟)");
+    assert_eq!(options, ["正方", "反方", "还没想好"].map(String::from));
+}
+
+#[test]
+fn a_debate_result_counts_the_votes_and_names_the_articles_camp() {
+    let app = app();
+    let doc = crate::debate::result::render(&app, Lang::Zh, 0, [1, 2, 1]);
+    assert_eq!(
+        doc.to_html(),
+        "<b>投票结果:闭源最终将战胜开源?</b>\n\
+         正方:1 票(25%)\n\
+         反方:2 票(50%)\n\
+         还没想好:1 票(25%)\n\
+         共 4 人投票。\n\n\
+         本群多数投了反方,也就是文中罗璇、文章叙述所持的一方。\n\
+         文中站队 —— 正方:李彦宏、文章叙述;反方:罗璇、文章叙述"
+    );
+    let en = crate::debate::result::render(&app, Lang::En, 0, [3, 0, 0]).to_plain();
+    assert!(
+        en.contains("Most of the group voted for: the side argued by Robin Li (李彦宏)"),
+        "{en}"
+    );
+    let none = crate::debate::result::render(&app, Lang::En, 0, [0, 0, 0]).to_plain();
+    assert!(none.contains("For: 0 (0%)") && none.contains("Nobody voted."), "{none}");
+    let tied = crate::debate::result::render(&app, Lang::Zh, 0, [2, 2, 9]).to_plain();
+    assert!(tied.contains("正反双方票数相同。"), "{tied}");
+    // Huge counts still fit one message.
+    for lang in Lang::ALL {
+        for motion in 0..app.corpus.motions.len() {
+            let doc =
+                crate::debate::result::render(&app, lang, motion, [u32::MAX as u64; 3]);
+            assert!(utf16_len(&doc.to_html()) <= MESSAGE_LIMIT);
         }
     }
 }

@@ -24,6 +24,9 @@ use tokio::sync::{mpsc, oneshot};
 use crate::quiz::GRACE_MS;
 use crate::quiz::questions::Dealt;
 
+mod debates;
+pub use debates::{DebateRow, NewDebate, Tally};
+
 /// Answers committed together at most.
 const BATCH: usize = 1024;
 
@@ -425,10 +428,16 @@ impl Store {
             .collect())
     }
 
-    /// Deletes a user's answers and name everywhere; returns how many answers went.
+    /// Deletes a user's quiz answers, debate votes and name everywhere; returns how many
+    /// answers and votes went.
     pub async fn forget(&self, user_id: i64) -> anyhow::Result<u64> {
         let mut tx = self.pool.begin().await?;
         let answers = sqlx::query("DELETE FROM answers WHERE user_id = ?")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let votes = sqlx::query("DELETE FROM debate_votes WHERE user_id = ?")
             .bind(user_id)
             .execute(&mut *tx)
             .await?
@@ -442,7 +451,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(answers)
+        Ok(answers + votes)
     }
 }
 

@@ -6,7 +6,7 @@
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use futures::FutureExt;
 use teloxide::dispatching::UpdateHandler;
@@ -18,12 +18,14 @@ use teloxide::types::{
     ParseMode,
 };
 
-use super::quiz;
 use super::send::{self, Outbox};
+use super::{debate, quiz};
 use crate::app::{App, ChatKind, Press, Request};
+use crate::debate::Debates;
 use crate::i18n::fill;
 use crate::limits::Verdict;
 use crate::quiz::Quizzes;
+use crate::store::Recorded;
 
 pub fn schema() -> UpdateHandler<teloxide::RequestError> {
     dptree::entry()
@@ -46,19 +48,33 @@ async fn guarded(what: &'static str, work: impl Future<Output = ()>) -> Response
     Ok(())
 }
 
+/// The engines behind the stateful commands.
+#[derive(Clone)]
+pub struct Engines {
+    pub quizzes: Arc<Quizzes>,
+    pub debates: Arc<Debates>,
+}
+
 async fn on_message(
     bot: Bot,
     msg: Message,
     me: Me,
     app: Arc<App>,
-    quizzes: Arc<Quizzes>,
+    engines: Engines,
     outbox: Arc<Outbox>,
 ) -> ResponseResult<()> {
     guarded(
         "message",
-        handle_message(bot, msg, me, app, quizzes, outbox),
+        handle_message(bot, msg, me, app, engines, outbox),
     )
     .await
+}
+
+/// Which part of the bot answers a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Route {
+    Quiz,
+    Debate,
 }
 
 async fn handle_message(
@@ -66,7 +82,7 @@ async fn handle_message(
     msg: Message,
     me: Me,
     app: Arc<App>,
-    quizzes: Arc<Quizzes>,
+    engines: Engines,
     outbox: Arc<Outbox>,
 ) {
     let started = Instant::now();
@@ -81,9 +97,15 @@ async fn handle_message(
     let language_code = msg.from.as_ref().and_then(|u| u.language_code.as_deref());
     let lang = app.lang(language_code);
     let username = me.user.username.as_deref();
-    let is_quiz = Quizzes::is_quiz_command(text, username);
+    let route = if Quizzes::is_quiz_command(text, username) {
+        Some(Route::Quiz)
+    } else if Debates::is_debate_command(text, username) {
+        Some(Route::Debate)
+    } else {
+        None
+    };
     // What to call this update in the logs: never the user's words.
-    let (command, reply) = if is_quiz {
+    let (command, reply) = if route.is_some() {
         (
             crate::command::parse(text)
                 .map(|c| c.name)
@@ -126,9 +148,13 @@ async fn handle_message(
                 .await
                 .map_err(anyhow::Error::from),
             None => {
-                let result = quiz::on_command(&bot, &outbox, &msg, &me, &quizzes, kind).await;
+                let result = if route == Some(Route::Debate) {
+                    debate::on_command(&bot, &outbox, &msg, &engines.debates, kind).await
+                } else {
+                    quiz::on_command(&bot, &outbox, &msg, &me, &engines.quizzes, kind).await
+                };
                 if let Err(e) = &result {
-                    tracing::error!(error = %e, "quiz command failed");
+                    tracing::error!(error = %e, command = %command, "a stored command failed");
                     let apology = quiz::apology(&app.view(lang).ui.store_error);
                     let _ = send::send(&bot, &outbox, chat, &apology, reply_to).await;
                 }
@@ -245,10 +271,10 @@ async fn handle_inline_query(bot: Bot, q: InlineQuery, app: Arc<App>, outbox: Ar
     );
 }
 
-async fn on_poll_answer(answer: PollAnswer, quizzes: Arc<Quizzes>) -> ResponseResult<()> {
+async fn on_poll_answer(answer: PollAnswer, engines: Engines) -> ResponseResult<()> {
     guarded("poll answer", async move {
         let started = Instant::now();
-        match quiz::on_answer(&answer, &quizzes).await {
+        match record(&answer, &engines).await {
             Ok(recorded) => tracing::info!(
                 recorded = ?recorded,
                 ms = started.elapsed().as_secs_f64() * 1000.0,
@@ -258,4 +284,23 @@ async fn on_poll_answer(answer: PollAnswer, quizzes: Arc<Quizzes>) -> ResponseRe
         }
     })
     .await
+}
+
+/// Stores a poll answer as a quiz answer or a debate vote, whichever poll it is. An answer
+/// for a poll not known yet (it can arrive while the poll's id is being stored) is tried once
+/// more a moment later.
+async fn record(answer: &PollAnswer, engines: &Engines) -> anyhow::Result<Recorded> {
+    let now = quiz::now_ms();
+    let mut retried = false;
+    loop {
+        let recorded = match quiz::on_answer(answer, &engines.quizzes, now).await? {
+            Recorded::UnknownPoll => debate::on_vote(answer, &engines.debates, now).await?,
+            recorded => recorded,
+        };
+        if recorded != Recorded::UnknownPoll || retried {
+            return Ok(recorded);
+        }
+        retried = true;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
 }

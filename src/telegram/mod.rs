@@ -3,6 +3,7 @@
 //! to core requests and replies back to API calls. Nothing here decides what to say; that is
 //! [`crate::app`].
 
+mod debate;
 mod handlers;
 mod menu;
 pub mod quiz;
@@ -27,6 +28,7 @@ use teloxide::{ApiError, RequestError};
 use url::Url;
 
 use crate::app::App;
+use crate::debate::{DebateSettings, Debates};
 use crate::limits::LimitSettings;
 use crate::quiz::{QuizSettings, Quizzes};
 use crate::store::Store;
@@ -40,6 +42,7 @@ pub struct Settings {
     /// The SQLite database URL (`[storage] database`).
     pub database: String,
     pub quiz: QuizSettings,
+    pub debate: DebateSettings,
     pub limits: LimitSettings,
 }
 
@@ -54,7 +57,8 @@ pub async fn run(
     stop: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let store = Store::open(&settings.database).await?;
-    let quizzes = Arc::new(Quizzes::new(Arc::clone(&app), store, settings.quiz));
+    let quizzes = Arc::new(Quizzes::new(Arc::clone(&app), store.clone(), settings.quiz));
+    let debates = Arc::new(Debates::new(Arc::clone(&app), store, settings.debate));
     let outbox = Arc::new(Outbox::new(settings.limits));
     let bot = Bot::new(settings.token.expose_secret()).set_api_url(settings.api_url);
     // The dispatcher asks getMe again when it starts; let it reuse the answer `get_me` got
@@ -80,11 +84,23 @@ pub async fn run(
         }
         Err(e) => tracing::error!(error = %e, "cannot resume the running quizzes"),
     }
+    // So do debates: open votes get their deadline, closed ones their result.
+    match debates.resume(quiz::now_ms()).await {
+        Ok(outs) => {
+            tokio::spawn(debate::carry_out(
+                bot.clone(),
+                Arc::clone(&debates),
+                Arc::clone(&outbox),
+                outs,
+            ));
+        }
+        Err(e) => tracing::error!(error = %e, "cannot resume the open debates"),
+    }
 
     let mut dispatcher = Dispatcher::builder(cached, handlers::schema())
         .dependencies(dptree::deps![
             app,
-            quizzes,
+            handlers::Engines { quizzes, debates },
             Arc::clone(&outbox),
             bot.clone()
         ])

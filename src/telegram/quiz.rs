@@ -69,7 +69,7 @@ pub async fn on_command(
 }
 
 /// Whether `user` administers `chat`, by asking Telegram (getChatMember). Any error: no.
-async fn is_admin(bot: &Bot, chat: ChatId, user: UserId) -> bool {
+pub(super) async fn is_admin(bot: &Bot, chat: ChatId, user: UserId) -> bool {
     match bot.get_chat_member(chat, user).await {
         Ok(member) => member.is_privileged(),
         Err(e) => {
@@ -79,31 +79,22 @@ async fn is_admin(bot: &Bot, chat: ChatId, user: UserId) -> bool {
     }
 }
 
-/// A poll answer. An answer for a poll the store does not know yet (it can arrive while the
-/// poll's id is being stored) is tried once more a moment later.
+/// A poll answer that arrived at `now`, if it is an answer in a quiz.
 pub async fn on_answer(
     answer: &teloxide::types::PollAnswer,
     quizzes: &Quizzes,
+    now: i64,
 ) -> anyhow::Result<Recorded> {
     let MaybeAnonymousUser::User(user) = &answer.voter else {
         return Ok(Recorded::Refused);
     };
-    let player = player(user);
-    let now = now_ms();
-    let recorded = quizzes
-        .answer(&answer.poll_id.0, &player, &answer.option_ids, now)
-        .await?;
-    if recorded != Recorded::UnknownPoll {
-        return Ok(recorded);
-    }
-    tokio::time::sleep(Duration::from_millis(500)).await;
     quizzes
-        .answer(&answer.poll_id.0, &player, &answer.option_ids, now)
+        .answer(&answer.poll_id.0, &player(user), &answer.option_ids, now)
         .await
 }
 
 /// The kind of a chat from its id: Telegram's group ids are negative.
-fn kind_of(chat: i64) -> ChatKind {
+pub(super) fn kind_of(chat: i64) -> ChatKind {
     if chat < 0 {
         ChatKind::Group
     } else {

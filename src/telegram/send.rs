@@ -111,6 +111,21 @@ pub async fn send(
     reply: &Reply,
     reply_to: Option<MessageId>,
 ) -> ResponseResult<()> {
+    // Fault injection for tests/faults.rs; compiled out unless fail's `failpoints` feature is on.
+    fail::fail_point!("send-message");
+    send_message(bot, outbox, chat, reply, reply_to)
+        .await
+        .map(|_| ())
+}
+
+/// [`send`], answering the message sent.
+pub async fn send_message(
+    bot: &Bot,
+    outbox: &Outbox,
+    chat: ChatId,
+    reply: &Reply,
+    reply_to: Option<MessageId>,
+) -> ResponseResult<Message> {
     let mut request = bot
         .send_message(chat, reply.doc.to_html())
         .parse_mode(ParseMode::Html);
@@ -122,8 +137,7 @@ pub async fn send(
     }
     outbox
         .deliver("sendMessage", || request.clone().send())
-        .await?;
-    Ok(())
+        .await
 }
 
 /// Replaces the text and buttons of a message the bot sent.

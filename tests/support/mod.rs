@@ -107,6 +107,7 @@ pub fn start_bot_with_token(api: &FakeApi, token: &str) -> RunningBot {
         webhook: None,
         database: temp_database(),
         quiz: debate_bot::quiz::QuizSettings::default(),
+        debate: Default::default(),
         limits: generous_limits(),
     };
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
@@ -174,6 +175,7 @@ pub fn start_bot_on(
         webhook: None,
         database: database.to_string(),
         quiz,
+        debate: Default::default(),
         limits: generous_limits(),
     };
     let (stop_tx, stop_rx) = oneshot::channel::<()>();

@@ -1,0 +1,348 @@
+//! The debate engine: a state machine over the stored debate, driven by events (a command,
+//! the poll sent, a vote, a wake-up) that each carry the time. It decides; the adapter acts on
+//! the [`Out`]s it returns. A debate is *open* (votes count) until `/debate close` or its
+//! deadline, then *closed*: the poll is stopped, and `GRACE_MS` later (votes cast before the
+//! close may still be on their way) the result is posted once and the debate is *reported*.
+//! After a restart, [`Debates::resume`] picks every unreported debate up where it was.
+
+use std::sync::Arc;
+
+use rand::Rng;
+
+use super::result;
+use crate::app::{App, ChatKind, DebateChoice, Reply};
+use crate::command;
+use crate::i18n::{Lang, fill};
+use crate::quiz::{GRACE_MS, Player};
+use crate::render::Doc;
+use crate::store::{DebateRow, NewDebate, Recorded, Store};
+
+/// `[debate]` settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DebateSettings {
+    /// How long a vote stays open unless closed earlier.
+    pub minutes: u32,
+}
+
+impl Default for DebateSettings {
+    fn default() -> Self {
+        DebateSettings { minutes: 60 }
+    }
+}
+
+/// The vote as a regular, non-anonymous poll with one answer: for, against, undecided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VotePoll {
+    pub question: String,
+    pub options: [String; 3],
+}
+
+/// What the adapter must do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Out {
+    /// Send a message to a chat.
+    Message { chat: i64, reply: Reply },
+    /// Send the motion (with its buttons), then the vote as a poll replying to it; then call
+    /// [`Debates::poll_sent`], or [`Debates::poll_failed`] if either could not be sent.
+    Open {
+        chat: i64,
+        debate: i64,
+        motion: Reply,
+        poll: VotePoll,
+    },
+    /// Close the vote's poll (stopPoll).
+    StopPoll { chat: i64, message_id: i64 },
+    /// Call [`Debates::wake`] for this debate at time `at` (ms).
+    Wake { debate: i64, at: i64 },
+}
+
+/// A `/debate` command.
+#[derive(Debug, Clone)]
+pub struct DebateRequest<'a> {
+    pub chat: i64,
+    pub kind: ChatKind,
+    pub player: &'a Player,
+    /// What follows `/debate`.
+    pub args: &'a str,
+    /// Whether the sender administers the chat; asked only when it matters (see
+    /// [`Debates::needs_admin_check`]).
+    pub is_admin: bool,
+    pub now: i64,
+}
+
+impl DebateRequest<'_> {
+    fn is_close(&self) -> bool {
+        self.args.trim().eq_ignore_ascii_case("close")
+    }
+}
+
+fn message(chat: i64, text: String) -> Out {
+    let mut doc = Doc::new();
+    doc.text(text);
+    Out::Message {
+        chat,
+        reply: Reply {
+            doc,
+            buttons: Vec::new(),
+        },
+    }
+}
+
+/// The debates of every chat.
+pub struct Debates {
+    app: Arc<App>,
+    store: Store,
+    settings: DebateSettings,
+}
+
+impl Debates {
+    pub fn new(app: Arc<App>, store: Store, settings: DebateSettings) -> Self {
+        Debates {
+            app,
+            store,
+            settings,
+        }
+    }
+
+    /// Whether this message is `/debate` for this bot (so the adapter routes it here).
+    pub fn is_debate_command(text: &str, bot_username: Option<&str>) -> bool {
+        command::parse(text).is_some_and(|c| c.is_for(bot_username) && c.name == "debate")
+    }
+
+    fn lang_of(&self, row: &DebateRow) -> Lang {
+        Lang::from_code(&row.lang).unwrap_or(self.app.default_lang())
+    }
+
+    /// Whether answering needs to know if the sender administers the chat: `/debate close`
+    /// in a group from someone other than the open debate's starter.
+    pub async fn needs_admin_check(&self, request: &DebateRequest<'_>) -> anyhow::Result<bool> {
+        if request.kind == ChatKind::Private || !request.is_close() {
+            return Ok(false);
+        }
+        let open = self.store.open_debate(request.chat).await?;
+        Ok(open.is_some_and(|d| d.starter_id != request.player.id))
+    }
+
+    /// Handles `/debate ARGS`.
+    pub async fn handle(
+        &self,
+        request: &DebateRequest<'_>,
+        rng: &mut (impl Rng + Send),
+    ) -> anyhow::Result<Vec<Out>> {
+        let lang = self.app.lang(request.player.language_code.as_deref());
+        if request.is_close() {
+            return self.close(request, lang).await;
+        }
+        match self.app.debate(lang, request.args, rng) {
+            DebateChoice::Show(reply) => Ok(vec![Out::Message {
+                chat: request.chat,
+                reply,
+            }]),
+            DebateChoice::Start(motion) => self.start(request, lang, motion).await,
+        }
+    }
+
+    async fn start(
+        &self,
+        request: &DebateRequest<'_>,
+        lang: Lang,
+        motion: usize,
+    ) -> anyhow::Result<Vec<Out>> {
+        let chat = request.chat;
+        if let Some(open) = self.store.open_debate(chat).await? {
+            return Ok(vec![self.already_open(chat, lang, &open)]);
+        }
+        let new = NewDebate {
+            chat_id: chat,
+            motion_id: &self.app.corpus().motions[motion].id,
+            starter_id: request.player.id,
+            lang: lang.code(),
+            started_at: request.now,
+            deadline: request.now + i64::from(self.settings.minutes) * 60_000,
+        };
+        let Some(debate) = self.store.create_debate(&new).await? else {
+            // Another /debate won the race for this chat.
+            let open = self.store.open_debate(chat).await?;
+            return Ok(open
+                .map(|o| self.already_open(chat, lang, &o))
+                .into_iter()
+                .collect());
+        };
+        Ok(vec![self.open_out(chat, debate, lang, motion)])
+    }
+
+    fn open_out(&self, chat: i64, debate: i64, lang: Lang, motion: usize) -> Out {
+        let (question, options) = self.app.debate_poll(lang, motion, self.settings.minutes);
+        Out::Open {
+            chat,
+            debate,
+            motion: self.app.debate_page(lang, motion, [0, 0]),
+            poll: VotePoll { question, options },
+        }
+    }
+
+    fn already_open(&self, chat: i64, lang: Lang, open: &DebateRow) -> Out {
+        let ui = self.app.view(lang).ui;
+        let motion = self
+            .app
+            .motion_by_id(&open.motion_id)
+            .map(|m| self.app.corpus().motions[m].motion.get(lang))
+            .unwrap_or_default();
+        message(chat, fill(&ui.debate_already_open, &[("motion", motion)]))
+    }
+
+    /// The adapter posted the vote as poll `poll_id` in message `message_id`: store it and
+    /// say when to close it.
+    pub async fn poll_sent(
+        &self,
+        debate: i64,
+        poll_id: &str,
+        message_id: i64,
+    ) -> anyhow::Result<Vec<Out>> {
+        let Some(row) = self.store.debate(debate).await? else {
+            return Ok(Vec::new());
+        };
+        self.store
+            .debate_poll_sent(debate, poll_id, message_id)
+            .await?;
+        Ok(vec![Out::Wake {
+            debate,
+            at: row.deadline,
+        }])
+    }
+
+    /// The motion or its poll could not be posted: the debate is off, with an apology.
+    pub async fn poll_failed(&self, debate: i64, now: i64) -> anyhow::Result<Vec<Out>> {
+        let Some(row) = self.store.debate(debate).await? else {
+            return Ok(Vec::new());
+        };
+        self.store.close_debate(debate, now).await?;
+        if !self.store.report_debate(debate, now).await? {
+            return Ok(Vec::new());
+        }
+        let ui = self.app.view(self.lang_of(&row)).ui;
+        Ok(vec![message(row.chat_id, ui.debate_poll_failed.clone())])
+    }
+
+    /// A vote: the first of `option_ids` (a regular poll with one answer sends one) replaces
+    /// the voter's earlier choice; none retracts it.
+    pub async fn vote(
+        &self,
+        poll_id: &str,
+        player: &Player,
+        option_ids: &[u8],
+        now: i64,
+    ) -> anyhow::Result<Recorded> {
+        let option = match option_ids.first() {
+            Some(&o) if o < 3 => Some(i64::from(o)),
+            Some(_) => return Ok(Recorded::Refused),
+            None => None,
+        };
+        self.store
+            .record_vote(poll_id, player.id, option, now)
+            .await
+    }
+
+    /// `/debate close`: the starter, an admin, or anyone in a private chat closes the vote.
+    async fn close(&self, request: &DebateRequest<'_>, lang: Lang) -> anyhow::Result<Vec<Out>> {
+        let ui = self.app.view(lang).ui;
+        let Some(row) = self.store.open_debate(request.chat).await? else {
+            return Ok(vec![message(request.chat, ui.debate_none_open.clone())]);
+        };
+        let may_close = request.kind == ChatKind::Private
+            || row.starter_id == request.player.id
+            || request.is_admin;
+        if !may_close {
+            return Ok(vec![message(
+                request.chat,
+                ui.debate_only_starter_close.clone(),
+            )]);
+        }
+        self.close_now(&row, request.now).await
+    }
+
+    /// Closes an open debate at `now`: stop its poll, post the result after the grace.
+    async fn close_now(&self, row: &DebateRow, now: i64) -> anyhow::Result<Vec<Out>> {
+        if !self.store.close_debate(row.id, now).await? {
+            return Ok(Vec::new());
+        }
+        let mut outs: Vec<Out> = row
+            .message_id
+            .map(|message_id| Out::StopPoll {
+                chat: row.chat_id,
+                message_id,
+            })
+            .into_iter()
+            .collect();
+        outs.push(Out::Wake {
+            debate: row.id,
+            at: now + GRACE_MS,
+        });
+        Ok(outs)
+    }
+
+    /// A wake-up: close the vote at its deadline; post the result once the grace has passed.
+    pub async fn wake(&self, debate: i64, now: i64) -> anyhow::Result<Vec<Out>> {
+        let Some(row) = self.store.debate(debate).await? else {
+            return Ok(Vec::new());
+        };
+        if row.reported_at.is_some() {
+            return Ok(Vec::new());
+        }
+        let Some(closed_at) = row.closed_at else {
+            if now < row.deadline {
+                return Ok(vec![Out::Wake {
+                    debate,
+                    at: row.deadline,
+                }]);
+            }
+            return self.close_now(&row, now).await;
+        };
+        if now < closed_at + GRACE_MS {
+            return Ok(vec![Out::Wake {
+                debate,
+                at: closed_at + GRACE_MS,
+            }]);
+        }
+        if !self.store.report_debate(debate, now).await? {
+            return Ok(Vec::new());
+        }
+        let Some(motion) = self.app.motion_by_id(&row.motion_id) else {
+            // The motion left the data while the debate ran: nothing to report against.
+            return Ok(Vec::new());
+        };
+        let tally = self.store.tally(debate).await?;
+        let doc = result::render(&self.app, self.lang_of(&row), motion, tally);
+        Ok(vec![Out::Message {
+            chat: row.chat_id,
+            reply: Reply {
+                doc,
+                buttons: Vec::new(),
+            },
+        }])
+    }
+
+    /// After a restart: every debate whose result is not posted carries on. A vote never
+    /// posted is posted now; an open one gets its wake-up at the deadline (or closes, if
+    /// that passed); a closed one posts its result.
+    pub async fn resume(&self, now: i64) -> anyhow::Result<Vec<Out>> {
+        let mut outs = Vec::new();
+        for row in self.store.unreported_debates().await? {
+            if row.poll_id.is_none() && row.closed_at.is_none() {
+                match self.app.motion_by_id(&row.motion_id) {
+                    Some(motion) if now < row.deadline => {
+                        outs.push(self.open_out(row.chat_id, row.id, self.lang_of(&row), motion))
+                    }
+                    _ => {
+                        // Gone from the data, or too late to ask: call it off quietly.
+                        self.store.close_debate(row.id, now).await?;
+                        self.store.report_debate(row.id, now).await?;
+                    }
+                }
+                continue;
+            }
+            outs.extend(self.wake(row.id, now).await?);
+        }
+        Ok(outs)
+    }
+}

@@ -1,0 +1,11 @@
+//! Debates: `/debate` puts a motion to a chat (both camps' best quotes, from
+//! [`crate::app`]) with a regular, non-anonymous Telegram poll "which side are you on?", keeps
+//! every vote in the [`crate::store`], closes the vote on `/debate close` or after
+//! `[debate] minutes`, and posts the result next to the article's own camps.
+//!
+//! [`engine`] is the state machine (no clock, no Telegram); [`result`] renders the result.
+
+pub mod engine;
+pub mod result;
+
+pub use engine::{DebateRequest, DebateSettings, Debates, Out, VotePoll};

@@ -1,0 +1,114 @@
+//! The result of a debate's vote: votes per side with shares, which way the group leans, and
+//! who in the article stands on each side.
+
+use crate::app::App;
+use crate::i18n::{Lang, fill};
+use crate::render::{Doc, Span};
+use crate::store::Tally;
+
+/// Which way a vote went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lean {
+    NoVotes,
+    For,
+    Against,
+    /// As many for as against (and at least one vote for a side).
+    Tied,
+    /// Only "undecided" votes.
+    Undecided,
+}
+
+impl Lean {
+    pub fn of(tally: Tally) -> Lean {
+        let [yes, no, undecided] = tally;
+        match (yes.cmp(&no), yes + no + undecided) {
+            (_, 0) => Lean::NoVotes,
+            (std::cmp::Ordering::Greater, _) => Lean::For,
+            (std::cmp::Ordering::Less, _) => Lean::Against,
+            (std::cmp::Ordering::Equal, _) if yes == 0 => Lean::Undecided,
+            (std::cmp::Ordering::Equal, _) => Lean::Tied,
+        }
+    }
+}
+
+/// A share of `total` in whole percent, rounded half up.
+fn percent(votes: u64, total: u64) -> u64 {
+    if total == 0 {
+        0
+    } else {
+        (votes * 200 + total) / (total * 2)
+    }
+}
+
+/// The result message of a vote on `motion`.
+pub fn render(app: &App, lang: Lang, motion: usize, tally: Tally) -> Doc {
+    let view = app.view(lang);
+    let ui = view.ui;
+    let m = &app.corpus().motions[motion];
+    let total: u64 = tally.iter().sum();
+    let mut doc = Doc::new();
+    doc.line(vec![Span::Bold(fill(
+        &ui.debate_result_title,
+        &[("motion", m.motion.get(lang))],
+    ))]);
+    let sides = [
+        &ui.debate_side_for,
+        &ui.debate_side_against,
+        &ui.debate_vote_undecided,
+    ];
+    for (side, votes) in sides.into_iter().zip(tally) {
+        doc.text(fill(
+            &ui.debate_result_line,
+            &[
+                ("side", side),
+                ("votes", &votes.to_string()),
+                ("percent", &percent(votes, total).to_string()),
+            ],
+        ));
+    }
+    doc.text(fill(
+        &ui.debate_result_total,
+        &[("total", &total.to_string())],
+    ));
+    let lean = match Lean::of(tally) {
+        Lean::NoVotes => ui.debate_result_none.clone(),
+        Lean::For => fill(
+            &ui.debate_result_leans_for,
+            &[("camp", &app.camp(lang, motion, 0))],
+        ),
+        Lean::Against => fill(
+            &ui.debate_result_leans_against,
+            &[("camp", &app.camp(lang, motion, 1))],
+        ),
+        Lean::Tied => ui.debate_result_tied.clone(),
+        Lean::Undecided => ui.debate_result_undecided.clone(),
+    };
+    doc.blank().text(lean);
+    doc.text(fill(
+        &ui.debate_camps,
+        &[
+            ("for", &app.camp(lang, motion, 0)),
+            ("against", &app.camp(lang, motion, 1)),
+        ],
+    ));
+    doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leans_and_shares() {
+        assert_eq!(Lean::of([0, 0, 0]), Lean::NoVotes);
+        assert_eq!(Lean::of([2, 1, 5]), Lean::For);
+        assert_eq!(Lean::of([0, 1, 0]), Lean::Against);
+        assert_eq!(Lean::of([3, 3, 1]), Lean::Tied);
+        assert_eq!(Lean::of([0, 0, 4]), Lean::Undecided);
+        assert_eq!(percent(1, 3), 33);
+        assert_eq!(percent(2, 3), 67);
+        assert_eq!(percent(1, 2), 50);
+        assert_eq!(percent(1, 8), 13);
+        assert_eq!(percent(0, 0), 0);
+    }
+}

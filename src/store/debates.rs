@@ -1,0 +1,237 @@
+//! Debates and their votes (migration `0002_debates.sql`).
+//!
+//! A debate is open until `/debate close` or its deadline (`closed_at` set), then reported
+//! once its result is posted (`reported_at` set). Votes are one row per user, the latest
+//! choice; a retracted vote is deleted. Whether a vote counts (poll known, not closed more
+//! than `GRACE_MS` ago, not past the deadline plus `GRACE_MS`) is decided inside the one
+//! statement that writes it, so no check can race with a close.
+
+use sqlx::Row;
+
+use super::{Recorded, Store};
+use crate::quiz::GRACE_MS;
+
+/// A debate as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DebateRow {
+    pub id: i64,
+    pub chat_id: i64,
+    pub motion_id: String,
+    pub starter_id: i64,
+    pub lang: String,
+    pub started_at: i64,
+    pub deadline: i64,
+    pub poll_id: Option<String>,
+    /// The poll's message, once posted.
+    pub message_id: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub reported_at: Option<i64>,
+}
+
+/// A new debate to store.
+#[derive(Debug, Clone)]
+pub struct NewDebate<'a> {
+    pub chat_id: i64,
+    pub motion_id: &'a str,
+    pub starter_id: i64,
+    pub lang: &'a str,
+    pub started_at: i64,
+    pub deadline: i64,
+}
+
+/// Votes per option: for, against, undecided.
+pub type Tally = [u64; 3];
+
+/// The debate polled as `?` is open at `?`: not closed, or closed less than `?` (GRACE_MS)
+/// ago (a vote cast before the close and delivered late), and not past its deadline by more.
+const OPEN: &str = "poll_id = ? AND ? <= COALESCE(closed_at, deadline) + ? AND ? <= deadline + ?";
+
+const COLUMNS: &str = "id, chat_id, motion_id, starter_id, lang, started_at, deadline, poll_id, message_id, closed_at, reported_at";
+
+fn debate_row(row: &sqlx::sqlite::SqliteRow) -> DebateRow {
+    DebateRow {
+        id: row.get("id"),
+        chat_id: row.get("chat_id"),
+        motion_id: row.get("motion_id"),
+        starter_id: row.get("starter_id"),
+        lang: row.get("lang"),
+        started_at: row.get("started_at"),
+        deadline: row.get("deadline"),
+        poll_id: row.get("poll_id"),
+        message_id: row.get("message_id"),
+        closed_at: row.get("closed_at"),
+        reported_at: row.get("reported_at"),
+    }
+}
+
+impl Store {
+    /// Stores a new debate, or `None` when the chat already has one open.
+    pub async fn create_debate(&self, debate: &NewDebate<'_>) -> anyhow::Result<Option<i64>> {
+        let inserted = sqlx::query(
+            "INSERT INTO debates (chat_id, motion_id, starter_id, lang, started_at, deadline)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(debate.chat_id)
+        .bind(debate.motion_id)
+        .bind(debate.starter_id)
+        .bind(debate.lang)
+        .bind(debate.started_at)
+        .bind(debate.deadline)
+        .execute(&self.pool)
+        .await;
+        match inserted {
+            Ok(done) => Ok(Some(done.last_insert_rowid())),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub async fn debate(&self, id: i64) -> anyhow::Result<Option<DebateRow>> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM debates WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(debate_row))
+    }
+
+    /// The chat's open debate, if any.
+    pub async fn open_debate(&self, chat_id: i64) -> anyhow::Result<Option<DebateRow>> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM debates WHERE chat_id = ? AND closed_at IS NULL"
+        ))
+        .bind(chat_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(debate_row))
+    }
+
+    /// Every debate whose result is not posted yet, for resuming after a restart.
+    pub async fn unreported_debates(&self) -> anyhow::Result<Vec<DebateRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM debates WHERE reported_at IS NULL ORDER BY id"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(debate_row).collect())
+    }
+
+    /// Records that the debate's vote went out as poll `poll_id` in message `message_id`.
+    pub async fn debate_poll_sent(
+        &self,
+        id: i64,
+        poll_id: &str,
+        message_id: i64,
+    ) -> anyhow::Result<()> {
+        sqlx::query("UPDATE debates SET poll_id = ?, message_id = ? WHERE id = ?")
+            .bind(poll_id)
+            .bind(message_id)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Closes the debate's vote at `at`; false when it was closed already.
+    pub async fn close_debate(&self, id: i64, at: i64) -> anyhow::Result<bool> {
+        let closed =
+            sqlx::query("UPDATE debates SET closed_at = ? WHERE id = ? AND closed_at IS NULL")
+                .bind(at)
+                .bind(id)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+        Ok(closed == 1)
+    }
+
+    /// Marks a closed debate's result as posted at `at`; false when someone else did first
+    /// (so the result is posted once).
+    pub async fn report_debate(&self, id: i64, at: i64) -> anyhow::Result<bool> {
+        let reported = sqlx::query(
+            "UPDATE debates SET reported_at = ?
+             WHERE id = ? AND closed_at IS NOT NULL AND reported_at IS NULL",
+        )
+        .bind(at)
+        .bind(id)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(reported == 1)
+    }
+
+    /// A vote in the debate polled as `poll_id`: `option` (0 for, 1 against, 2 undecided)
+    /// replaces the user's earlier vote; `None` retracts it.
+    pub async fn record_vote(
+        &self,
+        poll_id: &str,
+        user_id: i64,
+        option: Option<i64>,
+        at: i64,
+    ) -> anyhow::Result<Recorded> {
+        let upsert = format!(
+            "INSERT INTO debate_votes (debate_id, user_id, option, voted_at)
+             SELECT id, ?, ?, ? FROM debates WHERE {OPEN}
+             ON CONFLICT (debate_id, user_id) DO UPDATE
+             SET option = excluded.option, voted_at = excluded.voted_at"
+        );
+        let retract = format!(
+            "DELETE FROM debate_votes WHERE user_id = ? AND debate_id =
+             (SELECT id FROM debates WHERE {OPEN})"
+        );
+        let done = match option {
+            Some(option) => sqlx::query(&upsert).bind(user_id).bind(option).bind(at),
+            None => sqlx::query(&retract).bind(user_id),
+        }
+        .bind(poll_id)
+        .bind(at)
+        .bind(GRACE_MS)
+        .bind(at)
+        .bind(GRACE_MS)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        if done > 0 {
+            return Ok(Recorded::Counted);
+        }
+        let known = sqlx::query("SELECT 1 FROM debates WHERE poll_id = ?")
+            .bind(poll_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .is_some();
+        Ok(match (known, option) {
+            (false, _) => Recorded::UnknownPoll,
+            // Retracting a vote nobody had cast changes nothing, and is no refusal.
+            (true, None) if self.debate_is_open(poll_id, at).await? => Recorded::Counted,
+            (true, _) => Recorded::Refused,
+        })
+    }
+
+    async fn debate_is_open(&self, poll_id: &str, at: i64) -> anyhow::Result<bool> {
+        Ok(sqlx::query(&format!("SELECT 1 FROM debates WHERE {OPEN}"))
+            .bind(poll_id)
+            .bind(at)
+            .bind(GRACE_MS)
+            .bind(at)
+            .bind(GRACE_MS)
+            .fetch_optional(&self.pool)
+            .await?
+            .is_some())
+    }
+
+    /// The debate's votes per option.
+    pub async fn tally(&self, id: i64) -> anyhow::Result<Tally> {
+        let rows = sqlx::query(
+            "SELECT option, COUNT(*) AS votes FROM debate_votes WHERE debate_id = ? GROUP BY option",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut tally = [0; 3];
+        for row in rows {
+            let option: i64 = row.get("option");
+            if let Some(count) = usize::try_from(option).ok().and_then(|o| tally.get_mut(o)) {
+                *count = row.get::<i64, _>("votes") as u64;
+            }
+        }
+        Ok(tally)
+    }
+}
