@@ -364,8 +364,13 @@ impl Quizzes {
         let mut options = option_ids.to_vec();
         options.dedup();
         let Some(&option) = options.first() else {
-            // A retracted vote: quiz polls can't be retracted; nothing to record.
-            return Ok(Recorded::Refused);
+            // A retracted vote: quiz polls can't be retracted, so nothing to record; but it
+            // may be a retraction in another kind of poll (a debate's vote).
+            return Ok(if self.store.is_quiz_poll(poll_id).await? {
+                Recorded::Refused
+            } else {
+                Recorded::UnknownPoll
+            });
         };
         let answer = Answer {
             poll_id: poll_id.to_string(),

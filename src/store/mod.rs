@@ -377,6 +377,15 @@ impl Store {
             .map_err(|e| anyhow::anyhow!("cannot store the answer: {e}"))
     }
 
+    /// Whether `poll_id` is a quiz question's poll.
+    pub async fn is_quiz_poll(&self, poll_id: &str) -> anyhow::Result<bool> {
+        Ok(sqlx::query("SELECT 1 FROM questions WHERE poll_id = ?")
+            .bind(poll_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .is_some())
+    }
+
     /// The counted answers of a quiz.
     pub async fn answers(&self, quiz_id: i64) -> anyhow::Result<Vec<AnswerRow>> {
         let rows = sqlx::query(

@@ -1,0 +1,484 @@
+//! Debates end to end: the real dispatcher (`debate_bot::telegram::run`) against the fake Bot
+//! API on 127.0.0.1, with its debates in a SQLite file of its own. A group gets the motion
+//! with both camps' best quotes and a regular, non-anonymous poll replying to it; members vote
+//! (`poll_answer` updates: a vote, a changed vote, a retraction), walk the sides with the
+//! buttons, and the starter or an admin closes the vote; the tests assert what the chat sees.
+//!
+//! Votes make no API call, so a test waits until they are stored: it opens the bot's database
+//! (`Store::open` on the same file) and polls it with a deadline. The result comes
+//! `GRACE_MS` (2 s) after the close, for votes cast just before it. A restart is a new
+//! "process" (a runtime of its own, shut down after stopping), as in tests/quiz_telegram.rs.
+
+mod support;
+
+use std::future::Future;
+use std::time::Duration;
+
+use debate_bot::quiz::QuizSettings;
+use debate_bot::store::{DebateRow, Store, Tally};
+use serde_json::{Value, json};
+use support::fake_api::{WAIT, visible_text};
+use support::{Call, FakeApi, RunningBot, TgUser, start_bot_with, temp_database, utf16_len};
+use tokio::time::Instant;
+
+const GROUP: i64 = -4_000_000_777;
+
+// The sentences users see (responses/ui.*.toml).
+const ONLY_STARTER: &str = "只有发起这场辩论的人或群管理员可以结束投票。";
+const NONE_OPEN: &str = "现在没有进行中的辩论;发送 /debate 开始一场。";
+
+fn already_open(motion: &str) -> String {
+    format!(
+        "本群已有一场辩论在投票:{motion} 请在上面的投票里表态;发起人或管理员发送 /debate close 结束投票。"
+    )
+}
+
+fn teacher() -> TgUser {
+    TgUser::new(2_000, "王老师", Some("zh-hans"))
+}
+
+fn student(i: usize) -> TgUser {
+    TgUser::new(3_000 + i as i64, &format!("学生{:02}", i + 1), Some("zh-hans"))
+}
+
+/// The text a reader sees.
+fn visible(call: &Call) -> String {
+    visible_text(call.text(), call.body.get("parse_mode"))
+}
+
+/// Waits (up to [`WAIT`]) until `check` finds something; polls every 10 ms.
+async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if let Some(found) = check().await {
+            return found;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out after {WAIT:?} waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// A group with the bot, its database, and the fake Telegram.
+struct Group {
+    api: FakeApi,
+    bot: Option<RunningBot>,
+    database: String,
+    store: Store,
+}
+
+/// A vote the bot posted.
+#[derive(Debug, Clone)]
+struct Vote {
+    poll_id: String,
+    message_id: i64,
+    /// The motion message the poll replies to.
+    motion: Call,
+}
+
+impl Group {
+    async fn start_on(runtime: &tokio::runtime::Handle) -> Group {
+        let api = FakeApi::start().await;
+        let database = temp_database();
+        let bot = support::start_bot_on(runtime, &api, &database, QuizSettings::default());
+        api.wait_nth("getUpdates", 0).await;
+        let store = Store::open(&database).await.expect("the bot's database");
+        Group {
+            api,
+            bot: Some(bot),
+            database,
+            store,
+        }
+    }
+
+    async fn start() -> Group {
+        Group::start_on(&tokio::runtime::Handle::current()).await
+    }
+
+    async fn end_process(&mut self, process: tokio::runtime::Runtime) {
+        if let Some(bot) = self.bot.take() {
+            bot.stop().await;
+        }
+        process.shutdown_background();
+    }
+
+    async fn start_again(&mut self) {
+        assert!(self.bot.is_none(), "stop the running bot first");
+        let updates = self.api.count("getUpdates");
+        self.bot = Some(start_bot_with(
+            &self.api,
+            &self.database,
+            QuizSettings::default(),
+        ));
+        self.api.wait_nth("getUpdates", updates + 1).await;
+    }
+
+    /// Sends `text` from `user` in the group; returns the visible text of the next sendMessage.
+    async fn ask(&self, user: &TgUser, text: &str) -> String {
+        let before = self.api.count("sendMessage");
+        self.api.group_text(GROUP, user, text);
+        let call = self.api.wait_nth("sendMessage", before).await;
+        assert_eq!(call.chat_id(), Some(GROUP), "{}", call.summary());
+        assert!(call.ok(), "{}", call.response);
+        visible(&call)
+    }
+
+    /// `user` opens a debate with `text` in `chat`; returns the motion message and the poll
+    /// once the bot has stored the poll (so votes count from now on).
+    async fn open(&self, chat: i64, user: &TgUser, text: &str) -> Vote {
+        let (messages, polls) = (self.api.count("sendMessage"), self.api.count("sendPoll"));
+        if chat == user.id {
+            self.api.private_text(user, text);
+        } else {
+            self.api.group_text(chat, user, text);
+        }
+        let motion = self.api.wait_nth("sendMessage", messages).await;
+        assert_eq!(motion.chat_id(), Some(chat), "{}", motion.summary());
+        assert!(motion.ok(), "{}", motion.response);
+        let poll = self.api.wait_nth("sendPoll", polls).await;
+        assert!(poll.ok(), "{}", poll.response);
+        assert!(motion.seq < poll.seq, "the motion comes first");
+        let poll_id = poll.poll()["id"].as_str().expect("a poll id").to_string();
+        let stored = poll_id.clone();
+        eventually("the poll stored", || async {
+            let open = self.store.open_debate(chat).await.ok()??;
+            (open.poll_id.as_deref() == Some(stored.as_str())).then_some(())
+        })
+        .await;
+        let vote = Vote {
+            poll_id,
+            message_id: poll.message_id(),
+            motion,
+        };
+        // The poll: regular, not anonymous, one answer, replying to the motion, no timer
+        // (Telegram's open_period is at most 10 minutes; the bot closes it itself).
+        let body = &poll.body;
+        assert_eq!(poll.chat_id(), Some(chat), "{body}");
+        assert_eq!(body["type"], json!("regular"), "{body}");
+        assert_eq!(body["is_anonymous"], json!(false), "{body}");
+        assert_ne!(body["allows_multiple_answers"], json!(true), "{body}");
+        assert!(body.get("open_period").is_none(), "{body}");
+        assert_eq!(poll.reply_to(), Some(vote.motion.message_id()), "{body}");
+        vote
+    }
+
+    /// The open debate in `chat`.
+    async fn debate(&self, chat: i64) -> DebateRow {
+        self.store
+            .open_debate(chat)
+            .await
+            .expect("the database")
+            .expect("an open debate")
+    }
+
+    /// Waits until debate `id` has exactly `tally` stored.
+    async fn votes(&self, id: i64, tally: Tally) {
+        let mut last = [0; 3];
+        let deadline = Instant::now() + WAIT;
+        while Instant::now() < deadline {
+            last = self.store.tally(id).await.expect("the database");
+            if last == tally {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("votes stored: {last:?}, expected {tally:?}");
+    }
+
+    /// Waits for the result message (the first sendMessage at or after number `from` that
+    /// starts like one) and returns its text.
+    async fn result(&self, from: usize) -> String {
+        let call = self
+            .api
+            .wait_until_within("the result", WAIT, |calls| {
+                calls
+                    .iter()
+                    .filter(|c| c.method == "sendMessage")
+                    .skip(from)
+                    .find(|c| is_result(c))
+                    .cloned()
+            })
+            .await;
+        visible(&call)
+    }
+}
+
+fn is_result(call: &Call) -> bool {
+    let text = visible(call);
+    text.starts_with("投票结果:") || text.starts_with("Result: ")
+}
+
+/// Every message and edit fits Telegram's limits: 4096 characters (UTF-16 units), callback
+/// data of at most 64 bytes.
+fn assert_within_limits(api: &FakeApi) {
+    for call in api.calls() {
+        if !["sendMessage", "editMessageText"].contains(&call.method.as_str()) {
+            continue;
+        }
+        assert!(utf16_len(call.text()) <= 4096, "{}", call.summary());
+        for (label, data) in call.buttons().into_iter().flatten() {
+            assert!(data.len() <= 64, "{label}: {data}");
+        }
+    }
+}
+
+fn button_rows(call: &Call) -> Vec<Vec<(String, String)>> {
+    call.buttons()
+}
+
+#[tokio::test]
+async fn a_group_debates_votes_and_sees_the_result_next_to_the_articles_camps() {
+    let group = Group::start().await;
+    let teacher = teacher();
+    let students: Vec<TgUser> = (0..5).map(student).collect();
+    let admin = TgUser::new(2_001, "管理员", None);
+    group.api.set_member_status(GROUP, &admin, "administrator");
+
+    let vote = group.open(GROUP, &teacher, "/debate 1").await;
+    let motion = visible(&vote.motion);
+    assert!(
+        motion.starts_with(
+            "辩题 1/5:闭源最终将战胜开源?\n\n正方 · 1/5\n闭源最终将战胜开源\n—— 李彦宏"
+        ),
+        "{motion}"
+    );
+    assert!(
+        motion.contains("反方 · 1/5\n开源并不是商业化的反义词,开源意味着打破垄断\n—— 罗璇,RWKV联合创始人 · 原话\n出处:电厂,2024-07-12,记者 张勇毅,¶35"),
+        "{motion}"
+    );
+    assert_eq!(
+        button_rows(&vote.motion),
+        [
+            vec![
+                ("更多正方 ›".to_string(), "d:zh:closed-will-win:1:0".to_string()),
+                ("更多反方 ›".to_string(), "d:zh:closed-will-win:0:1".to_string()),
+            ],
+            vec![("出处".to_string(), "D:zh:closed-will-win:0:0".to_string())],
+        ]
+    );
+    let poll = group.api.calls_of("sendPoll").remove(0);
+    assert_eq!(
+        poll.body["question"],
+        json!("闭源最终将战胜开源? 你站哪一方?(投票 60 分钟)")
+    );
+    let options: Vec<&str> = poll.body["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o.get("text").or(Some(o)).and_then(Value::as_str).unwrap())
+        .collect();
+    assert_eq!(options, ["正方", "反方", "还没想好"]);
+
+    // The buttons walk the sides in place.
+    let edits = group.api.count("editMessageText");
+    group
+        .api
+        .press(&students[0], &vote.motion, "d:zh:closed-will-win:1:0");
+    let edit = group.api.wait_nth("editMessageText", edits).await;
+    assert!(edit.ok(), "{}", edit.response);
+    assert_eq!(edit.body["message_id"], json!(vote.motion.message_id()));
+    assert!(visible(&edit).contains("正方 · 2/5"), "{}", visible(&edit));
+    assert!(visible(&edit).contains("反方 · 1/5"), "{}", visible(&edit));
+    group
+        .api
+        .press(&students[0], &vote.motion, "D:zh:closed-will-win:1:0");
+    let sources = group.api.wait_nth("editMessageText", edits + 1).await;
+    assert!(
+        visible(&sources).starts_with("闭源最终将战胜开源? · 引用的段落"),
+        "{}",
+        visible(&sources)
+    );
+
+    // Votes: one for, one changed from against to for (retract, then vote), one against
+    // (who then asks to be forgotten), one undecided, one retracted.
+    let debate = group.debate(GROUP).await;
+    let api = &group.api;
+    api.poll_answer(&vote.poll_id, &students[0], &[0]);
+    api.poll_answer(&vote.poll_id, &students[1], &[1]);
+    api.poll_answer(&vote.poll_id, &students[2], &[1]);
+    api.poll_answer(&vote.poll_id, &students[3], &[2]);
+    api.poll_answer(&vote.poll_id, &students[4], &[0]);
+    group.votes(debate.id, [2, 2, 1]).await;
+    api.poll_answer(&vote.poll_id, &students[1], &[]);
+    api.poll_answer(&vote.poll_id, &students[4], &[]);
+    group.votes(debate.id, [1, 1, 1]).await;
+    api.poll_answer(&vote.poll_id, &students[1], &[0]);
+    group.votes(debate.id, [2, 1, 1]).await;
+    // A poll the bot never sent changes nothing.
+    api.poll_answer("5999999999999999999", &students[4], &[1]);
+
+    // /forgetme takes a vote away.
+    let before = api.count("sendMessage");
+    api.private_text(&students[2], "/forgetme");
+    let forgot = api.wait_nth("sendMessage", before).await;
+    assert_eq!(
+        visible(&forgot),
+        "已删除你的 1 条作答和投票记录,以及你的名字。"
+    );
+    group.votes(debate.id, [2, 0, 1]).await;
+
+    // One debate at a time; a member may not close it.
+    assert_eq!(
+        group.ask(&students[0], "/debate 2").await,
+        already_open("闭源最终将战胜开源?")
+    );
+    assert_eq!(group.ask(&students[0], "/debate close").await, ONLY_STARTER);
+    let asked = api.wait_nth("getChatMember", 0).await;
+    assert_eq!(asked.body["user_id"], json!(students[0].id));
+    assert_eq!(api.count("stopPoll"), 0);
+    assert_eq!(api.count("sendPoll"), 1);
+
+    // The starter closes it: the poll stops at once, the result follows the grace.
+    let before = api.count("sendMessage");
+    let closed = Instant::now();
+    api.group_text(GROUP, &teacher, "/debate close");
+    let stop = api.wait_nth("stopPoll", 0).await;
+    assert!(stop.ok(), "{}", stop.response);
+    assert_eq!(stop.body["message_id"], json!(vote.message_id));
+    assert_eq!(stop.result()["is_closed"], json!(true));
+    let result = group.result(before).await;
+    assert!(closed.elapsed() >= Duration::from_millis(1_900));
+    assert_eq!(
+        result,
+        "投票结果:闭源最终将战胜开源?\n\
+         正方:2 票(67%)\n\
+         反方:0 票(0%)\n\
+         还没想好:1 票(33%)\n\
+         共 3 人投票。\n\n\
+         本群多数投了正方,也就是文中李彦宏、文章叙述所持的一方。\n\
+         文中站队 —— 正方:李彦宏、文章叙述;反方:罗璇、文章叙述"
+    );
+    // Closed: a late vote is not counted, and there is nothing left to close.
+    api.poll_answer(&vote.poll_id, &students[3], &[1]);
+    assert_eq!(group.ask(&teacher, "/debate close").await, NONE_OPEN);
+    assert_eq!(
+        group.store.tally(debate.id).await.unwrap(),
+        [2, 0, 1],
+        "the late vote is refused"
+    );
+
+    // A student's debate; an admin closes it (asked with getChatMember); nobody voted.
+    let second = group.open(GROUP, &students[0], "/debate 5").await;
+    let before = api.count("sendMessage");
+    api.group_text(GROUP, &admin, "/debate close");
+    let stop = api.wait_nth("stopPoll", 1).await;
+    assert_eq!(stop.body["message_id"], json!(second.message_id));
+    let asked = api.wait_nth("getChatMember", 1).await;
+    assert_eq!(asked.body["user_id"], json!(admin.id));
+    let result = group.result(before).await;
+    assert!(
+        result.starts_with("投票结果:巨头也应该拥抱开源?\n正方:0 票(0%)"),
+        "{result}"
+    );
+    assert!(result.contains("共 0 人投票。\n\n没有人投票。\n文中站队"), "{result}");
+
+    assert_within_limits(api);
+    assert_eq!(
+        api.calls()
+            .iter()
+            .filter(|c| c.method == "sendMessage" && is_result(c))
+            .count(),
+        2,
+        "each result once"
+    );
+}
+
+#[tokio::test]
+async fn in_a_private_chat_in_english_the_voter_closes_their_own_debate() {
+    let group = Group::start().await;
+    let user = TgUser::new(5_000, "Alice <b>&amp;", Some("en-GB"));
+    let vote = group.open(user.id, &user, "/debate@debate_test_bot 3").await;
+    assert!(
+        visible(&vote.motion)
+            .starts_with("Motion 3/5: Do \"open\" model licences count as open source?"),
+        "{}",
+        visible(&vote.motion)
+    );
+    let poll = group.api.calls_of("sendPoll").remove(0);
+    assert_eq!(
+        poll.body["question"],
+        json!(
+            "Do \"open\" model licences count as open source? Which side are you on? (60-minute vote)"
+        )
+    );
+    let debate = group.debate(user.id).await;
+    group.api.poll_answer(&vote.poll_id, &user, &[1]);
+    group.votes(debate.id, [0, 1, 0]).await;
+    let before = group.api.count("sendMessage");
+    group.api.private_text(&user, "/debate CLOSE");
+    group.api.wait_nth("stopPoll", 0).await;
+    let result = group.result(before).await;
+    assert!(
+        result.starts_with(
+            "Result: Do \"open\" model licences count as open source?\nFor: 0 (0%)\nAgainst: 1 (100%)\nUndecided: 0 (0%)\n1 voted.\n\nMost of the group voted against: the side argued by "
+        ),
+        "{result}"
+    );
+    assert_eq!(group.api.count("getChatMember"), 0, "no need to ask");
+    assert_within_limits(&group.api);
+}
+
+#[tokio::test]
+async fn a_restart_keeps_the_debate_and_its_votes_and_a_deadline_passed_meanwhile_closes_it() {
+    let teacher = teacher();
+    let process = support::process_runtime();
+    let mut group = Group::start_on(process.handle()).await;
+    let vote = group.open(GROUP, &teacher, "/debate 2").await;
+    let debate = group.debate(GROUP).await;
+    group.api.poll_answer(&vote.poll_id, &student(0), &[1]);
+    group.api.poll_answer(&vote.poll_id, &student(1), &[1]);
+    group.votes(debate.id, [0, 2, 0]).await;
+    group.end_process(process).await;
+    // While no bot runs, Telegram keeps the updates.
+    group.api.poll_answer(&vote.poll_id, &student(2), &[0]);
+
+    group.start_again().await;
+    group.votes(debate.id, [1, 2, 0]).await;
+    assert_eq!(group.api.count("sendPoll"), 1, "the same vote carries on");
+    assert_eq!(
+        group.ask(&student(3), "/debate").await,
+        already_open("开源是初创企业的最佳选择?")
+    );
+    let before = group.api.count("sendMessage");
+    group.api.group_text(GROUP, &teacher, "/debate close");
+    let stop = group.api.wait_nth("stopPoll", 0).await;
+    assert_eq!(stop.body["message_id"], json!(vote.message_id));
+    let result = group.result(before).await;
+    assert!(
+        result.starts_with(
+            "投票结果:开源是初创企业的最佳选择?\n正方:1 票(33%)\n反方:2 票(67%)\n还没想好:0 票(0%)\n共 3 人投票。\n\n本群多数投了反方"
+        ),
+        "{result}"
+    );
+
+    // Another debate; the bot is down when its time runs out. On start it closes the vote
+    // and posts the result.
+    let vote = group.open(GROUP, &teacher, "/debate 4").await;
+    let debate = group.debate(GROUP).await;
+    group.api.poll_answer(&vote.poll_id, &student(0), &[2]);
+    group.votes(debate.id, [0, 0, 1]).await;
+    let bot = group.bot.take().unwrap();
+    bot.stop().await;
+    let pool = sqlx::SqlitePool::connect(&group.database).await.unwrap();
+    sqlx::query("UPDATE debates SET deadline = deadline - 3600000 WHERE id = ?")
+        .bind(debate.id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let before = group.api.count("sendMessage");
+    group.start_again().await;
+    let stop = group.api.wait_nth("stopPoll", 1).await;
+    assert_eq!(stop.body["message_id"], json!(vote.message_id));
+    let result = group.result(before).await;
+    assert!(result.contains("共 1 人投票。\n\n投票的人都还没想好。"), "{result}");
+    assert_eq!(group.ask(&teacher, "/debate close").await, NONE_OPEN);
+    group.bot.take().unwrap().stop().await;
+    assert_eq!(group.api.count("sendPoll"), 2);
+}
