@@ -38,7 +38,11 @@ fn teacher() -> TgUser {
 }
 
 fn student(i: usize) -> TgUser {
-    TgUser::new(3_000 + i as i64, &format!("学生{:02}", i + 1), Some("zh-hans"))
+    TgUser::new(
+        3_000 + i as i64,
+        &format!("学生{:02}", i + 1),
+        Some("zh-hans"),
+    )
 }
 
 /// The text a reader sees.
@@ -256,8 +260,14 @@ async fn a_group_debates_votes_and_sees_the_result_next_to_the_articles_camps() 
         button_rows(&vote.motion),
         [
             vec![
-                ("更多正方 ›".to_string(), "d:zh:closed-will-win:1:0".to_string()),
-                ("更多反方 ›".to_string(), "d:zh:closed-will-win:0:1".to_string()),
+                (
+                    "更多正方 ›".to_string(),
+                    "d:zh:closed-will-win:1:0".to_string()
+                ),
+                (
+                    "更多反方 ›".to_string(),
+                    "d:zh:closed-will-win:0:1".to_string()
+                ),
             ],
             vec![("出处".to_string(), "D:zh:closed-will-win:0:0".to_string())],
         ]
@@ -376,7 +386,10 @@ async fn a_group_debates_votes_and_sees_the_result_next_to_the_articles_camps() 
         result.starts_with("投票结果:巨头也应该拥抱开源?\n正方:0 票(0%)"),
         "{result}"
     );
-    assert!(result.contains("共 0 人投票。\n\n没有人投票。\n文中站队"), "{result}");
+    assert!(
+        result.contains("共 0 人投票。\n\n没有人投票。\n文中站队"),
+        "{result}"
+    );
 
     assert_within_limits(api);
     assert_eq!(
@@ -393,7 +406,9 @@ async fn a_group_debates_votes_and_sees_the_result_next_to_the_articles_camps() 
 async fn in_a_private_chat_in_english_the_voter_closes_their_own_debate() {
     let group = Group::start().await;
     let user = TgUser::new(5_000, "Alice <b>&amp;", Some("en-GB"));
-    let vote = group.open(user.id, &user, "/debate@debate_test_bot 3").await;
+    let vote = group
+        .open(user.id, &user, "/debate@debate_test_bot 3")
+        .await;
     assert!(
         visible(&vote.motion)
             .starts_with("Motion 3/5: Do \"open\" model licences count as open source?"),
@@ -477,7 +492,10 @@ async fn a_restart_keeps_the_debate_and_its_votes_and_a_deadline_passed_meanwhil
     let stop = group.api.wait_nth("stopPoll", 1).await;
     assert_eq!(stop.body["message_id"], json!(vote.message_id));
     let result = group.result(before).await;
-    assert!(result.contains("共 1 人投票。\n\n投票的人都还没想好。"), "{result}");
+    assert!(
+        result.contains("共 1 人投票。\n\n投票的人都还没想好。"),
+        "{result}"
+    );
     assert_eq!(group.ask(&teacher, "/debate close").await, NONE_OPEN);
     group.bot.take().unwrap().stop().await;
     assert_eq!(group.api.count("sendPoll"), 2);

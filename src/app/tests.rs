@@ -695,14 +695,16 @@ fn a_debate_result_counts_the_votes_and_names_the_articles_camp() {
         "{en}"
     );
     let none = crate::debate::result::render(&app, Lang::En, 0, [0, 0, 0]).to_plain();
-    assert!(none.contains("For: 0 (0%)") && none.contains("Nobody voted."), "{none}");
+    assert!(
+        none.contains("For: 0 (0%)") && none.contains("Nobody voted."),
+        "{none}"
+    );
     let tied = crate::debate::result::render(&app, Lang::Zh, 0, [2, 2, 9]).to_plain();
     assert!(tied.contains("正反双方票数相同。"), "{tied}");
     // Huge counts still fit one message.
     for lang in Lang::ALL {
         for motion in 0..app.corpus.motions.len() {
-            let doc =
-                crate::debate::result::render(&app, lang, motion, [u32::MAX as u64; 3]);
+            let doc = crate::debate::result::render(&app, lang, motion, [u32::MAX as u64; 3]);
             assert!(utf16_len(&doc.to_html()) <= MESSAGE_LIMIT);
         }
     }
