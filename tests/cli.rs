@@ -181,6 +181,36 @@ fn console_runs_a_quiz_answered_by_number_with_results() {
 }
 
 #[test]
+fn console_runs_a_debate_voted_by_number_with_the_result() {
+    // Vote against, change to for, an out-of-range number, a second /debate, then close.
+    let output = console("/debate 1\n2\n1\n7\n/debate 2\n/debate close\n", &[]);
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(stdout.contains("辩题 1/5:闭源最终将战胜开源?"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "闭源最终将战胜开源? 你站哪一方?(投票 60 分钟)\n  1. 正方\n  2. 反方\n  3. 还没想好\n"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("已投票:反方") && stdout.contains("已投票:正方"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("本群已有一场辩论在投票:闭源最终将战胜开源?"),
+        "{stdout}"
+    );
+    // The result comes after the 2 s grace, even though input has ended.
+    assert!(
+        stdout.contains(
+            "投票结果:闭源最终将战胜开源?\n正方:1 票(100%)\n反方:0 票(0%)\n还没想好:0 票(0%)\n共 1 人投票。"
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn console_survives_odd_input() {
     let junk = format!(
         "{}\n/who {}\n#0\n#99999999999999999999\n\u{0}\n/\n",
