@@ -71,6 +71,11 @@ impl Reply {
             buttons: Vec::new(),
         }
     }
+
+    /// One line of plain text (escaped when rendered), no buttons.
+    pub fn plain(text: impl Into<String>) -> Self {
+        Reply::text(one_line(&text.into()))
+    }
 }
 
 /// The answer to a message, and what to call it in logs (never the user's words).

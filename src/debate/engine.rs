@@ -14,7 +14,6 @@ use crate::app::{App, ChatKind, DebateChoice, Reply};
 use crate::command;
 use crate::i18n::{Lang, fill};
 use crate::quiz::{GRACE_MS, Player};
-use crate::render::Doc;
 use crate::store::{DebateRow, NewDebate, Recorded, Store};
 
 /// `[debate]` settings.
@@ -77,14 +76,9 @@ impl DebateRequest<'_> {
 }
 
 fn message(chat: i64, text: String) -> Out {
-    let mut doc = Doc::new();
-    doc.text(text);
     Out::Message {
         chat,
-        reply: Reply {
-            doc,
-            buttons: Vec::new(),
-        },
+        reply: Reply::plain(text),
     }
 }
 

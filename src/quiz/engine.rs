@@ -13,7 +13,7 @@ use super::results;
 use crate::app::{App, ChatKind, Reply};
 use crate::command;
 use crate::i18n::{Lang, fill};
-use crate::render::{Doc, user_text};
+use crate::render::user_text;
 use crate::store::{Answer, NewQuiz, QuizRow, Recorded, Store};
 
 /// Milliseconds after a poll closes during which its answers still arrive and count
@@ -149,14 +149,9 @@ impl Quizzes {
     }
 
     fn message(chat: i64, text: String) -> Out {
-        let mut doc = Doc::new();
-        doc.text(text);
         Out::Message {
             chat,
-            reply: Reply {
-                doc,
-                buttons: Vec::new(),
-            },
+            reply: Reply::plain(text),
         }
     }
 

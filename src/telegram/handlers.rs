@@ -20,7 +20,7 @@ use teloxide::types::{
 
 use super::send::{self, Outbox};
 use super::{debate, quiz};
-use crate::app::{App, ChatKind, Press, Request};
+use crate::app::{App, ChatKind, Press, Reply, Request};
 use crate::debate::Debates;
 use crate::i18n::fill;
 use crate::limits::Verdict;
@@ -135,7 +135,7 @@ async fn handle_message(
                 .settings()
                 .replies_per_chat_per_minute
                 .to_string();
-            let notice = quiz::apology(&fill(
+            let notice = Reply::plain(fill(
                 &app.view(lang).ui.slow_down,
                 &[("count", &per_minute)],
             ));
@@ -155,7 +155,7 @@ async fn handle_message(
                 };
                 if let Err(e) = &result {
                     tracing::error!(error = %e, command = %command, "a stored command failed");
-                    let apology = quiz::apology(&app.view(lang).ui.store_error);
+                    let apology = Reply::plain(app.view(lang).ui.store_error.clone());
                     let _ = send::send(&bot, &outbox, chat, &apology, reply_to).await;
                 }
                 result

@@ -13,9 +13,8 @@ use teloxide::prelude::*;
 use teloxide::types::{InputFile, InputPollOption, MaybeAnonymousUser, Me, PollType, UserId};
 
 use super::send::{self, Outbox};
-use crate::app::{ChatKind, Reply};
+use crate::app::ChatKind;
 use crate::quiz::{Out, Player, QuizRequest, Quizzes};
-use crate::render::Doc;
 use crate::store::Recorded;
 
 /// Milliseconds since the Unix epoch: the engine's clock.
@@ -204,14 +203,4 @@ pub fn carry_out(
             }
         }
     })
-}
-
-/// A short apology when storage fails.
-pub fn apology(text: &str) -> Reply {
-    let mut doc = Doc::new();
-    doc.text(text);
-    Reply {
-        doc,
-        buttons: Vec::new(),
-    }
 }
