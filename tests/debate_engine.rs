@@ -1,0 +1,1362 @@
+//! The debate engine against a real SQLite file, driven as the Telegram adapter drives it:
+//! every event carries its time (`now`, in milliseconds) from the test's own clock, so an
+//! hour-long vote takes microseconds and nothing ever sleeps. For each `Out::Open` the test
+//! "posts" the motion and its poll (its own poll id and message id) and calls `poll_sent`; for
+//! each `Out::Wake` it calls `wake` once its clock reaches `at`. Assertions are on what users
+//! see: the motion, the poll, the replies' text and the result.
+//!
+//! Each test has its own database in a fresh directory under the system temp dir, removed when
+//! the test ends (also when it fails).
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use debate_bot::app::{App, ChatKind, Reply};
+use debate_bot::debate::{DebateRequest, DebateSettings, Debates, Out, VotePoll};
+use debate_bot::i18n::Lang;
+use debate_bot::quiz::{self, GRACE_MS, Player, QuizRequest, QuizSettings, Quizzes};
+use debate_bot::store::{Recorded, Store};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+const GROUP: i64 = -1_001_234_567_890;
+const OTHER_GROUP: i64 = -1_009_876_543_210;
+const THIRD_GROUP: i64 = -1_005_555_555_555;
+/// A private chat (positive id, as Telegram numbers them).
+const PRIVATE: i64 = 42_424_242;
+/// The test clock starts here (a plausible Unix time in milliseconds).
+const T0: i64 = 1_750_000_000_000;
+const MINUTE: i64 = 60_000;
+/// How long a vote stays open: `[debate] minutes` (60, the default).
+const VOTE_MS: i64 = 60 * MINUTE;
+
+/// The poll's options, as Telegram numbers them.
+const FOR: u8 = 0;
+const AGAINST: u8 = 1;
+const UNDECIDED: u8 = 2;
+
+// What users see (responses/debates.toml, responses/ui.zh.toml, responses/ui.en.toml).
+const MOTIONS: [&str; 5] = [
+    "闭源最终将战胜开源?",
+    "开源是初创企业的最佳选择?",
+    "开源模型的许可证算不算开源?",
+    "行业落地,闭源比开源更合适?",
+    "巨头也应该拥抱开源?",
+];
+const MOTION_1: &str = MOTIONS[0];
+const MOTION_2: &str = MOTIONS[1];
+const MOTION_1_EN: &str = "Will closed source ultimately defeat open source?";
+/// Who argues each side of motion 1 in the article.
+const FOR_CAMP_1: &str = "李彦宏、文章叙述";
+const AGAINST_CAMP_1: &str = "罗璇、文章叙述";
+const CAMPS_1: &str = "文中站队 —— 正方:李彦宏、文章叙述;反方:罗璇、文章叙述";
+const CAMPS_1_EN: &str =
+    "In the article — for: Robin Li (李彦宏), The article; against: Luo Xuan (罗璇), The article";
+
+const OPTIONS: [&str; 3] = ["正方", "反方", "还没想好"];
+const OPTIONS_EN: [&str; 3] = ["For", "Against", "Undecided"];
+const NONE_OPEN: &str = "现在没有进行中的辩论;发送 /debate 开始一场。";
+const ONLY_STARTER_CLOSE: &str = "只有发起这场辩论的人或群管理员可以结束投票。";
+const POLL_FAILED: &str = "抱歉,投票没能发出,这场辩论已取消;请稍后再试 /debate。";
+const POLL_FAILED_EN: &str =
+    "Sorry, the vote could not be posted, so this debate is off; try /debate again shortly.";
+const USAGE: &str = "用法:/debate 随机一个辩题并投票,/debate N 辩第 N 个,/debate list 列出全部,/debate close 结束投票。";
+const USAGE_COUNT: &str = "辩题编号要在 1 到 5 之间;/debate list 列出全部。";
+const TIED: &str = "正反双方票数相同。";
+const ALL_UNDECIDED: &str = "投票的人都还没想好。";
+const NOBODY: &str = "没有人投票。";
+
+fn question(motion: &str, minutes: u32) -> String {
+    format!("{motion} 你站哪一方?(投票 {minutes} 分钟)")
+}
+
+fn already_open(motion: &str) -> String {
+    format!(
+        "本群已有一场辩论在投票:{motion} 请在上面的投票里表态;发起人或管理员发送 /debate close 结束投票。"
+    )
+}
+
+fn forgotten(count: u64) -> String {
+    format!("已删除你的 {count} 条作答和投票记录,以及你的名字。")
+}
+
+fn leans_for(camp: &str) -> String {
+    format!("本群多数投了正方,也就是文中{camp}所持的一方。")
+}
+
+fn leans_against(camp: &str) -> String {
+    format!("本群多数投了反方,也就是文中{camp}所持的一方。")
+}
+
+/// The result of the vote on motion 1, as the group reads it: `sides` are (votes, percent)
+/// for, against and undecided.
+fn result_1(sides: [(u64, u64); 3], total: u64, lean: &str) -> String {
+    let [(yes, yes_pct), (no, no_pct), (undecided, undecided_pct)] = sides;
+    format!(
+        "投票结果:{MOTION_1}\n\
+         正方:{yes} 票({yes_pct}%)\n\
+         反方:{no} 票({no_pct}%)\n\
+         还没想好:{undecided} 票({undecided_pct}%)\n\
+         共 {total} 人投票。\n\
+         \n\
+         {lean}\n\
+         {CAMPS_1}"
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Set-up: one app for the whole binary, one database per test.
+
+fn app() -> Arc<App> {
+    static APP: OnceLock<Arc<App>> = OnceLock::new();
+    APP.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("responses");
+        Arc::new(App::load(&dir, Lang::Zh).expect("the responses load"))
+    })
+    .clone()
+}
+
+/// A fresh directory under the temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> TempDir {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let path = std::env::temp_dir().join(format!(
+            "debate-bot-debate-{tag}-{}-{n}-{nanos}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&path).expect("create the temp dir");
+        TempDir(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn player(id: i64, name: &str) -> Player {
+    Player {
+        id,
+        name: name.to_string(),
+        language_code: None,
+    }
+}
+
+fn english(id: i64, name: &str) -> Player {
+    Player {
+        language_code: Some("en-GB".to_string()),
+        ..player(id, name)
+    }
+}
+
+/// `count` distinct voters, ids from `first`.
+fn voters(first: i64, count: usize) -> Vec<Player> {
+    (0..count as i64)
+        .map(|i| player(first + i, &format!("V{}", first + i)))
+        .collect()
+}
+
+/// `N` distinct voters, ids from `first`.
+fn crowd<const N: usize>(first: i64) -> [Player; N] {
+    std::array::from_fn(|i| player(first + i as i64, &format!("V{}", first + i as i64)))
+}
+
+/// Chats with a positive id are private, as on Telegram.
+fn kind_of(chat: i64) -> ChatKind {
+    if chat > 0 {
+        ChatKind::Private
+    } else {
+        ChatKind::Group
+    }
+}
+
+/// A debate whose motion and poll the test has "posted": what the adapter knows about it.
+#[derive(Debug, Clone)]
+struct Posted {
+    chat: i64,
+    debate: i64,
+    motion: Reply,
+    poll: VotePoll,
+    poll_id: String,
+    message_id: i64,
+    /// When the engine asked to be woken (the deadline).
+    deadline: i64,
+}
+
+impl Posted {
+    fn page(&self) -> String {
+        self.motion.doc.to_plain()
+    }
+}
+
+/// The engine over its database file (and the quiz engine over the same store, for
+/// `/forgetme`): the adapter's side.
+struct Bot {
+    debates: Arc<Debates>,
+    quizzes: Quizzes,
+    settings: DebateSettings,
+    url: String,
+    // Dropped last, after the store.
+    _dir: TempDir,
+}
+
+impl Bot {
+    async fn new(tag: &str) -> Bot {
+        Bot::with(tag, DebateSettings::default()).await
+    }
+
+    async fn with(tag: &str, settings: DebateSettings) -> Bot {
+        let dir = TempDir::new(tag);
+        let url = format!("sqlite://{}", dir.0.join("debates.sqlite").display());
+        Bot::on(url, dir, settings).await
+    }
+
+    async fn on(url: String, dir: TempDir, settings: DebateSettings) -> Bot {
+        let store = Store::open(&url).await.expect("open the store");
+        Bot {
+            debates: Arc::new(Debates::new(app(), store.clone(), settings)),
+            quizzes: Quizzes::new(app(), store, QuizSettings::default()),
+            settings,
+            url,
+            _dir: dir,
+        }
+    }
+
+    /// A restart: the old engines (and their store) go, new ones open the same file.
+    async fn restart(self) -> Bot {
+        let Bot {
+            debates,
+            quizzes,
+            settings,
+            url,
+            _dir: dir,
+        } = self;
+        drop(debates);
+        drop(quizzes);
+        Bot::on(url, dir, settings).await
+    }
+
+    /// `/debate ARGS` from `player` in `chat`, who administers it if `is_admin`.
+    async fn debate_as(
+        &self,
+        chat: i64,
+        player: &Player,
+        args: &str,
+        is_admin: bool,
+        now: i64,
+    ) -> Vec<Out> {
+        let request = DebateRequest {
+            chat,
+            kind: kind_of(chat),
+            player,
+            args,
+            is_admin,
+            now,
+        };
+        let mut rng = StdRng::seed_from_u64(now as u64);
+        self.debates
+            .handle(&request, &mut rng)
+            .await
+            .expect("handle /debate")
+    }
+
+    /// `/debate ARGS` from someone who does not administer the chat.
+    async fn debate(&self, chat: i64, player: &Player, args: &str, now: i64) -> Vec<Out> {
+        self.debate_as(chat, player, args, false, now).await
+    }
+
+    /// `/debate ARGS` from an administrator of the chat.
+    async fn admin(&self, chat: i64, player: &Player, args: &str, now: i64) -> Vec<Out> {
+        self.debate_as(chat, player, args, true, now).await
+    }
+
+    async fn needs_admin_check(&self, chat: i64, player: &Player, args: &str) -> bool {
+        let request = DebateRequest {
+            chat,
+            kind: kind_of(chat),
+            player,
+            args,
+            is_admin: false,
+            now: T0,
+        };
+        self.debates
+            .needs_admin_check(&request)
+            .await
+            .expect("needs_admin_check")
+    }
+
+    /// Posts the one `Out::Open` among `outs`, as the adapter does: the motion, then the poll
+    /// (poll id `vote-N`, message id `1000 + N`), then `poll_sent`, which must ask for a
+    /// wake-up at the deadline.
+    async fn post(&self, outs: &[Out], started_at: i64) -> Posted {
+        let [
+            Out::Open {
+                chat,
+                debate,
+                motion,
+                poll,
+            },
+        ] = outs
+        else {
+            panic!("one Open expected: {outs:#?}");
+        };
+        let poll_id = format!("vote-{debate}");
+        let message_id = 1_000 + debate;
+        let wakes = self
+            .debates
+            .poll_sent(*debate, &poll_id, message_id)
+            .await
+            .expect("poll_sent");
+        let deadline = started_at + i64::from(self.settings.minutes) * MINUTE;
+        assert_eq!(
+            wakes,
+            vec![Out::Wake {
+                debate: *debate,
+                at: deadline
+            }],
+            "a posted vote asks for a wake-up at its deadline"
+        );
+        Posted {
+            chat: *chat,
+            debate: *debate,
+            motion: motion.clone(),
+            poll: poll.clone(),
+            poll_id,
+            message_id,
+            deadline,
+        }
+    }
+
+    /// `/debate ARGS` in `chat`, which must open a debate; posts it.
+    async fn start(&self, chat: i64, starter: &Player, args: &str, now: i64) -> Posted {
+        let outs = self.debate(chat, starter, args, now).await;
+        self.post(&outs, now).await
+    }
+
+    async fn vote(&self, posted: &Posted, voter: &Player, options: &[u8], now: i64) -> Recorded {
+        self.vote_poll(&posted.poll_id, voter, options, now).await
+    }
+
+    async fn vote_poll(&self, poll_id: &str, voter: &Player, options: &[u8], now: i64) -> Recorded {
+        self.debates
+            .vote(poll_id, voter, options, now)
+            .await
+            .expect("record a vote")
+    }
+
+    /// Each voter votes `options[i]` at `now`; every vote must count.
+    async fn votes(&self, posted: &Posted, voters: &[Player], options: &[u8], now: i64) {
+        assert_eq!(voters.len(), options.len());
+        for (voter, &option) in voters.iter().zip(options) {
+            assert_eq!(
+                self.vote(posted, voter, &[option], now).await,
+                Recorded::Counted,
+                "{voter:?} votes {option}"
+            );
+        }
+    }
+
+    async fn wake(&self, debate: i64, now: i64) -> Vec<Out> {
+        self.debates.wake(debate, now).await.expect("wake")
+    }
+
+    /// `/debate close` from the starter at `now`, which must close `posted`.
+    async fn close(&self, posted: &Posted, starter: &Player, now: i64) {
+        let outs = self.debate(posted.chat, starter, "close", now).await;
+        assert_closes(&outs, posted, now);
+    }
+
+    /// The result, at the wake-up the close asked for (`closed_at` + the grace): exactly one
+    /// message, to the debate's chat.
+    async fn result(&self, posted: &Posted, closed_at: i64) -> Reply {
+        let outs = self.wake(posted.debate, closed_at + GRACE_MS).await;
+        only_reply_to(&outs, posted.chat)
+    }
+
+    /// Puts motion 1 to `chat`, has `options.len()` distinct users vote, closes, and answers
+    /// the result's text.
+    async fn vote_on_motion_1(&self, chat: i64, options: &[u8]) -> String {
+        let starter = player(1, "Starter");
+        let posted = self.start(chat, &starter, "1", T0).await;
+        let voters = voters(100, options.len());
+        self.votes(&posted, &voters, options, T0 + MINUTE).await;
+        self.close(&posted, &starter, T0 + 2 * MINUTE).await;
+        self.result(&posted, T0 + 2 * MINUTE).await.doc.to_plain()
+    }
+
+    /// `/forgetme` from `player`, handled by the quiz engine: its confirmation.
+    async fn forgetme(&self, chat: i64, player: &Player, now: i64) -> String {
+        let request = QuizRequest {
+            chat,
+            kind: kind_of(chat),
+            player,
+            text: "/forgetme",
+            bot_username: Some("debate_bot"),
+            is_admin: false,
+            now,
+        };
+        let mut rng = StdRng::seed_from_u64(1);
+        let outs = self
+            .quizzes
+            .handle(&request, &mut rng)
+            .await
+            .expect("handle /forgetme");
+        let [quiz::Out::Message { chat: to, reply }] = outs.as_slice() else {
+            panic!("one message expected: {outs:#?}");
+        };
+        assert_eq!(*to, chat);
+        reply.doc.to_plain()
+    }
+}
+
+/// The reply of `outs`, which must be exactly one message, to `chat`.
+fn only_reply_to(outs: &[Out], chat: i64) -> Reply {
+    let [Out::Message { chat: to, reply }] = outs else {
+        panic!("one message expected: {outs:#?}");
+    };
+    assert_eq!(*to, chat, "{outs:#?}");
+    reply.clone()
+}
+
+/// The text of `outs`, which must be exactly one message, to `chat`.
+fn only_message_to(outs: &[Out], chat: i64) -> String {
+    only_reply_to(outs, chat).doc.to_plain()
+}
+
+/// The plain text of every message among `outs`.
+fn messages(outs: &[Out]) -> Vec<String> {
+    outs.iter()
+        .filter_map(|o| match o {
+            Out::Message { reply, .. } => Some(reply.doc.to_plain()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The debate an `Out::Open` among `outs` opens.
+fn opened(outs: &[Out]) -> Option<i64> {
+    outs.iter().find_map(|o| match o {
+        Out::Open { debate, .. } => Some(*debate),
+        _ => None,
+    })
+}
+
+/// `outs` close `posted` at `now`: stop its poll, come back after the grace.
+fn assert_closes(outs: &[Out], posted: &Posted, now: i64) {
+    assert_eq!(
+        outs,
+        [
+            Out::StopPoll {
+                chat: posted.chat,
+                message_id: posted.message_id
+            },
+            Out::Wake {
+                debate: posted.debate,
+                at: now + GRACE_MS
+            },
+        ],
+        "the vote closes at {now}"
+    );
+}
+
+fn poll(question: String, options: [&str; 3]) -> VotePoll {
+    VotePoll {
+        question,
+        options: options.map(String::from),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Opening a debate
+
+#[tokio::test]
+async fn debate_n_opens_the_motion_and_its_vote_which_wakes_the_engine_at_the_deadline() {
+    let bot = Bot::new("open").await;
+    let alice = player(1, "Alice");
+    let outs = bot.debate(GROUP, &alice, "1", T0).await;
+    let [
+        Out::Open {
+            chat,
+            debate,
+            motion,
+            poll: vote,
+        },
+    ] = outs.as_slice()
+    else {
+        panic!("one Open expected: {outs:#?}");
+    };
+    assert_eq!(*chat, GROUP);
+    let page = motion.doc.to_plain();
+    assert!(
+        page.starts_with(&format!("辩题 1/5:{MOTION_1}\n\n正方 · 1/5\n")),
+        "{page}"
+    );
+    assert!(page.contains("\n\n反方 · 1/5\n"), "{page}");
+    assert!(page.ends_with(&format!("\n\n{CAMPS_1}")), "{page}");
+    assert!(
+        motion
+            .doc
+            .to_html()
+            .starts_with(&format!("<b>辩题 1/5:{MOTION_1}</b>\n")),
+        "{}",
+        motion.doc.to_html()
+    );
+    assert!(!motion.buttons.is_empty(), "the motion keeps its buttons");
+    assert_eq!(vote, &poll(question(MOTION_1, 60), OPTIONS));
+    assert!(vote.question.contains(MOTION_1) && vote.question.ends_with("(投票 60 分钟)"));
+
+    // Posted: the engine wants to be woken at the deadline, an hour on.
+    let wakes = bot.debates.poll_sent(*debate, "vote-a", 501).await.unwrap();
+    assert_eq!(
+        wakes,
+        vec![Out::Wake {
+            debate: *debate,
+            at: T0 + VOTE_MS
+        }]
+    );
+
+    // An English speaker gets it all in English.
+    let carol = english(3, "Carol");
+    let posted = bot.start(OTHER_GROUP, &carol, " 1 ", T0).await;
+    assert!(
+        posted
+            .page()
+            .starts_with(&format!("Motion 1/5: {MOTION_1_EN}\n\nFor · 1/5\n")),
+        "{}",
+        posted.page()
+    );
+    assert!(posted.page().ends_with(CAMPS_1_EN), "{}", posted.page());
+    assert_eq!(
+        posted.poll,
+        poll(
+            format!("{MOTION_1_EN} Which side are you on? (60-minute vote)"),
+            OPTIONS_EN
+        )
+    );
+    assert_ne!(posted.debate, *debate);
+
+    // `/debate` alone picks a motion: any of them, put the same way.
+    let posted = bot.start(THIRD_GROUP, &alice, "", T0).await;
+    let (n, title) = MOTIONS
+        .iter()
+        .enumerate()
+        .find(|(_, m)| posted.poll.question == question(m, 60))
+        .unwrap_or_else(|| panic!("a motion from the data: {:#?}", posted.poll));
+    assert!(
+        posted
+            .page()
+            .starts_with(&format!("辩题 {}/5:{title}\n", n + 1)),
+        "{}",
+        posted.page()
+    );
+}
+
+#[tokio::test]
+async fn every_motion_s_vote_fits_telegram_s_poll_limits() {
+    let bot = Bot::new("limits").await;
+    for (n, motion) in MOTIONS.iter().enumerate() {
+        for (i, who) in [player(1, "Alice"), english(2, "Bob")].iter().enumerate() {
+            let chat = -(100 + 10 * n as i64 + i as i64);
+            let posted = bot.start(chat, who, &(n + 1).to_string(), T0).await;
+            let vote = &posted.poll;
+            if i == 0 {
+                assert_eq!(vote, &poll(question(motion, 60), OPTIONS));
+            } else {
+                assert!(vote.question.ends_with("(60-minute vote)"), "{vote:#?}");
+                assert_eq!(vote.options, OPTIONS_EN.map(String::from));
+            }
+            // sendPoll: a question of 1-300 characters, options of 1-100.
+            let len = |s: &str| s.encode_utf16().count();
+            assert!((1..=300).contains(&len(&vote.question)), "{vote:#?}");
+            assert!(vote.options.iter().all(|o| (1..=100).contains(&len(o))));
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_vote_lasts_debate_minutes_from_the_settings() {
+    let bot = Bot::with("minutes", DebateSettings { minutes: 5 }).await;
+    let posted = bot.start(GROUP, &player(1, "Alice"), "2", T0).await;
+    assert_eq!(posted.poll.question, question(MOTION_2, 5));
+    assert_eq!(posted.deadline, T0 + 5 * MINUTE);
+    assert_eq!(
+        bot.wake(posted.debate, T0 + MINUTE).await,
+        vec![Out::Wake {
+            debate: posted.debate,
+            at: T0 + 5 * MINUTE
+        }]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. One debate per chat; what opens nothing
+
+#[tokio::test]
+async fn one_debate_per_chat_and_list_or_bad_numbers_open_nothing() {
+    let bot = Bot::new("one-per-chat").await;
+    let (alice, bob, carol) = (player(1, "Alice"), player(2, "Bob"), english(3, "Carol"));
+    let first = bot.start(GROUP, &alice, "1", T0).await;
+
+    // A second /debate, whoever sends it and whichever motion it names, names the open one.
+    for (who, args) in [(&alice, "1"), (&bob, "2"), (&bob, ""), (&alice, "5")] {
+        let outs = bot.debate(GROUP, who, args, T0 + 1_000).await;
+        assert_eq!(only_message_to(&outs, GROUP), already_open(MOTION_1));
+    }
+    let outs = bot.debate(GROUP, &carol, "3", T0 + 1_000).await;
+    assert_eq!(
+        only_message_to(&outs, GROUP),
+        format!(
+            "A debate is already being voted on here: {MOTION_1_EN} Vote in the poll above; \
+             its starter or an admin ends the vote with /debate close."
+        )
+    );
+
+    // Another chat opens its own.
+    let other = bot.start(OTHER_GROUP, &bob, "2", T0 + 2_000).await;
+    assert_ne!(other.debate, first.debate);
+    assert!(
+        other.page().starts_with(&format!("辩题 2/5:{MOTION_2}\n")),
+        "{}",
+        other.page()
+    );
+
+    // The list, a number out of range and anything else just answer.
+    let outs = bot.debate(THIRD_GROUP, &alice, "list", T0).await;
+    let list = only_reply_to(&outs, THIRD_GROUP);
+    let lines: Vec<String> = MOTIONS
+        .iter()
+        .enumerate()
+        .map(|(i, m)| format!("{}. {m}", i + 1))
+        .collect();
+    assert_eq!(
+        list.doc.to_plain(),
+        format!("辩题\n{}\n\n{USAGE}", lines.join("\n"))
+    );
+    assert!(list.doc.to_html().starts_with("<b>辩题</b>\n1. "));
+    assert_eq!(
+        only_message_to(
+            &bot.debate(THIRD_GROUP, &bob, " LIST ", T0).await,
+            THIRD_GROUP
+        ),
+        list.doc.to_plain()
+    );
+    for args in ["9", "0", "6", "99999999999999999999999"] {
+        let outs = bot.debate(THIRD_GROUP, &alice, args, T0).await;
+        assert_eq!(
+            only_message_to(&outs, THIRD_GROUP),
+            USAGE_COUNT,
+            "/debate {args}"
+        );
+    }
+    for args in ["foo", "-1", "1.5", "1 2", "open"] {
+        let outs = bot.debate(THIRD_GROUP, &alice, args, T0).await;
+        assert_eq!(only_message_to(&outs, THIRD_GROUP), USAGE, "/debate {args}");
+    }
+    // ...and opened nothing.
+    let outs = bot.debate(THIRD_GROUP, &alice, "close", T0).await;
+    assert_eq!(only_message_to(&outs, THIRD_GROUP), NONE_OPEN);
+    bot.start(THIRD_GROUP, &bob, "3", T0 + 1).await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Votes
+
+#[tokio::test]
+async fn a_vote_counts_once_per_voter_a_change_replaces_it_and_a_retraction_removes_it() {
+    let bot = Bot::new("votes").await;
+    let alice = player(1, "Alice");
+    let posted = bot.start(GROUP, &alice, "1", T0).await;
+    use Recorded::{Counted, Refused, UnknownPoll};
+    let [a, b, c, d, e, f] = crowd(100);
+    let t = T0 + MINUTE;
+    // A for, then undecided: counted once, as undecided.
+    assert_eq!(bot.vote(&posted, &a, &[FOR], t).await, Counted);
+    assert_eq!(bot.vote(&posted, &b, &[AGAINST], t + 1).await, Counted);
+    assert_eq!(bot.vote(&posted, &c, &[AGAINST], t + 2).await, Counted);
+    assert_eq!(bot.vote(&posted, &a, &[UNDECIDED], t + 3).await, Counted);
+    assert_eq!(bot.vote(&posted, &a, &[UNDECIDED], t + 4).await, Counted);
+    // D for, then retracts: not counted.
+    assert_eq!(bot.vote(&posted, &d, &[FOR], t + 5).await, Counted);
+    assert_eq!(bot.vote(&posted, &d, &[], t + 6).await, Counted);
+    // Retracting a vote never cast changes nothing and is no refusal.
+    assert_eq!(bot.vote(&posted, &f, &[], t + 7).await, Counted);
+    // There is no option 3 (or 255); a refused vote leaves the earlier one alone.
+    assert_eq!(bot.vote(&posted, &e, &[3], t + 8).await, Refused);
+    assert_eq!(bot.vote(&posted, &e, &[255], t + 9).await, Refused);
+    assert_eq!(bot.vote(&posted, &e, &[FOR], t + 10).await, Counted);
+    assert_eq!(bot.vote(&posted, &e, &[7], t + 11).await, Refused);
+    // A poll that is no debate's.
+    for options in [&[FOR][..], &[]] {
+        assert_eq!(
+            bot.vote_poll("no-such-poll", &e, options, t).await,
+            UnknownPoll
+        );
+    }
+
+    let closed_at = t + MINUTE;
+    bot.close(&posted, &alice, closed_at).await;
+    let result = bot.result(&posted, closed_at).await;
+    assert_eq!(
+        result.doc.to_plain(),
+        result_1(
+            [(1, 25), (2, 50), (1, 25)],
+            4,
+            &leans_against(AGAINST_CAMP_1)
+        )
+    );
+    assert!(
+        result
+            .doc
+            .to_html()
+            .starts_with(&format!("<b>投票结果:{MOTION_1}</b>\n正方:1 票(25%)\n")),
+        "{}",
+        result.doc.to_html()
+    );
+    assert!(result.buttons.is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. /debate close
+
+#[tokio::test]
+async fn close_is_for_the_starter_an_admin_or_anyone_in_a_private_chat() {
+    let bot = Bot::new("close").await;
+    let (alice, bob) = (player(1, "Alice"), player(2, "Bob"));
+
+    // Nothing open.
+    for chat in [GROUP, PRIVATE] {
+        let outs = bot.debate(chat, &alice, "close", T0).await;
+        assert_eq!(only_message_to(&outs, chat), NONE_OPEN);
+    }
+    assert!(!bot.needs_admin_check(GROUP, &bob, "close").await);
+
+    let posted = bot.start(GROUP, &alice, "1", T0).await;
+    // Whether the adapter must ask Telegram if the sender is an admin.
+    assert!(bot.needs_admin_check(GROUP, &bob, "close").await);
+    assert!(bot.needs_admin_check(GROUP, &bob, " CLOSE ").await);
+    assert!(!bot.needs_admin_check(GROUP, &alice, "close").await);
+    for args in ["", "1", "list", "closed"] {
+        assert!(!bot.needs_admin_check(GROUP, &bob, args).await, "{args}");
+    }
+    assert!(!bot.needs_admin_check(PRIVATE, &bob, "close").await);
+    assert!(!bot.needs_admin_check(OTHER_GROUP, &bob, "close").await);
+
+    // Bob neither started it nor administers the group: refused, and the vote goes on.
+    let outs = bot.debate(GROUP, &bob, "close", T0 + 1_000).await;
+    assert_eq!(only_message_to(&outs, GROUP), ONLY_STARTER_CLOSE);
+    assert_eq!(
+        bot.vote(&posted, &bob, &[AGAINST], T0 + 2_000).await,
+        Recorded::Counted
+    );
+    let outs = bot.debate(GROUP, &bob, "2", T0 + 2_000).await;
+    assert_eq!(only_message_to(&outs, GROUP), already_open(MOTION_1));
+
+    // As an admin, Bob closes it.
+    let outs = bot.admin(GROUP, &bob, "close", T0 + 3_000).await;
+    assert_closes(&outs, &posted, T0 + 3_000);
+    assert!(!bot.needs_admin_check(GROUP, &bob, "close").await);
+    let outs = bot.debate(GROUP, &alice, "close", T0 + 4_000).await;
+    assert_eq!(only_message_to(&outs, GROUP), NONE_OPEN);
+    let outs = bot.admin(GROUP, &bob, "close", T0 + 4_000).await;
+    assert_eq!(only_message_to(&outs, GROUP), NONE_OPEN);
+
+    // The starter closes her own.
+    let other = bot.start(OTHER_GROUP, &alice, "2", T0).await;
+    let outs = bot.debate(OTHER_GROUP, &alice, " Close ", T0 + 5_000).await;
+    assert_closes(&outs, &other, T0 + 5_000);
+
+    // In a private chat anyone closes.
+    let private = bot.start(PRIVATE, &alice, "3", T0).await;
+    let outs = bot.debate(PRIVATE, &bob, "close", T0 + 6_000).await;
+    assert_closes(&outs, &private, T0 + 6_000);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. After the close: the grace, the result once, the next debate
+
+#[tokio::test]
+async fn after_close_votes_count_for_the_grace_then_the_result_is_posted_once() {
+    use Recorded::{Counted, Refused};
+    let bot = Bot::new("grace").await;
+    let alice = player(1, "Alice");
+    let posted = bot.start(GROUP, &alice, "1", T0).await;
+    let [v1, v2, v3, v4, v5] = crowd(10);
+    bot.votes(&posted, &[v1.clone(), v2], &[FOR, AGAINST], T0 + MINUTE)
+        .await;
+
+    let closed_at = T0 + 10 * MINUTE;
+    bot.close(&posted, &alice, closed_at).await;
+
+    // The chat is free at once: a new debate opens while the last one's votes trickle in.
+    let next = bot.start(GROUP, &alice, "2", closed_at + 1).await;
+    assert_ne!(next.debate, posted.debate);
+
+    // Votes cast before the close and delivered within the grace count; later ones do not.
+    assert_eq!(
+        bot.vote(&posted, &v3, &[AGAINST], closed_at + 1).await,
+        Counted
+    );
+    assert_eq!(
+        bot.vote(&posted, &v4, &[UNDECIDED], closed_at + GRACE_MS)
+            .await,
+        Counted
+    );
+    for options in [&[FOR][..], &[AGAINST], &[]] {
+        assert_eq!(
+            bot.vote(&posted, &v1, options, closed_at + GRACE_MS + 1)
+                .await,
+            Refused,
+            "a change or retraction after the grace: {options:?}"
+        );
+    }
+    assert_eq!(
+        bot.vote(&posted, &v5, &[FOR], closed_at + GRACE_MS + 1)
+            .await,
+        Refused
+    );
+    // A vote in the new debate is the new debate's.
+    assert_eq!(bot.vote(&next, &v5, &[FOR], closed_at + 1).await, Counted);
+
+    // Woken early, the engine asks again for the end of the grace.
+    for now in [closed_at, closed_at + 1, closed_at + GRACE_MS - 1] {
+        assert_eq!(
+            bot.wake(posted.debate, now).await,
+            vec![Out::Wake {
+                debate: posted.debate,
+                at: closed_at + GRACE_MS
+            }]
+        );
+    }
+    let result = bot.result(&posted, closed_at).await;
+    assert_eq!(
+        result.doc.to_plain(),
+        result_1(
+            [(1, 25), (2, 50), (1, 25)],
+            4,
+            &leans_against(AGAINST_CAMP_1)
+        )
+    );
+    // Once.
+    for now in [
+        closed_at + GRACE_MS,
+        closed_at + GRACE_MS + 1,
+        T0 + 10 * VOTE_MS,
+    ] {
+        assert_eq!(bot.wake(posted.debate, now).await, vec![]);
+    }
+    assert_eq!(
+        bot.vote(&posted, &v5, &[FOR], closed_at + GRACE_MS + 1)
+            .await,
+        Refused
+    );
+
+    // The new debate runs on, unaffected.
+    let outs = bot.debate(GROUP, &alice, "1", closed_at + GRACE_MS).await;
+    assert_eq!(only_message_to(&outs, GROUP), already_open(MOTION_2));
+}
+
+#[tokio::test]
+async fn the_result_says_which_way_the_group_leans_in_the_starter_s_language() {
+    let bot = Bot::new("lean").await;
+    let cases: [(&[u8], String); 5] = [
+        (
+            &[FOR, FOR, AGAINST],
+            result_1([(2, 67), (1, 33), (0, 0)], 3, &leans_for(FOR_CAMP_1)),
+        ),
+        (
+            &[
+                AGAINST, FOR, UNDECIDED, UNDECIDED, UNDECIDED, UNDECIDED, UNDECIDED, UNDECIDED,
+            ],
+            result_1([(1, 13), (1, 13), (6, 75)], 8, TIED),
+        ),
+        (
+            &[UNDECIDED, UNDECIDED],
+            result_1([(0, 0), (0, 0), (2, 100)], 2, ALL_UNDECIDED),
+        ),
+        (&[], result_1([(0, 0), (0, 0), (0, 0)], 0, NOBODY)),
+        (
+            &[AGAINST],
+            result_1(
+                [(0, 0), (1, 100), (0, 0)],
+                1,
+                &leans_against(AGAINST_CAMP_1),
+            ),
+        ),
+    ];
+    for (i, (options, expected)) in cases.iter().enumerate() {
+        let chat = -(200 + i as i64);
+        assert_eq!(
+            &bot.vote_on_motion_1(chat, options).await,
+            expected,
+            "{options:?}"
+        );
+    }
+
+    // An English starter's debate reports in English, whoever closes it.
+    let carol = english(3, "Carol");
+    let posted = bot.start(PRIVATE, &carol, "1", T0).await;
+    bot.votes(
+        &posted,
+        &voters(10, 4),
+        &[FOR, AGAINST, AGAINST, UNDECIDED],
+        T0 + 1,
+    )
+    .await;
+    let outs = bot
+        .debate(PRIVATE, &player(4, "Dan"), "close", T0 + 2)
+        .await;
+    assert_closes(&outs, &posted, T0 + 2);
+    assert_eq!(
+        bot.result(&posted, T0 + 2).await.doc.to_plain(),
+        format!(
+            "Result: {MOTION_1_EN}\nFor: 1 (25%)\nAgainst: 2 (50%)\nUndecided: 1 (25%)\n4 voted.\n\n\
+             Most of the group voted against: the side argued by Luo Xuan (罗璇), The article.\n\
+             {CAMPS_1_EN}"
+        )
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. The deadline
+
+#[tokio::test]
+async fn at_the_deadline_the_vote_closes_by_itself() {
+    let bot = Bot::new("deadline").await;
+    let alice = player(1, "Alice");
+    let posted = bot.start(GROUP, &alice, "1", T0).await;
+    let deadline = T0 + VOTE_MS;
+    assert_eq!(posted.deadline, deadline);
+    let [v1, v2, v3] = crowd(10);
+
+    // Woken early (say a stale wake-up): come back at the deadline.
+    for now in [T0, T0 + 1, deadline - 1] {
+        assert_eq!(
+            bot.wake(posted.debate, now).await,
+            vec![Out::Wake {
+                debate: posted.debate,
+                at: deadline
+            }]
+        );
+    }
+    assert_eq!(
+        bot.vote(&posted, &v1, &[FOR], deadline - 1).await,
+        Recorded::Counted
+    );
+
+    // At the deadline: stop the poll, report after the grace.
+    let outs = bot.wake(posted.debate, deadline).await;
+    assert_closes(&outs, &posted, deadline);
+    let outs = bot.debate(GROUP, &alice, "close", deadline + 1).await;
+    assert_eq!(only_message_to(&outs, GROUP), NONE_OPEN);
+    assert_eq!(
+        bot.vote(&posted, &v2, &[AGAINST], deadline + GRACE_MS)
+            .await,
+        Recorded::Counted
+    );
+    assert_eq!(
+        bot.vote(&posted, &v3, &[AGAINST], deadline + GRACE_MS + 1)
+            .await,
+        Recorded::Refused
+    );
+    assert_eq!(
+        bot.result(&posted, deadline).await.doc.to_plain(),
+        result_1([(1, 50), (1, 50), (0, 0)], 2, TIED)
+    );
+
+    // A wake-up that comes late closes then, but votes after the deadline plus the grace
+    // were refused all along.
+    let late = bot.start(OTHER_GROUP, &alice, "1", T0).await;
+    assert_eq!(
+        bot.vote(&late, &v1, &[FOR], deadline).await,
+        Recorded::Counted
+    );
+    assert_eq!(
+        bot.vote(&late, &v2, &[AGAINST], deadline + GRACE_MS + 1)
+            .await,
+        Recorded::Refused
+    );
+    let woke = deadline + 10 * GRACE_MS;
+    assert_closes(&bot.wake(late.debate, woke).await, &late, woke);
+    assert_eq!(
+        bot.vote(&late, &v3, &[AGAINST], woke).await,
+        Recorded::Refused
+    );
+    assert_eq!(
+        bot.result(&late, woke).await.doc.to_plain(),
+        result_1([(1, 100), (0, 0), (0, 0)], 1, &leans_for(FOR_CAMP_1))
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. The poll could not be posted
+
+#[tokio::test]
+async fn a_vote_that_cannot_be_posted_calls_the_debate_off_and_frees_the_chat() {
+    let bot = Bot::new("poll-failed").await;
+    let (alice, carol) = (player(1, "Alice"), english(3, "Carol"));
+    let outs = bot.debate(GROUP, &alice, "1", T0).await;
+    let debate = opened(&outs).expect("an Open");
+
+    let outs = bot.debates.poll_failed(debate, T0 + 500).await.unwrap();
+    assert_eq!(only_message_to(&outs, GROUP), POLL_FAILED);
+    // Once; and nothing more comes of it.
+    assert_eq!(
+        bot.debates.poll_failed(debate, T0 + 600).await.unwrap(),
+        vec![]
+    );
+    assert_eq!(bot.wake(debate, T0 + VOTE_MS).await, vec![]);
+    let outs = bot.debate(GROUP, &alice, "close", T0 + 700).await;
+    assert_eq!(only_message_to(&outs, GROUP), NONE_OPEN);
+
+    // The chat is free.
+    bot.start(GROUP, &alice, "2", T0 + 1_000).await;
+
+    // In the starter's language.
+    let outs = bot.debate(OTHER_GROUP, &carol, "1", T0).await;
+    let debate = opened(&outs).expect("an Open");
+    let outs = bot.debates.poll_failed(debate, T0 + 500).await.unwrap();
+    assert_eq!(only_message_to(&outs, OTHER_GROUP), POLL_FAILED_EN);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8. A restart
+
+#[tokio::test]
+async fn a_restart_resumes_every_debate_where_it_was() {
+    let bot = Bot::new("resume").await;
+    let starter = player(1, "Starter");
+    let v = voters(10, 4);
+    let later = T0 + 50 * MINUTE;
+
+    // Opened first: its deadline passes while the bot is stopped.
+    let expired = bot.start(-301, &starter, "1", T0).await;
+    bot.votes(&expired, &v[..1], &[FOR], T0 + 1_000).await;
+    // Its poll never went out, and it is too late now: called off quietly.
+    let dropped_chat = -302;
+    let dropped = opened(&bot.debate(dropped_chat, &starter, "2", T0).await).expect("an Open");
+    // Open, with votes.
+    let open = bot.start(-303, &starter, "1", later).await;
+    bot.votes(&open, &v[..2], &[FOR, AGAINST], later + 1_000)
+        .await;
+    // Opened, but the bot stopped before its poll went out.
+    let unposted_outs = bot.debate(-304, &starter, "3", later).await;
+    let unposted = opened(&unposted_outs).expect("an Open");
+    // Closed, its result not yet posted.
+    let closed = bot.start(-305, &starter, "1", later).await;
+    bot.votes(&closed, &v[..3], &[AGAINST, AGAINST, FOR], later + 1_000)
+        .await;
+    bot.close(&closed, &starter, later + 5 * MINUTE).await;
+    // Closed and reported.
+    let reported = bot.start(-306, &starter, "1", later).await;
+    bot.close(&reported, &starter, later + 5 * MINUTE).await;
+    bot.result(&reported, later + 5 * MINUTE).await;
+    // The bot stops at `now`; this one closed just before, within the grace.
+    let now = T0 + 61 * MINUTE;
+    let in_grace = bot.start(-307, &starter, "1", later).await;
+    bot.close(&in_grace, &starter, now - 500).await;
+
+    let bot = bot.restart().await;
+    let outs = bot.debates.resume(now).await.expect("resume");
+
+    // In the order the debates were opened: everything but the result...
+    let mut expected = vec![
+        Out::StopPoll {
+            chat: expired.chat,
+            message_id: expired.message_id,
+        },
+        Out::Wake {
+            debate: expired.debate,
+            at: now + GRACE_MS,
+        },
+        Out::Wake {
+            debate: open.debate,
+            at: open.deadline,
+        },
+    ];
+    expected.extend(unposted_outs.iter().cloned());
+    expected.push(Out::Wake {
+        debate: in_grace.debate,
+        at: now - 500 + GRACE_MS,
+    });
+    let not_messages: Vec<Out> = outs
+        .iter()
+        .filter(|o| !matches!(o, Out::Message { .. }))
+        .cloned()
+        .collect();
+    assert_eq!(not_messages, expected);
+    // ...and the closed one's result, counting the votes cast before the restart.
+    let results: Vec<(i64, String)> = outs
+        .iter()
+        .filter_map(|o| match o {
+            Out::Message { chat, reply } => Some((*chat, reply.doc.to_plain())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        results,
+        vec![(
+            closed.chat,
+            result_1(
+                [(1, 33), (2, 67), (0, 0)],
+                3,
+                &leans_against(AGAINST_CAMP_1)
+            )
+        )]
+    );
+
+    // The open one keeps its votes, takes new ones, and counts them all when closed.
+    assert_eq!(
+        bot.vote(&open, &v[2], &[UNDECIDED], now + 1).await,
+        Recorded::Counted
+    );
+    bot.close(&open, &starter, now + 2).await;
+    assert_eq!(
+        bot.result(&open, now + 2).await.doc.to_plain(),
+        result_1([(1, 33), (1, 33), (1, 33)], 3, TIED)
+    );
+
+    // The expired one closed at the restart: too late to vote; its result after the grace.
+    assert_eq!(
+        bot.vote(&expired, &v[1], &[AGAINST], now).await,
+        Recorded::Refused
+    );
+    assert_eq!(
+        bot.result(&expired, now).await.doc.to_plain(),
+        result_1([(1, 100), (0, 0), (0, 0)], 1, &leans_for(FOR_CAMP_1))
+    );
+
+    // The unposted one is posted now (the same motion and poll), to its first deadline.
+    let posted = bot.post(&unposted_outs, later).await;
+    assert_eq!(posted.debate, unposted);
+    assert_eq!(posted.poll, poll(question(MOTIONS[2], 60), OPTIONS));
+    assert_eq!(
+        bot.vote(&posted, &v[0], &[FOR], now + 3).await,
+        Recorded::Counted
+    );
+
+    // The one called off, the closed and the reported ones are done; their chats are free.
+    for debate in [dropped, closed.debate, reported.debate] {
+        assert_eq!(bot.wake(debate, now + VOTE_MS).await, vec![], "{debate}");
+    }
+    for chat in [dropped_chat, closed.chat, reported.chat] {
+        let outs = bot.debate(chat, &starter, "close", now).await;
+        assert_eq!(only_message_to(&outs, chat), NONE_OPEN);
+    }
+    let reopened = bot.start(dropped_chat, &starter, "1", now).await;
+
+    // The one closed just before the stop posts its result at the end of its grace.
+    assert_eq!(
+        bot.result(&in_grace, now - 500).await.doc.to_plain(),
+        result_1([(0, 0), (0, 0), (0, 0)], 0, NOBODY)
+    );
+
+    // Another restart finds just the two still open.
+    let bot = bot.restart().await;
+    let outs = bot.debates.resume(now + 4).await.expect("resume");
+    assert_eq!(
+        outs,
+        vec![
+            Out::Wake {
+                debate: posted.debate,
+                at: posted.deadline
+            },
+            Out::Wake {
+                debate: reopened.debate,
+                at: reopened.deadline
+            },
+        ]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 9. /forgetme
+
+#[tokio::test]
+async fn forgetme_deletes_the_user_s_votes_too() {
+    let bot = Bot::new("forgetme").await;
+    let (alice, bob) = (player(1, "Alice"), player(2, "Bob"));
+    let [mallory, carol, dave] = crowd(10);
+    let first = bot.start(GROUP, &alice, "1", T0).await;
+    let second = bot.start(OTHER_GROUP, &bob, "2", T0).await;
+    bot.votes(
+        &first,
+        &[mallory.clone(), carol, dave],
+        &[AGAINST, FOR, AGAINST],
+        T0 + 1,
+    )
+    .await;
+    bot.votes(&second, std::slice::from_ref(&mallory), &[FOR], T0 + 1)
+        .await;
+
+    assert_eq!(bot.forgetme(PRIVATE, &mallory, T0 + 2).await, forgotten(2));
+    assert_eq!(bot.forgetme(GROUP, &mallory, T0 + 3).await, forgotten(0));
+
+    // Nothing of hers is kept.
+    let db = sqlx::SqlitePool::connect(&bot.url).await.unwrap();
+    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM debate_votes WHERE user_id = ?")
+        .bind(mallory.id)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    db.close().await;
+    assert_eq!(kept, 0);
+
+    // The result no longer counts her.
+    bot.close(&first, &alice, T0 + 4).await;
+    assert_eq!(
+        bot.result(&first, T0 + 4).await.doc.to_plain(),
+        result_1([(1, 50), (1, 50), (0, 0)], 2, TIED)
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 10. Concurrency
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_debate_commands_in_one_chat_open_exactly_one() {
+    let bot = Bot::new("race-open").await;
+    let (alice, bob) = (player(1, "Alice"), player(2, "Bob"));
+    for i in 0..20 {
+        let chat = -(400 + i);
+        let (first, second) = tokio::join!(
+            bot.debate(chat, &alice, "1", T0),
+            bot.debate(chat, &bob, "2", T0)
+        );
+        let (winner, loser, motion) = match (opened(&first), opened(&second)) {
+            (Some(_), None) => (first, second, MOTION_1),
+            (None, Some(_)) => (second, first, MOTION_2),
+            _ => panic!("exactly one opens: {first:#?} {second:#?}"),
+        };
+        assert_eq!(winner.len(), 1, "{winner:#?}");
+        assert_eq!(only_message_to(&loser, chat), already_open(motion));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_hundred_concurrent_votes_all_count() {
+    let bot = Bot::new("race-votes").await;
+    let alice = player(1, "Alice");
+    let posted = bot.start(GROUP, &alice, "1", T0).await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, voter) in voters(1_000, 200).into_iter().enumerate() {
+        let (debates, poll_id) = (Arc::clone(&bot.debates), posted.poll_id.clone());
+        tasks.spawn(async move {
+            debates
+                .vote(&poll_id, &voter, &[(i % 3) as u8], T0 + 1_000 + i as i64)
+                .await
+                .expect("vote")
+        });
+    }
+    while let Some(recorded) = tasks.join_next().await {
+        assert_eq!(recorded.expect("the task ran"), Recorded::Counted);
+    }
+    bot.close(&posted, &alice, T0 + MINUTE).await;
+    assert_eq!(
+        bot.result(&posted, T0 + MINUTE).await.doc.to_plain(),
+        result_1([(67, 34), (67, 34), (66, 33)], 200, TIED)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_voter_s_concurrent_changes_count_once_and_the_result_is_posted_once() {
+    let bot = Bot::new("race-once").await;
+    let alice = player(1, "Alice");
+    let posted = bot.start(GROUP, &alice, "1", T0).await;
+    let mallory = player(7, "Mallory");
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..30u8 {
+        let (debates, poll_id, mallory) = (
+            Arc::clone(&bot.debates),
+            posted.poll_id.clone(),
+            mallory.clone(),
+        );
+        tasks.spawn(async move {
+            let options: &[u8] = if i % 4 == 3 { &[] } else { &[i % 3] };
+            debates
+                .vote(&poll_id, &mallory, options, T0 + 1_000)
+                .await
+                .expect("vote")
+        });
+    }
+    while let Some(recorded) = tasks.join_next().await {
+        assert_eq!(recorded.expect("the task ran"), Recorded::Counted);
+    }
+    // A last, settled vote.
+    assert_eq!(
+        bot.vote(&posted, &mallory, &[FOR], T0 + 2_000).await,
+        Recorded::Counted
+    );
+
+    // The starter's close and the deadline's wake-up race: one closes, one stopPoll.
+    let deadline = posted.deadline;
+    let (by_hand, by_clock) = tokio::join!(
+        bot.debate(GROUP, &alice, "close", deadline),
+        bot.wake(posted.debate, deadline)
+    );
+    let stops = [&by_hand, &by_clock]
+        .iter()
+        .flat_map(|outs| outs.iter())
+        .filter(|o| matches!(o, Out::StopPoll { .. }))
+        .count();
+    assert_eq!(stops, 1, "{by_hand:#?} {by_clock:#?}");
+
+    // Wake-ups race at the end of the grace: one result.
+    let at = deadline + GRACE_MS;
+    let (a, b, c) = tokio::join!(
+        bot.wake(posted.debate, at),
+        bot.wake(posted.debate, at),
+        bot.wake(posted.debate, at + 1)
+    );
+    let results: Vec<String> = [a, b, c].iter().flat_map(|o| messages(o)).collect();
+    assert_eq!(
+        results,
+        vec![result_1(
+            [(1, 100), (0, 0), (0, 0)],
+            1,
+            &leans_for(FOR_CAMP_1)
+        )]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 11. A close before the poll is posted
+
+/// `/debate close` can arrive between `Out::Open` and `poll_sent` (the motion and the poll
+/// take a moment to send). The close has no poll to stop yet; once the poll is posted it must
+/// be stopped, or it stays open in the chat for good, taking votes that are all refused.
+#[tokio::test]
+async fn a_poll_posted_after_its_debate_closed_is_stopped() {
+    let bot = Bot::new("close-before-post").await;
+    let alice = player(1, "Alice");
+    let outs = bot.debate(GROUP, &alice, "1", T0).await;
+    let debate = opened(&outs).expect("an Open");
+    let closed_at = T0 + 100;
+    assert_eq!(
+        bot.debate(GROUP, &alice, "close", closed_at).await,
+        vec![Out::Wake {
+            debate,
+            at: closed_at + GRACE_MS
+        }],
+        "no poll to stop yet"
+    );
+    let outs = bot
+        .debates
+        .poll_sent(debate, "vote-late", 777)
+        .await
+        .unwrap();
+    assert!(
+        outs.contains(&Out::StopPoll {
+            chat: GROUP,
+            message_id: 777
+        }),
+        "the poll posted after the close must be stopped: {outs:#?}"
+    );
+}
