@@ -1081,7 +1081,12 @@ async fn a_restart_resumes_every_debate_where_it_was() {
             at: open.deadline,
         },
     ];
-    expected.extend(unposted_outs.iter().cloned());
+    // The motion and its vote again; the poll says how long is left (49 of the 60 minutes).
+    let mut reposted = unposted_outs.clone();
+    if let Some(Out::Open { poll, .. }) = reposted.first_mut() {
+        poll.question = question(MOTIONS[2], 49);
+    }
+    expected.extend(reposted);
     expected.push(Out::Wake {
         debate: in_grace.debate,
         at: now - 500 + GRACE_MS,

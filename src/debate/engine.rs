@@ -162,11 +162,18 @@ impl Debates {
                 .into_iter()
                 .collect());
         };
-        Ok(vec![self.open_out(chat, debate, lang, motion)])
+        Ok(vec![self.open_out(
+            chat,
+            debate,
+            lang,
+            motion,
+            self.settings.minutes,
+        )])
     }
 
-    fn open_out(&self, chat: i64, debate: i64, lang: Lang, motion: usize) -> Out {
-        let (question, options) = self.app.debate_poll(lang, motion, self.settings.minutes);
+    /// The motion and its vote, open for `minutes` more.
+    fn open_out(&self, chat: i64, debate: i64, lang: Lang, motion: usize, minutes: u32) -> Out {
+        let (question, options) = self.app.debate_poll(lang, motion, minutes);
         Out::Open {
             chat,
             debate,
@@ -199,6 +206,13 @@ impl Debates {
         self.store
             .debate_poll_sent(debate, poll_id, message_id)
             .await?;
+        if row.closed_at.is_some() {
+            // Closed while the poll was on its way: stop it, or it would stay open for good.
+            return Ok(vec![Out::StopPoll {
+                chat: row.chat_id,
+                message_id,
+            }]);
+        }
         Ok(vec![Out::Wake {
             debate,
             at: row.deadline,
@@ -325,7 +339,10 @@ impl Debates {
             if row.poll_id.is_none() && row.closed_at.is_none() {
                 match self.app.motion_by_id(&row.motion_id) {
                     Some(motion) if now < row.deadline => {
-                        outs.push(self.open_out(row.chat_id, row.id, self.lang_of(&row), motion))
+                        // The poll says how long is left, not the full time.
+                        let minutes = ((row.deadline - now) as u64).div_ceil(60_000) as u32;
+                        let lang = self.lang_of(&row);
+                        outs.push(self.open_out(row.chat_id, row.id, lang, motion, minutes))
                     }
                     _ => {
                         // Gone from the data, or too late to ask: call it off quietly.
