@@ -10,7 +10,9 @@
 //!   the bot sent, so a callback query can carry one and an edit of an unknown message, or one
 //!   that changes nothing, fails as it would on Telegram.
 //! - [`FakeApi::fail`] makes the next calls of a method fail (429 with `retry_after`, 502, any
-//!   API error).
+//!   API error), or fail below HTTP: the connection closed without an answer
+//!   ([`Failure::dropped_connection`]), or no answer ever ([`Failure::no_answer`]). Such calls
+//!   are recorded with status 0.
 //! - Quizzes: `sendPoll` checks Telegram's limits and answers with a Message carrying the Poll
 //!   (a fresh poll id each); `stopPoll` closes it and answers the Poll (an error once closed,
 //!   by stopPoll or by its `open_period`); `getChatMember` answers the status a test set with
@@ -22,16 +24,22 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::connect_info::{ConnectInfo, Connected};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use serde_json::{Map, Value, json};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
@@ -54,10 +62,14 @@ pub struct Call {
     pub method: String,
     /// The parameters: the JSON body, or form/multipart fields as strings.
     pub body: Value,
-    /// The HTTP status answered.
+    /// The HTTP status answered; 0 when none was (the connection was dropped, or the call was
+    /// never answered).
     pub status: u16,
-    /// The JSON answered (`{"ok":true,"result":...}` or an error).
+    /// The JSON answered (`{"ok":true,"result":...}` or an error); for a call answered nothing,
+    /// `ok: false` and a description of what happened instead.
     pub response: Value,
+    /// When it was recorded.
+    pub at: Instant,
 }
 
 impl Call {
@@ -154,25 +166,67 @@ impl Call {
     }
 }
 
-/// What a failing call answers: an HTTP status and a Bot API error body.
+/// What a failing call answers: an HTTP status and a Bot API error body; or, for the faults
+/// below HTTP ([`Fault::Drop`], [`Fault::Hang`]), nothing at all.
 #[derive(Debug, Clone)]
 pub struct Failure {
     pub status: u16,
     pub body: Value,
+    pub fault: Fault,
+}
+
+/// How a failing call fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// It is answered `status` and `body`.
+    Answer,
+    /// The connection is closed once the request has been read, without any HTTP answer, as
+    /// when a proxy or the network drops it. The request is not processed.
+    Drop,
+    /// It is never answered: the connection is held open until the client gives up. The
+    /// request is not processed; it is recorded when it arrives.
+    Hang,
 }
 
 impl Failure {
+    fn answer(status: u16, body: Value) -> Failure {
+        Failure {
+            status,
+            body,
+            fault: Fault::Answer,
+        }
+    }
+
+    /// The connection closed without an answer (the request read, not processed).
+    pub fn dropped_connection() -> Failure {
+        Failure {
+            status: 0,
+            body: json!({"ok": false, "description": "the fake closed the connection without an answer"}),
+            fault: Fault::Drop,
+        }
+    }
+
+    /// No answer, ever: the client has to time out (teloxide's default client gives up after
+    /// 17 s).
+    pub fn no_answer() -> Failure {
+        Failure {
+            status: 0,
+            body: json!({"ok": false, "description": "the fake never answered"}),
+            fault: Fault::Hang,
+        }
+    }
+
     /// 429 Too Many Requests with `parameters.retry_after`.
     pub fn retry_after(seconds: u32) -> Failure {
-        Failure {
-            status: 429,
-            body: json!({
+        Failure::answer(
+            429,
+            json!({
                 "ok": false,
                 "error_code": 429,
                 "description": format!("Too Many Requests: retry after {seconds}"),
                 "parameters": {"retry_after": seconds},
             }),
-        }
+        )
     }
 
     /// Not used yet; kept for the retry tests to come.
@@ -180,18 +234,18 @@ impl Failure {
     /// 502 Bad Gateway, as Telegram's front answers when the API is down. (teloxide waits 10 s
     /// after any 5xx before reading the answer: keep this out of fast tests.)
     pub fn bad_gateway() -> Failure {
-        Failure {
-            status: 502,
-            body: json!({"ok": false, "error_code": 502, "description": "Bad Gateway"}),
-        }
+        Failure::answer(
+            502,
+            json!({"ok": false, "error_code": 502, "description": "Bad Gateway"}),
+        )
     }
 
     /// Any Bot API error, e.g. `(403, "Forbidden: bot was blocked by the user")`.
     pub fn api(code: u16, description: &str) -> Failure {
-        Failure {
-            status: code,
-            body: json!({"ok": false, "error_code": code, "description": description}),
-        }
+        Failure::answer(
+            code,
+            json!({"ok": false, "error_code": code, "description": description}),
+        )
     }
 }
 
@@ -376,13 +430,16 @@ impl FakeApi {
             .route("/{bot}/{method}", any(handle))
             .fallback(not_found)
             .with_state(Arc::clone(&shared));
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        let listener = TcpListener::bind(("127.0.0.1", 0))
             .await
             .expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local address");
         assert!(addr.ip().is_loopback());
+        let service = router.into_make_service_with_connect_info::<Connection>();
         let server = tokio::spawn(async move {
-            axum::serve(listener, router).await.expect("fake Bot API");
+            axum::serve(Lines(listener), service)
+                .await
+                .expect("fake Bot API");
         });
         FakeApi {
             addr,
@@ -803,6 +860,7 @@ async fn not_found(
 
 async fn handle(
     State(shared): State<Arc<Shared>>,
+    ConnectInfo(connection): ConnectInfo<Connection>,
     Path((bot, method)): Path<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
@@ -818,7 +876,19 @@ async fn handle(
             json!({"ok": false, "error_code": 401, "description": "Unauthorized"}),
         )
     } else if let Some(failure) = take_failure(&shared, &method) {
-        (failure.status, failure.body)
+        match failure.fault {
+            Fault::Answer => (failure.status, failure.body),
+            Fault::Drop => {
+                record(&shared, method, body, 0, failure.body);
+                // Whatever is answered now is never written: the connection is closed.
+                connection.cut();
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            }
+            Fault::Hang => {
+                record(&shared, method, body, 0, failure.body);
+                return std::future::pending().await;
+            }
+        }
     } else if method.eq_ignore_ascii_case("getUpdates") {
         (200, get_updates(&shared, &body).await)
     } else {
@@ -871,6 +941,7 @@ fn record(shared: &Shared, method: String, body: Value, status: u16, response: V
         body,
         status,
         response,
+        at: Instant::now(),
     });
     drop(inner);
     shared.calls_changed.notify_waiters();
@@ -1265,6 +1336,117 @@ async fn get_updates(shared: &Shared, body: &Value) -> Value {
         if tokio::time::timeout_at(deadline, notified).await.is_err() {
             return json!({"ok": true, "result": []});
         }
+    }
+}
+
+// ---- connections that can be dropped ---------------------------------------------------------
+
+/// The fake's listener: plain TCP on 127.0.0.1, each connection one a handler can cut.
+struct Lines(TcpListener);
+
+/// One accepted connection as a handler sees it (`ConnectInfo`).
+#[derive(Clone, Debug)]
+struct Connection {
+    cut: Arc<AtomicBool>,
+}
+
+impl Connection {
+    /// From now on the connection neither reads nor writes, so the server closes it without
+    /// writing another byte.
+    fn cut(&self) {
+        self.cut.store(true, Ordering::SeqCst);
+    }
+}
+
+/// A TCP stream that fails every read and write once cut.
+struct Line {
+    stream: TcpStream,
+    cut: Arc<AtomicBool>,
+}
+
+impl Line {
+    fn is_cut(&self) -> bool {
+        self.cut.load(Ordering::SeqCst)
+    }
+}
+
+fn cut_error() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::ConnectionAborted,
+        "cut by the fake Bot API",
+    )
+}
+
+impl AsyncRead for Line {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let this = self.get_mut();
+        if this.is_cut() {
+            return Poll::Ready(Err(cut_error()));
+        }
+        Pin::new(&mut this.stream).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Line {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let this = self.get_mut();
+        if this.is_cut() {
+            return Poll::Ready(Err(cut_error()));
+        }
+        Pin::new(&mut this.stream).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        let this = self.get_mut();
+        if this.is_cut() {
+            return Poll::Ready(Err(cut_error()));
+        }
+        Pin::new(&mut this.stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_shutdown(cx)
+    }
+}
+
+impl axum::serve::Listener for Lines {
+    type Io = Line;
+    type Addr = Connection;
+
+    async fn accept(&mut self) -> (Line, Connection) {
+        loop {
+            match self.0.accept().await {
+                Ok((stream, _)) => {
+                    let cut = Arc::new(AtomicBool::new(false));
+                    let connection = Connection {
+                        cut: Arc::clone(&cut),
+                    };
+                    return (Line { stream, cut }, connection);
+                }
+                // E.g. too many open files: wait a little, as axum's own listener does.
+                Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+            }
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<Connection> {
+        Ok(Connection {
+            cut: Arc::new(AtomicBool::new(false)),
+        })
+    }
+}
+
+impl Connected<axum::serve::IncomingStream<'_, Lines>> for Connection {
+    fn connect_info(stream: axum::serve::IncomingStream<'_, Lines>) -> Connection {
+        stream.remote_addr().clone()
     }
 }
 

@@ -18,7 +18,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-pub use fake_api::{Call, Failure, FakeApi, TOKEN, TgUser};
+pub use fake_api::{Call, Failure, FakeApi, Fault, TOKEN, TgUser};
 
 /// How long `run` may take to return once told to stop.
 pub const STOP_WITHIN: Duration = Duration::from_secs(5);
