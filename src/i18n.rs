@@ -166,6 +166,8 @@ ui_text! {
     console_quiz_wrong,
     slow_down,
     store_error,
+    /// A bug (a caught panic) kept the bot from answering.
+    internal_error,
     /// /debate: motions, sides, camps, sources, buttons.
     debate_none,
     debate_list_title,

@@ -1,7 +1,8 @@
 //! Faults end to end, against the fake Bot API on 127.0.0.1, each judged by what the users see:
 //!
-//! - a handler that panics (injected with a fail-rs failpoint in `send::send`) is caught, and
-//!   the same chat and other chats are answered as usual;
+//! - a handler that panics (injected with a fail-rs failpoint in `send::send_message`) is
+//!   caught, the user gets a short apology instead of silence, and the same chat and other
+//!   chats are answered as usual;
 //! - a send whose connection is dropped without an answer, or never answered at all, is tried
 //!   again and the reply delivered exactly once;
 //! - a full disk (a real one: a small tmpfs in a mount namespace of its own, filled up) gets the
@@ -101,7 +102,7 @@ async fn a_handler_that_panics_is_caught_and_the_bot_carries_on() {
     api.private_text(&alice, "/open");
     let open = api
         .wait_for("Alice's reply to /open", |c| {
-            c.method == "sendMessage" && c.chat_id() == Some(alice.id)
+            c.method == "sendMessage" && c.chat_id() == Some(alice.id) && c.text().contains("开源")
         })
         .await;
     assert!(open.ok(), "{}", open.response);
@@ -122,22 +123,26 @@ async fn a_handler_that_panics_is_caught_and_the_bot_carries_on() {
     assert_eq!(closed.text(), core_answer(&bob, "/closed"));
     assert!(closed.text().starts_with("<b>Closed source · 1/"));
     api.private_text(&alice, "/closed");
-    api.wait_count("sendMessage", 3).await;
+    api.wait_count("sendMessage", 4).await;
 
     bot.stop().await;
-    // What Alice saw: nothing for the /closed that panicked, then each later answer once.
+    // What Alice saw: an apology for the /closed that panicked, then each later answer once.
     let to_alice: Vec<String> = delivered_to(&api, alice.id)
         .iter()
         .map(|c| c.text().to_string())
         .collect();
     assert_eq!(
         to_alice,
-        [core_answer(&alice, "/open"), core_answer(&alice, "/closed")],
+        [
+            "抱歉,处理这条消息时出了问题;请再试一次。".to_string(),
+            core_answer(&alice, "/open"),
+            core_answer(&alice, "/closed")
+        ],
         "{}",
         api.describe_calls()
     );
     assert_eq!(delivered_to(&api, bob.id).len(), 1);
-    assert_eq!(api.count("sendMessage"), 3, "{}", api.describe_calls());
+    assert_eq!(api.count("sendMessage"), 4, "{}", api.describe_calls());
     scenario.teardown();
 }
 

@@ -300,6 +300,44 @@ async fn a_429_is_waited_out_and_the_reply_delivered_once() {
 }
 
 #[tokio::test]
+async fn a_send_failing_with_502_is_retried_with_backoff_and_delivered_once() {
+    let api = FakeApi::start().await;
+    api.fail("sendMessage", 1, Failure::bad_gateway());
+    let bot = Bot::start(&api, None, support::generous_limits());
+    let user = TgUser::new(3004, "Retried", None);
+    api.private_text(&user, "/closed");
+    // teloxide holds a 5xx answer 10 s before the bot sees it; then the bot's 0.5 s backoff.
+    let calls = api
+        .wait_until_within("a second try", Duration::from_secs(30), |calls| {
+            let sends: Vec<_> = calls
+                .iter()
+                .filter(|c| c.method == "sendMessage")
+                .cloned()
+                .collect();
+            (sends.len() >= 2).then_some(sends)
+        })
+        .await;
+    assert!(!calls[0].ok() && calls[1].ok(), "{}", api.describe_calls());
+    assert!(
+        calls[1].at >= calls[0].at + Duration::from_millis(500),
+        "backed off"
+    );
+    assert_eq!(
+        calls[0].text(),
+        calls[1].text(),
+        "the same message, tried again"
+    );
+    assert!(calls[0].text().starts_with("<b>闭源 · 1/11</b>"));
+    bot.stop().await;
+    assert_eq!(
+        api.count("sendMessage"),
+        2,
+        "delivered once: {}",
+        api.describe_calls()
+    );
+}
+
+#[tokio::test]
 async fn getupdates_failing_with_502_backs_off_and_resumes() {
     let api = FakeApi::start().await;
     api.fail("getUpdates", 1, Failure::bad_gateway());

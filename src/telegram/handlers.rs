@@ -37,15 +37,22 @@ pub fn schema() -> UpdateHandler<teloxide::RequestError> {
 
 /// Runs a handler's work, turning a panic into a log line.
 async fn guarded(what: &'static str, work: impl Future<Output = ()>) -> ResponseResult<()> {
-    if let Err(panic) = AssertUnwindSafe(work).catch_unwind().await {
-        let message = panic
-            .downcast_ref::<&str>()
-            .map(ToString::to_string)
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
-        tracing::error!(handler = what, panic = %message, "a handler panicked; the bot carries on");
-    }
+    panicked(what, work).await;
     Ok(())
+}
+
+/// Runs `work`; a panic is logged and answered `true`.
+async fn panicked(what: &'static str, work: impl Future<Output = ()>) -> bool {
+    let Err(panic) = AssertUnwindSafe(work).catch_unwind().await else {
+        return false;
+    };
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(ToString::to_string)
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    tracing::error!(handler = what, panic = %message, "a handler panicked; the bot carries on");
+    true
 }
 
 /// The engines behind the stateful commands.
@@ -63,11 +70,42 @@ async fn on_message(
     engines: Engines,
     outbox: Arc<Outbox>,
 ) -> ResponseResult<()> {
-    guarded(
-        "message",
-        handle_message(bot, msg, me, app, engines, outbox),
-    )
-    .await
+    let (chat, kind, reply_to) = (msg.chat.id, msg.chat.is_private(), msg.id);
+    let lang = app.lang(msg.from.as_ref().and_then(|u| u.language_code.as_deref()));
+    // Whether the sender expects an answer: anything in a private chat, our commands in groups.
+    let addressed = kind
+        || msg
+            .text()
+            .and_then(crate::command::parse)
+            .is_some_and(|c| c.is_for(me.user.username.as_deref()));
+    let work = handle_message(
+        bot.clone(),
+        msg,
+        me,
+        Arc::clone(&app),
+        engines,
+        Arc::clone(&outbox),
+    );
+    if panicked("message", work).await && addressed {
+        // A bug, not the user's fault: say so rather than stay silent.
+        let apology = Reply::plain(app.view(lang).ui.internal_error.clone());
+        let reply_to = (!kind).then_some(reply_to);
+        panicked("message apology", async {
+            if let Err(e) = send::send(&bot, &outbox, chat, &apology, reply_to).await {
+                tracing::warn!(error = %e, "could not apologise for a failed message");
+            }
+        })
+        .await;
+    }
+    Ok(())
+}
+
+/// Why a message went unanswered.
+enum Failed {
+    /// Sending the answer failed.
+    Send(teloxide::RequestError),
+    /// A stored command failed; logged where it happened.
+    Logged,
 }
 
 /// Which part of the bot answers a message.
@@ -141,12 +179,12 @@ async fn handle_message(
             ));
             send::send(&bot, &outbox, chat, &notice, reply_to)
                 .await
-                .map_err(anyhow::Error::from)
+                .map_err(Failed::Send)
         }
         Verdict::Send => match reply {
             Some(reply) => send::send(&bot, &outbox, chat, &reply, reply_to)
                 .await
-                .map_err(anyhow::Error::from),
+                .map_err(Failed::Send),
             None => {
                 let result = if route == Some(Route::Debate) {
                     debate::on_command(&bot, &outbox, &msg, &engines.debates, kind).await
@@ -154,15 +192,16 @@ async fn handle_message(
                     quiz::on_command(&bot, &outbox, &msg, &me, &engines.quizzes, kind).await
                 };
                 if let Err(e) = &result {
+                    // Logged here, once: storage (a full disk, a locked database) or Telegram.
                     tracing::error!(error = %e, command = %command, "a stored command failed");
                     let apology = Reply::plain(app.view(lang).ui.store_error.clone());
                     let _ = send::send(&bot, &outbox, chat, &apology, reply_to).await;
                 }
-                result
+                result.map_err(|_| Failed::Logged)
             }
         },
     };
-    if let Err(e) = &result {
+    if let Err(Failed::Send(e)) = &result {
         tracing::warn!(error = %e, "could not answer a message");
     }
     tracing::info!(

@@ -111,8 +111,6 @@ pub async fn send(
     reply: &Reply,
     reply_to: Option<MessageId>,
 ) -> ResponseResult<()> {
-    // Fault injection for tests/faults.rs; compiled out unless fail's `failpoints` feature is on.
-    fail::fail_point!("send-message");
     send_message(bot, outbox, chat, reply, reply_to)
         .await
         .map(|_| ())
@@ -126,6 +124,8 @@ pub async fn send_message(
     reply: &Reply,
     reply_to: Option<MessageId>,
 ) -> ResponseResult<Message> {
+    // Fault injection for tests/faults.rs; compiled out unless fail's `failpoints` feature is on.
+    fail::fail_point!("send-message");
     let mut request = bot
         .send_message(chat, reply.doc.to_html())
         .parse_mode(ParseMode::Html);
