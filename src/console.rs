@@ -14,10 +14,10 @@ use rand::rngs::StdRng;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
 use crate::app::{App, Button, ChatKind, Press, Reply, Request};
+use crate::clock::now_ms;
 use crate::debate::{self, DebateRequest, Debates, VotePoll};
 use crate::i18n::{Lang, UiText, fill};
 use crate::quiz::{Out, Player, PollSpec, QuizRequest, Quizzes};
-use crate::telegram::quiz::now_ms;
 
 /// The console's one chat.
 const CHAT: i64 = 1;

@@ -5,6 +5,7 @@
 //! is built", for the map.
 
 pub mod app;
+pub mod clock;
 pub mod command;
 pub mod config;
 pub mod console;

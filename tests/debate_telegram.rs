@@ -11,14 +11,15 @@
 
 mod support;
 
-use std::future::Future;
 use std::time::Duration;
 
 use debate_bot::quiz::QuizSettings;
 use debate_bot::store::{DebateRow, Store, Tally};
 use serde_json::{Value, json};
 use support::fake_api::{WAIT, visible_text};
-use support::{Call, FakeApi, RunningBot, TgUser, start_bot_with, temp_database, utf16_len};
+use support::{
+    Call, FakeApi, RunningBot, TgUser, eventually, start_bot_with, temp_database, utf16_len,
+};
 use tokio::time::Instant;
 
 const GROUP: i64 = -4_000_000_777;
@@ -48,25 +49,6 @@ fn student(i: usize) -> TgUser {
 /// The text a reader sees.
 fn visible(call: &Call) -> String {
     visible_text(call.text(), call.body.get("parse_mode"))
-}
-
-/// Waits (up to [`WAIT`]) until `check` finds something; polls every 10 ms.
-async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Option<T>>,
-{
-    let deadline = Instant::now() + WAIT;
-    loop {
-        if let Some(found) = check().await {
-            return found;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out after {WAIT:?} waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
 }
 
 /// A group with the bot, its database, and the fake Telegram.

@@ -16,14 +16,13 @@
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::future::Future;
 use std::time::Duration;
 
 use debate_bot::quiz::QuizSettings;
 use debate_bot::store::{AnswerRow, Store};
 use serde_json::{Value, json};
-use support::fake_api::{Pushed, WAIT, visible_text};
-use support::{Call, FakeApi, RunningBot, TgUser, start_bot_with, temp_database};
+use support::fake_api::{Pushed, visible_text};
+use support::{Call, FakeApi, RunningBot, TgUser, eventually, start_bot_with, temp_database};
 use tokio::time::Instant;
 
 const GROUP: i64 = -4_000_000_321;
@@ -222,25 +221,6 @@ impl Class {
         assert_eq!(stop.result()["id"], json!(poll.id));
         assert_eq!(stop.result()["is_closed"], json!(true));
         stop
-    }
-}
-
-/// Waits (up to [`WAIT`]) until `check` finds something; polls every 10 ms.
-async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Option<T>>,
-{
-    let deadline = Instant::now() + WAIT;
-    loop {
-        if let Some(found) = check().await {
-            return found;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out after {WAIT:?} waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }
 

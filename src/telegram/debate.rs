@@ -4,17 +4,17 @@
 //! each; after a restart the engine's `resume` schedules them again from what is stored).
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use teloxide::payloads::SendPollSetters;
 use teloxide::prelude::*;
-use teloxide::types::{InputPollOption, MaybeAnonymousUser, MessageId, PollType, ReplyParameters};
+use teloxide::types::{InputPollOption, MaybeAnonymousUser, PollType, ReplyParameters};
 
-use super::quiz::{is_admin, kind_of, now_ms, player};
 use super::send::{self, Outbox};
+use super::users::{is_admin, player};
 use crate::app::ChatKind;
+use crate::clock::{self, now_ms};
 use crate::debate::{DebateRequest, Debates, Out};
 use crate::store::Recorded;
 
@@ -76,10 +76,7 @@ pub fn carry_out(
         for out in outs {
             let more = match out {
                 Out::Message { chat, reply } => {
-                    outbox.limits.priority(chat, kind_of(chat));
-                    if let Err(e) = send::send(&bot, &outbox, ChatId(chat), &reply, None).await {
-                        tracing::warn!(error = %e, "could not send a debate message");
-                    }
+                    send::send_priority(&bot, &outbox, chat, &reply).await;
                     Vec::new()
                 }
                 Out::Open {
@@ -103,18 +100,13 @@ pub fn carry_out(
                     })
                 }
                 Out::StopPoll { chat, message_id } => {
-                    let request = bot.stop_poll(ChatId(chat), MessageId(message_id as i32));
-                    if let Err(e) = outbox.deliver("stopPoll", || request.clone().send()).await {
-                        tracing::debug!(error = %e, "stopPoll failed (the poll may be closed already)");
-                    }
+                    send::stop_poll(&bot, &outbox, chat, message_id).await;
                     Vec::new()
                 }
                 Out::Wake { debate, at } => {
                     let (bot, debates, outbox) =
                         (bot.clone(), Arc::clone(&debates), Arc::clone(&outbox));
-                    tokio::spawn(async move {
-                        let wait = (at - now_ms()).max(0) as u64;
-                        tokio::time::sleep(Duration::from_millis(wait)).await;
+                    clock::spawn_at(at, async move {
                         match debates.wake(debate, now_ms()).await {
                             Ok(outs) => carry_out(bot, Arc::clone(&debates), outbox, outs).await,
                             Err(e) => {
@@ -140,9 +132,9 @@ async fn open(
     motion: &crate::app::Reply,
     poll: &crate::debate::VotePoll,
 ) -> anyhow::Result<(String, i64)> {
-    outbox.limits.priority(chat, kind_of(chat));
+    outbox.limits.priority(chat, send::kind_of(chat));
     let sent = send::send_message(bot, outbox, ChatId(chat), motion, None).await?;
-    outbox.limits.priority(chat, kind_of(chat));
+    outbox.limits.priority(chat, send::kind_of(chat));
     let options = poll.options.iter().map(|o| InputPollOption::new(o.clone()));
     let request = bot
         .send_poll(ChatId(chat), poll.question.clone(), options)

@@ -329,7 +329,7 @@ async fn on_poll_answer(answer: PollAnswer, engines: Engines) -> ResponseResult<
 /// for a poll not known yet (it can arrive while the poll's id is being stored) is tried once
 /// more a moment later.
 async fn record(answer: &PollAnswer, engines: &Engines) -> anyhow::Result<Recorded> {
-    let now = quiz::now_ms();
+    let now = crate::clock::now_ms();
     let mut retried = false;
     loop {
         let recorded = match quiz::on_answer(answer, &engines.quizzes, now).await? {

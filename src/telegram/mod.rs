@@ -8,6 +8,7 @@ mod handlers;
 mod menu;
 pub mod quiz;
 mod send;
+mod users;
 mod webhook;
 
 pub use send::Outbox;
@@ -73,7 +74,7 @@ pub async fn run(
     tracing::info!(username = me.username(), "connected to Telegram");
     menu::register(&bot, &app).await;
     // Quizzes that were running when the bot stopped carry on.
-    match quizzes.resume(quiz::now_ms()).await {
+    match quizzes.resume(crate::clock::now_ms()).await {
         Ok(outs) => {
             tokio::spawn(quiz::carry_out(
                 bot.clone(),
@@ -85,7 +86,7 @@ pub async fn run(
         Err(e) => tracing::error!(error = %e, "cannot resume the running quizzes"),
     }
     // So do debates: open votes get their deadline, closed ones their result.
-    match debates.resume(quiz::now_ms()).await {
+    match debates.resume(crate::clock::now_ms()).await {
         Ok(outs) => {
             tokio::spawn(debate::carry_out(
                 bot.clone(),

@@ -4,34 +4,19 @@
 //! `resume` schedules them again from what is stored).
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use teloxide::payloads::{SendDocumentSetters, SendPollSetters};
 use teloxide::prelude::*;
-use teloxide::types::{InputFile, InputPollOption, MaybeAnonymousUser, Me, PollType, UserId};
+use teloxide::types::{InputFile, InputPollOption, MaybeAnonymousUser, Me, PollType};
 
 use super::send::{self, Outbox};
+use super::users::{is_admin, player};
 use crate::app::ChatKind;
-use crate::quiz::{Out, Player, QuizRequest, Quizzes};
+use crate::clock::{self, now_ms};
+use crate::quiz::{Out, QuizRequest, Quizzes};
 use crate::store::Recorded;
-
-/// Milliseconds since the Unix epoch: the engine's clock.
-pub fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
-}
-
-/// The player behind a Telegram user.
-pub fn player(user: &teloxide::types::User) -> Player {
-    Player {
-        id: user.id.0 as i64,
-        name: user.full_name(),
-        language_code: user.language_code.clone(),
-    }
-}
 
 /// Handles a quiz command in `msg`.
 pub async fn on_command(
@@ -67,17 +52,6 @@ pub async fn on_command(
     Ok(())
 }
 
-/// Whether `user` administers `chat`, by asking Telegram (getChatMember). Any error: no.
-pub(super) async fn is_admin(bot: &Bot, chat: ChatId, user: UserId) -> bool {
-    match bot.get_chat_member(chat, user).await {
-        Ok(member) => member.is_privileged(),
-        Err(e) => {
-            tracing::warn!(error = %e, "getChatMember failed; treating the user as not an admin");
-            false
-        }
-    }
-}
-
 /// A poll answer that arrived at `now`, if it is an answer in a quiz.
 pub async fn on_answer(
     answer: &teloxide::types::PollAnswer,
@@ -92,15 +66,6 @@ pub async fn on_answer(
         .await
 }
 
-/// The kind of a chat from its id: Telegram's group ids are negative.
-pub(super) fn kind_of(chat: i64) -> ChatKind {
-    if chat < 0 {
-        ChatKind::Group
-    } else {
-        ChatKind::Private
-    }
-}
-
 /// Carries out what the engine decided, and what that leads to (a sent poll's wake-up).
 /// Quiz messages take from the chat's budget but are never dropped.
 pub fn carry_out(
@@ -113,10 +78,7 @@ pub fn carry_out(
         for out in outs {
             let more = match out {
                 Out::Message { chat, reply } => {
-                    outbox.limits.priority(chat, kind_of(chat));
-                    if let Err(e) = send::send(&bot, &outbox, ChatId(chat), &reply, None).await {
-                        tracing::warn!(error = %e, "could not send a quiz message");
-                    }
+                    send::send_priority(&bot, &outbox, chat, &reply).await;
                     Vec::new()
                 }
                 Out::Poll {
@@ -125,7 +87,7 @@ pub fn carry_out(
                     index,
                     poll,
                 } => {
-                    outbox.limits.priority(chat, kind_of(chat));
+                    outbox.limits.priority(chat, send::kind_of(chat));
                     let options = poll.options.iter().map(|o| InputPollOption::new(o.clone()));
                     let request = bot
                         .send_poll(ChatId(chat), poll.question.clone(), options)
@@ -158,19 +120,13 @@ pub fn carry_out(
                     })
                 }
                 Out::StopPoll { chat, message_id } => {
-                    let id = teloxide::types::MessageId(message_id as i32);
-                    let request = bot.stop_poll(ChatId(chat), id);
-                    if let Err(e) = outbox.deliver("stopPoll", || request.clone().send()).await {
-                        tracing::debug!(error = %e, "stopPoll failed (the poll may be closed already)");
-                    }
+                    send::stop_poll(&bot, &outbox, chat, message_id).await;
                     Vec::new()
                 }
                 Out::Wake { quiz, index, at } => {
                     let (bot, quizzes, outbox) =
                         (bot.clone(), Arc::clone(&quizzes), Arc::clone(&outbox));
-                    tokio::spawn(async move {
-                        let wait = (at - now_ms()).max(0) as u64;
-                        tokio::time::sleep(Duration::from_millis(wait)).await;
+                    clock::spawn_at(at, async move {
                         match quizzes.wake(quiz, index, now_ms()).await {
                             Ok(outs) => carry_out(bot, Arc::clone(&quizzes), outbox, outs).await,
                             Err(e) => {
@@ -186,7 +142,7 @@ pub fn carry_out(
                     bytes,
                     caption,
                 } => {
-                    outbox.limits.priority(chat, kind_of(chat));
+                    outbox.limits.priority(chat, send::kind_of(chat));
                     let file = InputFile::memory(bytes).file_name(name);
                     let request = bot.send_document(ChatId(chat), file).caption(caption);
                     if let Err(e) = outbox

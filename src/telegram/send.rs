@@ -16,7 +16,7 @@ use teloxide::types::{
 };
 use teloxide::{ApiError, RequestError};
 
-use crate::app::Reply;
+use crate::app::{ChatKind, Reply};
 use crate::limits::{LimitSettings, Limits};
 
 /// Tries of one call, the first included.
@@ -101,6 +101,32 @@ fn keyboard(reply: &Reply) -> Option<InlineKeyboardMarkup> {
             .map(|b| InlineKeyboardButton::callback(b.label.clone(), b.data.clone()))
             .collect::<Vec<_>>()
     })))
+}
+
+/// The kind of a chat from its id: Telegram's group ids are negative.
+pub fn kind_of(chat: i64) -> ChatKind {
+    if chat < 0 {
+        ChatKind::Group
+    } else {
+        ChatKind::Private
+    }
+}
+
+/// Sends what a quiz or a debate must say: it takes from the chat's budget but is never
+/// dropped. A failure is logged.
+pub async fn send_priority(bot: &Bot, outbox: &Outbox, chat: i64, reply: &Reply) {
+    outbox.limits.priority(chat, kind_of(chat));
+    if let Err(e) = send(bot, outbox, ChatId(chat), reply, None).await {
+        tracing::warn!(error = %e, "could not send a quiz or debate message");
+    }
+}
+
+/// Closes a poll the bot sent (stopPoll). A failure is logged: the poll may be closed already.
+pub async fn stop_poll(bot: &Bot, outbox: &Outbox, chat: i64, message_id: i64) {
+    let request = bot.stop_poll(ChatId(chat), MessageId(message_id as i32));
+    if let Err(e) = outbox.deliver("stopPoll", || request.clone().send()).await {
+        tracing::debug!(error = %e, "stopPoll failed (the poll may be closed already)");
+    }
 }
 
 /// Sends `reply` to `chat`, as an answer to `reply_to` when given.

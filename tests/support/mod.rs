@@ -130,6 +130,27 @@ pub async fn start() -> (FakeApi, RunningBot) {
     (api, bot)
 }
 
+/// Waits (up to [`fake_api::WAIT`]) until `check` finds something (for state the fake API
+/// cannot see, such as the bot's database); polls every 10 ms.
+pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let wait = fake_api::WAIT;
+    let deadline = Instant::now() + wait;
+    loop {
+        if let Some(found) = check().await {
+            return found;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out after {wait:?} waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
 /// Length in UTF-16 code units, as Telegram counts message length.
 pub fn utf16_len(text: &str) -> usize {
     text.encode_utf16().count()
