@@ -31,6 +31,10 @@ const LONGEST_RETRY_AFTER: Duration = Duration::from_secs(60);
 pub struct Outbox {
     pub limits: Limits,
     overall: DefaultDirectRateLimiter,
+    /// Turns at the overall pace, first come first served. Without it every waiting send
+    /// wakes at each free slot and all but one go back to sleep: with a backlog of thousands
+    /// (a burst at 30 messages a second) that cost about ten times the CPU of the sends.
+    turn: tokio::sync::Mutex<()>,
 }
 
 impl Outbox {
@@ -39,6 +43,7 @@ impl Outbox {
         Outbox {
             limits: Limits::new(settings),
             overall: RateLimiter::direct(Quota::per_second(per_second)),
+            turn: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -52,7 +57,12 @@ impl Outbox {
         let mut backoff = FIRST_BACKOFF;
         let mut attempt = 1;
         loop {
-            self.overall.until_ready().await;
+            {
+                // Only the head of the queue waits on the rate limiter; it is held just until
+                // its slot comes, never across the call.
+                let _turn = self.turn.lock().await;
+                self.overall.until_ready().await;
+            }
             let result = call().await;
             let wait = match &result {
                 Err(RequestError::RetryAfter(after)) if after.duration() <= LONGEST_RETRY_AFTER => {
@@ -255,6 +265,31 @@ mod tests {
             .await;
         assert!(result.is_err());
         assert_eq!(calls.load(Ordering::SeqCst), ATTEMPTS);
+    }
+
+    #[tokio::test]
+    async fn at_the_overall_pace_sends_go_out_first_come_first_served() {
+        // 100 sends at once, 50 a second overall: the limiter's burst of 50 goes at once, then
+        // one every 20 ms, in the order they asked.
+        let outbox = Outbox::new(LimitSettings {
+            messages_per_second: 50,
+            ..LimitSettings::default()
+        });
+        let order = std::sync::Mutex::new(Vec::new());
+        let sends = (0..100).map(|i| {
+            let (outbox, order) = (&outbox, &order);
+            async move {
+                outbox
+                    .deliver("test", || async {
+                        order.lock().unwrap().push(i);
+                        Ok(())
+                    })
+                    .await
+            }
+        });
+        let results = futures::future::join_all(sends).await;
+        assert!(results.iter().all(Result::is_ok));
+        assert_eq!(*order.lock().unwrap(), (0..100).collect::<Vec<_>>());
     }
 
     #[tokio::test(start_paused = true)]
