@@ -70,10 +70,10 @@ async fn on_message(
     engines: Engines,
     outbox: Arc<Outbox>,
 ) -> ResponseResult<()> {
-    let (chat, kind, reply_to) = (msg.chat.id, msg.chat.is_private(), msg.id);
+    let (chat, private, reply_to) = (msg.chat.id, msg.chat.is_private(), msg.id);
     let lang = app.lang(msg.from.as_ref().and_then(|u| u.language_code.as_deref()));
     // Whether the sender expects an answer: anything in a private chat, our commands in groups.
-    let addressed = kind
+    let addressed = private
         || msg
             .text()
             .and_then(crate::command::parse)
@@ -89,7 +89,7 @@ async fn on_message(
     if panicked("message", work).await && addressed {
         // A bug, not the user's fault: say so rather than stay silent.
         let apology = Reply::plain(app.view(lang).ui.internal_error.clone());
-        let reply_to = (!kind).then_some(reply_to);
+        let reply_to = (!private).then_some(reply_to);
         panicked("message apology", async {
             if let Err(e) = send::send(&bot, &outbox, chat, &apology, reply_to).await {
                 tracing::warn!(error = %e, "could not apologise for a failed message");
