@@ -482,3 +482,29 @@ async fn a_restart_keeps_the_debate_and_its_votes_and_a_deadline_passed_meanwhil
     group.bot.take().unwrap().stop().await;
     assert_eq!(group.api.count("sendPoll"), 2);
 }
+
+#[tokio::test]
+async fn an_admin_writing_anonymously_as_the_group_may_close_a_debate() {
+    let group = Group::start().await;
+    let vote = group.open(GROUP, &teacher(), "/debate 4").await;
+    let before = group.api.count("sendMessage");
+    // What Telegram sends for an anonymous admin: from GroupAnonymousBot, as the group itself.
+    let chat = json!({"id": GROUP, "type": "group", "title": "Debate test group"});
+    group.api.push_update(
+        "message",
+        json!({
+            "message_id": 900_001,
+            "date": 1_720_000_000,
+            "chat": chat,
+            "sender_chat": chat,
+            "from": {"id": 1_087_968_824, "is_bot": true, "first_name": "Group", "username": "GroupAnonymousBot"},
+            "text": "/debate close",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 7}],
+        }),
+    );
+    let stop = group.api.wait_nth("stopPoll", 0).await;
+    assert_eq!(stop.body["message_id"], json!(vote.message_id));
+    let result = group.result(before).await;
+    assert!(result.starts_with("投票结果:"), "{result}");
+    assert_eq!(group.api.count("getChatMember"), 0, "no need to ask");
+}

@@ -42,7 +42,7 @@ pub async fn on_command(
         now: now_ms(),
     };
     if debates.needs_admin_check(&request).await? {
-        request.is_admin = is_admin(bot, msg.chat.id, user.id).await;
+        request.is_admin = is_admin(bot, msg).await;
     }
     let mut rng = StdRng::from_rng(&mut rand::rng());
     let outs = debates.handle(&request, &mut rng).await?;

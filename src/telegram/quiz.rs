@@ -33,7 +33,7 @@ pub async fn on_command(
     let player = player(user);
     let chat = msg.chat.id.0;
     let is_admin = if quizzes.needs_admin_check(chat, kind, &player, text).await? {
-        is_admin(bot, msg.chat.id, user.id).await
+        is_admin(bot, msg).await
     } else {
         false
     };

@@ -2,7 +2,6 @@
 //! administers a chat (asked of Telegram only when a command needs it).
 
 use teloxide::prelude::*;
-use teloxide::types::UserId;
 
 use crate::quiz::Player;
 
@@ -15,9 +14,17 @@ pub fn player(user: &teloxide::types::User) -> Player {
     }
 }
 
-/// Whether `user` administers `chat`, by asking Telegram (getChatMember). Any error: no.
-pub async fn is_admin(bot: &Bot, chat: ChatId, user: UserId) -> bool {
-    match bot.get_chat_member(chat, user).await {
+/// Whether the sender of `msg` administers its chat. An admin writing anonymously (as the
+/// group itself: `sender_chat` is the chat, `from` is Telegram's GroupAnonymousBot) is one by
+/// definition; anyone else is asked of Telegram (getChatMember). Any error: no.
+pub async fn is_admin(bot: &Bot, msg: &Message) -> bool {
+    if msg.sender_chat.as_ref().is_some_and(|c| c.id == msg.chat.id) {
+        return true;
+    }
+    let Some(user) = msg.from.as_ref() else {
+        return false;
+    };
+    match bot.get_chat_member(msg.chat.id, user.id).await {
         Ok(member) => member.is_privileged(),
         Err(e) => {
             tracing::warn!(error = %e, "getChatMember failed; treating the user as not an admin");
