@@ -18,7 +18,11 @@ pub fn player(user: &teloxide::types::User) -> Player {
 /// group itself: `sender_chat` is the chat, `from` is Telegram's GroupAnonymousBot) is one by
 /// definition; anyone else is asked of Telegram (getChatMember). Any error: no.
 pub async fn is_admin(bot: &Bot, msg: &Message) -> bool {
-    if msg.sender_chat.as_ref().is_some_and(|c| c.id == msg.chat.id) {
+    if msg
+        .sender_chat
+        .as_ref()
+        .is_some_and(|c| c.id == msg.chat.id)
+    {
         return true;
     }
     let Some(user) = msg.from.as_ref() else {
