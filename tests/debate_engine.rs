@@ -560,6 +560,44 @@ async fn debate_n_opens_the_motion_and_its_vote_which_wakes_the_engine_at_the_de
 }
 
 #[tokio::test]
+async fn debate_alone_goes_through_every_motion_before_any_comes_back() {
+    let bot = Bot::new("rotation").await;
+    let alice = player(1, "Alice");
+    let chat = -910;
+    // Motion 2 by number first; then `/debate` alone never repeats until all five were put.
+    let mut now = T0;
+    let mut seen = Vec::new();
+    for args in ["2", "", "", "", ""] {
+        let posted = bot.start(chat, &alice, args, now).await;
+        let n = MOTIONS
+            .iter()
+            .position(|m| posted.poll.question == question(m, 60))
+            .expect("a motion from the data");
+        seen.push(n);
+        bot.close(&posted, &alice, now + 1).await;
+        bot.result(&posted, now + 1).await;
+        now += MINUTE;
+    }
+    assert_eq!(seen[0], 1);
+    let mut sorted = seen.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, [0, 1, 2, 3, 4], "each motion once: {seen:?}");
+    // Another chat's history does not count here, and this chat starts a second round.
+    let other = bot.start(-911, &alice, "", now).await;
+    assert!(
+        MOTIONS
+            .iter()
+            .any(|m| other.poll.question == question(m, 60))
+    );
+    let again = bot.start(chat, &alice, "", now).await;
+    assert!(
+        MOTIONS
+            .iter()
+            .any(|m| again.poll.question == question(m, 60))
+    );
+}
+
+#[tokio::test]
 async fn every_motion_s_vote_fits_telegram_s_poll_limits() {
     let bot = Bot::new("limits").await;
     for (n, motion) in MOTIONS.iter().enumerate() {

@@ -3,8 +3,6 @@
 //! The vote on it (a poll, stored votes, the result) is [`crate::debate`]'s; it asks here
 //! which motion a `/debate` names and what the motion, its camps and its poll look like.
 
-use rand::Rng;
-
 use super::buttons::{self, Action};
 use super::{App, Button, Reply};
 use crate::corpus::Voice;
@@ -16,13 +14,16 @@ use crate::render::{Doc, Span};
 pub enum DebateChoice {
     /// Put motion N (0-based) to the chat.
     Start(usize),
+    /// Put a motion to the chat, whichever the caller picks (`/debate` alone).
+    Any,
     /// Just answer: the list of motions, or how to use the command.
     Show(Reply),
 }
 
 impl App {
-    /// `/debate` (a random motion), `/debate N`, `/debate list`; anything else gets the usage.
-    pub fn debate(&self, lang: Lang, args: &str, rng: &mut impl Rng) -> DebateChoice {
+    /// `/debate` (any motion: the caller picks), `/debate N`, `/debate list`; anything else
+    /// gets the usage.
+    pub fn debate(&self, lang: Lang, args: &str) -> DebateChoice {
         let view = self.view(lang);
         let motions = &self.corpus.motions;
         let text = |t: String| {
@@ -55,24 +56,21 @@ impl App {
                 buttons: Vec::new(),
             });
         }
-        DebateChoice::Start(if args.is_empty() {
-            rng.random_range(0..motions.len())
-        } else {
-            match args
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1..=motions.len()).contains(n))
-            {
-                Some(n) => n - 1,
-                None if args.chars().all(|c| c.is_ascii_digit()) => {
-                    return text(fill(
-                        &view.ui.debate_usage_count,
-                        &[("count", &motions.len().to_string())],
-                    ));
-                }
-                None => return text(view.ui.debate_usage.clone()),
-            }
-        })
+        if args.is_empty() {
+            return DebateChoice::Any;
+        }
+        match args
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=motions.len()).contains(n))
+        {
+            Some(n) => DebateChoice::Start(n - 1),
+            None if args.chars().all(|c| c.is_ascii_digit()) => text(fill(
+                &view.ui.debate_usage_count,
+                &[("count", &motions.len().to_string())],
+            )),
+            None => text(view.ui.debate_usage.clone()),
+        }
     }
 
     /// The motion with this id, if the data still has it.

@@ -127,13 +127,30 @@ impl Debates {
         if request.is_close() {
             return self.close(request, lang).await;
         }
-        match self.app.debate(lang, request.args, rng) {
+        match self.app.debate(lang, request.args) {
             DebateChoice::Show(reply) => Ok(vec![Out::Message {
                 chat: request.chat,
                 reply,
             }]),
             DebateChoice::Start(motion) => self.start(request, lang, motion).await,
+            DebateChoice::Any => {
+                let motion = self.least_debated(request.chat, rng).await?;
+                self.start(request, lang, motion).await
+            }
         }
+    }
+
+    /// A motion the chat has been asked to vote on least often (at random among those), so
+    /// that `/debate` goes through every motion before any comes back.
+    async fn least_debated(&self, chat: i64, rng: &mut (impl Rng + Send)) -> anyhow::Result<usize> {
+        let times = self.store.debated_motions(chat).await?;
+        let motions = &self.app.corpus().motions;
+        let count = |m: &crate::corpus::Motion| times.get(&m.id).copied().unwrap_or(0);
+        let fewest = motions.iter().map(count).min().unwrap_or(0);
+        let candidates: Vec<usize> = (0..motions.len())
+            .filter(|&m| count(&motions[m]) == fewest)
+            .collect();
+        Ok(candidates[rng.random_range(0..candidates.len())])
     }
 
     async fn start(

@@ -6,6 +6,8 @@
 //! than `GRACE_MS` ago, not past the deadline plus `GRACE_MS`) is decided inside the one
 //! statement that writes it, so no check can race with a close.
 
+use std::collections::HashMap;
+
 use sqlx::Row;
 
 use super::{Recorded, Store};
@@ -215,6 +217,21 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?
             .is_some())
+    }
+
+    /// How often each motion (by id) has been put to the chat's vote.
+    pub async fn debated_motions(&self, chat_id: i64) -> anyhow::Result<HashMap<String, u32>> {
+        let rows = sqlx::query(
+            "SELECT motion_id, COUNT(*) AS times FROM debates
+             WHERE chat_id = ? AND poll_id IS NOT NULL GROUP BY motion_id",
+        )
+        .bind(chat_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get("motion_id"), r.get::<i64, _>("times") as u32))
+            .collect())
     }
 
     /// The debate's votes per option.
