@@ -8,17 +8,17 @@
 //! Each test has its own database in a fresh directory under the system temp dir, removed when
 //! the test ends (also when it fails).
 
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+mod support;
 
-use debate_bot::app::{App, ChatKind, Reply};
+use std::sync::Arc;
+
+use debate_bot::app::{ChatKind, Reply};
 use debate_bot::debate::{DebateRequest, DebateSettings, Debates, Out, VotePoll};
-use debate_bot::i18n::Lang;
 use debate_bot::quiz::{self, GRACE_MS, Player, QuizRequest, QuizSettings, Quizzes};
 use debate_bot::store::{Recorded, Store};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
+use support::{TempDir, app};
 
 const GROUP: i64 = -1_001_234_567_890;
 const OTHER_GROUP: i64 = -1_009_876_543_210;
@@ -108,40 +108,6 @@ fn result_1(sides: [(u64, u64); 3], total: u64, lean: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // Set-up: one app for the whole binary, one database per test.
 
-fn app() -> Arc<App> {
-    static APP: OnceLock<Arc<App>> = OnceLock::new();
-    APP.get_or_init(|| {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("responses");
-        Arc::new(App::load(&dir, Lang::Zh).expect("the responses load"))
-    })
-    .clone()
-}
-
-/// A fresh directory under the temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let n = N.fetch_add(1, Ordering::Relaxed);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        let path = std::env::temp_dir().join(format!(
-            "debate-bot-debate-{tag}-{}-{n}-{nanos}",
-            std::process::id()
-        ));
-        std::fs::create_dir_all(&path).expect("create the temp dir");
-        TempDir(path)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 fn player(id: i64, name: &str) -> Player {
     Player {
         id,
@@ -215,7 +181,7 @@ impl Bot {
 
     async fn with(tag: &str, settings: DebateSettings) -> Bot {
         let dir = TempDir::new(tag);
-        let url = format!("sqlite://{}", dir.0.join("debates.sqlite").display());
+        let url = format!("sqlite://{}", dir.path().join("debates.sqlite").display());
         Bot::on(url, dir, settings).await
     }
 

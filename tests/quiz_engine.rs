@@ -8,18 +8,18 @@
 //! Each test has its own database in a fresh directory under the system temp dir, removed when
 //! the test ends (also when it fails).
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+mod support;
 
-use debate_bot::app::{App, ChatKind};
-use debate_bot::i18n::Lang;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::Arc;
+
+use debate_bot::app::ChatKind;
 use debate_bot::quiz::questions;
 use debate_bot::quiz::{GRACE_MS, Out, Player, PollSpec, QuizRequest, QuizSettings, Quizzes};
 use debate_bot::store::{Recorded, Store};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
+use support::{TempDir, app};
 
 const GROUP: i64 = -1_001_234_567_890;
 const OTHER_GROUP: i64 = -1_009_876_543_210;
@@ -60,40 +60,6 @@ fn forgotten(count: u64) -> String {
 
 // ---------------------------------------------------------------------------------------------
 // Set-up: one app for the whole binary, one database per test.
-
-fn app() -> Arc<App> {
-    static APP: OnceLock<Arc<App>> = OnceLock::new();
-    APP.get_or_init(|| {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("responses");
-        Arc::new(App::load(&dir, Lang::Zh).expect("the responses load"))
-    })
-    .clone()
-}
-
-/// A fresh directory under the temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let n = N.fetch_add(1, Ordering::Relaxed);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        let path = std::env::temp_dir().join(format!(
-            "debate-bot-quiz-{tag}-{}-{n}-{nanos}",
-            std::process::id()
-        ));
-        std::fs::create_dir_all(&path).expect("create the temp dir");
-        TempDir(path)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// A poll the test has "sent": what the adapter knows about it.
 #[derive(Debug, Clone)]
@@ -143,7 +109,7 @@ struct Bot {
 impl Bot {
     async fn open(tag: &str) -> Bot {
         let dir = TempDir::new(tag);
-        let url = format!("sqlite://{}", dir.0.join("quiz.sqlite").display());
+        let url = format!("sqlite://{}", dir.path().join("quiz.sqlite").display());
         let store = Store::open(&url).await.expect("open the store");
         Bot {
             quizzes: Arc::new(Quizzes::new(app(), store, SETTINGS)),
