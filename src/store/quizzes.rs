@@ -1,0 +1,456 @@
+//! Quizzes (migration `0001_quiz.sql`): the quiz, its questions as dealt (with the poll ids
+//! and deadlines once sent), and every answer. Answers go through one writer task that commits
+//! them in batches (write-ahead log, `synchronous=FULL`, so a commit is on disk): each caller
+//! waits for the commit of its batch, so an answer counts only once it is stored, and
+//! concurrent answers are serialised without lost or doubled points. Whether an answer counts
+//! (poll known, not closed, not past its deadline, first answer of that user) is decided inside
+//! the same INSERT, so no check can race with a close. An answer arriving within `GRACE_MS` of
+//! the close still counts: Telegram closed the poll, so it was cast in time and only delivered
+//! late.
+
+use std::collections::HashMap;
+
+use anyhow::Context;
+use sqlx::sqlite::SqlitePool;
+use sqlx::{Row, Sqlite, Transaction};
+use tokio::sync::{mpsc, oneshot};
+
+use super::{Recorded, Store};
+use crate::quiz::GRACE_MS;
+use crate::quiz::questions::Dealt;
+
+/// Answers committed together at most.
+pub(super) const BATCH: usize = 1024;
+
+/// An answer waiting for its batch.
+#[derive(Debug)]
+pub(super) struct Pending {
+    answer: Answer,
+    done: oneshot::Sender<Result<Recorded, String>>,
+}
+
+/// A poll answer as Telegram sends it, with the time it arrived.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub poll_id: String,
+    pub user_id: i64,
+    pub name: String,
+    pub option: i64,
+    pub at: i64,
+}
+
+/// A quiz as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuizRow {
+    pub id: i64,
+    pub chat_id: i64,
+    pub starter_id: i64,
+    pub starter_name: String,
+    pub lang: String,
+    pub question_seconds: i64,
+    pub started_at: i64,
+    pub current: i64,
+    pub finished_at: Option<i64>,
+}
+
+/// A question of a quiz as stored, with its poll once sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuestionRow {
+    pub idx: i64,
+    pub dealt: Dealt,
+    pub poll_id: Option<String>,
+    pub message_id: Option<i64>,
+    pub sent_at: Option<i64>,
+    pub deadline: Option<i64>,
+    pub closed_at: Option<i64>,
+}
+
+/// One counted answer, with what results need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerRow {
+    pub user_id: i64,
+    pub name: String,
+    pub idx: i64,
+    pub option: i64,
+    pub correct: bool,
+    /// Milliseconds from the poll's sending to the answer.
+    pub took_ms: i64,
+}
+
+/// A line of the leaderboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Standing {
+    pub user_id: i64,
+    pub name: String,
+    pub correct: i64,
+    pub answers: i64,
+    pub took_ms: i64,
+}
+
+/// A new quiz to store.
+#[derive(Debug, Clone)]
+pub struct NewQuiz<'a> {
+    pub chat_id: i64,
+    pub starter_id: i64,
+    pub starter_name: &'a str,
+    pub lang: &'a str,
+    pub question_seconds: i64,
+    pub started_at: i64,
+    pub questions: &'a [Dealt],
+}
+
+fn quiz_row(row: &sqlx::sqlite::SqliteRow) -> QuizRow {
+    QuizRow {
+        id: row.get("id"),
+        chat_id: row.get("chat_id"),
+        starter_id: row.get("starter_id"),
+        starter_name: row.get("starter_name"),
+        lang: row.get("lang"),
+        question_seconds: row.get("question_seconds"),
+        started_at: row.get("started_at"),
+        current: row.get("current"),
+        finished_at: row.get("finished_at"),
+    }
+}
+
+const QUIZ_COLUMNS: &str = "id, chat_id, starter_id, starter_name, lang, question_seconds, started_at, current, finished_at";
+
+impl Store {
+    /// Stores a new quiz, or `None` when the chat already has one running.
+    pub async fn create_quiz(&self, quiz: &NewQuiz<'_>) -> anyhow::Result<Option<i64>> {
+        let mut tx = self.pool.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO quizzes (chat_id, starter_id, starter_name, lang, question_seconds, started_at)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(quiz.chat_id)
+        .bind(quiz.starter_id)
+        .bind(quiz.starter_name)
+        .bind(quiz.lang)
+        .bind(quiz.question_seconds)
+        .bind(quiz.started_at)
+        .execute(&mut *tx)
+        .await;
+        let id = match inserted {
+            Ok(done) => done.last_insert_rowid(),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        for (idx, q) in quiz.questions.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO questions (quiz_id, idx, question_id, question, options, correct, explanation)
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(idx as i64)
+            .bind(&q.id)
+            .bind(&q.question)
+            .bind(serde_json::to_string(&q.options)?)
+            .bind(q.correct as i64)
+            .bind(&q.explanation)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(Some(id))
+    }
+
+    pub async fn quiz(&self, id: i64) -> anyhow::Result<Option<QuizRow>> {
+        let row = sqlx::query(&format!("SELECT {QUIZ_COLUMNS} FROM quizzes WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(quiz_row))
+    }
+
+    /// The chat's running quiz, if any.
+    pub async fn running_quiz(&self, chat_id: i64) -> anyhow::Result<Option<QuizRow>> {
+        let row = sqlx::query(&format!(
+            "SELECT {QUIZ_COLUMNS} FROM quizzes WHERE chat_id = ? AND finished_at IS NULL"
+        ))
+        .bind(chat_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(quiz_row))
+    }
+
+    /// Every running quiz, for resuming after a restart.
+    pub async fn running_quizzes(&self) -> anyhow::Result<Vec<QuizRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {QUIZ_COLUMNS} FROM quizzes WHERE finished_at IS NULL ORDER BY id"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(quiz_row).collect())
+    }
+
+    /// The chat's most recent quiz, running or finished.
+    pub async fn last_quiz(&self, chat_id: i64) -> anyhow::Result<Option<QuizRow>> {
+        let row = sqlx::query(&format!(
+            "SELECT {QUIZ_COLUMNS} FROM quizzes WHERE chat_id = ? ORDER BY id DESC LIMIT 1"
+        ))
+        .bind(chat_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(quiz_row))
+    }
+
+    pub async fn questions(&self, quiz_id: i64) -> anyhow::Result<Vec<QuestionRow>> {
+        let rows = sqlx::query(
+            "SELECT idx, question_id, question, options, correct, explanation, poll_id, message_id,
+                    sent_at, deadline, closed_at
+             FROM questions WHERE quiz_id = ? ORDER BY idx",
+        )
+        .bind(quiz_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let options: String = row.get("options");
+                Ok(QuestionRow {
+                    idx: row.get("idx"),
+                    dealt: Dealt {
+                        id: row.get("question_id"),
+                        question: row.get("question"),
+                        options: serde_json::from_str(&options)
+                            .context("a stored question's options")?,
+                        correct: row.get::<i64, _>("correct") as usize,
+                        explanation: row.get("explanation"),
+                    },
+                    poll_id: row.get("poll_id"),
+                    message_id: row.get("message_id"),
+                    sent_at: row.get("sent_at"),
+                    deadline: row.get("deadline"),
+                    closed_at: row.get("closed_at"),
+                })
+            })
+            .collect()
+    }
+
+    /// Records that question `idx` went out as poll `poll_id`.
+    pub async fn mark_sent(
+        &self,
+        quiz_id: i64,
+        idx: i64,
+        poll_id: &str,
+        message_id: i64,
+        sent_at: i64,
+        deadline: i64,
+    ) -> anyhow::Result<()> {
+        sqlx::query(
+            "UPDATE questions SET poll_id = ?, message_id = ?, sent_at = ?, deadline = ?
+             WHERE quiz_id = ? AND idx = ?",
+        )
+        .bind(poll_id)
+        .bind(message_id)
+        .bind(sent_at)
+        .bind(deadline)
+        .bind(quiz_id)
+        .bind(idx)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Moves the quiz on from question `from` (closing its poll at `at` if still open) to
+    /// question `from + 1`, or finishes it when `finish`. Returns false when the quiz was no
+    /// longer at `from` (someone else moved it first).
+    pub async fn advance(
+        &self,
+        quiz_id: i64,
+        from: i64,
+        at: i64,
+        finish: bool,
+    ) -> anyhow::Result<bool> {
+        let mut tx: Transaction<'_, Sqlite> = self.pool.begin().await?;
+        let moved = sqlx::query(
+            "UPDATE quizzes SET current = ?, finished_at = CASE WHEN ? THEN ? ELSE NULL END
+             WHERE id = ? AND current = ? AND finished_at IS NULL",
+        )
+        .bind(if finish { from } else { from + 1 })
+        .bind(finish)
+        .bind(at)
+        .bind(quiz_id)
+        .bind(from)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if moved {
+            sqlx::query(
+                "UPDATE questions SET closed_at = ? WHERE quiz_id = ? AND idx = ? AND closed_at IS NULL
+                 AND (deadline IS NULL OR deadline > ?)",
+            )
+            .bind(at)
+            .bind(quiz_id)
+            .bind(from)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(moved)
+    }
+
+    /// How often the chat has seen each question.
+    pub async fn seen_questions(&self, chat_id: i64) -> anyhow::Result<HashMap<String, u32>> {
+        let rows = sqlx::query(
+            "SELECT q.question_id, COUNT(*) AS times FROM questions q JOIN quizzes z ON z.id = q.quiz_id
+             WHERE z.chat_id = ? AND q.sent_at IS NOT NULL GROUP BY q.question_id",
+        )
+        .bind(chat_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                (
+                    r.get::<String, _>("question_id"),
+                    r.get::<i64, _>("times") as u32,
+                )
+            })
+            .collect())
+    }
+
+    /// Stores an answer once it is committed, and says whether it counts.
+    pub async fn record_answer(&self, answer: Answer) -> anyhow::Result<Recorded> {
+        let (done, result) = oneshot::channel();
+        self.answers
+            .send(Pending { answer, done })
+            .await
+            .map_err(|_| anyhow::anyhow!("the answer writer has stopped"))?;
+        result
+            .await
+            .map_err(|_| anyhow::anyhow!("the answer writer has stopped"))?
+            .map_err(|e| anyhow::anyhow!("cannot store the answer: {e}"))
+    }
+
+    /// Whether `poll_id` is a quiz question's poll.
+    pub async fn is_quiz_poll(&self, poll_id: &str) -> anyhow::Result<bool> {
+        Ok(sqlx::query("SELECT 1 FROM questions WHERE poll_id = ?")
+            .bind(poll_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .is_some())
+    }
+
+    /// The counted answers of a quiz.
+    pub async fn answers(&self, quiz_id: i64) -> anyhow::Result<Vec<AnswerRow>> {
+        let rows = sqlx::query(
+            "SELECT a.user_id, COALESCE(u.name, '') AS name, q.idx, a.option, a.correct,
+                    MAX(a.answered_at - q.sent_at, 0) AS took
+             FROM answers a JOIN questions q ON q.poll_id = a.poll_id
+             LEFT JOIN users u ON u.user_id = a.user_id
+             WHERE q.quiz_id = ? ORDER BY q.idx, a.answered_at",
+        )
+        .bind(quiz_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| AnswerRow {
+                user_id: r.get("user_id"),
+                name: r.get("name"),
+                idx: r.get("idx"),
+                option: r.get("option"),
+                correct: r.get::<i64, _>("correct") != 0,
+                took_ms: r.get("took"),
+            })
+            .collect())
+    }
+
+    /// The chat's all-time standings: correct answers over all quizzes, best first (ties by
+    /// less total answer time).
+    pub async fn standings(&self, chat_id: i64) -> anyhow::Result<Vec<Standing>> {
+        let rows = sqlx::query(
+            "SELECT a.user_id, COALESCE(u.name, '') AS name, SUM(a.correct) AS correct, COUNT(*) AS answers,
+                    SUM(MAX(a.answered_at - q.sent_at, 0)) AS took
+             FROM answers a JOIN questions q ON q.poll_id = a.poll_id
+             JOIN quizzes z ON z.id = q.quiz_id
+             LEFT JOIN users u ON u.user_id = a.user_id
+             WHERE z.chat_id = ? GROUP BY a.user_id ORDER BY correct DESC, took ASC, a.user_id",
+        )
+        .bind(chat_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| Standing {
+                user_id: r.get("user_id"),
+                name: r.get("name"),
+                correct: r.get("correct"),
+                answers: r.get("answers"),
+                took_ms: r.get("took"),
+            })
+            .collect())
+    }
+}
+
+/// The answer writer: takes what is queued (up to `BATCH`), commits it in one transaction,
+/// and tells each caller whether its answer counted.
+pub(super) async fn write_answers(pool: SqlitePool, mut queue: mpsc::Receiver<Pending>) {
+    let mut batch = Vec::with_capacity(BATCH);
+    while queue.recv_many(&mut batch, BATCH).await > 0 {
+        match commit(&pool, &batch).await {
+            Ok(counted) => {
+                for (pending, counted) in batch.drain(..).zip(counted) {
+                    let _ = pending.done.send(Ok(counted));
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, answers = batch.len(), "cannot store poll answers");
+                for pending in batch.drain(..) {
+                    let _ = pending.done.send(Err(e.to_string()));
+                }
+            }
+        }
+    }
+}
+
+async fn commit(pool: &SqlitePool, batch: &[Pending]) -> Result<Vec<Recorded>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let mut counted = Vec::with_capacity(batch.len());
+    for Pending { answer, .. } in batch {
+        let inserted = sqlx::query(
+            "INSERT OR IGNORE INTO answers (poll_id, user_id, option, correct, answered_at)
+             SELECT q.poll_id, ?, ?, ? = q.correct, ? FROM questions q
+             WHERE q.poll_id = ? AND ? <= q.deadline + ? AND (q.closed_at IS NULL OR ? <= q.closed_at + ?)",
+        )
+        .bind(answer.user_id)
+        .bind(answer.option)
+        .bind(answer.option)
+        .bind(answer.at)
+        .bind(&answer.poll_id)
+        .bind(answer.at)
+        .bind(GRACE_MS)
+        .bind(answer.at)
+        .bind(GRACE_MS)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        let outcome = if inserted {
+            sqlx::query(
+                "INSERT INTO users (user_id, name) VALUES (?, ?)
+                 ON CONFLICT (user_id) DO UPDATE SET name = excluded.name",
+            )
+            .bind(answer.user_id)
+            .bind(&answer.name)
+            .execute(&mut *tx)
+            .await?;
+            Recorded::Counted
+        } else if sqlx::query("SELECT 1 FROM questions WHERE poll_id = ?")
+            .bind(&answer.poll_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some()
+        {
+            Recorded::Refused
+        } else {
+            Recorded::UnknownPoll
+        };
+        counted.push(outcome);
+    }
+    tx.commit().await?;
+    Ok(counted)
+}
