@@ -508,3 +508,37 @@ async fn an_admin_writing_anonymously_as_the_group_may_close_a_debate() {
     assert!(result.starts_with("投票结果:"), "{result}");
     assert_eq!(group.api.count("getChatMember"), 0, "no need to ask");
 }
+
+#[tokio::test]
+async fn a_vote_telegram_refuses_is_called_off_with_an_apology_and_the_chat_is_free() {
+    let group = Group::start().await;
+    // A group where the bot may not send polls.
+    group.api.fail(
+        "sendPoll",
+        1,
+        support::Failure::api(
+            400,
+            "Bad Request: not enough rights to send polls to the chat",
+        ),
+    );
+    let before = group.api.count("sendMessage");
+    group.api.group_text(GROUP, &teacher(), "/debate 1");
+    let motion = group.api.wait_nth("sendMessage", before).await;
+    assert!(
+        visible(&motion).starts_with("辩题 1/5:"),
+        "{}",
+        visible(&motion)
+    );
+    let apology = group.api.wait_nth("sendMessage", before + 1).await;
+    assert_eq!(
+        visible(&apology),
+        "抱歉,投票没能发出,这场辩论已取消;请稍后再试 /debate。"
+    );
+    assert_eq!(
+        group.api.count("sendPoll"),
+        1,
+        "tried once: a 400 is not retried"
+    );
+    // Nothing is left open: the next /debate puts a vote.
+    group.open(GROUP, &teacher(), "/debate 1").await;
+}
