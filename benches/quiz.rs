@@ -17,8 +17,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use debate_bot::app::{App, ChatKind};
+use debate_bot::effect::{Effect, Place};
 use debate_bot::i18n::Lang;
-use debate_bot::quiz::{Out, Player, QuizRequest, QuizSettings, Quizzes};
+use debate_bot::quiz::{Player, QuizRequest, QuizSettings, Quizzes};
 use debate_bot::store::{Recorded, Store};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -99,7 +100,7 @@ async fn main() {
     for chat in 1..=QUIZZES {
         let teacher = player(-chat);
         let request = QuizRequest {
-            chat: -chat,
+            place: Place::from(-chat),
             kind: ChatKind::Group,
             player: &teacher,
             text: "/quiz 5",
@@ -108,7 +109,7 @@ async fn main() {
             now: 1_000,
         };
         for out in quizzes.handle(&request, &mut rng).await.unwrap() {
-            if let Out::Poll {
+            if let Effect::QuizPoll {
                 quiz, index, poll, ..
             } = out
             {
@@ -118,7 +119,7 @@ async fn main() {
                     .await
                     .unwrap()
                 {
-                    if let Out::Wake { at, .. } = wake {
+                    if let Effect::Wake { at, .. } = wake {
                         // The adapter's wake-up: a task sleeping until the deadline.
                         sleepers.push(tokio::spawn(async move {
                             tokio::time::sleep(Duration::from_millis(at as u64)).await;

@@ -15,12 +15,16 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
 use crate::app::{App, Button, ChatKind, Press, Reply, Request};
 use crate::clock::now_ms;
-use crate::debate::{self, DebateRequest, Debates, VotePoll};
+use crate::debate::{DebateRequest, Debates, VotePoll};
+use crate::effect::{Effect, Place, Timer};
 use crate::i18n::{Lang, UiText, fill};
-use crate::quiz::{Out, Player, PollSpec, QuizRequest, Quizzes};
+use crate::quiz::{Player, PollSpec, QuizRequest, Quizzes};
 
 /// The console's one chat.
-const CHAT: i64 = 1;
+const CHAT: Place = Place {
+    chat: 1,
+    thread: None,
+};
 
 /// A quiz question waiting for an answer.
 struct OpenPoll {
@@ -31,14 +35,9 @@ struct OpenPoll {
 /// A debate's vote waiting for a choice.
 struct OpenVote {
     poll_id: String,
+    /// The console's number for it, as the engine knows it.
+    message_id: i64,
     poll: VotePoll,
-}
-
-/// A wake-up an engine asked for.
-#[derive(Debug, Clone, Copy)]
-enum Wake {
-    Question { quiz: i64, index: i64 },
-    Debate { debate: i64 },
 }
 
 struct Console<'a, W: Write> {
@@ -52,7 +51,7 @@ struct Console<'a, W: Write> {
     poll: Option<OpenPoll>,
     vote: Option<OpenVote>,
     /// The engines' wake-ups: (at ms, what).
-    wakes: Vec<(i64, Wake)>,
+    wakes: Vec<(i64, Timer)>,
     polls_sent: i64,
 }
 
@@ -135,17 +134,12 @@ impl<W: Write> Console<'_, W> {
         let now = now_ms();
         let (due, later) = self.wakes.iter().partition(|&&(at, _)| at <= now);
         self.wakes = later;
-        for (_, wake) in due {
-            match wake {
-                Wake::Question { quiz, index } => {
-                    let outs = self.quizzes.wake(quiz, index, now).await?;
-                    self.carry_out(outs).await?;
-                }
-                Wake::Debate { debate } => {
-                    let outs = self.debates.wake(debate, now).await?;
-                    self.debate_out(outs).await?;
-                }
-            }
+        for (_, timer) in due {
+            let effects = match timer {
+                Timer::Question { quiz, index } => self.quizzes.wake(quiz, index, now).await?,
+                Timer::Debate { debate } => self.debates.wake(debate, now).await?,
+            };
+            self.carry_out(effects).await?;
         }
         Ok(())
     }
@@ -168,7 +162,7 @@ impl<W: Write> Console<'_, W> {
         if Debates::is_debate_command(line, None) {
             let args = crate::command::parse(line).map_or("", |c| c.args);
             let request = DebateRequest {
-                chat: CHAT,
+                place: CHAT,
                 kind: ChatKind::Private,
                 player: &self.player,
                 args,
@@ -177,11 +171,11 @@ impl<W: Write> Console<'_, W> {
             };
             let mut rng = StdRng::from_rng(&mut rand::rng());
             let outs = self.debates.handle(&request, &mut rng).await?;
-            return self.debate_out(outs).await;
+            return self.carry_out(outs).await;
         }
         if Quizzes::is_quiz_command(line, None) {
             let request = QuizRequest {
-                chat: CHAT,
+                place: CHAT,
                 kind: ChatKind::Private,
                 player: &self.player,
                 text: line,
@@ -258,7 +252,7 @@ impl<W: Write> Console<'_, W> {
         writeln!(self.out, "{verdict}\n{}\n", open.poll.explanation)?;
         // One player has answered: no need to wait for the clock.
         let request = QuizRequest {
-            chat: CHAT,
+            place: CHAT,
             kind: ChatKind::Private,
             player: &self.player,
             text: "/next",
@@ -271,13 +265,14 @@ impl<W: Write> Console<'_, W> {
         self.carry_out(outs).await
     }
 
-    /// Shows what the engine decided; a question becomes the open poll.
-    async fn carry_out(&mut self, outs: Vec<Out>) -> anyhow::Result<()> {
-        let mut queue = std::collections::VecDeque::from(outs);
-        while let Some(out) = queue.pop_front() {
-            match out {
-                Out::Message { reply, .. } => self.show(&reply)?,
-                Out::Poll {
+    /// The console's interpreter of the core's effects: shows messages, a quiz question
+    /// becomes the open poll, a debate's vote the open vote; wake-ups wait in `wakes`.
+    async fn carry_out(&mut self, effects: Vec<Effect>) -> anyhow::Result<()> {
+        let mut queue = std::collections::VecDeque::from(effects);
+        while let Some(effect) = queue.pop_front() {
+            match effect {
+                Effect::Send { reply, .. } => self.show(&reply)?,
+                Effect::QuizPoll {
                     quiz, index, poll, ..
                 } => {
                     if let Some(open) = self.poll.take() {
@@ -310,11 +305,47 @@ impl<W: Write> Console<'_, W> {
                     self.poll = Some(OpenPoll { poll_id, poll });
                     queue.extend(more);
                 }
-                Out::Wake { quiz, index, at } => {
-                    self.wakes.push((at, Wake::Question { quiz, index }))
+                Effect::OpenVote {
+                    debate,
+                    motion,
+                    poll,
+                    ..
+                } => {
+                    self.show(&motion)?;
+                    writeln!(self.out, "{}", poll.question)?;
+                    for (i, option) in poll.options.iter().enumerate() {
+                        writeln!(self.out, "  {}. {option}", i + 1)?;
+                    }
+                    let prompt = self.ui().console_debate_prompt.clone();
+                    writeln!(self.out, "{prompt}\n")?;
+                    self.out.flush()?;
+                    self.polls_sent += 1;
+                    let poll_id = format!("console-debate-{debate}-{}", self.polls_sent);
+                    let more = self
+                        .debates
+                        .poll_sent(debate, &poll_id, self.polls_sent)
+                        .await?;
+                    self.vote = Some(OpenVote {
+                        poll_id,
+                        message_id: self.polls_sent,
+                        poll,
+                    });
+                    queue.extend(more);
                 }
-                Out::StopPoll { .. } => self.poll = None,
-                Out::Document {
+                Effect::Wake { at, timer } => self.wakes.push((at, timer)),
+                Effect::StopPoll { message_id, .. } => {
+                    // Which of the two it closes: the console numbers every poll it shows.
+                    if self
+                        .vote
+                        .as_ref()
+                        .is_some_and(|v| v.message_id == message_id)
+                    {
+                        self.vote = None;
+                    } else {
+                        self.poll = None;
+                    }
+                }
+                Effect::Document {
                     name,
                     bytes,
                     caption,
@@ -358,44 +389,6 @@ impl<W: Write> Console<'_, W> {
             self.ui().debate_none_open.clone()
         };
         writeln!(self.out, "{text}\n")?;
-        Ok(())
-    }
-
-    /// Shows what the debate engine decided; a vote becomes the open vote.
-    async fn debate_out(&mut self, outs: Vec<debate::Out>) -> anyhow::Result<()> {
-        let mut queue = std::collections::VecDeque::from(outs);
-        while let Some(out) = queue.pop_front() {
-            match out {
-                debate::Out::Message { reply, .. } => self.show(&reply)?,
-                debate::Out::Open {
-                    debate,
-                    motion,
-                    poll,
-                    ..
-                } => {
-                    self.show(&motion)?;
-                    writeln!(self.out, "{}", poll.question)?;
-                    for (i, option) in poll.options.iter().enumerate() {
-                        writeln!(self.out, "  {}. {option}", i + 1)?;
-                    }
-                    let prompt = self.ui().console_debate_prompt.clone();
-                    writeln!(self.out, "{prompt}\n")?;
-                    self.out.flush()?;
-                    self.polls_sent += 1;
-                    let poll_id = format!("console-debate-{debate}-{}", self.polls_sent);
-                    let more = self
-                        .debates
-                        .poll_sent(debate, &poll_id, self.polls_sent)
-                        .await?;
-                    self.vote = Some(OpenVote { poll_id, poll });
-                    queue.extend(more);
-                }
-                debate::Out::StopPoll { .. } => self.vote = None,
-                debate::Out::Wake { debate, at } => {
-                    self.wakes.push((at, Wake::Debate { debate }));
-                }
-            }
-        }
         Ok(())
     }
 

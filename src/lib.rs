@@ -11,6 +11,7 @@ pub mod config;
 pub mod console;
 pub mod corpus;
 pub mod debate;
+pub mod effect;
 pub mod i18n;
 pub mod limits;
 pub mod quiz;

@@ -1,8 +1,8 @@
 //! The debate engine against a real SQLite file, driven as the Telegram adapter drives it:
 //! every event carries its time (`now`, in milliseconds) from the test's own clock, so an
-//! hour-long vote takes microseconds and nothing ever sleeps. For each `Out::Open` the test
+//! hour-long vote takes microseconds and nothing ever sleeps. For each `Effect::OpenVote` the test
 //! "posts" the motion and its poll (its own poll id and message id) and calls `poll_sent`; for
-//! each `Out::Wake` it calls `wake` once its clock reaches `at`. Assertions are on what users
+//! each `Effect::Wake` it calls `wake` once its clock reaches `at`. Assertions are on what users
 //! see: the motion, the poll, the replies' text and the result.
 //!
 //! Each test has its own database in a fresh directory under the system temp dir, removed when
@@ -13,8 +13,9 @@ mod support;
 use std::sync::Arc;
 
 use debate_bot::app::{ChatKind, Reply};
-use debate_bot::debate::{DebateRequest, DebateSettings, Debates, Out, VotePoll};
-use debate_bot::quiz::{self, GRACE_MS, Player, QuizRequest, QuizSettings, Quizzes};
+use debate_bot::debate::{DebateRequest, DebateSettings, Debates, VotePoll};
+use debate_bot::effect::{Effect, Place, Timer};
+use debate_bot::quiz::{GRACE_MS, Player, QuizRequest, QuizSettings, Quizzes};
 use debate_bot::store::{Recorded, Store};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -218,9 +219,9 @@ impl Bot {
         args: &str,
         is_admin: bool,
         now: i64,
-    ) -> Vec<Out> {
+    ) -> Vec<Effect> {
         let request = DebateRequest {
-            chat,
+            place: chat.into(),
             kind: kind_of(chat),
             player,
             args,
@@ -235,18 +236,18 @@ impl Bot {
     }
 
     /// `/debate ARGS` from someone who does not administer the chat.
-    async fn debate(&self, chat: i64, player: &Player, args: &str, now: i64) -> Vec<Out> {
+    async fn debate(&self, chat: i64, player: &Player, args: &str, now: i64) -> Vec<Effect> {
         self.debate_as(chat, player, args, false, now).await
     }
 
     /// `/debate ARGS` from an administrator of the chat.
-    async fn admin(&self, chat: i64, player: &Player, args: &str, now: i64) -> Vec<Out> {
+    async fn admin(&self, chat: i64, player: &Player, args: &str, now: i64) -> Vec<Effect> {
         self.debate_as(chat, player, args, true, now).await
     }
 
     async fn needs_admin_check(&self, chat: i64, player: &Player, args: &str) -> bool {
         let request = DebateRequest {
-            chat,
+            place: chat.into(),
             kind: kind_of(chat),
             player,
             args,
@@ -259,13 +260,13 @@ impl Bot {
             .expect("needs_admin_check")
     }
 
-    /// Posts the one `Out::Open` among `outs`, as the adapter does: the motion, then the poll
+    /// Posts the one `Effect::OpenVote` among `outs`, as the adapter does: the motion, then the poll
     /// (poll id `vote-N`, message id `1000 + N`), then `poll_sent`, which must ask for a
     /// wake-up at the deadline.
-    async fn post(&self, outs: &[Out], started_at: i64) -> Posted {
+    async fn post(&self, outs: &[Effect], started_at: i64) -> Posted {
         let [
-            Out::Open {
-                chat,
+            Effect::OpenVote {
+                place: chat,
                 debate,
                 motion,
                 poll,
@@ -284,14 +285,14 @@ impl Bot {
         let deadline = started_at + i64::from(self.settings.minutes) * MINUTE;
         assert_eq!(
             wakes,
-            vec![Out::Wake {
-                debate: *debate,
-                at: deadline
+            vec![Effect::Wake {
+                at: deadline,
+                timer: Timer::Debate { debate: *debate },
             }],
             "a posted vote asks for a wake-up at its deadline"
         );
         Posted {
-            chat: *chat,
+            chat: chat.chat,
             debate: *debate,
             motion: motion.clone(),
             poll: poll.clone(),
@@ -330,7 +331,7 @@ impl Bot {
         }
     }
 
-    async fn wake(&self, debate: i64, now: i64) -> Vec<Out> {
+    async fn wake(&self, debate: i64, now: i64) -> Vec<Effect> {
         self.debates.wake(debate, now).await.expect("wake")
     }
 
@@ -361,7 +362,7 @@ impl Bot {
     /// `/forgetme` from `player`, handled by the quiz engine: its confirmation.
     async fn forgetme(&self, chat: i64, player: &Player, now: i64) -> String {
         let request = QuizRequest {
-            chat,
+            place: chat.into(),
             kind: kind_of(chat),
             player,
             text: "/forgetme",
@@ -375,58 +376,60 @@ impl Bot {
             .handle(&request, &mut rng)
             .await
             .expect("handle /forgetme");
-        let [quiz::Out::Message { chat: to, reply }] = outs.as_slice() else {
+        let [Effect::Send { place: to, reply }] = outs.as_slice() else {
             panic!("one message expected: {outs:#?}");
         };
-        assert_eq!(*to, chat);
+        assert_eq!(*to, Place::from(chat));
         reply.doc.to_plain()
     }
 }
 
 /// The reply of `outs`, which must be exactly one message, to `chat`.
-fn only_reply_to(outs: &[Out], chat: i64) -> Reply {
-    let [Out::Message { chat: to, reply }] = outs else {
+fn only_reply_to(outs: &[Effect], chat: i64) -> Reply {
+    let [Effect::Send { place: to, reply }] = outs else {
         panic!("one message expected: {outs:#?}");
     };
-    assert_eq!(*to, chat, "{outs:#?}");
+    assert_eq!(*to, Place::from(chat), "{outs:#?}");
     reply.clone()
 }
 
 /// The text of `outs`, which must be exactly one message, to `chat`.
-fn only_message_to(outs: &[Out], chat: i64) -> String {
+fn only_message_to(outs: &[Effect], chat: i64) -> String {
     only_reply_to(outs, chat).doc.to_plain()
 }
 
 /// The plain text of every message among `outs`.
-fn messages(outs: &[Out]) -> Vec<String> {
+fn messages(outs: &[Effect]) -> Vec<String> {
     outs.iter()
         .filter_map(|o| match o {
-            Out::Message { reply, .. } => Some(reply.doc.to_plain()),
+            Effect::Send { reply, .. } => Some(reply.doc.to_plain()),
             _ => None,
         })
         .collect()
 }
 
-/// The debate an `Out::Open` among `outs` opens.
-fn opened(outs: &[Out]) -> Option<i64> {
+/// The debate an `Effect::OpenVote` among `outs` opens.
+fn opened(outs: &[Effect]) -> Option<i64> {
     outs.iter().find_map(|o| match o {
-        Out::Open { debate, .. } => Some(*debate),
+        Effect::OpenVote { debate, .. } => Some(*debate),
         _ => None,
     })
 }
 
 /// `outs` close `posted` at `now`: stop its poll, come back after the grace.
-fn assert_closes(outs: &[Out], posted: &Posted, now: i64) {
+fn assert_closes(outs: &[Effect], posted: &Posted, now: i64) {
     assert_eq!(
         outs,
         [
-            Out::StopPoll {
-                chat: posted.chat,
+            Effect::StopPoll {
+                place: Place::from(posted.chat),
                 message_id: posted.message_id
             },
-            Out::Wake {
-                debate: posted.debate,
-                at: now + GRACE_MS
+            Effect::Wake {
+                at: now + GRACE_MS,
+                timer: Timer::Debate {
+                    debate: posted.debate
+                },
             },
         ],
         "the vote closes at {now}"
@@ -449,8 +452,8 @@ async fn debate_n_opens_the_motion_and_its_vote_which_wakes_the_engine_at_the_de
     let alice = player(1, "Alice");
     let outs = bot.debate(GROUP, &alice, "1", T0).await;
     let [
-        Out::Open {
-            chat,
+        Effect::OpenVote {
+            place: chat,
             debate,
             motion,
             poll: vote,
@@ -459,7 +462,7 @@ async fn debate_n_opens_the_motion_and_its_vote_which_wakes_the_engine_at_the_de
     else {
         panic!("one Open expected: {outs:#?}");
     };
-    assert_eq!(*chat, GROUP);
+    assert_eq!(*chat, Place::from(GROUP));
     let page = motion.doc.to_plain();
     assert!(
         page.starts_with(&format!("辩题 1/5:{MOTION_1}\n\n正方 · 1/5\n")),
@@ -483,9 +486,9 @@ async fn debate_n_opens_the_motion_and_its_vote_which_wakes_the_engine_at_the_de
     let wakes = bot.debates.poll_sent(*debate, "vote-a", 501).await.unwrap();
     assert_eq!(
         wakes,
-        vec![Out::Wake {
-            debate: *debate,
-            at: T0 + VOTE_MS
+        vec![Effect::Wake {
+            at: T0 + VOTE_MS,
+            timer: Timer::Debate { debate: *debate },
         }]
     );
 
@@ -593,9 +596,11 @@ async fn the_vote_lasts_debate_minutes_from_the_settings() {
     assert_eq!(posted.deadline, T0 + 5 * MINUTE);
     assert_eq!(
         bot.wake(posted.debate, T0 + MINUTE).await,
-        vec![Out::Wake {
-            debate: posted.debate,
-            at: T0 + 5 * MINUTE
+        vec![Effect::Wake {
+            at: T0 + 5 * MINUTE,
+            timer: Timer::Debate {
+                debate: posted.debate
+            },
         }]
     );
 }
@@ -833,9 +838,11 @@ async fn after_close_votes_count_for_the_grace_then_the_result_is_posted_once() 
     for now in [closed_at, closed_at + 1, closed_at + GRACE_MS - 1] {
         assert_eq!(
             bot.wake(posted.debate, now).await,
-            vec![Out::Wake {
-                debate: posted.debate,
-                at: closed_at + GRACE_MS
+            vec![Effect::Wake {
+                at: closed_at + GRACE_MS,
+                timer: Timer::Debate {
+                    debate: posted.debate
+                },
             }]
         );
     }
@@ -944,9 +951,11 @@ async fn at_the_deadline_the_vote_closes_by_itself() {
     for now in [T0, T0 + 1, deadline - 1] {
         assert_eq!(
             bot.wake(posted.debate, now).await,
-            vec![Out::Wake {
-                debate: posted.debate,
-                at: deadline
+            vec![Effect::Wake {
+                at: deadline,
+                timer: Timer::Debate {
+                    debate: posted.debate
+                },
             }]
         );
     }
@@ -1072,32 +1081,38 @@ async fn a_restart_resumes_every_debate_where_it_was() {
 
     // In the order the debates were opened: everything but the result...
     let mut expected = vec![
-        Out::StopPoll {
-            chat: expired.chat,
+        Effect::StopPoll {
+            place: Place::from(expired.chat),
             message_id: expired.message_id,
         },
-        Out::Wake {
-            debate: expired.debate,
+        Effect::Wake {
             at: now + GRACE_MS,
+            timer: Timer::Debate {
+                debate: expired.debate,
+            },
         },
-        Out::Wake {
-            debate: open.debate,
+        Effect::Wake {
             at: open.deadline,
+            timer: Timer::Debate {
+                debate: open.debate,
+            },
         },
     ];
     // The motion and its vote again; the poll says how long is left (49 of the 60 minutes).
     let mut reposted = unposted_outs.clone();
-    if let Some(Out::Open { poll, .. }) = reposted.first_mut() {
+    if let Some(Effect::OpenVote { poll, .. }) = reposted.first_mut() {
         poll.question = question(MOTIONS[2], 49);
     }
     expected.extend(reposted);
-    expected.push(Out::Wake {
-        debate: in_grace.debate,
+    expected.push(Effect::Wake {
         at: now - 500 + GRACE_MS,
+        timer: Timer::Debate {
+            debate: in_grace.debate,
+        },
     });
-    let not_messages: Vec<Out> = outs
+    let not_messages: Vec<Effect> = outs
         .iter()
-        .filter(|o| !matches!(o, Out::Message { .. }))
+        .filter(|o| !matches!(o, Effect::Send { .. }))
         .cloned()
         .collect();
     assert_eq!(not_messages, expected);
@@ -1105,7 +1120,7 @@ async fn a_restart_resumes_every_debate_where_it_was() {
     let results: Vec<(i64, String)> = outs
         .iter()
         .filter_map(|o| match o {
-            Out::Message { chat, reply } => Some((*chat, reply.doc.to_plain())),
+            Effect::Send { place, reply } => Some((place.chat, reply.doc.to_plain())),
             _ => None,
         })
         .collect();
@@ -1173,13 +1188,17 @@ async fn a_restart_resumes_every_debate_where_it_was() {
     assert_eq!(
         outs,
         vec![
-            Out::Wake {
-                debate: posted.debate,
-                at: posted.deadline
+            Effect::Wake {
+                at: posted.deadline,
+                timer: Timer::Debate {
+                    debate: posted.debate
+                },
             },
-            Out::Wake {
-                debate: reopened.debate,
-                at: reopened.deadline
+            Effect::Wake {
+                at: reopened.deadline,
+                timer: Timer::Debate {
+                    debate: reopened.debate
+                },
             },
         ]
     );
@@ -1313,7 +1332,7 @@ async fn a_voter_s_concurrent_changes_count_once_and_the_result_is_posted_once()
     let stops = [&by_hand, &by_clock]
         .iter()
         .flat_map(|outs| outs.iter())
-        .filter(|o| matches!(o, Out::StopPoll { .. }))
+        .filter(|o| matches!(o, Effect::StopPoll { .. }))
         .count();
     assert_eq!(stops, 1, "{by_hand:#?} {by_clock:#?}");
 
@@ -1338,7 +1357,7 @@ async fn a_voter_s_concurrent_changes_count_once_and_the_result_is_posted_once()
 // ---------------------------------------------------------------------------------------------
 // 11. A close before the poll is posted
 
-/// `/debate close` can arrive between `Out::Open` and `poll_sent` (the motion and the poll
+/// `/debate close` can arrive between `Effect::OpenVote` and `poll_sent` (the motion and the poll
 /// take a moment to send). The close has no poll to stop yet; once the poll is posted it must
 /// be stopped, or it stays open in the chat for good, taking votes that are all refused.
 #[tokio::test]
@@ -1350,9 +1369,9 @@ async fn a_poll_posted_after_its_debate_closed_is_stopped() {
     let closed_at = T0 + 100;
     assert_eq!(
         bot.debate(GROUP, &alice, "close", closed_at).await,
-        vec![Out::Wake {
-            debate,
-            at: closed_at + GRACE_MS
+        vec![Effect::Wake {
+            at: closed_at + GRACE_MS,
+            timer: Timer::Debate { debate },
         }],
         "no poll to stop yet"
     );
@@ -1362,8 +1381,8 @@ async fn a_poll_posted_after_its_debate_closed_is_stopped() {
         .await
         .unwrap();
     assert!(
-        outs.contains(&Out::StopPoll {
-            chat: GROUP,
+        outs.contains(&Effect::StopPoll {
+            place: Place::from(GROUP),
             message_id: 777
         }),
         "the poll posted after the close must be stopped: {outs:#?}"

@@ -1,8 +1,8 @@
 //! The quiz engine against a real SQLite file, driven like the Telegram adapter drives it:
 //! every event carries its time (`now`, in milliseconds) from the test's own clock, so a
-//! 30-second question takes microseconds and nothing ever sleeps. For each `Out::Poll` the
+//! 30-second question takes microseconds and nothing ever sleeps. For each `Effect::QuizPoll` the
 //! test "sends" the poll (its own poll id and message id) and calls `poll_sent`; for each
-//! `Out::Wake` it calls `wake` once its clock reaches `at`. Assertions are on what users see:
+//! `Effect::Wake` it calls `wake` once its clock reaches `at`. Assertions are on what users see:
 //! the messages' text, the polls, the CSV, and what the store kept.
 //!
 //! Each test has its own database in a fresh directory under the system temp dir, removed when
@@ -14,8 +14,9 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Arc;
 
 use debate_bot::app::ChatKind;
+use debate_bot::effect::{Effect, Place, Timer};
 use debate_bot::quiz::questions;
-use debate_bot::quiz::{GRACE_MS, Out, Player, PollSpec, QuizRequest, QuizSettings, Quizzes};
+use debate_bot::quiz::{GRACE_MS, Player, PollSpec, QuizRequest, QuizSettings, Quizzes};
 use debate_bot::store::{Recorded, Store};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -147,9 +148,9 @@ impl Bot {
         text: &str,
         is_admin: bool,
         now: i64,
-    ) -> Vec<Out> {
+    ) -> Vec<Effect> {
         let request = QuizRequest {
-            chat,
+            place: chat.into(),
             kind,
             player,
             text,
@@ -164,17 +165,17 @@ impl Bot {
     }
 
     /// A command from a non-admin in the group.
-    async fn group(&mut self, player: &Player, text: &str, now: i64) -> Vec<Out> {
+    async fn group(&mut self, player: &Player, text: &str, now: i64) -> Vec<Effect> {
         self.command_as(GROUP, ChatKind::Group, player, text, false, now)
             .await
     }
 
     /// Sends every poll among `outs` at `now`, as the adapter does.
-    async fn send_polls(&self, outs: &[Out], now: i64) -> Vec<Sent> {
+    async fn send_polls(&self, outs: &[Effect], now: i64) -> Vec<Sent> {
         let mut sent = Vec::new();
         for out in outs {
-            let Out::Poll {
-                chat,
+            let Effect::QuizPoll {
+                place: chat,
                 quiz,
                 index,
                 poll,
@@ -191,15 +192,17 @@ impl Bot {
                 .expect("poll_sent");
             assert_eq!(
                 wakes,
-                vec![Out::Wake {
-                    quiz: *quiz,
-                    index: *index,
+                vec![Effect::Wake {
                     at: now + QUESTION_MS + GRACE_MS,
+                    timer: Timer::Question {
+                        quiz: *quiz,
+                        index: *index
+                    },
                 }],
                 "a sent poll asks for a wake-up at its deadline plus the grace"
             );
             sent.push(Sent {
-                chat: *chat,
+                chat: chat.chat,
                 quiz: *quiz,
                 index: *index,
                 poll_id,
@@ -213,7 +216,7 @@ impl Bot {
     }
 
     /// Sends the one poll among `outs`.
-    async fn send_poll(&self, outs: &[Out], now: i64) -> Sent {
+    async fn send_poll(&self, outs: &[Effect], now: i64) -> Sent {
         let mut sent = self.send_polls(outs, now).await;
         assert_eq!(sent.len(), 1, "one poll in {outs:#?}");
         sent.remove(0)
@@ -237,11 +240,11 @@ impl Bot {
     }
 
     /// The wake-up the engine asked for, when the clock reaches it.
-    async fn wake(&self, sent: &Sent) -> Vec<Out> {
+    async fn wake(&self, sent: &Sent) -> Vec<Effect> {
         self.wake_at(sent, sent.wake_at).await
     }
 
-    async fn wake_at(&self, sent: &Sent, now: i64) -> Vec<Out> {
+    async fn wake_at(&self, sent: &Sent, now: i64) -> Vec<Effect> {
         self.quizzes
             .wake(sent.quiz, sent.index, now)
             .await
@@ -256,7 +259,7 @@ impl Bot {
         text: &str,
     ) -> bool {
         self.quizzes
-            .needs_admin_check(chat, kind, player, text)
+            .needs_admin_check(chat.into(), kind, player, text)
             .await
             .expect("needs_admin_check")
     }
@@ -275,7 +278,7 @@ impl Bot {
         loop {
             let last = sent.last().expect("a poll").clone();
             let outs = self.wake(&last).await;
-            if outs.iter().any(|o| matches!(o, Out::Poll { .. })) {
+            if outs.iter().any(|o| matches!(o, Effect::QuizPoll { .. })) {
                 sent.push(self.send_poll(&outs, last.wake_at).await);
             } else {
                 return (sent, only_message(&outs));
@@ -293,44 +296,44 @@ fn player(id: i64, name: &str) -> Player {
 }
 
 /// The plain text of every message among `outs`.
-fn messages(outs: &[Out]) -> Vec<String> {
+fn messages(outs: &[Effect]) -> Vec<String> {
     outs.iter()
         .filter_map(|o| match o {
-            Out::Message { reply, .. } => Some(reply.doc.to_plain()),
+            Effect::Send { reply, .. } => Some(reply.doc.to_plain()),
             _ => None,
         })
         .collect()
 }
 
 /// The HTML of every message among `outs`.
-fn html(outs: &[Out]) -> Vec<String> {
+fn html(outs: &[Effect]) -> Vec<String> {
     outs.iter()
         .filter_map(|o| match o {
-            Out::Message { reply, .. } => Some(reply.doc.to_html()),
+            Effect::Send { reply, .. } => Some(reply.doc.to_html()),
             _ => None,
         })
         .collect()
 }
 
 /// The text of `outs`, which must be exactly one message.
-fn only_message(outs: &[Out]) -> String {
+fn only_message(outs: &[Effect]) -> String {
     assert_eq!(outs.len(), 1, "one message expected: {outs:#?}");
     messages(outs).pop().expect("a message")
 }
 
-fn polls(outs: &[Out]) -> Vec<(i64, PollSpec)> {
+fn polls(outs: &[Effect]) -> Vec<(i64, PollSpec)> {
     outs.iter()
         .filter_map(|o| match o {
-            Out::Poll { index, poll, .. } => Some((*index, poll.clone())),
+            Effect::QuizPoll { index, poll, .. } => Some((*index, poll.clone())),
             _ => None,
         })
         .collect()
 }
 
-fn quiz_id(outs: &[Out]) -> i64 {
+fn quiz_id(outs: &[Effect]) -> i64 {
     outs.iter()
         .find_map(|o| match o {
-            Out::Poll { quiz, .. } => Some(*quiz),
+            Effect::QuizPoll { quiz, .. } => Some(*quiz),
             _ => None,
         })
         .expect("a poll")
@@ -382,13 +385,13 @@ async fn quiz_starts_with_an_intro_and_a_valid_first_poll_and_refuses_bad_counts
     let alice = player(11, "Alice");
     let outs = bot.group(&alice, "/quiz 3", T0).await;
     assert_eq!(outs.len(), 2, "{outs:#?}");
-    let Out::Message { chat, reply } = &outs[0] else {
+    let Effect::Send { place: chat, reply } = &outs[0] else {
         panic!("the intro comes first: {outs:#?}");
     };
-    assert_eq!(*chat, GROUP);
+    assert_eq!(*chat, Place::from(GROUP));
     assert_eq!(reply.doc.to_plain(), intro(3, "Alice"));
-    let Out::Poll {
-        chat,
+    let Effect::QuizPoll {
+        place: chat,
         quiz,
         index,
         poll,
@@ -396,7 +399,7 @@ async fn quiz_starts_with_an_intro_and_a_valid_first_poll_and_refuses_bad_counts
     else {
         panic!("then the first poll: {outs:#?}");
     };
-    assert_eq!((*chat, *index), (GROUP, 0));
+    assert_eq!((*chat, *index), (Place::from(GROUP), 0));
     assert_valid_poll(poll, 1, 3);
     let stored = bot.store().questions(*quiz).await.unwrap();
     assert_eq!(stored.len(), 3);
@@ -505,7 +508,7 @@ async fn results_rank_by_right_answers_then_time_show_shares_and_the_hardest_and
     );
     let outs = bot.wake(&q1).await;
     assert!(
-        !outs.iter().any(|o| matches!(o, Out::StopPoll { .. })),
+        !outs.iter().any(|o| matches!(o, Effect::StopPoll { .. })),
         "a poll past its deadline is closed already: {outs:#?}"
     );
     let q2 = bot.send_poll(&outs, q1.wake_at).await;
@@ -684,10 +687,12 @@ async fn late_unknown_repeated_and_duplicate_option_answers_count_at_most_once()
     let outs = bot.wake_at(&q1, q1.deadline()).await;
     assert_eq!(
         outs,
-        vec![Out::Wake {
-            quiz: q1.quiz,
-            index: 0,
-            at: q1.wake_at
+        vec![Effect::Wake {
+            at: q1.wake_at,
+            timer: Timer::Question {
+                quiz: q1.quiz,
+                index: 0
+            },
         }]
     );
     let q2 = bot.send_poll(&bot.wake(&q1).await, q1.wake_at).await;
@@ -774,8 +779,8 @@ async fn next_is_for_the_starter_closes_the_open_poll_and_stale_wakes_do_nothing
     assert_eq!(outs.len(), 2, "{outs:#?}");
     assert_eq!(
         outs[0],
-        Out::StopPoll {
-            chat: GROUP,
+        Effect::StopPoll {
+            place: Place::from(GROUP),
             message_id: q1.message_id
         }
     );
@@ -807,8 +812,8 @@ async fn next_is_for_the_starter_closes_the_open_poll_and_stale_wakes_do_nothing
     assert_eq!(outs.len(), 2, "{outs:#?}");
     assert_eq!(
         outs[0],
-        Out::StopPoll {
-            chat: GROUP,
+        Effect::StopPoll {
+            place: Place::from(GROUP),
             message_id: q2.message_id
         }
     );
@@ -903,8 +908,8 @@ async fn stop_is_for_the_starter_an_admin_or_a_private_chat_and_posts_the_result
     assert_eq!(outs.len(), 3, "{outs:#?}");
     assert_eq!(
         outs[0],
-        Out::StopPoll {
-            chat: GROUP,
+        Effect::StopPoll {
+            place: Place::from(GROUP),
             message_id: q1.message_id
         }
     );
@@ -932,7 +937,7 @@ async fn stop_is_for_the_starter_an_admin_or_a_private_chat_and_posts_the_result
 
     // The report of a stopped quiz covers the questions asked.
     let outs = bot.group(&alice, "/report", at + 20).await;
-    let [Out::Document { bytes, caption, .. }] = outs.as_slice() else {
+    let [Effect::Document { bytes, caption, .. }] = outs.as_slice() else {
         panic!("{outs:#?}");
     };
     assert_eq!(caption, "最近一场测验的成绩(1 题):每人每题一行。");
@@ -976,8 +981,8 @@ async fn stop_is_for_the_starter_an_admin_or_a_private_chat_and_posts_the_result
     assert_eq!(outs.len(), 3, "{outs:#?}");
     assert_eq!(
         outs[0],
-        Out::StopPoll {
-            chat: carol.id,
+        Effect::StopPoll {
+            place: Place::from(carol.id),
             message_id: q3.message_id
         }
     );
@@ -1029,16 +1034,18 @@ async fn a_restart_resumes_every_quiz_where_it_was() {
     assert_eq!(outs.len(), 2, "{outs:#?}");
     assert_eq!(
         outs[0],
-        Out::Wake {
-            quiz: a1.quiz,
-            index: 0,
-            at: a1.deadline() + GRACE_MS
+        Effect::Wake {
+            at: a1.deadline() + GRACE_MS,
+            timer: Timer::Question {
+                quiz: a1.quiz,
+                index: 0
+            },
         }
     );
     assert_eq!(
         outs[1],
-        Out::Poll {
-            chat: OTHER_GROUP,
+        Effect::QuizPoll {
+            place: Place::from(OTHER_GROUP),
             quiz: b_quiz,
             index: 0,
             poll: b_first.clone()
@@ -1062,10 +1069,12 @@ async fn a_restart_resumes_every_quiz_where_it_was() {
     // A wake before the deadline waits on.
     assert_eq!(
         bot.wake_at(&a1, now + 2_000).await,
-        vec![Out::Wake {
-            quiz: a1.quiz,
-            index: 0,
-            at: a1.wake_at
+        vec![Effect::Wake {
+            at: a1.wake_at,
+            timer: Timer::Question {
+                quiz: a1.quiz,
+                index: 0
+            },
         }]
     );
     // /stop still knows the starter after the restart.
@@ -1195,7 +1204,7 @@ async fn thirty_concurrent_answers_count_exactly_once() {
             tokio::spawn(async move {
                 let starter = player(500 + i, &format!("S{i}"));
                 let request = QuizRequest {
-                    chat: -555,
+                    place: Place::from(-555),
                     kind: ChatKind::Group,
                     player: &starter,
                     text: "/quiz 2",
@@ -1408,8 +1417,8 @@ async fn top_report_and_forgetme() {
     let outs = bot.group(&teacher, "/report", now).await;
     assert_eq!(admin, outs, "an admin gets the same report");
     let [
-        Out::Document {
-            chat,
+        Effect::Document {
+            place: chat,
             name,
             bytes,
             caption,
@@ -1418,7 +1427,7 @@ async fn top_report_and_forgetme() {
     else {
         panic!("{outs:#?}");
     };
-    assert_eq!(*chat, GROUP);
+    assert_eq!(*chat, Place::from(GROUP));
     assert_eq!(*name, format!("quiz-{}.csv", quiz_ids[1]));
     assert_eq!(caption, "最近一场测验的成绩(2 题):每人每题一行。");
     let last_questions = bot.store().questions(quiz_ids[1]).await.unwrap();
@@ -1501,7 +1510,7 @@ async fn top_report_and_forgetme() {
         )
     );
     let outs = bot.group(&teacher, "/report", now).await;
-    let [Out::Document { bytes, .. }] = outs.as_slice() else {
+    let [Effect::Document { bytes, .. }] = outs.as_slice() else {
         panic!("{outs:#?}");
     };
     let csv = String::from_utf8(bytes.clone()).unwrap();

@@ -1,6 +1,6 @@
 //! The debate engine: a state machine over the stored debate, driven by events (a command,
 //! the poll sent, a vote, a wake-up) that each carry the time. It decides; the adapter acts on
-//! the [`Out`]s it returns. A debate is *open* (votes count) until `/debate close` or its
+//! the [`Effect`]s it returns. A debate is *open* (votes count) until `/debate close` or its
 //! deadline, then *closed*: the poll is stopped, and `GRACE_MS` later (votes cast before the
 //! close may still be on their way) the result is posted once and the debate is *reported*.
 //! After a restart, [`Debates::resume`] picks every unreported debate up where it was.
@@ -12,6 +12,7 @@ use rand::Rng;
 use super::result;
 use crate::app::{App, ChatKind, DebateChoice, Reply};
 use crate::command;
+use crate::effect::{Effect, Place, Timer};
 use crate::i18n::{Lang, fill};
 use crate::quiz::{GRACE_MS, Player};
 use crate::store::{DebateRow, NewDebate, Recorded, Store};
@@ -36,29 +37,11 @@ pub struct VotePoll {
     pub options: [String; 3],
 }
 
-/// What the adapter must do.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Out {
-    /// Send a message to a chat.
-    Message { chat: i64, reply: Reply },
-    /// Send the motion (with its buttons), then the vote as a poll replying to it; then call
-    /// [`Debates::poll_sent`], or [`Debates::poll_failed`] if either could not be sent.
-    Open {
-        chat: i64,
-        debate: i64,
-        motion: Reply,
-        poll: VotePoll,
-    },
-    /// Close the vote's poll (stopPoll).
-    StopPoll { chat: i64, message_id: i64 },
-    /// Call [`Debates::wake`] for this debate at time `at` (ms).
-    Wake { debate: i64, at: i64 },
-}
-
 /// A `/debate` command.
 #[derive(Debug, Clone)]
 pub struct DebateRequest<'a> {
-    pub chat: i64,
+    /// Where it was asked: the chat, and the forum topic if any.
+    pub place: Place,
     pub kind: ChatKind,
     pub player: &'a Player,
     /// What follows `/debate`.
@@ -72,13 +55,6 @@ pub struct DebateRequest<'a> {
 impl DebateRequest<'_> {
     fn is_close(&self) -> bool {
         self.args.trim().eq_ignore_ascii_case("close")
-    }
-}
-
-fn message(chat: i64, text: String) -> Out {
-    Out::Message {
-        chat,
-        reply: Reply::plain(text),
     }
 }
 
@@ -113,7 +89,7 @@ impl Debates {
         if request.kind == ChatKind::Private || !request.is_close() {
             return Ok(false);
         }
-        let open = self.store.open_debate(request.chat).await?;
+        let open = self.store.open_debate(request.place).await?;
         Ok(open.is_some_and(|d| d.starter_id != request.player.id))
     }
 
@@ -122,19 +98,19 @@ impl Debates {
         &self,
         request: &DebateRequest<'_>,
         rng: &mut (impl Rng + Send),
-    ) -> anyhow::Result<Vec<Out>> {
+    ) -> anyhow::Result<Vec<Effect>> {
         let lang = self.app.lang(request.player.language_code.as_deref());
         if request.is_close() {
             return self.close(request, lang).await;
         }
         match self.app.debate(lang, request.args) {
-            DebateChoice::Show(reply) => Ok(vec![Out::Message {
-                chat: request.chat,
+            DebateChoice::Show(reply) => Ok(vec![Effect::Send {
+                place: request.place,
                 reply,
             }]),
             DebateChoice::Start(motion) => self.start(request, lang, motion).await,
             DebateChoice::Any => {
-                let motion = self.least_debated(request.chat, rng).await?;
+                let motion = self.least_debated(request.place, rng).await?;
                 self.start(request, lang, motion).await
             }
         }
@@ -142,8 +118,12 @@ impl Debates {
 
     /// A motion the chat has been asked to vote on least often (at random among those), so
     /// that `/debate` goes through every motion before any comes back.
-    async fn least_debated(&self, chat: i64, rng: &mut (impl Rng + Send)) -> anyhow::Result<usize> {
-        let times = self.store.debated_motions(chat).await?;
+    async fn least_debated(
+        &self,
+        place: Place,
+        rng: &mut (impl Rng + Send),
+    ) -> anyhow::Result<usize> {
+        let times = self.store.debated_motions(place).await?;
         let motions = &self.app.corpus().motions;
         let count = |m: &crate::corpus::Motion| times.get(&m.id).copied().unwrap_or(0);
         let fewest = motions.iter().map(count).min().unwrap_or(0);
@@ -158,13 +138,13 @@ impl Debates {
         request: &DebateRequest<'_>,
         lang: Lang,
         motion: usize,
-    ) -> anyhow::Result<Vec<Out>> {
-        let chat = request.chat;
+    ) -> anyhow::Result<Vec<Effect>> {
+        let chat = request.place;
         if let Some(open) = self.store.open_debate(chat).await? {
             return Ok(vec![self.already_open(chat, lang, &open)]);
         }
         let new = NewDebate {
-            chat_id: chat,
+            place: chat,
             motion_id: &self.app.corpus().motions[motion].id,
             starter_id: request.player.id,
             lang: lang.code(),
@@ -189,24 +169,31 @@ impl Debates {
     }
 
     /// The motion and its vote, open for `minutes` more.
-    fn open_out(&self, chat: i64, debate: i64, lang: Lang, motion: usize, minutes: u32) -> Out {
+    fn open_out(
+        &self,
+        place: Place,
+        debate: i64,
+        lang: Lang,
+        motion: usize,
+        minutes: u32,
+    ) -> Effect {
         let (question, options) = self.app.debate_poll(lang, motion, minutes);
-        Out::Open {
-            chat,
+        Effect::OpenVote {
+            place,
             debate,
             motion: self.app.debate_page(lang, motion, [0, 0]),
             poll: VotePoll { question, options },
         }
     }
 
-    fn already_open(&self, chat: i64, lang: Lang, open: &DebateRow) -> Out {
+    fn already_open(&self, chat: Place, lang: Lang, open: &DebateRow) -> Effect {
         let ui = self.app.view(lang).ui;
         let motion = self
             .app
             .motion_by_id(&open.motion_id)
             .map(|m| self.app.corpus().motions[m].motion.get(lang))
             .unwrap_or_default();
-        message(chat, fill(&ui.debate_already_open, &[("motion", motion)]))
+        Effect::say(chat, fill(&ui.debate_already_open, &[("motion", motion)]))
     }
 
     /// The adapter posted the vote as poll `poll_id` in message `message_id`: store it and
@@ -216,7 +203,7 @@ impl Debates {
         debate: i64,
         poll_id: &str,
         message_id: i64,
-    ) -> anyhow::Result<Vec<Out>> {
+    ) -> anyhow::Result<Vec<Effect>> {
         let Some(row) = self.store.debate(debate).await? else {
             return Ok(Vec::new());
         };
@@ -225,19 +212,19 @@ impl Debates {
             .await?;
         if row.closed_at.is_some() {
             // Closed while the poll was on its way: stop it, or it would stay open for good.
-            return Ok(vec![Out::StopPoll {
-                chat: row.chat_id,
+            return Ok(vec![Effect::StopPoll {
+                place: row.place(),
                 message_id,
             }]);
         }
-        Ok(vec![Out::Wake {
-            debate,
+        Ok(vec![Effect::Wake {
             at: row.deadline,
+            timer: Timer::Debate { debate },
         }])
     }
 
     /// The motion or its poll could not be posted: the debate is off, with an apology.
-    pub async fn poll_failed(&self, debate: i64, now: i64) -> anyhow::Result<Vec<Out>> {
+    pub async fn poll_failed(&self, debate: i64, now: i64) -> anyhow::Result<Vec<Effect>> {
         let Some(row) = self.store.debate(debate).await? else {
             return Ok(Vec::new());
         };
@@ -246,7 +233,10 @@ impl Debates {
             return Ok(Vec::new());
         }
         let ui = self.app.view(self.lang_of(&row)).ui;
-        Ok(vec![message(row.chat_id, ui.debate_poll_failed.clone())])
+        Ok(vec![Effect::say(
+            row.place(),
+            ui.debate_poll_failed.clone(),
+        )])
     }
 
     /// A vote: the first of `option_ids` (a regular poll with one answer sends one) replaces
@@ -269,17 +259,20 @@ impl Debates {
     }
 
     /// `/debate close`: the starter, an admin, or anyone in a private chat closes the vote.
-    async fn close(&self, request: &DebateRequest<'_>, lang: Lang) -> anyhow::Result<Vec<Out>> {
+    async fn close(&self, request: &DebateRequest<'_>, lang: Lang) -> anyhow::Result<Vec<Effect>> {
         let ui = self.app.view(lang).ui;
-        let Some(row) = self.store.open_debate(request.chat).await? else {
-            return Ok(vec![message(request.chat, ui.debate_none_open.clone())]);
+        let Some(row) = self.store.open_debate(request.place).await? else {
+            return Ok(vec![Effect::say(
+                request.place,
+                ui.debate_none_open.clone(),
+            )]);
         };
         let may_close = request.kind == ChatKind::Private
             || row.starter_id == request.player.id
             || request.is_admin;
         if !may_close {
-            return Ok(vec![message(
-                request.chat,
+            return Ok(vec![Effect::say(
+                request.place,
                 ui.debate_only_starter_close.clone(),
             )]);
         }
@@ -287,27 +280,27 @@ impl Debates {
     }
 
     /// Closes an open debate at `now`: stop its poll, post the result after the grace.
-    async fn close_now(&self, row: &DebateRow, now: i64) -> anyhow::Result<Vec<Out>> {
+    async fn close_now(&self, row: &DebateRow, now: i64) -> anyhow::Result<Vec<Effect>> {
         if !self.store.close_debate(row.id, now).await? {
             return Ok(Vec::new());
         }
-        let mut outs: Vec<Out> = row
+        let mut outs: Vec<Effect> = row
             .message_id
-            .map(|message_id| Out::StopPoll {
-                chat: row.chat_id,
+            .map(|message_id| Effect::StopPoll {
+                place: row.place(),
                 message_id,
             })
             .into_iter()
             .collect();
-        outs.push(Out::Wake {
-            debate: row.id,
+        outs.push(Effect::Wake {
             at: now + GRACE_MS,
+            timer: Timer::Debate { debate: row.id },
         });
         Ok(outs)
     }
 
     /// A wake-up: close the vote at its deadline; post the result once the grace has passed.
-    pub async fn wake(&self, debate: i64, now: i64) -> anyhow::Result<Vec<Out>> {
+    pub async fn wake(&self, debate: i64, now: i64) -> anyhow::Result<Vec<Effect>> {
         let Some(row) = self.store.debate(debate).await? else {
             return Ok(Vec::new());
         };
@@ -316,17 +309,17 @@ impl Debates {
         }
         let Some(closed_at) = row.closed_at else {
             if now < row.deadline {
-                return Ok(vec![Out::Wake {
-                    debate,
+                return Ok(vec![Effect::Wake {
                     at: row.deadline,
+                    timer: Timer::Debate { debate },
                 }]);
             }
             return self.close_now(&row, now).await;
         };
         if now < closed_at + GRACE_MS {
-            return Ok(vec![Out::Wake {
-                debate,
+            return Ok(vec![Effect::Wake {
                 at: closed_at + GRACE_MS,
+                timer: Timer::Debate { debate },
             }]);
         }
         if !self.store.report_debate(debate, now).await? {
@@ -338,8 +331,8 @@ impl Debates {
         };
         let tally = self.store.tally(debate).await?;
         let doc = result::render(&self.app, self.lang_of(&row), motion, tally);
-        Ok(vec![Out::Message {
-            chat: row.chat_id,
+        Ok(vec![Effect::Send {
+            place: row.place(),
             reply: Reply {
                 doc,
                 buttons: Vec::new(),
@@ -350,7 +343,7 @@ impl Debates {
     /// After a restart: every debate whose result is not posted carries on. A vote never
     /// posted is posted now; an open one gets its wake-up at the deadline (or closes, if
     /// that passed); a closed one posts its result.
-    pub async fn resume(&self, now: i64) -> anyhow::Result<Vec<Out>> {
+    pub async fn resume(&self, now: i64) -> anyhow::Result<Vec<Effect>> {
         let mut outs = Vec::new();
         for row in self.store.unreported_debates().await? {
             if row.poll_id.is_none() && row.closed_at.is_none() {
@@ -359,7 +352,7 @@ impl Debates {
                         // The poll says how long is left, not the full time.
                         let minutes = ((row.deadline - now) as u64).div_ceil(60_000) as u32;
                         let lang = self.lang_of(&row);
-                        outs.push(self.open_out(row.chat_id, row.id, lang, motion, minutes))
+                        outs.push(self.open_out(row.place(), row.id, lang, motion, minutes))
                     }
                     _ => {
                         // Gone from the data, or too late to ask: call it off quietly.

@@ -8,4 +8,4 @@
 pub mod engine;
 pub mod result;
 
-pub use engine::{DebateRequest, DebateSettings, Debates, Out, VotePoll};
+pub use engine::{DebateRequest, DebateSettings, Debates, VotePoll};

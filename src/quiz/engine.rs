@@ -1,6 +1,6 @@
 //! The quiz engine: a state machine over the stored quiz, driven by events (a command, a poll
 //! sent, an answer, a wake-up at a deadline) that each carry the time. It decides; the adapter
-//! acts: every method returns [`Out`]s (messages to send, polls to send, polls to stop,
+//! acts: every method returns [`Effect`]s (messages to send, polls to send, polls to stop,
 //! wake-ups to schedule). No clock, no sleeping, no Telegram here: tests run a 30-second
 //! question in microseconds, and a restart is "load what is stored, carry on" ([`Quizzes::resume`]).
 
@@ -12,6 +12,7 @@ use super::questions::{self, Dealt};
 use super::results;
 use crate::app::{App, ChatKind, Reply};
 use crate::command;
+use crate::effect::{Effect, Place, Timer};
 use crate::i18n::{Lang, fill};
 use crate::render::user_text;
 use crate::store::{Answer, NewQuiz, QuizRow, Recorded, Store};
@@ -61,35 +62,11 @@ pub struct PollSpec {
     pub open_seconds: u32,
 }
 
-/// What the adapter must do.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Out {
-    /// Send a message to a chat.
-    Message { chat: i64, reply: Reply },
-    /// Send question `index` of quiz `quiz` as a poll, then call [`Quizzes::poll_sent`].
-    Poll {
-        chat: i64,
-        quiz: i64,
-        index: i64,
-        poll: PollSpec,
-    },
-    /// Close a poll early (stopPoll) so nobody answers after the quiz moved on.
-    StopPoll { chat: i64, message_id: i64 },
-    /// Call [`Quizzes::wake`] for this quiz and question at time `at` (ms).
-    Wake { quiz: i64, index: i64, at: i64 },
-    /// Send the last quiz's results as a CSV document.
-    Document {
-        chat: i64,
-        name: String,
-        bytes: Vec<u8>,
-        caption: String,
-    },
-}
-
 /// A request to the quiz engine.
 #[derive(Debug, Clone)]
 pub struct QuizRequest<'a> {
-    pub chat: i64,
+    /// Where it was asked: the chat, and the forum topic if any.
+    pub place: Place,
     pub kind: ChatKind,
     pub player: &'a Player,
     pub text: &'a str,
@@ -106,11 +83,11 @@ fn stop_if_open(
     row: &QuizRow,
     question: Option<&crate::store::QuestionRow>,
     now: i64,
-) -> Option<Out> {
+) -> Option<Effect> {
     let question = question?;
     let message_id = question.message_id?;
-    (now < question.deadline?).then_some(Out::StopPoll {
-        chat: row.chat_id,
+    (now < question.deadline?).then_some(Effect::StopPoll {
+        place: row.place(),
         message_id,
     })
 }
@@ -148,13 +125,6 @@ impl Quizzes {
             .unwrap_or(self.app.default_lang())
     }
 
-    fn message(chat: i64, text: String) -> Out {
-        Out::Message {
-            chat,
-            reply: Reply::plain(text),
-        }
-    }
-
     /// Whether this message is a quiz command for this bot (so the adapter routes it here).
     pub fn is_quiz_command(text: &str, bot_username: Option<&str>) -> bool {
         command::parse(text)
@@ -165,7 +135,7 @@ impl Quizzes {
     /// `/stop` or `/report` in a group from someone other than the quiz's starter.
     pub async fn needs_admin_check(
         &self,
-        chat: i64,
+        place: Place,
         kind: ChatKind,
         player: &Player,
         text: &str,
@@ -177,8 +147,8 @@ impl Quizzes {
             return Ok(false);
         }
         let quiz = match command.name.as_str() {
-            "stop" => self.store.running_quiz(chat).await?,
-            _ => self.store.last_quiz(chat).await?,
+            "stop" => self.store.running_quiz(place).await?,
+            _ => self.store.last_quiz(place).await?,
         };
         Ok(quiz.is_some_and(|q| q.starter_id != player.id))
     }
@@ -188,7 +158,7 @@ impl Quizzes {
         &self,
         request: &QuizRequest<'_>,
         rng: &mut (impl Rng + Send),
-    ) -> anyhow::Result<Vec<Out>> {
+    ) -> anyhow::Result<Vec<Effect>> {
         let Some(command) = command::parse(request.text) else {
             return Ok(Vec::new());
         };
@@ -210,9 +180,9 @@ impl Quizzes {
         lang: Lang,
         args: &str,
         rng: &mut (impl Rng + Send),
-    ) -> anyhow::Result<Vec<Out>> {
+    ) -> anyhow::Result<Vec<Effect>> {
         let ui = self.app.view(lang).ui;
-        let chat = request.chat;
+        let chat = request.place;
         let max = self.settings.max_questions;
         let count = if args.is_empty() {
             Some(self.settings.questions.min(max))
@@ -220,7 +190,7 @@ impl Quizzes {
             args.parse::<usize>().ok().filter(|n| (1..=max).contains(n))
         };
         let Some(count) = count else {
-            return Ok(vec![Self::message(
+            return Ok(vec![Effect::say(
                 chat,
                 fill(&ui.quiz_bad_count, &[("max", &max.to_string())]),
             )]);
@@ -236,7 +206,7 @@ impl Quizzes {
             .map(|source| questions::deal(&view, source, rng))
             .collect();
         let new = NewQuiz {
-            chat_id: chat,
+            place: chat,
             starter_id: request.player.id,
             starter_name: &request.player.name,
             lang: lang.code(),
@@ -261,7 +231,7 @@ impl Quizzes {
             ],
         );
         Ok(vec![
-            Self::message(chat, intro),
+            Effect::say(chat, intro),
             self.poll_out(
                 chat,
                 quiz,
@@ -273,27 +243,27 @@ impl Quizzes {
         ])
     }
 
-    fn already_running(&self, chat: i64, lang: Lang, running: &QuizRow) -> Out {
+    fn already_running(&self, chat: Place, lang: Lang, running: &QuizRow) -> Effect {
         let ui = self.app.view(lang).ui;
         let name = if running.starter_name.is_empty() {
             ui.quiz_someone.clone()
         } else {
             user_text(&running.starter_name)
         };
-        Self::message(chat, fill(&ui.quiz_already_running, &[("name", &name)]))
+        Effect::say(chat, fill(&ui.quiz_already_running, &[("name", &name)]))
     }
 
     fn poll_out(
         &self,
-        chat: i64,
+        place: Place,
         quiz: i64,
         index: usize,
         dealt: &Dealt,
         total: usize,
         seconds: i64,
-    ) -> Out {
-        Out::Poll {
-            chat,
+    ) -> Effect {
+        Effect::QuizPoll {
+            place,
             quiz,
             index: index as i64,
             poll: PollSpec {
@@ -315,7 +285,7 @@ impl Quizzes {
         poll_id: &str,
         message_id: i64,
         now: i64,
-    ) -> anyhow::Result<Vec<Out>> {
+    ) -> anyhow::Result<Vec<Effect>> {
         let Some(row) = self.store.quiz(quiz).await? else {
             return Ok(Vec::new());
         };
@@ -323,15 +293,19 @@ impl Quizzes {
         self.store
             .mark_sent(quiz, index, poll_id, message_id, now, deadline)
             .await?;
-        Ok(vec![Out::Wake {
-            quiz,
-            index,
+        Ok(vec![Effect::Wake {
             at: deadline + GRACE_MS,
+            timer: Timer::Question { quiz, index },
         }])
     }
 
     /// The poll for question `index` could not be sent: end the quiz with the results so far.
-    pub async fn poll_failed(&self, quiz: i64, index: i64, now: i64) -> anyhow::Result<Vec<Out>> {
+    pub async fn poll_failed(
+        &self,
+        quiz: i64,
+        index: i64,
+        now: i64,
+    ) -> anyhow::Result<Vec<Effect>> {
         let Some(row) = self.store.quiz(quiz).await? else {
             return Ok(Vec::new());
         };
@@ -339,8 +313,8 @@ impl Quizzes {
             return Ok(Vec::new());
         }
         let lang = self.lang_of(&row);
-        let mut outs = vec![Self::message(
-            row.chat_id,
+        let mut outs = vec![Effect::say(
+            row.place(),
             self.app.view(lang).ui.quiz_poll_failed.clone(),
         )];
         outs.push(self.results(&row).await?);
@@ -378,7 +352,7 @@ impl Quizzes {
     }
 
     /// A wake-up for question `index`: if the quiz is still there and its time is up, move on.
-    pub async fn wake(&self, quiz: i64, index: i64, now: i64) -> anyhow::Result<Vec<Out>> {
+    pub async fn wake(&self, quiz: i64, index: i64, now: i64) -> anyhow::Result<Vec<Effect>> {
         let Some(row) = self.store.quiz(quiz).await? else {
             return Ok(Vec::new());
         };
@@ -390,10 +364,9 @@ impl Quizzes {
             return Ok(Vec::new());
         };
         match question.deadline {
-            Some(deadline) if now < deadline + GRACE_MS => Ok(vec![Out::Wake {
-                quiz,
-                index,
+            Some(deadline) if now < deadline + GRACE_MS => Ok(vec![Effect::Wake {
                 at: deadline + GRACE_MS,
+                timer: Timer::Question { quiz, index },
             }]),
             Some(_) => self.advance(&row, now).await,
             None => Ok(Vec::new()),
@@ -401,13 +374,13 @@ impl Quizzes {
     }
 
     /// Moves a quiz past its current question: the next poll, or the results.
-    async fn advance(&self, row: &QuizRow, now: i64) -> anyhow::Result<Vec<Out>> {
+    async fn advance(&self, row: &QuizRow, now: i64) -> anyhow::Result<Vec<Effect>> {
         let questions = self.store.questions(row.id).await?;
         let last = row.current + 1 >= questions.len() as i64;
         if !self.store.advance(row.id, row.current, now, last).await? {
             return Ok(Vec::new());
         }
-        let mut outs: Vec<Out> = stop_if_open(row, questions.get(row.current as usize), now)
+        let mut outs: Vec<Effect> = stop_if_open(row, questions.get(row.current as usize), now)
             .into_iter()
             .collect();
         if last {
@@ -415,7 +388,7 @@ impl Quizzes {
         } else {
             let next = (row.current + 1) as usize;
             outs.push(self.poll_out(
-                row.chat_id,
+                row.place(),
                 row.id,
                 next,
                 &questions[next].dealt,
@@ -426,17 +399,17 @@ impl Quizzes {
         Ok(outs)
     }
 
-    async fn next(&self, request: &QuizRequest<'_>, lang: Lang) -> anyhow::Result<Vec<Out>> {
+    async fn next(&self, request: &QuizRequest<'_>, lang: Lang) -> anyhow::Result<Vec<Effect>> {
         let ui = self.app.view(lang).ui;
-        let Some(row) = self.store.running_quiz(request.chat).await? else {
-            return Ok(vec![Self::message(
-                request.chat,
+        let Some(row) = self.store.running_quiz(request.place).await? else {
+            return Ok(vec![Effect::say(
+                request.place,
                 ui.quiz_none_running.clone(),
             )]);
         };
         if row.starter_id != request.player.id {
-            return Ok(vec![Self::message(
-                request.chat,
+            return Ok(vec![Effect::say(
+                request.place,
                 ui.quiz_only_starter_next.clone(),
             )]);
         }
@@ -451,17 +424,17 @@ impl Quizzes {
         self.advance(&row, request.now).await
     }
 
-    async fn stop(&self, request: &QuizRequest<'_>, lang: Lang) -> anyhow::Result<Vec<Out>> {
+    async fn stop(&self, request: &QuizRequest<'_>, lang: Lang) -> anyhow::Result<Vec<Effect>> {
         let ui = self.app.view(lang).ui;
-        let Some(row) = self.store.running_quiz(request.chat).await? else {
-            return Ok(vec![Self::message(
-                request.chat,
+        let Some(row) = self.store.running_quiz(request.place).await? else {
+            return Ok(vec![Effect::say(
+                request.place,
                 ui.quiz_none_running.clone(),
             )]);
         };
         if !may_manage(request, &row) {
-            return Ok(vec![Self::message(
-                request.chat,
+            return Ok(vec![Effect::say(
+                request.place,
                 ui.quiz_only_starter_stop.clone(),
             )]);
         }
@@ -473,23 +446,23 @@ impl Quizzes {
             return Ok(Vec::new());
         }
         let questions = self.store.questions(row.id).await?;
-        let mut outs: Vec<Out> =
+        let mut outs: Vec<Effect> =
             stop_if_open(&row, questions.get(row.current as usize), request.now)
                 .into_iter()
                 .collect();
-        outs.push(Self::message(request.chat, ui.quiz_stopped.clone()));
+        outs.push(Effect::say(request.place, ui.quiz_stopped.clone()));
         outs.push(self.results(&row).await?);
         Ok(outs)
     }
 
     /// The results message of a quiz.
-    async fn results(&self, row: &QuizRow) -> anyhow::Result<Out> {
+    async fn results(&self, row: &QuizRow) -> anyhow::Result<Effect> {
         let questions = self.store.questions(row.id).await?;
         let answers = self.store.answers(row.id).await?;
         let view = self.app.view(self.lang_of(row));
         let doc = results::quiz_results(&view, &questions, &answers);
-        Ok(Out::Message {
-            chat: row.chat_id,
+        Ok(Effect::Send {
+            place: row.place(),
             reply: Reply {
                 doc,
                 buttons: Vec::new(),
@@ -497,12 +470,13 @@ impl Quizzes {
         })
     }
 
-    async fn top(&self, request: &QuizRequest<'_>, lang: Lang) -> anyhow::Result<Vec<Out>> {
-        let standings = self.store.standings(request.chat).await?;
+    async fn top(&self, request: &QuizRequest<'_>, lang: Lang) -> anyhow::Result<Vec<Effect>> {
+        // The leaderboard is the whole chat's, whichever topic asks.
+        let standings = self.store.standings(request.place.chat).await?;
         let view = self.app.view(lang);
         let doc = results::leaderboard(&view, &standings, request.player.id);
-        Ok(vec![Out::Message {
-            chat: request.chat,
+        Ok(vec![Effect::Send {
+            place: request.place,
             reply: Reply {
                 doc,
                 buttons: Vec::new(),
@@ -510,22 +484,22 @@ impl Quizzes {
         }])
     }
 
-    async fn report(&self, request: &QuizRequest<'_>, lang: Lang) -> anyhow::Result<Vec<Out>> {
+    async fn report(&self, request: &QuizRequest<'_>, lang: Lang) -> anyhow::Result<Vec<Effect>> {
         let ui = self.app.view(lang).ui;
-        let Some(row) = self.store.last_quiz(request.chat).await? else {
-            return Ok(vec![Self::message(request.chat, ui.quiz_no_report.clone())]);
+        let Some(row) = self.store.last_quiz(request.place).await? else {
+            return Ok(vec![Effect::say(request.place, ui.quiz_no_report.clone())]);
         };
         if !may_manage(request, &row) {
-            return Ok(vec![Self::message(
-                request.chat,
+            return Ok(vec![Effect::say(
+                request.place,
                 ui.quiz_only_starter_report.clone(),
             )]);
         }
         let questions = self.store.questions(row.id).await?;
         let answers = self.store.answers(row.id).await?;
         let bytes = results::csv(&questions, &answers).into_bytes();
-        Ok(vec![Out::Document {
-            chat: request.chat,
+        Ok(vec![Effect::Document {
+            place: request.place,
             name: format!("quiz-{}.csv", row.id),
             bytes,
             caption: fill(
@@ -542,18 +516,18 @@ impl Quizzes {
         }])
     }
 
-    async fn forget(&self, request: &QuizRequest<'_>, lang: Lang) -> anyhow::Result<Vec<Out>> {
+    async fn forget(&self, request: &QuizRequest<'_>, lang: Lang) -> anyhow::Result<Vec<Effect>> {
         let ui = self.app.view(lang).ui;
         let removed = self.store.forget(request.player.id).await?;
-        Ok(vec![Self::message(
-            request.chat,
+        Ok(vec![Effect::say(
+            request.place,
             fill(&ui.quiz_forgotten, &[("count", &removed.to_string())]),
         )])
     }
 
     /// After a restart: every running quiz carries on. A question whose poll was never sent
     /// is sent; one whose time is not up gets its wake-up; one whose time passed moves on.
-    pub async fn resume(&self, now: i64) -> anyhow::Result<Vec<Out>> {
+    pub async fn resume(&self, now: i64) -> anyhow::Result<Vec<Effect>> {
         let mut outs = Vec::new();
         for row in self.store.running_quizzes().await? {
             let questions = self.store.questions(row.id).await?;
@@ -562,17 +536,19 @@ impl Quizzes {
             };
             match current.deadline {
                 None => outs.push(self.poll_out(
-                    row.chat_id,
+                    row.place(),
                     row.id,
                     row.current as usize,
                     &current.dealt,
                     questions.len(),
                     row.question_seconds,
                 )),
-                Some(deadline) if now < deadline + GRACE_MS => outs.push(Out::Wake {
-                    quiz: row.id,
-                    index: row.current,
+                Some(deadline) if now < deadline + GRACE_MS => outs.push(Effect::Wake {
                     at: deadline + GRACE_MS,
+                    timer: Timer::Question {
+                        quiz: row.id,
+                        index: row.current,
+                    },
                 }),
                 Some(_) => outs.extend(self.advance(&row, now).await?),
             }

@@ -8,6 +8,4 @@ pub mod engine;
 pub mod questions;
 pub mod results;
 
-pub use engine::{
-    GRACE_MS, Out, Player, PollSpec, QUIZ_COMMANDS, QuizRequest, QuizSettings, Quizzes,
-};
+pub use engine::{GRACE_MS, Player, PollSpec, QUIZ_COMMANDS, QuizRequest, QuizSettings, Quizzes};

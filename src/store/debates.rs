@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use sqlx::Row;
 
 use super::{Recorded, Store};
+use crate::effect::Place;
 use crate::quiz::GRACE_MS;
 
 /// A debate as stored.
@@ -18,6 +19,8 @@ use crate::quiz::GRACE_MS;
 pub struct DebateRow {
     pub id: i64,
     pub chat_id: i64,
+    /// The forum topic it runs in, if any.
+    pub thread_id: Option<i32>,
     pub motion_id: String,
     pub starter_id: i64,
     pub lang: String,
@@ -33,7 +36,7 @@ pub struct DebateRow {
 /// A new debate to store.
 #[derive(Debug, Clone)]
 pub struct NewDebate<'a> {
-    pub chat_id: i64,
+    pub place: Place,
     pub motion_id: &'a str,
     pub starter_id: i64,
     pub lang: &'a str,
@@ -48,12 +51,13 @@ pub type Tally = [u64; 3];
 /// ago (a vote cast before the close and delivered late), and not past its deadline by more.
 const OPEN: &str = "poll_id = ? AND ? <= COALESCE(closed_at, deadline) + ? AND ? <= deadline + ?";
 
-const COLUMNS: &str = "id, chat_id, motion_id, starter_id, lang, started_at, deadline, poll_id, message_id, closed_at, reported_at";
+const COLUMNS: &str = "id, chat_id, thread_id, motion_id, starter_id, lang, started_at, deadline, poll_id, message_id, closed_at, reported_at";
 
 fn debate_row(row: &sqlx::sqlite::SqliteRow) -> DebateRow {
     DebateRow {
         id: row.get("id"),
         chat_id: row.get("chat_id"),
+        thread_id: row.get("thread_id"),
         motion_id: row.get("motion_id"),
         starter_id: row.get("starter_id"),
         lang: row.get("lang"),
@@ -66,14 +70,22 @@ fn debate_row(row: &sqlx::sqlite::SqliteRow) -> DebateRow {
     }
 }
 
+impl DebateRow {
+    /// Where the debate runs.
+    pub fn place(&self) -> Place {
+        Place::topic(self.chat_id, self.thread_id)
+    }
+}
+
 impl Store {
     /// Stores a new debate, or `None` when the chat already has one open.
     pub async fn create_debate(&self, debate: &NewDebate<'_>) -> anyhow::Result<Option<i64>> {
         let inserted = sqlx::query(
-            "INSERT INTO debates (chat_id, motion_id, starter_id, lang, started_at, deadline)
-             VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO debates (chat_id, thread_id, motion_id, starter_id, lang, started_at, deadline)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
         )
-        .bind(debate.chat_id)
+        .bind(debate.place.chat)
+        .bind(debate.place.thread)
         .bind(debate.motion_id)
         .bind(debate.starter_id)
         .bind(debate.lang)
@@ -96,12 +108,14 @@ impl Store {
         Ok(row.as_ref().map(debate_row))
     }
 
-    /// The chat's open debate, if any.
-    pub async fn open_debate(&self, chat_id: i64) -> anyhow::Result<Option<DebateRow>> {
+    /// The open debate of a chat or forum topic, if any.
+    pub async fn open_debate(&self, place: impl Into<Place>) -> anyhow::Result<Option<DebateRow>> {
+        let place = place.into();
         let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM debates WHERE chat_id = ? AND closed_at IS NULL"
+            "SELECT {COLUMNS} FROM debates WHERE chat_id = ? AND thread_id IS ? AND closed_at IS NULL"
         ))
-        .bind(chat_id)
+        .bind(place.chat)
+        .bind(place.thread)
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.as_ref().map(debate_row))
@@ -219,13 +233,18 @@ impl Store {
             .is_some())
     }
 
-    /// How often each motion (by id) has been put to the chat's vote.
-    pub async fn debated_motions(&self, chat_id: i64) -> anyhow::Result<HashMap<String, u32>> {
+    /// How often each motion (by id) has been put to the vote of a chat or forum topic.
+    pub async fn debated_motions(
+        &self,
+        place: impl Into<Place>,
+    ) -> anyhow::Result<HashMap<String, u32>> {
+        let place = place.into();
         let rows = sqlx::query(
             "SELECT motion_id, COUNT(*) AS times FROM debates
-             WHERE chat_id = ? AND poll_id IS NOT NULL GROUP BY motion_id",
+             WHERE chat_id = ? AND thread_id IS ? AND poll_id IS NOT NULL GROUP BY motion_id",
         )
-        .bind(chat_id)
+        .bind(place.chat)
+        .bind(place.thread)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows

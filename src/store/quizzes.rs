@@ -16,6 +16,7 @@ use sqlx::{Row, Sqlite, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{Recorded, Store};
+use crate::effect::Place;
 use crate::quiz::GRACE_MS;
 use crate::quiz::questions::Dealt;
 
@@ -44,6 +45,8 @@ pub struct Answer {
 pub struct QuizRow {
     pub id: i64,
     pub chat_id: i64,
+    /// The forum topic it runs in, if any.
+    pub thread_id: Option<i32>,
     pub starter_id: i64,
     pub starter_name: String,
     pub lang: String,
@@ -90,7 +93,7 @@ pub struct Standing {
 /// A new quiz to store.
 #[derive(Debug, Clone)]
 pub struct NewQuiz<'a> {
-    pub chat_id: i64,
+    pub place: Place,
     pub starter_id: i64,
     pub starter_name: &'a str,
     pub lang: &'a str,
@@ -103,6 +106,7 @@ fn quiz_row(row: &sqlx::sqlite::SqliteRow) -> QuizRow {
     QuizRow {
         id: row.get("id"),
         chat_id: row.get("chat_id"),
+        thread_id: row.get("thread_id"),
         starter_id: row.get("starter_id"),
         starter_name: row.get("starter_name"),
         lang: row.get("lang"),
@@ -113,17 +117,28 @@ fn quiz_row(row: &sqlx::sqlite::SqliteRow) -> QuizRow {
     }
 }
 
-const QUIZ_COLUMNS: &str = "id, chat_id, starter_id, starter_name, lang, question_seconds, started_at, current, finished_at";
+impl QuizRow {
+    /// Where the quiz runs.
+    pub fn place(&self) -> Place {
+        Place::topic(self.chat_id, self.thread_id)
+    }
+}
+
+/// The rows of one place: `chat_id = ? AND thread_id IS ?` (`IS` matches NULL to NULL).
+const AT_PLACE: &str = "chat_id = ? AND thread_id IS ?";
+
+const QUIZ_COLUMNS: &str = "id, chat_id, thread_id, starter_id, starter_name, lang, question_seconds, started_at, current, finished_at";
 
 impl Store {
     /// Stores a new quiz, or `None` when the chat already has one running.
     pub async fn create_quiz(&self, quiz: &NewQuiz<'_>) -> anyhow::Result<Option<i64>> {
         let mut tx = self.pool.begin().await?;
         let inserted = sqlx::query(
-            "INSERT INTO quizzes (chat_id, starter_id, starter_name, lang, question_seconds, started_at)
-             VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO quizzes (chat_id, thread_id, starter_id, starter_name, lang, question_seconds, started_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
         )
-        .bind(quiz.chat_id)
+        .bind(quiz.place.chat)
+        .bind(quiz.place.thread)
         .bind(quiz.starter_id)
         .bind(quiz.starter_name)
         .bind(quiz.lang)
@@ -163,12 +178,14 @@ impl Store {
         Ok(row.as_ref().map(quiz_row))
     }
 
-    /// The chat's running quiz, if any.
-    pub async fn running_quiz(&self, chat_id: i64) -> anyhow::Result<Option<QuizRow>> {
+    /// The running quiz of a chat or forum topic, if any.
+    pub async fn running_quiz(&self, place: impl Into<Place>) -> anyhow::Result<Option<QuizRow>> {
+        let place = place.into();
         let row = sqlx::query(&format!(
-            "SELECT {QUIZ_COLUMNS} FROM quizzes WHERE chat_id = ? AND finished_at IS NULL"
+            "SELECT {QUIZ_COLUMNS} FROM quizzes WHERE {AT_PLACE} AND finished_at IS NULL"
         ))
-        .bind(chat_id)
+        .bind(place.chat)
+        .bind(place.thread)
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.as_ref().map(quiz_row))
@@ -184,12 +201,14 @@ impl Store {
         Ok(rows.iter().map(quiz_row).collect())
     }
 
-    /// The chat's most recent quiz, running or finished.
-    pub async fn last_quiz(&self, chat_id: i64) -> anyhow::Result<Option<QuizRow>> {
+    /// The most recent quiz of a chat or forum topic, running or finished.
+    pub async fn last_quiz(&self, place: impl Into<Place>) -> anyhow::Result<Option<QuizRow>> {
+        let place = place.into();
         let row = sqlx::query(&format!(
-            "SELECT {QUIZ_COLUMNS} FROM quizzes WHERE chat_id = ? ORDER BY id DESC LIMIT 1"
+            "SELECT {QUIZ_COLUMNS} FROM quizzes WHERE {AT_PLACE} ORDER BY id DESC LIMIT 1"
         ))
-        .bind(chat_id)
+        .bind(place.chat)
+        .bind(place.thread)
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.as_ref().map(quiz_row))
@@ -292,13 +311,18 @@ impl Store {
         Ok(moved)
     }
 
-    /// How often the chat has seen each question.
-    pub async fn seen_questions(&self, chat_id: i64) -> anyhow::Result<HashMap<String, u32>> {
+    /// How often a chat (or a forum topic: each class its own) has seen each question.
+    pub async fn seen_questions(
+        &self,
+        place: impl Into<Place>,
+    ) -> anyhow::Result<HashMap<String, u32>> {
+        let place = place.into();
         let rows = sqlx::query(
             "SELECT q.question_id, COUNT(*) AS times FROM questions q JOIN quizzes z ON z.id = q.quiz_id
-             WHERE z.chat_id = ? AND q.sent_at IS NOT NULL GROUP BY q.question_id",
+             WHERE z.chat_id = ? AND z.thread_id IS ? AND q.sent_at IS NOT NULL GROUP BY q.question_id",
         )
-        .bind(chat_id)
+        .bind(place.chat)
+        .bind(place.thread)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows

@@ -18,10 +18,12 @@ use teloxide::types::{
     ParseMode,
 };
 
+use super::effects::{Engines, Interpreter};
 use super::send::{self, Outbox};
 use super::{debate, quiz};
 use crate::app::{App, ChatKind, Press, Reply, Request};
 use crate::debate::Debates;
+use crate::effect::Place;
 use crate::i18n::fill;
 use crate::limits::Verdict;
 use crate::quiz::Quizzes;
@@ -55,22 +57,22 @@ async fn panicked(what: &'static str, work: impl Future<Output = ()>) -> bool {
     true
 }
 
-/// The engines behind the stateful commands.
-#[derive(Clone)]
-pub struct Engines {
-    pub quizzes: Arc<Quizzes>,
-    pub debates: Arc<Debates>,
+/// Where a message was said, and so where its answers go: its chat and, for a message in a
+/// forum topic (`is_topic_message`), the topic. A reply thread in a group that is no forum also
+/// carries a `message_thread_id`, but it is no topic: Telegram refuses a send naming it
+/// ("message thread not found").
+pub fn place_of(msg: &Message) -> Place {
+    let thread = msg
+        .is_topic_message
+        .then_some(msg.thread_id)
+        .flatten()
+        .map(|t| t.0.0);
+    Place::topic(msg.chat.id.0, thread)
 }
 
-async fn on_message(
-    bot: Bot,
-    msg: Message,
-    me: Me,
-    app: Arc<App>,
-    engines: Engines,
-    outbox: Arc<Outbox>,
-) -> ResponseResult<()> {
-    let (chat, private, reply_to) = (msg.chat.id, msg.chat.is_private(), msg.id);
+async fn on_message(msg: Message, me: Me, app: Arc<App>, run: Interpreter) -> ResponseResult<()> {
+    let (bot, outbox) = (run.bot.clone(), Arc::clone(&run.outbox));
+    let (place, private, reply_to) = (place_of(&msg), msg.chat.is_private(), msg.id);
     let lang = app.lang(msg.from.as_ref().and_then(|u| u.language_code.as_deref()));
     // Whether the sender expects an answer: anything in a private chat, our commands in groups.
     let addressed = private
@@ -78,20 +80,13 @@ async fn on_message(
             .text()
             .and_then(crate::command::parse)
             .is_some_and(|c| c.is_for(me.user.username.as_deref()));
-    let work = handle_message(
-        bot.clone(),
-        msg,
-        me,
-        Arc::clone(&app),
-        engines,
-        Arc::clone(&outbox),
-    );
+    let work = handle_message(msg, me, Arc::clone(&app), run);
     if panicked("message", work).await && addressed {
         // A bug, not the user's fault: say so rather than stay silent.
         let apology = Reply::plain(app.view(lang).ui.internal_error.clone());
         let reply_to = (!private).then_some(reply_to);
         panicked("message apology", async {
-            if let Err(e) = send::send(&bot, &outbox, chat, &apology, reply_to).await {
+            if let Err(e) = send::send(&bot, &outbox, place, &apology, reply_to).await {
                 tracing::warn!(error = %e, "could not apologise for a failed message");
             }
         })
@@ -115,14 +110,8 @@ enum Route {
     Debate,
 }
 
-async fn handle_message(
-    bot: Bot,
-    msg: Message,
-    me: Me,
-    app: Arc<App>,
-    engines: Engines,
-    outbox: Arc<Outbox>,
-) {
+async fn handle_message(msg: Message, me: Me, app: Arc<App>, run: Interpreter) {
+    let (bot, outbox) = (&run.bot, &run.outbox);
     let started = Instant::now();
     let Some(text) = msg.text() else { return };
     let kind = if msg.chat.is_private() {
@@ -162,9 +151,9 @@ async fn handle_message(
             None => return,
         }
     };
-    let chat = msg.chat.id;
+    let place = place_of(&msg);
     let reply_to = (kind == ChatKind::Group).then_some(msg.id);
-    let verdict = outbox.limits.command(chat.0, kind);
+    let verdict = outbox.limits.command(place.chat, kind);
     let result = match verdict {
         Verdict::Drop => Ok(()),
         Verdict::SlowDown => {
@@ -177,25 +166,25 @@ async fn handle_message(
                 &app.view(lang).ui.slow_down,
                 &[("count", &per_minute)],
             ));
-            send::send(&bot, &outbox, chat, &notice, reply_to)
+            send::send(bot, outbox, place, &notice, reply_to)
                 .await
                 .map_err(Failed::Send)
         }
         Verdict::Send => match reply {
-            Some(reply) => send::send(&bot, &outbox, chat, &reply, reply_to)
+            Some(reply) => send::send(bot, outbox, place, &reply, reply_to)
                 .await
                 .map_err(Failed::Send),
             None => {
                 let result = if route == Some(Route::Debate) {
-                    debate::on_command(&bot, &outbox, &msg, &engines.debates, kind).await
+                    debate::on_command(&run, &msg, place, kind).await
                 } else {
-                    quiz::on_command(&bot, &outbox, &msg, &me, &engines.quizzes, kind).await
+                    quiz::on_command(&run, &msg, &me, place, kind).await
                 };
                 if let Err(e) = &result {
                     // Logged here, once: storage (a full disk, a locked database) or Telegram.
                     tracing::error!(error = %e, command = %command, "a stored command failed");
                     let apology = Reply::plain(app.view(lang).ui.store_error.clone());
-                    let _ = send::send(&bot, &outbox, chat, &apology, reply_to).await;
+                    let _ = send::send(bot, outbox, place, &apology, reply_to).await;
                 }
                 result.map_err(|_| Failed::Logged)
             }
@@ -310,10 +299,10 @@ async fn handle_inline_query(bot: Bot, q: InlineQuery, app: Arc<App>, outbox: Ar
     );
 }
 
-async fn on_poll_answer(answer: PollAnswer, engines: Engines) -> ResponseResult<()> {
+async fn on_poll_answer(answer: PollAnswer, run: Interpreter) -> ResponseResult<()> {
     guarded("poll answer", async move {
         let started = Instant::now();
-        match record(&answer, &engines).await {
+        match record(&answer, &run.engines).await {
             Ok(recorded) => tracing::info!(
                 recorded = ?recorded,
                 ms = started.elapsed().as_secs_f64() * 1000.0,

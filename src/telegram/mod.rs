@@ -4,6 +4,7 @@
 //! [`crate::app`].
 
 mod debate;
+pub mod effects;
 mod handlers;
 mod menu;
 pub mod quiz;
@@ -73,35 +74,26 @@ pub async fn run(
     };
     tracing::info!(username = me.username(), "connected to Telegram");
     menu::register(&bot, &app).await;
+    let run = effects::Interpreter {
+        bot: bot.clone(),
+        outbox: Arc::clone(&outbox),
+        engines: effects::Engines { quizzes, debates },
+    };
     // Quizzes that were running when the bot stopped carry on.
-    match quizzes.resume(crate::clock::now_ms()).await {
-        Ok(outs) => {
-            tokio::spawn(quiz::carry_out(
-                bot.clone(),
-                Arc::clone(&quizzes),
-                Arc::clone(&outbox),
-                outs,
-            ));
-        }
+    match run.engines.quizzes.resume(crate::clock::now_ms()).await {
+        Ok(effects) => drop(tokio::spawn(run.carry_out(effects))),
         Err(e) => tracing::error!(error = %e, "cannot resume the running quizzes"),
     }
     // So do debates: open votes get their deadline, closed ones their result.
-    match debates.resume(crate::clock::now_ms()).await {
-        Ok(outs) => {
-            tokio::spawn(debate::carry_out(
-                bot.clone(),
-                Arc::clone(&debates),
-                Arc::clone(&outbox),
-                outs,
-            ));
-        }
+    match run.engines.debates.resume(crate::clock::now_ms()).await {
+        Ok(effects) => drop(tokio::spawn(run.carry_out(effects))),
         Err(e) => tracing::error!(error = %e, "cannot resume the open debates"),
     }
 
     let mut dispatcher = Dispatcher::builder(cached, handlers::schema())
         .dependencies(dptree::deps![
             app,
-            handlers::Engines { quizzes, debates },
+            run.clone(),
             Arc::clone(&outbox),
             bot.clone()
         ])

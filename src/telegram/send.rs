@@ -12,11 +12,12 @@ use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use teloxide::payloads::{EditMessageTextSetters, SendMessageSetters};
 use teloxide::prelude::*;
 use teloxide::types::{
-    InlineKeyboardButton, InlineKeyboardMarkup, MessageId, ParseMode, ReplyParameters,
+    InlineKeyboardButton, InlineKeyboardMarkup, MessageId, ParseMode, ReplyParameters, ThreadId,
 };
 use teloxide::{ApiError, RequestError};
 
-use crate::app::{ChatKind, Reply};
+use crate::app::Reply;
+use crate::effect::Place;
 use crate::limits::{LimitSettings, Limits};
 
 /// Tries of one call, the first included.
@@ -113,41 +114,28 @@ fn keyboard(reply: &Reply) -> Option<InlineKeyboardMarkup> {
     })))
 }
 
-/// The kind of a chat from its id: Telegram's group ids are negative.
-pub fn kind_of(chat: i64) -> ChatKind {
-    if chat < 0 {
-        ChatKind::Group
-    } else {
-        ChatKind::Private
-    }
-}
-
-/// Sends what a quiz or a debate must say: it takes from the chat's budget but is never
-/// dropped. A failure is logged.
-pub async fn send_priority(bot: &Bot, outbox: &Outbox, chat: i64, reply: &Reply) {
-    outbox.limits.priority(chat, kind_of(chat));
-    if let Err(e) = send(bot, outbox, ChatId(chat), reply, None).await {
-        tracing::warn!(error = %e, "could not send a quiz or debate message");
-    }
+/// The topic to name in a send to `place`, if any.
+pub fn thread(place: Place) -> Option<ThreadId> {
+    place.thread.map(|t| ThreadId(MessageId(t)))
 }
 
 /// Closes a poll the bot sent (stopPoll). A failure is logged: the poll may be closed already.
-pub async fn stop_poll(bot: &Bot, outbox: &Outbox, chat: i64, message_id: i64) {
-    let request = bot.stop_poll(ChatId(chat), MessageId(message_id as i32));
+pub async fn stop_poll(bot: &Bot, outbox: &Outbox, place: Place, message_id: i64) {
+    let request = bot.stop_poll(ChatId(place.chat), MessageId(message_id as i32));
     if let Err(e) = outbox.deliver("stopPoll", || request.clone().send()).await {
         tracing::debug!(error = %e, "stopPoll failed (the poll may be closed already)");
     }
 }
 
-/// Sends `reply` to `chat`, as an answer to `reply_to` when given.
+/// Sends `reply` to `place` (its chat and topic), as an answer to `reply_to` when given.
 pub async fn send(
     bot: &Bot,
     outbox: &Outbox,
-    chat: ChatId,
+    place: Place,
     reply: &Reply,
     reply_to: Option<MessageId>,
 ) -> ResponseResult<()> {
-    send_message(bot, outbox, chat, reply, reply_to)
+    send_message(bot, outbox, place, reply, reply_to)
         .await
         .map(|_| ())
 }
@@ -156,15 +144,18 @@ pub async fn send(
 pub async fn send_message(
     bot: &Bot,
     outbox: &Outbox,
-    chat: ChatId,
+    place: Place,
     reply: &Reply,
     reply_to: Option<MessageId>,
 ) -> ResponseResult<Message> {
     // Fault injection for tests/faults.rs; compiled out unless fail's `failpoints` feature is on.
     fail::fail_point!("send-message");
     let mut request = bot
-        .send_message(chat, reply.doc.to_html())
+        .send_message(ChatId(place.chat), reply.doc.to_html())
         .parse_mode(ParseMode::Html);
+    if let Some(thread) = thread(place) {
+        request = request.message_thread_id(thread);
+    }
     if let Some(id) = reply_to {
         request = request.reply_parameters(ReplyParameters::new(id).allow_sending_without_reply());
     }

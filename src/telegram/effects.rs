@@ -1,0 +1,208 @@
+//! The Telegram interpreter of the core's [`Effect`]s: messages, native quiz polls, a debate's
+//! motion and vote, stopPoll, documents, and wake-ups at deadlines (a sleeping task each;
+//! after a restart the engines' `resume` schedules them again from what is stored). Every
+//! effect goes to its [`Place`]: the chat and, in a forum, the topic. What an effect leads to
+//! (a sent poll's wake-up, a deadline's next question) is carried out in turn. Quiz and debate
+//! messages take from the chat's budget but are never dropped.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use teloxide::payloads::{SendDocumentSetters, SendPollSetters};
+use teloxide::prelude::*;
+use teloxide::types::{InputFile, InputPollOption, PollType, ReplyParameters};
+
+use super::send::{self, Outbox};
+use crate::app::Reply;
+use crate::clock::{self, now_ms};
+use crate::debate::{Debates, VotePoll};
+use crate::effect::{Effect, Place, Timer};
+use crate::quiz::{PollSpec, Quizzes};
+
+/// The engines behind the stateful commands.
+#[derive(Clone)]
+pub struct Engines {
+    pub quizzes: Arc<Quizzes>,
+    pub debates: Arc<Debates>,
+}
+
+/// Carries effects out on Telegram: the bot, the way out, and the engines to report back to.
+#[derive(Clone)]
+pub struct Interpreter {
+    pub bot: Bot,
+    pub outbox: Arc<Outbox>,
+    pub engines: Engines,
+}
+
+impl Interpreter {
+    /// Carries out `effects` in order, and what each leads to.
+    pub fn carry_out(&self, effects: Vec<Effect>) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+        let this = self.clone();
+        Box::pin(async move {
+            for effect in effects {
+                let more = this.one(effect).await;
+                if !more.is_empty() {
+                    this.carry_out(more).await;
+                }
+            }
+        })
+    }
+
+    /// Carries out one effect; answers what it leads to.
+    async fn one(&self, effect: Effect) -> Vec<Effect> {
+        let (bot, outbox) = (&self.bot, &self.outbox);
+        let followed = match effect {
+            Effect::Send { place, reply } => {
+                outbox.limits.priority(place.chat, place.kind());
+                if let Err(e) = send::send(bot, outbox, place, &reply, None).await {
+                    tracing::warn!(error = %e, "could not send a quiz or debate message");
+                }
+                return Vec::new();
+            }
+            Effect::QuizPoll {
+                place,
+                quiz,
+                index,
+                poll,
+            } => {
+                let quizzes = &self.engines.quizzes;
+                match self.quiz_poll(place, &poll).await {
+                    Ok((poll_id, message_id)) => {
+                        quizzes
+                            .poll_sent(quiz, index, &poll_id, message_id, now_ms())
+                            .await
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "could not send a quiz poll");
+                        quizzes.poll_failed(quiz, index, now_ms()).await
+                    }
+                }
+            }
+            Effect::OpenVote {
+                place,
+                debate,
+                motion,
+                poll,
+            } => {
+                let debates = &self.engines.debates;
+                match self.open_vote(place, &motion, &poll).await {
+                    Ok((poll_id, message_id)) => {
+                        debates.poll_sent(debate, &poll_id, message_id).await
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "could not post a debate's vote");
+                        debates.poll_failed(debate, now_ms()).await
+                    }
+                }
+            }
+            Effect::StopPoll { place, message_id } => {
+                send::stop_poll(bot, outbox, place, message_id).await;
+                return Vec::new();
+            }
+            Effect::Document {
+                place,
+                name,
+                bytes,
+                caption,
+            } => {
+                outbox.limits.priority(place.chat, place.kind());
+                let file = InputFile::memory(bytes).file_name(name);
+                let mut request = bot.send_document(ChatId(place.chat), file).caption(caption);
+                if let Some(thread) = send::thread(place) {
+                    request = request.message_thread_id(thread);
+                }
+                if let Err(e) = outbox
+                    .deliver("sendDocument", || request.clone().send())
+                    .await
+                {
+                    tracing::warn!(error = %e, "could not send the quiz report");
+                }
+                return Vec::new();
+            }
+            Effect::Wake { at, timer } => {
+                let this = self.clone();
+                clock::spawn_at(at, async move {
+                    let effects = this.wake(timer).await;
+                    this.carry_out(effects).await;
+                });
+                return Vec::new();
+            }
+        };
+        followed.unwrap_or_else(|e| {
+            tracing::error!(error = %e, "storage failed after a poll was sent or refused");
+            Vec::new()
+        })
+    }
+
+    /// A timer is due: ask its engine what now.
+    async fn wake(&self, timer: Timer) -> Vec<Effect> {
+        let now = now_ms();
+        let result = match timer {
+            Timer::Question { quiz, index } => self.engines.quizzes.wake(quiz, index, now).await,
+            Timer::Debate { debate } => self.engines.debates.wake(debate, now).await,
+        };
+        result.unwrap_or_else(|e| {
+            tracing::error!(error = %e, ?timer, "storage failed at a deadline");
+            Vec::new()
+        })
+    }
+
+    /// Sends a native quiz poll; answers its poll id and message id.
+    async fn quiz_poll(&self, place: Place, poll: &PollSpec) -> anyhow::Result<(String, i64)> {
+        self.outbox.limits.priority(place.chat, place.kind());
+        let options = poll.options.iter().map(|o| InputPollOption::new(o.clone()));
+        let mut request = self
+            .bot
+            .send_poll(ChatId(place.chat), poll.question.clone(), options)
+            .type_(PollType::Quiz)
+            .is_anonymous(false)
+            .correct_option_id(poll.correct as u8)
+            .explanation(poll.explanation.clone())
+            .open_period(poll.open_seconds as u16);
+        if let Some(thread) = send::thread(place) {
+            request = request.message_thread_id(thread);
+        }
+        let message = self
+            .outbox
+            .deliver("sendPoll", || request.clone().send())
+            .await?;
+        poll_of(&message)
+    }
+
+    /// Posts a debate's motion and, replying to it, the vote; answers the poll's id and
+    /// message id.
+    async fn open_vote(
+        &self,
+        place: Place,
+        motion: &Reply,
+        poll: &VotePoll,
+    ) -> anyhow::Result<(String, i64)> {
+        let (bot, outbox) = (&self.bot, &self.outbox);
+        outbox.limits.priority(place.chat, place.kind());
+        let sent = send::send_message(bot, outbox, place, motion, None).await?;
+        outbox.limits.priority(place.chat, place.kind());
+        let options = poll.options.iter().map(|o| InputPollOption::new(o.clone()));
+        let mut request = bot
+            .send_poll(ChatId(place.chat), poll.question.clone(), options)
+            .type_(PollType::Regular)
+            .is_anonymous(false)
+            .allows_multiple_answers(false)
+            .reply_parameters(ReplyParameters::new(sent.id).allow_sending_without_reply());
+        if let Some(thread) = send::thread(place) {
+            request = request.message_thread_id(thread);
+        }
+        let message = outbox
+            .deliver("sendPoll", || request.clone().send())
+            .await?;
+        poll_of(&message)
+    }
+}
+
+/// The poll id and message id of a sent poll.
+fn poll_of(message: &Message) -> anyhow::Result<(String, i64)> {
+    let poll = message
+        .poll()
+        .ok_or_else(|| anyhow::anyhow!("sendPoll answered a message without a poll"))?;
+    Ok((poll.id.0.clone(), i64::from(message.id.0)))
+}
