@@ -19,6 +19,11 @@
 //!   [`FakeApi::set_member_status`] ("member" otherwise); `sendDocument` keeps the uploaded
 //!   file ([`FakeApi::documents`]); [`FakeApi::poll_answer`] queues a `poll_answer` update.
 //!
+//! - Forum topics ([`FakeApi::forum`], [`FakeApi::topic_text`]): a send lands in the topic
+//!   it names or the topic of the message it replies to, else General; a topic that is not
+//!   one is refused "message thread not found", a closed General "TOPIC_CLOSED" (see
+//!   `landing` for the sources). [`Call::landed_in`] tells where a message went.
+//!
 //! The fake serves every queued update whatever `allowed_updates` the bot asked for, so tests
 //! check that the handlers themselves ignore what they should (stricter than Telegram).
 
@@ -137,6 +142,15 @@ impl Call {
     pub fn message_id(&self) -> i64 {
         as_i64(&self.result()["message_id"])
             .unwrap_or_else(|| panic!("{} answered no message: {}", self.method, self.response))
+    }
+
+    /// The topic the message answered landed in (its `message_thread_id`), if any.
+    pub fn landed_in(&self) -> Option<i64> {
+        self.result()
+            .get("is_topic_message")
+            .and_then(Value::as_bool)
+            .filter(|&t| t)
+            .and_then(|_| as_i64(&self.result()["message_thread_id"]))
     }
 
     /// The Poll of the Message answered (sendPoll).
@@ -336,6 +350,19 @@ struct Inner {
     members: HashMap<(i64, i64), (Value, String)>,
     /// Files the bot uploaded with sendDocument, in order.
     documents: Vec<Document>,
+    /// Forum supergroups set up by tests, by chat id.
+    forums: HashMap<i64, Forum>,
+    /// The topic (message_thread_id) of every message in a topic, by (chat id, message id):
+    /// a reply to such a message lands in its topic.
+    topics_of: HashMap<(i64, i64), i64>,
+}
+
+/// A forum supergroup: its open topics, and whether its General topic is closed to members
+/// (the bot included, as it is no admin here).
+#[derive(Debug, Clone, Default)]
+struct Forum {
+    topics: std::collections::HashSet<i64>,
+    general_closed: bool,
 }
 
 /// A poll the bot sent, as the fake keeps it.
@@ -632,6 +659,62 @@ impl FakeApi {
         assert!(chat_id < 0, "group chat ids are negative");
         let chat = json!({"id": chat_id, "type": "group", "title": "Debate test group"});
         let message = self.user_message(chat, Some(user), text_fields(text));
+        self.push_update("message", message)
+    }
+
+    /// Makes `chat_id` a forum supergroup with these topics (message_thread_ids), its General
+    /// topic closed to members when `general_closed`, as many class groups are.
+    pub fn forum(&self, chat_id: i64, topics: &[i64], general_closed: bool) {
+        let chat =
+            json!({"id": chat_id, "type": "supergroup", "title": "Debate forum", "is_forum": true});
+        let mut inner = self.shared.lock();
+        inner.chats.insert(chat_id, chat);
+        inner.forums.insert(
+            chat_id,
+            Forum {
+                topics: topics.iter().copied().collect(),
+                general_closed,
+            },
+        );
+    }
+
+    /// A text message from `user` in topic `topic` of the forum `chat_id` (set up with
+    /// [`FakeApi::forum`]): `message_thread_id` and `is_topic_message`, as Telegram sends it.
+    pub fn topic_text(&self, chat_id: i64, topic: i64, user: &TgUser, text: &str) -> Pushed {
+        let chat = self.shared.lock().chats.get(&chat_id).cloned();
+        let chat = chat.expect("set the forum up with FakeApi::forum first");
+        let mut fields = text_fields(text);
+        fields["message_thread_id"] = json!(topic);
+        fields["is_topic_message"] = json!(true);
+        let message = self.user_message(chat, Some(user), fields);
+        let message_id = as_i64(&message["message_id"]).unwrap_or_default();
+        self.shared
+            .lock()
+            .topics_of
+            .insert((chat_id, message_id), topic);
+        self.push_update("message", message)
+    }
+
+    /// A text message from `user` in the group `chat_id` that replies to message `root`: in a
+    /// group that is no forum, Telegram gives it `message_thread_id` = the root of the reply
+    /// thread, without `is_topic_message` (tdlib/telegram-bot-api #356). No topic.
+    pub fn reply_thread_text(&self, chat_id: i64, root: i64, user: &TgUser, text: &str) -> Pushed {
+        assert!(chat_id < 0, "group chat ids are negative");
+        let chat = self
+            .shared
+            .lock()
+            .chats
+            .get(&chat_id)
+            .cloned()
+            .unwrap_or_else(
+                || json!({"id": chat_id, "type": "supergroup", "title": "Debate supergroup"}),
+            );
+        let mut fields = text_fields(text);
+        fields["message_thread_id"] = json!(root);
+        fields["reply_to_message"] = json!({
+            "message_id": root, "date": now(), "chat": chat.clone(), "text": "…",
+        });
+        let message = self.user_message(chat, Some(user), fields);
         self.push_update("message", message)
     }
 
@@ -1005,6 +1088,47 @@ fn answer(shared: &Shared, method: &str, body: &Value, files: Vec<Upload>) -> (u
     }
 }
 
+/// Where a send to `chat_id` lands, as Telegram decides it: the topic named by
+/// `message_thread_id`, else the topic of the message it replies to, else outside topics (the
+/// General topic of a forum). `Ok(Some(topic))` or `Ok(None)`; an error as Telegram answers it:
+/// - a `message_thread_id` that is no topic of the chat (a chat that is no forum, a reply
+///   thread's root, a deleted topic): 400 "message thread not found" (tdlib/telegram-bot-api
+///   #447 and #356: a message replying in General carries a `message_thread_id` without
+///   `is_topic_message`, and sending with it fails so);
+/// - General when it is closed: 400 "TOPIC_CLOSED" (tdesktop #30476: without
+///   `message_thread_id`, a send to a forum whose General is closed is refused; with the
+///   topic's id it goes through).
+fn landing(inner: &Inner, chat_id: i64, body: &Value) -> Result<Option<i64>, (u16, Value)> {
+    let named = body.get("message_thread_id").and_then(as_i64);
+    let replied = body
+        .get("reply_parameters")
+        .and_then(|r| r.get("message_id"))
+        .and_then(as_i64)
+        .and_then(|id| inner.topics_of.get(&(chat_id, id)).copied());
+    let Some(forum) = inner.forums.get(&chat_id) else {
+        return match named {
+            Some(_) => Err(bad_request("message thread not found")),
+            None => Ok(None),
+        };
+    };
+    match named.or(replied) {
+        Some(topic) if forum.topics.contains(&topic) => Ok(Some(topic)),
+        Some(_) => Err(bad_request("message thread not found")),
+        None if forum.general_closed => Err(bad_request("TOPIC_CLOSED")),
+        None => Ok(None),
+    }
+}
+
+/// Marks a message the bot sent as in `topic`, as Telegram does.
+fn in_topic(inner: &mut Inner, message: &mut Value, chat_id: i64, topic: Option<i64>) {
+    if let Some(topic) = topic {
+        message["message_thread_id"] = json!(topic);
+        message["is_topic_message"] = json!(true);
+        let message_id = as_i64(&message["message_id"]).unwrap_or_default();
+        inner.topics_of.insert((chat_id, message_id), topic);
+    }
+}
+
 fn send_message(shared: &Shared, body: &Value) -> (u16, Value) {
     let Some(chat_id) = body.get("chat_id").and_then(as_i64) else {
         return bad_request("chat_id is empty");
@@ -1014,6 +1138,10 @@ fn send_message(shared: &Shared, body: &Value) -> (u16, Value) {
         return bad_request("message text is empty");
     }
     let mut inner = shared.lock();
+    let topic = match landing(&inner, chat_id, body) {
+        Ok(topic) => topic,
+        Err(refused) => return refused,
+    };
     let message_id = inner.next_message_id;
     inner.next_message_id += 1;
     let mut message = json!({
@@ -1023,6 +1151,7 @@ fn send_message(shared: &Shared, body: &Value) -> (u16, Value) {
         "from": bot_user(),
         "text": visible_text(text, body.get("parse_mode")),
     });
+    in_topic(&mut inner, &mut message, chat_id, topic);
     if let Some(markup) = body
         .get("reply_markup")
         .filter(|m| m.get("inline_keyboard").is_some())
@@ -1147,6 +1276,10 @@ fn send_poll(shared: &Shared, body: &Value) -> (u16, Value) {
         .unwrap_or(true);
 
     let mut inner = shared.lock();
+    let topic = match landing(&inner, chat_id, body) {
+        Ok(topic) => topic,
+        Err(refused) => return refused,
+    };
     inner.next_poll_id += 1;
     let poll_id = format!("{}", 5_800_000_000_000_000_000u64 + inner.next_poll_id);
     let message_id = inner.next_message_id;
@@ -1170,13 +1303,14 @@ fn send_poll(shared: &Shared, body: &Value) -> (u16, Value) {
     if let Some(seconds) = open_period {
         poll["open_period"] = json!(seconds);
     }
-    let message = json!({
+    let mut message = json!({
         "message_id": message_id,
         "date": now(),
         "chat": chat_json(&inner.chats, chat_id),
         "from": bot_user(),
         "poll": poll,
     });
+    in_topic(&mut inner, &mut message, chat_id, topic);
     inner.polls.insert(
         poll_id,
         SentPoll {
@@ -1278,6 +1412,10 @@ fn send_document(shared: &Shared, body: &Value, files: Vec<Upload>) -> (u16, Val
         .and_then(Value::as_str)
         .map(str::to_string);
     let mut inner = shared.lock();
+    let topic = match landing(&inner, chat_id, body) {
+        Ok(topic) => topic,
+        Err(refused) => return refused,
+    };
     let message_id = inner.next_message_id;
     inner.next_message_id += 1;
     let mut message = json!({
@@ -1295,6 +1433,7 @@ fn send_document(shared: &Shared, body: &Value, files: Vec<Upload>) -> (u16, Val
     if let Some(caption) = &caption {
         message["caption"] = json!(caption);
     }
+    in_topic(&mut inner, &mut message, chat_id, topic);
     inner.documents.push(Document {
         chat_id,
         message_id,

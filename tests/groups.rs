@@ -1,0 +1,189 @@
+//! Groups as Telegram really runs them, end to end against the fake Bot API: forum topics
+//! (one class per topic, General closed to members), reply threads that are no topics. The
+//! fake refuses what Telegram refuses (a send to a closed General: `TOPIC_CLOSED`; a thread
+//! that is no topic: "message thread not found"), so a reply in the wrong place fails here as
+//! it would in a real class.
+
+mod support;
+
+use debate_bot::quiz::QuizSettings;
+use support::fake_api::Pushed;
+use support::{Call, FakeApi, RunningBot, TgUser, start_bot_with, temp_database};
+
+/// A forum supergroup: topics 77 (class A) and 88 (class B), General closed.
+const FORUM: i64 = -1_001_500_000_077;
+const CLASS_A: i64 = 77;
+const CLASS_B: i64 = 88;
+
+const SETTINGS: QuizSettings = QuizSettings {
+    questions: 2,
+    question_seconds: 30,
+    max_questions: 20,
+};
+
+fn teacher(n: i64) -> TgUser {
+    TgUser::new(7_000 + n, &format!("老师{n}"), Some("zh-hans"))
+}
+
+struct Forum {
+    api: FakeApi,
+    _bot: RunningBot,
+}
+
+impl Forum {
+    async fn start() -> Forum {
+        let api = FakeApi::start().await;
+        api.forum(FORUM, &[CLASS_A, CLASS_B], true);
+        let bot = start_bot_with(&api, &temp_database(), SETTINGS);
+        api.wait_nth("getUpdates", 0).await;
+        Forum { api, _bot: bot }
+    }
+
+    fn say(&self, topic: i64, user: &TgUser, text: &str) -> Pushed {
+        self.api.topic_text(FORUM, topic, user, text)
+    }
+
+    /// The `n`th call of `method` (from 0), which must have been answered ok.
+    async fn nth_ok(&self, method: &str, n: usize) -> Call {
+        let call = self.api.wait_nth(method, n).await;
+        assert!(call.ok(), "refused: {}\n{}", call.summary(), call.response);
+        call
+    }
+}
+
+#[tokio::test]
+async fn everything_about_a_command_in_a_topic_lands_in_that_topic_and_two_classes_run_at_once() {
+    let forum = Forum::start().await;
+    let (a, b) = (teacher(1), teacher(2));
+
+    // A topic command: the reply lands in the topic (General is closed: elsewhere it would
+    // be refused).
+    forum.say(CLASS_A, &a, "/closed");
+    let reply = forum.nth_ok("sendMessage", 0).await;
+    assert_eq!(reply.landed_in(), Some(CLASS_A), "{}", reply.summary());
+    assert!(reply.text().contains("李彦宏"), "{}", reply.summary());
+
+    // Class A's quiz: the intro and the first poll in topic 77.
+    forum.say(CLASS_A, &a, "/quiz 2");
+    let intro = forum.nth_ok("sendMessage", 1).await;
+    assert_eq!(intro.landed_in(), Some(CLASS_A));
+    assert!(
+        intro.text().starts_with("测验开始:2 题"),
+        "{}",
+        intro.summary()
+    );
+    let first = forum.nth_ok("sendPoll", 0).await;
+    assert_eq!(first.landed_in(), Some(CLASS_A));
+    assert_eq!(first.body["message_thread_id"], 77);
+
+    // Class B starts its own quiz in topic 88 at the same time: not "already running".
+    forum.say(CLASS_B, &b, "/quiz 2");
+    let intro_b = forum.nth_ok("sendMessage", 2).await;
+    assert_eq!(intro_b.landed_in(), Some(CLASS_B));
+    assert!(
+        intro_b.text().starts_with("测验开始:2 题"),
+        "{}",
+        intro_b.summary()
+    );
+    let first_b = forum.nth_ok("sendPoll", 1).await;
+    assert_eq!(first_b.landed_in(), Some(CLASS_B));
+
+    // A second /quiz in topic 77 is refused, in topic 77.
+    forum.say(CLASS_A, &b, "/quiz");
+    let refused = forum.nth_ok("sendMessage", 3).await;
+    assert_eq!(refused.landed_in(), Some(CLASS_A));
+    assert!(refused.text().contains("老师1"), "{}", refused.summary());
+
+    // Class A moves on: the stopPoll, the next poll, then the results, all in topic 77.
+    forum.say(CLASS_A, &a, "/next");
+    let second = forum.nth_ok("sendPoll", 2).await;
+    assert_eq!(second.landed_in(), Some(CLASS_A));
+    forum.say(CLASS_A, &a, "/next");
+    let results = forum.nth_ok("sendMessage", 4).await;
+    assert_eq!(results.landed_in(), Some(CLASS_A), "{}", results.summary());
+    assert!(
+        results.text().contains("测验结束:2 题"),
+        "{}",
+        results.summary()
+    );
+
+    // /top and /report answer in the topic too; the report is class A's quiz.
+    forum.say(CLASS_A, &a, "/top");
+    let top = forum.nth_ok("sendMessage", 5).await;
+    assert_eq!(top.landed_in(), Some(CLASS_A));
+    forum.say(CLASS_A, &a, "/report");
+    let report = forum.nth_ok("sendDocument", 0).await;
+    assert_eq!(report.landed_in(), Some(CLASS_A));
+
+    // Class B's debate: the motion and its vote in topic 88, the vote replying to the motion.
+    forum.say(CLASS_B, &b, "/debate 1");
+    let motion = forum.nth_ok("sendMessage", 6).await;
+    assert_eq!(motion.landed_in(), Some(CLASS_B), "{}", motion.summary());
+    let vote = forum.nth_ok("sendPoll", 3).await;
+    assert_eq!(vote.landed_in(), Some(CLASS_B));
+    assert_eq!(vote.reply_to(), Some(motion.message_id()));
+    // Class A may debate at the same time, in its own topic.
+    forum.say(CLASS_A, &a, "/debate 2");
+    let motion_a = forum.nth_ok("sendMessage", 7).await;
+    assert_eq!(
+        motion_a.landed_in(),
+        Some(CLASS_A),
+        "{}",
+        motion_a.summary()
+    );
+    assert!(
+        !motion_a.text().contains("已经有"),
+        "{}",
+        motion_a.summary()
+    );
+    // Closing class B's debate: the result in topic 88.
+    forum.say(CLASS_B, &b, "/debate close");
+    let vote_id = vote.message_id();
+    let stop = forum
+        .api
+        .wait_for("the vote's stopPoll", |c| {
+            c.method == "stopPoll" && c.body["message_id"] == vote_id
+        })
+        .await;
+    assert!(stop.ok(), "{}", stop.response);
+    let result = forum
+        .api
+        .wait_for("the debate's result", |c| {
+            c.method == "sendMessage" && c.text().contains("投票结果")
+        })
+        .await;
+    assert!(result.ok(), "{}", result.response);
+    assert_eq!(result.landed_in(), Some(CLASS_B), "{}", result.summary());
+
+    // Nothing the bot sent went to General (where it would have been refused).
+    let refused: Vec<String> = forum
+        .api
+        .calls()
+        .iter()
+        .filter(|c| c.method != "getUpdates" && !c.ok())
+        .map(Call::summary)
+        .collect();
+    assert!(refused.is_empty(), "refused calls: {refused:#?}");
+}
+
+#[tokio::test]
+async fn a_reply_thread_in_a_group_that_is_no_forum_is_answered_outside_topics() {
+    let api = FakeApi::start().await;
+    let _bot = start_bot_with(&api, &temp_database(), SETTINGS);
+    api.wait_nth("getUpdates", 0).await;
+    let user = teacher(3);
+    // A reply in a plain supergroup carries message_thread_id (the thread's root) but is no
+    // topic message: naming that thread in a send would be refused.
+    api.reply_thread_text(-1_001_500_000_099, 40, &user, "/open");
+    let reply = api.wait_nth("sendMessage", 0).await;
+    assert!(reply.ok(), "{}: {}", reply.summary(), reply.response);
+    assert!(
+        reply.body.get("message_thread_id").is_none(),
+        "{}",
+        reply.body
+    );
+    assert_eq!(reply.landed_in(), None);
+    api.reply_thread_text(-1_001_500_000_099, 40, &user, "/quiz 1");
+    let poll = api.wait_nth("sendPoll", 0).await;
+    assert!(poll.ok(), "{}: {}", poll.summary(), poll.response);
+}
