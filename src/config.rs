@@ -36,6 +36,8 @@ pub struct LimitsConfig {
     pub replies_per_chat_per_minute: u32,
     /// Messages a second to all chats together.
     pub messages_per_second: u32,
+    /// Minutes after which a `/quiz` or `/debate` that waited (the bot was down) starts nothing.
+    pub stale_minutes: u32,
 }
 
 impl Default for LimitsConfig {
@@ -44,6 +46,7 @@ impl Default for LimitsConfig {
         LimitsConfig {
             replies_per_chat_per_minute: d.replies_per_chat_per_minute,
             messages_per_second: d.messages_per_second,
+            stale_minutes: d.stale_minutes,
         }
     }
 }
@@ -53,6 +56,7 @@ impl LimitsConfig {
         LimitSettings {
             replies_per_chat_per_minute: self.replies_per_chat_per_minute,
             messages_per_second: self.messages_per_second,
+            stale_minutes: self.stale_minutes,
             ..LimitSettings::default()
         }
     }

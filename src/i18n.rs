@@ -168,6 +168,8 @@ ui_text! {
     store_error,
     /// A bug (a caught panic) kept the bot from answering.
     internal_error,
+    /// A /quiz or /debate that reached the bot too late to start anything.
+    stale_start,
     /// /debate: motions, sides, camps, sources, buttons.
     debate_none,
     debate_list_title,

@@ -34,6 +34,9 @@ pub struct LimitSettings {
     pub private_replies_per_second: u32,
     /// Messages a second to all chats together (Telegram's overall limit, about 30).
     pub messages_per_second: u32,
+    /// A `/quiz` or `/debate` that waited longer than this before the bot saw it (the bot was
+    /// down) starts nothing: the class has likely gone home.
+    pub stale_minutes: u32,
 }
 
 impl Default for LimitSettings {
@@ -42,6 +45,7 @@ impl Default for LimitSettings {
             replies_per_chat_per_minute: 20,
             private_replies_per_second: 1,
             messages_per_second: 30,
+            stale_minutes: 10,
         }
     }
 }

@@ -187,3 +187,101 @@ async fn a_reply_thread_in_a_group_that_is_no_forum_is_answered_outside_topics()
     let poll = api.wait_nth("sendPoll", 0).await;
     assert!(poll.ok(), "{}: {}", poll.summary(), poll.response);
 }
+
+// ---- downtime ----------------------------------------------------------------------------------
+
+const GROUP: i64 = -4_000_000_777;
+
+#[tokio::test]
+async fn a_quiz_or_debate_sent_while_the_bot_was_down_starts_nothing_reading_commands_are_answered()
+{
+    let api = FakeApi::start().await;
+    let _bot = start_bot_with(&api, &temp_database(), SETTINGS);
+    api.wait_nth("getUpdates", 0).await;
+    let user = teacher(4);
+    // Sent 30 minutes ago, seen now.
+    api.group_text_sent(GROUP, &user, "/quiz 3", 30 * 60);
+    let reply = api.wait_nth("sendMessage", 0).await;
+    assert_eq!(
+        reply.text(),
+        "这条 /quiz 是 30 分钟前发的,机器人当时不在线;要开始请再发一次。"
+    );
+    api.group_text_sent(GROUP, &user, "/debate 1", 11 * 60);
+    let reply = api.wait_nth("sendMessage", 1).await;
+    assert_eq!(
+        reply.text(),
+        "这条 /debate 是 11 分钟前发的,机器人当时不在线;要开始请再发一次。"
+    );
+    // A reading command that waited is answered as usual; so is /debate list.
+    api.group_text_sent(GROUP, &user, "/closed", 30 * 60);
+    let reply = api.wait_nth("sendMessage", 2).await;
+    assert!(reply.text().contains("李彦宏"), "{}", reply.summary());
+    api.group_text_sent(GROUP, &user, "/debate list", 30 * 60);
+    let reply = api.wait_nth("sendMessage", 3).await;
+    assert!(reply.text().contains("辩题"), "{}", reply.summary());
+    // Nine minutes is not stale: the quiz starts.
+    api.group_text_sent(GROUP, &user, "/quiz 1", 9 * 60);
+    let poll = api.wait_nth("sendPoll", 0).await;
+    assert!(poll.ok(), "{}", poll.response);
+    assert_eq!(api.count("sendPoll"), 1, "{}", api.describe_calls());
+}
+
+#[tokio::test]
+async fn answers_telegram_delivers_after_downtime_count_for_a_poll_it_closed_by_its_timer() {
+    // Questions of 5 s (Telegram's minimum open_period).
+    let settings = QuizSettings {
+        questions: 2,
+        question_seconds: 5,
+        max_questions: 20,
+    };
+    let api = FakeApi::start().await;
+    let database = temp_database();
+    let process = support::process_runtime();
+    let bot = support::start_bot_on(process.handle(), &api, &database, settings);
+    api.wait_nth("getUpdates", 0).await;
+    let teacher = teacher(5);
+    api.group_text(GROUP, &teacher, "/quiz 2");
+    let first = api.wait_nth("sendPoll", 0).await;
+    let poll_id = first.poll()["id"].as_str().unwrap().to_string();
+    let right = first.body["correct_option_id"].as_u64().unwrap() as u8;
+
+    // The bot goes down; four students answer in time, Telegram keeps their answers.
+    bot.stop().await;
+    process.shutdown_background();
+    let students: Vec<TgUser> = (0..4)
+        .map(|i| TgUser::new(8_000 + i, &format!("学生{i}"), Some("zh-hans")))
+        .collect();
+    for s in &students {
+        api.poll_answer(&poll_id, s, &[right]);
+    }
+    // Telegram closes the poll at its open_period, while the bot is still down.
+    tokio::time::sleep(std::time::Duration::from_secs(8)).await;
+    assert_eq!(api.poll(&poll_id).unwrap()["is_closed"], true);
+
+    // Back up: the quiz moves on to question 2, and the four answers count.
+    let _bot = start_bot_with(&api, &database, settings);
+    let second = api.wait_nth("sendPoll", 1).await;
+    assert!(second.ok(), "{}", second.response);
+    // Poll answers run beside the chat's messages: wait until they are stored.
+    let store = debate_bot::store::Store::open(&database).await.unwrap();
+    let quiz = store.last_quiz(GROUP).await.unwrap().unwrap().id;
+    support::eventually("the four answers stored", || async {
+        (store.answers(quiz).await.ok()?.len() == 4).then_some(())
+    })
+    .await;
+    api.group_text(GROUP, &teacher, "/stop");
+    let results = api
+        .wait_for("the results", |c| {
+            c.method == "sendMessage" && c.text().contains("测验结束")
+        })
+        .await;
+    let text = support::fake_api::visible_text(results.text(), results.body.get("parse_mode"));
+    assert!(text.contains("测验结束:2 题,4 人作答"), "{text}");
+    for s in &students {
+        // Each answered question 1 right; their time is the whole question, capped.
+        assert!(
+            text.contains(&format!("{} — 答对 1/2 · 用时 5.0 秒", s.first_name)),
+            "{text}"
+        );
+    }
+}

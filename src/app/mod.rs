@@ -211,6 +211,40 @@ impl App {
         Some(Handled { command, reply })
     }
 
+    /// The answer to a `/quiz` or `/debate` (a start, not `/debate list` or `close`) that
+    /// reached the bot `waited_ms` after it was sent, when that is more than `stale_minutes`:
+    /// the bot was down, the class has likely gone home, so nothing starts and the chat is
+    /// told to send it again. `None` for anything else, which is answered as usual.
+    pub fn stale_start(
+        &self,
+        text: &str,
+        language_code: Option<&str>,
+        waited_ms: i64,
+        stale_minutes: u32,
+    ) -> Option<Reply> {
+        if waited_ms <= i64::from(stale_minutes) * 60_000 {
+            return None;
+        }
+        let command = command::parse(text)?;
+        let starts = match command.name.as_str() {
+            "quiz" => true,
+            "debate" => {
+                let args = command.args.trim();
+                !args.eq_ignore_ascii_case("list") && !args.eq_ignore_ascii_case("close")
+            }
+            _ => false,
+        };
+        if !starts {
+            return None;
+        }
+        let ui = self.view(self.lang(language_code)).ui;
+        let minutes = (waited_ms / 60_000).to_string();
+        Some(Reply::plain(crate::i18n::fill(
+            &ui.stale_start,
+            &[("command", &command.name), ("minutes", &minutes)],
+        )))
+    }
+
     /// Answers a button press. Forged, stale or malformed data gets a notice, never an error.
     pub fn press(&self, data: &str, language_code: Option<&str>, rng: &mut impl Rng) -> Press {
         let stale = || Press::Notice(self.ui.get(self.lang(language_code)).button_stale.clone());

@@ -3,10 +3,14 @@
 //! them in batches (write-ahead log, `synchronous=FULL`, so a commit is on disk): each caller
 //! waits for the commit of its batch, so an answer counts only once it is stored, and
 //! concurrent answers are serialised without lost or doubled points. Whether an answer counts
-//! (poll known, not closed, not past its deadline, first answer of that user) is decided inside
-//! the same INSERT, so no check can race with a close. An answer arriving within `GRACE_MS` of
-//! the close still counts: Telegram closed the poll, so it was cast in time and only delivered
-//! late.
+//! (poll known, not stopped by the bot more than `GRACE_MS` ago, first answer of that user) is
+//! decided inside the same INSERT, so no check can race with a close.
+//!
+//! A quiz poll is sent with `open_period`: Telegram closes it by itself at its deadline and
+//! refuses later votes, so every answer it delivers for such a poll was cast in time, however
+//! late it reaches the bot (after downtime, say): it counts, its time capped at the deadline.
+//! Only a poll the bot stopped early (`/next`, `/stop`: `closed_at`) has a local cutoff, the
+//! close plus `GRACE_MS` for answers cast just before the stopPoll.
 
 use std::collections::HashMap;
 
@@ -437,16 +441,15 @@ async fn commit(pool: &SqlitePool, batch: &[Pending]) -> Result<Vec<Recorded>, s
     for Pending { answer, .. } in batch {
         let inserted = sqlx::query(
             "INSERT OR IGNORE INTO answers (poll_id, user_id, option, correct, answered_at)
-             SELECT q.poll_id, ?, ?, ? = q.correct, ? FROM questions q
-             WHERE q.poll_id = ? AND ? <= q.deadline + ? AND (q.closed_at IS NULL OR ? <= q.closed_at + ?)",
+             SELECT q.poll_id, ?, ?, ? = q.correct, MIN(?, COALESCE(q.closed_at, q.deadline))
+             FROM questions q
+             WHERE q.poll_id = ? AND (q.closed_at IS NULL OR ? <= q.closed_at + ?)",
         )
         .bind(answer.user_id)
         .bind(answer.option)
         .bind(answer.option)
         .bind(answer.at)
         .bind(&answer.poll_id)
-        .bind(answer.at)
-        .bind(GRACE_MS)
         .bind(answer.at)
         .bind(GRACE_MS)
         .execute(&mut *tx)

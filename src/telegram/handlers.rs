@@ -131,8 +131,19 @@ async fn handle_message(msg: Message, me: Me, app: Arc<App>, run: Interpreter) {
     } else {
         None
     };
+    // A /quiz or /debate that waited while the bot was down starts nothing (Telegram keeps
+    // updates for 24 hours; `date` is when the message was sent).
+    let waited_ms = crate::clock::now_ms() - msg.date.timestamp_millis();
+    let stale = route
+        .and_then(|_| {
+            let minutes = outbox.limits.settings().stale_minutes;
+            app.stale_start(text, language_code, waited_ms, minutes)
+        })
+        .map(|reply| ("stale".to_string(), Some(reply)));
     // What to call this update in the logs: never the user's words.
-    let (command, reply) = if route.is_some() {
+    let (command, reply) = if let Some(stale) = stale {
+        stale
+    } else if route.is_some() {
         (
             crate::command::parse(text)
                 .map(|c| c.name)

@@ -662,6 +662,22 @@ impl FakeApi {
         self.push_update("message", message)
     }
 
+    /// A text message from `user` in the group `chat_id`, sent `seconds_ago` (its `date`):
+    /// Telegram keeps updates for 24 hours while the bot is away and delivers them late.
+    pub fn group_text_sent(
+        &self,
+        chat_id: i64,
+        user: &TgUser,
+        text: &str,
+        seconds_ago: i64,
+    ) -> Pushed {
+        assert!(chat_id < 0, "group chat ids are negative");
+        let chat = json!({"id": chat_id, "type": "group", "title": "Debate test group"});
+        let mut message = self.user_message(chat, Some(user), text_fields(text));
+        message["date"] = json!(now() - seconds_ago);
+        self.push_update("message", message)
+    }
+
     /// Makes `chat_id` a forum supergroup with these topics (message_thread_ids), its General
     /// topic closed to members when `general_closed`, as many class groups are.
     pub fn forum(&self, chat_id: i64, topics: &[i64], general_closed: bool) {

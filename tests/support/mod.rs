@@ -278,5 +278,6 @@ pub fn generous_limits() -> debate_bot::limits::LimitSettings {
         replies_per_chat_per_minute: 100_000,
         private_replies_per_second: 100_000,
         messages_per_second: 100_000,
+        stale_minutes: 10,
     }
 }
