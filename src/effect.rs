@@ -96,6 +96,31 @@ pub enum Effect {
 }
 
 impl Effect {
+    /// Where it goes; `None` for a wake-up, which goes nowhere.
+    pub fn place(&self) -> Option<Place> {
+        match self {
+            Effect::Send { place, .. }
+            | Effect::QuizPoll { place, .. }
+            | Effect::OpenVote { place, .. }
+            | Effect::StopPoll { place, .. }
+            | Effect::Document { place, .. } => Some(*place),
+            Effect::Wake { .. } => None,
+        }
+    }
+
+    /// The same effect for the chat a group was upgraded to.
+    pub fn moved_to(mut self, chat: i64) -> Effect {
+        match &mut self {
+            Effect::Send { place, .. }
+            | Effect::QuizPoll { place, .. }
+            | Effect::OpenVote { place, .. }
+            | Effect::StopPoll { place, .. }
+            | Effect::Document { place, .. } => *place = place.moved_to(chat),
+            Effect::Wake { .. } => {}
+        }
+        self
+    }
+
     /// A one-line plain message.
     pub fn say(place: Place, text: impl Into<String>) -> Effect {
         Effect::Send {

@@ -285,3 +285,135 @@ async fn answers_telegram_delivers_after_downtime_count_for_a_poll_it_closed_by_
         );
     }
 }
+
+// ---- a group upgraded to a supergroup ----------------------------------------------------------
+
+const BASIC: i64 = -4_000_000_888;
+const SUPER: i64 = -1_001_400_000_888;
+
+#[tokio::test]
+async fn a_quiz_running_when_its_group_is_upgraded_goes_on_in_the_supergroup_with_its_scores() {
+    let settings = QuizSettings {
+        questions: 3,
+        question_seconds: 5,
+        max_questions: 20,
+    };
+    let api = FakeApi::start().await;
+    let database = temp_database();
+    let _bot = start_bot_with(&api, &database, settings);
+    api.wait_nth("getUpdates", 0).await;
+    let teacher = teacher(6);
+    let student = TgUser::new(8_100, "学生甲", Some("zh-hans"));
+    api.group_text(BASIC, &teacher, "/quiz 3");
+    let first = api.wait_nth("sendPoll", 0).await;
+    assert!(first.ok());
+    let right = first.body["correct_option_id"].as_u64().unwrap() as u8;
+    api.poll_answer(first.poll()["id"].as_str().unwrap(), &student, &[right]);
+    let store = debate_bot::store::Store::open(&database).await.unwrap();
+    let quiz = store.last_quiz(BASIC).await.unwrap().unwrap().id;
+    support::eventually("the answer stored", || async {
+        (store.answers(quiz).await.ok()?.len() == 1).then_some(())
+    })
+    .await;
+
+    // The group is upgraded before anyone sees a service message. The next poll (sent by the
+    // timer) is refused for the old id and sent again, once, to the new one.
+    api.upgrade(BASIC, SUPER);
+    let refused = api
+        .wait_for_within(
+            "the second poll, at the first one's deadline",
+            std::time::Duration::from_secs(12),
+            |c| c.method == "sendPoll" && c.chat_id() == Some(BASIC) && c.status == 400,
+        )
+        .await;
+    assert_eq!(refused.chat_id(), Some(BASIC));
+    assert_eq!(refused.status, 400);
+    assert_eq!(refused.response["parameters"]["migrate_to_chat_id"], SUPER);
+    let second = api.wait_nth("sendPoll", 2).await;
+    assert!(second.ok(), "{}", second.response);
+    assert_eq!(second.chat_id(), Some(SUPER));
+    assert!(second.body["question"].as_str().unwrap().starts_with("2/3"));
+
+    // The quiz is the supergroup's now: its starter moves on there (once the poll is stored
+    // as sent: /next never skips a question still on its way), the results come there and
+    // count the answer given before the upgrade.
+    support::eventually("question 2 stored as sent", || async {
+        store.questions(quiz).await.ok()?[1].sent_at.map(|_| ())
+    })
+    .await;
+    api.supergroup_text(SUPER, &teacher, "/next");
+    let third = api.wait_nth("sendPoll", 3).await;
+    assert_eq!(third.chat_id(), Some(SUPER));
+    assert!(third.body["question"].as_str().unwrap().starts_with("3/3"));
+    api.supergroup_text(SUPER, &teacher, "/next");
+    let results = api
+        .wait_for("the results", |c| {
+            c.method == "sendMessage" && c.text().contains("测验结束")
+        })
+        .await;
+    assert_eq!(results.chat_id(), Some(SUPER));
+    assert!(results.text().contains("学生甲"), "{}", results.text());
+
+    // Both service messages arrive late, in either order: nothing moves twice, /top is whole.
+    api.migrate_from_message(SUPER, BASIC, &teacher);
+    api.migrate_to_message(BASIC, SUPER, &teacher);
+    api.supergroup_text(SUPER, &student, "/top");
+    let top = api
+        .wait_for("/top", |c| {
+            c.method == "sendMessage" && c.text().contains("本群总排行")
+        })
+        .await;
+    assert_eq!(top.chat_id(), Some(SUPER));
+    assert!(top.text().contains("学生甲"), "{}", top.text());
+    assert_eq!(store.last_quiz(SUPER).await.unwrap().unwrap().id, quiz);
+    assert!(store.last_quiz(BASIC).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_service_message_moves_an_open_debate_and_its_votes_before_any_call_is_refused() {
+    let api = FakeApi::start().await;
+    let database = temp_database();
+    let _bot = start_bot_with(&api, &database, SETTINGS);
+    api.wait_nth("getUpdates", 0).await;
+    let teacher = teacher(7);
+    api.group_text(BASIC, &teacher, "/debate 1");
+    let vote = api.wait_nth("sendPoll", 0).await;
+    let poll_id = vote.poll()["id"].as_str().unwrap().to_string();
+    let voters: Vec<TgUser> = (0..3)
+        .map(|i| TgUser::new(8_200 + i, &format!("学生{i}"), None))
+        .collect();
+    for v in &voters {
+        api.poll_answer(&poll_id, v, &[1]);
+    }
+    let store = debate_bot::store::Store::open(&database).await.unwrap();
+    let debate = store.open_debate(BASIC).await.unwrap().unwrap().id;
+    support::eventually("three votes", || async {
+        (store.tally(debate).await.ok()?[1] == 3).then_some(())
+    })
+    .await;
+
+    // Only the new chat's service message is seen; then the teacher closes it there.
+    api.upgrade(BASIC, SUPER);
+    api.migrate_from_message(SUPER, BASIC, &teacher);
+    support::eventually("the debate moved", || async {
+        store.open_debate(SUPER).await.ok()?.map(|_| ())
+    })
+    .await;
+    api.supergroup_text(SUPER, &teacher, "/debate close");
+    let result = api
+        .wait_for("the result", |c| {
+            c.method == "sendMessage" && c.text().contains("投票结果")
+        })
+        .await;
+    assert!(result.ok(), "{}", result.response);
+    assert_eq!(result.chat_id(), Some(SUPER));
+    assert!(result.text().contains("共 3 人投票"), "{}", result.text());
+    // Nothing was sent to the old id after the move.
+    let to_old: Vec<String> = api
+        .calls()
+        .iter()
+        .filter(|c| c.chat_id() == Some(BASIC) && c.status == 400)
+        .map(Call::summary)
+        .collect();
+    assert!(to_old.is_empty(), "{to_old:#?}");
+}

@@ -61,6 +61,55 @@ impl Store {
         Ok(Store { pool, answers })
     }
 
+    /// Moves everything kept under the basic group `old` to the supergroup `new` it was
+    /// upgraded to (Telegram gives the group a new id): quizzes with their questions and
+    /// answers (and so the leaderboard), debates with their votes. One transaction; doing it
+    /// again moves nothing, so the service message and a refused call may both trigger it, in
+    /// either order. Should `new` already run a quiz or a debate of its own (started there
+    /// before the move was seen), the old chat's running one is ended rather than clash with
+    /// it. Answers how many quizzes and debates moved.
+    pub async fn migrate_chat(&self, old: i64, new: i64, at: i64) -> anyhow::Result<u64> {
+        if old == new {
+            return Ok(0);
+        }
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE quizzes SET finished_at = ? WHERE chat_id = ? AND finished_at IS NULL
+             AND EXISTS (SELECT 1 FROM quizzes n WHERE n.chat_id = ? AND n.finished_at IS NULL
+                         AND n.thread_id IS quizzes.thread_id)",
+        )
+        .bind(at)
+        .bind(old)
+        .bind(new)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE debates SET closed_at = ?, reported_at = ? WHERE chat_id = ? AND closed_at IS NULL
+             AND EXISTS (SELECT 1 FROM debates n WHERE n.chat_id = ? AND n.closed_at IS NULL
+                         AND n.thread_id IS debates.thread_id)",
+        )
+        .bind(at)
+        .bind(at)
+        .bind(old)
+        .bind(new)
+        .execute(&mut *tx)
+        .await?;
+        let quizzes = sqlx::query("UPDATE quizzes SET chat_id = ? WHERE chat_id = ?")
+            .bind(new)
+            .bind(old)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let debates = sqlx::query("UPDATE debates SET chat_id = ? WHERE chat_id = ?")
+            .bind(new)
+            .bind(old)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        tx.commit().await?;
+        Ok(quizzes + debates)
+    }
+
     /// Deletes a user's quiz answers, debate votes and name everywhere; returns how many
     /// answers and votes went.
     pub async fn forget(&self, user_id: i64) -> anyhow::Result<u64> {

@@ -9,6 +9,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
+use teloxide::RequestError;
 use teloxide::payloads::{SendDocumentSetters, SendPollSetters};
 use teloxide::prelude::*;
 use teloxide::types::{InputFile, InputPollOption, PollType, ReplyParameters};
@@ -49,16 +50,53 @@ impl Interpreter {
         })
     }
 
-    /// Carries out one effect; answers what it leads to.
+    /// Carries out one effect; answers what it leads to. A call refused because the group was
+    /// upgraded to a supergroup (400 with `parameters.migrate_to_chat_id`: the Bot API's
+    /// ResponseParameters) moves the chat's records to the new id and is made once more there,
+    /// so a quiz or debate running at the upgrade carries on in the new chat.
     async fn one(&self, effect: Effect) -> Vec<Effect> {
+        let old = effect.place();
+        match self.attempt(effect.clone(), true).await {
+            Ok(more) => more,
+            Err(new) => {
+                if let Some(old) = old {
+                    self.migrate(old.chat, new).await;
+                }
+                self.attempt(effect.moved_to(new), false)
+                    .await
+                    .unwrap_or_default()
+            }
+        }
+    }
+
+    /// The group `old` is now the supergroup `new`: move what is kept under `old`.
+    pub async fn migrate(&self, old: i64, new: i64) {
+        let store = self.engines.quizzes.store();
+        match store.migrate_chat(old, new, now_ms()).await {
+            Ok(moved) => tracing::info!(moved, "a group was upgraded to a supergroup"),
+            Err(e) => tracing::error!(error = %e, "could not move a group's records"),
+        }
+    }
+
+    /// Makes one effect's calls; answers what it leads to, or `Err(new chat)` when Telegram
+    /// says the group moved there (only when `may_move`; else that is a failure like others).
+    async fn attempt(&self, effect: Effect, may_move: bool) -> Result<Vec<Effect>, i64> {
         let (bot, outbox) = (&self.bot, &self.outbox);
+        let moved = |e: &anyhow::Error| match e.downcast_ref::<RequestError>() {
+            Some(RequestError::MigrateToChatId(to)) if may_move => Some(to.0),
+            _ => None,
+        };
         let followed = match effect {
             Effect::Send { place, reply } => {
                 outbox.limits.priority(place.chat, place.kind());
-                if let Err(e) = send::send(bot, outbox, place, &reply, None).await {
+                let sent = send::send(bot, outbox, place, &reply, None).await;
+                if let Err(e) = sent.map_err(anyhow::Error::from) {
+                    if let Some(to) = moved(&e) {
+                        return Err(to);
+                    }
                     tracing::warn!(error = %e, "could not send a quiz or debate message");
                 }
-                return Vec::new();
+                return Ok(Vec::new());
             }
             Effect::QuizPoll {
                 place,
@@ -74,6 +112,9 @@ impl Interpreter {
                             .await
                     }
                     Err(e) => {
+                        if let Some(to) = moved(&e) {
+                            return Err(to);
+                        }
                         tracing::warn!(error = %e, "could not send a quiz poll");
                         quizzes.poll_failed(quiz, index, now_ms()).await
                     }
@@ -91,14 +132,23 @@ impl Interpreter {
                         debates.poll_sent(debate, &poll_id, message_id).await
                     }
                     Err(e) => {
+                        if let Some(to) = moved(&e) {
+                            return Err(to);
+                        }
                         tracing::warn!(error = %e, "could not post a debate's vote");
                         debates.poll_failed(debate, now_ms()).await
                     }
                 }
             }
             Effect::StopPoll { place, message_id } => {
-                send::stop_poll(bot, outbox, place, message_id).await;
-                return Vec::new();
+                let stopped = send::stop_poll(bot, outbox, place, message_id).await;
+                if let Err(e) = stopped.map_err(anyhow::Error::from) {
+                    if let Some(to) = moved(&e) {
+                        return Err(to);
+                    }
+                    tracing::debug!(error = %e, "stopPoll failed (the poll may be closed already)");
+                }
+                return Ok(Vec::new());
             }
             Effect::Document {
                 place,
@@ -112,13 +162,16 @@ impl Interpreter {
                 if let Some(thread) = send::thread(place) {
                     request = request.message_thread_id(thread);
                 }
-                if let Err(e) = outbox
+                let sent = outbox
                     .deliver("sendDocument", || request.clone().send())
-                    .await
-                {
+                    .await;
+                if let Err(e) = sent.map_err(anyhow::Error::from) {
+                    if let Some(to) = moved(&e) {
+                        return Err(to);
+                    }
                     tracing::warn!(error = %e, "could not send the quiz report");
                 }
-                return Vec::new();
+                return Ok(Vec::new());
             }
             Effect::Wake { at, timer } => {
                 let this = self.clone();
@@ -126,13 +179,13 @@ impl Interpreter {
                     let effects = this.wake(timer).await;
                     this.carry_out(effects).await;
                 });
-                return Vec::new();
+                return Ok(Vec::new());
             }
         };
-        followed.unwrap_or_else(|e| {
+        Ok(followed.unwrap_or_else(|e| {
             tracing::error!(error = %e, "storage failed after a poll was sent or refused");
             Vec::new()
-        })
+        }))
     }
 
     /// A timer is due: ask its engine what now.

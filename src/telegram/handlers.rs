@@ -31,6 +31,13 @@ use crate::store::Recorded;
 
 pub fn schema() -> UpdateHandler<teloxide::RequestError> {
     dptree::entry()
+        .branch(
+            Update::filter_message()
+                .filter(|m: Message| {
+                    m.migrate_to_chat_id().is_some() || m.migrate_from_chat_id().is_some()
+                })
+                .endpoint(on_migration),
+        )
         .branch(Update::filter_message().endpoint(on_message))
         .branch(Update::filter_callback_query().endpoint(on_callback))
         .branch(Update::filter_inline_query().endpoint(on_inline_query))
@@ -93,6 +100,21 @@ async fn on_message(msg: Message, me: Me, app: Arc<App>, run: Interpreter) -> Re
         .await;
     }
     Ok(())
+}
+
+/// A basic group was upgraded to a supergroup: Telegram sends `migrate_to_chat_id` in the
+/// old chat and `migrate_from_chat_id` in the new one (either may come first, or only one).
+/// Either moves the old chat's quizzes, debates and leaderboard to the new id, once.
+async fn on_migration(msg: Message, run: Interpreter) -> ResponseResult<()> {
+    guarded("migration", async move {
+        let (old, new) = match (msg.migrate_to_chat_id(), msg.migrate_from_chat_id()) {
+            (Some(to), _) => (msg.chat.id.0, to.0),
+            (None, Some(from)) => (from.0, msg.chat.id.0),
+            (None, None) => return,
+        };
+        run.migrate(old, new).await;
+    })
+    .await
 }
 
 /// Why a message went unanswered.

@@ -119,12 +119,18 @@ pub fn thread(place: Place) -> Option<ThreadId> {
     place.thread.map(|t| ThreadId(MessageId(t)))
 }
 
-/// Closes a poll the bot sent (stopPoll). A failure is logged: the poll may be closed already.
-pub async fn stop_poll(bot: &Bot, outbox: &Outbox, place: Place, message_id: i64) {
+/// Closes a poll the bot sent (stopPoll).
+pub async fn stop_poll(
+    bot: &Bot,
+    outbox: &Outbox,
+    place: Place,
+    message_id: i64,
+) -> ResponseResult<()> {
     let request = bot.stop_poll(ChatId(place.chat), MessageId(message_id as i32));
-    if let Err(e) = outbox.deliver("stopPoll", || request.clone().send()).await {
-        tracing::debug!(error = %e, "stopPoll failed (the poll may be closed already)");
-    }
+    outbox
+        .deliver("stopPoll", || request.clone().send())
+        .await
+        .map(|_| ())
 }
 
 /// Sends `reply` to `place` (its chat and topic), as an answer to `reply_to` when given.

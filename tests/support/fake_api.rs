@@ -352,6 +352,8 @@ struct Inner {
     documents: Vec<Document>,
     /// Forum supergroups set up by tests, by chat id.
     forums: HashMap<i64, Forum>,
+    /// Basic groups upgraded to supergroups: old id -> new id.
+    migrated: HashMap<i64, i64>,
     /// The topic (message_thread_id) of every message in a topic, by (chat id, message id):
     /// a reply to such a message lands in its topic.
     topics_of: HashMap<(i64, i64), i64>,
@@ -675,6 +677,39 @@ impl FakeApi {
         let chat = json!({"id": chat_id, "type": "group", "title": "Debate test group"});
         let mut message = self.user_message(chat, Some(user), text_fields(text));
         message["date"] = json!(now() - seconds_ago);
+        self.push_update("message", message)
+    }
+
+    /// Upgrades the basic group `old` to the supergroup `new`, as Telegram does when history
+    /// is made visible, topics are switched on or the group grows: from now on every call
+    /// naming `old` is refused with `migrate_to_chat_id`. The service messages are up to the
+    /// test ([`FakeApi::migrate_to_message`], [`FakeApi::migrate_from_message`]): Telegram sends
+    /// both, in either order, but a bot may see only one (or none, if it was away too long).
+    pub fn upgrade(&self, old: i64, new: i64) {
+        let chat = json!({"id": new, "type": "supergroup", "title": "Debate test group"});
+        let mut inner = self.shared.lock();
+        inner.chats.insert(new, chat);
+        inner.migrated.insert(old, new);
+    }
+
+    /// The service message in the old group: `migrate_to_chat_id`.
+    pub fn migrate_to_message(&self, old: i64, new: i64, by: &TgUser) -> Pushed {
+        let chat = json!({"id": old, "type": "group", "title": "Debate test group"});
+        let message = self.user_message(chat, Some(by), json!({"migrate_to_chat_id": new}));
+        self.push_update("message", message)
+    }
+
+    /// The service message in the new supergroup: `migrate_from_chat_id`.
+    pub fn migrate_from_message(&self, new: i64, old: i64, by: &TgUser) -> Pushed {
+        let chat = json!({"id": new, "type": "supergroup", "title": "Debate test group"});
+        let message = self.user_message(chat, Some(by), json!({"migrate_from_chat_id": old}));
+        self.push_update("message", message)
+    }
+
+    /// A text message from `user` in the supergroup `chat_id`.
+    pub fn supergroup_text(&self, chat_id: i64, user: &TgUser, text: &str) -> Pushed {
+        let chat = json!({"id": chat_id, "type": "supergroup", "title": "Debate test group"});
+        let message = self.user_message(chat, Some(user), text_fields(text));
         self.push_update("message", message)
     }
 
@@ -1059,6 +1094,24 @@ fn bad_request(description: &str) -> (u16, Value) {
 
 /// Every method but getUpdates; `files` are the body's file parts, if multipart.
 fn answer(shared: &Shared, method: &str, body: &Value, files: Vec<Upload>) -> (u16, Value) {
+    // A call to a basic group that was upgraded to a supergroup is refused, naming the new id
+    // in `parameters.migrate_to_chat_id` (Bot API, ResponseParameters: "The group has been
+    // migrated to a supergroup with the specified identifier").
+    let migrated = body
+        .get("chat_id")
+        .and_then(as_i64)
+        .and_then(|chat| shared.lock().migrated.get(&chat).copied());
+    if let Some(new) = migrated {
+        return (
+            400,
+            json!({
+                "ok": false,
+                "error_code": 400,
+                "description": "Bad Request: group chat was upgraded to a supergroup chat",
+                "parameters": {"migrate_to_chat_id": new},
+            }),
+        );
+    }
     match method.to_ascii_lowercase().as_str() {
         "getme" => ok(json!({
             "id": BOT_ID,
