@@ -86,6 +86,10 @@ ui_text! {
     voice_unattributed,
     /// A person's role at an organisation: {role}, {org}.
     person_role,
+    /// A role the article does not state, known from elsewhere: {role}.
+    role_outside,
+    /// Someone the article quotes without naming: {name}.
+    name_unnamed,
     /// An English name with the original: {en}, {original}.
     name_both,
     /// The citation under an excerpt: {outlet}, {date}, {reporter}, {paragraph}.

@@ -216,7 +216,7 @@ impl App {
         let mut names: Vec<String> = Vec::new();
         for &e in &self.corpus.motions[motion].sides[side] {
             let name = match self.corpus.excerpts[e].voice {
-                Voice::Direct(p) | Voice::Reported(p) => view.both(&self.corpus.people[p].name),
+                Voice::Direct(p) | Voice::Reported(p) => view.person_name(&self.corpus.people[p]),
                 voice => view.voice_label(voice).to_string(),
             };
             if !names.contains(&name) {

@@ -44,9 +44,9 @@ fn a_topic_command_shows_its_best_excerpt_with_speaker_and_citation() {
     let reply = private(&app, "/closed");
     assert_eq!(
         html(&reply),
-        "<b>闭源 · 1/11</b>\n\
+        "<b>闭源 · 1/10</b>\n\
          <blockquote>这种情况下,商业化的闭源模型才是行业的未来</blockquote>\n\
-         —— 李彦宏,百度创始人、董事长兼首席执行官 · 原话\n\
+         —— 李彦宏,百度联合创始人、董事长兼首席执行官(非文中所述) · 原话\n\
          出处:电厂,2024-07-12,记者 张勇毅,¶5"
     );
     assert_eq!(
@@ -171,12 +171,43 @@ fn who_lists_everyone_and_finds_people_by_any_alias() {
     let app = app();
     let list = html(&private(&app, "/who"));
     assert!(
-        list.contains("• 李彦宏 — 百度创始人、董事长兼首席执行官 · 4 条摘录"),
+        list.contains("• 李彦宏 — 百度联合创始人、董事长兼首席执行官(非文中所述) · 4 条摘录"),
         "{list}"
     );
     assert!(
-        list.contains("• 周鸿祎 — 360创始人 · 仅被提及(¶8),没有引语"),
+        list.contains("• 周鸿祎 — 360创始人(非文中所述) · 仅被提及(¶8),没有引语"),
         "{list}"
+    );
+    // "(未具名)" follows the name of someone the article does not name, not their role; a
+    // role the article states carries no mark.
+    assert!(
+        list.contains("• 一位分析师(未具名) — 长期观察大模型落地案例 · 1 条摘录"),
+        "{list}"
+    );
+    assert!(
+        list.contains("• 林吕强 — 零一万物开源业务负责人 · 1 条摘录"),
+        "{list}"
+    );
+    assert!(
+        list.contains("• The Information — 科技媒体(非文中所述) · 1 条摘录"),
+        "{list}"
+    );
+    let en = html(
+        &ask(&app, ChatKind::Private, Some("en"), "/who")
+            .unwrap()
+            .reply,
+    );
+    assert!(
+        en.contains(
+            "• Robin Li (李彦宏) — co-founder, chairman and CEO, Baidu (not stated in the article) · "
+        ),
+        "{en}"
+    );
+    assert!(
+        en.contains(
+            "• An analyst (一位分析师) (not named) — long-time observer of LLM deployments · "
+        ),
+        "{en}"
     );
     for alias in ["Robin Li", "robin li", "李彥宏", "Li Yanhong", "百度"] {
         let reply = html(&private(&app, &format!("/who {alias}")));
@@ -226,6 +257,9 @@ fn help_lists_every_command_and_topic_from_the_data() {
     assert!(help.contains("/who — 文中的人物;/who 名字:某人说了什么"));
     let start = html(&private(&app, "/start"));
     assert!(start.contains("《开源与闭源之争:大厂如何抉择?》"));
+    // Most excerpts are the article's own words, not anyone's: /start promises "原文".
+    assert!(start.contains("的原文"), "{start}");
+    assert!(!start.contains("原话"), "{start}");
 }
 
 #[test]

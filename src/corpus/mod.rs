@@ -68,6 +68,8 @@ pub struct Person {
     pub name: Text,
     pub role: Text,
     pub org: Text,
+    /// The role (and org) is not stated in the article but known from elsewhere; the bot says so.
+    pub role_outside: bool,
     pub aliases: Vec<String>,
 }
 

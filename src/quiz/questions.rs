@@ -164,7 +164,7 @@ pub fn deal(view: &View, source: Source, rng: &mut impl Rng) -> Dealt {
             people.shuffle(rng);
             let option = |p: usize| {
                 let person = &corpus.people[p];
-                let name = view.both(&person.name);
+                let name = view.person_name(person);
                 let org = person.org.get(view.lang);
                 fit_option(&if org.is_empty() {
                     name
@@ -176,7 +176,7 @@ pub fn deal(view: &View, source: Source, rng: &mut impl Rng) -> Dealt {
             let explanation = fill(
                 &ui.quiz_who_explanation,
                 &[
-                    ("name", &view.both(&person.name)),
+                    ("name", &view.person_name(person)),
                     ("speech", view.speech(excerpt.voice)),
                     ("citation", &view.citation(excerpt)),
                 ],
