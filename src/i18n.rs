@@ -183,6 +183,11 @@ ui_text! {
     debate_against,
     debate_camps,
     debate_camp_separator,
+    /// A side no one quoted argues (only the article's own words are on it).
+    debate_camp_nobody,
+    /// Where the article's own narration leans, when the motion's data says it does.
+    debate_narration_for,
+    debate_narration_against,
     debate_sources_title,
     debate_side_for,
     debate_side_against,
@@ -199,6 +204,8 @@ ui_text! {
     debate_result_none,
     debate_result_leans_for,
     debate_result_leans_against,
+    debate_result_leans_for_nobody,
+    debate_result_leans_against_nobody,
     debate_result_tied,
     debate_result_undecided,
     console_debate_prompt,

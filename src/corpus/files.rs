@@ -147,8 +147,17 @@ pub struct MotionEntry {
     pub id: String,
     pub motion: String,
     pub motion_en: String,
+    /// The side the article's own narration leans to, where it does.
+    pub narration: Option<SideEntry>,
     #[serde(rename = "for", default)]
     pub for_: Vec<String>,
     #[serde(default)]
     pub against: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SideEntry {
+    For,
+    Against,
 }

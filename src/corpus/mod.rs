@@ -131,6 +131,8 @@ pub struct Motion {
     pub motion: Text,
     /// Indices into [`Corpus::excerpts`]: `sides[0]` for, `sides[1]` against.
     pub sides: [Vec<usize>; 2],
+    /// The side (0 for, 1 against) the article's own narration leans to, where it does.
+    pub narration: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
