@@ -141,7 +141,15 @@ ui_text! {
     console_banner,
     /// Quizzes: questions, explanations, refusals, results, leaderboard, the console's quiz.
     quiz_who_question,
+    /// Reported speech asks whose view it is; a publication's report, who reported it.
+    quiz_view_question,
+    quiz_report_question,
+    /// A direct quote in a question: {text}.
+    quiz_quote_marks,
+    /// A quote for a reader of another language: {translation}, then {original} under it.
+    quiz_quote_translated,
     quiz_who_explanation,
+    quiz_who_explanation_translated,
     quiz_fact_explanation,
     quiz_bad_count,
     quiz_already_running,
