@@ -2,6 +2,10 @@
 //!
 //! Each file must hold exactly the keys of [`UiText`] (a missing or unknown key is a load
 //! problem naming the file), and a key's `{placeholders}` must be the same in every language.
+//!
+//! A word that follows a count takes its plural form from the template itself:
+//! `{count} {count|player|players}` reads "1 player", "2 players" (the first form when the value
+//! is 1, the second otherwise). A language without plurals simply does not use the form.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -86,6 +90,10 @@ ui_text! {
     voice_unattributed,
     /// A person's role at an organisation: {role}, {org}.
     person_role,
+    /// A role the article does not state, known from elsewhere: {role}.
+    role_outside,
+    /// Someone the article quotes without naming: {name}.
+    name_unnamed,
     /// An English name with the original: {en}, {original}.
     name_both,
     /// The citation under an excerpt: {outlet}, {date}, {reporter}, {paragraph}.
@@ -133,7 +141,15 @@ ui_text! {
     console_banner,
     /// Quizzes: questions, explanations, refusals, results, leaderboard, the console's quiz.
     quiz_who_question,
+    /// Reported speech asks whose view it is; a publication's report, who reported it.
+    quiz_view_question,
+    quiz_report_question,
+    /// A direct quote in a question: {text}.
+    quiz_quote_marks,
+    /// A quote for a reader of another language: {translation}, then {original} under it.
+    quiz_quote_translated,
     quiz_who_explanation,
+    quiz_who_explanation_translated,
     quiz_fact_explanation,
     quiz_bad_count,
     quiz_already_running,
@@ -181,6 +197,11 @@ ui_text! {
     debate_against,
     debate_camps,
     debate_camp_separator,
+    /// A side no one quoted argues (only the article's own words are on it).
+    debate_camp_nobody,
+    /// Where the article's own narration leans, when the motion's data says it does.
+    debate_narration_for,
+    debate_narration_against,
     debate_sources_title,
     debate_side_for,
     debate_side_against,
@@ -197,6 +218,8 @@ ui_text! {
     debate_result_none,
     debate_result_leans_for,
     debate_result_leans_against,
+    debate_result_leans_for_nobody,
+    debate_result_leans_against_nobody,
     debate_result_tied,
     debate_result_undecided,
     console_debate_prompt,
@@ -207,7 +230,8 @@ ui_text! {
     button_back_to_debate,
 }
 
-/// Replaces each `{key}` in `template` with its value. Values are text, not markup: escaping
+/// Replaces each `{key}` in `template` with its value, and each `{key|one|other}` with `one`
+/// when the value of `key` is "1" and `other` otherwise. Values are text, not markup: escaping
 /// happens when the message is rendered.
 pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(template.len() + 32);
@@ -217,10 +241,16 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
         let after = &rest[start + 1..];
         match after.find('}') {
             Some(end) => {
-                let key = &after[..end];
-                match args.iter().find(|(k, _)| *k == key) {
-                    Some((_, value)) => out.push_str(value),
-                    None => out.push_str(&rest[start..start + end + 2]),
+                let inside = &after[..end];
+                let mut parts = inside.split('|');
+                let key = parts.next().unwrap_or_default();
+                let forms: Vec<&str> = parts.collect();
+                match (args.iter().find(|(k, _)| *k == key), forms.as_slice()) {
+                    (Some((_, value)), []) => out.push_str(value),
+                    (Some((_, value)), [one, other]) => {
+                        out.push_str(if value.trim() == "1" { one } else { other })
+                    }
+                    _ => out.push_str(&rest[start..start + end + 2]),
                 }
                 rest = &after[end + 1..];
             }
@@ -234,17 +264,40 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     out
 }
 
-/// The `{placeholders}` a template uses.
+/// The `{placeholders}` a template uses (a plural form `{count|one|other}` uses `count`).
 pub fn placeholders(template: &str) -> BTreeSet<&str> {
-    let mut out = BTreeSet::new();
+    braces(template)
+        .map(|inside| inside.split('|').next().unwrap_or_default())
+        .collect()
+}
+
+/// What stands between each `{` and the next `}`.
+fn braces(template: &str) -> impl Iterator<Item = &str> {
     let mut rest = template;
-    while let Some(start) = rest.find('{') {
+    std::iter::from_fn(move || {
+        let start = rest.find('{')?;
         let after = &rest[start + 1..];
-        let Some(end) = after.find('}') else { break };
-        out.insert(&after[..end]);
+        let end = after.find('}')?;
         rest = &after[end + 1..];
-    }
-    out
+        Some(&after[..end])
+    })
+}
+
+/// What is wrong with the plural forms of a template: each must be `{key|one|other}`, both
+/// forms non-empty.
+fn plural_problems(template: &str) -> Vec<String> {
+    braces(template)
+        .filter(|inside| inside.contains('|'))
+        .filter(|inside| {
+            let parts: Vec<&str> = inside.split('|').collect();
+            parts.len() != 3 || parts.iter().any(|p| p.trim().is_empty())
+        })
+        .map(|inside| {
+            format!(
+                "plural form {{{inside}}} must be {{key|one|other}}, e.g. {{count|player|players}}"
+            )
+        })
+        .collect()
 }
 
 /// The sentences in every language.
@@ -296,6 +349,9 @@ impl Ui {
                 if template.trim().is_empty() {
                     problems.push(Problem::new(path, Some(key.to_string()), "is empty"));
                 }
+                for message in plural_problems(template) {
+                    problems.push(Problem::new(path, Some(key.to_string()), message));
+                }
             }
         }
         if !problems.is_empty() {
@@ -331,6 +387,102 @@ mod tests {
         );
         assert_eq!(fill("{missing} {", &[]), "{missing} {");
         assert_eq!(fill("¶{n}", &[("n", "5")]), "¶5");
+    }
+
+    #[test]
+    fn plural_forms_follow_the_count() {
+        let template = "{count} {count|player|players}, {n} {n|question|questions}";
+        assert_eq!(
+            fill(template, &[("count", "1"), ("n", "2")]),
+            "1 player, 2 questions"
+        );
+        assert_eq!(
+            fill(template, &[("count", "0"), ("n", "1")]),
+            "0 players, 1 question"
+        );
+        assert_eq!(
+            fill(template, &[("count", "11"), ("n", "21")]),
+            "11 players, 21 questions"
+        );
+        // Unknown keys and malformed forms stay as written.
+        assert_eq!(
+            fill("{x|a|b} {count|a}", &[("count", "1")]),
+            "{x|a|b} {count|a}"
+        );
+        assert_eq!(
+            placeholders(template).into_iter().collect::<Vec<_>>(),
+            ["count", "n"]
+        );
+        assert!(plural_problems(template).is_empty());
+        assert_eq!(plural_problems("{count|player}").len(), 1);
+        assert_eq!(plural_problems("{count|player|}").len(), 1);
+        assert_eq!(plural_problems("{count|a|b|c}").len(), 1);
+    }
+
+    /// Every English sentence with a count reads right for 1 and for more: "1 player",
+    /// "2 players", never "1 players".
+    #[test]
+    fn english_counts_read_right_for_one_and_many() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("responses");
+        let ui = Ui::load(&dir).unwrap_or_else(|p| panic!("{p:#?}"));
+        let nouns = [
+            "player", "question", "message", "excerpt", "record", "vote", "answer", "minute",
+        ];
+        for (key, template) in ui.get(Lang::En).entries() {
+            let names: Vec<&str> = placeholders(template).into_iter().collect();
+            for one in [true, false] {
+                let args: Vec<(&str, &str)> = names
+                    .iter()
+                    .map(|&n| (n, if one { "1" } else { "2" }))
+                    .collect();
+                let text = fill(template, &args);
+                // "1 players" or "2 player" as a whole word.
+                let has_word = |word: &str| {
+                    text.match_indices(word).any(|(at, _)| {
+                        !text[at + word.len()..]
+                            .chars()
+                            .next()
+                            .is_some_and(char::is_alphabetic)
+                    })
+                };
+                for noun in nouns {
+                    let wrong = if one {
+                        format!("1 {noun}s")
+                    } else {
+                        format!("2 {noun}")
+                    };
+                    assert!(!has_word(&wrong), "{key}: {text}");
+                }
+            }
+        }
+        let en = ui.get(Lang::En);
+        assert_eq!(
+            fill(&en.quiz_results_title, &[("count", "1"), ("people", "1")]),
+            "🏁 Quiz over: 1 question, 1 player"
+        );
+        assert_eq!(
+            fill(&en.quiz_results_title, &[("count", "5"), ("people", "2")]),
+            "🏁 Quiz over: 5 questions, 2 players"
+        );
+    }
+
+    #[test]
+    fn a_malformed_plural_form_names_the_file_and_key() {
+        let dir = std::env::temp_dir().join(format!("ui-plural-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("responses");
+        std::fs::copy(shipped.join("ui.zh.toml"), dir.join("ui.zh.toml")).unwrap();
+        let en = std::fs::read_to_string(shipped.join("ui.en.toml")).unwrap();
+        assert!(en.contains("{people|player|players}"));
+        let en = en.replace("{people|player|players}", "{people|players}");
+        std::fs::write(dir.join("ui.en.toml"), en).unwrap();
+        let problems = Ui::load(&dir).unwrap_err();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        let message = problems[0].to_string();
+        assert!(message.contains("ui.en.toml"), "{message}");
+        assert!(message.contains("quiz_results_title"), "{message}");
+        assert!(message.contains("{people|players}"), "{message}");
     }
 
     #[test]

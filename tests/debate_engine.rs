@@ -40,20 +40,21 @@ const UNDECIDED: u8 = 2;
 // What users see (responses/debates.toml, responses/ui.zh.toml, responses/ui.en.toml).
 const MOTIONS: [&str; 5] = [
     "闭源最终将战胜开源?",
-    "开源是初创企业的最佳选择?",
-    "开源模型的许可证算不算开源?",
+    "开源就能让初创企业脱颖而出?",
+    "Llama 2 的自有协议,让它的“开源”打了折扣?",
     "行业落地,闭源比开源更合适?",
     "巨头也应该拥抱开源?",
 ];
 const MOTION_1: &str = MOTIONS[0];
 const MOTION_2: &str = MOTIONS[1];
 const MOTION_1_EN: &str = "Will closed source ultimately defeat open source?";
-/// Who argues each side of motion 1 in the article.
-const FOR_CAMP_1: &str = "李彦宏、文章叙述";
-const AGAINST_CAMP_1: &str = "罗璇、文章叙述";
-const CAMPS_1: &str = "文中站队 —— 正方:李彦宏、文章叙述;反方:罗璇、文章叙述";
-const CAMPS_1_EN: &str =
-    "In the article — for: Robin Li (李彦宏), The article; against: Luo Xuan (罗璇), The article";
+/// Who argues each side of motion 1 in the article: people only; then, apart, the side the
+/// article's own narration leans to.
+const FOR_CAMP_1: &str = "李彦宏";
+const AGAINST_CAMP_1: &str = "罗璇";
+const CAMPS_1: &str = "文中站队 —— 正方:李彦宏;反方:罗璇\n文章自己的叙述倾向反方。";
+const CAMPS_1_EN: &str = "In the article — for: Robin Li (李彦宏); against: Luo Xuan (罗璇)\n\
+     The article's own narration leans against.";
 
 const OPTIONS: [&str; 3] = ["正方", "反方", "还没想好"];
 const OPTIONS_EN: [&str; 3] = ["For", "Against", "Undecided"];
@@ -465,7 +466,7 @@ async fn debate_n_opens_the_motion_and_its_vote_which_wakes_the_engine_at_the_de
     assert_eq!(*chat, Place::from(GROUP));
     let page = motion.doc.to_plain();
     assert!(
-        page.starts_with(&format!("辩题 1/5:{MOTION_1}\n\n正方 · 1/5\n")),
+        page.starts_with(&format!("辩题 1/5:{MOTION_1}\n\n正方 · 1/3\n")),
         "{page}"
     );
     assert!(page.contains("\n\n反方 · 1/5\n"), "{page}");
@@ -498,7 +499,7 @@ async fn debate_n_opens_the_motion_and_its_vote_which_wakes_the_engine_at_the_de
     assert!(
         posted
             .page()
-            .starts_with(&format!("Motion 1/5: {MOTION_1_EN}\n\nFor · 1/5\n")),
+            .starts_with(&format!("Motion 1/5: {MOTION_1_EN}\n\nFor · 1/3\n")),
         "{}",
         posted.page()
     );
@@ -929,7 +930,7 @@ async fn the_result_says_which_way_the_group_leans_in_the_starter_s_language() {
         bot.result(&posted, T0 + 2).await.doc.to_plain(),
         format!(
             "Result: {MOTION_1_EN}\nFor: 1 (25%)\nAgainst: 2 (50%)\nUndecided: 1 (25%)\n4 voted.\n\n\
-             Most of the group voted against: the side argued by Luo Xuan (罗璇), The article.\n\
+             Most of the group voted against: the side argued by Luo Xuan (罗璇).\n\
              {CAMPS_1_EN}"
         )
     );

@@ -230,7 +230,7 @@ async fn a_group_debates_votes_and_sees_the_result_next_to_the_articles_camps() 
     let motion = visible(&vote.motion);
     assert!(
         motion.starts_with(
-            "辩题 1/5:闭源最终将战胜开源?\n\n正方 · 1/5\n闭源最终将战胜开源\n—— 李彦宏"
+            "辩题 1/5:闭源最终将战胜开源?\n\n正方 · 1/3\n闭源最终将战胜开源\n—— 李彦宏"
         ),
         "{motion}"
     );
@@ -275,7 +275,7 @@ async fn a_group_debates_votes_and_sees_the_result_next_to_the_articles_camps() 
     let edit = group.api.wait_nth("editMessageText", edits).await;
     assert!(edit.ok(), "{}", edit.response);
     assert_eq!(edit.body["message_id"], json!(vote.motion.message_id()));
-    assert!(visible(&edit).contains("正方 · 2/5"), "{}", visible(&edit));
+    assert!(visible(&edit).contains("正方 · 2/3"), "{}", visible(&edit));
     assert!(visible(&edit).contains("反方 · 1/5"), "{}", visible(&edit));
     group
         .api
@@ -343,8 +343,9 @@ async fn a_group_debates_votes_and_sees_the_result_next_to_the_articles_camps() 
          反方:0 票(0%)\n\
          还没想好:1 票(33%)\n\
          共 3 人投票。\n\n\
-         本群多数投了正方,也就是文中李彦宏、文章叙述所持的一方。\n\
-         文中站队 —— 正方:李彦宏、文章叙述;反方:罗璇、文章叙述"
+         本群多数投了正方,也就是文中李彦宏所持的一方。\n\
+         文中站队 —— 正方:李彦宏;反方:罗璇\n\
+         文章自己的叙述倾向反方。"
     );
     // Closed: a late vote is not counted, and there is nothing left to close.
     api.poll_answer(&vote.poll_id, &students[3], &[1]);
@@ -392,8 +393,9 @@ async fn in_a_private_chat_in_english_the_voter_closes_their_own_debate() {
         .open(user.id, &user, "/debate@debate_test_bot 3")
         .await;
     assert!(
-        visible(&vote.motion)
-            .starts_with("Motion 3/5: Do \"open\" model licences count as open source?"),
+        visible(&vote.motion).starts_with(
+            "Motion 3/5: Does Llama 2's own licence make its \"open source\" less than it claims?"
+        ),
         "{}",
         visible(&vote.motion)
     );
@@ -401,7 +403,7 @@ async fn in_a_private_chat_in_english_the_voter_closes_their_own_debate() {
     assert_eq!(
         poll.body["question"],
         json!(
-            "Do \"open\" model licences count as open source? Which side are you on? (60-minute vote)"
+            "Does Llama 2's own licence make its \"open source\" less than it claims? Which side are you on? (60-minute vote)"
         )
     );
     let debate = group.debate(user.id).await;
@@ -413,7 +415,7 @@ async fn in_a_private_chat_in_english_the_voter_closes_their_own_debate() {
     let result = group.result(before).await;
     assert!(
         result.starts_with(
-            "Result: Do \"open\" model licences count as open source?\nFor: 0 (0%)\nAgainst: 1 (100%)\nUndecided: 0 (0%)\n1 voted.\n\nMost of the group voted against: the side argued by "
+            "Result: Does Llama 2's own licence make its \"open source\" less than it claims?\nFor: 0 (0%)\nAgainst: 1 (100%)\nUndecided: 0 (0%)\n1 voted.\n\nMost of the group voted against.\nIn the article — for: no one; against: no one"
         ),
         "{result}"
     );
@@ -440,7 +442,7 @@ async fn a_restart_keeps_the_debate_and_its_votes_and_a_deadline_passed_meanwhil
     assert_eq!(group.api.count("sendPoll"), 1, "the same vote carries on");
     assert_eq!(
         group.ask(&student(3), "/debate").await,
-        already_open("开源是初创企业的最佳选择?")
+        already_open("开源就能让初创企业脱颖而出?")
     );
     let before = group.api.count("sendMessage");
     group.api.group_text(GROUP, &teacher, "/debate close");
@@ -449,7 +451,7 @@ async fn a_restart_keeps_the_debate_and_its_votes_and_a_deadline_passed_meanwhil
     let result = group.result(before).await;
     assert!(
         result.starts_with(
-            "投票结果:开源是初创企业的最佳选择?\n正方:1 票(33%)\n反方:2 票(67%)\n还没想好:0 票(0%)\n共 3 人投票。\n\n本群多数投了反方"
+            "投票结果:开源就能让初创企业脱颖而出?\n正方:1 票(33%)\n反方:2 票(67%)\n还没想好:0 票(0%)\n共 3 人投票。\n\n本群多数投了反方"
         ),
         "{result}"
     );

@@ -269,7 +269,7 @@ async fn a_group_gets_its_budget_of_replies_then_one_notice_and_other_groups_are
     assert!(
         to_group[..20]
             .iter()
-            .all(|t| t.starts_with("<b>闭源 · 1/11</b>"))
+            .all(|t| t.starts_with("<b>闭源 · 1/10</b>"))
     );
     assert_eq!(to_group[20], "请慢一点:这里每分钟最多回复 20 条,稍后再试。");
     assert_eq!(replies.len(), 21);
@@ -327,7 +327,7 @@ async fn a_send_failing_with_502_is_retried_with_backoff_and_delivered_once() {
         calls[1].text(),
         "the same message, tried again"
     );
-    assert!(calls[0].text().starts_with("<b>闭源 · 1/11</b>"));
+    assert!(calls[0].text().starts_with("<b>闭源 · 1/10</b>"));
     bot.stop().await;
     assert_eq!(
         api.count("sendMessage"),
@@ -391,7 +391,7 @@ async fn a_locked_database_gets_an_apology_and_everything_else_keeps_working() {
         })
         .await;
     assert!(
-        topic.text().starts_with("<b>闭源 · 1/11</b>"),
+        topic.text().starts_with("<b>闭源 · 1/10</b>"),
         "what needs no writes is served"
     );
 

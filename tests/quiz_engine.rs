@@ -1236,6 +1236,9 @@ async fn thirty_concurrent_answers_count_exactly_once() {
 
 #[tokio::test]
 async fn a_chat_meets_every_question_before_any_repeats() {
+    // Every quiz is at least half who-said questions (issue #11), so who-said questions come
+    // round again sooner than facts: a chat meets every who-said question before one repeats,
+    // and every fact question before one repeats.
     let mut bot = Bot::open("select").await;
     let teacher = player(1, "Teacher");
     let pool: BTreeSet<String> = questions::pool(app().corpus())
@@ -1243,8 +1246,11 @@ async fn a_chat_meets_every_question_before_any_repeats() {
         .map(|(id, _)| id)
         .collect();
     assert!(pool.len() >= 20, "{} questions", pool.len());
+    let is_who = |id: &String| id.starts_with("who-");
+    let who_pool = pool.iter().filter(|id| is_who(id)).count();
+    let fact_pool = pool.len() - who_pool;
 
-    let quizzes = pool.len().div_ceil(5) + 1;
+    let quizzes = fact_pool.div_ceil(2) + 1;
     let mut seen: Vec<String> = Vec::new();
     let mut now = T0;
     for k in 0..quizzes {
@@ -1269,23 +1275,112 @@ async fn a_chat_meets_every_question_before_any_repeats() {
         let unique: BTreeSet<&String> = ids.iter().collect();
         assert_eq!(unique.len(), 5, "quiz {k} asks five different questions");
         assert!(ids.iter().all(|id| pool.contains(id)), "{ids:?}");
-        let repeats = ids.iter().filter(|id| seen.contains(id)).count();
-        seen.extend(ids);
-        let met: BTreeSet<&String> = seen.iter().collect();
-        if repeats > 0 {
-            assert_eq!(
-                met.len(),
-                pool.len(),
-                "quiz {k} repeats a question before the pool is exhausted"
-            );
+        assert!(
+            ids.iter().filter(|id| is_who(id)).count() >= 3,
+            "quiz {k}: {ids:?}"
+        );
+        for kind_is_who in [true, false] {
+            let kind_pool = if kind_is_who { who_pool } else { fact_pool };
+            let repeats = ids
+                .iter()
+                .filter(|id| is_who(id) == kind_is_who && seen.contains(id))
+                .count();
+            if repeats > 0 {
+                let met: BTreeSet<&String> = seen
+                    .iter()
+                    .chain(&ids)
+                    .filter(|id| is_who(id) == kind_is_who)
+                    .collect();
+                assert_eq!(
+                    met.len(),
+                    kind_pool,
+                    "quiz {k} repeats a question before its kind is exhausted"
+                );
+            }
         }
+        seen.extend(ids);
     }
-    // The first four quizzes: twenty different questions.
-    let first_twenty: BTreeSet<&String> = seen[..20].iter().collect();
-    assert_eq!(first_twenty.len(), 20);
     // And every question came up.
     let met: BTreeSet<String> = seen.into_iter().collect();
     assert_eq!(met, pool);
+}
+
+/// Issue #11: a quiz is about who said what. Four `/quiz 6` in one chat: each is at least
+/// half who-said questions, mixed in among the facts; an English user's who-said polls quote
+/// the words in English, marked as a translation, with the original under them, in the
+/// question and (the translation) in the explanation, within Telegram's limits.
+#[tokio::test]
+async fn every_quiz_is_at_least_half_who_said_and_english_users_see_the_quote_in_english() {
+    let corpus = app().corpus().clone();
+    let originals: Vec<(String, String, String)> = corpus
+        .excerpts
+        .iter()
+        .filter(|e| e.voice.speaker().is_some())
+        .map(|e| {
+            (
+                format!("who-{}", e.id),
+                e.text.original.clone(),
+                e.text.en.clone().unwrap(),
+            )
+        })
+        .collect();
+    for (tag, language) in [("mix-zh", None), ("mix-en", Some("en"))] {
+        let mut bot = Bot::open(tag).await;
+        let teacher = Player {
+            id: 1,
+            name: "Teacher".into(),
+            language_code: language.map(String::from),
+        };
+        let mut now = T0;
+        for k in 0..4 {
+            let first = bot.start(&teacher, 6, now).await;
+            let (sent, _) = bot.play_out(first.clone()).await;
+            now = sent.last().unwrap().wake_at + 1_000;
+            assert_eq!(sent.len(), 6);
+            let stored = bot.store().questions(first.quiz).await.unwrap();
+            let kinds: Vec<bool> = stored
+                .iter()
+                .map(|q| q.dealt.id.starts_with("who-"))
+                .collect();
+            let who = kinds.iter().filter(|&&w| w).count();
+            assert!(who >= 3, "{tag} quiz {k}: {who} of 6 who-said: {kinds:?}");
+            // Mixed: with three of each, they alternate; never three of a kind in a row.
+            assert!(
+                kinds.windows(3).all(|w| !(w[0] == w[1] && w[1] == w[2])) || who > 4,
+                "{tag} quiz {k}: {kinds:?}"
+            );
+            for (row, poll) in stored.iter().zip(&sent) {
+                assert_valid_poll(&poll.poll, row.idx as usize + 1, 6);
+                let Some((_, original, en)) =
+                    originals.iter().find(|(id, _, _)| *id == row.dealt.id)
+                else {
+                    continue;
+                };
+                let question = poll.text();
+                if language.is_some() {
+                    let (translated, under) = question
+                        .split_once('\n')
+                        .unwrap_or_else(|| panic!("{question}"));
+                    assert!(translated.ends_with(" (translation)"), "{question}");
+                    let start: String = en.chars().take(12).collect();
+                    assert!(translated.contains(&start), "{question}");
+                    assert!(
+                        under.starts_with("Original: ") && under.contains(original.as_str()),
+                        "the original, whole, under it: {question}"
+                    );
+                    assert!(
+                        poll.poll.explanation.contains(&start)
+                            && poll.poll.explanation.contains(" (translation)\n"),
+                        "{}",
+                        poll.poll.explanation
+                    );
+                } else {
+                    assert!(question.contains(original.as_str()), "{question}");
+                    assert!(!question.contains("translation"), "{question}");
+                }
+            }
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,7 +5,6 @@
 
 use super::buttons::{self, Action};
 use super::{App, Button, Reply};
-use crate::corpus::Voice;
 use crate::i18n::{Lang, fill};
 use crate::render::{Doc, Span};
 
@@ -122,13 +121,10 @@ impl App {
             ))]);
             doc.append(view.excerpt(&self.corpus.excerpts[excerpts[position]]));
         }
-        doc.blank().text(fill(
-            &ui.debate_camps,
-            &[
-                ("for", &self.camp(lang, motion, 0)),
-                ("against", &self.camp(lang, motion, 1)),
-            ],
-        ));
+        doc.blank();
+        for line in self.camps(lang, motion) {
+            doc.text(line);
+        }
         let button = |label: &str, action: Action| Button {
             label: label.to_string(),
             data: buttons::encode(&action, &self.corpus)
@@ -210,19 +206,44 @@ impl App {
         }
     }
 
-    /// Who in the article argues a side: speakers by name, "the article" for its own words.
-    pub fn camp(&self, lang: Lang, motion: usize, side: usize) -> String {
+    /// Who in the article argues a side: the people whose words are on it, by name, in
+    /// order. The article's own voice is no camp member (see [`App::camps`]); an empty list
+    /// means no one quoted argues the side.
+    pub fn camp(&self, lang: Lang, motion: usize, side: usize) -> Vec<String> {
         let view = self.view(lang);
         let mut names: Vec<String> = Vec::new();
         for &e in &self.corpus.motions[motion].sides[side] {
-            let name = match self.corpus.excerpts[e].voice {
-                Voice::Direct(p) | Voice::Reported(p) => view.both(&self.corpus.people[p].name),
-                voice => view.voice_label(voice).to_string(),
-            };
-            if !names.contains(&name) {
-                names.push(name);
+            if let Some(p) = self.corpus.excerpts[e].voice.speaker() {
+                let name = view.person_name(&self.corpus.people[p]);
+                if !names.contains(&name) {
+                    names.push(name);
+                }
             }
         }
-        names.join(&view.ui.debate_camp_separator)
+        names
+    }
+
+    /// The camps line ("文中站队 —— 正方:李彦宏;反方:罗璇"), then, when the motion's data
+    /// says so, which side the article's own narration leans to.
+    pub fn camps(&self, lang: Lang, motion: usize) -> Vec<String> {
+        let ui = self.view(lang).ui;
+        let side = |side: usize| {
+            let names = self.camp(lang, motion, side);
+            if names.is_empty() {
+                ui.debate_camp_nobody.clone()
+            } else {
+                names.join(&ui.debate_camp_separator)
+            }
+        };
+        let mut lines = vec![fill(
+            &ui.debate_camps,
+            &[("for", &side(0)), ("against", &side(1))],
+        )];
+        match self.corpus.motions[motion].narration {
+            Some(0) => lines.push(ui.debate_narration_for.clone()),
+            Some(_) => lines.push(ui.debate_narration_against.clone()),
+            None => {}
+        }
+        lines
     }
 }

@@ -44,9 +44,9 @@ fn a_topic_command_shows_its_best_excerpt_with_speaker_and_citation() {
     let reply = private(&app, "/closed");
     assert_eq!(
         html(&reply),
-        "<b>闭源 · 1/11</b>\n\
+        "<b>闭源 · 1/10</b>\n\
          <blockquote>这种情况下,商业化的闭源模型才是行业的未来</blockquote>\n\
-         —— 李彦宏,百度创始人、董事长兼首席执行官 · 原话\n\
+         —— 李彦宏,百度联合创始人、董事长兼首席执行官(非文中所述) · 原话\n\
          出处:电厂,2024-07-12,记者 张勇毅,¶5"
     );
     assert_eq!(
@@ -171,12 +171,43 @@ fn who_lists_everyone_and_finds_people_by_any_alias() {
     let app = app();
     let list = html(&private(&app, "/who"));
     assert!(
-        list.contains("• 李彦宏 — 百度创始人、董事长兼首席执行官 · 4 条摘录"),
+        list.contains("• 李彦宏 — 百度联合创始人、董事长兼首席执行官(非文中所述) · 4 条摘录"),
         "{list}"
     );
     assert!(
-        list.contains("• 周鸿祎 — 360创始人 · 仅被提及(¶8),没有引语"),
+        list.contains("• 周鸿祎 — 360创始人(非文中所述) · 仅被提及(¶8),没有引语"),
         "{list}"
+    );
+    // "(未具名)" follows the name of someone the article does not name, not their role; a
+    // role the article states carries no mark.
+    assert!(
+        list.contains("• 一位分析师(未具名) — 长期观察大模型落地案例 · 1 条摘录"),
+        "{list}"
+    );
+    assert!(
+        list.contains("• 林吕强 — 零一万物开源业务负责人 · 1 条摘录"),
+        "{list}"
+    );
+    assert!(
+        list.contains("• The Information — 科技媒体(非文中所述) · 1 条摘录"),
+        "{list}"
+    );
+    let en = html(
+        &ask(&app, ChatKind::Private, Some("en"), "/who")
+            .unwrap()
+            .reply,
+    );
+    assert!(
+        en.contains(
+            "• Robin Li (李彦宏) — co-founder, chairman and CEO, Baidu (not stated in the article) · "
+        ),
+        "{en}"
+    );
+    assert!(
+        en.contains(
+            "• An analyst (一位分析师) (not named) — long-time observer of LLM deployments · "
+        ),
+        "{en}"
     );
     for alias in ["Robin Li", "robin li", "李彥宏", "Li Yanhong", "百度"] {
         let reply = html(&private(&app, &format!("/who {alias}")));
@@ -226,6 +257,9 @@ fn help_lists_every_command_and_topic_from_the_data() {
     assert!(help.contains("/who — 文中的人物;/who 名字:某人说了什么"));
     let start = html(&private(&app, "/start"));
     assert!(start.contains("《开源与闭源之争:大厂如何抉择?》"));
+    // Most excerpts are the article's own words, not anyone's: /start promises "原文".
+    assert!(start.contains("的原文"), "{start}");
+    assert!(!start.contains("原话"), "{start}");
 }
 
 #[test]
@@ -550,10 +584,15 @@ fn a_debate_shows_the_motion_and_the_best_quote_of_each_side() {
     assert_eq!(debate(&app, "1"), DebateChoice::Start(0));
     let reply = app.debate_page(Lang::Zh, 0, [0, 0]);
     let text = html(&reply);
-    assert!(text.starts_with("<b>辩题 1/5:闭源最终将战胜开源?</b>\n\n<b>正方 · 1/5</b>\n<blockquote>闭源最终将战胜开源</blockquote>"), "{text}");
+    assert!(text.starts_with("<b>辩题 1/5:闭源最终将战胜开源?</b>\n\n<b>正方 · 1/3</b>\n<blockquote>闭源最终将战胜开源</blockquote>"), "{text}");
     assert!(text.contains("<b>反方 · 1/5</b>\n<blockquote>开源并不是商业化的反义词,开源意味着打破垄断</blockquote>\n—— 罗璇,RWKV联合创始人 · 原话\n出处:电厂,2024-07-12,记者 张勇毅,¶35"), "{text}");
+    // The camps name people only; where the article's own narration leans is said apart.
     assert!(
-        text.ends_with("文中站队 —— 正方:李彦宏、文章叙述;反方:罗璇、文章叙述"),
+        text.ends_with("文中站队 —— 正方:李彦宏;反方:罗璇\n文章自己的叙述倾向反方。"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("文章叙述;") && !text.contains("、文章叙述"),
         "{text}"
     );
     let data: Vec<&str> = reply
@@ -582,7 +621,7 @@ fn a_debate_shows_the_motion_and_the_best_quote_of_each_side() {
         panic!()
     };
     let text = html(&sources);
-    assert_eq!(text.matches("• 出处:").count(), 10, "{text}");
+    assert_eq!(text.matches("• 出处:").count(), 8, "{text}");
     assert_eq!(sources.buttons[0][0].data, "d:zh:closed-will-win:0:4");
 }
 
@@ -610,8 +649,14 @@ fn debate_list_usage_and_forged_buttons() {
     assert_eq!(app.debate(Lang::En, " 3 "), DebateChoice::Start(2));
     let en = app.debate_page(Lang::En, 2, [0, 0]);
     assert!(html(&en).starts_with(
-        "<b>Motion 3/5: Do &quot;open&quot; model licences count as open source?</b>"
-    ));
+        "<b>Motion 3/5: Does Llama 2's own licence make its &quot;open source&quot; less than it claims?</b>"
+    ), "{}", html(&en));
+    // A motion with no one quoted on either side says so and claims no lean of the narration.
+    let en = html(&en);
+    assert!(
+        en.ends_with("In the article — for: no one; against: no one"),
+        "{en}"
+    );
     for data in [
         "d:zh:closed-will-win:5:0",
         "d:zh:nope:0:0",
@@ -683,8 +728,16 @@ fn a_debate_result_counts_the_votes_and_names_the_articles_camp() {
          反方:2 票(50%)\n\
          还没想好:1 票(25%)\n\
          共 4 人投票。\n\n\
-         本群多数投了反方,也就是文中罗璇、文章叙述所持的一方。\n\
-         文中站队 —— 正方:李彦宏、文章叙述;反方:罗璇、文章叙述"
+         本群多数投了反方,也就是文中罗璇所持的一方。\n\
+         文中站队 —— 正方:李彦宏;反方:罗璇\n\
+         文章自己的叙述倾向反方。"
+    );
+    // A side no one quoted argues: the lean names no camp.
+    let giants = app.motion_by_id("giants-should-open").unwrap();
+    let doc = crate::debate::result::render(&app, Lang::Zh, giants, [2, 1, 0]).to_plain();
+    assert!(
+        doc.ends_with("本群多数投了正方。\n文中站队 —— 正方:无人;反方:李彦宏"),
+        "{doc}"
     );
     let en = crate::debate::result::render(&app, Lang::En, 0, [3, 0, 0]).to_plain();
     assert!(

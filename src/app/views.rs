@@ -2,7 +2,7 @@
 //! people, the article, the help. Pure functions from data to [`Doc`]; no Telegram here.
 
 use crate::command::BUILTIN_COMMANDS;
-use crate::corpus::{Corpus, Excerpt, Person, Text, Voice};
+use crate::corpus::{Corpus, Excerpt, Person, PersonKind, Text, Voice};
 use crate::i18n::{Lang, UiText, fill};
 use crate::render::{Doc, Span};
 
@@ -26,15 +26,30 @@ impl View<'_> {
         }
     }
 
-    /// "co-founder, chairman and CEO, Baidu", or whichever half exists.
+    /// A person's name for this reader, marked "(未具名)" when the article does not name them.
+    pub fn person_name(&self, person: &Person) -> String {
+        let name = self.both(&person.name);
+        match person.kind {
+            PersonKind::Unnamed => fill(&self.ui.name_unnamed, &[("name", &name)]),
+            PersonKind::Named | PersonKind::Report => name,
+        }
+    }
+
+    /// "co-founder, chairman and CEO, Baidu", or whichever half exists; marked as not from
+    /// the article when the article does not state it.
     pub fn role(&self, person: &Person) -> String {
         let role = person.role.get(self.lang);
         let org = person.org.get(self.lang);
-        match (role.is_empty(), org.is_empty()) {
+        let role = match (role.is_empty(), org.is_empty()) {
             (false, false) => fill(&self.ui.person_role, &[("role", role), ("org", org)]),
             (false, true) => role.to_string(),
             (true, false) => org.to_string(),
-            (true, true) => String::new(),
+            (true, true) => return String::new(),
+        };
+        if person.role_outside {
+            fill(&self.ui.role_outside, &[("role", &role)])
+        } else {
+            role
         }
     }
 
@@ -75,7 +90,7 @@ impl View<'_> {
             Voice::Unattributed => self.ui.voice_unattributed.clone(),
             Voice::Direct(p) | Voice::Reported(p) => {
                 let person = &self.corpus.people[p];
-                let name = self.both(&person.name);
+                let name = self.person_name(person);
                 let role = self.role(person);
                 let speech = self.speech(voice);
                 if role.is_empty() {
@@ -118,7 +133,7 @@ impl View<'_> {
         doc.line(vec![Span::Bold(self.ui.who_title.clone())]);
         for (i, person) in self.corpus.people.iter().enumerate() {
             let count = self.corpus.excerpts_by(i).count();
-            let name = self.both(&person.name);
+            let name = self.person_name(person);
             let role = self.role(person);
             let mentions = self.mention_list(i);
             let line = if count > 0 {
@@ -159,7 +174,7 @@ impl View<'_> {
     /// /who NAME: the person, then each of their excerpts with its citation.
     pub fn person(&self, p: usize) -> Doc {
         let person = &self.corpus.people[p];
-        let name = self.both(&person.name);
+        let name = self.person_name(person);
         let mut doc = Doc::new();
         let role = self.role(person);
         let mut header = vec![Span::Bold(name.clone())];

@@ -5,9 +5,9 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::files::{DebatesFile, QuestionEntry};
+use super::files::{DebatesFile, QuestionEntry, SideEntry};
 use super::load::{Problem, is_valid_id};
-use super::{Article, Excerpt, FactQuestion, Motion, Text};
+use super::{Article, Excerpt, FactQuestion, Motion, Text, Voice};
 
 /// Telegram's limits on quiz polls, with room for the "k/N" the bot puts before a question.
 const QUESTION_LIMIT: usize = 280;
@@ -162,6 +162,28 @@ pub(super) fn motions(
                 excerpts[both].id
             ));
         }
+        let narration = entry.narration.map(|side| match side {
+            SideEntry::For => 0,
+            SideEntry::Against => 1,
+        });
+        if let Some(side) = narration {
+            // The narration leans to a side when more of the article's own words argue it.
+            let own = |s: usize| {
+                sides[s]
+                    .iter()
+                    .filter(|&&e| excerpts[e].voice == Voice::Article)
+                    .count()
+            };
+            if own(side) <= own(1 - side) {
+                problem(format!(
+                    "narration = \"{}\" needs more excerpts in the article's own voice on that side \
+                     ({} for, {} against)",
+                    ["for", "against"][side],
+                    own(0),
+                    own(1)
+                ));
+            }
+        }
         if problems.len() == before {
             out.push(Motion {
                 id: entry.id,
@@ -170,6 +192,7 @@ pub(super) fn motions(
                     en: Some(entry.motion_en),
                 },
                 sides,
+                narration,
             });
         }
     }

@@ -64,6 +64,9 @@ pub struct PersonEntry {
     #[serde(default)]
     pub role: String,
     pub role_en: Option<String>,
+    /// Where `role` and `org` come from: the article (checked verbatim) or elsewhere.
+    #[serde(default)]
+    pub role_source: RoleSource,
     #[serde(default)]
     pub org: String,
     pub org_en: Option<String>,
@@ -77,6 +80,14 @@ pub enum PersonKindEntry {
     Person,
     Unnamed,
     Report,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RoleSource {
+    #[default]
+    Article,
+    Outside,
 }
 
 /// `responses/topics.toml`
@@ -136,8 +147,17 @@ pub struct MotionEntry {
     pub id: String,
     pub motion: String,
     pub motion_en: String,
+    /// The side the article's own narration leans to, where it does.
+    pub narration: Option<SideEntry>,
     #[serde(rename = "for", default)]
     pub for_: Vec<String>,
     #[serde(default)]
     pub against: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SideEntry {
+    For,
+    Against,
 }

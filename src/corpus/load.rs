@@ -9,8 +9,8 @@ use serde::de::DeserializeOwned;
 
 use super::activities::{motions, question};
 use super::files::{
-    DebatesFile, ExcerptEntry, ExcerptsFile, PeopleFile, PersonKindEntry, QuizFile, SourceFile,
-    Speech, TopicsFile,
+    DebatesFile, ExcerptEntry, ExcerptsFile, PeopleFile, PersonKindEntry, QuizFile, RoleSource,
+    SourceFile, Speech, TopicsFile,
 };
 use super::{Article, Corpus, Excerpt, FactQuestion, Person, PersonKind, Text, Topic, Voice};
 use crate::command::{BUILTIN_COMMANDS, is_valid_command_name};
@@ -125,6 +125,9 @@ pub fn load(dir: &Path) -> Result<Corpus, Vec<Problem>> {
             }
         }
         articles.push(article);
+    }
+    if !articles.is_empty() {
+        roles_in_articles(&people_path, &people, &articles, &mut problems);
     }
     if articles.is_empty() && problems.is_empty() {
         problems.push(Problem::new(
@@ -412,6 +415,7 @@ fn people(file: &Path, people: PeopleFile, problems: &mut Vec<Problem>) -> Vec<P
                 original: entry.org,
                 en: entry.org_en,
             },
+            role_outside: entry.role_source == RoleSource::Outside,
             aliases: entry.aliases,
         };
         for key in person.keys().collect::<HashSet<_>>() {
@@ -430,6 +434,37 @@ fn people(file: &Path, people: PeopleFile, problems: &mut Vec<Problem>) -> Vec<P
         out.push(person);
     }
     out
+}
+
+/// A role or org not marked `role_source = "outside"` must be the article's own words.
+fn roles_in_articles(
+    file: &Path,
+    people: &[Person],
+    articles: &[Article],
+    problems: &mut Vec<Problem>,
+) {
+    for person in people.iter().filter(|p| !p.role_outside) {
+        for (key, value) in [
+            ("role", &person.role.original),
+            ("org", &person.org.original),
+        ] {
+            let stated = value.is_empty()
+                || articles
+                    .iter()
+                    .flat_map(|a| &a.paragraphs)
+                    .any(|p| p.contains(value.as_str()));
+            if !stated {
+                problems.push(Problem::new(
+                    file,
+                    Some(format!("person \"{}\"", person.id)),
+                    format!(
+                        "{key} \"{value}\" is not in any article; copy the article's words or \
+                         say role_source = \"outside\""
+                    ),
+                ));
+            }
+        }
+    }
 }
 
 fn topics(

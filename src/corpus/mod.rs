@@ -68,6 +68,8 @@ pub struct Person {
     pub name: Text,
     pub role: Text,
     pub org: Text,
+    /// The role (and org) is not stated in the article but known from elsewhere; the bot says so.
+    pub role_outside: bool,
     pub aliases: Vec<String>,
 }
 
@@ -129,6 +131,8 @@ pub struct Motion {
     pub motion: Text,
     /// Indices into [`Corpus::excerpts`]: `sides[0]` for, `sides[1]` against.
     pub sides: [Vec<usize>; 2],
+    /// The side (0 for, 1 against) the article's own narration leans to, where it does.
+    pub narration: Option<usize>,
 }
 
 #[derive(Debug, Clone)]

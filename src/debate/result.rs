@@ -70,27 +70,37 @@ pub fn render(app: &App, lang: Lang, motion: usize, tally: Tally) -> Doc {
         &ui.debate_result_total,
         &[("total", &total.to_string())],
     ));
+    // Who argued the winning side: people only; with no one quoted on it, just the side.
+    let leans = |side: usize, with_camp: &str, alone: &str| {
+        let camp = app.camp(lang, motion, side);
+        if camp.is_empty() {
+            alone.to_string()
+        } else {
+            fill(
+                with_camp,
+                &[("camp", &camp.join(&ui.debate_camp_separator))],
+            )
+        }
+    };
     let lean = match Lean::of(tally) {
         Lean::NoVotes => ui.debate_result_none.clone(),
-        Lean::For => fill(
+        Lean::For => leans(
+            0,
             &ui.debate_result_leans_for,
-            &[("camp", &app.camp(lang, motion, 0))],
+            &ui.debate_result_leans_for_nobody,
         ),
-        Lean::Against => fill(
+        Lean::Against => leans(
+            1,
             &ui.debate_result_leans_against,
-            &[("camp", &app.camp(lang, motion, 1))],
+            &ui.debate_result_leans_against_nobody,
         ),
         Lean::Tied => ui.debate_result_tied.clone(),
         Lean::Undecided => ui.debate_result_undecided.clone(),
     };
     doc.blank().text(lean);
-    doc.text(fill(
-        &ui.debate_camps,
-        &[
-            ("for", &app.camp(lang, motion, 0)),
-            ("against", &app.camp(lang, motion, 1)),
-        ],
-    ));
+    for line in app.camps(lang, motion) {
+        doc.text(line);
+    }
     doc
 }
 

@@ -1,7 +1,9 @@
 //! Quiz questions, made from the data and never wrong: "who said it?" for every excerpt the
 //! article clearly attributes to someone, and the fact questions of each article's quiz.toml.
-//! A question is *dealt* for one quiz: options shuffled, text in the quiz's language, the
-//! explanation citing where the answer stands in the article.
+//! A quiz is about who said what: at least half of it (rounded up) is who-said questions,
+//! mixed in among the facts. A question is *dealt* for one quiz: options shuffled, text in the
+//! quiz's language (an English reader gets the quote in English, marked as a translation, with
+//! the original under it), the explanation citing where the answer stands in the article.
 
 use std::collections::HashMap;
 
@@ -10,8 +12,8 @@ use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 
 use crate::app::View;
-use crate::corpus::{Corpus, Voice};
-use crate::i18n::fill;
+use crate::corpus::{Corpus, PersonKind, Voice};
+use crate::i18n::{Lang, fill};
 
 /// Telegram's limits for a quiz poll.
 pub const QUESTION_LIMIT: usize = 300;
@@ -21,6 +23,8 @@ pub const EXPLANATION_LIMIT: usize = 200;
 const PREFIX_ROOM: usize = 20;
 /// At most this many options per who-said question.
 const WHO_OPTIONS: usize = 4;
+/// A translation cut shorter than this says too little: it is left out instead.
+const MIN_TRANSLATION: usize = 24;
 
 /// Where a question comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,8 +63,12 @@ pub fn pool(corpus: &Corpus) -> Vec<(String, Source)> {
     who.chain(facts).collect()
 }
 
-/// Picks `n` different questions: those this chat has seen least come first, at random among
-/// equals, so a class meets every question before any repeats.
+/// Picks `n` different questions. At least half of them, rounded up, are who-said questions
+/// (as many as the pool has): those this chat has seen least, at random among equals. The rest
+/// are those the chat has seen least of all that remain, again at random among equals. So a
+/// class meets every who-said question before one repeats, and every fact question before one
+/// repeats; who-said questions come round again sooner, since every quiz is half of them. The
+/// order mixes the two kinds evenly.
 pub fn select(
     pool: &[(String, Source)],
     seen: &HashMap<String, u32>,
@@ -78,7 +86,52 @@ pub fn select(
         })
         .collect();
     order.sort_by_key(|&(times, tie, _)| (times, tie));
-    order.into_iter().take(n).map(|(_, _, s)| s).collect()
+    let is_who = |s: &Source| matches!(s, Source::Who(_));
+    let quota = n.div_ceil(2);
+    let mut who: Vec<Source> = order
+        .iter()
+        .map(|&(_, _, s)| s)
+        .filter(is_who)
+        .take(quota)
+        .collect();
+    let rest: Vec<Source> = order
+        .iter()
+        .map(|&(_, _, s)| s)
+        .filter(|s| !who.contains(s))
+        .take(n.saturating_sub(who.len()))
+        .collect();
+    let (more_who, mut facts): (Vec<Source>, Vec<Source>) = rest.into_iter().partition(is_who);
+    who.extend(more_who);
+    who.shuffle(rng);
+    facts.shuffle(rng);
+    interleave(who, facts, rng)
+}
+
+/// Both lists in one, the shorter spread evenly through the longer (which kind comes first
+/// is random when they are as long).
+fn interleave(a: Vec<Source>, b: Vec<Source>, rng: &mut impl Rng) -> Vec<Source> {
+    let (long, short) = match a.len().cmp(&b.len()) {
+        std::cmp::Ordering::Less => (b, a),
+        std::cmp::Ordering::Greater => (a, b),
+        std::cmp::Ordering::Equal if rng.random::<bool>() => (a, b),
+        std::cmp::Ordering::Equal => (b, a),
+    };
+    let total = long.len() + short.len();
+    let mut long = long.into_iter();
+    let mut short = short.into_iter();
+    let shorts = short.len();
+    (0..total)
+        .filter_map(|i| {
+            // Position i takes a "short" item when the evenly spaced count steps up there.
+            let step = |k: usize| (2 * k * shorts + total) / (2 * total);
+            let take_short = step(i + 1) > step(i);
+            if take_short {
+                short.next().or_else(|| long.next())
+            } else {
+                long.next().or_else(|| short.next())
+            }
+        })
+        .collect()
 }
 
 /// Cuts `text` to at most `limit` characters at the last clause boundary that fits (a comma,
@@ -112,6 +165,29 @@ pub fn cut_at_clause(text: &str, limit: usize) -> String {
         .filter(|&i| i > 0);
     let mut cut = match boundary {
         Some(i) => head[..i].to_string(),
+        None => head,
+    };
+    cut.push('…');
+    cut
+}
+
+/// Cuts a translation to at most `limit` characters: at a clause boundary if that keeps most
+/// of it, else after the last whole word, ending with "…".
+pub fn cut_translation(text: &str, limit: usize) -> String {
+    if text.chars().count() <= limit {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(limit.saturating_sub(1)).collect();
+    let clause = head
+        .rfind([',', ';', ':', '.', '!', '?'])
+        .filter(|&i| head[..i].chars().count() * 5 >= limit * 3);
+    let word = head
+        .char_indices()
+        .filter(|&(i, c)| c == ' ' && i > 0)
+        .map(|(i, _)| i)
+        .next_back();
+    let mut cut = match clause.or(word) {
+        Some(i) => head[..i].trim_end_matches([',', ';', ':', ' ']).to_string(),
         None => head,
     };
     cut.push('…');
@@ -153,8 +229,7 @@ pub fn deal(view: &View, source: Source, rng: &mut impl Rng) -> Dealt {
                 .voice
                 .speaker()
                 .expect("who-said questions have a speaker");
-            let quote = cut_at_clause(&excerpt.text.original, QUESTION_LIMIT - PREFIX_ROOM - 12);
-            let question = fill(&ui.quiz_who_question, &[("quote", &quote)]);
+            let question = who_question(view, e);
             // The speaker and three others; 周鸿祎, quoted nowhere, is a fine distractor.
             let mut others: Vec<usize> =
                 (0..corpus.people.len()).filter(|&p| p != speaker).collect();
@@ -164,7 +239,7 @@ pub fn deal(view: &View, source: Source, rng: &mut impl Rng) -> Dealt {
             people.shuffle(rng);
             let option = |p: usize| {
                 let person = &corpus.people[p];
-                let name = view.both(&person.name);
+                let name = view.person_name(person);
                 let org = person.org.get(view.lang);
                 fit_option(&if org.is_empty() {
                     name
@@ -172,15 +247,7 @@ pub fn deal(view: &View, source: Source, rng: &mut impl Rng) -> Dealt {
                     format!("{name} · {org}")
                 })
             };
-            let person = &corpus.people[speaker];
-            let explanation = fill(
-                &ui.quiz_who_explanation,
-                &[
-                    ("name", &view.both(&person.name)),
-                    ("speech", view.speech(excerpt.voice)),
-                    ("citation", &view.citation(excerpt)),
-                ],
-            );
+            let explanation = who_explanation(view, e);
             Dealt {
                 id: format!("who-{}", excerpt.id),
                 question,
@@ -218,6 +285,101 @@ pub fn deal(view: &View, source: Source, rng: &mut impl Rng) -> Dealt {
             }
         }
     }
+}
+
+/// The words of an excerpt as a question quotes them: in quotation marks when they are the
+/// speaker's own, bare when the article reports them.
+fn quoted(view: &View, voice: Voice, text: &str) -> String {
+    match voice {
+        Voice::Direct(_) => fill(&view.ui.quiz_quote_marks, &[("text", text)]),
+        _ => text.to_string(),
+    }
+}
+
+/// The translation an English reader sees, where there is one.
+fn translation<'a>(view: &View<'a>, excerpt: usize) -> Option<&'a str> {
+    match (view.lang, &view.corpus.excerpts[excerpt].text.en) {
+        (Lang::En, Some(en)) => Some(en),
+        _ => None,
+    }
+}
+
+/// "谁说的?“…”" for a direct quote, "据文章,这是谁的观点?…" for reported speech, "据文章,这是谁的
+/// 报道?…" for a publication's report; for an English reader the quote in English (marked as a
+/// translation, shortened to fit) with the original, whole, under it.
+fn who_question(view: &View, e: usize) -> String {
+    let ui = view.ui;
+    let excerpt = &view.corpus.excerpts[e];
+    let speaker = excerpt
+        .voice
+        .speaker()
+        .expect("who-said questions have a speaker");
+    let ask = match (view.corpus.people[speaker].kind, excerpt.voice) {
+        (PersonKind::Report, _) => &ui.quiz_report_question,
+        (_, Voice::Reported(_)) => &ui.quiz_view_question,
+        _ => &ui.quiz_who_question,
+    };
+    let limit = QUESTION_LIMIT - PREFIX_ROOM;
+    let original = &excerpt.text.original;
+    let length = |quote: &str| fill(ask, &[("quote", quote)]).chars().count();
+    if let Some(en) = translation(view, e) {
+        let block = |t: &str| {
+            fill(
+                &ui.quiz_quote_translated,
+                &[
+                    ("translation", &quoted(view, excerpt.voice, t)),
+                    ("original", &quoted(view, excerpt.voice, original)),
+                ],
+            )
+        };
+        let room = limit.saturating_sub(length(&block("")));
+        if room >= MIN_TRANSLATION {
+            return fill(ask, &[("quote", &block(&cut_translation(en, room)))]);
+        }
+    }
+    // The original alone; cut at a clause only if even that cannot fit (no shipped one).
+    let room = limit.saturating_sub(length(&quoted(view, excerpt.voice, "")));
+    let quote = quoted(view, excerpt.voice, &cut_at_clause(original, room));
+    fill(ask, &[("quote", &quote)])
+}
+
+/// Who it was and how the article gives their words, the translation for an English reader
+/// (shortened to fit Telegram's 200 characters, left out if too little would be left), and the
+/// citation.
+fn who_explanation(view: &View, e: usize) -> String {
+    let ui = view.ui;
+    let excerpt = &view.corpus.excerpts[e];
+    let speaker = excerpt
+        .voice
+        .speaker()
+        .expect("who-said questions have a speaker");
+    let name = view.person_name(&view.corpus.people[speaker]);
+    let citation = view.citation(excerpt);
+    let args = |translation: &str| {
+        fill(
+            &ui.quiz_who_explanation_translated,
+            &[
+                ("name", &name),
+                ("speech", view.speech(excerpt.voice)),
+                ("translation", &quoted(view, excerpt.voice, translation)),
+                ("citation", &citation),
+            ],
+        )
+    };
+    if let Some(en) = translation(view, e) {
+        let room = EXPLANATION_LIMIT.saturating_sub(args("").chars().count());
+        if room >= MIN_TRANSLATION {
+            return fit_explanation(&args(&cut_translation(en, room)));
+        }
+    }
+    fit_explanation(&fill(
+        &ui.quiz_who_explanation,
+        &[
+            ("name", &name),
+            ("speech", view.speech(excerpt.voice)),
+            ("citation", &citation),
+        ],
+    ))
 }
 
 #[cfg(test)]
@@ -374,8 +536,10 @@ mod tests {
         let pool = pool(app.corpus());
         let mut seen = HashMap::new();
         let mut rng = StdRng::seed_from_u64(2);
-        let first = select(&pool, &seen, 10, &mut rng);
-        assert_eq!(first.len(), 10);
+        // Six questions, at least three of them who-said: a second quiz still finds new ones
+        // of both kinds.
+        let first = select(&pool, &seen, 6, &mut rng);
+        assert_eq!(first.len(), 6);
         let mut unique = first.clone();
         unique.dedup();
         for (id, source) in &pool {
@@ -383,12 +547,207 @@ mod tests {
                 seen.insert(id.clone(), 1);
             }
         }
-        let second = select(&pool, &seen, 10, &mut rng);
+        let second = select(&pool, &seen, 6, &mut rng);
         assert!(
             second.iter().all(|s| !first.contains(s)),
             "the second quiz meets new questions"
         );
         assert_eq!(select(&pool, &seen, 1000, &mut rng).len(), pool.len());
+    }
+
+    fn excerpt(corpus: &Corpus, id: &str) -> usize {
+        corpus.excerpts.iter().position(|e| e.id == id).unwrap()
+    }
+
+    #[test]
+    fn reported_speech_asks_whose_view_and_a_report_who_reported_it() {
+        let app = app();
+        let corpus = app.corpus();
+        let view = app.view(Lang::Zh);
+        let mut rng = StdRng::seed_from_u64(4);
+        let lin = deal(
+            &view,
+            Source::Who(excerpt(corpus, "lin-most-efficient-way")),
+            &mut rng,
+        );
+        assert_eq!(
+            lin.question,
+            "据文章,这是谁的观点?初创团队选择开源,甚至有大量团队选择 All in 开源,本质上是因为这是一种打破市场现状的最高效的方式。"
+        );
+        let moonshot = deal(
+            &view,
+            Source::Who(excerpt(corpus, "information-moonshot-us")),
+            &mut rng,
+        );
+        assert!(
+            moonshot
+                .question
+                .starts_with("据文章,这是谁的报道?国内 AI 独角兽"),
+            "{}",
+            moonshot.question
+        );
+        assert_eq!(moonshot.options[moonshot.correct], "The Information");
+        for (_, source) in pool(corpus) {
+            let Source::Who(e) = source else { continue };
+            let dealt = deal(&view, source, &mut rng);
+            match corpus.excerpts[e].voice {
+                Voice::Direct(_) => {
+                    assert!(dealt.question.starts_with("谁说的?“"), "{}", dealt.question)
+                }
+                _ => {
+                    assert!(!dealt.question.contains("谁说的"), "{}", dealt.question);
+                    assert!(
+                        !dealt.question.contains("?“"),
+                        "no quotation marks: {}",
+                        dealt.question
+                    );
+                }
+            }
+        }
+        let en = app.view(Lang::En);
+        let lin = deal(
+            &en,
+            Source::Who(excerpt(corpus, "lin-most-efficient-way")),
+            &mut rng,
+        );
+        assert!(
+            lin.question
+                .starts_with("According to the article, whose view is this? Start-ups choose"),
+            "{}",
+            lin.question
+        );
+        let moonshot = deal(
+            &en,
+            Source::Who(excerpt(corpus, "information-moonshot-us")),
+            &mut rng,
+        );
+        assert!(
+            moonshot
+                .question
+                .starts_with("According to the article, who reported this? Moonshot AI"),
+            "{}",
+            moonshot.question
+        );
+    }
+
+    /// An English reader gets the quote in English, marked as a translation, with the original
+    /// whole under it; the explanation gives the translation too. Only the translation is ever
+    /// shortened to fit.
+    #[test]
+    fn english_readers_get_the_quote_translated_with_the_original_under_it() {
+        let app = app();
+        let corpus = app.corpus();
+        let view = app.view(Lang::En);
+        let mut rng = StdRng::seed_from_u64(6);
+        let luo = deal(
+            &view,
+            Source::Who(excerpt(corpus, "luo-open-breaks-monopoly")),
+            &mut rng,
+        );
+        assert_eq!(
+            luo.question,
+            "Who said it? “Open source is not the opposite of commercialisation; open source means breaking monopolies.” (translation)\nOriginal: “开源并不是商业化的反义词,开源意味着打破垄断”"
+        );
+        assert!(
+            luo.explanation.starts_with("Luo Xuan (罗璇) · direct quote\n“Open source is not the opposite of commercialisation"),
+            "{}",
+            luo.explanation
+        );
+        assert!(luo.explanation.ends_with("¶35"), "{}", luo.explanation);
+        for (_, source) in pool(corpus) {
+            let Source::Who(e) = source else { continue };
+            let dealt = deal(&view, source, &mut rng);
+            let excerpt = &corpus.excerpts[e];
+            let (translated, original) = dealt.question.split_once('\n').unwrap();
+            assert!(translated.ends_with(" (translation)"), "{}", dealt.question);
+            let en = excerpt.text.en.as_deref().unwrap();
+            let shown = translated
+                .trim_end_matches(" (translation)")
+                .rsplit_once("? ")
+                .unwrap()
+                .1
+                .trim_matches(['“', '”'])
+                .trim_end_matches('…');
+            assert!(en.starts_with(shown), "{shown} is not the start of {en}");
+            assert!(
+                !en[shown.len()..].starts_with(char::is_alphanumeric),
+                "{shown} cuts a word of {en}"
+            );
+            assert!(original.starts_with("Original: "));
+            assert!(
+                original.contains(&excerpt.text.original),
+                "the original whole: {original}"
+            );
+            assert!(dealt.question.chars().count() <= QUESTION_LIMIT - PREFIX_ROOM);
+            let line = dealt.explanation.split('\n').nth(1).unwrap();
+            let shown = line
+                .strip_suffix(" (translation)")
+                .unwrap_or_else(|| panic!("{}", dealt.explanation))
+                .trim_matches(['“', '”'])
+                .trim_end_matches('…');
+            assert!(shown.chars().count() >= MIN_TRANSLATION / 2, "{line}");
+            assert!(en.starts_with(shown), "{shown} is not the start of {en}");
+            assert!(
+                !en[shown.len()..].starts_with(char::is_alphanumeric),
+                "{line}"
+            );
+            assert!(dealt.explanation.chars().count() <= EXPLANATION_LIMIT);
+            assert_eq!(dealt.explanation.matches('\n').count(), 2);
+        }
+    }
+
+    #[test]
+    fn translations_are_cut_after_a_clause_or_a_whole_word() {
+        let text = "In this situation, it is commercial closed-source models that are the future.";
+        assert_eq!(cut_translation(text, 200), text);
+        assert_eq!(
+            cut_translation(text, 60),
+            "In this situation, it is commercial closed-source models…"
+        );
+        assert_eq!(cut_translation(text, 25), "In this situation…");
+        assert_eq!(
+            cut_translation("Open source is also the most important touchstone: x", 46),
+            "Open source is also the most important…"
+        );
+    }
+
+    /// At least half of every quiz, rounded up, is who-said questions, quiz after quiz in one
+    /// chat; the two kinds are mixed, never bunched at one end.
+    #[test]
+    fn every_quiz_is_at_least_half_who_said_and_mixed() {
+        let app = app();
+        let pool = pool(app.corpus());
+        let who_total = pool
+            .iter()
+            .filter(|(_, s)| matches!(s, Source::Who(_)))
+            .count();
+        let mut rng = StdRng::seed_from_u64(11);
+        for n in [1, 2, 3, 5, 6, 10, 20] {
+            let mut seen: HashMap<String, u32> = HashMap::new();
+            for _ in 0..6 {
+                let picked = select(&pool, &seen, n, &mut rng);
+                assert_eq!(picked.len(), n.min(pool.len()));
+                let who = picked
+                    .iter()
+                    .filter(|s| matches!(s, Source::Who(_)))
+                    .count();
+                assert!(who >= n.div_ceil(2).min(who_total), "{who} of {n}");
+                // Mixed: no run of one kind longer than the other kind allows.
+                let facts = picked.len() - who;
+                let longest = picked
+                    .chunk_by(|a, b| matches!(a, Source::Who(_)) == matches!(b, Source::Who(_)))
+                    .map(<[Source]>::len)
+                    .max()
+                    .unwrap_or(0);
+                let (more, fewer) = (who.max(facts), who.min(facts));
+                assert!(longest <= more.div_ceil(fewer + 1), "{picked:?}");
+                for (id, source) in &pool {
+                    if picked.contains(source) {
+                        *seen.entry(id.clone()).or_default() += 1;
+                    }
+                }
+            }
+        }
     }
 
     #[test]
