@@ -201,6 +201,20 @@ impl Doc {
         out
     }
 
+    /// The text Telegram shows for [`Doc::to_html`] once it has parsed the markup (what a
+    /// message's `text` holds): the same fitting, no tags, no bars.
+    pub fn to_visible(&self) -> String {
+        let doc = self.fit(MESSAGE_LIMIT);
+        let mut out = String::new();
+        for (i, block) in doc.blocks.iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            out.extend(block.spans().iter().map(Span::text));
+        }
+        out
+    }
+
     /// Plain text for a terminal: quotes set off with a bar, no markup, no limit.
     pub fn to_plain(&self) -> String {
         let mut out = String::new();

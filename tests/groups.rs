@@ -417,3 +417,71 @@ async fn a_service_message_moves_an_open_debate_and_its_votes_before_any_call_is
         .collect();
     assert!(to_old.is_empty(), "{to_old:#?}");
 }
+
+// ---- bursts of button presses -------------------------------------------------------------------
+
+#[tokio::test]
+async fn thirty_presses_of_one_button_are_answered_at_once_behind_a_backlog_and_edit_once() {
+    let api = FakeApi::start().await;
+    // A slow overall pace, so that messages queue up behind it.
+    let limits = debate_bot::limits::LimitSettings {
+        messages_per_second: 2,
+        replies_per_chat_per_minute: 1_000,
+        private_replies_per_second: 1_000,
+        ..Default::default()
+    };
+    let _bot = support::start_bot_limited(
+        &tokio::runtime::Handle::current(),
+        &api,
+        &temp_database(),
+        SETTINGS,
+        limits,
+    );
+    api.wait_nth("getUpdates", 0).await;
+    let asker = teacher(8);
+    api.group_text(GROUP, &asker, "/closed");
+    let topic = api.wait_nth("sendMessage", 0).await;
+    let next = topic.buttons()[0][0].1.clone();
+    // A backlog: twenty private readers, ten seconds of messages at 2 a second.
+    for i in 0..20 {
+        api.private_text(&TgUser::new(9_000 + i, "读者", None), "/quote");
+    }
+    api.wait_nth("sendMessage", 2).await;
+
+    // Thirty students press "Next" on the same message within a second, each press carrying
+    // the message as it was (Telegram includes it in the callback query).
+    let pressed_at = tokio::time::Instant::now();
+    for i in 0..30 {
+        let student = TgUser::new(9_100 + i, &format!("学生{i}"), None);
+        api.press(&student, &topic, &next);
+    }
+    let answers = api
+        .wait_until_within(
+            "thirty answered presses",
+            std::time::Duration::from_secs(5),
+            |calls| {
+                let answered: Vec<Call> = calls
+                    .iter()
+                    .filter(|c| c.method == "answerCallbackQuery")
+                    .cloned()
+                    .collect();
+                (answered.len() == 30).then_some(answered)
+            },
+        )
+        .await;
+    let slowest = answers.iter().map(|c| c.at - pressed_at).max().unwrap();
+    assert!(
+        slowest < std::time::Duration::from_millis(500),
+        "the slowest press was answered after {slowest:?}"
+    );
+    // One edit for the thirty presses, made in its turn; none refused "not modified".
+    let edit = api
+        .wait_for_within("the edit", std::time::Duration::from_secs(15), |c| {
+            c.method == "editMessageText"
+        })
+        .await;
+    assert!(edit.ok(), "{}", edit.response);
+    assert!(edit.text().contains("闭源 · 2/"), "{}", edit.text());
+    api.wait_count("sendMessage", 21).await;
+    assert_eq!(api.count("editMessageText"), 1, "{}", api.describe_calls());
+}

@@ -50,7 +50,7 @@ pub struct Request<'a> {
 }
 
 /// A button under a reply: a label and the callback data it sends back.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Button {
     pub label: String,
     pub data: String,

@@ -88,7 +88,7 @@ impl Interpreter {
         };
         let followed = match effect {
             Effect::Send { place, reply } => {
-                outbox.limits.priority(place.chat, place.kind());
+                outbox.limits.reserve(place.chat, place.kind()).await;
                 let sent = send::send(bot, outbox, place, &reply, None).await;
                 if let Err(e) = sent.map_err(anyhow::Error::from) {
                     if let Some(to) = moved(&e) {
@@ -156,7 +156,7 @@ impl Interpreter {
                 bytes,
                 caption,
             } => {
-                outbox.limits.priority(place.chat, place.kind());
+                outbox.limits.reserve(place.chat, place.kind()).await;
                 let file = InputFile::memory(bytes).file_name(name);
                 let mut request = bot.send_document(ChatId(place.chat), file).caption(caption);
                 if let Some(thread) = send::thread(place) {
@@ -203,7 +203,7 @@ impl Interpreter {
 
     /// Sends a native quiz poll; answers its poll id and message id.
     async fn quiz_poll(&self, place: Place, poll: &PollSpec) -> anyhow::Result<(String, i64)> {
-        self.outbox.limits.priority(place.chat, place.kind());
+        self.outbox.limits.reserve(place.chat, place.kind()).await;
         let options = poll.options.iter().map(|o| InputPollOption::new(o.clone()));
         let mut request = self
             .bot
@@ -232,9 +232,9 @@ impl Interpreter {
         poll: &VotePoll,
     ) -> anyhow::Result<(String, i64)> {
         let (bot, outbox) = (&self.bot, &self.outbox);
-        outbox.limits.priority(place.chat, place.kind());
+        outbox.limits.reserve(place.chat, place.kind()).await;
         let sent = send::send_message(bot, outbox, place, motion, None).await?;
-        outbox.limits.priority(place.chat, place.kind());
+        outbox.limits.reserve(place.chat, place.kind()).await;
         let options = poll.options.iter().map(|o| InputPollOption::new(o.clone()));
         let mut request = bot
             .send_poll(ChatId(place.chat), poll.question.clone(), options)

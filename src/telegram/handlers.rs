@@ -253,25 +253,68 @@ async fn handle_callback(bot: Bot, q: CallbackQuery, app: Arc<App>, outbox: Arc<
         Press::Notice(text) => {
             let request = bot.answer_callback_query(q.id.clone()).text(text.clone());
             outbox
-                .deliver("answerCallbackQuery", || request.clone().send())
+                .answer("answerCallbackQuery", || request.clone().send())
                 .await
                 .map(|_| ())
         }
         Press::Edit(reply) => {
-            let request = bot.answer_callback_query(q.id.clone());
+            // What to do, decided before answering: an edit that would change nothing is
+            // skipped (the message shows it already, or the bot set it so a moment ago), and
+            // one over the chat's budget is not made (the presser is told to slow down).
+            let key = match (q.regular_message(), &q.inline_message_id) {
+                (Some(message), _) => Some(send::edit_key(message.chat.id, message.id)),
+                (None, Some(id)) => Some(send::inline_key(id)),
+                (None, None) => None,
+            };
+            let unchanged = key.as_ref().is_none_or(|key| outbox.shows(key, reply))
+                || q.regular_message()
+                    .is_some_and(|m| send::message_shows(m, reply));
+            let within_budget = unchanged
+                || q.regular_message().is_none_or(|m| {
+                    let kind = if m.chat.is_private() {
+                        ChatKind::Private
+                    } else {
+                        ChatKind::Group
+                    };
+                    outbox.limits.edit(m.chat.id.0, kind)
+                });
+            let mut request = bot.answer_callback_query(q.id.clone());
+            if !within_budget {
+                let per_minute = outbox.limits.settings().replies_per_chat_per_minute;
+                let lang = app.lang(q.from.language_code.as_deref());
+                request = request.text(fill(
+                    &app.view(lang).ui.slow_down,
+                    &[("count", &per_minute.to_string())],
+                ));
+            }
+            // Answered first and at once: a callback query expires within seconds, and
+            // answering is no message, so it never waits behind the overall pace.
             let answered = outbox
-                .deliver("answerCallbackQuery", || request.clone().send())
-                .await;
-            if let Err(e) = answered {
-                tracing::warn!(error = %e, "could not answer a button press");
+                .answer("answerCallbackQuery", || request.clone().send())
+                .await
+                .map(|_| ());
+            if let (false, true, Some(key)) = (unchanged, within_budget, key) {
+                // The edit waits its turn at the overall pace in a task of its own, so the
+                // chat's next presses are answered meanwhile; they see it as made already.
+                outbox.showing(key.clone(), reply);
+                let (bot, outbox, reply) = (bot.clone(), Arc::clone(&outbox), reply.clone());
+                let (message, inline) = (
+                    q.regular_message().map(|m| (m.chat.id, m.id)),
+                    q.inline_message_id.clone(),
+                );
+                tokio::spawn(async move {
+                    let edited = match (message, inline) {
+                        (Some((chat, id)), _) => send::edit(&bot, &outbox, chat, id, &reply).await,
+                        (None, Some(id)) => send::edit_inline(&bot, &outbox, &id, &reply).await,
+                        (None, None) => Ok(()),
+                    };
+                    if let Err(e) = edited {
+                        outbox.forget_shown(&key);
+                        tracing::warn!(error = %e, "could not edit a message for a button press");
+                    }
+                });
             }
-            if let Some(message) = q.regular_message() {
-                send::edit(&bot, &outbox, message.chat.id, message.id, reply).await
-            } else if let Some(id) = &q.inline_message_id {
-                send::edit_inline(&bot, &outbox, id, reply).await
-            } else {
-                Ok(())
-            }
+            answered
         }
     };
     if let Err(e) = &result {
@@ -319,7 +362,7 @@ async fn handle_inline_query(bot: Bot, q: InlineQuery, app: Arc<App>, outbox: Ar
         .cache_time(answer.cache_seconds)
         .is_personal(answer.is_personal);
     let result = outbox
-        .deliver("answerInlineQuery", || request.clone().send())
+        .answer("answerInlineQuery", || request.clone().send())
         .await;
     if let Err(e) = &result {
         tracing::warn!(error = %e, "could not answer an inline query");

@@ -4,7 +4,9 @@
 //! retried with backoff a bounded number of times after a server error, a timeout or a dropped
 //! connection. Nothing here ever stops the bot: a call that still fails is logged by its caller.
 
+use std::collections::HashMap;
 use std::future::Future;
+use std::hash::{Hash, Hasher};
 use std::num::NonZeroU32;
 use std::time::Duration;
 
@@ -36,6 +38,22 @@ pub struct Outbox {
     /// wakes at each free slot and all but one go back to sleep: with a backlog of thousands
     /// (a burst at 30 messages a second) that cost about ten times the CPU of the sends.
     turn: tokio::sync::Mutex<()>,
+    /// What each message the bot edited shows now (a hash of its text and buttons), so that
+    /// an edit that would change nothing is skipped before calling Telegram: thirty students
+    /// pressing the same button in a second make one edit, not thirty (29 of which Telegram
+    /// would refuse "message is not modified"). Forgotten wholesale when it grows large.
+    shown: std::sync::Mutex<HashMap<String, u64>>,
+}
+
+/// Messages whose content [`Outbox`] remembers at most.
+const SHOWN_AT_MOST: usize = 50_000;
+
+/// What a reply looks like to Telegram: its HTML and its buttons.
+fn fingerprint(reply: &Reply) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    reply.doc.to_html().hash(&mut hasher);
+    reply.buttons.hash(&mut hasher);
+    hasher.finish()
 }
 
 impl Outbox {
@@ -45,12 +63,60 @@ impl Outbox {
             limits: Limits::new(settings),
             overall: RateLimiter::direct(Quota::per_second(per_second)),
             turn: tokio::sync::Mutex::new(()),
+            shown: std::sync::Mutex::new(HashMap::new()),
         }
     }
 
     /// Makes `call` (which builds and sends one request) within the overall pace, retrying as
     /// described above.
-    pub async fn deliver<T, F, Fut>(&self, what: &str, mut call: F) -> ResponseResult<T>
+    pub async fn deliver<T, F, Fut>(&self, what: &str, call: F) -> ResponseResult<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = ResponseResult<T>>,
+    {
+        self.deliver_paced(what, true, call).await
+    }
+
+    /// Whether the message `key` (see [`edit_key`]) already shows `reply`, as far as the bot
+    /// last set it.
+    pub fn shows(&self, key: &str, reply: &Reply) -> bool {
+        let shown = self.shown.lock().unwrap_or_else(|e| e.into_inner());
+        shown.get(key) == Some(&fingerprint(reply))
+    }
+
+    /// Forgets what the message `key` shows (an edit of it failed).
+    pub fn forget_shown(&self, key: &str) {
+        let mut shown = self.shown.lock().unwrap_or_else(|e| e.into_inner());
+        shown.remove(key);
+    }
+
+    /// Remembers that the message `key` now shows `reply` (or will, once its edit is made).
+    pub fn showing(&self, key: String, reply: &Reply) {
+        let mut shown = self.shown.lock().unwrap_or_else(|e| e.into_inner());
+        if shown.len() >= SHOWN_AT_MOST {
+            shown.clear();
+        }
+        shown.insert(key, fingerprint(reply));
+    }
+
+    /// Makes a call that is no message (answerCallbackQuery, answerInlineQuery): it does not
+    /// count toward Telegram's message limits, so it never waits behind the overall pace (a
+    /// callback query must be answered within seconds, whatever the backlog of messages).
+    /// Retried like any call.
+    pub async fn answer<T, F, Fut>(&self, what: &str, call: F) -> ResponseResult<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = ResponseResult<T>>,
+    {
+        self.deliver_paced(what, false, call).await
+    }
+
+    async fn deliver_paced<T, F, Fut>(
+        &self,
+        what: &str,
+        paced: bool,
+        mut call: F,
+    ) -> ResponseResult<T>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = ResponseResult<T>>,
@@ -58,7 +124,7 @@ impl Outbox {
         let mut backoff = FIRST_BACKOFF;
         let mut attempt = 1;
         loop {
-            {
+            if paced {
                 // Only the head of the queue waits on the rate limiter; it is held just until
                 // its slot comes, never across the call.
                 let _turn = self.turn.lock().await;
@@ -171,6 +237,24 @@ pub async fn send_message(
     outbox
         .deliver("sendMessage", || request.clone().send())
         .await
+}
+
+/// The key under which [`Outbox`] remembers what a message shows.
+pub fn edit_key(chat: ChatId, message: MessageId) -> String {
+    format!("{}:{}", chat.0, message.0)
+}
+
+/// The key for a message sent through inline mode.
+pub fn inline_key(inline_message_id: &str) -> String {
+    format!("inline:{inline_message_id}")
+}
+
+/// Whether `message` (as a callback query carries it: its current text and buttons) already
+/// shows `reply`.
+pub fn message_shows(message: &Message, reply: &Reply) -> bool {
+    let text = message.text().unwrap_or_default();
+    text.trim() == reply.doc.to_visible().trim()
+        && message.reply_markup() == keyboard(reply).as_ref()
 }
 
 /// Replaces the text and buttons of a message the bot sent.

@@ -239,6 +239,18 @@ pub fn start_bot_on(
     database: &str,
     quiz: debate_bot::quiz::QuizSettings,
 ) -> RunningBot {
+    start_bot_limited(runtime, api, database, quiz, generous_limits())
+}
+
+/// Like [`start_bot_on`], with these `[limits]` instead of [`generous_limits`].
+#[allow(dead_code)]
+pub fn start_bot_limited(
+    runtime: &tokio::runtime::Handle,
+    api: &FakeApi,
+    database: &str,
+    quiz: debate_bot::quiz::QuizSettings,
+    limits: debate_bot::limits::LimitSettings,
+) -> RunningBot {
     init_logging();
     let settings = Settings {
         token: SecretString::from(TOKEN.to_string()),
@@ -247,7 +259,7 @@ pub fn start_bot_on(
         database: database.to_string(),
         quiz,
         debate: Default::default(),
-        limits: generous_limits(),
+        limits,
     };
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let stop = async move {
