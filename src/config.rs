@@ -161,6 +161,9 @@ pub struct TelegramConfig {
     /// Webhook mode: the secret Telegram sends with every update (1-256 of A-Z a-z 0-9 _ -);
     /// made up at each start when unset. Never logged.
     pub webhook_secret: Option<SecretString>,
+    /// On SIGTERM/SIGINT: how long replies still queued keep being delivered before the bot
+    /// exits anyway (Docker kills a container 10 s after SIGTERM).
+    pub shutdown_seconds: u64,
 }
 
 impl Default for TelegramConfig {
@@ -172,6 +175,7 @@ impl Default for TelegramConfig {
             webhook_url: None,
             webhook_listen: SocketAddr::from(([0, 0, 0, 0], 8080)),
             webhook_secret: None,
+            shutdown_seconds: 8,
         }
     }
 }

@@ -137,6 +137,7 @@ fn main() -> ExitCode {
                 quiz: config.quiz.settings(),
                 debate: config.debate.settings(),
                 limits: config.limits.settings(),
+                shutdown: std::time::Duration::from_secs(config.telegram.shutdown_seconds),
             };
             match runtime.block_on(telegram::run(settings, Arc::new(app), shutdown_signal())) {
                 Ok(()) => ExitCode::SUCCESS,

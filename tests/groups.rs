@@ -436,6 +436,7 @@ async fn thirty_presses_of_one_button_are_answered_at_once_behind_a_backlog_and_
         &temp_database(),
         SETTINGS,
         limits,
+        std::time::Duration::from_secs(8),
     );
     api.wait_nth("getUpdates", 0).await;
     let asker = teacher(8);
@@ -484,4 +485,41 @@ async fn thirty_presses_of_one_button_are_answered_at_once_behind_a_backlog_and_
     assert!(edit.text().contains("闭源 · 2/"), "{}", edit.text());
     api.wait_count("sendMessage", 21).await;
     assert_eq!(api.count("editMessageText"), 1, "{}", api.describe_calls());
+}
+
+// ---- shutdown with a queue ----------------------------------------------------------------------
+
+#[tokio::test]
+async fn stopping_with_hundreds_of_replies_queued_delivers_for_the_shutdown_time_then_returns() {
+    let api = FakeApi::start().await;
+    // 900 replies behind a pace of 30 a second: 30 s of queue.
+    let limits = debate_bot::limits::LimitSettings {
+        messages_per_second: 30,
+        replies_per_chat_per_minute: 1_000,
+        private_replies_per_second: 1_000,
+        ..Default::default()
+    };
+    let shutdown = std::time::Duration::from_secs(2);
+    let bot = support::start_bot_limited(
+        &tokio::runtime::Handle::current(),
+        &api,
+        &temp_database(),
+        SETTINGS,
+        limits,
+        shutdown,
+    );
+    api.wait_nth("getUpdates", 0).await;
+    for i in 0..900 {
+        api.private_text(&TgUser::new(20_000 + i, "读者", None), "/source");
+    }
+    api.wait_nth("sendMessage", 40).await;
+    let (result, took) = bot.stop_result().await;
+    assert!(result.is_ok(), "{result:?}");
+    // Delivering for the shutdown time, then giving up on the rest: well before Docker's 10 s.
+    assert!(
+        took < shutdown + std::time::Duration::from_secs(2),
+        "{took:?}"
+    );
+    let sent = api.count("sendMessage");
+    assert!(sent > 40 && sent < 900, "{sent} replies sent");
 }

@@ -44,6 +44,7 @@ impl Bot {
             quiz: Default::default(),
             debate: Default::default(),
             limits,
+            shutdown: std::time::Duration::from_secs(8),
         };
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(telegram::run(settings, support::app(), async move {

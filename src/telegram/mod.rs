@@ -46,6 +46,9 @@ pub struct Settings {
     pub quiz: QuizSettings,
     pub debate: DebateSettings,
     pub limits: LimitSettings,
+    /// On stop: how long replies still queued keep being delivered (`[telegram]
+    /// shutdown_seconds`); what is left then is not sent, and counted in the log.
+    pub shutdown: Duration,
 }
 
 /// How long getUpdates waits for news before answering empty.
@@ -104,9 +107,19 @@ pub async fn run(
         .build();
 
     let token = dispatcher.shutdown_token();
+    let (drain, draining) = (settings.shutdown, Arc::clone(&outbox));
     let stopper = tokio::spawn(async move {
         stop.await;
-        tracing::info!("stopping: no new updates; finishing replies in flight");
+        tracing::info!(
+            within_s = drain.as_secs(),
+            "stopping: no new updates; delivering the replies queued"
+        );
+        // Whatever is still queued when the time is up is given up, so that the process exits
+        // before Docker kills it (10 s after SIGTERM).
+        let give_up = tokio::spawn(async move {
+            tokio::time::sleep(drain).await;
+            draining.give_up();
+        });
         // The dispatcher refuses to stop before it has started; try until it has.
         loop {
             match token.shutdown() {
@@ -114,6 +127,7 @@ pub async fn run(
                 Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
             }
         }
+        give_up.abort();
     });
 
     let result = match settings.webhook {
@@ -144,7 +158,7 @@ pub async fn run(
     };
     stopper.abort();
     result?;
-    tracing::info!("stopped");
+    tracing::info!(not_sent = outbox.given_up(), "stopped");
     Ok(())
 }
 

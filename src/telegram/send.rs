@@ -43,6 +43,10 @@ pub struct Outbox {
     /// pressing the same button in a second make one edit, not thirty (29 of which Telegram
     /// would refuse "message is not modified"). Forgotten wholesale when it grows large.
     shown: std::sync::Mutex<HashMap<String, u64>>,
+    /// Set when the bot is stopping and its time to deliver is up: queued calls give up.
+    giving_up: tokio::sync::watch::Sender<bool>,
+    /// Calls given up at shutdown.
+    given_up: std::sync::atomic::AtomicU64,
 }
 
 /// Messages whose content [`Outbox`] remembers at most.
@@ -64,6 +68,8 @@ impl Outbox {
             overall: RateLimiter::direct(Quota::per_second(per_second)),
             turn: tokio::sync::Mutex::new(()),
             shown: std::sync::Mutex::new(HashMap::new()),
+            giving_up: tokio::sync::watch::Sender::new(false),
+            given_up: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -75,6 +81,36 @@ impl Outbox {
         Fut: Future<Output = ResponseResult<T>>,
     {
         self.deliver_paced(what, true, call).await
+    }
+
+    /// The bot is stopping and its time to deliver is up: every call still waiting for its
+    /// turn (or a retry) gives up, so the process can exit.
+    pub fn give_up(&self) {
+        self.giving_up.send_replace(true);
+    }
+
+    /// How many calls gave up at shutdown.
+    pub fn given_up(&self) -> u64 {
+        self.given_up.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Waits for `wait`, or answers an error if the bot gives up meanwhile.
+    async fn wait_or_give_up<T>(
+        &self,
+        what: &str,
+        wait: impl Future<Output = T>,
+    ) -> ResponseResult<T> {
+        let mut giving_up = self.giving_up.subscribe();
+        tokio::select! {
+            done = wait => Ok(done),
+            _ = giving_up.wait_for(|&g| g) => {
+                self.given_up.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                tracing::debug!(call = what, "not sent: the bot is stopping");
+                Err(RequestError::Io(std::sync::Arc::new(std::io::Error::other(
+                    "not sent: the bot stopped before its turn came",
+                ))))
+            }
+        }
     }
 
     /// Whether the message `key` (see [`edit_key`]) already shows `reply`, as far as the bot
@@ -127,8 +163,11 @@ impl Outbox {
             if paced {
                 // Only the head of the queue waits on the rate limiter; it is held just until
                 // its slot comes, never across the call.
-                let _turn = self.turn.lock().await;
-                self.overall.until_ready().await;
+                self.wait_or_give_up(what, async {
+                    let _turn = self.turn.lock().await;
+                    self.overall.until_ready().await;
+                })
+                .await?;
             }
             let result = call().await;
             let wait = match &result {
@@ -146,7 +185,7 @@ impl Outbox {
                 return result;
             }
             tracing::warn!(call = what, attempt, wait_ms = wait.as_millis() as u64, error = %result.as_ref().err().map(ToString::to_string).unwrap_or_default(), "retrying a Telegram call");
-            tokio::time::sleep(wait).await;
+            self.wait_or_give_up(what, tokio::time::sleep(wait)).await?;
             attempt += 1;
         }
     }

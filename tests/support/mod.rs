@@ -135,6 +135,7 @@ pub fn start_bot_with_token(api: &FakeApi, token: &str) -> RunningBot {
         quiz: debate_bot::quiz::QuizSettings::default(),
         debate: Default::default(),
         limits: generous_limits(),
+        shutdown: std::time::Duration::from_secs(8),
     };
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let stop = async move {
@@ -239,7 +240,14 @@ pub fn start_bot_on(
     database: &str,
     quiz: debate_bot::quiz::QuizSettings,
 ) -> RunningBot {
-    start_bot_limited(runtime, api, database, quiz, generous_limits())
+    start_bot_limited(
+        runtime,
+        api,
+        database,
+        quiz,
+        generous_limits(),
+        Duration::from_secs(8),
+    )
 }
 
 /// Like [`start_bot_on`], with these `[limits]` instead of [`generous_limits`].
@@ -250,6 +258,7 @@ pub fn start_bot_limited(
     database: &str,
     quiz: debate_bot::quiz::QuizSettings,
     limits: debate_bot::limits::LimitSettings,
+    shutdown: Duration,
 ) -> RunningBot {
     init_logging();
     let settings = Settings {
@@ -260,6 +269,7 @@ pub fn start_bot_limited(
         quiz,
         debate: Default::default(),
         limits,
+        shutdown,
     };
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let stop = async move {
