@@ -13,12 +13,13 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
-use crate::app::{App, Button, ChatKind, Press, Reply, Request};
+use crate::app::{Button, ChatKind, Press, Reply};
 use crate::clock::now_ms;
-use crate::debate::{DebateRequest, Debates, VotePoll};
+use crate::core::{Core, Incoming, Outcome};
+use crate::debate::VotePoll;
 use crate::effect::{Effect, Place, Timer};
 use crate::i18n::{Lang, UiText, fill};
-use crate::quiz::{Player, PollSpec, QuizRequest, Quizzes};
+use crate::quiz::{Player, PollSpec, QuizRequest};
 
 /// The console's one chat.
 const CHAT: Place = Place {
@@ -41,9 +42,7 @@ struct OpenVote {
 }
 
 struct Console<'a, W: Write> {
-    app: &'a App,
-    quizzes: &'a Quizzes,
-    debates: &'a Debates,
+    core: &'a Core,
     lang: Lang,
     player: Player,
     out: &'a mut W,
@@ -57,9 +56,7 @@ struct Console<'a, W: Write> {
 
 /// Reads lines from `input` until EOF, answering each on `out`.
 pub async fn run(
-    app: &App,
-    quizzes: &Quizzes,
-    debates: &Debates,
+    core: &Core,
     lang: Lang,
     input: impl AsyncBufRead + Unpin,
     out: &mut impl Write,
@@ -69,9 +66,7 @@ pub async fn run(
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| "console".into());
     let mut console = Console {
-        app,
-        quizzes,
-        debates,
+        core,
         lang,
         player: Player {
             id: 1,
@@ -126,7 +121,7 @@ async fn sleep_until(at: Option<i64>) {
 
 impl<W: Write> Console<'_, W> {
     fn ui(&self) -> &UiText {
-        self.app.view(self.lang).ui
+        self.core.app.view(self.lang).ui
     }
 
     /// Carries out every wake-up that is due.
@@ -135,10 +130,7 @@ impl<W: Write> Console<'_, W> {
         let (due, later) = self.wakes.iter().partition(|&&(at, _)| at <= now);
         self.wakes = later;
         for (_, timer) in due {
-            let effects = match timer {
-                Timer::Question { quiz, index } => self.quizzes.wake(quiz, index, now).await?,
-                Timer::Debate { debate } => self.debates.wake(debate, now).await?,
-            };
+            let effects = self.core.wake(timer, now).await?;
             self.carry_out(effects).await?;
         }
         Ok(())
@@ -159,42 +151,24 @@ impl<W: Write> Console<'_, W> {
                 return self.cast(choice).await;
             }
         }
-        if Debates::is_debate_command(line, None) {
-            let args = crate::command::parse(line).map_or("", |c| c.args);
-            let request = DebateRequest {
-                place: CHAT,
-                kind: ChatKind::Private,
-                player: &self.player,
-                args,
-                is_admin: false,
-                now: now_ms(),
-            };
-            let mut rng = StdRng::from_rng(&mut rand::rng());
-            let outs = self.debates.handle(&request, &mut rng).await?;
-            return self.carry_out(outs).await;
-        }
-        if Quizzes::is_quiz_command(line, None) {
-            let request = QuizRequest {
-                place: CHAT,
-                kind: ChatKind::Private,
-                player: &self.player,
-                text: line,
-                bot_username: None,
-                is_admin: false,
-                now: now_ms(),
-            };
-            let mut rng = StdRng::from_rng(&mut rand::rng());
-            let outs = self.quizzes.handle(&request, &mut rng).await?;
-            return self.carry_out(outs).await;
-        }
-        let request = Request {
-            chat: ChatKind::Private,
-            language_code: Some(self.lang.code()),
+        let incoming = Incoming {
+            place: CHAT,
+            kind: ChatKind::Private,
+            from: &self.player,
             text: line,
             bot_username: None,
+            now: now_ms(),
+            sent_at: now_ms(),
         };
-        if let Some(handled) = self.app.handle(&request, &mut rand::rng()) {
-            self.show(&handled.reply)?;
+        let mut rng = StdRng::from_rng(&mut rand::rng());
+        match self
+            .core
+            .message(&incoming, false, u32::MAX, &mut rng)
+            .await?
+        {
+            Outcome::Ignored => {}
+            Outcome::Answer { reply, .. } => self.show(&reply)?,
+            Outcome::Effects { effects, .. } => self.carry_out(effects).await?,
         }
         Ok(())
     }
@@ -213,6 +187,7 @@ impl<W: Write> Console<'_, W> {
             return Ok(());
         };
         match self
+            .core
             .app
             .press(&button.data, Some(self.lang.code()), &mut rand::rng())
         {
@@ -238,7 +213,8 @@ impl<W: Write> Console<'_, W> {
             return Ok(());
         };
         let open = self.poll.take().expect("checked above");
-        self.quizzes
+        self.core
+            .quizzes
             .answer(&open.poll_id, &self.player, &[option as u8], now_ms())
             .await?;
         let verdict = if option == open.poll.correct {
@@ -261,7 +237,7 @@ impl<W: Write> Console<'_, W> {
             now: now_ms(),
         };
         let mut rng = StdRng::from_rng(&mut rand::rng());
-        let outs = self.quizzes.handle(&request, &mut rng).await?;
+        let outs = self.core.quizzes.handle(&request, &mut rng).await?;
         self.carry_out(outs).await
     }
 
@@ -299,6 +275,7 @@ impl<W: Write> Console<'_, W> {
                     self.polls_sent += 1;
                     let poll_id = format!("console-{quiz}-{index}-{}", self.polls_sent);
                     let more = self
+                        .core
                         .quizzes
                         .poll_sent(quiz, index, &poll_id, self.polls_sent, now_ms())
                         .await?;
@@ -322,6 +299,7 @@ impl<W: Write> Console<'_, W> {
                     self.polls_sent += 1;
                     let poll_id = format!("console-debate-{debate}-{}", self.polls_sent);
                     let more = self
+                        .core
                         .debates
                         .poll_sent(debate, &poll_id, self.polls_sent)
                         .await?;
@@ -376,6 +354,7 @@ impl<W: Write> Console<'_, W> {
             return Ok(());
         };
         let recorded = self
+            .core
             .debates
             .vote(&vote.poll_id, &self.player, &[option as u8], now_ms())
             .await?;

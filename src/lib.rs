@@ -1,7 +1,7 @@
 //! debate-bot: a Telegram bot that answers with sourced, verbatim excerpts of one article.
 //!
-//! The core ([`app`], [`corpus`], [`render`], [`command`], [`i18n`]) knows nothing of
-//! Telegram; [`telegram`] and [`console`] are thin adapters around it. See README.md, "How it
+//! The core ([`core`], the way in; [`effect`], the way out; [`app`], [`quiz`], [`debate`],
+//! [`corpus`], [`render`], [`command`], [`i18n`]) knows nothing of Telegram; [`telegram`] and [`console`] are thin adapters around it. See README.md, "How it
 //! is built", for the map.
 
 pub mod app;
@@ -9,6 +9,7 @@ pub mod clock;
 pub mod command;
 pub mod config;
 pub mod console;
+pub mod core;
 pub mod corpus;
 pub mod debate;
 pub mod effect;

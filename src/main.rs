@@ -249,12 +249,15 @@ async fn console(app: App, quiz: QuizSettings, debate: DebateSettings, lang: Lan
         }
     };
     let app = Arc::new(app);
-    let quizzes = Quizzes::new(Arc::clone(&app), store.clone(), quiz);
-    let debates = Debates::new(Arc::clone(&app), store, debate);
+    let core = debate_bot::core::Core {
+        quizzes: Arc::new(Quizzes::new(Arc::clone(&app), store.clone(), quiz)),
+        debates: Arc::new(Debates::new(Arc::clone(&app), store, debate)),
+        app,
+    };
     let stdin = tokio::io::BufReader::new(tokio::io::stdin());
     let mut stdout = std::io::stdout();
     tokio::select! {
-        result = debate_bot::console::run(&app, &quizzes, &debates, lang, stdin, &mut stdout) => match result {
+        result = debate_bot::console::run(&core, lang, stdin, &mut stdout) => match result {
             Ok(()) => ExitCode::SUCCESS,
             // A closed stdout (e.g. piped into `head`) is a normal way to stop.
             Err(e) if e.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) => ExitCode::SUCCESS,

@@ -17,23 +17,17 @@ use teloxide::types::{InputFile, InputPollOption, PollType, ReplyParameters};
 use super::send::{self, Outbox};
 use crate::app::Reply;
 use crate::clock::{self, now_ms};
-use crate::debate::{Debates, VotePoll};
+use crate::core::Core;
+use crate::debate::VotePoll;
 use crate::effect::{Effect, Place, Timer};
-use crate::quiz::{PollSpec, Quizzes};
+use crate::quiz::PollSpec;
 
-/// The engines behind the stateful commands.
-#[derive(Clone)]
-pub struct Engines {
-    pub quizzes: Arc<Quizzes>,
-    pub debates: Arc<Debates>,
-}
-
-/// Carries effects out on Telegram: the bot, the way out, and the engines to report back to.
+/// Carries effects out on Telegram: the bot, the way out, and the core to report back to.
 #[derive(Clone)]
 pub struct Interpreter {
     pub bot: Bot,
     pub outbox: Arc<Outbox>,
-    pub engines: Engines,
+    pub core: Core,
 }
 
 impl Interpreter {
@@ -71,7 +65,7 @@ impl Interpreter {
 
     /// The group `old` is now the supergroup `new`: move what is kept under `old`.
     pub async fn migrate(&self, old: i64, new: i64) {
-        let store = self.engines.quizzes.store();
+        let store = self.core.quizzes.store();
         match store.migrate_chat(old, new, now_ms()).await {
             Ok(moved) => tracing::info!(moved, "a group was upgraded to a supergroup"),
             Err(e) => tracing::error!(error = %e, "could not move a group's records"),
@@ -104,7 +98,7 @@ impl Interpreter {
                 index,
                 poll,
             } => {
-                let quizzes = &self.engines.quizzes;
+                let quizzes = &self.core.quizzes;
                 match self.quiz_poll(place, &poll).await {
                     Ok((poll_id, message_id)) => {
                         quizzes
@@ -126,7 +120,7 @@ impl Interpreter {
                 motion,
                 poll,
             } => {
-                let debates = &self.engines.debates;
+                let debates = &self.core.debates;
                 match self.open_vote(place, &motion, &poll).await {
                     Ok((poll_id, message_id)) => {
                         debates.poll_sent(debate, &poll_id, message_id).await
@@ -190,12 +184,7 @@ impl Interpreter {
 
     /// A timer is due: ask its engine what now.
     async fn wake(&self, timer: Timer) -> Vec<Effect> {
-        let now = now_ms();
-        let result = match timer {
-            Timer::Question { quiz, index } => self.engines.quizzes.wake(quiz, index, now).await,
-            Timer::Debate { debate } => self.engines.debates.wake(debate, now).await,
-        };
-        result.unwrap_or_else(|e| {
+        self.core.wake(timer, now_ms()).await.unwrap_or_else(|e| {
             tracing::error!(error = %e, ?timer, "storage failed at a deadline");
             Vec::new()
         })

@@ -12,21 +12,23 @@ use futures::FutureExt;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::payloads::{AnswerCallbackQuerySetters, AnswerInlineQuerySetters};
 use teloxide::prelude::*;
-use teloxide::requests::Request as _;
 use teloxide::types::{
     InlineQueryResult, InlineQueryResultArticle, InputMessageContent, InputMessageContentText, Me,
     ParseMode,
 };
 
-use super::effects::{Engines, Interpreter};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use teloxide::types::MaybeAnonymousUser;
+
+use super::effects::Interpreter;
 use super::send::{self, Outbox};
-use super::{debate, quiz};
-use crate::app::{App, ChatKind, Press, Reply, Request};
-use crate::debate::Debates;
+use super::users::{is_admin, player};
+use crate::app::{App, ChatKind, Press, Reply};
+use crate::core::{Core, Incoming, Outcome, Route};
 use crate::effect::Place;
 use crate::i18n::fill;
 use crate::limits::Verdict;
-use crate::quiz::Quizzes;
 use crate::store::Recorded;
 
 pub fn schema() -> UpdateHandler<teloxide::RequestError> {
@@ -125,13 +127,6 @@ enum Failed {
     Logged,
 }
 
-/// Which part of the bot answers a message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Route {
-    Quiz,
-    Debate,
-}
-
 async fn handle_message(msg: Message, me: Me, app: Arc<App>, run: Interpreter) {
     let (bot, outbox) = (&run.bot, &run.outbox);
     let started = Instant::now();
@@ -143,85 +138,91 @@ async fn handle_message(msg: Message, me: Me, app: Arc<App>, run: Interpreter) {
     } else {
         return;
     };
-    let language_code = msg.from.as_ref().and_then(|u| u.language_code.as_deref());
-    let lang = app.lang(language_code);
-    let username = me.user.username.as_deref();
-    let route = if Quizzes::is_quiz_command(text, username) {
-        Some(Route::Quiz)
-    } else if Debates::is_debate_command(text, username) {
-        Some(Route::Debate)
+    let Some(user) = msg.from.as_ref() else {
+        return;
+    };
+    let from = player(user);
+    let lang = app.lang(from.language_code.as_deref());
+    let place = place_of(&msg);
+    let incoming = Incoming {
+        place,
+        kind,
+        from: &from,
+        text,
+        bot_username: me.user.username.as_deref(),
+        now: crate::clock::now_ms(),
+        // Telegram keeps updates while the bot is down; `date` is when the message was sent.
+        sent_at: msg.date.timestamp_millis(),
+    };
+    let reply_to = (kind == ChatKind::Group).then_some(msg.id);
+    let core = &run.core;
+    let stale_minutes = outbox.limits.settings().stale_minutes;
+    let mut rng = StdRng::from_rng(&mut rand::rng());
+    // A reading command is answered (or found not to be for this bot) before it takes from
+    // the chat's budget; a quiz or debate command runs only within the budget.
+    let route = Core::route(text, incoming.bot_username);
+    let read = if route == Route::App {
+        match core
+            .message(&incoming, false, stale_minutes, &mut rng)
+            .await
+        {
+            Ok(Outcome::Ignored) => return,
+            outcome => Some(outcome),
+        }
     } else {
         None
     };
-    // A /quiz or /debate that waited while the bot was down starts nothing (Telegram keeps
-    // updates for 24 hours; `date` is when the message was sent).
-    let waited_ms = crate::clock::now_ms() - msg.date.timestamp_millis();
-    let stale = route
-        .and_then(|_| {
-            let minutes = outbox.limits.settings().stale_minutes;
-            app.stale_start(text, language_code, waited_ms, minutes)
-        })
-        .map(|reply| ("stale".to_string(), Some(reply)));
-    // What to call this update in the logs: never the user's words.
-    let (command, reply) = if let Some(stale) = stale {
-        stale
-    } else if route.is_some() {
-        (
-            crate::command::parse(text)
-                .map(|c| c.name)
-                .unwrap_or_default(),
-            None,
-        )
-    } else {
-        let request = Request {
-            chat: kind,
-            language_code,
-            text,
-            bot_username: username,
-        };
-        match app.handle(&request, &mut rand::rng()) {
-            Some(handled) => (handled.command, Some(handled.reply)),
-            None => return,
-        }
-    };
-    let place = place_of(&msg);
-    let reply_to = (kind == ChatKind::Group).then_some(msg.id);
     let verdict = outbox.limits.command(place.chat, kind);
-    let result = match verdict {
-        Verdict::Drop => Ok(()),
-        Verdict::SlowDown => {
-            let per_minute = outbox
-                .limits
-                .settings()
-                .replies_per_chat_per_minute
-                .to_string();
+    if verdict == Verdict::Drop {
+        tracing::info!(chat = kind.as_str(), verdict = ?verdict, "message dropped");
+        return;
+    }
+    let outcome = match (verdict, read) {
+        (Verdict::SlowDown, _) | (Verdict::Drop, _) => {
+            let per_minute = outbox.limits.settings().replies_per_chat_per_minute;
             let notice = Reply::plain(fill(
                 &app.view(lang).ui.slow_down,
-                &[("count", &per_minute)],
+                &[("count", &per_minute.to_string())],
             ));
-            send::send(bot, outbox, place, &notice, reply_to)
-                .await
-                .map_err(Failed::Send)
+            Ok(Outcome::Answer {
+                command: "slow_down".into(),
+                reply: notice,
+            })
         }
-        Verdict::Send => match reply {
-            Some(reply) => send::send(bot, outbox, place, &reply, reply_to)
-                .await
-                .map_err(Failed::Send),
-            None => {
-                let result = if route == Some(Route::Debate) {
-                    debate::on_command(&run, &msg, place, kind).await
-                } else {
-                    quiz::on_command(&run, &msg, &me, place, kind).await
-                };
-                if let Err(e) = &result {
-                    // Logged here, once: storage (a full disk, a locked database) or Telegram.
-                    tracing::error!(error = %e, command = %command, "a stored command failed");
-                    let apology = Reply::plain(app.view(lang).ui.store_error.clone());
-                    let _ = send::send(bot, outbox, place, &apology, reply_to).await;
+        (Verdict::Send, Some(read)) => read,
+        (Verdict::Send, None) => {
+            let is_admin = match core.needs_admin(&incoming).await {
+                Ok(true) => is_admin(bot, &msg).await,
+                Ok(false) => false,
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot tell who may manage the chat's activity");
+                    false
                 }
-                result.map_err(|_| Failed::Logged)
-            }
-        },
+            };
+            core.message(&incoming, is_admin, stale_minutes, &mut rng)
+                .await
+        }
+    };
+    let (command, result) = match outcome {
+        Ok(Outcome::Ignored) => return,
+        Ok(Outcome::Answer { command, reply }) => {
+            let sent = send::send(bot, outbox, place, &reply, reply_to).await;
+            (command, sent.map_err(Failed::Send))
+        }
+        Ok(Outcome::Effects { command, effects }) => {
+            run.carry_out(effects).await;
+            (command, Ok(()))
+        }
+        Err(e) => {
+            // Logged here, once: storage (a full disk, a locked database).
+            let command = crate::command::parse(text)
+                .map(|c| c.name)
+                .unwrap_or_default();
+            tracing::error!(error = %e, command = %command, "a stored command failed");
+            let apology = Reply::plain(app.view(lang).ui.store_error.clone());
+            let _ = send::send(bot, outbox, place, &apology, reply_to).await;
+            (command, Err(Failed::Logged))
+        }
     };
     if let Err(Failed::Send(e)) = &result {
         tracing::warn!(error = %e, "could not answer a message");
@@ -378,7 +379,7 @@ async fn handle_inline_query(bot: Bot, q: InlineQuery, app: Arc<App>, outbox: Ar
 async fn on_poll_answer(answer: PollAnswer, run: Interpreter) -> ResponseResult<()> {
     guarded("poll answer", async move {
         let started = Instant::now();
-        match record(&answer, &run.engines).await {
+        match record(&answer, &run.core).await {
             Ok(recorded) => tracing::info!(
                 recorded = ?recorded,
                 ms = started.elapsed().as_secs_f64() * 1000.0,
@@ -392,15 +393,18 @@ async fn on_poll_answer(answer: PollAnswer, run: Interpreter) -> ResponseResult<
 
 /// Stores a poll answer as a quiz answer or a debate vote, whichever poll it is. An answer
 /// for a poll not known yet (it can arrive while the poll's id is being stored) is tried once
-/// more a moment later.
-async fn record(answer: &PollAnswer, engines: &Engines) -> anyhow::Result<Recorded> {
+/// more a moment later. An anonymous voter (a channel) is refused: polls are not anonymous.
+async fn record(answer: &PollAnswer, core: &Core) -> anyhow::Result<Recorded> {
+    let MaybeAnonymousUser::User(user) = &answer.voter else {
+        return Ok(Recorded::Refused);
+    };
+    let from = player(user);
     let now = crate::clock::now_ms();
     let mut retried = false;
     loop {
-        let recorded = match quiz::on_answer(answer, &engines.quizzes, now).await? {
-            Recorded::UnknownPoll => debate::on_vote(answer, &engines.debates, now).await?,
-            recorded => recorded,
-        };
+        let recorded = core
+            .poll_answer(&answer.poll_id.0, &from, &answer.option_ids, now)
+            .await?;
         if recorded != Recorded::UnknownPoll || retried {
             return Ok(recorded);
         }

@@ -3,11 +3,9 @@
 //! to core requests and replies back to API calls. Nothing here decides what to say; that is
 //! [`crate::app`].
 
-mod debate;
 pub mod effects;
 mod handlers;
 mod menu;
-pub mod quiz;
 mod send;
 mod users;
 mod webhook;
@@ -80,15 +78,19 @@ pub async fn run(
     let run = effects::Interpreter {
         bot: bot.clone(),
         outbox: Arc::clone(&outbox),
-        engines: effects::Engines { quizzes, debates },
+        core: crate::core::Core {
+            app: Arc::clone(&app),
+            quizzes,
+            debates,
+        },
     };
     // Quizzes that were running when the bot stopped carry on.
-    match run.engines.quizzes.resume(crate::clock::now_ms()).await {
+    match run.core.quizzes.resume(crate::clock::now_ms()).await {
         Ok(effects) => drop(tokio::spawn(run.carry_out(effects))),
         Err(e) => tracing::error!(error = %e, "cannot resume the running quizzes"),
     }
     // So do debates: open votes get their deadline, closed ones their result.
-    match run.engines.debates.resume(crate::clock::now_ms()).await {
+    match run.core.debates.resume(crate::clock::now_ms()).await {
         Ok(effects) => drop(tokio::spawn(run.carry_out(effects))),
         Err(e) => tracing::error!(error = %e, "cannot resume the open debates"),
     }
