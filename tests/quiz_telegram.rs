@@ -1031,11 +1031,15 @@ async fn the_starter_gets_the_csv_report_and_forgetme_removes_a_student() {
     class.stop().await;
 }
 
-/// The CSV's rows after its header (checked).
+/// The CSV's rows after its header (checked): UTF-8 with a byte-order mark, so that Excel reads it
+/// as UTF-8.
 fn read_csv(bytes: &[u8]) -> Vec<Vec<String>> {
     let text = std::str::from_utf8(bytes).expect("UTF-8");
+    let text = text
+        .strip_prefix('\u{FEFF}')
+        .unwrap_or_else(|| panic!("no byte-order mark: {text}"));
     assert_eq!(text.lines().next(), Some(CSV_HEADER), "{text}");
-    let mut reader = csv::Reader::from_reader(bytes);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
     reader
         .records()
         .map(|r| {
