@@ -7,7 +7,7 @@ use teloxide::prelude::*;
 use teloxide::types::{MaybeAnonymousUser, Me};
 
 use super::effects::Interpreter;
-use super::users::{is_admin, player};
+use super::users::{is_admin, is_shared_identity, player};
 use crate::app::ChatKind;
 use crate::clock::now_ms;
 use crate::effect::Place;
@@ -27,6 +27,10 @@ pub async fn on_command(
     };
     let quizzes = &run.engines.quizzes;
     let player = player(user);
+    if is_shared_identity(msg) && Quizzes::is_forgetme(text, me.user.username.as_deref()) {
+        run.carry_out(quizzes.forget_shared(place, &player)).await;
+        return Ok(());
+    }
     let is_admin = if quizzes
         .needs_admin_check(place, kind, &player, text)
         .await?
