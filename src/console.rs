@@ -159,6 +159,7 @@ impl<W: Write> Console<'_, W> {
             bot_username: None,
             now: now_ms(),
             sent_at: now_ms(),
+            shared_identity: false,
         };
         let mut rng = StdRng::from_rng(&mut rand::rng());
         match self

@@ -36,6 +36,9 @@ pub struct Incoming<'a> {
     /// long while the bot was down starts nothing.
     pub now: i64,
     pub sent_at: i64,
+    /// Sent under an identity many people share (an admin writing anonymously as the group, a
+    /// channel): such a sender cannot be told apart from the others, so it cannot be forgotten.
+    pub shared_identity: bool,
 }
 
 /// Which part of the bot answers a message.
@@ -113,6 +116,14 @@ impl Core {
         // What to call it in the logs: never the user's words.
         let name = || command::parse(msg.text).map(|c| c.name).unwrap_or_default();
         Ok(match route {
+            Route::Quiz
+                if msg.shared_identity && Quizzes::is_forgetme(msg.text, msg.bot_username) =>
+            {
+                Outcome::Effects {
+                    command: name(),
+                    effects: self.quizzes.forget_shared(msg.place, msg.from),
+                }
+            }
             Route::Quiz => {
                 let request = QuizRequest {
                     place: msg.place,

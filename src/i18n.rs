@@ -164,6 +164,7 @@ ui_text! {
     quiz_no_report,
     quiz_report_caption,
     quiz_forgotten,
+    quiz_forget_shared,
     quiz_results_title,
     quiz_results_nobody,
     quiz_seconds,

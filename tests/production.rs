@@ -5,6 +5,7 @@ mod support;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use debate_bot::limits::LimitSettings;
@@ -234,6 +235,161 @@ async fn the_webhook_takes_only_updates_with_the_secret_and_answers_healthz() {
         "the webhook is removed on the way out"
     );
     assert_eq!(api.count("getUpdates"), 0, "no polling in webhook mode");
+}
+
+/// A writer into a shared buffer, for reading what the bot logged.
+struct Log(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Log {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Waits until the webhook listener answers /healthz.
+async fn wait_until_up(listen: SocketAddr) {
+    let started = Instant::now();
+    loop {
+        let result = tokio::task::spawn_blocking(move || {
+            std::panic::catch_unwind(|| http(listen, "GET", "/healthz", &[], ""))
+        })
+        .await
+        .unwrap();
+        match result {
+            Ok(answer) => break assert_eq!(answer.0, 200),
+            Err(_) if started.elapsed() < Duration::from_secs(5) => {
+                tokio::time::sleep(Duration::from_millis(50)).await
+            }
+            Err(_) => panic!("the webhook listener did not come up"),
+        }
+    }
+}
+
+/// The kinds of update a call asks for, sorted. (setWebhook goes as a form, whose fields the
+/// fake records as strings: there the list is JSON in a string.)
+fn allowed_updates(call: &support::Call) -> Vec<String> {
+    let field = &call.body["allowed_updates"];
+    let list: serde_json::Value = match field.as_str() {
+        Some(text) => serde_json::from_str(text).unwrap(),
+        None => field.clone(),
+    };
+    let mut kinds: Vec<String> = list
+        .as_array()
+        .unwrap_or_else(|| panic!("no allowed_updates in {}: {}", call.method, call.body))
+        .iter()
+        .map(|k| k.as_str().unwrap().to_string())
+        .collect();
+    kinds.sort();
+    kinds
+}
+
+// A current-thread runtime: the bot's tasks run on this thread, where the capturing subscriber
+// is the default.
+#[tokio::test]
+async fn the_webhook_asks_for_what_polling_asks_for_and_never_logs_an_update_it_cannot_read() {
+    support::init_logging();
+    let logs = Arc::new(Mutex::new(Vec::new()));
+    let writer = Arc::clone(&logs);
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_ansi(false)
+        .with_writer(move || Log(Arc::clone(&writer)))
+        .finish();
+    let _logging = tracing::subscriber::set_default(subscriber);
+
+    // Long polling: teloxide asks getUpdates for what the handler tree handles.
+    let api = FakeApi::start().await;
+    let bot = Bot::start(&api, None, support::generous_limits());
+    let polling = api
+        .wait_for("getUpdates", |c| c.method == "getUpdates")
+        .await;
+    bot.stop().await;
+    let expected = ["callback_query", "inline_query", "message", "poll_answer"];
+    assert_eq!(allowed_updates(&polling), expected);
+
+    // The webhook asks setWebhook for the same.
+    let api = FakeApi::start().await;
+    let listen = free_port();
+    let secret = "s3cret_TOKEN-9";
+    let webhook = Webhook {
+        url: "https://bot.example.org/telegram".parse().unwrap(),
+        listen,
+        secret: Some(SecretString::from(secret.to_string())),
+    };
+    let bot = Bot::start(&api, Some(webhook), support::generous_limits());
+    let set = api
+        .wait_for("setWebhook", |c| c.method == "setWebhook")
+        .await;
+    assert_eq!(allowed_updates(&set), expected, "{}", set.body);
+    wait_until_up(listen).await;
+
+    // Updates it cannot read, with a user's words in them: content teloxide cannot parse, an
+    // update_id that is not a number, a body that is not JSON. Each gets 200 (else Telegram posts
+    // it again and again), is skipped, and is logged without its content.
+    let words = "悄悄话 SECRET-7731";
+    let unreadable = [
+        json!({
+            "update_id": 11,
+            "message": {
+                "message_id": 11,
+                "date": "yesterday",
+                "chat": {"id": 601, "type": "private", "first_name": "Web"},
+                "from": {"id": 601, "is_bot": false, "first_name": "Web"},
+                "text": format!("/search {words}"),
+            }
+        })
+        .to_string(),
+        json!({"update_id": words, "message": {"text": words}}).to_string(),
+        format!("{{\"update_id\": 13, \"message\": {words}"),
+    ];
+    for body in unreadable.into_iter().chain([start_update(14, 604)]) {
+        let answer = tokio::task::spawn_blocking(move || {
+            http(
+                listen,
+                "POST",
+                "/telegram",
+                &[
+                    ("Content-Type", "application/json"),
+                    ("X-Telegram-Bot-Api-Secret-Token", secret),
+                ],
+                &body,
+            )
+        })
+        .await
+        .unwrap();
+        assert_eq!(answer.0, 200, "{answer:?}");
+    }
+    // The bot goes on: the good update after them is answered, and only it.
+    let reply = api
+        .wait_for("the reply to the good update", |c| {
+            c.method == "sendMessage"
+        })
+        .await;
+    assert_eq!(reply.chat_id(), Some(604));
+    bot.stop().await;
+    assert_eq!(api.count("sendMessage"), 1);
+
+    let logs = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
+    let skipped: Vec<&str> = logs
+        .lines()
+        .filter(|l| l.contains("could not be read"))
+        .collect();
+    assert_eq!(skipped.len(), 3, "{logs}");
+    assert!(skipped[0].contains("update_id=Some(11)"), "{}", skipped[0]);
+    assert!(skipped[0].contains("kind=\"message\""), "{}", skipped[0]);
+    assert!(
+        !logs.contains("SECRET-7731"),
+        "a user's text was logged:\n{logs}"
+    );
+    assert!(
+        !logs.contains("悄悄话"),
+        "a user's text was logged:\n{logs}"
+    );
 }
 
 #[tokio::test]

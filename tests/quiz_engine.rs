@@ -1623,7 +1623,7 @@ async fn top_report_and_forgetme() {
             .unwrap();
     assert_eq!(kept, 0, "P1's name is gone");
 
-    // The starter forgets mid-quiz: the quiz runs on, their name is gone from it.
+    // The starter forgets mid-quiz: the quiz runs on, their name and id are gone from it.
     let outs = bot.group(&teacher, "/quiz 1", now).await;
     assert_eq!(messages(&outs), vec![intro(1, "Teacher")]);
     let outs = bot.group(&teacher, "/forgetme", now + 1).await;
@@ -1636,10 +1636,51 @@ async fn top_report_and_forgetme() {
             .await
             .unwrap();
     assert_eq!(kept, 0, "the starter's name is gone from every quiz");
+    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM quizzes WHERE starter_id = ?")
+        .bind(teacher.id)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(kept, 0, "and their id");
     db.close().await;
-    // ...but they are still its starter.
+    // So they are no longer its starter: /stop asks whether they are an admin, /next is refused.
     assert!(
-        !bot.needs_admin_check(GROUP, ChatKind::Group, &teacher, "/stop")
+        bot.needs_admin_check(GROUP, ChatKind::Group, &teacher, "/stop")
             .await
+    );
+    assert_eq!(
+        only_message(&bot.group(&teacher, "/next", now + 3).await),
+        "只有测验发起人可以跳到下一题。"
+    );
+}
+
+#[tokio::test]
+async fn forgetme_from_a_shared_identity_is_one_line_in_either_language() {
+    let bot = Bot::open("shared").await;
+    assert!(Quizzes::is_forgetme("/forgetme", Some("debate_bot")));
+    assert!(Quizzes::is_forgetme(
+        "/forgetme@debate_bot",
+        Some("debate_bot")
+    ));
+    assert!(!Quizzes::is_forgetme(
+        "/forgetme@other_bot",
+        Some("debate_bot")
+    ));
+    assert!(!Quizzes::is_forgetme("/top", Some("debate_bot")));
+    // GroupAnonymousBot carries no language: the default one.
+    let anonymous = player(1_087_968_824, "Group");
+    let outs = bot.quizzes.forget_shared(GROUP.into(), &anonymous);
+    assert_eq!(
+        only_message(&outs),
+        "匿名管理员和频道身份是多人共用的,无法删除;要删除你自己的记录,请用你自己的账号发送 /forgetme(私聊机器人也可以)。"
+    );
+    let english = Player {
+        language_code: Some("en".into()),
+        ..player(136_817_688, "Channel")
+    };
+    let outs = bot.quizzes.forget_shared(GROUP.into(), &english);
+    assert_eq!(
+        only_message(&outs),
+        "An anonymous admin or a channel is an identity many people share, so it cannot be forgotten; to delete your own records, send /forgetme from your own account (a private chat with the bot works too)."
     );
 }

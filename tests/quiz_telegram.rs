@@ -1031,11 +1031,145 @@ async fn the_starter_gets_the_csv_report_and_forgetme_removes_a_student() {
     class.stop().await;
 }
 
-/// The CSV's rows after its header (checked).
+/// The line for `/forgetme` from an identity many people share (responses/ui.zh.toml).
+const FORGET_SHARED: &str = "匿名管理员和频道身份是多人共用的,无法删除;要删除你自己的记录,请用你自己的账号发送 /forgetme(私聊机器人也可以)。";
+
+/// Telegram's GroupAnonymousBot, the `from` of every message an anonymous admin sends.
+const GROUP_ANONYMOUS_BOT: i64 = 1_087_968_824;
+
+/// A message as Telegram sends it for a shared identity: `sender_chat` (the group itself for an
+/// anonymous admin, or a channel) and a `from` that is the same for everyone writing that way.
+fn shared_identity_text(api: &FakeApi, chat: &Value, sender_chat: &Value, text: &str) -> Pushed {
+    static NEXT: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(900_001);
+    let from = if sender_chat["type"] == "channel" {
+        json!({"id": 136_817_688, "is_bot": true, "first_name": "Channel", "username": "Channel_Bot"})
+    } else {
+        json!({"id": GROUP_ANONYMOUS_BOT, "is_bot": true, "first_name": "Group", "username": "GroupAnonymousBot"})
+    };
+    let command = text.split(' ').next().unwrap();
+    api.push_update(
+        "message",
+        json!({
+            "message_id": NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            "date": std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs(),
+            "chat": chat,
+            "sender_chat": sender_chat,
+            "from": from,
+            "text": text,
+            "entities": [{"type": "bot_command", "offset": 0, "length": command.len()}],
+        }),
+    )
+}
+
+#[tokio::test]
+async fn forgetme_from_an_anonymous_admin_or_a_channel_explains_and_forgets_nothing() {
+    let mut class = Class::start().await;
+    let supergroup = -1_004_000_000_321_i64;
+    let chat = json!({"id": supergroup, "type": "supergroup", "title": "Debate test group"});
+    let channel = json!({"id": -1_004_000_000_999_i64, "type": "channel", "title": "班级频道"});
+    let api = &class.api;
+    let ask = async |sender: &Value, text: &str| {
+        let before = api.count("sendMessage");
+        shared_identity_text(api, &chat, sender, text);
+        let call = api.wait_nth("sendMessage", before).await;
+        assert_eq!(call.chat_id(), Some(supergroup), "{}", call.summary());
+        visible(&call)
+    };
+    // An anonymous admin starts a quiz: its starter is the shared identity.
+    assert_eq!(ask(&chat, "/quiz 1").await, intro(1, "Group"));
+    class.api.wait_nth("sendPoll", 0).await;
+    // /forgetme as the group, or as a channel: one line, and nothing is deleted.
+    assert_eq!(ask(&chat, "/forgetme").await, FORGET_SHARED);
+    assert_eq!(ask(&channel, "/forgetme").await, FORGET_SHARED);
+    let quiz = eventually("the quiz", || async {
+        class.store.last_quiz(supergroup).await.ok().flatten()
+    })
+    .await;
+    assert_eq!(
+        (quiz.starter_id, quiz.starter_name.as_str()),
+        (GROUP_ANONYMOUS_BOT, "Group")
+    );
+    // The quiz is still the shared identity's: named as its starter, and any anonymous admin
+    // may stop it.
+    let before = class.api.count("sendMessage");
+    class.api.supergroup_text(supergroup, &teacher(), "/quiz");
+    let call = class.api.wait_nth("sendMessage", before).await;
+    assert_eq!(visible(&call), already_running("Group"));
+    let sent = class.api.count("sendMessage");
+    assert_eq!(ask(&chat, "/stop").await, STOPPED);
+    class.results(sent).await;
+    // The same person writing as themselves is forgotten as usual.
+    assert_eq!(
+        class.ask_private(&teacher(), "/forgetme").await,
+        "已删除你的 0 条作答和投票记录,以及你的名字。"
+    );
+    class.stop().await;
+}
+
+#[tokio::test]
+async fn forgetme_takes_the_user_off_the_quizzes_and_debates_they_started() {
+    let mut class = Class::start().await;
+    let teacher = teacher();
+    let admin = student(9);
+    class.api.set_member_status(GROUP, &admin, "administrator");
+    // A finished quiz and a running one, both the teacher's.
+    assert_eq!(class.ask(&teacher, "/quiz 1").await, intro(1, "王老师"));
+    let poll = class.poll(0, 1).await;
+    class.next(&teacher, &poll).await;
+    class.results(0).await;
+    let finished = class.quiz_id().await;
+    assert_eq!(class.ask(&teacher, "/quiz 1").await, intro(1, "王老师"));
+    class.poll(1, 1).await;
+    let running = class.quiz_id().await;
+    assert_ne!(running, finished);
+    // And a debate of the teacher's, its vote open.
+    let polls = class.api.count("sendPoll");
+    class.group(&teacher, "/debate 1");
+    class.api.wait_nth("sendPoll", polls).await;
+
+    assert_eq!(
+        class.ask_private(&teacher, "/forgetme").await,
+        "已删除你的 0 条作答和投票记录,以及你的名字。"
+    );
+    // Stored: nobody started them any more, name and id gone.
+    for id in [finished, running] {
+        let quiz = class.store.quiz(id).await.unwrap().unwrap();
+        assert_eq!((quiz.starter_id, quiz.starter_name.as_str()), (0, ""));
+    }
+    let debate = class.store.open_debate(GROUP).await.unwrap().unwrap();
+    assert_eq!(debate.starter_id, 0);
+    // So the bot no longer knows the teacher as their starter: the running quiz goes on (by its
+    // timer, or an admin's /stop), but the teacher's /next, /stop, /report and /debate close are
+    // a plain member's.
+    assert_eq!(
+        class.ask(&teacher, "/quiz").await,
+        already_running("某位用户")
+    );
+    assert_eq!(class.ask(&teacher, "/next").await, ONLY_STARTER_NEXT);
+    assert_eq!(class.ask(&teacher, "/stop").await, ONLY_STARTER_STOP);
+    assert_eq!(
+        class.ask(&teacher, "/debate close").await,
+        "只有发起这场辩论的人或群管理员可以结束投票。"
+    );
+    let sent = class.api.count("sendMessage");
+    assert_eq!(class.ask(&admin, "/stop").await, STOPPED);
+    class.results(sent).await;
+    assert_eq!(class.ask(&teacher, "/report").await, ONLY_STARTER_REPORT);
+    class.stop().await;
+}
+
+/// The CSV's rows after its header (checked): UTF-8 with a byte-order mark, so that Excel reads it
+/// as UTF-8.
 fn read_csv(bytes: &[u8]) -> Vec<Vec<String>> {
     let text = std::str::from_utf8(bytes).expect("UTF-8");
+    let text = text
+        .strip_prefix('\u{FEFF}')
+        .unwrap_or_else(|| panic!("no byte-order mark: {text}"));
     assert_eq!(text.lines().next(), Some(CSV_HEADER), "{text}");
-    let mut reader = csv::Reader::from_reader(bytes);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
     reader
         .records()
         .map(|r| {

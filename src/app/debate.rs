@@ -6,7 +6,11 @@
 use super::buttons::{self, Action};
 use super::{App, Button, Reply};
 use crate::i18n::{Lang, fill};
-use crate::render::{Doc, Span};
+use crate::render::{Doc, Span, utf16_len};
+
+/// sendPoll's question: 1-300 characters. Counted here in UTF-16 code units, which is never fewer
+/// than characters, so a question that fits here fits however Telegram counts.
+pub const POLL_QUESTION_LIMIT: usize = 300;
 
 /// What `/debate ARGS` asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,21 +82,25 @@ impl App {
     }
 
     /// The vote on a motion, as a poll: its question and the options for, against, undecided.
+    /// The question fits [`POLL_QUESTION_LIMIT`]: a motion too long for it is shortened with "…";
+    /// the rest of the question (which side, how long the vote is open) is always whole.
     pub fn debate_poll(&self, lang: Lang, motion: usize, minutes: u32) -> (String, [String; 3]) {
         let ui = self.view(lang).ui;
-        let question = fill(
-            &ui.debate_vote_question,
-            &[
-                ("motion", self.corpus.motions[motion].motion.get(lang)),
-                ("minutes", &minutes.to_string()),
-            ],
-        );
+        let minutes = minutes.to_string();
+        let question = |motion: &str| {
+            fill(
+                &ui.debate_vote_question,
+                &[("motion", motion), ("minutes", &minutes)],
+            )
+        };
+        let room = POLL_QUESTION_LIMIT.saturating_sub(utf16_len(&question("")));
+        let motion = fit_utf16(self.corpus.motions[motion].motion.get(lang), room);
         let options = [
             ui.debate_side_for.clone(),
             ui.debate_side_against.clone(),
             ui.debate_vote_undecided.clone(),
         ];
-        (question, options)
+        (question(&motion), options)
     }
 
     /// Motion `motion` showing excerpt `at[0]` of its "for" side and `at[1]` of "against".
@@ -246,4 +254,23 @@ impl App {
         }
         lines
     }
+}
+
+/// `text` in at most `limit` UTF-16 code units: whole when it fits, else cut at a character
+/// boundary and ended with "…".
+fn fit_utf16(text: &str, limit: usize) -> String {
+    if utf16_len(text) <= limit {
+        return text.to_string();
+    }
+    let mut used = 0;
+    let mut cut: String = text
+        .chars()
+        .take_while(|c| {
+            used += c.len_utf16();
+            used < limit
+        })
+        .collect();
+    cut.truncate(cut.trim_end().len());
+    cut.push('…');
+    cut
 }

@@ -697,7 +697,7 @@ fn every_debate_poll_fits_telegrams_poll_limits() {
                 app.debate_poll(lang, motion, crate::config::MAX_DEBATE_MINUTES);
             let motion_text = app.corpus.motions[motion].motion.get(lang);
             assert!(question.starts_with(motion_text), "{question}");
-            assert!((1..=300).contains(&question.chars().count()), "{question}");
+            assert!((1..=300).contains(&utf16_len(&question)), "{question}");
             assert!(
                 options
                     .iter()
@@ -715,6 +715,50 @@ fn every_debate_poll_fits_telegrams_poll_limits() {
     let (question, options) = app.debate_poll(Lang::Zh, 0, 60);
     assert_eq!(question, "闭源最终将战胜开源? 你站哪一方?(投票 60 分钟)");
     assert_eq!(options, ["正方", "反方", "还没想好"].map(String::from));
+}
+
+#[test]
+fn the_longest_motion_the_data_allows_is_shortened_in_the_poll_never_its_suffix() {
+    // The loader allows motions of 255 characters and votes of a week (10080 minutes). Counted in
+    // UTF-16 units, as Telegram counts text (the stricter count), a motion of characters outside
+    // the Basic Multilingual Plane (an emoji, a rare CJK ideograph like 𠮷) is up to 510 units:
+    // with the suffix more than sendPoll's 300. The motion gives way, with "…"; the suffix stays.
+    let mut app = app();
+    let minutes = crate::config::MAX_DEBATE_MINUTES;
+    assert_eq!(minutes, 10080);
+    let suffixes = [
+        (Lang::Zh, " 你站哪一方?(投票 10080 分钟)"),
+        (Lang::En, " Which side are you on? (10080-minute vote)"),
+    ];
+    let mut set = |motion: &str| {
+        assert_eq!(motion.chars().count(), 255);
+        app.corpus.motions[0].motion = crate::corpus::Text {
+            original: motion.to_string(),
+            en: Some(motion.to_string()),
+        };
+        suffixes.map(|(lang, suffix)| (app.debate_poll(lang, 0, minutes).0, suffix))
+    };
+    // 255 characters of one unit each fit whole in both languages (275 and 298 units).
+    let whole = "辩".repeat(254) + "?";
+    for (question, suffix) in set(&whole) {
+        assert_eq!(question, format!("{whole}{suffix}"));
+        assert!(utf16_len(&question) <= 300);
+    }
+    for motion in ["😀".repeat(255), "𠮷".repeat(200) + &"辩".repeat(55)] {
+        for (question, suffix) in set(&motion) {
+            assert!(
+                utf16_len(&question) <= 300,
+                "{} {question}",
+                utf16_len(&question)
+            );
+            assert!(question.chars().count() <= 300, "{question}");
+            let shown = question.strip_suffix(suffix).expect("the suffix whole");
+            let kept = shown.strip_suffix('…').expect("shortened with …");
+            assert!(!kept.is_empty() && motion.starts_with(kept), "{question}");
+            // As much of the motion as fits: one more character (2 units) would overflow.
+            assert!(utf16_len(&question) >= 299, "{question}");
+        }
+    }
 }
 
 #[test]

@@ -516,6 +516,22 @@ impl Quizzes {
         }])
     }
 
+    /// The answer to `/forgetme` from an identity many people share (an anonymous admin
+    /// writing as the group, or someone writing as a channel): nothing is deleted, since the
+    /// records are not one person's.
+    pub fn forget_shared(&self, place: Place, player: &Player) -> Vec<Effect> {
+        let lang = self.app.lang(player.language_code.as_deref());
+        vec![Effect::say(
+            place,
+            self.app.view(lang).ui.quiz_forget_shared.clone(),
+        )]
+    }
+
+    /// Whether `text` is `/forgetme` for this bot.
+    pub fn is_forgetme(text: &str, bot_username: Option<&str>) -> bool {
+        command::parse(text).is_some_and(|c| c.is_for(bot_username) && c.name == "forgetme")
+    }
+
     async fn forget(&self, request: &QuizRequest<'_>, lang: Lang) -> anyhow::Result<Vec<Effect>> {
         let ui = self.app.view(lang).ui;
         let removed = self.store.forget(request.player.id).await?;

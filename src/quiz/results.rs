@@ -187,7 +187,11 @@ fn cell(text: &str) -> String {
     }
 }
 
-/// The report: one row per participant per question asked.
+/// The byte-order mark that makes Excel read a CSV file as UTF-8 (without it, Excel on a Chinese
+/// Windows reads the file in the local code page and shows mojibake).
+pub const UTF8_BOM: char = '\u{FEFF}';
+
+/// The report: one row per participant per question asked, UTF-8 with a byte-order mark.
 pub fn csv(questions: &[QuestionRow], answers: &[AnswerRow]) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let asked: Vec<&QuestionRow> = questions.iter().filter(|q| q.sent_at.is_some()).collect();
@@ -228,5 +232,58 @@ pub fn csv(questions: &[QuestionRow], answers: &[AnswerRow]) -> String {
             ]);
         }
     }
-    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+    let body = String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default();
+    format!("{UTF8_BOM}{body}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quiz::questions::Dealt;
+
+    fn question(idx: i64) -> QuestionRow {
+        QuestionRow {
+            idx,
+            dealt: Dealt {
+                id: format!("q{idx}"),
+                question: "谁说的:“=不是公式”".to_string(),
+                options: vec!["李彦宏".to_string(), "马化腾".to_string()],
+                correct: 0,
+                explanation: String::new(),
+            },
+            poll_id: None,
+            message_id: None,
+            sent_at: Some(1),
+            deadline: None,
+            closed_at: None,
+        }
+    }
+
+    #[test]
+    fn the_csv_is_utf8_with_a_byte_order_mark_for_excel() {
+        let answers = [AnswerRow {
+            user_id: 7,
+            name: "学生07".to_string(),
+            idx: 0,
+            option: 1,
+            correct: false,
+            took_ms: 2500,
+        }];
+        let text = csv(&[question(0)], &answers);
+        let bytes = text.as_bytes();
+        assert_eq!(&bytes[..3], [0xEF, 0xBB, 0xBF], "{text}");
+        // Exactly one mark, then the header, then the row, Chinese kept as UTF-8.
+        let body = text.strip_prefix(UTF8_BOM).unwrap();
+        assert!(!body.contains(UTF8_BOM));
+        let lines: Vec<&str> = body.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "user_id,user,question_number,question,answer,correct,seconds",
+                "7,学生07,1,谁说的:“=不是公式”,马化腾,no,2.5",
+            ]
+        );
+        // Even with nobody in it, the file starts with the mark.
+        assert!(csv(&[], &[]).starts_with(UTF8_BOM));
+    }
 }

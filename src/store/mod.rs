@@ -16,6 +16,10 @@ mod quizzes;
 pub use debates::{DebateRow, NewDebate, Tally};
 pub use quizzes::{Answer, AnswerRow, NewQuiz, QuestionRow, QuizRow, Standing};
 
+/// The starter of a quiz or debate whose starter asked to be forgotten: no Telegram user has
+/// id 0, so nobody is its starter any more.
+pub const NOBODY: i64 = 0;
+
 /// The database.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -110,8 +114,10 @@ impl Store {
         Ok(quizzes + debates)
     }
 
-    /// Deletes a user's quiz answers, debate votes and name everywhere; returns how many
-    /// answers and votes went.
+    /// Deletes a user's quiz answers, debate votes and name everywhere, and takes them off the
+    /// quizzes and debates they started (the starter becomes [`NOBODY`], running ones included:
+    /// those go on by their timers, and an admin may still stop them, but the bot no longer
+    /// knows the forgotten user as their starter); returns how many answers and votes went.
     pub async fn forget(&self, user_id: i64) -> anyhow::Result<u64> {
         let mut tx = self.pool.begin().await?;
         let answers = sqlx::query("DELETE FROM answers WHERE user_id = ?")
@@ -128,7 +134,13 @@ impl Store {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("UPDATE quizzes SET starter_name = '' WHERE starter_id = ?")
+        sqlx::query("UPDATE quizzes SET starter_id = ?, starter_name = '' WHERE starter_id = ?")
+            .bind(NOBODY)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE debates SET starter_id = ? WHERE starter_id = ?")
+            .bind(NOBODY)
             .bind(user_id)
             .execute(&mut *tx)
             .await?;

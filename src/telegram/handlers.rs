@@ -23,7 +23,7 @@ use teloxide::types::MaybeAnonymousUser;
 
 use super::effects::Interpreter;
 use super::send::{self, Outbox};
-use super::users::{is_admin, player};
+use super::users::{is_admin, is_shared_identity, player};
 use crate::app::{App, ChatKind, Press, Reply};
 use crate::core::{Core, Incoming, Outcome, Route};
 use crate::effect::Place;
@@ -153,6 +153,7 @@ async fn handle_message(msg: Message, me: Me, app: Arc<App>, run: Interpreter) {
         now: crate::clock::now_ms(),
         // Telegram keeps updates while the bot is down; `date` is when the message was sent.
         sent_at: msg.date.timestamp_millis(),
+        shared_identity: is_shared_identity(&msg),
     };
     let reply_to = (kind == ChatKind::Group).then_some(msg.id);
     let core = &run.core;

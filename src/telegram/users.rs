@@ -14,6 +14,14 @@ pub fn player(user: &teloxide::types::User) -> Player {
     }
 }
 
+/// Whether `msg` was sent under an identity many people share: an anonymous admin writing as
+/// the group (`sender_chat` is the chat, `from` is Telegram's GroupAnonymousBot, 1087968824), or
+/// someone writing as a channel (`sender_chat` is the channel, `from` is Channel_Bot,
+/// 136817688). Its `from` is the same for everyone who writes that way.
+pub fn is_shared_identity(msg: &Message) -> bool {
+    msg.sender_chat.is_some()
+}
+
 /// Whether the sender of `msg` administers its chat. An admin writing anonymously (as the
 /// group itself: `sender_chat` is the chat, `from` is Telegram's GroupAnonymousBot) is one by
 /// definition; anyone else is asked of Telegram (getChatMember). Any error: no.

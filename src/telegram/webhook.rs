@@ -1,28 +1,49 @@
 //! Webhook mode: Telegram posts updates to `[telegram] webhook_url`, a reverse proxy forwards
-//! them to `webhook_listen`. teloxide's axum listener registers the webhook (setWebhook with a
-//! secret token) and turns posts into updates; in front of it sits our own check of the
+//! them to `webhook_listen`. At start the bot registers the webhook (setWebhook with a secret
+//! token and [`ALLOWED_UPDATES`], the kinds of update the handler tree handles, the same list
+//! long polling asks for) and serves it; in front of it sits our check of the
 //! `X-Telegram-Bot-Api-Secret-Token` header, in constant time, so a request without the right
 //! secret gets 401 and is never processed. `GET /healthz` on the same listener answers 200
 //! while the bot is up.
+//!
+//! The listener is our own rather than teloxide's axum one, which logs the whole body of an
+//! update it cannot parse (a user's message text with it). Here an update that cannot be read is
+//! logged by its id, its kind and where parsing failed, never by its content, and skipped.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use axum::body::Bytes;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
+use futures::FutureExt;
+use futures::channel::mpsc;
 use rand::Rng;
 use rand::distr::Alphanumeric;
 use secrecy::{ExposeSecret, SecretString};
 use subtle::ConstantTimeEq;
 use teloxide::prelude::*;
-use teloxide::update_listeners::UpdateListener;
-use teloxide::update_listeners::webhooks::{self, Options};
+use teloxide::stop::{StopFlag, StopToken, mk_stop_token};
+use teloxide::types::{AllowedUpdate, UpdateKind};
+use teloxide::update_listeners::{StatefulListener, UpdateListener};
 use tokio::task::JoinHandle;
 use url::Url;
+
+/// The kinds of update the handler tree (`handlers::schema`) handles: messages (service messages
+/// of a group upgrade among them), button presses, inline queries, poll answers. Long polling
+/// asks for the same list (teloxide derives it from the tree); tests/production.rs compares the
+/// two. Nothing else is handled, so nothing else is asked for (not `my_chat_member`, not
+/// `edited_message`, not `poll`).
+pub const ALLOWED_UPDATES: [AllowedUpdate; 4] = [
+    AllowedUpdate::Message,
+    AllowedUpdate::CallbackQuery,
+    AllowedUpdate::InlineQuery,
+    AllowedUpdate::PollAnswer,
+];
 
 /// `[telegram] mode = "webhook"` settings.
 pub struct Webhook {
@@ -48,7 +69,7 @@ fn make_secret() -> String {
 }
 
 /// Registers the webhook and serves it with `/healthz`; returns the update listener and the
-/// server task (which ends once the listener is stopped).
+/// server task (which ends once the listener is stopped, after deleteWebhook).
 pub async fn listen(
     bot: Bot,
     webhook: Webhook,
@@ -57,9 +78,24 @@ pub async fn listen(
         Some(secret) => secret.expose_secret().to_string(),
         None => make_secret(),
     };
-    let options = Options::new(webhook.listen, webhook.url.clone()).secret_token(secret.clone());
-    let (listener, stopped, router) = webhooks::axum_to_router(bot, options).await?;
-    let router = router
+    bot.set_webhook(webhook.url.clone())
+        .secret_token(secret.clone())
+        .allowed_updates(ALLOWED_UPDATES)
+        .drop_pending_updates(false)
+        .await?;
+
+    let (updates, received) = mpsc::unbounded();
+    let (stop_token, stop_flag) = mk_stop_token();
+    let path = match webhook.url.path() {
+        "" => "/",
+        path => path,
+    };
+    let router = axum::Router::new()
+        .route(path, post(take_update))
+        .with_state(Arc::new(Inbox {
+            updates,
+            stopped: stop_flag.clone(),
+        }))
         .layer(middleware::from_fn_with_state(
             Arc::new(secret),
             check_secret,
@@ -69,6 +105,12 @@ pub async fn listen(
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {} for the webhook: {e}", webhook.listen))?;
     tracing::info!(listen = %webhook.listen, url_host = webhook.url.host_str().unwrap_or_default(), "webhook set");
+    // Once the listener is stopped: no more updates, the webhook removed, the server shut down.
+    let stopped = stop_flag.then(move |()| async move {
+        if let Err(e) = bot.delete_webhook().await {
+            tracing::error!(error = %e, "deleteWebhook failed");
+        }
+    });
     let server = tokio::spawn(async move {
         if let Err(e) = axum::serve(tcp, router)
             .with_graceful_shutdown(stopped)
@@ -77,7 +119,99 @@ pub async fn listen(
             tracing::error!(error = %e, "the webhook server stopped");
         }
     });
+    let listener = StatefulListener::new(
+        (received, stop_token),
+        the_stream,
+        |state: &mut Listening| state.1.clone(),
+    );
     Ok((listener, server))
+}
+
+type Listening = (
+    mpsc::UnboundedReceiver<Result<Update, Infallible>>,
+    StopToken,
+);
+
+/// The listener's stream of updates (a function, not a closure, for the lifetime it returns).
+fn the_stream(state: &mut Listening) -> &mut mpsc::UnboundedReceiver<Result<Update, Infallible>> {
+    &mut state.0
+}
+
+/// Where the webhook's handler puts the updates it read.
+struct Inbox {
+    updates: mpsc::UnboundedSender<Result<Update, Infallible>>,
+    stopped: StopFlag,
+}
+
+/// One update posted by Telegram (its secret already checked): read and handed to the
+/// dispatcher. One that cannot be read is logged without its content and skipped; Telegram still
+/// gets 200, or it would post it again and again.
+async fn take_update(State(inbox): State<Arc<Inbox>>, body: Bytes) -> StatusCode {
+    if inbox.stopped.is_stopped() {
+        // Stopping: Telegram keeps the update and posts it again to the next process.
+        return StatusCode::SERVICE_UNAVAILABLE;
+    }
+    match read_update(&body) {
+        Ok(update) => {
+            if inbox.updates.unbounded_send(Ok(update)).is_err() {
+                return StatusCode::SERVICE_UNAVAILABLE;
+            }
+        }
+        Err(unread) => tracing::warn!(
+            update_id = ?unread.update_id,
+            kind = unread.kind.as_deref().unwrap_or("unknown"),
+            problem = %unread.problem,
+            "an update could not be read and was skipped (its content is not logged)"
+        ),
+    }
+    StatusCode::OK
+}
+
+/// An update the bot could not read, described without a word of its content.
+#[derive(Debug, PartialEq, Eq)]
+struct Unread {
+    update_id: Option<u64>,
+    /// The update's kind (its field besides `update_id`: "message", "callback_query", ...), a
+    /// name from the Bot API's schema.
+    kind: Option<String>,
+    /// What went wrong and where: never the text of a value (serde's messages can quote one).
+    problem: String,
+}
+
+/// Reads an update as teloxide does, without the content ever reaching an error message.
+fn read_update(body: &[u8]) -> Result<Update, Unread> {
+    let describe = |problem: String| {
+        let value: Option<serde_json::Value> = serde_json::from_slice(body).ok();
+        let object = value.as_ref().and_then(serde_json::Value::as_object);
+        Unread {
+            update_id: object
+                .and_then(|o| o.get("update_id"))
+                .and_then(serde_json::Value::as_u64),
+            kind: object.and_then(|o| {
+                o.keys()
+                    .find(|k| *k != "update_id")
+                    .filter(|k| {
+                        k.len() <= 32 && k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+                    })
+                    .cloned()
+            }),
+            problem,
+        }
+    };
+    match serde_json::from_slice::<Update>(body) {
+        // teloxide reads a kind it does not know, or one whose content it cannot parse, as
+        // `UpdateKind::Error` (which the dispatcher would log with whatever it holds).
+        Ok(update) if matches!(update.kind, UpdateKind::Error(_)) => Err(describe(
+            "a kind of update or a content teloxide cannot parse".to_string(),
+        )),
+        Ok(update) => Ok(update),
+        Err(e) => Err(describe(format!(
+            "{:?} error at line {} column {}",
+            e.classify(),
+            e.line(),
+            e.column()
+        ))),
+    }
 }
 
 /// Lets a request through only with the right secret header, compared in constant time.
@@ -105,5 +239,42 @@ mod tests {
         assert_eq!(secret.len(), 48);
         assert!(secret.bytes().all(|b| b.is_ascii_alphanumeric()));
         assert_ne!(secret, make_secret());
+    }
+
+    #[test]
+    fn an_update_that_cannot_be_read_is_described_without_its_content() {
+        let secret = "我的秘密 private text";
+        // Content teloxide cannot parse (a date that is not a number): kind and id, no text.
+        let body = serde_json::json!({
+            "update_id": 41,
+            "message": {"message_id": 1, "date": "yesterday", "text": secret,
+                        "chat": {"id": 5, "type": "private", "first_name": secret}},
+        });
+        let unread = read_update(body.to_string().as_bytes()).unwrap_err();
+        assert_eq!(unread.update_id, Some(41));
+        assert_eq!(unread.kind.as_deref(), Some("message"));
+        // Not an update at all, a value in the wrong place, or not JSON: serde's own message
+        // would quote the value; ours does not.
+        for body in [
+            serde_json::json!({"update_id": secret, "message": {"text": secret}}).to_string(),
+            serde_json::json!({"update_id": 7, "message": [secret]}).to_string(),
+            format!("{{\"update_id\": 7, \"{secret}\": 1}}"),
+            format!("{secret} not json"),
+        ] {
+            let unread = read_update(body.as_bytes()).unwrap_err();
+            let logged = format!("{unread:?}");
+            assert!(
+                !logged.contains("秘密") && !logged.contains("private"),
+                "{logged}"
+            );
+        }
+        // A good update reads as teloxide reads it.
+        let good = serde_json::json!({
+            "update_id": 42,
+            "message": {"message_id": 1, "date": 1_720_000_000, "text": "/start",
+                        "chat": {"id": 5, "type": "private", "first_name": "A"}},
+        });
+        let update = read_update(good.to_string().as_bytes()).unwrap();
+        assert!(matches!(update.kind, UpdateKind::Message(_)));
     }
 }
