@@ -11,7 +11,10 @@ use super::{Article, Excerpt, Sentence};
 
 /// Marks that end a sentence.
 fn is_end(c: char) -> bool {
-    matches!(c, '。' | '!' | '?' | ';' | '!' | '?' | ';')
+    matches!(
+        c,
+        '。' | '\u{FF01}' | '\u{FF1F}' | '\u{FF1B}' | '!' | '?' | ';'
+    )
 }
 
 /// The closing mark of an opening quotation mark.
@@ -139,6 +142,11 @@ mod tests {
             ["开源好。", "闭源好!", "谁赢?", "不知道;", "再看"]
         );
         assert_eq!(texts("真的?!是的。"), ["真的?!", "是的。"]);
+        // Full-width ！？； as well as ASCII.
+        assert_eq!(
+            texts("真的\u{FF1F}是的\u{FF01}好\u{FF1B}再见"),
+            ["真的\u{FF1F}", "是的\u{FF01}", "好\u{FF1B}", "再见"]
+        );
         assert_eq!(texts("没有句号"), ["没有句号"]);
         assert!(texts("").is_empty() && texts("  ").is_empty());
         // A full stop of a decimal or an abbreviation is no sentence end.
