@@ -71,7 +71,24 @@ pub struct Hit {
     pub unit: Unit,
     pub rank: Rank,
     pub coverage: f32,
+    /// While `rank` is Phrase but not yet checked: the rank if it does not hold the phrase.
+    /// Every hit a search returns is checked.
+    unchecked: Option<Rank>,
 }
+
+/// Every match of a query, unordered, with what ranking them needs.
+struct Matches {
+    hits: Vec<Hit>,
+    /// The query is nothing but a name, or the start of one.
+    only_name: bool,
+    /// The query's tokens without breaks.
+    phrase: Vec<Token>,
+}
+
+/// Ranks in the scratch buffer: none yet, or holding every gram but not yet checked for the
+/// phrase; otherwise a `Rank as u8`.
+const NO_RANK: u8 = 0;
+const UNCHECKED: u8 = 4;
 
 /// A page of results: how many matched in all, and the hits of the page, best first.
 #[derive(Debug, Clone, PartialEq)]
@@ -439,9 +456,15 @@ impl SearchIndex {
     }
 
     /// Results `start..start + len` of `query`, best first, and how many there are in all.
-    /// Only the page is sorted, so a query that matches most of a large corpus stays fast.
+    /// Only the page is sorted, so a query that matches most of a large corpus stays fast; and
+    /// whether a document holds the phrase (a scan of its tokens) is checked only where it
+    /// decides the page or the count.
     pub fn search_page(&self, query: &str, start: usize, len: usize) -> SearchPage {
-        let (mut hits, only_name) = self.matches(query);
+        let Matches {
+            mut hits,
+            only_name,
+            phrase,
+        } = self.matches(query);
         let total = hits.len();
         let end = start.saturating_add(len).min(total);
         if start >= end {
@@ -458,7 +481,29 @@ impl SearchIndex {
                 h.doc,
             )
         };
-        if end < total {
+        // Hits not yet checked rank as if they held the phrase, which is as high as they can
+        // go; those that come out on top are checked, and while some fall, a window twice as
+        // large is checked (at worst every hit, once).
+        let mut window = end;
+        loop {
+            if window < hits.len() {
+                hits.select_nth_unstable_by_key(window, key);
+            }
+            let mut fell = false;
+            for hit in &mut hits[..window] {
+                if let Some(fallback) = hit.unchecked.take()
+                    && !self.has_phrase(hit.doc, &phrase)
+                {
+                    hit.rank = fallback;
+                    fell = true;
+                }
+            }
+            if !fell || window >= hits.len() {
+                break;
+            }
+            window = window.saturating_mul(2).min(hits.len());
+        }
+        if end < hits.len() {
             hits.select_nth_unstable_by_key(end, key);
             hits.truncate(end);
         }
@@ -467,18 +512,21 @@ impl SearchIndex {
         SearchPage { total, hits }
     }
 
-    /// Every matching document, unordered, and whether the query is nothing but a name (or
-    /// the start of one).
-    fn matches(&self, query: &str) -> (Vec<Hit>, bool) {
+    /// Every matching document, unordered, with what ranking them needs.
+    fn matches(&self, query: &str) -> Matches {
         let cut = query
             .char_indices()
             .nth(QUERY_LIMIT)
             .map_or(query.len(), |(i, _)| i);
         let tokens = self.query_tokens(&query[..cut]);
-        if tokens.is_empty() {
-            return (Vec::new(), false);
-        }
         let phrase = without_breaks(&tokens);
+        if tokens.is_empty() {
+            return Matches {
+                hits: Vec::new(),
+                only_name: false,
+                phrase,
+            };
+        }
         let (speakers, only_name) = self.speakers_named(&phrase);
 
         let mut grams = Vec::new();
@@ -491,6 +539,7 @@ impl SearchIndex {
             && tokens.len() == phrase.len()
             && phrase.len() <= 2
             && !phrase.contains(&UNKNOWN_WORD);
+        let can_be_phrase = !phrase.contains(&UNKNOWN_WORD);
         let n = self.len() as f32;
         let weights: Vec<(Gram, f32)> = grams
             .iter()
@@ -508,7 +557,7 @@ impl SearchIndex {
                 touched,
             } = &mut *scratch.borrow_mut();
             scores.resize(self.len(), 0.0);
-            ranks.resize(self.len(), 0);
+            ranks.resize(self.len(), NO_RANK);
             for (gram, weight) in &weights {
                 for &doc in self.postings.get(gram).map_or(&[][..], Vec::as_slice) {
                     if scores[doc as usize] == 0.0 {
@@ -517,24 +566,27 @@ impl SearchIndex {
                     scores[doc as usize] += weight;
                 }
             }
+            // The rank of each document, but where only a scan can tell whether it holds
+            // the phrase: that is left UNCHECKED.
             for &doc in touched.iter() {
                 let d = doc as usize;
                 let coverage = scores[d] / total;
-                let rank = if coverage >= 0.999 && (one_gram || self.has_phrase(d, &phrase)) {
-                    Some(Rank::Phrase)
+                ranks[d] = if coverage >= 0.999 && one_gram {
+                    Rank::Phrase as u8
+                } else if coverage >= 0.999 && can_be_phrase {
+                    UNCHECKED
                 } else if self.speakers[d].is_some_and(|s| speakers.contains(&s)) {
-                    Some(Rank::Speaker)
+                    Rank::Speaker as u8
                 } else if coverage >= OVERLAP_THRESHOLD {
-                    Some(Rank::Overlap)
+                    Rank::Overlap as u8
                 } else {
-                    None
+                    NO_RANK
                 };
-                ranks[d] = rank.map_or(0, |r| r as u8);
             }
             // The named speakers' other words, which share no gram with the query.
             if !speakers.is_empty() {
                 for (doc, speaker) in self.speakers.iter().enumerate() {
-                    if ranks[doc] == 0 && speaker.is_some_and(|s| speakers.contains(&s)) {
+                    if ranks[doc] == NO_RANK && speaker.is_some_and(|s| speakers.contains(&s)) {
                         if scores[doc] == 0.0 {
                             touched.push(doc as u32);
                         }
@@ -542,41 +594,74 @@ impl SearchIndex {
                     }
                 }
             }
+            // What a document ranks if it does not hold the phrase.
+            let fallback = |d: usize| {
+                if self.speakers[d].is_some_and(|s| speakers.contains(&s)) {
+                    Rank::Speaker
+                } else {
+                    Rank::Overlap
+                }
+            };
+            // Settles an UNCHECKED rank by scanning the document.
+            let settle = |d: usize, ranks: &mut Vec<u8>| {
+                if ranks[d] == UNCHECKED {
+                    ranks[d] = if self.has_phrase(d, &phrase) {
+                        Rank::Phrase
+                    } else {
+                        fallback(d)
+                    } as u8;
+                }
+                ranks[d]
+            };
             let mut hits = Vec::with_capacity(touched.len());
             for &doc in touched.iter() {
                 let d = doc as usize;
-                let rank = match ranks[d] {
-                    3 => Rank::Phrase,
-                    2 => Rank::Speaker,
-                    1 => Rank::Overlap,
-                    _ => continue,
-                };
+                if ranks[d] == NO_RANK {
+                    continue;
+                }
                 // A sentence whose excerpt holds as much of the query (and the phrase, if the
                 // sentence does) adds nothing: the excerpt stands for it.
                 let coverage = scores[d] / total;
-                let replaced = self.parts(d).iter().any(|&e| {
+                let mut replaced = false;
+                for &e in self.parts(d) {
                     let e = e as usize;
-                    ranks[e] != 0
-                        && scores[e] / total >= coverage - 1e-4
-                        && (rank != Rank::Phrase || ranks[e] == Rank::Phrase as u8)
-                });
-                if !replaced {
-                    hits.push(Hit {
-                        doc: d,
-                        unit: self.units[d],
-                        rank,
-                        coverage,
-                    });
+                    if ranks[e] != NO_RANK && scores[e] / total >= coverage - 1e-4 {
+                        replaced = settle(d, ranks) != Rank::Phrase as u8
+                            || settle(e, ranks) == Rank::Phrase as u8;
+                        if replaced {
+                            break;
+                        }
+                    }
                 }
+                if replaced {
+                    continue;
+                }
+                let (rank, unchecked) = match ranks[d] {
+                    UNCHECKED => (Rank::Phrase, Some(fallback(d))),
+                    3 => (Rank::Phrase, None),
+                    2 => (Rank::Speaker, None),
+                    _ => (Rank::Overlap, None),
+                };
+                hits.push(Hit {
+                    doc: d,
+                    unit: self.units[d],
+                    rank,
+                    coverage,
+                    unchecked,
+                });
             }
             for &doc in touched.iter() {
                 scores[doc as usize] = 0.0;
-                ranks[doc as usize] = 0;
+                ranks[doc as usize] = NO_RANK;
             }
             touched.clear();
             hits
         });
-        (hits, only_name)
+        Matches {
+            hits,
+            only_name,
+            phrase,
+        }
     }
 
     /// The documents that stand for document `doc` when they hold as much of a query.

@@ -304,3 +304,62 @@ fn slice(text: &str, rng: &mut StdRng) -> String {
     }
     chars[start..end].iter().collect()
 }
+
+/// A name alone asks for that person's words: their excerpts first, then the sentences that
+/// name them. A name among other words asks for those words.
+#[test]
+fn a_name_alone_finds_their_excerpts_before_sentences_naming_them() {
+    let corpus = corpus();
+    let index = SearchIndex::from_corpus(&corpus);
+    let names = |query: &str| -> Vec<String> {
+        index
+            .search(query)
+            .iter()
+            .map(|h| name(&corpus, h))
+            .collect()
+    };
+    for query in ["李彦宏", "李彥宏"] {
+        let found = names(query);
+        assert_eq!(found.len(), 6, "{query}: {found:?}");
+        assert!(
+            found[..4].iter().all(|n| n.starts_with("li-")),
+            "{query}: {found:?}"
+        );
+        assert!(
+            found[4].starts_with("¶5: ") && found[5].starts_with("¶7: "),
+            "{found:?}"
+        );
+    }
+    let found = names("李彦宏就开始在");
+    assert!(found[0].starts_with("¶7: "), "{found:?}");
+}
+
+/// Pages are cut from the same order as the full list: the page-only sorting and the phrase
+/// checks made only where they decide the page change nothing, also for queries whose words
+/// are everywhere but never in their order (`2 Llama`, `未来 开源`).
+#[test]
+fn every_page_is_a_slice_of_the_full_list() {
+    let corpus = corpus();
+    let index = SearchIndex::from_corpus(&corpus);
+    let extra = [
+        "2 Llama",
+        "未来 开源",
+        "模型 开源",
+        "开源 模型",
+        "大模型",
+        "的",
+        "Meta Llama",
+    ];
+    for query in TABLE.iter().map(|(q, _)| *q).chain(extra) {
+        let all = index.search(query);
+        for size in [1, 3, 20] {
+            let mut paged = Vec::new();
+            for start in (0..all.len() + size).step_by(size) {
+                let page = index.search_page(query, start, size);
+                assert_eq!(page.total, all.len(), "{query:?}");
+                paged.extend(page.hits);
+            }
+            assert_eq!(paged, all, "{query:?}, pages of {size}");
+        }
+    }
+}
