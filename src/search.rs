@@ -503,7 +503,9 @@ impl SearchIndex {
             }
             window = window.saturating_mul(2).min(hits.len());
         }
-        if end < hits.len() {
+        // The window now holds the best hits, all checked: the page is among them.
+        hits.truncate(window);
+        if end < window {
             hits.select_nth_unstable_by_key(end, key);
             hits.truncate(end);
         }
