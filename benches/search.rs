@@ -8,8 +8,10 @@
 //! Cases:
 //! - the shipped corpus: `/search` through the core (search + rendering to HTML), and the
 //!   bare index query, for a few typical queries;
-//! - a synthetic corpus 1,000 times larger, generated from the real excerpts by recombining
-//!   their clauses: index build time and memory, and query time.
+//! - a synthetic corpus 1,000 times larger, generated from the real excerpts and sentences by
+//!   recombining their clauses: 1,000 times the excerpts and 1,000 times the sentences that no
+//!   excerpt holds whole (each tied, like the real one, to the excerpts cut from it): index
+//!   build time and memory, and query time.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
@@ -20,7 +22,7 @@ use std::time::{Duration, Instant};
 use debate_bot::app::{App, ChatKind, Request};
 use debate_bot::corpus::{self, Corpus};
 use debate_bot::i18n::Lang;
-use debate_bot::search::{Document, SearchIndex};
+use debate_bot::search::{Document, SearchIndex, Unit};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
@@ -53,6 +55,9 @@ const QUERIES: &[&str] = &[
     "Llama 2",
     "700 million",
     "开源",
+    // Found in sentences that no excerpt holds.
+    "世界人工智能大会",
+    "周鸿祎",
 ];
 
 /// Times `f`, printing the median and p95 per call.
@@ -104,21 +109,38 @@ fn mib(bytes: usize) -> String {
     format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
 }
 
-/// A corpus `factor` times the size of the real one: each document joins two to four clauses
-/// drawn from the real excerpts, with a translation made the same way, and a speaker drawn
-/// like the real ones.
-fn synthetic(
-    corpus: &Corpus,
-    factor: usize,
-    rng: &mut StdRng,
-) -> Vec<(String, String, Option<usize>)> {
-    let clauses: Vec<&str> = corpus
+/// A synthetic document: text, translation, speaker, and for a sentence its excerpts.
+struct Synthetic {
+    unit: Unit,
+    text: String,
+    gloss: Option<String>,
+    speaker: Option<usize>,
+    parts: Vec<usize>,
+}
+
+/// A corpus `factor` times the size of the real one, in `factor` copies. Each copy holds one
+/// document per real excerpt, joining two to four clauses drawn from the real excerpts, with a
+/// translation made the same way and a speaker drawn like the real ones; then one per real
+/// sentence that no excerpt holds whole, with as many clauses as it has, drawn from the real
+/// sentences, tied to its copy's excerpts as the real sentence is to the real excerpts.
+fn synthetic(corpus: &Corpus, factor: usize, rng: &mut StdRng) -> Vec<Synthetic> {
+    let split = |t: &'_ str| -> Vec<String> {
+        t.split([',', '。', ':', '“', '”'])
+            .filter(|c| c.chars().count() >= 4)
+            .map(str::to_owned)
+            .collect()
+    };
+    let clauses: Vec<String> = corpus
         .excerpts
         .iter()
-        .flat_map(|e| e.text.original.split([',', '。', ':', '“', '”']))
-        .filter(|c| c.chars().count() >= 4)
+        .flat_map(|e| split(&e.text.original))
         .collect();
-    let sentences: Vec<&str> = corpus
+    let sentence_clauses: Vec<String> = corpus
+        .sentences
+        .iter()
+        .flat_map(|s| split(&s.text))
+        .collect();
+    let glosses: Vec<&str> = corpus
         .excerpts
         .iter()
         .filter_map(|e| e.text.en.as_deref())
@@ -126,28 +148,61 @@ fn synthetic(
         .filter(|s| s.len() >= 8)
         .collect();
     let speakers: Vec<Option<usize>> = corpus.excerpts.iter().map(|e| e.voice.speaker()).collect();
-    (0..corpus.excerpts.len() * factor)
-        .map(|_| {
+    let bare: Vec<_> = corpus
+        .sentences
+        .iter()
+        .filter(|s| s.within.is_none())
+        .collect();
+    let excerpts = corpus.excerpts.len();
+    let mut docs = Vec::new();
+    for copy in 0..factor {
+        for _ in 0..excerpts {
             let parts = rng.random_range(2..=4);
-            let text: Vec<&str> = (0..parts).map(|_| *clauses.choose(rng).unwrap()).collect();
-            let gloss: Vec<&str> = (0..parts)
-                .map(|_| *sentences.choose(rng).unwrap())
+            let text: Vec<&str> = (0..parts)
+                .map(|_| clauses.choose(rng).unwrap().as_str())
                 .collect();
-            (
-                text.join(","),
-                gloss.join(", "),
-                *speakers.choose(rng).unwrap(),
-            )
-        })
-        .collect()
+            let gloss: Vec<&str> = (0..parts).map(|_| *glosses.choose(rng).unwrap()).collect();
+            docs.push(Synthetic {
+                unit: Unit::Excerpt(docs.len()),
+                text: text.join(","),
+                gloss: Some(gloss.join(", ")),
+                speaker: *speakers.choose(rng).unwrap(),
+                parts: Vec::new(),
+            });
+        }
+        for (i, sentence) in bare.iter().enumerate() {
+            let count = split(&sentence.text).len().max(1);
+            let text: Vec<&str> = (0..count)
+                .map(|_| sentence_clauses.choose(rng).unwrap().as_str())
+                .collect();
+            docs.push(Synthetic {
+                unit: Unit::Sentence(copy * bare.len() + i),
+                text: text.join(",") + "。",
+                gloss: None,
+                speaker: None,
+                parts: sentence
+                    .overlaps
+                    .iter()
+                    .map(|&e| copy * (excerpts + bare.len()) + e)
+                    .collect(),
+            });
+        }
+    }
+    docs
 }
 
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("responses");
     let corpus = corpus::load(&dir).expect("the shipped corpus");
     println!(
-        "debate-bot search benchmark ({} excerpts shipped)\n",
-        corpus.excerpts.len()
+        "debate-bot search benchmark ({} excerpts, {} sentences of which {} no excerpt holds whole, shipped)\n",
+        corpus.excerpts.len(),
+        corpus.sentences.len(),
+        corpus
+            .sentences
+            .iter()
+            .filter(|s| s.within.is_none())
+            .count()
     );
 
     // ---- the shipped corpus ----
@@ -167,7 +222,14 @@ fn main() {
             black_box(handled.reply.doc.to_html());
         }));
     }
+    let before = LIVE.load(Ordering::Relaxed);
     let shipped = SearchIndex::from_corpus(&corpus);
+    println!(
+        "shipped: index of {} documents holds {:.0} KiB (counting allocator; estimate from capacities {:.0} KiB)",
+        shipped.len(),
+        (LIVE.load(Ordering::Relaxed) - before) as f64 / 1024.0,
+        shipped.heap_bytes() as f64 / 1024.0
+    );
     for query in QUERIES {
         bench(&format!("shipped: index.search({query:?})"), || {
             black_box(shipped.search(black_box(query)));
@@ -194,14 +256,17 @@ fn main() {
         })
         .collect();
     let documents = || {
-        docs.iter()
-            .enumerate()
-            .map(|(i, (text, gloss, speaker))| Document {
-                text,
-                translation: Some(gloss),
-                speaker: *speaker,
-                priority: i as u32,
-            })
+        docs.iter().enumerate().map(|(i, d)| Document {
+            unit: d.unit,
+            text: &d.text,
+            translation: d.gloss.as_deref(),
+            speaker: d.speaker,
+            priority: match d.unit {
+                Unit::Excerpt(_) => i as u32,
+                Unit::Sentence(_) => 0,
+            },
+            parts: &d.parts,
+        })
     };
     let before = LIVE.load(Ordering::Relaxed);
     PEAK.store(before, Ordering::Relaxed);
@@ -210,10 +275,18 @@ fn main() {
     let build = start.elapsed();
     let held = LIVE.load(Ordering::Relaxed) - before;
     let peak = PEAK.load(Ordering::Relaxed) - before;
-    let text_bytes: usize = docs.iter().map(|(t, g, _)| t.len() + g.len()).sum();
+    let text_bytes: usize = docs
+        .iter()
+        .map(|d| d.text.len() + d.gloss.as_ref().map_or(0, String::len))
+        .sum();
+    let sentences = docs
+        .iter()
+        .filter(|d| matches!(d.unit, Unit::Sentence(_)))
+        .count();
     println!(
-        "synthetic x{factor}: {} documents, {} of text; index built in {:.0} ms, holds {} (estimate from capacities {}), peak during build {}",
+        "synthetic x{factor}: {} documents ({} excerpts, {sentences} sentences), {} of text; index built in {:.0} ms, holds {} (estimate from capacities {}), peak during build {}",
         big.len(),
+        big.len() - sentences,
         mib(text_bytes),
         build.as_secs_f64() * 1000.0,
         mib(held),

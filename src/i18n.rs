@@ -136,6 +136,10 @@ ui_text! {
     inline_title,
     inline_article,
     inline_unattributed,
+    /// A sentence of the article that is no excerpt: the line under it, and its inline
+    /// result's title; both have {paragraph}.
+    sentence_line,
+    inline_sentence,
     /// Anything else.
     unknown_command,
     console_banner,

@@ -1,6 +1,11 @@
-//! Finding excerpts by what people type: Chinese without spaces, traditional characters,
-//! English, names in any script. Built once at start; a query takes no lock and allocates
-//! little (a thread-local scratch buffer holds the scores).
+//! Finding excerpts and sentences of the article by what people type: Chinese without
+//! spaces, traditional characters, English, names in any script. Built once at start; a query
+//! takes no lock and allocates little (thread-local scratch buffers hold the scores).
+//!
+//! The units searched are the curated excerpts and every sentence of the article that no
+//! excerpt holds whole (see `corpus::split_sentences`). A sentence found together with an
+//! excerpt drawn from it is left out unless it holds more of the query than that excerpt: the
+//! excerpt, with its attribution and translation, is the result.
 //!
 //! Text is folded before anything else: NFKC (full-width to half-width), lower case,
 //! traditional to simplified Chinese (the MIT-licensed `fast2s` table), English words stemmed
@@ -15,8 +20,13 @@
 //!    for Chinese and words for English, each weighted by its rarity (inverse document
 //!    frequency).
 //!
-//! Within a rank, more of the query found comes first, then excerpts that lead a topic
-//! (the corpus's "best first" order), then article order.
+//! Excerpts come before sentences as good: an excerpt that holds the phrase (or, for a query
+//! that is only a name, whose speaker is named) ranks above a sentence that holds the phrase,
+//! which ranks above an excerpt of a speaker named among other words, then an excerpt found
+//! by overlap alone, then sentences found by overlap (see `tier`). Within each, more of the
+//! query found comes first, then excerpts that lead a topic (the corpus's "best first" order),
+//! then article order.
+//!
 //! Character bigrams were chosen over a word segmenter (jieba-rs): they need no dictionary,
 //! cost nothing at start, and find every query in the table of `tests/search.rs`; a segmenter
 //! splits names and rare terms differently in queries and text, which loses exact matches.
@@ -45,13 +55,40 @@ pub enum Rank {
     Phrase = 3,
 }
 
-/// One result: which document, how, and how much of the query it holds (0-1).
+/// What a document is: an excerpt, or a sentence of an article that no excerpt holds whole
+/// (indices into the corpus's excerpts or sentences, or whatever the caller numbered).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Excerpt(usize),
+    Sentence(usize),
+}
+
+/// One result: which document, what it is, how it matched, and how much of the query it
+/// holds (0-1).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Hit {
     pub doc: usize,
+    pub unit: Unit,
     pub rank: Rank,
     pub coverage: f32,
+    /// While `rank` is Phrase but not yet checked: the rank if it does not hold the phrase.
+    /// Every hit a search returns is checked.
+    unchecked: Option<Rank>,
 }
+
+/// Every match of a query, unordered, with what ranking them needs.
+struct Matches {
+    hits: Vec<Hit>,
+    /// The query is nothing but a name, or the start of one.
+    only_name: bool,
+    /// The query's tokens without breaks.
+    phrase: Vec<Token>,
+}
+
+/// Ranks in the scratch buffer: none yet, or holding every gram but not yet checked for the
+/// phrase; otherwise a `Rank as u8`.
+const NO_RANK: u8 = 0;
+const UNCHECKED: u8 = 4;
 
 /// A page of results: how many matched in all, and the hits of the page, best first.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,15 +97,19 @@ pub struct SearchPage {
     pub hits: Vec<Hit>,
 }
 
-/// What the index is built from, one per excerpt.
+/// What the index is built from, one per excerpt or sentence.
 #[derive(Debug, Clone)]
 pub struct Document<'a> {
+    pub unit: Unit,
     pub text: &'a str,
     pub translation: Option<&'a str>,
     /// Index of the speaker in `people`, if any.
     pub speaker: Option<usize>,
     /// Lower comes first among equally good matches.
     pub priority: u32,
+    /// For a sentence: the documents (excerpts) that hold part of it, which stand for it when
+    /// they hold as much of a query.
+    pub parts: &'a [usize],
 }
 
 /// A token: a CJK character (high bit set) or the id of a word in the vocabulary.
@@ -96,6 +137,10 @@ pub struct SearchIndex {
     bounds: Vec<u32>,
     speakers: Vec<Option<usize>>,
     priorities: Vec<u32>,
+    units: Vec<Unit>,
+    /// The parts of document d (see [`Document::parts`]) are `parts[part_bounds[d]..part_bounds[d + 1]]`.
+    parts: Vec<u32>,
+    part_bounds: Vec<u32>,
     postings: HashMap<Gram, Vec<u32>>,
     vocabulary: HashMap<String, u32>,
     /// Tokens of every name and alias, without breaks, with the person they belong to.
@@ -113,9 +158,19 @@ impl std::fmt::Debug for SearchIndex {
     }
 }
 
+/// Per-thread buffers, reused across queries, so a query allocates nothing per document.
+#[derive(Default)]
+struct Scratch {
+    /// The weight of the query found, per document.
+    scores: Vec<f32>,
+    /// The rank per document (0 for none yet), set for the documents touched.
+    ranks: Vec<u8>,
+    /// The documents with a score or a rank.
+    touched: Vec<u32>,
+}
+
 thread_local! {
-    /// Per-thread scores, reused across queries: (score per document, documents touched).
-    static SCRATCH: RefCell<(Vec<f32>, Vec<u32>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
 /// Folds text for matching: NFKC, lower case, traditional to simplified.
@@ -173,6 +228,22 @@ fn tokenize(text: &str, mut word: impl FnMut(&str) -> Token) -> Vec<Token> {
     tokens
 }
 
+/// How results are ordered, best first: an excerpt holding the phrase; when the query is only
+/// a name, that speaker's excerpts; a sentence holding the phrase; the excerpts of a speaker
+/// the query names among other words (`李彦宏就开始在` asks for those words, not for all he
+/// said); an excerpt found by overlap; a sentence found by overlap.
+fn tier(hit: &Hit, only_name: bool) -> u8 {
+    match (hit.unit, hit.rank) {
+        (Unit::Excerpt(_), Rank::Phrase) => 6,
+        (Unit::Excerpt(_), Rank::Speaker) if only_name => 5,
+        (Unit::Sentence(_), Rank::Phrase) => 4,
+        (Unit::Excerpt(_), Rank::Speaker) => 3,
+        (Unit::Excerpt(_), Rank::Overlap) => 2,
+        // A sentence names no speaker, so it is never found as one's words.
+        (Unit::Sentence(_), _) => 1,
+    }
+}
+
 fn without_breaks(tokens: &[Token]) -> Vec<Token> {
     tokens.iter().copied().filter(|&t| t != BREAK).collect()
 }
@@ -206,14 +277,32 @@ fn grams_of(tokens: &[Token], indexing: bool, out: &mut Vec<Gram>) {
 }
 
 impl SearchIndex {
-    /// Indexes the corpus's excerpts (document i is excerpt i) and its people's names.
+    /// Indexes the corpus's excerpts (document i is excerpt i), then the sentences no excerpt
+    /// holds whole, and its people's names.
     pub fn from_corpus(corpus: &Corpus) -> Self {
-        let documents = corpus.excerpts.iter().enumerate().map(|(i, e)| Document {
+        let excerpts = corpus.excerpts.iter().enumerate().map(|(i, e)| Document {
+            unit: Unit::Excerpt(i),
             text: &e.text.original,
             translation: e.text.en.as_deref(),
             speaker: e.voice.speaker(),
             priority: corpus.priority(i),
+            parts: &[],
         });
+        // Document i is excerpt i, so a sentence's excerpts are its parts as they are.
+        let sentences = corpus
+            .sentences
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.within.is_none())
+            .map(|(i, s)| Document {
+                unit: Unit::Sentence(i),
+                text: &s.text,
+                translation: None,
+                speaker: None,
+                priority: 0,
+                parts: &s.overlaps,
+            });
+        let documents = excerpts.chain(sentences);
         let names = corpus.people.iter().enumerate().flat_map(|(i, p)| {
             [&p.name.original, &p.org.original]
                 .into_iter()
@@ -250,6 +339,9 @@ impl SearchIndex {
         let mut bounds = vec![0u32];
         let mut speakers = Vec::new();
         let mut priorities = Vec::new();
+        let mut units = Vec::new();
+        let mut parts = Vec::new();
+        let mut part_bounds = vec![0u32];
         let mut grams = Vec::new();
         for (id, document) in documents.into_iter().enumerate() {
             let text = tokenize(document.text, &mut learn);
@@ -271,6 +363,9 @@ impl SearchIndex {
             }
             speakers.push(document.speaker);
             priorities.push(document.priority);
+            units.push(document.unit);
+            parts.extend(document.parts.iter().map(|&p| p as u32));
+            part_bounds.push(parts.len() as u32);
         }
         let mut people: Vec<(Vec<Token>, usize)> = names
             .into_iter()
@@ -283,11 +378,15 @@ impl SearchIndex {
             list.shrink_to_fit();
         }
         all_tokens.shrink_to_fit();
+        parts.shrink_to_fit();
         SearchIndex {
             tokens: all_tokens,
             bounds,
             speakers,
             priorities,
+            units,
+            parts,
+            part_bounds,
             postings,
             vocabulary,
             names: people,
@@ -332,6 +431,9 @@ impl SearchIndex {
             + self.bounds.capacity() * 4
             + self.speakers.capacity() * size_of::<Option<usize>>()
             + self.priorities.capacity() * 4
+            + self.units.capacity() * size_of::<Unit>()
+            + self.parts.capacity() * 4
+            + self.part_bounds.capacity() * 4
             + postings
             + vocabulary
             + names
@@ -354,9 +456,15 @@ impl SearchIndex {
     }
 
     /// Results `start..start + len` of `query`, best first, and how many there are in all.
-    /// Only the page is sorted, so a query that matches most of a large corpus stays fast.
+    /// Only the page is sorted, so a query that matches most of a large corpus stays fast; and
+    /// whether a document holds the phrase (a scan of its tokens) is checked only where it
+    /// decides the page or the count.
     pub fn search_page(&self, query: &str, start: usize, len: usize) -> SearchPage {
-        let mut hits = self.matches(query);
+        let Matches {
+            mut hits,
+            only_name,
+            phrase,
+        } = self.matches(query);
         let total = hits.len();
         let end = start.saturating_add(len).min(total);
         if start >= end {
@@ -367,13 +475,37 @@ impl SearchIndex {
         }
         let key = |h: &Hit| {
             (
-                Reverse(h.rank),
+                Reverse(tier(h, only_name)),
                 Reverse((h.coverage * 10_000.0) as u32),
                 self.priorities[h.doc],
                 h.doc,
             )
         };
-        if end < total {
+        // Hits not yet checked rank as if they held the phrase, which is as high as they can
+        // go; those that come out on top are checked, and while some fall, a window twice as
+        // large is checked (at worst every hit, once).
+        let mut window = end;
+        loop {
+            if window < hits.len() {
+                hits.select_nth_unstable_by_key(window, key);
+            }
+            let mut fell = false;
+            for hit in &mut hits[..window] {
+                if let Some(fallback) = hit.unchecked.take()
+                    && !self.has_phrase(hit.doc, &phrase)
+                {
+                    hit.rank = fallback;
+                    fell = true;
+                }
+            }
+            if !fell || window >= hits.len() {
+                break;
+            }
+            window = window.saturating_mul(2).min(hits.len());
+        }
+        // The window now holds the best hits, all checked: the page is among them.
+        hits.truncate(window);
+        if end < window {
             hits.select_nth_unstable_by_key(end, key);
             hits.truncate(end);
         }
@@ -382,18 +514,22 @@ impl SearchIndex {
         SearchPage { total, hits }
     }
 
-    /// Every matching document, unordered.
-    fn matches(&self, query: &str) -> Vec<Hit> {
+    /// Every matching document, unordered, with what ranking them needs.
+    fn matches(&self, query: &str) -> Matches {
         let cut = query
             .char_indices()
             .nth(QUERY_LIMIT)
             .map_or(query.len(), |(i, _)| i);
         let tokens = self.query_tokens(&query[..cut]);
-        if tokens.is_empty() {
-            return Vec::new();
-        }
         let phrase = without_breaks(&tokens);
-        let speakers = self.speakers_named(&phrase);
+        if tokens.is_empty() {
+            return Matches {
+                hits: Vec::new(),
+                only_name: false,
+                phrase,
+            };
+        }
+        let (speakers, only_name) = self.speakers_named(&phrase);
 
         let mut grams = Vec::new();
         grams_of(&tokens, false, &mut grams);
@@ -405,6 +541,7 @@ impl SearchIndex {
             && tokens.len() == phrase.len()
             && phrase.len() <= 2
             && !phrase.contains(&UNKNOWN_WORD);
+        let can_be_phrase = !phrase.contains(&UNKNOWN_WORD);
         let n = self.len() as f32;
         let weights: Vec<(Gram, f32)> = grams
             .iter()
@@ -415,9 +552,14 @@ impl SearchIndex {
             .collect();
         let total: f32 = weights.iter().map(|(_, w)| w).sum();
 
-        let mut hits = SCRATCH.with(|scratch| {
-            let (scores, touched) = &mut *scratch.borrow_mut();
+        let hits = SCRATCH.with(|scratch| {
+            let Scratch {
+                scores,
+                ranks,
+                touched,
+            } = &mut *scratch.borrow_mut();
             scores.resize(self.len(), 0.0);
+            ranks.resize(self.len(), NO_RANK);
             for (gram, weight) in &weights {
                 for &doc in self.postings.get(gram).map_or(&[][..], Vec::as_slice) {
                     if scores[doc as usize] == 0.0 {
@@ -426,46 +568,107 @@ impl SearchIndex {
                     scores[doc as usize] += weight;
                 }
             }
+            // The rank of each document, but where only a scan can tell whether it holds
+            // the phrase: that is left UNCHECKED.
+            for &doc in touched.iter() {
+                let d = doc as usize;
+                let coverage = scores[d] / total;
+                ranks[d] = if coverage >= 0.999 && one_gram {
+                    Rank::Phrase as u8
+                } else if coverage >= 0.999 && can_be_phrase {
+                    UNCHECKED
+                } else if self.speakers[d].is_some_and(|s| speakers.contains(&s)) {
+                    Rank::Speaker as u8
+                } else if coverage >= OVERLAP_THRESHOLD {
+                    Rank::Overlap as u8
+                } else {
+                    NO_RANK
+                };
+            }
+            // The named speakers' other words, which share no gram with the query.
+            if !speakers.is_empty() {
+                for (doc, speaker) in self.speakers.iter().enumerate() {
+                    if ranks[doc] == NO_RANK && speaker.is_some_and(|s| speakers.contains(&s)) {
+                        if scores[doc] == 0.0 {
+                            touched.push(doc as u32);
+                        }
+                        ranks[doc] = Rank::Speaker as u8;
+                    }
+                }
+            }
+            // What a document ranks if it does not hold the phrase.
+            let fallback = |d: usize| {
+                if self.speakers[d].is_some_and(|s| speakers.contains(&s)) {
+                    Rank::Speaker
+                } else {
+                    Rank::Overlap
+                }
+            };
+            // Settles an UNCHECKED rank by scanning the document.
+            let settle = |d: usize, ranks: &mut Vec<u8>| {
+                if ranks[d] == UNCHECKED {
+                    ranks[d] = if self.has_phrase(d, &phrase) {
+                        Rank::Phrase
+                    } else {
+                        fallback(d)
+                    } as u8;
+                }
+                ranks[d]
+            };
             let mut hits = Vec::with_capacity(touched.len());
             for &doc in touched.iter() {
-                let coverage = scores[doc as usize] / total;
-                scores[doc as usize] = 0.0;
-                let doc = doc as usize;
-                let rank = if coverage >= 0.999 && (one_gram || self.has_phrase(doc, &phrase)) {
-                    Rank::Phrase
-                } else if self.speakers[doc].is_some_and(|s| speakers.contains(&s)) {
-                    Rank::Speaker
-                } else if coverage >= OVERLAP_THRESHOLD {
-                    Rank::Overlap
-                } else {
+                let d = doc as usize;
+                if ranks[d] == NO_RANK {
                     continue;
+                }
+                // A sentence whose excerpt holds as much of the query (and the phrase, if the
+                // sentence does) adds nothing: the excerpt stands for it.
+                let coverage = scores[d] / total;
+                let mut replaced = false;
+                for &e in self.parts(d) {
+                    let e = e as usize;
+                    if ranks[e] != NO_RANK && scores[e] / total >= coverage - 1e-4 {
+                        replaced = settle(d, ranks) != Rank::Phrase as u8
+                            || settle(e, ranks) == Rank::Phrase as u8;
+                        if replaced {
+                            break;
+                        }
+                    }
+                }
+                if replaced {
+                    continue;
+                }
+                let (rank, unchecked) = match ranks[d] {
+                    UNCHECKED => (Rank::Phrase, Some(fallback(d))),
+                    3 => (Rank::Phrase, None),
+                    2 => (Rank::Speaker, None),
+                    _ => (Rank::Overlap, None),
                 };
                 hits.push(Hit {
-                    doc,
+                    doc: d,
+                    unit: self.units[d],
                     rank,
                     coverage,
+                    unchecked,
                 });
+            }
+            for &doc in touched.iter() {
+                scores[doc as usize] = 0.0;
+                ranks[doc as usize] = NO_RANK;
             }
             touched.clear();
             hits
         });
-        // The named speakers' other words, which share no gram with the query.
-        if !speakers.is_empty() {
-            let mut found = vec![false; self.len()];
-            for hit in &hits {
-                found[hit.doc] = true;
-            }
-            for (doc, speaker) in self.speakers.iter().enumerate() {
-                if !found[doc] && speaker.is_some_and(|s| speakers.contains(&s)) {
-                    hits.push(Hit {
-                        doc,
-                        rank: Rank::Speaker,
-                        coverage: 0.0,
-                    });
-                }
-            }
+        Matches {
+            hits,
+            only_name,
+            phrase,
         }
-        hits
+    }
+
+    /// The documents that stand for document `doc` when they hold as much of a query.
+    fn parts(&self, doc: usize) -> &[u32] {
+        &self.parts[self.part_bounds[doc] as usize..self.part_bounds[doc + 1] as usize]
     }
 
     /// Whether a document's text or translation holds the tokens in order and adjacent
@@ -487,17 +690,20 @@ impl SearchIndex {
     }
 
     /// The people the query names: one of their names is in it, or it starts one (two or
-    /// more characters, or a whole word: "李彦", "robin").
-    fn speakers_named(&self, phrase: &[Token]) -> Vec<usize> {
+    /// more characters, or a whole word: "李彦", "robin"); and whether the query is nothing
+    /// but a name or the start of one.
+    fn speakers_named(&self, phrase: &[Token]) -> (Vec<usize>, bool) {
         let mut people = Vec::new();
+        let mut only_name = false;
         for (name, person) in &self.names {
             let contained = phrase.windows(name.len()).any(|w| w == name.as_slice());
             let starts = (phrase.len() >= 2 || !is_char(phrase[0])) && name.starts_with(phrase);
+            only_name |= starts;
             if (contained || starts) && !people.contains(person) {
                 people.push(*person);
             }
         }
-        people
+        (people, only_name)
     }
 }
 
@@ -511,13 +717,96 @@ mod tests {
                 .iter()
                 .enumerate()
                 .map(|(i, &(text, translation, speaker))| Document {
+                    unit: Unit::Excerpt(i),
                     text,
                     translation,
                     speaker,
                     priority: i as u32,
+                    parts: &[],
                 }),
             [("Robin Li", 0), ("李彦宏", 0), ("百度", 0)],
         )
+    }
+
+    /// Excerpts 0 and 1 (Robin Li's), then sentences 0-2: sentence 0 holds excerpt 0, sentence
+    /// 1 holds excerpt 1.
+    fn with_sentences() -> SearchIndex {
+        const PARTS: [&[usize]; 3] = [&[0], &[1], &[]];
+        let excerpts = [
+            ("闭源模型才是行业的未来", Some(0)),
+            ("只有效率更高", Some(0)),
+        ];
+        let sentences = [
+            "大会期间,他表示“闭源模型才是行业的未来”。",
+            "他说只有效率更高,成本更低",
+            "李彦宏谈到闭源模型",
+        ];
+        let documents = excerpts
+            .iter()
+            .enumerate()
+            .map(|(i, &(text, speaker))| Document {
+                unit: Unit::Excerpt(i),
+                text,
+                translation: None,
+                speaker,
+                priority: i as u32,
+                parts: &[],
+            })
+            .chain(sentences.iter().enumerate().map(|(i, &text)| Document {
+                unit: Unit::Sentence(i),
+                text,
+                translation: None,
+                speaker: None,
+                priority: 0,
+                parts: PARTS[i],
+            }));
+        SearchIndex::build(documents, [("李彦宏", 0)])
+    }
+
+    fn units(hits: &[Hit]) -> Vec<(Unit, Rank)> {
+        hits.iter().map(|h| (h.unit, h.rank)).collect()
+    }
+
+    #[test]
+    fn an_excerpt_stands_for_the_sentence_it_comes_from() {
+        let index = with_sentences();
+        // Both hold the phrase: the excerpt alone.
+        assert_eq!(
+            units(&index.search("才是行业的未来")),
+            [(Unit::Excerpt(0), Rank::Phrase)]
+        );
+        // The sentence holds more of the query than its excerpt: both, the sentence first as
+        // it holds the phrase.
+        assert_eq!(
+            units(&index.search("只有效率更高,成本")),
+            [
+                (Unit::Sentence(1), Rank::Phrase),
+                (Unit::Excerpt(1), Rank::Overlap)
+            ]
+        );
+        assert_eq!(
+            units(&index.search("大会期间")),
+            [(Unit::Sentence(0), Rank::Phrase)]
+        );
+    }
+
+    #[test]
+    fn excerpts_rank_above_sentences_as_good() {
+        let index = with_sentences();
+        // A named speaker's words come before a sentence that names them.
+        assert_eq!(
+            units(&index.search("李彦宏")),
+            [
+                (Unit::Excerpt(0), Rank::Speaker),
+                (Unit::Excerpt(1), Rank::Speaker),
+                (Unit::Sentence(2), Rank::Phrase)
+            ]
+        );
+        // Equal phrases: the excerpt first; a sentence matching by phrase beats an excerpt
+        // matching by overlap.
+        let hits = units(&index.search("闭源模型"));
+        assert_eq!(hits[0], (Unit::Excerpt(0), Rank::Phrase));
+        assert_eq!(hits[1], (Unit::Sentence(2), Rank::Phrase));
     }
 
     #[test]

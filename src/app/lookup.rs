@@ -1,5 +1,7 @@
 //! Quick quote lookup: `/search WORDS` (pages of three with More and Back buttons) and inline
-//! mode (`@bot WORDS` in any chat, twenty results a page). Both read the same search index.
+//! mode (`@bot WORDS` in any chat, twenty results a page). Both read the same search index,
+//! whose results are excerpts (with their attribution) and sentences of the article that no
+//! excerpt holds (the article's text, "原文 ¶N", naming no speaker).
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -9,7 +11,7 @@ use super::buttons::{self, Action, QueryRef};
 use super::{App, Button, Reply};
 use crate::i18n::{Lang, fill};
 use crate::render::{Doc, Span, user_text};
-use crate::search::QUERY_LIMIT;
+use crate::search::{QUERY_LIMIT, Unit};
 
 /// Search results shown per message.
 pub const SEARCH_PAGE: usize = 3;
@@ -48,10 +50,12 @@ impl QueryMemo {
     }
 }
 
-/// One inline result: an article result whose message is an excerpt with its citation.
+/// One inline result: an article result whose message is an excerpt or a sentence with its
+/// citation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InlineItem {
-    /// Unique in the answer, 1-64 bytes: the excerpt id.
+    /// Unique in the answer, 1-64 bytes: the excerpt id, or `s:N` for sentence N (excerpt ids
+    /// have no colon).
     pub id: String,
     pub title: String,
     pub description: String,
@@ -146,8 +150,14 @@ impl App {
             ))]);
         }
         for hit in &result.hits {
-            doc.blank()
-                .append(view.excerpt(&self.corpus.excerpts[hit.doc]));
+            doc.blank().append(self.unit(lang, hit.unit));
+        }
+        if let Some(person) = self.corpus.find_person(&query)
+            && self.corpus.excerpts_by(person).next().is_none()
+        {
+            // Someone the article mentions but never quotes, like 周鸿祎: the sentences found
+            // name them; the card says they are not quoted.
+            doc.blank().append(view.person(person));
         }
         let mut row = Vec::new();
         let reference = self.query_ref(lang, &query, pages - 1);
@@ -163,6 +173,15 @@ impl App {
             vec![row]
         };
         Reply { doc, buttons }
+    }
+
+    /// A search result as shown: an excerpt with its attribution, or a bare sentence.
+    fn unit(&self, lang: Lang, unit: Unit) -> Doc {
+        let view = self.view(lang);
+        match unit {
+            Unit::Excerpt(e) => view.excerpt(&self.corpus.excerpts[e]),
+            Unit::Sentence(s) => view.sentence(&self.corpus.sentences[s]),
+        }
     }
 
     /// How a query travels in callback data: itself when it fits (with `last_page`, the
@@ -199,32 +218,52 @@ impl App {
         }
     }
 
-    /// Answers an inline query: matching excerpts (or, for no words, the best ones), twenty
-    /// a page; `offset` is the page Telegram hands back from the previous answer.
+    /// Answers an inline query: matching excerpts and sentences (or, for no words, the best
+    /// excerpts), twenty a page; `offset` is the page Telegram hands back from the previous
+    /// answer.
     pub fn inline(&self, query: &str, offset: &str, language_code: Option<&str>) -> InlineAnswer {
         let lang = self.lang(language_code);
         let view = self.view(lang);
         let query = query.trim();
         let page: usize = offset.parse().unwrap_or(0);
         let first = page.saturating_mul(INLINE_PAGE);
-        let (excerpts, total): (Vec<usize>, usize) = if query.is_empty() {
+        let (units, total): (Vec<Unit>, usize) = if query.is_empty() {
             let mut all: Vec<usize> = (0..self.corpus.excerpts.len()).collect();
             all.sort_by_key(|&e| (self.corpus.priority(e), e));
             let total = all.len();
             (
-                all.into_iter().skip(first).take(INLINE_PAGE).collect(),
+                all.into_iter()
+                    .skip(first)
+                    .take(INLINE_PAGE)
+                    .map(Unit::Excerpt)
+                    .collect(),
                 total,
             )
         } else {
             let result = self.search.search_page(query, first, INLINE_PAGE);
             (
-                result.hits.into_iter().map(|h| h.doc).collect(),
+                result.hits.into_iter().map(|h| h.unit).collect(),
                 result.total,
             )
         };
-        let items = excerpts
+        let items = units
             .iter()
-            .map(|&e| {
+            .map(|&unit| {
+                let e = match unit {
+                    Unit::Excerpt(e) => e,
+                    Unit::Sentence(s) => {
+                        let sentence = &self.corpus.sentences[s];
+                        return InlineItem {
+                            id: format!("s:{s}"),
+                            title: fill(
+                                &view.ui.inline_sentence,
+                                &[("paragraph", &sentence.paragraph.to_string())],
+                            ),
+                            description: description(&sentence.text),
+                            message: view.sentence(sentence),
+                        };
+                    }
+                };
                 let excerpt = &self.corpus.excerpts[e];
                 let speaker = match excerpt.voice.speaker() {
                     Some(p) => view.both(&self.corpus.people[p].name),
@@ -235,22 +274,13 @@ impl App {
                     .first()
                     .map(|&t| self.corpus.topics[t].title.get(lang))
                     .unwrap_or_default();
-                let mut description: String = excerpt
-                    .text
-                    .original
-                    .chars()
-                    .take(DESCRIPTION_CHARS)
-                    .collect();
-                if excerpt.text.original.chars().count() > DESCRIPTION_CHARS {
-                    description.push('…');
-                }
                 InlineItem {
                     id: excerpt.id.clone(),
                     title: fill(
                         &view.ui.inline_title,
                         &[("speaker", &speaker), ("topic", topic)],
                     ),
-                    description,
+                    description: description(&excerpt.text.original),
                     message: view.excerpt(excerpt),
                 }
             })
@@ -267,4 +297,13 @@ impl App {
             is_personal: true,
         }
     }
+}
+
+/// The start of a quote, for an inline result's description.
+fn description(text: &str) -> String {
+    let mut description: String = text.chars().take(DESCRIPTION_CHARS).collect();
+    if text.chars().count() > DESCRIPTION_CHARS {
+        description.push('…');
+    }
+    description
 }

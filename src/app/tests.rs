@@ -446,6 +446,110 @@ fn search_without_results_says_so_and_lists_the_topics() {
 }
 
 #[test]
+fn a_sentence_that_is_no_excerpt_is_shown_as_the_articles_text() {
+    let app = app();
+    let text = html(&private(&app, "/search 中美两地"));
+    assert!(
+        text.starts_with("<b>搜索“中美两地”:第 1–1 条,共 1 条</b>\n\n<blockquote>而在大厂领域,目前中美两地都有分别支持开源与闭源的巨头:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("</blockquote>\n—— 原文 ¶9,整句照录\n出处:电厂,2024-07-12,记者 张勇毅,¶9"),
+        "{text}"
+    );
+    // It claims no speaker, though it reports Robin Li's words (¶5).
+    let text = html(&private(&app, "/search 世界人工智能大会"));
+    assert!(text.contains("—— 原文 ¶5,整句照录"), "{text}");
+    for claim in ["原话", "转述", "李彦宏,", "叙述"] {
+        assert!(!text.contains(claim), "{claim}: {text}");
+    }
+    let en = ask(&app, ChatKind::Private, Some("en"), "轻车熟路")
+        .unwrap()
+        .reply;
+    let text = html(&en);
+    assert!(
+        text.contains("— article text, ¶32, the whole sentence as printed (not translated)\nSource: Dianchang (电厂), 2024-07-12, reporter Zhang Yongyi (张勇毅), ¶32"),
+        "{text}"
+    );
+    for claim in [
+        "said",
+        "direct quote",
+        "paraphrased",
+        "the article's own words",
+    ] {
+        assert!(!text.contains(claim), "{claim}: {text}");
+    }
+    // 周鸿祎: the sentence that names him, then that he is mentioned, never quoted.
+    let zhou = html(&private(&app, "/search 周鸿祎"));
+    assert!(
+        zhou.starts_with("<b>搜索“周鸿祎”:第 1–1 条,共 1 条</b>\n\n<blockquote>虽然此类论点"),
+        "{zhou}"
+    );
+    assert!(
+        zhou.contains("除了周鸿祎这样") && zhou.contains("—— 原文 ¶8"),
+        "{zhou}"
+    );
+}
+
+#[test]
+fn inline_and_more_pages_carry_sentences_too() {
+    let app = app();
+    let answer = app.inline("办公室布局", "", None);
+    let item = &answer.items[0];
+    assert!(item.id.starts_with("s:"), "{}", item.id);
+    assert_eq!(item.title, "原文 ¶19");
+    assert!(
+        item.description
+            .starts_with("国内 AI 初创团队会在多个国家同时建立新的办公室布局")
+    );
+    let message = item.message.to_html();
+    assert!(message.contains("—— 原文 ¶19,整句照录\n出处:电厂,2024-07-12,记者 张勇毅,¶19"));
+    assert_eq!(
+        app.inline("办公室布局", "", Some("en")).items[0].title,
+        "Article text, ¶19"
+    );
+    // A query whose later pages hold sentences: every page shows what the index ranks there,
+    // and the buttons fit Telegram's 64 bytes.
+    let query = "开源";
+    let total = app.search.search(query).len();
+    let sentences = app
+        .search
+        .search(query)
+        .iter()
+        .filter(|h| matches!(h.unit, crate::search::Unit::Sentence(_)))
+        .count();
+    assert!(sentences > 0 && total > sentences, "{sentences} of {total}");
+    let mut shown = 0;
+    for page in 0..total.div_ceil(SEARCH_PAGE) {
+        let reply = press(&app, &format!("s:zh:{page}:{query}"));
+        let text = html(&reply);
+        shown += text.matches("原文 ¶").count();
+        for button in reply.buttons.iter().flatten() {
+            assert!(button.data.len() <= 64, "{}", button.data);
+        }
+    }
+    assert_eq!(shown, sentences);
+    // Inline pages hold them too, with ids unique across pages.
+    let mut ids = std::collections::HashSet::new();
+    let mut offset = String::new();
+    loop {
+        let page = app.inline(query, &offset, None);
+        for item in &page.items {
+            assert!(ids.insert(item.id.clone()), "{} twice", item.id);
+        }
+        if page.next_offset.is_empty() {
+            break;
+        }
+        offset = page.next_offset;
+    }
+    assert_eq!(ids.len(), total);
+    assert_eq!(
+        ids.iter().filter(|id| id.starts_with("s:")).count(),
+        sentences
+    );
+}
+
+#[test]
 fn english_users_search_in_english() {
     let app = app();
     let reply = ask(

@@ -2,7 +2,7 @@
 //! people, the article, the help. Pure functions from data to [`Doc`]; no Telegram here.
 
 use crate::command::BUILTIN_COMMANDS;
-use crate::corpus::{Corpus, Excerpt, Person, PersonKind, Text, Voice};
+use crate::corpus::{Corpus, Excerpt, Person, PersonKind, Sentence, Text, Voice};
 use crate::i18n::{Lang, UiText, fill};
 use crate::render::{Doc, Span};
 
@@ -72,6 +72,18 @@ impl View<'_> {
         }
         doc.text(self.attribution(excerpt.voice));
         doc.text(self.citation(excerpt));
+        doc
+    }
+
+    /// A sentence of the article that is no excerpt: its words as the article prints them,
+    /// "原文 ¶N" and the citation. It names no speaker, even when it reports someone's words:
+    /// only excerpts carry an attribution.
+    pub fn sentence(&self, sentence: &Sentence) -> Doc {
+        let paragraph = sentence.paragraph.to_string();
+        let mut doc = Doc::new();
+        doc.quote(vec![Span::Plain(sentence.text.clone())]);
+        doc.text(fill(&self.ui.sentence_line, &[("paragraph", &paragraph)]));
+        doc.text(self.cite(sentence.article, sentence.paragraph));
         doc
     }
 

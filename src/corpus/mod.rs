@@ -5,10 +5,12 @@
 mod activities;
 mod files;
 mod load;
+mod sentences;
 
 use std::collections::HashMap;
 
 pub use load::{Problem, load, read_toml};
+pub use sentences::split as split_sentences;
 
 use crate::i18n::Lang;
 
@@ -109,6 +111,23 @@ pub struct Excerpt {
     pub topics: Vec<usize>,
 }
 
+/// A sentence of an article, so that search finds every line of it, not only the excerpts.
+/// See [`split_sentences`] for where sentences end.
+#[derive(Debug, Clone)]
+pub struct Sentence {
+    /// Index into [`Corpus::articles`].
+    pub article: usize,
+    /// 1-based paragraph number (¶N).
+    pub paragraph: usize,
+    /// The words, verbatim, without surrounding spaces.
+    pub text: String,
+    /// The excerpt that holds all of it (but perhaps its final 。): in search the excerpt
+    /// stands for it.
+    pub within: Option<usize>,
+    /// The excerpts (indices into [`Corpus::excerpts`]) that hold some of it.
+    pub overlaps: Vec<usize>,
+}
+
 /// A quiz question about a fact the article states, with the verbatim words that prove it.
 #[derive(Debug, Clone)]
 pub struct FactQuestion {
@@ -154,6 +173,8 @@ pub struct Corpus {
     pub topics: Vec<Topic>,
     pub questions: Vec<FactQuestion>,
     pub motions: Vec<Motion>,
+    /// Every sentence of every article, in article order.
+    pub sentences: Vec<Sentence>,
     topic_by_command: HashMap<String, usize>,
     person_by_key: HashMap<String, usize>,
 }
@@ -187,7 +208,9 @@ impl Corpus {
                 person_by_key.insert(key, i);
             }
         }
+        let sentences = sentences::sentences(&articles, &excerpts);
         Corpus {
+            sentences,
             articles,
             excerpts,
             people,
