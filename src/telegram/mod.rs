@@ -142,7 +142,9 @@ pub async fn run(
             dispatcher
                 .try_dispatch_with_listener(
                     listener,
-                    LoggingErrorHandler::with_custom_text("getUpdates failed"),
+                    Arc::new(|e: RequestError| async move {
+                        tracing::error!(error = %quiet(&e), "getUpdates failed");
+                    }),
                 )
                 .await
         }
@@ -164,6 +166,20 @@ pub async fn run(
     Ok(())
 }
 
+/// A request error as it may be logged: never what Telegram sent back when it could not be
+/// read (an update's raw JSON holds a user's words), only where reading it failed.
+fn quiet(error: &RequestError) -> String {
+    match error {
+        RequestError::InvalidJson { source, .. } => format!(
+            "Telegram's answer could not be read ({:?} error at line {}, column {})",
+            source.classify(),
+            source.line(),
+            source.column()
+        ),
+        other => other.to_string(),
+    }
+}
+
 /// Asks Telegram who the bot is, retrying with backoff while the network or Telegram is down.
 /// A rejected token is final.
 async fn get_me(bot: &CacheMe<Bot>) -> anyhow::Result<Me> {
@@ -182,5 +198,28 @@ async fn get_me(bot: &CacheMe<Bot>) -> anyhow::Result<Me> {
                 delay = (delay * 2).min(Duration::from_secs(30));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_answer_that_cannot_be_read_is_logged_without_its_words() {
+        let raw = r#"{"ok":true,"result":[{"update_id":1,"message":{"text":"我的秘密 my secret"#;
+        let source = serde_json::from_str::<serde_json::Value>(raw).unwrap_err();
+        let error = RequestError::InvalidJson {
+            source: std::sync::Arc::new(source),
+            raw: raw.into(),
+        };
+        let logged = quiet(&error);
+        assert!(
+            !logged.contains("秘密") && !logged.contains("secret"),
+            "{logged}"
+        );
+        assert!(logged.contains("line 1"), "{logged}");
+        // teloxide's own text carries the raw answer: that is what this keeps out of the log.
+        assert!(format!("{error:?}").contains("secret"));
     }
 }
