@@ -266,7 +266,7 @@ impl App {
                 };
                 let excerpt = &self.corpus.excerpts[e];
                 let speaker = match excerpt.voice.speaker() {
-                    Some(p) => view.both(&self.corpus.people[p].name),
+                    Some(p) => view.person_name(&self.corpus.people[p]),
                     None => view.voice_label(excerpt.voice).to_string(),
                 };
                 let topic = excerpt

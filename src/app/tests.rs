@@ -646,6 +646,13 @@ fn inline_results_are_titled_and_carry_the_sourced_excerpt() {
     assert_eq!(answer.next_offset, "");
     let article = app.inline("鲶鱼效应", "", None);
     assert_eq!(article.items[0].title, "文章叙述 · 开源");
+    // Someone the article does not name is marked so in a title too.
+    let unnamed = app.inline("试金石", "", None);
+    assert!(
+        unnamed.items[0].title.contains("(未具名)"),
+        "{}",
+        unnamed.items[0].title
+    );
     assert!(article.items[0].description.ends_with('…'));
 }
 
