@@ -1684,3 +1684,41 @@ async fn forgetme_from_a_shared_identity_is_one_line_in_either_language() {
         "An anonymous admin or a channel is an identity many people share, so it cannot be forgotten; to delete your own records, send /forgetme from your own account (a private chat with the bot works too)."
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// A poll Telegram told the bot to hold back (429 with a retry_after longer than the outbox
+// waits by itself): the adapter wakes the quiz when it may send; the question moves back.
+
+#[tokio::test]
+async fn a_poll_held_back_by_telegram_is_sent_when_woken_and_the_quiz_goes_on() {
+    let mut bot = Bot::open("held-back").await;
+    let teacher = player(1, "Teacher");
+    let outs = bot.group(&teacher, "/quiz 2", T0).await;
+    let Some(Effect::QuizPoll {
+        quiz, index, poll, ..
+    }) = outs
+        .iter()
+        .find(|e| matches!(e, Effect::QuizPoll { .. }))
+        .cloned()
+    else {
+        panic!("a poll: {outs:#?}");
+    };
+    // Not sent: Telegram said to wait 90 s. Woken then, the engine asks for the same question
+    // again, as dealt, with its full time; the quiz has not ended.
+    let later = T0 + 90_000;
+    let again = bot.quizzes.wake(quiz, index, later).await.unwrap();
+    assert_eq!(
+        again,
+        vec![Effect::QuizPoll {
+            place: Place::from(GROUP),
+            quiz,
+            index,
+            poll: poll.clone(),
+        }]
+    );
+    assert!(bot.store().running_quiz(GROUP).await.unwrap().is_some());
+    // Once sent, it runs as any question: a wake-up at its deadline plus the grace.
+    let sent = bot.send_polls(&again, later).await;
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].sent_at, later);
+}

@@ -351,7 +351,8 @@ impl Quizzes {
         self.store.record_answer(answer).await
     }
 
-    /// A wake-up for question `index`: if the quiz is still there and its time is up, move on.
+    /// A wake-up for question `index`: if the quiz is still there and its time is up, move on;
+    /// if its poll was never sent (Telegram said to wait), send it.
     pub async fn wake(&self, quiz: i64, index: i64, now: i64) -> anyhow::Result<Vec<Effect>> {
         let Some(row) = self.store.quiz(quiz).await? else {
             return Ok(Vec::new());
@@ -369,7 +370,17 @@ impl Quizzes {
                 timer: Timer::Question { quiz, index },
             }]),
             Some(_) => self.advance(&row, now).await,
-            None => Ok(Vec::new()),
+            // Its poll was never sent: Telegram asked to wait (a long retry_after) and the
+            // adapter woke the quiz when it may send again. The question moves back, it does
+            // not end the quiz: send it now, with its full time.
+            None => Ok(vec![self.poll_out(
+                row.place(),
+                quiz,
+                index as usize,
+                &question.dealt,
+                questions.len(),
+                row.question_seconds,
+            )]),
         }
     }
 

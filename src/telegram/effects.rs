@@ -109,6 +109,19 @@ impl Interpreter {
                         if let Some(to) = moved(&e) {
                             return Err(to);
                         }
+                        if let Some(RequestError::RetryAfter(after)) = e.downcast_ref() {
+                            // Longer than the outbox waits by itself: the question moves back
+                            // until Telegram takes it, the quiz goes on then.
+                            tracing::warn!(
+                                retry_after_s = after.seconds(),
+                                "a quiz poll must wait; it is sent when Telegram allows"
+                            );
+                            let at = now_ms() + i64::from(after.seconds()) * 1000;
+                            return Ok(vec![Effect::Wake {
+                                at,
+                                timer: Timer::Question { quiz, index },
+                            }]);
+                        }
                         tracing::warn!(error = %e, "could not send a quiz poll");
                         quizzes.poll_failed(quiz, index, now_ms()).await
                     }
