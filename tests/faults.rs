@@ -12,6 +12,9 @@
 //! Failpoints are process-wide, so every test here that runs the bot in this process holds
 //! `fail::FailScenario` (which serialises them); no other test binary configures failpoints.
 
+// The failpoint this binary switches on is global to its process: it runs apart from
+// the other integration tests (tests/it), which would otherwise hit it.
+#[path = "it/support/mod.rs"]
 mod support;
 
 use std::io::{BufRead, BufReader, Read, Write};

@@ -1,7 +1,7 @@
 //! Production faults, end to end against the fake Bot API on 127.0.0.1: the webhook's secret
 //! token, a group's flood limit, a 429 with retry_after, and 502s on getUpdates.
 
-mod support;
+use crate::support;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};

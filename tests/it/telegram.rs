@@ -6,7 +6,7 @@
 //! the next sendMessage (the dispatcher answers one chat in order), and after `run` has
 //! stopped (which lets the replies in flight finish) the counts are exact.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 

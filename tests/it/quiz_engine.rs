@@ -8,7 +8,7 @@
 //! Each test has its own database in a fresh directory under the system temp dir, removed when
 //! the test ends (also when it fails).
 
-mod support;
+use crate::support;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Arc;

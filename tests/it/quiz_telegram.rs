@@ -13,7 +13,7 @@
 //! A restart is a new "process": the first bot runs on a runtime of its own, shut down after
 //! `RunningBot::stop`, so its sleeping wake-ups end with it as they would when the process exits.
 
-mod support;
+use crate::support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;

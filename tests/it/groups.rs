@@ -4,7 +4,7 @@
 //! that is no topic: "message thread not found"), so a reply in the wrong place fails here as
 //! it would in a real class.
 
-mod support;
+use crate::support;
 
 use debate_bot::quiz::QuizSettings;
 use support::fake_api::Pushed;

@@ -9,7 +9,7 @@
 //! `GRACE_MS` (2 s) after the close, for votes cast just before it. A restart is a new
 //! "process" (a runtime of its own, shut down after stopping), as in tests/quiz_telegram.rs.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -1,0 +1,18 @@
+//! The integration tests, one binary (so the dependency tree is linked once, not once per
+//! file): each module drives the real bot, its engines or its binary. `support` holds the fake
+//! Telegram Bot API on 127.0.0.1 and what starts the bot against it. `tests/faults.rs` stays a
+//! binary of its own: the failpoint it switches on is global to its process.
+
+mod support;
+
+mod cli;
+mod corpus;
+mod debate_engine;
+mod debate_telegram;
+mod groups;
+mod production;
+mod properties;
+mod quiz_engine;
+mod quiz_telegram;
+mod search;
+mod telegram;
