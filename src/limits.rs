@@ -82,6 +82,21 @@ impl Window {
     }
 }
 
+/// A quiz or debate message waiting for room in a group's window; no longer counted once
+/// dropped, whether it got its slot or was cancelled.
+struct Waiting<'a> {
+    limits: &'a Limits,
+    chat: i64,
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        if let Some(window) = self.limits.groups().get_mut(&self.chat) {
+            window.waiting = window.waiting.saturating_sub(1);
+        }
+    }
+}
+
 /// The per-chat budgets.
 #[derive(Debug)]
 pub struct Limits {
@@ -160,7 +175,8 @@ impl Limits {
             let _ = self.private.check_key(&chat);
             return;
         }
-        let mut waiting = false;
+        // Counted as waiting until it has its slot, or is dropped (cancelled) meanwhile.
+        let mut waiting: Option<Waiting<'_>> = None;
         loop {
             let wait = {
                 let now = Instant::now();
@@ -168,18 +184,21 @@ impl Limits {
                 let mut groups = self.groups();
                 let window = groups.entry(chat).or_default();
                 window.slide(now);
-                if waiting {
-                    window.waiting -= 1;
-                }
                 if window.sent.len() < limit {
                     window.sent.push_back(now);
-                    return;
+                    None
+                } else {
+                    if waiting.is_none() {
+                        window.waiting += 1;
+                    }
+                    let oldest = *window.sent.front().expect("a full window is not empty");
+                    Some((oldest + WINDOW).saturating_duration_since(now))
                 }
-                window.waiting += 1;
-                waiting = true;
-                let oldest = *window.sent.front().expect("a full window is not empty");
-                (oldest + WINDOW).saturating_duration_since(now)
             };
+            let Some(wait) = wait else {
+                return;
+            };
+            waiting.get_or_insert(Waiting { limits: self, chat });
             tokio::time::sleep(wait).await;
         }
     }
@@ -302,6 +321,27 @@ mod tests {
         assert!(waited >= Duration::from_secs(59), "{waited:?}");
         // The first twenty have left the window; the one that waited is in it.
         assert_eq!(limits.sent_last_minute(-3), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_quiz_message_cancelled_while_waiting_no_longer_holds_commands_back() {
+        let limits = std::sync::Arc::new(Limits::new(LimitSettings::default()));
+        for _ in 0..20 {
+            limits.reserve(-4, ChatKind::Group).await;
+        }
+        let waiting = {
+            let limits = std::sync::Arc::clone(&limits);
+            tokio::spawn(async move { limits.reserve(-4, ChatKind::Group).await })
+        };
+        tokio::task::yield_now().await;
+        waiting.abort();
+        let _ = waiting.await;
+        // A minute on the window is empty: a command goes through, as if nobody waited.
+        tokio::time::advance(Duration::from_secs(61)).await;
+        let sent = (0..19)
+            .filter(|_| limits.command(-4, ChatKind::Group) == Verdict::Send)
+            .count();
+        assert_eq!(sent, 19);
     }
 
     #[test]
