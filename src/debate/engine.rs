@@ -11,7 +11,6 @@ use rand::Rng;
 
 use super::result;
 use crate::app::{App, ChatKind, DebateChoice, Reply};
-use crate::command;
 use crate::effect::{Effect, Place, Timer};
 use crate::i18n::{Lang, fill};
 use crate::quiz::{GRACE_MS, Player};
@@ -72,11 +71,6 @@ impl Debates {
             store,
             settings,
         }
-    }
-
-    /// Whether this message is `/debate` for this bot (so the adapter routes it here).
-    pub fn is_debate_command(text: &str, bot_username: Option<&str>) -> bool {
-        command::parse(text).is_some_and(|c| c.is_for(bot_username) && c.name == "debate")
     }
 
     fn lang_of(&self, row: &DebateRow) -> Lang {

@@ -21,7 +21,7 @@ use crate::store::{Answer, NewQuiz, QuizRow, Recorded, Store};
 /// (Telegram closed it, so they were cast in time); the quiz moves on after them.
 pub const GRACE_MS: i64 = 2_000;
 
-/// The quiz commands, handled here rather than by [`App::handle`].
+/// The quiz commands, handled here rather than by [`App::handle`] (routed by `core::Core`).
 pub const QUIZ_COMMANDS: &[&str] = &["quiz", "next", "stop", "top", "report", "forgetme"];
 
 /// `[quiz]` settings.
@@ -123,12 +123,6 @@ impl Quizzes {
             .into_iter()
             .find(|l| l.code() == row.lang)
             .unwrap_or(self.app.default_lang())
-    }
-
-    /// Whether this message is a quiz command for this bot (so the adapter routes it here).
-    pub fn is_quiz_command(text: &str, bot_username: Option<&str>) -> bool {
-        command::parse(text)
-            .is_some_and(|c| c.is_for(bot_username) && QUIZ_COMMANDS.contains(&c.name.as_str()))
     }
 
     /// Whether answering this request needs to know if the sender is a chat administrator:

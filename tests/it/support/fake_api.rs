@@ -1188,14 +1188,30 @@ fn landing(inner: &Inner, chat_id: i64, body: &Value) -> Result<Option<i64>, (u1
     }
 }
 
-/// Marks a message the bot sent as in `topic`, as Telegram does.
-fn in_topic(inner: &mut Inner, message: &mut Value, chat_id: i64, topic: Option<i64>) {
+/// A new message from the bot in `chat_id` with `content` (text, poll, document...), landed
+/// where Telegram would put it (see [`landing`]) and numbered; or Telegram's refusal.
+fn bot_message(
+    inner: &mut Inner,
+    chat_id: i64,
+    body: &Value,
+    content: Value,
+) -> Result<Value, (u16, Value)> {
+    let topic = landing(inner, chat_id, body)?;
+    let message_id = inner.next_message_id;
+    inner.next_message_id += 1;
+    let mut message = json!({
+        "message_id": message_id,
+        "date": now(),
+        "chat": chat_json(&inner.chats, chat_id),
+        "from": bot_user(),
+    });
+    merge(&mut message, content);
     if let Some(topic) = topic {
         message["message_thread_id"] = json!(topic);
         message["is_topic_message"] = json!(true);
-        let message_id = as_i64(&message["message_id"]).unwrap_or_default();
         inner.topics_of.insert((chat_id, message_id), topic);
     }
+    Ok(message)
 }
 
 fn send_message(shared: &Shared, body: &Value) -> (u16, Value) {
@@ -1207,20 +1223,12 @@ fn send_message(shared: &Shared, body: &Value) -> (u16, Value) {
         return bad_request("message text is empty");
     }
     let mut inner = shared.lock();
-    let topic = match landing(&inner, chat_id, body) {
-        Ok(topic) => topic,
+    let content = json!({"text": visible_text(text, body.get("parse_mode"))});
+    let mut message = match bot_message(&mut inner, chat_id, body, content) {
+        Ok(message) => message,
         Err(refused) => return refused,
     };
-    let message_id = inner.next_message_id;
-    inner.next_message_id += 1;
-    let mut message = json!({
-        "message_id": message_id,
-        "date": now(),
-        "chat": chat_json(&inner.chats, chat_id),
-        "from": bot_user(),
-        "text": visible_text(text, body.get("parse_mode")),
-    });
-    in_topic(&mut inner, &mut message, chat_id, topic);
+    let message_id = as_i64(&message["message_id"]).unwrap_or_default();
     if let Some(markup) = body
         .get("reply_markup")
         .filter(|m| m.get("inline_keyboard").is_some())
@@ -1345,14 +1353,11 @@ fn send_poll(shared: &Shared, body: &Value) -> (u16, Value) {
         .unwrap_or(true);
 
     let mut inner = shared.lock();
-    let topic = match landing(&inner, chat_id, body) {
-        Ok(topic) => topic,
-        Err(refused) => return refused,
-    };
+    if let Err(refused) = landing(&inner, chat_id, body) {
+        return refused;
+    }
     inner.next_poll_id += 1;
     let poll_id = format!("{}", 5_800_000_000_000_000_000u64 + inner.next_poll_id);
-    let message_id = inner.next_message_id;
-    inner.next_message_id += 1;
     let mut poll = json!({
         "id": poll_id,
         "question": question,
@@ -1372,14 +1377,11 @@ fn send_poll(shared: &Shared, body: &Value) -> (u16, Value) {
     if let Some(seconds) = open_period {
         poll["open_period"] = json!(seconds);
     }
-    let mut message = json!({
-        "message_id": message_id,
-        "date": now(),
-        "chat": chat_json(&inner.chats, chat_id),
-        "from": bot_user(),
-        "poll": poll,
-    });
-    in_topic(&mut inner, &mut message, chat_id, topic);
+    let message = match bot_message(&mut inner, chat_id, body, json!({"poll": poll})) {
+        Ok(message) => message,
+        Err(refused) => return refused,
+    };
+    let message_id = as_i64(&message["message_id"]).unwrap_or_default();
     inner.polls.insert(
         poll_id,
         SentPoll {
@@ -1481,28 +1483,19 @@ fn send_document(shared: &Shared, body: &Value, files: Vec<Upload>) -> (u16, Val
         .and_then(Value::as_str)
         .map(str::to_string);
     let mut inner = shared.lock();
-    let topic = match landing(&inner, chat_id, body) {
-        Ok(topic) => topic,
+    let content = json!({
+        "document": {"file_name": file.file_name.clone(), "file_size": file.bytes.len()},
+    });
+    let mut message = match bot_message(&mut inner, chat_id, body, content) {
+        Ok(message) => message,
         Err(refused) => return refused,
     };
-    let message_id = inner.next_message_id;
-    inner.next_message_id += 1;
-    let mut message = json!({
-        "message_id": message_id,
-        "date": now(),
-        "chat": chat_json(&inner.chats, chat_id),
-        "from": bot_user(),
-        "document": {
-            "file_id": format!("BQACAgIAAxkBAAEFakeDocument{message_id}"),
-            "file_unique_id": format!("AgADFakeDoc{message_id}"),
-            "file_name": file.file_name,
-            "file_size": file.bytes.len(),
-        },
-    });
+    let message_id = as_i64(&message["message_id"]).unwrap_or_default();
+    message["document"]["file_id"] = json!(format!("BQACAgIAAxkBAAEFakeDocument{message_id}"));
+    message["document"]["file_unique_id"] = json!(format!("AgADFakeDoc{message_id}"));
     if let Some(caption) = &caption {
         message["caption"] = json!(caption);
     }
-    in_topic(&mut inner, &mut message, chat_id, topic);
     inner.documents.push(Document {
         chat_id,
         message_id,
