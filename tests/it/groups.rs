@@ -470,6 +470,7 @@ async fn thirty_presses_of_one_button_are_answered_at_once_behind_a_backlog_and_
             },
         )
         .await;
+    assert!(answers.iter().all(Call::ok), "{}", api.describe_calls());
     let slowest = answers.iter().map(|c| c.at - pressed_at).max().unwrap();
     assert!(
         slowest < std::time::Duration::from_millis(500),

@@ -24,6 +24,9 @@
 //!   one is refused "message thread not found", a closed General "TOPIC_CLOSED" (see
 //!   `landing` for the sources). [`Call::landed_in`] tells where a message went.
 //!
+//! - A callback query answered more than 10 s after it was made is refused "query is too
+//!   old" (see `CALLBACK_QUERY_EXPIRES` for the source); so is an id the fake never made.
+//!
 //! The fake serves every queued update whatever `allowed_updates` the bot asked for, so tests
 //! check that the handlers themselves ignore what they should (stricter than Telegram).
 
@@ -352,6 +355,8 @@ struct Inner {
     documents: Vec<Document>,
     /// Forum supergroups set up by tests, by chat id.
     forums: HashMap<i64, Forum>,
+    /// When each callback query was made, by id: answering one too late is refused.
+    callback_queries: HashMap<String, Instant>,
     /// Basic groups upgraded to supergroups: old id -> new id.
     migrated: HashMap<i64, i64>,
     /// The topic (message_thread_id) of every message in a topic, by (chat id, message id):
@@ -612,6 +617,10 @@ impl FakeApi {
         inner.next_update_id += 1;
         let update = json!({"update_id": update_id, kind: payload});
         inner.queue.push_back(update.clone());
+        if kind == "callback_query" {
+            let id = payload["id"].as_str().unwrap_or_default().to_string();
+            inner.callback_queries.insert(id, Instant::now());
+        }
         drop(inner);
         self.shared.updates_changed.notify_waiters();
         Pushed {
@@ -1141,9 +1150,8 @@ fn answer(shared: &Shared, method: &str, body: &Value, files: Vec<Upload>) -> (u
             shared.lock().webhook_url = url;
             ok(json!(true))
         }
-        "setmycommands" | "deletemycommands" | "answercallbackquery" | "answerinlinequery" => {
-            ok(json!(true))
-        }
+        "answercallbackquery" => answer_callback_query(shared, body),
+        "setmycommands" | "deletemycommands" | "answerinlinequery" => ok(json!(true)),
         "sendmessage" => send_message(shared, body),
         "editmessagetext" => edit_message_text(shared, body),
         "sendpoll" => send_poll(shared, body),
@@ -1212,6 +1220,24 @@ fn bot_message(
         inner.topics_of.insert((chat_id, message_id), topic);
     }
     Ok(message)
+}
+
+/// How long a callback query can be answered. Telegram does not document it; bots report
+/// "query is too old" after some 10-20 s (pyTelegramBotAPI #1615: 20 s too late, "probably
+/// around 5-10 seconds"). The fake takes 10 s, so a bot that answers late fails here too.
+const CALLBACK_QUERY_EXPIRES: Duration = Duration::from_secs(10);
+
+/// answerCallbackQuery: refused for a query the fake never made or made too long ago.
+fn answer_callback_query(shared: &Shared, body: &Value) -> (u16, Value) {
+    let id = body
+        .get("callback_query_id")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let made = shared.lock().callback_queries.get(id).copied();
+    match made {
+        Some(at) if at.elapsed() <= CALLBACK_QUERY_EXPIRES => ok(json!(true)),
+        _ => bad_request("query is too old and response timeout expired or query ID is invalid"),
+    }
 }
 
 fn send_message(shared: &Shared, body: &Value) -> (u16, Value) {
