@@ -28,6 +28,8 @@ pub struct Interpreter {
     pub bot: Bot,
     pub outbox: Arc<Outbox>,
     pub core: Core,
+    /// Where replies wait their turn, per chat, off the dispatcher.
+    pub lanes: super::lanes::Lanes,
 }
 
 impl Interpreter {

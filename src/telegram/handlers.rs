@@ -1,20 +1,20 @@
 //! The dispatcher's handler tree: messages, button presses, inline queries and poll answers go
 //! to the core; every other kind of update (edited messages, channel posts, ...) is ignored by
 //! the default handler. No update can take the bot down: a handler that panics is caught and
-//! logged, and failed Telegram calls are logged, not returned.
+//! logged, and failed Telegram calls are logged, not returned. No handler waits on Telegram:
+//! a message is handled in its chat's lane, a press's or an inline query's answer is made on a
+//! task of its own (see [`super::lanes`]).
 
 use std::future::Future;
-use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use futures::FutureExt;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::payloads::{AnswerCallbackQuerySetters, AnswerInlineQuerySetters};
 use teloxide::prelude::*;
 use teloxide::types::{
     InlineQueryResult, InlineQueryResultArticle, InputMessageContent, InputMessageContentText, Me,
-    ParseMode,
+    MessageId, ParseMode,
 };
 
 use rand::SeedableRng;
@@ -22,6 +22,7 @@ use rand::rngs::StdRng;
 use teloxide::types::MaybeAnonymousUser;
 
 use super::effects::Interpreter;
+use super::lanes::{self, panicked};
 use super::send::{self, Outbox};
 use super::users::{is_admin, is_shared_identity, player};
 use crate::app::{App, ChatKind, Press, Reply};
@@ -52,20 +53,6 @@ async fn guarded(what: &'static str, work: impl Future<Output = ()>) -> Response
     Ok(())
 }
 
-/// Runs `work`; a panic is logged and answered `true`.
-async fn panicked(what: &'static str, work: impl Future<Output = ()>) -> bool {
-    let Err(panic) = AssertUnwindSafe(work).catch_unwind().await else {
-        return false;
-    };
-    let message = panic
-        .downcast_ref::<&str>()
-        .map(ToString::to_string)
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_default();
-    tracing::error!(handler = what, panic = %message, "a handler panicked; the bot carries on");
-    true
-}
-
 /// Where a message was said, and so where its answers go: its chat and, for a message in a
 /// forum topic (`is_topic_message`), the topic. A reply thread in a group that is no forum also
 /// carries a `message_thread_id`, but it is no topic: Telegram refuses a send naming it
@@ -80,8 +67,7 @@ pub fn place_of(msg: &Message) -> Place {
 }
 
 async fn on_message(msg: Message, me: Me, app: Arc<App>, run: Interpreter) -> ResponseResult<()> {
-    let (bot, outbox) = (run.bot.clone(), Arc::clone(&run.outbox));
-    let (place, private, reply_to) = (place_of(&msg), msg.chat.is_private(), msg.id);
+    let private = msg.chat.is_private();
     let lang = app.lang(msg.from.as_ref().and_then(|u| u.language_code.as_deref()));
     // Whether the sender expects an answer: anything in a private chat, our commands in groups.
     let addressed = private
@@ -89,19 +75,47 @@ async fn on_message(msg: Message, me: Me, app: Arc<App>, run: Interpreter) -> Re
             .text()
             .and_then(crate::command::parse)
             .is_some_and(|c| c.is_for(me.user.username.as_deref()));
-    let work = handle_message(msg, me, Arc::clone(&app), run);
-    if panicked("message", work).await && addressed {
-        // A bug, not the user's fault: say so rather than stay silent.
-        let apology = Reply::plain(app.view(lang).ui.internal_error.clone());
-        let reply_to = (!private).then_some(reply_to);
-        panicked("message apology", async {
-            if let Err(e) = send::send(&bot, &outbox, place, &apology, reply_to).await {
-                tracing::warn!(error = %e, "could not apologise for a failed message");
-            }
-        })
-        .await;
-    }
+    let apology = addressed.then(|| Apology {
+        place: place_of(&msg),
+        reply: Reply::plain(app.view(lang).ui.internal_error.clone()),
+        reply_to: (!private).then_some(msg.id),
+    });
+    // Handled in the chat's lane, in the order the chat said things, each message once the
+    // one before is answered (a quiz's /next acts on what the last one sent); the dispatcher
+    // goes on meanwhile, whatever this chat waits for.
+    let lanes = run.lanes.clone();
+    lanes.queue(msg.chat.id.0, async move {
+        if panicked("message", handle_message(msg, me, app, run.clone())).await
+            && let Some(apology) = apology
+        {
+            apology.send(run).await;
+        }
+    });
     Ok(())
+}
+
+/// What a user who addressed the bot is told when handling their message failed on a bug:
+/// something, rather than silence.
+#[derive(Clone)]
+struct Apology {
+    place: Place,
+    reply: Reply,
+    reply_to: Option<MessageId>,
+}
+
+impl Apology {
+    async fn send(self, run: Interpreter) {
+        let sent = send::send(
+            &run.bot,
+            &run.outbox,
+            self.place,
+            &self.reply,
+            self.reply_to,
+        );
+        if let Err(e) = sent.await {
+            tracing::warn!(error = %e, "could not apologise for a failed message");
+        }
+    }
 }
 
 /// A basic group was upgraded to a supergroup: Telegram sends `migrate_to_chat_id` in the
@@ -244,25 +258,27 @@ async fn on_callback(
     app: Arc<App>,
     outbox: Arc<Outbox>,
 ) -> ResponseResult<()> {
-    guarded("button", handle_callback(bot, q, app, outbox)).await
+    guarded(
+        "button",
+        async move { handle_callback(bot, q, app, outbox) },
+    )
+    .await
 }
 
-async fn handle_callback(bot: Bot, q: CallbackQuery, app: Arc<App>, outbox: Arc<Outbox>) {
+/// Decides at once what a press does (so the chat's next press sees the decision), then
+/// answers it and makes the edit on a task of its own: no press waits for another's calls.
+fn handle_callback(bot: Bot, q: CallbackQuery, app: Arc<App>, outbox: Arc<Outbox>) {
     let started = Instant::now();
     let data = q.data.as_deref().unwrap_or_default();
     let press = app.press(data, q.from.language_code.as_deref(), &mut rand::rng());
-    let result = match &press {
-        Press::Notice(text) => {
-            let request = bot.answer_callback_query(q.id.clone()).text(text.clone());
-            outbox
-                .answer("answerCallbackQuery", || request.clone().send())
-                .await
-                .map(|_| ())
-        }
+    let mut answer = bot.answer_callback_query(q.id.clone());
+    let mut edit = None;
+    match &press {
+        Press::Notice(text) => answer = answer.text(text.clone()),
         Press::Edit(reply) => {
-            // What to do, decided before answering: an edit that would change nothing is
-            // skipped (the message shows it already, or the bot set it so a moment ago), and
-            // one over the chat's budget is not made (the presser is told to slow down).
+            // An edit that would change nothing is skipped (the message shows it already, or
+            // the bot set it so a moment ago), and one over the chat's budget is not made (the
+            // presser is told to slow down).
             let key = match (q.regular_message(), &q.inline_message_id) {
                 (Some(message), _) => Some(send::edit_key(message.chat.id, message.id)),
                 (None, Some(id)) => Some(send::inline_key(id)),
@@ -280,58 +296,55 @@ async fn handle_callback(bot: Bot, q: CallbackQuery, app: Arc<App>, outbox: Arc<
                     };
                     outbox.limits.edit(m.chat.id.0, kind)
                 });
-            let mut request = bot.answer_callback_query(q.id.clone());
             if !within_budget {
                 let per_minute = outbox.limits.settings().replies_per_chat_per_minute;
                 let lang = app.lang(q.from.language_code.as_deref());
-                request = request.text(fill(
+                answer = answer.text(fill(
                     &app.view(lang).ui.slow_down,
                     &[("count", &per_minute.to_string())],
                 ));
             }
-            // Answered first and at once: a callback query expires within seconds, and
-            // answering is no message, so it never waits behind the overall pace.
-            let answered = outbox
-                .answer("answerCallbackQuery", || request.clone().send())
-                .await
-                .map(|_| ());
             if let (false, true, Some(key)) = (unchanged, within_budget, key) {
-                // The edit waits its turn at the overall pace in a task of its own, so the
-                // chat's next presses are answered meanwhile; they see it as made already.
+                // The chat's next presses see the edit as made already.
                 outbox.showing(key.clone(), reply);
-                let (bot, outbox, reply) = (bot.clone(), Arc::clone(&outbox), reply.clone());
-                let (message, inline) = (
+                let target = (
                     q.regular_message().map(|m| (m.chat.id, m.id)),
                     q.inline_message_id.clone(),
                 );
-                tokio::spawn(async move {
-                    let edited = match (message, inline) {
-                        (Some((chat, id)), _) => send::edit(&bot, &outbox, chat, id, &reply).await,
-                        (None, Some(id)) => send::edit_inline(&bot, &outbox, &id, &reply).await,
-                        (None, None) => Ok(()),
-                    };
-                    if let Err(e) = edited {
-                        outbox.forget_shown(&key);
-                        tracing::warn!(error = %e, "could not edit a message for a button press");
-                    }
-                });
+                edit = Some((key, target, reply.clone()));
             }
-            answered
         }
-    };
-    if let Err(e) = &result {
-        tracing::warn!(error = %e, "could not answer a button press");
     }
-    tracing::info!(
-        button = if matches!(press, Press::Edit(_)) {
-            "ok"
-        } else {
-            "stale"
-        },
-        ms = started.elapsed().as_secs_f64() * 1000.0,
-        ok = result.is_ok(),
-        "button handled"
-    );
+    let stale = matches!(press, Press::Notice(_));
+    lanes::spawn("button", async move {
+        // Answered first and at once: a callback query expires within seconds, and answering
+        // is no message, so it never waits behind the overall pace.
+        let answered = outbox
+            .answer("answerCallbackQuery", || answer.clone().send())
+            .await
+            .map(|_| ());
+        if let Err(e) = &answered {
+            tracing::warn!(error = %e, "could not answer a button press");
+        }
+        tracing::info!(
+            button = if stale { "stale" } else { "ok" },
+            ms = started.elapsed().as_secs_f64() * 1000.0,
+            ok = answered.is_ok(),
+            "button handled"
+        );
+        // The edit waits its turn at the overall pace.
+        if let Some((key, target, reply)) = edit {
+            let edited = match target {
+                (Some((chat, id)), _) => send::edit(&bot, &outbox, chat, id, &reply).await,
+                (None, Some(id)) => send::edit_inline(&bot, &outbox, &id, &reply).await,
+                (None, None) => Ok(()),
+            };
+            if let Err(e) = edited {
+                outbox.forget_shown(&key);
+                tracing::warn!(error = %e, "could not edit a message for a button press");
+            }
+        }
+    });
 }
 
 async fn on_inline_query(
@@ -340,10 +353,15 @@ async fn on_inline_query(
     app: Arc<App>,
     outbox: Arc<Outbox>,
 ) -> ResponseResult<()> {
-    guarded("inline query", handle_inline_query(bot, q, app, outbox)).await
+    guarded("inline query", async move {
+        handle_inline_query(bot, q, app, outbox)
+    })
+    .await
 }
 
-async fn handle_inline_query(bot: Bot, q: InlineQuery, app: Arc<App>, outbox: Arc<Outbox>) {
+/// Finds the answer at once; sends it on a task of its own, so that no query waits for
+/// another's call.
+fn handle_inline_query(bot: Bot, q: InlineQuery, app: Arc<App>, outbox: Arc<Outbox>) {
     let started = Instant::now();
     let answer = app.inline(&q.query, &q.offset, q.from.language_code.as_deref());
     let count = answer.items.len();
@@ -363,18 +381,20 @@ async fn handle_inline_query(bot: Bot, q: InlineQuery, app: Arc<App>, outbox: Ar
         .next_offset(answer.next_offset)
         .cache_time(answer.cache_seconds)
         .is_personal(answer.is_personal);
-    let result = outbox
-        .answer("answerInlineQuery", || request.clone().send())
-        .await;
-    if let Err(e) = &result {
-        tracing::warn!(error = %e, "could not answer an inline query");
-    }
-    tracing::info!(
-        results = count,
-        ms = started.elapsed().as_secs_f64() * 1000.0,
-        ok = result.is_ok(),
-        "inline query handled"
-    );
+    lanes::spawn("inline query", async move {
+        let result = outbox
+            .answer("answerInlineQuery", || request.clone().send())
+            .await;
+        if let Err(e) = &result {
+            tracing::warn!(error = %e, "could not answer an inline query");
+        }
+        tracing::info!(
+            results = count,
+            ms = started.elapsed().as_secs_f64() * 1000.0,
+            ok = result.is_ok(),
+            "inline query handled"
+        );
+    });
 }
 
 async fn on_poll_answer(answer: PollAnswer, run: Interpreter) -> ResponseResult<()> {

@@ -5,6 +5,7 @@
 
 pub mod effects;
 mod handlers;
+mod lanes;
 mod menu;
 mod send;
 mod users;
@@ -22,8 +23,9 @@ use secrecy::{ExposeSecret, SecretString};
 use teloxide::adaptors::CacheMe;
 use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::prelude::*;
+use teloxide::stop::StopToken;
 use teloxide::types::Me;
-use teloxide::update_listeners::Polling;
+use teloxide::update_listeners::{Polling, UpdateListener};
 use teloxide::{ApiError, RequestError};
 use url::Url;
 
@@ -83,6 +85,7 @@ pub async fn run(
             quizzes,
             debates,
         },
+        lanes: lanes::Lanes::default(),
     };
     // Quizzes that were running when the bot stopped carry on.
     match run.core.quizzes.resume(crate::clock::now_ms()).await {
@@ -109,36 +112,36 @@ pub async fn run(
         .build();
 
     let token = dispatcher.shutdown_token();
-    let (drain, draining) = (settings.shutdown, Arc::clone(&outbox));
+    let drain = settings.shutdown;
+    let (listening, listener_stop) = tokio::sync::oneshot::channel::<StopToken>();
     let stopper = tokio::spawn(async move {
         stop.await;
         tracing::info!(
             within_s = drain.as_secs(),
             "stopping: no new updates; delivering the replies queued"
         );
-        // Whatever is still queued when the time is up is given up, so that the process exits
-        // before Docker kills it (10 s after SIGTERM).
-        let give_up = tokio::spawn(async move {
-            tokio::time::sleep(drain).await;
-            draining.give_up();
-        });
         // The dispatcher refuses to stop before it has started; try until it has.
-        loop {
-            match token.shutdown() {
-                Ok(done) => break done.await,
-                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
-            }
+        while token.shutdown().is_err() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        give_up.abort();
+        // The listener is stopped too, directly: teloxide 0.17's dispatcher learns of a
+        // shutdown through a `Notify` it waits on only between updates (`start_listening`:
+        // `select(stream.next(), state.wait_for_changes())`), and `notify_waiters` keeps no
+        // permit, so a shutdown asked while it hands an update over is never seen and the
+        // dispatcher runs on. A stopped listener ends its stream; the dispatcher then ends.
+        if let Ok(listener) = listener_stop.await {
+            listener.stop();
+        }
     });
 
     let result = match settings.webhook {
         None => {
-            let listener = Polling::builder(bot)
+            let mut listener = Polling::builder(bot)
                 .timeout(POLL_TIMEOUT)
                 .delete_webhook()
                 .await
                 .build();
+            let _ = listening.send(listener.stop_token());
             dispatcher
                 .try_dispatch_with_listener(
                     listener,
@@ -149,7 +152,8 @@ pub async fn run(
                 .await
         }
         Some(webhook) => {
-            let (listener, server) = webhook::listen(bot, webhook).await?;
+            let (mut listener, server) = webhook::listen(bot, webhook).await?;
+            let _ = listening.send(listener.stop_token());
             let result = dispatcher
                 .try_dispatch_with_listener(
                     listener,
@@ -161,8 +165,18 @@ pub async fn run(
         }
     };
     stopper.abort();
+    // The handlers have returned; their replies may still wait in the chats' lanes. They get
+    // `shutdown_seconds`; then whatever still waits gives up, so that the process exits before
+    // Docker kills it (10 s after SIGTERM).
+    if tokio::time::timeout(drain, run.lanes.idle()).await.is_err() {
+        outbox.give_up();
+        let _ = tokio::time::timeout(Duration::from_millis(500), run.lanes.idle()).await;
+    }
     result?;
-    tracing::info!(not_sent = outbox.given_up(), "stopped");
+    tracing::info!(
+        not_sent = outbox.given_up() + run.lanes.pending(),
+        "stopped"
+    );
     Ok(())
 }
 

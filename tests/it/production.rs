@@ -566,3 +566,45 @@ async fn a_locked_database_gets_an_apology_and_everything_else_keeps_working() {
     assert!(poll.ok());
     bot.stop().await;
 }
+
+/// One group held by a 429 (Telegram counts flood limits per chat) must not hold anyone else:
+/// its reply waits out `retry_after` off the dispatcher, so its next updates (more than
+/// teloxide's per-chat queue of 64) and every other chat's are handled meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_held_by_a_429_delays_no_other_chat() {
+    let api = FakeApi::start().await;
+    api.fail_in_chat("sendMessage", GROUP, 1, Failure::retry_after(40));
+    let bot = Bot::start(&api, None, support::generous_limits());
+    let class = TgUser::new(3101, "Class", None);
+    api.group_text(GROUP, &class, "/closed");
+    api.wait_for("the group's reply refused with 429", |c| {
+        c.method == "sendMessage" && c.chat_id() == Some(GROUP) && !c.ok()
+    })
+    .await;
+    // The class goes on talking: 80 messages, more than teloxide queues for one chat.
+    for n in 0..80 {
+        api.group_text(GROUP, &class, &format!("第 {n} 条讨论"));
+    }
+    let asked = Instant::now();
+    let other = TgUser::new(3102, "Elsewhere", None);
+    api.private_text(&other, "/closed");
+    let answered = api
+        .wait_for_within("the other chat's reply", Duration::from_secs(5), |c| {
+            c.method == "sendMessage" && c.chat_id() == Some(other.id) && c.ok()
+        })
+        .await;
+    assert!(
+        asked.elapsed() < Duration::from_secs(5),
+        "answered after {:?}",
+        asked.elapsed()
+    );
+    assert!(answered.text().starts_with("<b>"), "{}", answered.text());
+    // The held group's reply is not sent again before its retry_after is up.
+    let to_group = api
+        .calls_of("sendMessage")
+        .iter()
+        .filter(|c| c.chat_id() == Some(GROUP))
+        .count();
+    assert_eq!(to_group, 1);
+    drop(bot);
+}

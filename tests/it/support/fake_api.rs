@@ -345,6 +345,10 @@ struct Inner {
     sent: HashMap<(i64, i64), Value>,
     /// Per method, what its next calls do: `None` answers normally, `Some` fails.
     failures: HashMap<String, VecDeque<Option<Failure>>>,
+    /// Per method and chat, failures of the next calls to that chat only (taken before the
+    /// method's own): Telegram's flood limits are counted per chat, so one group's 429 says
+    /// nothing of another chat's sends.
+    chat_failures: HashMap<(String, i64), VecDeque<Failure>>,
     webhook_url: String,
     /// Polls the bot sent, by poll id.
     polls: HashMap<String, SentPoll>,
@@ -503,6 +507,20 @@ impl FakeApi {
         let queue = inner.failures.entry(documented_name(method)).or_default();
         queue.extend(std::iter::repeat_n(None, skip));
         queue.extend(std::iter::repeat_n(Some(failure), times));
+    }
+
+    /// Makes the next `times` calls of `method` to `chat_id` fail with `failure`; calls to
+    /// other chats answer as usual. A 429 "Too Many Requests: retry after N" is how Telegram
+    /// answers a bot that sends too fast to one chat (more than 20 messages a minute to a
+    /// group: the Bot API FAQ, "My bot is hitting limits, how do I avoid this?"), while it
+    /// goes on taking the bot's messages to other chats.
+    pub fn fail_in_chat(&self, method: &str, chat_id: i64, times: usize, failure: Failure) {
+        let mut inner = self.shared.lock();
+        let queue = inner
+            .chat_failures
+            .entry((documented_name(method), chat_id))
+            .or_default();
+        queue.extend(std::iter::repeat_n(failure, times));
     }
 
     // ---- recorded calls -------------------------------------------------------------------
@@ -1018,7 +1036,7 @@ async fn handle(
             401,
             json!({"ok": false, "error_code": 401, "description": "Unauthorized"}),
         )
-    } else if let Some(failure) = take_failure(&shared, &method) {
+    } else if let Some(failure) = take_failure(&shared, &method, &body) {
         match failure.fault {
             Fault::Answer => (failure.status, failure.body),
             Fault::Drop => {
@@ -1042,9 +1060,19 @@ async fn handle(
     (status, axum::Json(response)).into_response()
 }
 
-fn take_failure(shared: &Shared, method: &str) -> Option<Failure> {
-    shared
-        .lock()
+fn take_failure(shared: &Shared, method: &str, body: &Value) -> Option<Failure> {
+    let mut inner = shared.lock();
+    if let Some(chat) = body.get("chat_id").and_then(as_i64) {
+        let key = (documented_name(method), chat);
+        if let Some(failure) = inner
+            .chat_failures
+            .get_mut(&key)
+            .and_then(VecDeque::pop_front)
+        {
+            return Some(failure);
+        }
+    }
+    inner
         .failures
         .get_mut(&documented_name(method))?
         .pop_front()
