@@ -7,6 +7,7 @@ pub mod effects;
 mod handlers;
 mod lanes;
 mod menu;
+mod polling;
 mod send;
 mod users;
 mod webhook;
@@ -136,11 +137,13 @@ pub async fn run(
 
     let result = match settings.webhook {
         None => {
-            let mut listener = Polling::builder(bot)
-                .timeout(POLL_TIMEOUT)
-                .delete_webhook()
-                .await
-                .build();
+            let mut listener = polling::quiet(
+                Polling::builder(bot)
+                    .timeout(POLL_TIMEOUT)
+                    .delete_webhook()
+                    .await
+                    .build(),
+            );
             let _ = listening.send(listener.stop_token());
             dispatcher
                 .try_dispatch_with_listener(

@@ -187,14 +187,7 @@ fn read_update(body: &[u8]) -> Result<Update, Unread> {
             update_id: object
                 .and_then(|o| o.get("update_id"))
                 .and_then(serde_json::Value::as_u64),
-            kind: object.and_then(|o| {
-                o.keys()
-                    .find(|k| *k != "update_id")
-                    .filter(|k| {
-                        k.len() <= 32 && k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
-                    })
-                    .cloned()
-            }),
+            kind: object.and_then(kind_name),
             problem,
         }
     };
@@ -212,6 +205,16 @@ fn read_update(body: &[u8]) -> Result<Update, Unread> {
             e.column()
         ))),
     }
+}
+
+/// The kind of an update as Telegram sent it: its field besides `update_id` ("message",
+/// "callback_query", ...), when that looks like a name from the Bot API's schema.
+pub(super) fn kind_name(update: &serde_json::Map<String, serde_json::Value>) -> Option<String> {
+    update
+        .keys()
+        .find(|k| *k != "update_id")
+        .filter(|k| k.len() <= 32 && k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+        .cloned()
 }
 
 /// Lets a request through only with the right secret header, compared in constant time.

@@ -302,3 +302,60 @@ fn sigint_exits_0_too() {
     assert!(status.is_some_and(|s| s.success()), "{status:?}\n{logs}");
     assert!(!logs.contains(SECRET));
 }
+
+/// An update teloxide cannot read (here a message whose chat is no chat) reaches the log by
+/// its id and kind only, never its words; the next update is answered as usual. Polling mode,
+/// the real binary against the fake Bot API.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_update_is_skipped_without_logging_its_words() {
+    use crate::support::{FakeApi, TgUser};
+    let api = FakeApi::start().await;
+    let secret_words = "我的秘密 xyzzy-plugh";
+    api.push_update(
+        "message",
+        serde_json::json!({"message_id": 1, "date": 1_720_000_000, "chat": "not a chat",
+            "text": secret_words}),
+    );
+    let reader = TgUser::new(4242, "Reader", None);
+    api.private_text(&reader, "/closed");
+    let mut child = bin()
+        .env("TELOXIDE_TOKEN", crate::support::TOKEN)
+        .env("TELOXIDE_API_URL", api.url().as_str())
+        .env("DEBATE_BOT_DATABASE", crate::support::temp_database())
+        .env("RUST_LOG", "trace")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    api.wait_for("the reply to the readable update", |c| {
+        c.method == "sendMessage" && c.chat_id() == Some(reader.id) && c.ok()
+    })
+    .await;
+    signal(&child, "TERM");
+    let (status, logs) = tokio::task::spawn_blocking(move || {
+        let status = wait(&mut child, Duration::from_secs(10));
+        let mut logs = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut logs)
+            .unwrap();
+        (status, logs)
+    })
+    .await
+    .unwrap();
+    assert!(status.is_some_and(|s| s.success()), "{status:?}\n{logs}");
+    assert!(
+        logs.contains("an update could not be read and was skipped"),
+        "{logs}"
+    );
+    assert!(
+        !logs.contains("xyzzy"),
+        "the user's words were logged:\n{logs}"
+    );
+    assert!(
+        !logs.contains("秘密"),
+        "the user's words were logged:\n{logs}"
+    );
+}
