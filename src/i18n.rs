@@ -63,6 +63,20 @@ ui_text! {
     start,
     /// /start: what to try first.
     start_try,
+    /// /start in a private chat: the label of Telegram's "add to a group" link.
+    button_add_to_group,
+    /// The greeting posted when the bot is added to a group (after `start`): what to type
+    /// first; how to reach it among other bots ({bot} is its username); a warning when the
+    /// group does not let it send polls.
+    intro_first,
+    intro_privacy,
+    intro_no_polls,
+    /// `/start quiz` in a group (the "add to a group" link): the teacher's guide.
+    guide_title,
+    guide_quiz,
+    guide_run,
+    guide_results,
+    guide_debate,
     /// Menu and /help descriptions of the built-in commands.
     cmd_start,
     cmd_help,

@@ -49,6 +49,10 @@ pub struct Request<'a> {
     pub bot_username: Option<&'a str>,
 }
 
+/// The payload of the bot's "add to a group" link (`https://t.me/<bot>?startgroup=quiz`):
+/// Telegram sends `/start quiz` to the group it was added to.
+pub const START_GROUP: &str = "quiz";
+
 /// A button under a reply: a label and the callback data it sends back.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Button {
@@ -152,6 +156,11 @@ impl App {
         }
     }
 
+    /// What the bot posts when added to a group; see [`View::introduction`].
+    pub fn introduction(&self, lang: Lang, can_send_polls: bool, bot: Option<&str>) -> Reply {
+        Reply::text(self.view(lang).introduction(can_send_polls, bot))
+    }
+
     /// Every command and its description in `lang`, for the Telegram menu.
     pub fn menu(&self, lang: Lang) -> Vec<(String, String)> {
         self.view(lang).menu()
@@ -177,6 +186,11 @@ impl App {
         }
         let name = command.name.as_str();
         let reply = match name {
+            // `/start quiz` is what Telegram sends a group when a teacher adds the bot through
+            // its "add to a group" link (`?startgroup=quiz`).
+            "start" if request.chat == ChatKind::Group && command.args.trim() == START_GROUP => {
+                Reply::text(view.teacher_guide())
+            }
             "start" => Reply::text(view.start()),
             "help" => Reply::text(view.help()),
             "quote" => {

@@ -341,4 +341,38 @@ impl View<'_> {
         doc.text(self.ui.start_try.clone());
         doc
     }
+
+    /// Posted when the bot is added to a group: the greeting, what to type first, how to
+    /// reach the bot among other bots (`bot` is its username), and a warning when the group
+    /// does not let it send polls.
+    pub fn introduction(&self, can_send_polls: bool, bot: Option<&str>) -> Doc {
+        let mut doc = Doc::new();
+        for article in &self.corpus.articles {
+            doc.text(fill(&self.ui.start, &[("title", &article.title.original)]));
+        }
+        doc.text(self.ui.intro_first.clone());
+        if let Some(bot) = bot {
+            doc.text(fill(&self.ui.intro_privacy, &[("bot", bot)]));
+        }
+        if !can_send_polls {
+            doc.blank()
+                .line(vec![Span::Bold(self.ui.intro_no_polls.clone())]);
+        }
+        doc
+    }
+
+    /// `/start quiz` in a group: the commands a class needs.
+    pub fn teacher_guide(&self) -> Doc {
+        let mut doc = Doc::new();
+        doc.line(vec![Span::Bold(self.ui.guide_title.clone())]);
+        for line in [
+            &self.ui.guide_quiz,
+            &self.ui.guide_run,
+            &self.ui.guide_results,
+            &self.ui.guide_debate,
+        ] {
+            doc.text(line.clone());
+        }
+        doc
+    }
 }

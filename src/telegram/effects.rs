@@ -30,6 +30,8 @@ pub struct Interpreter {
     pub core: Core,
     /// Where replies wait their turn, per chat, off the dispatcher.
     pub lanes: super::lanes::Lanes,
+    /// Groups upgraded lately: Telegram reports the bot as joining each, and it is no join.
+    pub upgrades: super::introduce::Upgrades,
 }
 
 impl Interpreter {
@@ -67,6 +69,7 @@ impl Interpreter {
 
     /// The group `old` is now the supergroup `new`: move what is kept under `old`.
     pub async fn migrate(&self, old: i64, new: i64) {
+        self.upgrades.record(new);
         let store = self.core.quizzes.store();
         match store.migrate_chat(old, new, now_ms()).await {
             Ok(moved) => tracing::info!(moved, "a group was upgraded to a supergroup"),

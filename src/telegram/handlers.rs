@@ -45,6 +45,7 @@ pub fn schema() -> UpdateHandler<teloxide::RequestError> {
         .branch(Update::filter_callback_query().endpoint(on_callback))
         .branch(Update::filter_inline_query().endpoint(on_inline_query))
         .branch(Update::filter_poll_answer().endpoint(on_poll_answer))
+        .branch(Update::filter_my_chat_member().endpoint(super::introduce::on_my_chat_member))
 }
 
 /// Runs a handler's work, turning a panic into a log line.
@@ -221,7 +222,12 @@ async fn handle_message(msg: Message, me: Me, app: Arc<App>, run: Interpreter) {
     let (command, result) = match outcome {
         Ok(Outcome::Ignored) => return,
         Ok(Outcome::Answer { command, reply }) => {
-            let sent = send::send(bot, outbox, place, &reply, reply_to).await;
+            let sent = match add_to_group(&app, lang, &me, kind, &command) {
+                Some(link) => {
+                    send::send_with_link(bot, outbox, place, &reply, reply_to, link).await
+                }
+                None => send::send(bot, outbox, place, &reply, reply_to).await,
+            };
             (command, sent.map_err(Failed::Send))
         }
         Ok(Outcome::Effects { command, effects }) => {
@@ -250,6 +256,28 @@ async fn handle_message(msg: Message, me: Me, app: Arc<App>, run: Interpreter) {
         ok = result.is_ok(),
         "message handled"
     );
+}
+
+/// Under /start in a private chat: Telegram's link that adds the bot to a group of the user's
+/// choice and sends it `/start quiz` there (`https://t.me/<bot>?startgroup=quiz`; the Bot
+/// API's "deep linking").
+fn add_to_group(
+    app: &App,
+    lang: crate::i18n::Lang,
+    me: &Me,
+    kind: ChatKind,
+    command: &str,
+) -> Option<(String, url::Url)> {
+    if kind != ChatKind::Private || command != "start" {
+        return None;
+    }
+    let username = me.user.username.as_deref()?;
+    let url = format!(
+        "https://t.me/{username}?startgroup={}",
+        crate::app::START_GROUP
+    );
+    let label = app.view(lang).ui.button_add_to_group.clone();
+    Some((label, url.parse().ok()?))
 }
 
 async fn on_callback(

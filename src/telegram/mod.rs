@@ -5,6 +5,7 @@
 
 pub mod effects;
 mod handlers;
+mod introduce;
 mod lanes;
 mod menu;
 mod polling;
@@ -87,6 +88,7 @@ pub async fn run(
             debates,
         },
         lanes: lanes::Lanes::default(),
+        upgrades: introduce::Upgrades::default(),
     };
     // Quizzes that were running when the bot stopped carry on.
     match run.core.quizzes.resume(crate::clock::now_ms()).await {

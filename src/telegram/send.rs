@@ -18,6 +18,8 @@ use teloxide::types::{
 };
 use teloxide::{ApiError, RequestError};
 
+use url::Url;
+
 use crate::app::Reply;
 use crate::effect::Place;
 use crate::limits::{LimitSettings, Limits};
@@ -259,6 +261,36 @@ pub async fn send_message(
     reply: &Reply,
     reply_to: Option<MessageId>,
 ) -> ResponseResult<Message> {
+    send_with_markup(bot, outbox, place, reply, reply_to, keyboard(reply)).await
+}
+
+/// [`send`] with a button of Telegram's own under the reply's: a link that opens `url`.
+pub async fn send_with_link(
+    bot: &Bot,
+    outbox: &Outbox,
+    place: Place,
+    reply: &Reply,
+    reply_to: Option<MessageId>,
+    (label, url): (String, Url),
+) -> ResponseResult<()> {
+    let link = vec![InlineKeyboardButton::url(label, url)];
+    let markup = match keyboard(reply) {
+        Some(markup) => markup.append_row(link),
+        None => InlineKeyboardMarkup::new([link]),
+    };
+    send_with_markup(bot, outbox, place, reply, reply_to, Some(markup))
+        .await
+        .map(|_| ())
+}
+
+async fn send_with_markup(
+    bot: &Bot,
+    outbox: &Outbox,
+    place: Place,
+    reply: &Reply,
+    reply_to: Option<MessageId>,
+    markup: Option<InlineKeyboardMarkup>,
+) -> ResponseResult<Message> {
     // Fault injection for tests/faults.rs; compiled out unless fail's `failpoints` feature is on.
     fail::fail_point!("send-message");
     let mut request = bot
@@ -270,7 +302,7 @@ pub async fn send_message(
     if let Some(id) = reply_to {
         request = request.reply_parameters(ReplyParameters::new(id).allow_sending_without_reply());
     }
-    if let Some(markup) = keyboard(reply) {
+    if let Some(markup) = markup {
         request = request.reply_markup(markup);
     }
     outbox

@@ -34,15 +34,16 @@ use tokio::task::JoinHandle;
 use url::Url;
 
 /// The kinds of update the handler tree (`handlers::schema`) handles: messages (service messages
-/// of a group upgrade among them), button presses, inline queries, poll answers. Long polling
-/// asks for the same list (teloxide derives it from the tree); tests/production.rs compares the
-/// two. Nothing else is handled, so nothing else is asked for (not `my_chat_member`, not
-/// `edited_message`, not `poll`).
-pub const ALLOWED_UPDATES: [AllowedUpdate; 4] = [
+/// of a group upgrade among them), button presses, inline queries, poll answers, and the bot's
+/// own membership (added to a group: it introduces itself). Long polling asks for the same
+/// list (teloxide derives it from the tree); tests/production.rs compares the two. Nothing else
+/// is handled, so nothing else is asked for (not `edited_message`, not `poll`).
+pub const ALLOWED_UPDATES: [AllowedUpdate; 5] = [
     AllowedUpdate::Message,
     AllowedUpdate::CallbackQuery,
     AllowedUpdate::InlineQuery,
     AllowedUpdate::PollAnswer,
+    AllowedUpdate::MyChatMember,
 ];
 
 /// `[telegram] mode = "webhook"` settings.

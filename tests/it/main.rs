@@ -10,6 +10,7 @@ mod corpus;
 mod debate_engine;
 mod debate_telegram;
 mod groups;
+mod introduce;
 mod production;
 mod properties;
 mod quiz_engine;

@@ -309,7 +309,13 @@ async fn the_webhook_asks_for_what_polling_asks_for_and_never_logs_an_update_it_
         .wait_for("getUpdates", |c| c.method == "getUpdates")
         .await;
     bot.stop().await;
-    let expected = ["callback_query", "inline_query", "message", "poll_answer"];
+    let expected = [
+        "callback_query",
+        "inline_query",
+        "message",
+        "my_chat_member",
+        "poll_answer",
+    ];
     assert_eq!(allowed_updates(&polling), expected);
 
     // The webhook asks setWebhook for the same.

@@ -256,7 +256,11 @@ async fn private_commands_get_one_html_reply_each() {
         &start_reply,
         "试试 /closed、/open 或 /quote;发送 /help 查看全部命令。",
     );
-    assert_no_buttons(&start_reply);
+    // One button, Telegram's own link that adds the bot to a group (tests/it/introduce.rs).
+    assert_eq!(
+        start_reply.buttons(),
+        [[("把我加进班级群".to_string(), String::new())]]
+    );
 
     let help = ask(&api, &user, "/help").await;
     assert_private_reply(&help, &user);
@@ -410,9 +414,10 @@ async fn private_commands_get_one_html_reply_each() {
     let chatter = ask(&api, &user, "你好").await;
     assert_private_reply(&chatter, &user);
 
-    // The adapter sends exactly what the core says, buttons included.
+    // The adapter sends exactly what the core says, buttons included (/start's link, Telegram's
+    // own, aside: checked above).
+    assert_eq!(start_reply.text(), core_reply(&user, "/start").0);
     let asked = [
-        ("/start", &start_reply),
         ("/help", &help),
         ("/who", &who),
         ("/who Robin Li", &robin),

@@ -363,6 +363,9 @@ struct Inner {
     callback_queries: HashMap<String, Instant>,
     /// Basic groups upgraded to supergroups: old id -> new id.
     migrated: HashMap<i64, i64>,
+    /// Groups' default member permissions (getChat's `permissions`), set by tests; a chat not
+    /// here allows everything.
+    chat_permissions: HashMap<i64, Value>,
     /// The topic (message_thread_id) of every message in a topic, by (chat id, message id):
     /// a reply to such a message lands in its topic.
     topics_of: HashMap<(i64, i64), i64>,
@@ -726,11 +729,79 @@ impl FakeApi {
         self.push_update("message", message)
     }
 
-    /// The service message in the new supergroup: `migrate_from_chat_id`.
+    /// The service message in the new supergroup: `migrate_from_chat_id`. With it Telegram
+    /// reports the bot as having joined the supergroup (a `my_chat_member` update from "left"
+    /// to "member", while no "left" comes for the old group: tdlib/telegram-bot-api #266), so
+    /// that is queued too, after it.
     pub fn migrate_from_message(&self, new: i64, old: i64, by: &TgUser) -> Pushed {
         let chat = json!({"id": new, "type": "supergroup", "title": "Debate test group"});
-        let message = self.user_message(chat, Some(by), json!({"migrate_from_chat_id": old}));
-        self.push_update("message", message)
+        let message =
+            self.user_message(chat.clone(), Some(by), json!({"migrate_from_chat_id": old}));
+        let pushed = self.push_update("message", message);
+        self.bot_added(chat, by, "member");
+        pushed
+    }
+
+    /// The bot added to the basic group `chat_id` by `by`, with the bot's new `status`
+    /// ("member", "administrator", or "restricted": a member who may not send polls).
+    pub fn bot_added_to_group(&self, chat_id: i64, by: &TgUser, status: &str) -> Pushed {
+        let chat = json!({"id": chat_id, "type": "group", "title": "Debate test group"});
+        self.bot_added(chat, by, status)
+    }
+
+    /// A `my_chat_member` update: the bot's status in `chat` went from "left" to `status`,
+    /// `by` adding it (Bot API, ChatMemberUpdated; for a member the chat's own permissions
+    /// apply, which getChat answers).
+    pub fn bot_added(&self, chat: Value, by: &TgUser, status: &str) -> Pushed {
+        self.remember_chat(&chat);
+        let bot = bot_user();
+        let new = match status {
+            "administrator" => json!({
+                "status": "administrator", "user": bot, "can_be_edited": false,
+                "is_anonymous": false, "can_manage_chat": true, "can_delete_messages": true,
+                "can_manage_video_chats": false, "can_restrict_members": false,
+                "can_promote_members": false, "can_change_info": false, "can_invite_users": true,
+                "can_post_stories": false, "can_edit_stories": false,
+                "can_delete_stories": false, "can_pin_messages": true,
+            }),
+            "restricted" => json!({
+                "status": "restricted", "user": bot, "until_date": 0, "is_member": true,
+                "can_send_messages": true, "can_send_audios": true, "can_send_documents": true,
+                "can_send_photos": true, "can_send_videos": true, "can_send_video_notes": true,
+                "can_send_voice_notes": true, "can_send_polls": false,
+                "can_send_other_messages": true, "can_add_web_page_previews": true,
+                "can_change_info": false, "can_invite_users": false, "can_pin_messages": false,
+                "can_manage_topics": false,
+            }),
+            other => json!({"status": other, "user": bot}),
+        };
+        self.push_update(
+            "my_chat_member",
+            json!({
+                "chat": chat,
+                "from": by.json(),
+                "date": now(),
+                "old_chat_member": {"status": "left", "user": bot_user()},
+                "new_chat_member": new,
+            }),
+        )
+    }
+
+    /// Sets whether members of `chat_id` may send polls (the group's permissions, which
+    /// getChat answers and which bind a bot that is a plain member).
+    pub fn set_chat_permissions(&self, chat_id: i64, can_send_polls: bool) {
+        let permissions = json!({
+            "can_send_messages": true, "can_send_audios": true, "can_send_documents": true,
+            "can_send_photos": true, "can_send_videos": true, "can_send_video_notes": true,
+            "can_send_voice_notes": true, "can_send_polls": can_send_polls,
+            "can_send_other_messages": true, "can_add_web_page_previews": true,
+            "can_change_info": false, "can_invite_users": true, "can_pin_messages": false,
+            "can_manage_topics": false,
+        });
+        self.shared
+            .lock()
+            .chat_permissions
+            .insert(chat_id, permissions);
     }
 
     /// A text message from `user` in the supergroup `chat_id`.
@@ -1185,6 +1256,7 @@ fn answer(shared: &Shared, method: &str, body: &Value, files: Vec<Upload>) -> (u
         "sendpoll" => send_poll(shared, body),
         "stoppoll" => stop_poll(shared, body),
         "getchatmember" => get_chat_member(shared, body),
+        "getchat" => get_chat(shared, body),
         "senddocument" => send_document(shared, body, files),
         _ => (
             404,
@@ -1513,6 +1585,33 @@ fn get_chat_member(shared: &Shared, body: &Value) -> (u16, Value) {
         other => json!({"status": other, "user": user}),
     };
     ok(member)
+}
+
+/// getChat: a ChatFullInfo for a chat the fake has seen, with its `permissions` when a test
+/// set them (Bot API: "permissions: Default chat member permissions, for groups and
+/// supergroups"); otherwise "chat not found", as Telegram answers.
+fn get_chat(shared: &Shared, body: &Value) -> (u16, Value) {
+    let Some(chat_id) = body.get("chat_id").and_then(as_i64) else {
+        return bad_request("chat_id is empty");
+    };
+    let inner = shared.lock();
+    let Some(chat) = inner.chats.get(&chat_id) else {
+        return bad_request("chat not found");
+    };
+    let mut info = chat.clone();
+    merge(
+        &mut info,
+        json!({
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": {"unlimited_gifts": false, "limited_gifts": false,
+                "unique_gifts": false, "premium_subscription": false},
+        }),
+    );
+    if let Some(permissions) = inner.chat_permissions.get(&chat_id) {
+        info["permissions"] = permissions.clone();
+    }
+    ok(info)
 }
 
 /// sendDocument with the file uploaded (multipart): keeps the file, answers a Message.

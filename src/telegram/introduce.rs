@@ -1,0 +1,103 @@
+//! The bot introduces itself when it is added to a group (a `my_chat_member` update): one
+//! short guide, and a warning when the group does not let it send polls, which every quiz and
+//! debate needs, rather than a failure at the first quiz.
+//!
+//! Telegram also reports the bot as joining the supergroup a group was upgraded to (the
+//! upgrade's own `migrate_from_chat_id` message comes with it, in either order;
+//! tdlib/telegram-bot-api #266). That class has met the bot already: so the greeting waits a
+//! moment, and a chat that was upgraded meanwhile or just before is not greeted.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use teloxide::prelude::*;
+use teloxide::types::{ChatMemberKind, ChatMemberUpdated, Me};
+
+use super::effects::Interpreter;
+use super::lanes;
+use super::send;
+use crate::app::App;
+use crate::effect::Place;
+
+/// How long a greeting waits for an upgrade's service message to arrive.
+const SETTLE: Duration = Duration::from_secs(2);
+/// How long a group counts as just upgraded.
+const UPGRADE_REMEMBERED: Duration = Duration::from_secs(60);
+
+/// Supergroups that groups were upgraded to lately, by id.
+#[derive(Clone, Default)]
+pub struct Upgrades {
+    lately: Arc<Mutex<HashMap<i64, Instant>>>,
+}
+
+impl Upgrades {
+    /// A group was upgraded to the supergroup `new`.
+    pub fn record(&self, new: i64) {
+        let mut lately = self.lately.lock().unwrap_or_else(|e| e.into_inner());
+        lately.retain(|_, at| at.elapsed() < UPGRADE_REMEMBERED);
+        lately.insert(new, Instant::now());
+    }
+
+    /// Whether `chat` is a supergroup some group was upgraded to lately.
+    fn lately(&self, chat: i64) -> bool {
+        let lately = self.lately.lock().unwrap_or_else(|e| e.into_inner());
+        lately
+            .get(&chat)
+            .is_some_and(|at| at.elapsed() < UPGRADE_REMEMBERED)
+    }
+}
+
+/// The bot's own membership changed: when it was added to a group, it introduces itself.
+pub async fn on_my_chat_member(
+    update: ChatMemberUpdated,
+    me: Me,
+    app: Arc<App>,
+    run: Interpreter,
+) -> ResponseResult<()> {
+    let chat = &update.chat;
+    let joined =
+        !update.old_chat_member.kind.is_present() && update.new_chat_member.kind.is_present();
+    if !joined || !(chat.is_group() || chat.is_supergroup()) {
+        return Ok(());
+    }
+    let chat = chat.id;
+    // In the language of whoever added it: most likely the teacher.
+    let lang = app.lang(update.from.language_code.as_deref());
+    let rights = update.new_chat_member.kind;
+    lanes::spawn("introduction", async move {
+        tokio::time::sleep(SETTLE).await;
+        if run.upgrades.lately(chat.0) {
+            tracing::info!("no introduction: the group was upgraded, not joined");
+            return;
+        }
+        let can_send_polls = match rights {
+            ChatMemberKind::Owner(_) | ChatMemberKind::Administrator(_) => true,
+            ChatMemberKind::Restricted(restricted) => restricted.can_send_polls,
+            _ => chat_allows_polls(&run.bot, chat).await,
+        };
+        let reply = app.introduction(lang, can_send_polls, me.user.username.as_deref());
+        let lanes = run.lanes.clone();
+        lanes.queue(chat.0, async move {
+            let sent = send::send(&run.bot, &run.outbox, Place::from(chat.0), &reply, None).await;
+            match sent {
+                Ok(()) => tracing::info!(can_send_polls, "introduced itself to a group"),
+                Err(e) => tracing::warn!(error = %e, "could not introduce itself to a group"),
+            }
+        });
+    });
+    Ok(())
+}
+
+/// Whether the members of `chat` (the bot among them, when it is a plain member) may send
+/// polls: the group's default permissions, as getChat answers them. When Telegram cannot say,
+/// yes: a warning that may be false is worse than none.
+async fn chat_allows_polls(bot: &Bot, chat: ChatId) -> bool {
+    match bot.get_chat(chat).await {
+        Ok(info) => info.permissions().is_none_or(|p| p.can_send_polls()),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read the group's permissions");
+            true
+        }
+    }
+}
