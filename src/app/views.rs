@@ -297,6 +297,7 @@ impl View<'_> {
             "top" => &ui.cmd_top,
             "report" => &ui.cmd_report,
             "forgetme" => &ui.cmd_forgetme,
+            "settings" => &ui.cmd_settings,
             _ => "",
         }
     }

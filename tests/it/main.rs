@@ -11,6 +11,7 @@ mod debate_engine;
 mod debate_telegram;
 mod groups;
 mod introduce;
+mod points_engine;
 mod production;
 mod properties;
 mod quiz_engine;
