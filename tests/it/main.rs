@@ -17,4 +17,5 @@ mod properties;
 mod quiz_engine;
 mod quiz_telegram;
 mod search;
+mod settings_telegram;
 mod telegram;
