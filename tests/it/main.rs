@@ -17,5 +17,6 @@ mod properties;
 mod quiz_engine;
 mod quiz_telegram;
 mod search;
+mod settings_apply;
 mod settings_telegram;
 mod telegram;
