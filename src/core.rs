@@ -99,6 +99,13 @@ impl Core {
         }
     }
 
+    /// The language to post in, in `chat`, for someone whose Telegram language is
+    /// `language_code`: the chat's when its settings fix one, else theirs.
+    pub async fn lang(&self, chat: i64, language_code: Option<&str>) -> crate::i18n::Lang {
+        let own = self.app.lang(language_code);
+        self.settings_or_defaults(chat).await.lang(own)
+    }
+
     /// A chat's settings; when they cannot be read, the defaults (logged), so that what needs
     /// no storage keeps working while storage fails.
     async fn settings_or_defaults(&self, chat: i64) -> ChatSettings {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use rand::Rng;
 
-use super::overrides::{self, MAX_SECONDS, MIN_SECONDS, Refused};
+use super::overrides;
 use super::questions::{self, Dealt};
 use super::results;
 use super::scoring::Scoring;
@@ -202,25 +202,7 @@ impl Quizzes {
         let max = self.settings.max_questions;
         let asked = match overrides::parse(args, max) {
             Ok(asked) => asked,
-            Err(refused) => {
-                let (min_s, max_s) = (MIN_SECONDS.to_string(), MAX_SECONDS.to_string());
-                let max = max.to_string();
-                let line = match refused {
-                    Refused::Questions => fill(&ui.quiz_bad_count, &[("max", &max)]),
-                    Refused::Seconds => {
-                        fill(&ui.quiz_bad_seconds, &[("min", &min_s), ("max", &max_s)])
-                    }
-                    Refused::Usage => fill(
-                        &ui.quiz_usage,
-                        &[
-                            ("max", &max),
-                            ("min_seconds", &min_s),
-                            ("max_seconds", &max_s),
-                        ],
-                    ),
-                };
-                return Ok(vec![Effect::say(chat, line)]);
-            }
+            Err(refused) => return Ok(vec![Effect::say(chat, refused.line(ui, max))]),
         };
         if request.kind == ChatKind::Group
             && settings.starters == Starters::Admins

@@ -13,6 +13,8 @@ pub struct Overrides {
     pub seconds: Option<u32>,
 }
 
+use crate::i18n::{UiText, fill};
+
 /// Why `/quiz ARGS` starts nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refused {
@@ -22,6 +24,26 @@ pub enum Refused {
     Seconds,
     /// Words that are neither.
     Usage,
+}
+
+impl Refused {
+    /// The one line that says what is allowed, `max_questions` being the most a quiz may ask.
+    pub fn line(self, ui: &UiText, max_questions: usize) -> String {
+        let (min_s, max_s) = (MIN_SECONDS.to_string(), MAX_SECONDS.to_string());
+        let max = max_questions.to_string();
+        match self {
+            Refused::Questions => fill(&ui.quiz_bad_count, &[("max", &max)]),
+            Refused::Seconds => fill(&ui.quiz_bad_seconds, &[("min", &min_s), ("max", &max_s)]),
+            Refused::Usage => fill(
+                &ui.quiz_usage,
+                &[
+                    ("max", &max),
+                    ("min_seconds", &min_s),
+                    ("max_seconds", &max_s),
+                ],
+            ),
+        }
+    }
 }
 
 /// Reads `/quiz`'s words: at most a number of questions and a number of seconds (written `20s`,

@@ -157,8 +157,12 @@ async fn handle_message(msg: Message, me: Me, app: Arc<App>, run: Interpreter) {
         return;
     };
     let from = player(user);
-    let lang = app.lang(from.language_code.as_deref());
     let place = place_of(&msg);
+    // The notices below (slow down, storage failed) speak the chat's language too.
+    let lang = run
+        .core
+        .lang(place.chat, from.language_code.as_deref())
+        .await;
     let incoming = Incoming {
         place,
         kind,
