@@ -3,7 +3,6 @@
 //! debates need in [`debates`], chats' settings in [`settings`]; here are opening the database,
 //! moving an upgraded group, and forgetting a user everywhere.
 
-use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -30,7 +29,7 @@ pub struct Store {
     pool: SqlitePool,
     answers: mpsc::Sender<quizzes::Pending>,
     /// Chats' settings as read or last written (see [`settings`]).
-    settings: Arc<Mutex<HashMap<i64, crate::settings::ChatSettings>>>,
+    settings: Arc<Mutex<settings::SettingsCache>>,
 }
 
 /// What became of a poll answer: a quiz answer or a debate vote.

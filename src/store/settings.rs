@@ -1,13 +1,25 @@
 //! Chats' settings (migration `0004_chat_settings.sql`), read through a cache: every message a
 //! group sends needs its chat's language, so the row is read once and kept in memory; a change
 //! writes the row and the cache together. The cache assumes this process is the only writer of
-//! the table, as the bot is of its database.
+//! the table, as the bot is of its database. A read that raced a write (it read the row before
+//! the write committed) does not put its older copy in the cache: every write counts a
+//! generation, and a read caches only when none passed while it read.
+
+use std::collections::HashMap;
 
 use sqlx::Row;
 
 use super::Store;
 use crate::i18n::Lang;
 use crate::settings::{Change, ChatSettings, Scoring, Starters};
+
+/// Chats' settings as last read or written.
+#[derive(Debug, Default)]
+pub(super) struct SettingsCache {
+    chats: HashMap<i64, ChatSettings>,
+    /// Writes so far (changes and moves).
+    generation: u64,
+}
 
 fn settings_of(row: &sqlx::sqlite::SqliteRow) -> ChatSettings {
     let number = |column: &str| {
@@ -29,27 +41,28 @@ fn settings_of(row: &sqlx::sqlite::SqliteRow) -> ChatSettings {
 impl Store {
     /// A chat's settings (all defaults when it never changed any).
     pub async fn chat_settings(&self, chat_id: i64) -> anyhow::Result<ChatSettings> {
-        if let Some(settings) = self.cached_settings(chat_id) {
-            return Ok(settings);
-        }
+        let generation = {
+            let cache = self.settings_cache();
+            if let Some(settings) = cache.chats.get(&chat_id) {
+                return Ok(*settings);
+            }
+            cache.generation
+        };
         let row = sqlx::query("SELECT * FROM chat_settings WHERE chat_id = ?")
             .bind(chat_id)
             .fetch_optional(&self.pool)
             .await?;
         let settings = row.as_ref().map(settings_of).unwrap_or_default();
-        self.settings
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(chat_id, settings);
+        let mut cache = self.settings_cache();
+        if cache.generation == generation {
+            cache.chats.insert(chat_id, settings);
+        }
         Ok(settings)
     }
 
-    fn cached_settings(&self, chat_id: i64) -> Option<ChatSettings> {
-        self.settings
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&chat_id)
-            .copied()
+    fn settings_cache(&self) -> std::sync::MutexGuard<'_, SettingsCache> {
+        // A thread that panicked holding the lock left whole entries: keep using it.
+        self.settings.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Makes one change to a chat's settings at `at`; answers the settings as they now are.
@@ -91,18 +104,18 @@ impl Store {
             .await?;
         tx.commit().await?;
         let settings = settings_of(&row);
-        self.settings
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(chat_id, settings);
+        let mut cache = self.settings_cache();
+        cache.generation += 1;
+        cache.chats.insert(chat_id, settings);
         Ok(settings)
     }
 
     /// Forgets what the cache holds for these chats (after their rows moved).
     pub(super) fn uncache_settings(&self, chats: &[i64]) {
-        let mut cache = self.settings.lock().unwrap_or_else(|e| e.into_inner());
+        let mut cache = self.settings_cache();
+        cache.generation += 1;
         for chat in chats {
-            cache.remove(chat);
+            cache.chats.remove(chat);
         }
     }
 }

@@ -44,6 +44,7 @@ fn player(id: i64, name: &str) -> Player {
 struct Engine {
     quizzes: Arc<Quizzes>,
     rng: StdRng,
+    url: String,
     _dir: TempDir,
 }
 
@@ -78,7 +79,20 @@ impl Engine {
         Engine {
             quizzes: Arc::new(Quizzes::new(app(), store, SETTINGS)),
             rng: StdRng::seed_from_u64(13),
+            url,
             _dir: dir,
+        }
+    }
+
+    /// A restart: a new engine and store on the same file.
+    async fn restart(self) -> Engine {
+        let Engine { url, _dir, .. } = self;
+        let store = Store::open(&url).await.expect("reopen the store");
+        Engine {
+            quizzes: Arc::new(Quizzes::new(app(), store, SETTINGS)),
+            rng: StdRng::seed_from_u64(14),
+            url,
+            _dir,
         }
     }
 
@@ -320,6 +334,40 @@ async fn a_quiz_keeps_the_scoring_it_started_with() {
     let results = texts(&engine.close(&q).await).join("\n");
     assert!(
         results.contains(&line_points(1, "Alice", 950, 1, 1, "3.0")),
+        "{results}"
+    );
+}
+
+#[tokio::test]
+async fn a_quiz_resumed_after_a_restart_keeps_its_scoring_and_its_seconds() {
+    let mut engine = Engine::open().await;
+    engine.scoring(Scoring::Points).await;
+    engine
+        .quizzes
+        .store()
+        .change_chat_settings(GROUP, Change::Seconds(20), T0)
+        .await
+        .unwrap();
+    let teacher = player(1, "老师");
+    let alice = player(11, "Alice");
+    let outs = engine.command(&teacher, "/quiz 1", T0).await;
+    let q = engine.send(&outs, T0 + 500).await;
+    assert_eq!(q.poll.open_seconds, 20);
+    // A quarter in: 1000 − 500 × 5/20 = 875.
+    engine
+        .answer(&q, &alice, q.right(), q.sent_at + 5_000)
+        .await;
+    // The chat changes its mind, and the bot restarts before the poll closes.
+    engine.scoring(Scoring::Right).await;
+    let engine = engine.restart().await;
+    let outs = engine
+        .quizzes
+        .resume(q.deadline() + GRACE_MS)
+        .await
+        .expect("resume");
+    let results = texts(&outs).join("\n");
+    assert!(
+        results.contains(&line_points(1, "Alice", 875, 1, 1, "5.0")),
         "{results}"
     );
 }
