@@ -77,6 +77,7 @@ ui_text! {
     guide_run,
     guide_results,
     guide_debate,
+    guide_settings,
     /// Menu and /help descriptions of the built-in commands.
     cmd_start,
     cmd_help,

@@ -371,6 +371,7 @@ impl View<'_> {
             &self.ui.guide_run,
             &self.ui.guide_results,
             &self.ui.guide_debate,
+            &self.ui.guide_settings,
         ] {
             doc.text(line.clone());
         }
