@@ -198,6 +198,10 @@ async fn only_admins_start_quizzes_and_debates_when_the_group_says_so() {
         zh.quiz_only_admins_start
     );
     assert_eq!(room.api.count("getChatMember"), asked + 2);
+    assert_eq!(
+        room.refused(&english_student(), "/quiz").await,
+        ui(Lang::En).quiz_only_admins_start
+    );
     let polls = room.api.count("sendPoll");
     let refusal = room.say(&student, "/debate 1").await;
     assert_eq!(visible(&refusal), zh.debate_only_admins_start);

@@ -194,6 +194,15 @@ async fn admins_change_a_groups_settings_in_place_and_members_cannot() {
     let edits = room.api.count("editMessageText");
     let answer = room.press(&student, &message, "c:zh:sec:20").await;
     assert_eq!(notice(&answer), zh.settings_press_only_admins);
+    // An English-speaking member is refused in English, both ways.
+    let sam = english_student();
+    let en = ui(Lang::En);
+    assert_eq!(
+        visible(&room.say(&sam, "/settings").await),
+        en.settings_only_admins
+    );
+    let answer = room.press(&sam, &message, "c:zh:q:10").await;
+    assert_eq!(notice(&answer), en.settings_press_only_admins);
     // Forged data: a value outside the set, an unknown setting, extra parts, junk.
     for forged in [
         "c:zh:sec:25",
