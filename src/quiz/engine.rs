@@ -532,7 +532,7 @@ impl Quizzes {
         }
         let questions = self.store.questions(row.id).await?;
         let answers = self.store.answers(row.id).await?;
-        let bytes = results::csv(&questions, &answers).into_bytes();
+        let bytes = results::csv(&questions, &answers, row.scoring).into_bytes();
         Ok(vec![Effect::Document {
             place: request.place,
             name: format!("quiz-{}.csv", row.id),

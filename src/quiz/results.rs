@@ -186,11 +186,13 @@ fn cell(text: &str) -> String {
 /// Windows reads the file in the local code page and shows mojibake).
 pub const UTF8_BOM: char = '\u{FEFF}';
 
-/// The report: one row per participant per question asked, UTF-8 with a byte-order mark.
-pub fn csv(questions: &[QuestionRow], answers: &[AnswerRow]) -> String {
+/// The report: one row per participant per question asked, UTF-8 with a byte-order mark,
+/// participants in the quiz's rank; a quiz scored by points has a `points` column too.
+pub fn csv(questions: &[QuestionRow], answers: &[AnswerRow], scoring: Scoring) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let asked: Vec<&QuestionRow> = questions.iter().filter(|q| q.sent_at.is_some()).collect();
-    let _ = writer.write_record([
+    let with_points = scoring == Scoring::Points;
+    let mut header = vec![
         "user_id",
         "user",
         "question_number",
@@ -198,13 +200,17 @@ pub fn csv(questions: &[QuestionRow], answers: &[AnswerRow]) -> String {
         "answer",
         "correct",
         "seconds",
-    ]);
-    for score in rank(answers, Scoring::Right) {
+    ];
+    if with_points {
+        header.push("points");
+    }
+    let _ = writer.write_record(&header);
+    for score in rank(answers, scoring) {
         for q in &asked {
             let answer = answers
                 .iter()
                 .find(|a| a.user_id == score.user_id && a.idx == q.idx);
-            let (option, correct, took) = match answer {
+            let (option, correct, took, points) = match answer {
                 Some(a) => (
                     q.dealt
                         .options
@@ -213,10 +219,11 @@ pub fn csv(questions: &[QuestionRow], answers: &[AnswerRow]) -> String {
                         .unwrap_or_default(),
                     if a.correct { "yes" } else { "no" }.to_string(),
                     seconds(a.took_ms),
+                    a.points(),
                 ),
-                None => (String::new(), "no answer".to_string(), String::new()),
+                None => (String::new(), "no answer".to_string(), String::new(), 0),
             };
-            let _ = writer.write_record([
+            let mut record = vec![
                 score.user_id.to_string(),
                 cell(&score.name),
                 (q.idx + 1).to_string(),
@@ -224,7 +231,11 @@ pub fn csv(questions: &[QuestionRow], answers: &[AnswerRow]) -> String {
                 cell(&option),
                 correct,
                 took,
-            ]);
+            ];
+            if with_points {
+                record.push(points.to_string());
+            }
+            let _ = writer.write_record(&record);
         }
     }
     let body = String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default();
@@ -265,7 +276,7 @@ mod tests {
             took_ms: 2500,
             open_ms: 30_000,
         }];
-        let text = csv(&[question(0)], &answers);
+        let text = csv(&[question(0)], &answers, Scoring::Right);
         let bytes = text.as_bytes();
         assert_eq!(&bytes[..3], [0xEF, 0xBB, 0xBF], "{text}");
         // Exactly one mark, then the header, then the row, Chinese kept as UTF-8.
@@ -280,6 +291,16 @@ mod tests {
             ]
         );
         // Even with nobody in it, the file starts with the mark.
-        assert!(csv(&[], &[]).starts_with(UTF8_BOM));
+        assert!(csv(&[], &[], Scoring::Right).starts_with(UTF8_BOM));
+        // Scored by points: a points column, 0 for a wrong answer.
+        let text = csv(&[question(0)], &answers, Scoring::Points);
+        let lines: Vec<&str> = text.strip_prefix(UTF8_BOM).unwrap().lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "user_id,user,question_number,question,answer,correct,seconds,points",
+                "7,学生07,1,谁说的:“=不是公式”,马化腾,no,2.5,0",
+            ]
+        );
     }
 }

@@ -279,6 +279,21 @@ async fn points_scoring_shows_on_the_podium_and_on_top() {
         "{results}"
     );
 
+    // The report has the points too.
+    let documents = room.api.count("sendDocument");
+    room.api.group_text(GROUP, &student, "/report");
+    room.api.wait_nth("sendDocument", documents).await;
+    let csv = String::from_utf8(room.api.documents().pop().unwrap().bytes).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].ends_with(",seconds,points"), "{csv}");
+    assert!(
+        lines[1].ends_with(&format!(
+            ",yes,{:.1},{points}",
+            answer.took_ms as f64 / 1000.0
+        )),
+        "{csv}"
+    );
+
     let top = visible(&room.say(&student, "/top").await);
     let top_line = fill(
         &zh.top_line_points,
