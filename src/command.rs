@@ -4,7 +4,7 @@
 /// Commands the bot always has. Topic commands come from the corpus and may not reuse these.
 pub const BUILTIN_COMMANDS: &[&str] = &[
     "start", "help", "search", "quote", "who", "source", "debate", "quiz", "next", "stop", "top",
-    "report", "forgetme",
+    "report", "forgetme", "settings",
 ];
 
 /// Telegram's rule for command names: 1-32 characters of a-z, 0-9 and _.

@@ -15,7 +15,7 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
 use crate::app::{Button, ChatKind, Press, Reply};
 use crate::clock::now_ms;
-use crate::core::{Core, Incoming, Outcome};
+use crate::core::{Core, Incoming, Outcome, Pressed};
 use crate::debate::VotePoll;
 use crate::effect::{Effect, Place, Timer};
 use crate::i18n::{Lang, UiText, fill};
@@ -141,7 +141,7 @@ impl<W: Write> Console<'_, W> {
             return Ok(());
         }
         if let Some(number) = line.strip_prefix('#') {
-            return self.press(number);
+            return self.press(number).await;
         }
         if let Ok(choice) = line.parse::<usize>() {
             if self.poll.is_some() {
@@ -174,7 +174,7 @@ impl<W: Write> Console<'_, W> {
         Ok(())
     }
 
-    fn press(&mut self, number: &str) -> anyhow::Result<()> {
+    async fn press(&mut self, number: &str) -> anyhow::Result<()> {
         let pressed = number
             .trim()
             .parse::<usize>()
@@ -187,11 +187,14 @@ impl<W: Write> Console<'_, W> {
             writeln!(self.out, "{stale}\n")?;
             return Ok(());
         };
-        match self
-            .core
-            .app
-            .press(&button.data, Some(self.lang.code()), &mut rand::rng())
-        {
+        let pressed = Pressed {
+            chat: Some((CHAT.chat, ChatKind::Private)),
+            from: &self.player,
+            data: &button.data,
+            now: now_ms(),
+        };
+        let mut rng = StdRng::from_rng(&mut rand::rng());
+        match self.core.press(&pressed, false, &mut rng).await {
             Press::Edit(reply) => self.show(&reply)?,
             Press::Notice(notice) => writeln!(self.out, "{notice}\n")?,
         }

@@ -1,5 +1,6 @@
-//! The one way in: [`Core`] takes what reached the bot (a message, a poll answer, a timer, a
-//! poll the adapter sent) and routes it to the app, the quiz engine or the debate engine;
+//! The one way in: [`Core`] takes what reached the bot (a message, a button press, a poll
+//! answer, a timer) and routes it to the app, the quiz engine or the debate engine, with the
+//! chat's settings (`/settings`: its language, who may start, a quiz's pace and scoring);
 //! what they decide comes back as an [`Outcome`] or as [`Effect`]s for the adapter's one
 //! interpreter. Both adapters (Telegram, the terminal) go through here, so a command is routed
 //! in one place. Built once, in `main.rs`.
@@ -8,11 +9,12 @@ use std::sync::Arc;
 
 use rand::Rng;
 
-use crate::app::{App, ChatKind, Reply, Request};
+use crate::app::{App, ChatKind, Defaults, Press, Reply, Request};
 use crate::command;
 use crate::debate::{DebateRequest, Debates};
 use crate::effect::{Effect, Place, Timer};
 use crate::quiz::{Player, QUIZ_COMMANDS, QuizRequest, Quizzes};
+use crate::settings::{Change, ChatSettings};
 use crate::store::Recorded;
 
 /// The app and the two engines, built once and shared by every handler.
@@ -41,11 +43,24 @@ pub struct Incoming<'a> {
     pub shared_identity: bool,
 }
 
+/// A button press as the core sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Pressed<'a> {
+    /// The chat of the message the button is under, and its kind; `None` for a message sent
+    /// through inline mode, whose chat the bot is not told.
+    pub chat: Option<(i64, ChatKind)>,
+    pub from: &'a Player,
+    pub data: &'a str,
+    pub now: i64,
+}
+
 /// Which part of the bot answers a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route {
     Quiz,
     Debate,
+    /// `/settings`: the chat's settings, for its admins (anyone, in a private chat).
+    Settings,
     App,
 }
 
@@ -71,15 +86,46 @@ impl Core {
                 Route::Quiz
             }
             Some(c) if c.is_for(bot_username) && c.name == "debate" => Route::Debate,
+            Some(c) if c.is_for(bot_username) && c.name == "settings" => Route::Settings,
             _ => Route::App,
         }
     }
 
+    /// The config's defaults, which a chat's unset settings read as.
+    pub fn defaults(&self) -> Defaults {
+        Defaults {
+            quiz: self.quizzes.settings(),
+            debate: self.debates.settings(),
+        }
+    }
+
+    /// The language to post in, in `chat`, for someone whose Telegram language is
+    /// `language_code`: the chat's when its settings fix one, else theirs.
+    pub async fn lang(&self, chat: i64, language_code: Option<&str>) -> crate::i18n::Lang {
+        let own = self.app.lang(language_code);
+        self.settings_or_defaults(chat).await.lang(own)
+    }
+
+    /// A chat's settings; when they cannot be read, the defaults (logged), so that what needs
+    /// no storage keeps working while storage fails.
+    async fn settings_or_defaults(&self, chat: i64) -> ChatSettings {
+        self.quizzes
+            .store()
+            .chat_settings(chat)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::error!(error = %e, "cannot read a chat's settings; using the defaults");
+                ChatSettings::default()
+            })
+    }
+
     /// Whether answering `msg` needs to know if its sender administers the chat (asked of
-    /// Telegram only then): `/stop`, `/report` or `/debate close` from someone other than the
-    /// starter, in a group.
+    /// Telegram only then), in a group: `/stop`, `/report` or `/debate close` from someone
+    /// other than the starter; `/settings`; a `/quiz` or `/debate` that would start one where
+    /// only admins may.
     pub async fn needs_admin(&self, msg: &Incoming<'_>) -> anyhow::Result<bool> {
         match Self::route(msg.text, msg.bot_username) {
+            Route::Settings => Ok(msg.kind == ChatKind::Group),
             Route::Quiz => {
                 self.quizzes
                     .needs_admin_check(msg.place, msg.kind, msg.from, msg.text)
@@ -100,7 +146,10 @@ impl Core {
         rng: &mut (impl Rng + Send),
     ) -> anyhow::Result<Outcome> {
         let route = Self::route(msg.text, msg.bot_username);
-        let language_code = msg.from.language_code.as_deref();
+        let settings = self.settings_or_defaults(msg.place.chat).await;
+        // The chat's language when its settings fix one, else the sender's.
+        let lang = settings.lang(self.app.lang(msg.from.language_code.as_deref()));
+        let language_code = Some(lang.code());
         if route != Route::App {
             let waited = msg.now - msg.sent_at;
             if let Some(reply) =
@@ -121,7 +170,7 @@ impl Core {
             {
                 Outcome::Effects {
                     command: name(),
-                    effects: self.quizzes.forget_shared(msg.place, msg.from),
+                    effects: self.quizzes.forget_shared(msg.place, msg.from).await?,
                 }
             }
             Route::Quiz => {
@@ -143,6 +192,14 @@ impl Core {
                 command: name(),
                 effects: self.debates.handle(&debate(msg, is_admin), rng).await?,
             },
+            Route::Settings => Outcome::Answer {
+                command: name(),
+                reply: if msg.kind == ChatKind::Group && !is_admin {
+                    Reply::plain(self.app.view(lang).ui.settings_only_admins.clone())
+                } else {
+                    self.app.settings_reply(lang, &settings, self.defaults())
+                },
+            },
             Route::App => {
                 let request = Request {
                     chat: msg.kind,
@@ -151,14 +208,74 @@ impl Core {
                     bot_username: msg.bot_username,
                 };
                 match self.app.handle(&request, rng) {
-                    Some(handled) => Outcome::Answer {
-                        command: handled.command,
-                        reply: handled.reply,
-                    },
+                    Some(mut handled) => {
+                        if handled.command == "help" {
+                            let foot = self.app.settings_foot(lang, &settings, self.defaults());
+                            handled.reply.doc.blank().append(foot);
+                        }
+                        Outcome::Answer {
+                            command: handled.command,
+                            reply: handled.reply,
+                        }
+                    }
                     None => Outcome::Ignored,
                 }
             }
         })
+    }
+
+    /// Answers a press that needs neither Telegram nor storage (every button but the
+    /// settings'), at once; `None` for a settings button: see [`Core::press`].
+    pub fn press_now(
+        &self,
+        data: &str,
+        language_code: Option<&str>,
+        rng: &mut impl Rng,
+    ) -> Option<Press> {
+        (!Change::is_settings_data(data)).then(|| self.app.press(data, language_code, rng))
+    }
+
+    /// Whether answering a press needs to know if the presser administers the chat: a
+    /// settings button in a group.
+    pub fn press_needs_admin(press: &Pressed<'_>) -> bool {
+        matches!(press.chat, Some((_, ChatKind::Group))) && Change::is_settings_data(press.data)
+    }
+
+    /// Answers a button press. A settings button changes the chat's settings (an admin's
+    /// press, in a group) and shows them anew; forged data or a member's press gets a notice
+    /// and changes nothing. Every other button is the app's.
+    pub async fn press(
+        &self,
+        press: &Pressed<'_>,
+        is_admin: bool,
+        rng: &mut (impl Rng + Send),
+    ) -> Press {
+        let language_code = press.from.language_code.as_deref();
+        if !Change::is_settings_data(press.data) {
+            return self.app.press(press.data, language_code, rng);
+        }
+        let ui = self.app.view(self.app.lang(language_code)).ui;
+        let (Some((chat, kind)), Some((shown_in, change))) =
+            (press.chat, Change::decode(press.data))
+        else {
+            return Press::Notice(ui.button_stale.clone());
+        };
+        if kind == ChatKind::Group && !is_admin {
+            return Press::Notice(ui.settings_press_only_admins.clone());
+        }
+        let store = self.quizzes.store();
+        match store.change_chat_settings(chat, change, press.now).await {
+            // In the chat's language once it has one (a press of "English" shows it at once).
+            Ok(settings) => Press::Edit(self.app.settings_reply(
+                settings.lang(shown_in),
+                &settings,
+                self.defaults(),
+            )),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot store a chat's settings");
+                Press::Notice(ui.store_error.clone())
+            }
+        }
     }
 
     /// A poll answer: an answer in a quiz, or a vote in a debate, whichever poll it is.

@@ -18,5 +18,6 @@ pub mod limits;
 pub mod quiz;
 pub mod render;
 pub mod search;
+pub mod settings;
 pub mod store;
 pub mod telegram;

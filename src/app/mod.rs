@@ -5,6 +5,7 @@
 pub mod buttons;
 mod debate;
 mod lookup;
+mod settings;
 mod views;
 
 use std::path::Path;
@@ -20,6 +21,7 @@ use crate::search::SearchIndex;
 use buttons::Action;
 pub use debate::DebateChoice;
 pub use lookup::{INLINE_PAGE, InlineAnswer, InlineItem, QueryMemo, SEARCH_PAGE};
+pub use settings::Defaults;
 pub use views::View;
 
 /// Where a message came from.

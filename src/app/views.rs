@@ -297,6 +297,7 @@ impl View<'_> {
             "top" => &ui.cmd_top,
             "report" => &ui.cmd_report,
             "forgetme" => &ui.cmd_forgetme,
+            "settings" => &ui.cmd_settings,
             _ => "",
         }
     }
@@ -370,6 +371,7 @@ impl View<'_> {
             &self.ui.guide_run,
             &self.ui.guide_results,
             &self.ui.guide_debate,
+            &self.ui.guide_settings,
         ] {
             doc.text(line.clone());
         }

@@ -14,9 +14,10 @@ use crate::app::{App, ChatKind, DebateChoice, Reply};
 use crate::effect::{Effect, Place, Timer};
 use crate::i18n::{Lang, fill};
 use crate::quiz::{GRACE_MS, Player};
+use crate::settings::Starters;
 use crate::store::{DebateRow, NewDebate, Recorded, Store};
 
-/// `[debate]` settings.
+/// `[debate]` settings: the defaults a chat's own settings (`/settings`) override.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DebateSettings {
     /// How long a vote stays open unless closed earlier.
@@ -73,15 +74,27 @@ impl Debates {
         }
     }
 
+    /// The config's debate settings, which a chat's own override.
+    pub fn settings(&self) -> DebateSettings {
+        self.settings
+    }
+
     fn lang_of(&self, row: &DebateRow) -> Lang {
         Lang::from_code(&row.lang).unwrap_or(self.app.default_lang())
     }
 
     /// Whether answering needs to know if the sender administers the chat: `/debate close`
-    /// in a group from someone other than the open debate's starter.
+    /// in a group from someone other than the open debate's starter, and a `/debate` that
+    /// would start one in a group whose settings let only admins start.
     pub async fn needs_admin_check(&self, request: &DebateRequest<'_>) -> anyhow::Result<bool> {
-        if request.kind == ChatKind::Private || !request.is_close() {
+        if request.kind == ChatKind::Private {
             return Ok(false);
+        }
+        if !request.is_close() {
+            let settings = self.store.chat_settings(request.place.chat).await?;
+            let lang = self.app.default_lang();
+            let starts = !matches!(self.app.debate(lang, request.args), DebateChoice::Show(_));
+            return Ok(starts && settings.starters == Starters::Admins);
         }
         let open = self.store.open_debate(request.place).await?;
         Ok(open.is_some_and(|d| d.starter_id != request.player.id))
@@ -93,19 +106,30 @@ impl Debates {
         request: &DebateRequest<'_>,
         rng: &mut (impl Rng + Send),
     ) -> anyhow::Result<Vec<Effect>> {
-        let lang = self.app.lang(request.player.language_code.as_deref());
+        let settings = self.store.chat_settings(request.place.chat).await?;
+        let lang = settings.lang(self.app.lang(request.player.language_code.as_deref()));
         if request.is_close() {
             return self.close(request, lang).await;
         }
-        match self.app.debate(lang, request.args) {
+        let choice = self.app.debate(lang, request.args);
+        if !matches!(choice, DebateChoice::Show(_))
+            && request.kind == ChatKind::Group
+            && settings.starters == Starters::Admins
+            && !request.is_admin
+        {
+            let refusal = self.app.view(lang).ui.debate_only_admins_start.clone();
+            return Ok(vec![Effect::say(request.place, refusal)]);
+        }
+        let minutes = settings.debate_minutes(self.settings);
+        match choice {
             DebateChoice::Show(reply) => Ok(vec![Effect::Send {
                 place: request.place,
                 reply,
             }]),
-            DebateChoice::Start(motion) => self.start(request, lang, motion).await,
+            DebateChoice::Start(motion) => self.start(request, lang, motion, minutes).await,
             DebateChoice::Any => {
                 let motion = self.least_debated(request.place, rng).await?;
-                self.start(request, lang, motion).await
+                self.start(request, lang, motion, minutes).await
             }
         }
     }
@@ -132,6 +156,7 @@ impl Debates {
         request: &DebateRequest<'_>,
         lang: Lang,
         motion: usize,
+        minutes: u32,
     ) -> anyhow::Result<Vec<Effect>> {
         let chat = request.place;
         if let Some(open) = self.store.open_debate(chat).await? {
@@ -143,7 +168,7 @@ impl Debates {
             starter_id: request.player.id,
             lang: lang.code(),
             started_at: request.now,
-            deadline: request.now + i64::from(self.settings.minutes) * 60_000,
+            deadline: request.now + i64::from(minutes) * 60_000,
         };
         let Some(debate) = self.store.create_debate(&new).await? else {
             // Another /debate won the race for this chat.
@@ -153,13 +178,7 @@ impl Debates {
                 .into_iter()
                 .collect());
         };
-        Ok(vec![self.open_out(
-            chat,
-            debate,
-            lang,
-            motion,
-            self.settings.minutes,
-        )])
+        Ok(vec![self.open_out(chat, debate, lang, motion, minutes)])
     }
 
     /// The motion and its vote, open for `minutes` more.

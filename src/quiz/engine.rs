@@ -8,13 +8,16 @@ use std::sync::Arc;
 
 use rand::Rng;
 
+use super::overrides;
 use super::questions::{self, Dealt};
 use super::results;
+use super::scoring::Scoring;
 use crate::app::{App, ChatKind, Reply};
 use crate::command;
 use crate::effect::{Effect, Place, Timer};
 use crate::i18n::{Lang, fill};
 use crate::render::user_text;
+use crate::settings::{ChatSettings, Starters};
 use crate::store::{Answer, NewQuiz, QuizRow, Recorded, Store};
 
 /// Milliseconds after a poll closes during which its answers still arrive and count
@@ -24,7 +27,7 @@ pub const GRACE_MS: i64 = 2_000;
 /// The quiz commands, handled here rather than by [`App::handle`] (routed by `core::Core`).
 pub const QUIZ_COMMANDS: &[&str] = &["quiz", "next", "stop", "top", "report", "forgetme"];
 
-/// `[quiz]` settings.
+/// `[quiz]` settings: the defaults a chat's own settings (`/settings`) override.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct QuizSettings {
     /// Questions when `/quiz` names no number.
@@ -118,6 +121,11 @@ impl Quizzes {
         &self.store
     }
 
+    /// The config's quiz settings, which a chat's own override.
+    pub fn settings(&self) -> QuizSettings {
+        self.settings
+    }
+
     fn lang_of(&self, row: &QuizRow) -> Lang {
         Lang::ALL
             .into_iter()
@@ -126,7 +134,8 @@ impl Quizzes {
     }
 
     /// Whether answering this request needs to know if the sender is a chat administrator:
-    /// `/stop` or `/report` in a group from someone other than the quiz's starter.
+    /// `/stop` or `/report` in a group from someone other than the quiz's starter, and a
+    /// `/quiz` that would start one in a group whose settings let only admins start.
     pub async fn needs_admin_check(
         &self,
         place: Place,
@@ -137,7 +146,15 @@ impl Quizzes {
         let Some(command) = command::parse(text) else {
             return Ok(false);
         };
-        if kind == ChatKind::Private || !matches!(command.name.as_str(), "stop" | "report") {
+        if kind == ChatKind::Private {
+            return Ok(false);
+        }
+        if command.name == "quiz" {
+            let settings = self.store.chat_settings(place.chat).await?;
+            return Ok(settings.starters == Starters::Admins
+                && overrides::parse(command.args, self.settings.max_questions).is_ok());
+        }
+        if !matches!(command.name.as_str(), "stop" | "report") {
             return Ok(false);
         }
         let quiz = match command.name.as_str() {
@@ -156,12 +173,16 @@ impl Quizzes {
         let Some(command) = command::parse(request.text) else {
             return Ok(Vec::new());
         };
-        let lang = self.app.lang(request.player.language_code.as_deref());
+        let settings = self.store.chat_settings(request.place.chat).await?;
+        let lang = settings.lang(self.app.lang(request.player.language_code.as_deref()));
         match command.name.as_str() {
-            "quiz" => self.start(request, lang, command.args, rng).await,
+            "quiz" => {
+                self.start(request, lang, &settings, command.args, rng)
+                    .await
+            }
             "next" => self.next(request, lang).await,
             "stop" => self.stop(request, lang).await,
-            "top" => self.top(request, lang).await,
+            "top" => self.top(request, lang, settings.scoring).await,
             "report" => self.report(request, lang).await,
             "forgetme" => self.forget(request, lang).await,
             _ => Ok(Vec::new()),
@@ -172,23 +193,27 @@ impl Quizzes {
         &self,
         request: &QuizRequest<'_>,
         lang: Lang,
+        settings: &ChatSettings,
         args: &str,
         rng: &mut (impl Rng + Send),
     ) -> anyhow::Result<Vec<Effect>> {
         let ui = self.app.view(lang).ui;
         let chat = request.place;
         let max = self.settings.max_questions;
-        let count = if args.is_empty() {
-            Some(self.settings.questions.min(max))
-        } else {
-            args.parse::<usize>().ok().filter(|n| (1..=max).contains(n))
+        let asked = match overrides::parse(args, max) {
+            Ok(asked) => asked,
+            Err(refused) => return Ok(vec![Effect::say(chat, refused.line(ui, max))]),
         };
-        let Some(count) = count else {
-            return Ok(vec![Effect::say(
-                chat,
-                fill(&ui.quiz_bad_count, &[("max", &max.to_string())]),
-            )]);
-        };
+        if request.kind == ChatKind::Group
+            && settings.starters == Starters::Admins
+            && !request.is_admin
+        {
+            return Ok(vec![Effect::say(chat, ui.quiz_only_admins_start.clone())]);
+        }
+        let chosen = settings.quiz(self.settings);
+        let count = asked.questions.unwrap_or(chosen.questions.min(max));
+        let seconds = asked.seconds.unwrap_or(chosen.question_seconds);
+        let scoring = settings.scoring;
         if let Some(running) = self.store.running_quiz(chat).await? {
             return Ok(vec![self.already_running(chat, lang, &running)]);
         }
@@ -204,7 +229,8 @@ impl Quizzes {
             starter_id: request.player.id,
             starter_name: &request.player.name,
             lang: lang.code(),
-            question_seconds: i64::from(self.settings.question_seconds),
+            question_seconds: i64::from(seconds),
+            scoring,
             started_at: request.now,
             questions: &dealt,
         };
@@ -216,24 +242,23 @@ impl Quizzes {
                 .into_iter()
                 .collect());
         };
-        let intro = fill(
+        let mut intro = Reply::plain(fill(
             &ui.quiz_intro,
             &[
                 ("count", &dealt.len().to_string()),
-                ("seconds", &self.settings.question_seconds.to_string()),
+                ("seconds", &seconds.to_string()),
                 ("name", &user_text(&request.player.name)),
             ],
-        );
+        ));
+        if scoring == Scoring::Points {
+            intro.doc.text(ui.quiz_intro_points.clone());
+        }
         Ok(vec![
-            Effect::say(chat, intro),
-            self.poll_out(
-                chat,
-                quiz,
-                0,
-                &dealt[0],
-                dealt.len(),
-                i64::from(self.settings.question_seconds),
-            ),
+            Effect::Send {
+                place: chat,
+                reply: intro,
+            },
+            self.poll_out(chat, quiz, 0, &dealt[0], dealt.len(), i64::from(seconds)),
         ])
     }
 
@@ -465,7 +490,7 @@ impl Quizzes {
         let questions = self.store.questions(row.id).await?;
         let answers = self.store.answers(row.id).await?;
         let view = self.app.view(self.lang_of(row));
-        let doc = results::quiz_results(&view, &questions, &answers);
+        let doc = results::quiz_results(&view, &questions, &answers, row.scoring);
         Ok(Effect::Send {
             place: row.place(),
             reply: Reply {
@@ -475,11 +500,16 @@ impl Quizzes {
         })
     }
 
-    async fn top(&self, request: &QuizRequest<'_>, lang: Lang) -> anyhow::Result<Vec<Effect>> {
-        // The leaderboard is the whole chat's, whichever topic asks.
-        let standings = self.store.standings(request.place.chat).await?;
+    async fn top(
+        &self,
+        request: &QuizRequest<'_>,
+        lang: Lang,
+        scoring: Scoring,
+    ) -> anyhow::Result<Vec<Effect>> {
+        // The leaderboard is the whole chat's, whichever topic asks, ranked as it scores now.
+        let answers = self.store.chat_answers(request.place.chat).await?;
         let view = self.app.view(lang);
-        let doc = results::leaderboard(&view, &standings, request.player.id);
+        let doc = results::leaderboard(&view, &answers, scoring, request.player.id);
         Ok(vec![Effect::Send {
             place: request.place,
             reply: Reply {
@@ -502,7 +532,7 @@ impl Quizzes {
         }
         let questions = self.store.questions(row.id).await?;
         let answers = self.store.answers(row.id).await?;
-        let bytes = results::csv(&questions, &answers).into_bytes();
+        let bytes = results::csv(&questions, &answers, row.scoring).into_bytes();
         Ok(vec![Effect::Document {
             place: request.place,
             name: format!("quiz-{}.csv", row.id),
@@ -524,12 +554,17 @@ impl Quizzes {
     /// The answer to `/forgetme` from an identity many people share (an anonymous admin
     /// writing as the group, or someone writing as a channel): nothing is deleted, since the
     /// records are not one person's.
-    pub fn forget_shared(&self, place: Place, player: &Player) -> Vec<Effect> {
-        let lang = self.app.lang(player.language_code.as_deref());
-        vec![Effect::say(
+    pub async fn forget_shared(
+        &self,
+        place: Place,
+        player: &Player,
+    ) -> anyhow::Result<Vec<Effect>> {
+        let settings = self.store.chat_settings(place.chat).await?;
+        let lang = settings.lang(self.app.lang(player.language_code.as_deref()));
+        Ok(vec![Effect::say(
             place,
             self.app.view(lang).ui.quiz_forget_shared.clone(),
-        )]
+        )])
     }
 
     /// Whether `text` is `/forgetme` for this bot.

@@ -2,10 +2,13 @@
 //! timers, scores that survive restarts, a podium, a leaderboard and a CSV report.
 //!
 //! [`questions`] makes questions from the data, [`engine`] runs quizzes as a state machine
-//! over the [`crate::store`], and [`results`] turns answers into what the class sees.
+//! over the [`crate::store`], [`scoring`] is the one rule of scores and ranks, and [`results`]
+//! turns answers into what the class sees.
 
 pub mod engine;
+pub mod overrides;
 pub mod questions;
 pub mod results;
+pub mod scoring;
 
 pub use engine::{GRACE_MS, Player, PollSpec, QUIZ_COMMANDS, QuizRequest, QuizSettings, Quizzes};

@@ -1,46 +1,17 @@
 //! What a class sees after a quiz: the podium, everyone's score and time, how each question
 //! went, and the hardest one; the chat's leaderboard; and the CSV report for the teacher.
+//! Who ranks where is [`super::scoring`]'s rule; here it is shown, with points when the quiz
+//! (or, for /top, the chat) scores by points.
 
-use std::collections::BTreeMap;
-
+use super::scoring::{Score, Scoring, rank};
 use crate::app::View;
 use crate::i18n::fill;
 use crate::render::{Doc, Span, user_text};
-use crate::store::{AnswerRow, QuestionRow, Standing};
+use crate::store::{AnswerRow, QuestionRow};
 
 const MEDALS: [&str; 3] = ["🥇", "🥈", "🥉"];
 /// Lines of /top before the caller's own rank.
 const TOP: usize = 10;
-
-/// One participant's quiz.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Score {
-    pub user_id: i64,
-    pub name: String,
-    pub correct: usize,
-    pub answered: usize,
-    pub took_ms: i64,
-}
-
-/// Everyone who answered, best first: most correct, then least total time, then user id.
-pub fn scores(answers: &[AnswerRow]) -> Vec<Score> {
-    let mut by_user: BTreeMap<i64, Score> = BTreeMap::new();
-    for a in answers {
-        let score = by_user.entry(a.user_id).or_insert_with(|| Score {
-            user_id: a.user_id,
-            name: a.name.clone(),
-            correct: 0,
-            answered: 0,
-            took_ms: 0,
-        });
-        score.correct += usize::from(a.correct);
-        score.answered += 1;
-        score.took_ms += a.took_ms.max(0);
-    }
-    let mut scores: Vec<Score> = by_user.into_values().collect();
-    scores.sort_by_key(|s| (std::cmp::Reverse(s.correct), s.took_ms, s.user_id));
-    scores
-}
 
 fn seconds(ms: i64) -> String {
     format!("{:.1}", ms as f64 / 1000.0)
@@ -54,11 +25,16 @@ fn display_name(view: &View, name: &str) -> String {
     }
 }
 
-/// The results message.
-pub fn quiz_results(view: &View, questions: &[QuestionRow], answers: &[AnswerRow]) -> Doc {
+/// The results message of a quiz scored by `scoring`.
+pub fn quiz_results(
+    view: &View,
+    questions: &[QuestionRow],
+    answers: &[AnswerRow],
+    scoring: Scoring,
+) -> Doc {
     let ui = view.ui;
     let asked: Vec<&QuestionRow> = questions.iter().filter(|q| q.sent_at.is_some()).collect();
-    let scores = scores(answers);
+    let scores = rank(answers, scoring);
     let mut doc = Doc::new();
     doc.line(vec![Span::Bold(fill(
         &ui.quiz_results_title,
@@ -72,11 +48,18 @@ pub fn quiz_results(view: &View, questions: &[QuestionRow], answers: &[AnswerRow
         return doc;
     }
     for (medal, score) in MEDALS.iter().zip(&scores) {
+        let points = match scoring {
+            Scoring::Right => String::new(),
+            Scoring::Points => format!(
+                " — {}",
+                fill(&ui.quiz_points, &[("points", &score.points.to_string())])
+            ),
+        };
         doc.line(vec![
             Span::Plain(format!("{medal} ")),
             Span::Bold(display_name(view, &score.name)),
             Span::Plain(format!(
-                " — {}/{} · {}",
+                "{points} — {}/{} · {}",
                 score.correct,
                 asked.len(),
                 fill(&ui.quiz_seconds, &[("seconds", &seconds(score.took_ms))])
@@ -85,15 +68,20 @@ pub fn quiz_results(view: &View, questions: &[QuestionRow], answers: &[AnswerRow
     }
     doc.blank()
         .line(vec![Span::Bold(ui.quiz_results_everyone.clone())]);
+    let line = match scoring {
+        Scoring::Right => &ui.quiz_results_line,
+        Scoring::Points => &ui.quiz_results_line_points,
+    };
     for (rank, score) in scores.iter().enumerate() {
         doc.text(fill(
-            &ui.quiz_results_line,
+            line,
             &[
                 ("rank", &(rank + 1).to_string()),
                 ("name", &display_name(view, &score.name)),
                 ("correct", &score.correct.to_string()),
                 ("total", &asked.len().to_string()),
                 ("seconds", &seconds(score.took_ms)),
+                ("points", &score.points.to_string()),
             ],
         ));
     }
@@ -139,23 +127,30 @@ pub fn quiz_results(view: &View, questions: &[QuestionRow], answers: &[AnswerRow
     doc
 }
 
-/// /top: the chat's all-time leaderboard, top ten and the caller's own rank.
-pub fn leaderboard(view: &View, standings: &[Standing], me: i64) -> Doc {
+/// /top: the chat's all-time leaderboard from every answer given in it, ranked by the chat's
+/// `scoring`: top ten and the caller's own rank.
+pub fn leaderboard(view: &View, answers: &[AnswerRow], scoring: Scoring, me: i64) -> Doc {
     let ui = view.ui;
+    let standings = rank(answers, scoring);
     let mut doc = Doc::new();
     if standings.is_empty() {
         doc.text(ui.top_empty.clone());
         return doc;
     }
-    doc.line(vec![Span::Bold(ui.top_title.clone())]);
-    let line = |rank: usize, s: &Standing| {
+    let (title, template) = match scoring {
+        Scoring::Right => (&ui.top_title, &ui.top_line),
+        Scoring::Points => (&ui.top_title_points, &ui.top_line_points),
+    };
+    doc.line(vec![Span::Bold(title.clone())]);
+    let line = |rank: usize, s: &Score| {
         fill(
-            &ui.top_line,
+            template,
             &[
                 ("rank", &(rank + 1).to_string()),
                 ("name", &display_name(view, &s.name)),
                 ("correct", &s.correct.to_string()),
-                ("answers", &s.answers.to_string()),
+                ("answers", &s.answered.to_string()),
+                ("points", &s.points.to_string()),
             ],
         )
     };
@@ -191,11 +186,13 @@ fn cell(text: &str) -> String {
 /// Windows reads the file in the local code page and shows mojibake).
 pub const UTF8_BOM: char = '\u{FEFF}';
 
-/// The report: one row per participant per question asked, UTF-8 with a byte-order mark.
-pub fn csv(questions: &[QuestionRow], answers: &[AnswerRow]) -> String {
+/// The report: one row per participant per question asked, UTF-8 with a byte-order mark,
+/// participants in the quiz's rank; a quiz scored by points has a `points` column too.
+pub fn csv(questions: &[QuestionRow], answers: &[AnswerRow], scoring: Scoring) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let asked: Vec<&QuestionRow> = questions.iter().filter(|q| q.sent_at.is_some()).collect();
-    let _ = writer.write_record([
+    let with_points = scoring == Scoring::Points;
+    let mut header = vec![
         "user_id",
         "user",
         "question_number",
@@ -203,13 +200,17 @@ pub fn csv(questions: &[QuestionRow], answers: &[AnswerRow]) -> String {
         "answer",
         "correct",
         "seconds",
-    ]);
-    for score in scores(answers) {
+    ];
+    if with_points {
+        header.push("points");
+    }
+    let _ = writer.write_record(&header);
+    for score in rank(answers, scoring) {
         for q in &asked {
             let answer = answers
                 .iter()
                 .find(|a| a.user_id == score.user_id && a.idx == q.idx);
-            let (option, correct, took) = match answer {
+            let (option, correct, took, points) = match answer {
                 Some(a) => (
                     q.dealt
                         .options
@@ -218,10 +219,11 @@ pub fn csv(questions: &[QuestionRow], answers: &[AnswerRow]) -> String {
                         .unwrap_or_default(),
                     if a.correct { "yes" } else { "no" }.to_string(),
                     seconds(a.took_ms),
+                    a.points(),
                 ),
-                None => (String::new(), "no answer".to_string(), String::new()),
+                None => (String::new(), "no answer".to_string(), String::new(), 0),
             };
-            let _ = writer.write_record([
+            let mut record = vec![
                 score.user_id.to_string(),
                 cell(&score.name),
                 (q.idx + 1).to_string(),
@@ -229,7 +231,11 @@ pub fn csv(questions: &[QuestionRow], answers: &[AnswerRow]) -> String {
                 cell(&option),
                 correct,
                 took,
-            ]);
+            ];
+            if with_points {
+                record.push(points.to_string());
+            }
+            let _ = writer.write_record(&record);
         }
     }
     let body = String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default();
@@ -268,8 +274,9 @@ mod tests {
             option: 1,
             correct: false,
             took_ms: 2500,
+            open_ms: 30_000,
         }];
-        let text = csv(&[question(0)], &answers);
+        let text = csv(&[question(0)], &answers, Scoring::Right);
         let bytes = text.as_bytes();
         assert_eq!(&bytes[..3], [0xEF, 0xBB, 0xBF], "{text}");
         // Exactly one mark, then the header, then the row, Chinese kept as UTF-8.
@@ -284,6 +291,16 @@ mod tests {
             ]
         );
         // Even with nobody in it, the file starts with the mark.
-        assert!(csv(&[], &[]).starts_with(UTF8_BOM));
+        assert!(csv(&[], &[], Scoring::Right).starts_with(UTF8_BOM));
+        // Scored by points: a points column, 0 for a wrong answer.
+        let text = csv(&[question(0)], &answers, Scoring::Points);
+        let lines: Vec<&str> = text.strip_prefix(UTF8_BOM).unwrap().lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "user_id,user,question_number,question,answer,correct,seconds,points",
+                "7,学生07,1,谁说的:“=不是公式”,马化腾,no,2.5,0",
+            ]
+        );
     }
 }

@@ -1,8 +1,10 @@
 //! Persistence: one SQLite database through sqlx, schema migrations in
 //! `src/store/migrations/`. What quizzes need to survive a restart is in [`quizzes`], what
-//! debates need in [`debates`]; here are opening the database and forgetting a user everywhere.
+//! debates need in [`debates`], chats' settings in [`settings`]; here are opening the database,
+//! moving an upgraded group, and forgetting a user everywhere.
 
 use std::str::FromStr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -13,8 +15,9 @@ use tokio::sync::mpsc;
 
 mod debates;
 mod quizzes;
+mod settings;
 pub use debates::{DebateRow, NewDebate, Tally};
-pub use quizzes::{Answer, AnswerRow, NewQuiz, QuestionRow, QuizRow, Standing};
+pub use quizzes::{Answer, AnswerRow, NewQuiz, QuestionRow, QuizRow};
 
 /// The starter of a quiz or debate whose starter asked to be forgotten: no Telegram user has
 /// id 0, so nobody is its starter any more.
@@ -25,6 +28,8 @@ pub const NOBODY: i64 = 0;
 pub struct Store {
     pool: SqlitePool,
     answers: mpsc::Sender<quizzes::Pending>,
+    /// Chats' settings as read or last written (see [`settings`]).
+    settings: Arc<Mutex<settings::SettingsCache>>,
 }
 
 /// What became of a poll answer: a quiz answer or a debate vote.
@@ -62,12 +67,17 @@ impl Store {
             .context("cannot bring the database schema up to date")?;
         let (answers, queue) = mpsc::channel(quizzes::BATCH * 8);
         tokio::spawn(quizzes::write_answers(pool.clone(), queue));
-        Ok(Store { pool, answers })
+        Ok(Store {
+            pool,
+            answers,
+            settings: Arc::default(),
+        })
     }
 
     /// Moves everything kept under the basic group `old` to the supergroup `new` it was
     /// upgraded to (Telegram gives the group a new id): quizzes with their questions and
-    /// answers (and so the leaderboard), debates with their votes. One transaction; doing it
+    /// answers (and so the leaderboard), debates with their votes, and the group's settings
+    /// (unless the supergroup has settings of its own already). One transaction; doing it
     /// again moves nothing, so the service message and a refused call may both trigger it, in
     /// either order. Should `new` already run a quiz or a debate of its own (started there
     /// before the move was seen), the old chat's running one is ended rather than clash with
@@ -110,7 +120,21 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
+        sqlx::query(
+            "UPDATE OR IGNORE chat_settings SET chat_id = ? WHERE chat_id = ?
+             AND NOT EXISTS (SELECT 1 FROM chat_settings n WHERE n.chat_id = ?)",
+        )
+        .bind(new)
+        .bind(old)
+        .bind(new)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM chat_settings WHERE chat_id = ?")
+            .bind(old)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
+        self.uncache_settings(&[old, new]);
         Ok(quizzes + debates)
     }
 

@@ -23,6 +23,7 @@ use super::{Recorded, Store};
 use crate::effect::Place;
 use crate::quiz::GRACE_MS;
 use crate::quiz::questions::Dealt;
+use crate::quiz::scoring::Scoring;
 
 /// Answers committed together at most.
 pub(super) const BATCH: usize = 1024;
@@ -55,6 +56,8 @@ pub struct QuizRow {
     pub starter_name: String,
     pub lang: String,
     pub question_seconds: i64,
+    /// How it is scored, fixed when it started.
+    pub scoring: Scoring,
     pub started_at: i64,
     pub current: i64,
     pub finished_at: Option<i64>,
@@ -82,16 +85,8 @@ pub struct AnswerRow {
     pub correct: bool,
     /// Milliseconds from the poll's sending to the answer.
     pub took_ms: i64,
-}
-
-/// A line of the leaderboard.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Standing {
-    pub user_id: i64,
-    pub name: String,
-    pub correct: i64,
-    pub answers: i64,
-    pub took_ms: i64,
+    /// Milliseconds the poll was open for (its `open_period`): what points are counted against.
+    pub open_ms: i64,
 }
 
 /// A new quiz to store.
@@ -102,6 +97,7 @@ pub struct NewQuiz<'a> {
     pub starter_name: &'a str,
     pub lang: &'a str,
     pub question_seconds: i64,
+    pub scoring: Scoring,
     pub started_at: i64,
     pub questions: &'a [Dealt],
 }
@@ -115,6 +111,7 @@ fn quiz_row(row: &sqlx::sqlite::SqliteRow) -> QuizRow {
         starter_name: row.get("starter_name"),
         lang: row.get("lang"),
         question_seconds: row.get("question_seconds"),
+        scoring: Scoring::from_code(row.get("scoring")).unwrap_or_default(),
         started_at: row.get("started_at"),
         current: row.get("current"),
         finished_at: row.get("finished_at"),
@@ -131,15 +128,15 @@ impl QuizRow {
 /// The rows of one place: `chat_id = ? AND thread_id IS ?` (`IS` matches NULL to NULL).
 const AT_PLACE: &str = "chat_id = ? AND thread_id IS ?";
 
-const QUIZ_COLUMNS: &str = "id, chat_id, thread_id, starter_id, starter_name, lang, question_seconds, started_at, current, finished_at";
+const QUIZ_COLUMNS: &str = "id, chat_id, thread_id, starter_id, starter_name, lang, question_seconds, scoring, started_at, current, finished_at";
 
 impl Store {
     /// Stores a new quiz, or `None` when the chat already has one running.
     pub async fn create_quiz(&self, quiz: &NewQuiz<'_>) -> anyhow::Result<Option<i64>> {
         let mut tx = self.pool.begin().await?;
         let inserted = sqlx::query(
-            "INSERT INTO quizzes (chat_id, thread_id, starter_id, starter_name, lang, question_seconds, started_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO quizzes (chat_id, thread_id, starter_id, starter_name, lang, question_seconds, scoring, started_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(quiz.place.chat)
         .bind(quiz.place.thread)
@@ -147,6 +144,7 @@ impl Store {
         .bind(quiz.starter_name)
         .bind(quiz.lang)
         .bind(quiz.question_seconds)
+        .bind(quiz.scoring.code())
         .bind(quiz.started_at)
         .execute(&mut *tx)
         .await;
@@ -364,53 +362,45 @@ impl Store {
 
     /// The counted answers of a quiz.
     pub async fn answers(&self, quiz_id: i64) -> anyhow::Result<Vec<AnswerRow>> {
-        let rows = sqlx::query(
-            "SELECT a.user_id, COALESCE(u.name, '') AS name, q.idx, a.option, a.correct,
-                    MAX(a.answered_at - q.sent_at, 0) AS took
-             FROM answers a JOIN questions q ON q.poll_id = a.poll_id
-             LEFT JOIN users u ON u.user_id = a.user_id
-             WHERE q.quiz_id = ? ORDER BY q.idx, a.answered_at",
-        )
+        let rows = sqlx::query(&format!(
+            "{ANSWER_ROWS} WHERE q.quiz_id = ? ORDER BY q.idx, a.answered_at"
+        ))
         .bind(quiz_id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .iter()
-            .map(|r| AnswerRow {
-                user_id: r.get("user_id"),
-                name: r.get("name"),
-                idx: r.get("idx"),
-                option: r.get("option"),
-                correct: r.get::<i64, _>("correct") != 0,
-                took_ms: r.get("took"),
-            })
-            .collect())
+        Ok(rows.iter().map(answer_row).collect())
     }
 
-    /// The chat's all-time standings: correct answers over all quizzes, best first (ties by
-    /// less total answer time).
-    pub async fn standings(&self, chat_id: i64) -> anyhow::Result<Vec<Standing>> {
-        let rows = sqlx::query(
-            "SELECT a.user_id, COALESCE(u.name, '') AS name, SUM(a.correct) AS correct, COUNT(*) AS answers,
-                    SUM(MAX(a.answered_at - q.sent_at, 0)) AS took
-             FROM answers a JOIN questions q ON q.poll_id = a.poll_id
-             JOIN quizzes z ON z.id = q.quiz_id
-             LEFT JOIN users u ON u.user_id = a.user_id
-             WHERE z.chat_id = ? GROUP BY a.user_id ORDER BY correct DESC, took ASC, a.user_id",
-        )
+    /// Every counted answer in a chat, over all its quizzes and topics: what its all-time
+    /// leaderboard adds up (ranked by `crate::quiz::scoring::rank`, as a quiz's podium is).
+    pub async fn chat_answers(&self, chat_id: i64) -> anyhow::Result<Vec<AnswerRow>> {
+        let rows = sqlx::query(&format!(
+            "{ANSWER_ROWS} JOIN quizzes z ON z.id = q.quiz_id WHERE z.chat_id = ?
+             ORDER BY q.quiz_id, q.idx, a.answered_at"
+        ))
         .bind(chat_id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .iter()
-            .map(|r| Standing {
-                user_id: r.get("user_id"),
-                name: r.get("name"),
-                correct: r.get("correct"),
-                answers: r.get("answers"),
-                took_ms: r.get("took"),
-            })
-            .collect())
+        Ok(rows.iter().map(answer_row).collect())
+    }
+}
+
+/// Counted answers with their question, its times and the answerer's name; a WHERE follows.
+const ANSWER_ROWS: &str =
+    "SELECT a.user_id, COALESCE(u.name, '') AS name, q.idx, a.option, a.correct,
+        MAX(a.answered_at - q.sent_at, 0) AS took, COALESCE(q.deadline - q.sent_at, 0) AS open
+     FROM answers a JOIN questions q ON q.poll_id = a.poll_id
+     LEFT JOIN users u ON u.user_id = a.user_id";
+
+fn answer_row(r: &sqlx::sqlite::SqliteRow) -> AnswerRow {
+    AnswerRow {
+        user_id: r.get("user_id"),
+        name: r.get("name"),
+        idx: r.get("idx"),
+        option: r.get("option"),
+        correct: r.get::<i64, _>("correct") != 0,
+        took_ms: r.get("took"),
+        open_ms: r.get("open"),
     }
 }
 

@@ -24,9 +24,9 @@ use teloxide::types::MaybeAnonymousUser;
 use super::effects::Interpreter;
 use super::lanes::{self, panicked};
 use super::send::{self, Outbox};
-use super::users::{is_admin, is_shared_identity, player};
+use super::users::{is_admin, is_member_admin, is_shared_identity, player};
 use crate::app::{App, ChatKind, Press, Reply};
-use crate::core::{Core, Incoming, Outcome, Route};
+use crate::core::{Core, Incoming, Outcome, Pressed, Route};
 use crate::effect::Place;
 use crate::i18n::fill;
 use crate::limits::Verdict;
@@ -157,8 +157,12 @@ async fn handle_message(msg: Message, me: Me, app: Arc<App>, run: Interpreter) {
         return;
     };
     let from = player(user);
-    let lang = app.lang(from.language_code.as_deref());
     let place = place_of(&msg);
+    // The notices below (slow down, storage failed) speak the chat's language too.
+    let lang = run
+        .core
+        .lang(place.chat, from.language_code.as_deref())
+        .await;
     let incoming = Incoming {
         place,
         kind,
@@ -280,28 +284,73 @@ fn add_to_group(
     Some((label, url.parse().ok()?))
 }
 
-async fn on_callback(
-    bot: Bot,
-    q: CallbackQuery,
-    app: Arc<App>,
-    outbox: Arc<Outbox>,
-) -> ResponseResult<()> {
-    guarded(
-        "button",
-        async move { handle_callback(bot, q, app, outbox) },
-    )
-    .await
+async fn on_callback(q: CallbackQuery, app: Arc<App>, run: Interpreter) -> ResponseResult<()> {
+    guarded("button", async move { handle_callback(q, app, run) }).await
 }
 
 /// Decides at once what a press does (so the chat's next press sees the decision), then
-/// answers it and makes the edit on a task of its own: no press waits for another's calls.
-fn handle_callback(bot: Bot, q: CallbackQuery, app: Arc<App>, outbox: Arc<Outbox>) {
+/// answers it and makes the edit on a task of its own: no press waits for another's calls. A
+/// press that needs Telegram or storage first (a settings button: is the presser an admin?
+/// store the change) is decided on its task too.
+fn handle_callback(q: CallbackQuery, app: Arc<App>, run: Interpreter) {
     let started = Instant::now();
     let data = q.data.as_deref().unwrap_or_default();
-    let press = app.press(data, q.from.language_code.as_deref(), &mut rand::rng());
+    let mut rng = StdRng::from_rng(&mut rand::rng());
+    if let Some(press) = run
+        .core
+        .press_now(data, q.from.language_code.as_deref(), &mut rng)
+    {
+        let (answer, edit) = decide(&run.bot, &q, &press, &app, &run.outbox);
+        lanes::spawn("button", finish(press, answer, edit, run, started));
+        return;
+    }
+    lanes::spawn("settings button", async move {
+        let data = q.data.as_deref().unwrap_or_default();
+        let from = player(&q.from);
+        let pressed = Pressed {
+            chat: q.regular_message().map(|m| {
+                let kind = if m.chat.is_private() {
+                    ChatKind::Private
+                } else {
+                    ChatKind::Group
+                };
+                (m.chat.id.0, kind)
+            }),
+            from: &from,
+            data,
+            now: crate::clock::now_ms(),
+        };
+        // getChatMember only for a settings button pressed in a group.
+        let is_admin = match pressed.chat {
+            Some((chat, _)) if Core::press_needs_admin(&pressed) => {
+                is_member_admin(&run.bot, ChatId(chat), q.from.id).await
+            }
+            _ => false,
+        };
+        let mut rng = StdRng::from_rng(&mut rand::rng());
+        let press = run.core.press(&pressed, is_admin, &mut rng).await;
+        let (answer, edit) = decide(&run.bot, &q, &press, &app, &run.outbox);
+        finish(press, answer, edit, run, started).await;
+    });
+}
+
+/// The answer to a callback query, as built.
+type Answer = teloxide::requests::JsonRequest<teloxide::payloads::AnswerCallbackQuery>;
+
+/// An edit to make for a press: the key it is remembered under, the message, the new reply.
+type Edit = (String, (Option<(ChatId, MessageId)>, Option<String>), Reply);
+
+/// The answer to a press and the edit it makes, if any.
+fn decide(
+    bot: &Bot,
+    q: &CallbackQuery,
+    press: &Press,
+    app: &App,
+    outbox: &Outbox,
+) -> (Answer, Option<Edit>) {
     let mut answer = bot.answer_callback_query(q.id.clone());
     let mut edit = None;
-    match &press {
+    match press {
         Press::Notice(text) => answer = answer.text(text.clone()),
         Press::Edit(reply) => {
             // An edit that would change nothing is skipped (the message shows it already, or
@@ -343,36 +392,46 @@ fn handle_callback(bot: Bot, q: CallbackQuery, app: Arc<App>, outbox: Arc<Outbox
             }
         }
     }
+    (answer, edit)
+}
+
+/// Answers a press, then makes its edit.
+async fn finish(
+    press: Press,
+    answer: Answer,
+    edit: Option<Edit>,
+    run: Interpreter,
+    started: Instant,
+) {
+    let (bot, outbox) = (run.bot, run.outbox);
     let stale = matches!(press, Press::Notice(_));
-    lanes::spawn("button", async move {
-        // Answered first and at once: a callback query expires within seconds, and answering
-        // is no message, so it never waits behind the overall pace.
-        let answered = outbox
-            .answer("answerCallbackQuery", || answer.clone().send())
-            .await
-            .map(|_| ());
-        if let Err(e) = &answered {
-            tracing::warn!(error = %e, "could not answer a button press");
+    // Answered first and at once: a callback query expires within seconds, and answering
+    // is no message, so it never waits behind the overall pace.
+    let answered = outbox
+        .answer("answerCallbackQuery", || answer.clone().send())
+        .await
+        .map(|_| ());
+    if let Err(e) = &answered {
+        tracing::warn!(error = %e, "could not answer a button press");
+    }
+    tracing::info!(
+        button = if stale { "stale" } else { "ok" },
+        ms = started.elapsed().as_secs_f64() * 1000.0,
+        ok = answered.is_ok(),
+        "button handled"
+    );
+    // The edit waits its turn at the overall pace.
+    if let Some((key, target, reply)) = edit {
+        let edited = match target {
+            (Some((chat, id)), _) => send::edit(&bot, &outbox, chat, id, &reply).await,
+            (None, Some(id)) => send::edit_inline(&bot, &outbox, &id, &reply).await,
+            (None, None) => Ok(()),
+        };
+        if let Err(e) = edited {
+            outbox.forget_shown(&key);
+            tracing::warn!(error = %e, "could not edit a message for a button press");
         }
-        tracing::info!(
-            button = if stale { "stale" } else { "ok" },
-            ms = started.elapsed().as_secs_f64() * 1000.0,
-            ok = answered.is_ok(),
-            "button handled"
-        );
-        // The edit waits its turn at the overall pace.
-        if let Some((key, target, reply)) = edit {
-            let edited = match target {
-                (Some((chat, id)), _) => send::edit(&bot, &outbox, chat, id, &reply).await,
-                (None, Some(id)) => send::edit_inline(&bot, &outbox, &id, &reply).await,
-                (None, None) => Ok(()),
-            };
-            if let Err(e) = edited {
-                outbox.forget_shown(&key);
-                tracing::warn!(error = %e, "could not edit a message for a button press");
-            }
-        }
-    });
+    }
 }
 
 async fn on_inline_query(

@@ -36,7 +36,12 @@ pub async fn is_admin(bot: &Bot, msg: &Message) -> bool {
     let Some(user) = msg.from.as_ref() else {
         return false;
     };
-    match bot.get_chat_member(msg.chat.id, user.id).await {
+    is_member_admin(bot, msg.chat.id, user.id).await
+}
+
+/// Whether `user` administers `chat`, asked of Telegram (getChatMember). Any error: no.
+pub async fn is_member_admin(bot: &Bot, chat: ChatId, user: UserId) -> bool {
+    match bot.get_chat_member(chat, user).await {
         Ok(member) => member.is_privileged(),
         Err(e) => {
             tracing::warn!(error = %e, "getChatMember failed; treating the user as not an admin");

@@ -181,6 +181,22 @@ fn console_runs_a_quiz_answered_by_number_with_results() {
 }
 
 #[test]
+fn console_settings_are_a_private_chats_and_apply_to_the_next_quiz() {
+    // The buttons: #1-#3 the language, #4-#8 the seconds (10, 20, 30, 60, 120).
+    let output = console("/settings\n#5\n/quiz 1\n", &[]);
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(stdout.contains("⚙️ 本聊天的设置"), "{stdout}");
+    assert!(
+        stdout.contains("[#4 10 秒]  [#5 20 秒]  [#6 ✓ 30 秒]"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("每题秒数:20 秒"), "{stdout}");
+    assert!(stdout.contains("[#5 ✓ 20 秒]"), "{stdout}");
+    assert!(stdout.contains("测验开始:1 题,每题 20 秒"), "{stdout}");
+}
+
+#[test]
 fn console_runs_a_debate_voted_by_number_with_the_result() {
     // Vote against, change to for, an out-of-range number, a second /debate, then close.
     let output = console("/debate 1\n2\n1\n7\n/debate 2\n/debate close\n", &[]);

@@ -163,6 +163,7 @@ async fn start_quiz_in_a_group_answers_with_the_teachers_guide() {
         &ui.guide_run,
         &ui.guide_results,
         &ui.guide_debate,
+        &ui.guide_settings,
     ] {
         assert!(
             guide.text().contains(line.as_str()),

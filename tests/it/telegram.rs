@@ -106,6 +106,17 @@ fn core_reply(user: &TgUser, text: &str) -> (String, Vec<Vec<(String, String)>>)
             &mut rand::rng(),
         )
         .expect("the core answers");
+    let mut handled = handled;
+    if text == "/help" {
+        // The core puts the chat's settings (here the defaults the bot runs with) at the foot.
+        let lang = app.lang(user.language_code.as_deref());
+        let defaults = debate_bot::app::Defaults {
+            quiz: debate_bot::quiz::QuizSettings::default(),
+            debate: Default::default(),
+        };
+        let foot = app.settings_foot(lang, &Default::default(), defaults);
+        handled.reply.doc.blank().append(foot);
+    }
     let buttons = handled
         .reply
         .buttons

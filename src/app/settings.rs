@@ -1,0 +1,95 @@
+//! How a chat's settings look: the `/settings` message (a line per setting, then a row of
+//! buttons per setting, the current choice ticked) and the same lines at the foot of /help.
+//! What may be chosen, and reading a press back, is [`crate::settings`]'s.
+
+use super::{App, Button, Reply};
+use crate::debate::DebateSettings;
+use crate::i18n::{Lang, UiText, fill};
+use crate::quiz::QuizSettings;
+use crate::render::{Doc, Span};
+use crate::settings::{Change, ChatSettings, Scoring, Starters};
+
+/// The config's defaults, which a chat's unset settings read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Defaults {
+    pub quiz: QuizSettings,
+    pub debate: DebateSettings,
+}
+
+/// How a value of a setting reads (on its button, and after its line's name).
+fn label(ui: &UiText, change: Change) -> String {
+    match change {
+        Change::Language(Some(Lang::Zh)) => ui.settings_language_zh.clone(),
+        Change::Language(Some(Lang::En)) => ui.settings_language_en.clone(),
+        Change::Language(None) => ui.settings_language_own.clone(),
+        Change::Seconds(s) => fill(&ui.settings_seconds_value, &[("seconds", &s.to_string())]),
+        Change::Questions(q) => fill(&ui.settings_questions_value, &[("count", &q.to_string())]),
+        Change::Starters(Starters::Everyone) => ui.settings_starters_everyone.clone(),
+        Change::Starters(Starters::Admins) => ui.settings_starters_admins.clone(),
+        Change::Scoring(Scoring::Right) => ui.settings_scoring_right.clone(),
+        Change::Scoring(Scoring::Points) => ui.settings_scoring_points.clone(),
+        Change::Minutes(1440) => ui.settings_minutes_day.clone(),
+        Change::Minutes(m) => fill(&ui.settings_minutes_value, &[("minutes", &m.to_string())]),
+    }
+}
+
+impl App {
+    /// A line per setting, each with the value in force (the config's where the chat set none).
+    pub fn settings_lines(&self, lang: Lang, settings: &ChatSettings, defaults: Defaults) -> Doc {
+        let ui = self.view(lang).ui;
+        let quiz = settings.quiz(defaults.quiz);
+        let values = [
+            (&ui.settings_language, Change::Language(settings.language)),
+            (&ui.settings_seconds, Change::Seconds(quiz.question_seconds)),
+            (&ui.settings_questions, Change::Questions(quiz.questions)),
+            (&ui.settings_starters, Change::Starters(settings.starters)),
+            (&ui.settings_scoring, Change::Scoring(settings.scoring)),
+            (
+                &ui.settings_minutes,
+                Change::Minutes(settings.debate_minutes(defaults.debate)),
+            ),
+        ];
+        let mut doc = Doc::new();
+        for (line, value) in values {
+            doc.text(fill(line, &[("value", &label(ui, value))]));
+        }
+        doc
+    }
+
+    /// `/settings`: the chat's settings with a row of buttons for each, in `lang`.
+    pub fn settings_reply(&self, lang: Lang, settings: &ChatSettings, defaults: Defaults) -> Reply {
+        let ui = self.view(lang).ui;
+        let mut doc = Doc::new();
+        doc.line(vec![Span::Bold(ui.settings_title.clone())]);
+        doc.append(self.settings_lines(lang, settings, defaults));
+        doc.blank().text(ui.settings_note.clone());
+        let buttons = Change::rows()
+            .into_iter()
+            .map(|row| {
+                row.into_iter()
+                    .map(|change| {
+                        let text = label(ui, change);
+                        let current = change.is_current(settings, defaults.quiz, defaults.debate);
+                        Button {
+                            label: if current {
+                                fill(&ui.settings_chosen, &[("label", &text)])
+                            } else {
+                                text
+                            },
+                            data: change.encode(lang),
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        Reply { doc, buttons }
+    }
+
+    /// The foot of /help: the chat's settings under a heading.
+    pub fn settings_foot(&self, lang: Lang, settings: &ChatSettings, defaults: Defaults) -> Doc {
+        let mut doc = Doc::new();
+        doc.line(vec![Span::Bold(self.view(lang).ui.help_settings.clone())]);
+        doc.append(self.settings_lines(lang, settings, defaults));
+        doc
+    }
+}

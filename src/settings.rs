@@ -1,0 +1,259 @@
+//! A chat's own settings (`/settings`): the language of what the bot posts there, a quiz's
+//! pace and length, who may start quizzes and debates, how quizzes are scored, and how long a
+//! debate's vote stays open. Stored per chat (not per forum topic) by [`crate::store`]; a
+//! setting left unset is the config's default. What may be chosen is fixed here, and
+//! [`Change::decode`] accepts nothing else, so forged button data changes nothing.
+//!
+//! Applied from the next quiz or debate on: a quiz or debate keeps the values it started with
+//! (they are stored with it).
+
+use crate::debate::DebateSettings;
+use crate::i18n::Lang;
+use crate::quiz::QuizSettings;
+pub use crate::quiz::scoring::Scoring;
+
+/// The seconds per question a chat may choose.
+pub const SECONDS: [u32; 5] = [10, 20, 30, 60, 120];
+/// The questions per quiz a chat may choose.
+pub const QUESTIONS: [usize; 4] = [5, 10, 15, 20];
+/// The minutes of a debate's vote a chat may choose.
+pub const MINUTES: [u32; 4] = [10, 30, 60, 1440];
+
+/// Who may start quizzes and debates in a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum Starters {
+    #[default]
+    Everyone,
+    Admins,
+}
+
+impl Starters {
+    pub const ALL: [Starters; 2] = [Starters::Everyone, Starters::Admins];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Starters::Everyone => "all",
+            Starters::Admins => "admins",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Starters> {
+        Starters::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// A chat's settings as stored; `None` is the config's default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct ChatSettings {
+    /// The language of everything the bot posts to the chat; `None`: each person's own (a
+    /// quiz or debate in its starter's, a reply in its asker's).
+    pub language: Option<Lang>,
+    pub question_seconds: Option<u32>,
+    pub questions: Option<usize>,
+    pub starters: Starters,
+    pub scoring: Scoring,
+    pub debate_minutes: Option<u32>,
+}
+
+impl ChatSettings {
+    /// The language to post in, for someone whose own language is `own`.
+    pub fn lang(&self, own: Lang) -> Lang {
+        self.language.unwrap_or(own)
+    }
+
+    /// The quiz settings of the chat's next quiz: the config's, with the chat's own in place.
+    pub fn quiz(&self, defaults: QuizSettings) -> QuizSettings {
+        QuizSettings {
+            questions: self.questions.unwrap_or(defaults.questions),
+            question_seconds: self.question_seconds.unwrap_or(defaults.question_seconds),
+            max_questions: defaults.max_questions,
+        }
+    }
+
+    /// How long the chat's next debate's vote stays open.
+    pub fn debate_minutes(&self, defaults: DebateSettings) -> u32 {
+        self.debate_minutes.unwrap_or(defaults.minutes)
+    }
+
+    /// The settings with `change` made.
+    pub fn with(mut self, change: Change) -> ChatSettings {
+        match change {
+            Change::Language(language) => self.language = language,
+            Change::Seconds(s) => self.question_seconds = Some(s),
+            Change::Questions(q) => self.questions = Some(q),
+            Change::Starters(s) => self.starters = s,
+            Change::Scoring(s) => self.scoring = s,
+            Change::Minutes(m) => self.debate_minutes = Some(m),
+        }
+        self
+    }
+}
+
+/// One setting changed to one of its allowed values: what a `/settings` button does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Change {
+    Language(Option<Lang>),
+    Seconds(u32),
+    Questions(usize),
+    Starters(Starters),
+    Scoring(Scoring),
+    Minutes(u32),
+}
+
+/// Prefix of a settings button's callback data: `c:<lang>:<key>:<value>`, `<lang>` being the
+/// language the settings message is shown in.
+const PREFIX: &str = "c";
+
+impl Change {
+    /// Every change a `/settings` message offers, row by row (one row per setting).
+    pub fn rows() -> Vec<Vec<Change>> {
+        vec![
+            [Some(Lang::Zh), Some(Lang::En), None]
+                .map(Change::Language)
+                .to_vec(),
+            SECONDS.map(Change::Seconds).to_vec(),
+            QUESTIONS.map(Change::Questions).to_vec(),
+            Starters::ALL.map(Change::Starters).to_vec(),
+            Scoring::ALL.map(Change::Scoring).to_vec(),
+            MINUTES.map(Change::Minutes).to_vec(),
+        ]
+    }
+
+    /// Whether the settings already read so.
+    pub fn is_current(
+        self,
+        settings: &ChatSettings,
+        quiz: QuizSettings,
+        debate: DebateSettings,
+    ) -> bool {
+        match self {
+            Change::Language(l) => settings.language == l,
+            Change::Seconds(s) => settings.quiz(quiz).question_seconds == s,
+            Change::Questions(q) => settings.quiz(quiz).questions == q,
+            Change::Starters(s) => settings.starters == s,
+            Change::Scoring(s) => settings.scoring == s,
+            Change::Minutes(m) => settings.debate_minutes(debate) == m,
+        }
+    }
+
+    /// The button data for this change on a message shown in `lang` (at most 20 bytes).
+    pub fn encode(self, lang: Lang) -> String {
+        let (key, value) = match self {
+            Change::Language(l) => ("lang", l.map_or("own", Lang::code).to_string()),
+            Change::Seconds(s) => ("sec", s.to_string()),
+            Change::Questions(q) => ("q", q.to_string()),
+            Change::Starters(s) => ("who", s.code().to_string()),
+            Change::Scoring(s) => ("score", s.code().to_string()),
+            Change::Minutes(m) => ("min", m.to_string()),
+        };
+        format!("{PREFIX}:{}:{key}:{value}", lang.code())
+    }
+
+    /// Whether `data` is a settings button's (well formed or not).
+    pub fn is_settings_data(data: &str) -> bool {
+        data.split(':').next() == Some(PREFIX)
+    }
+
+    /// Reads a settings button's data back: the message's language and the change, or `None`
+    /// for anything [`Change::encode`] could not have written (an unknown key, a value outside
+    /// the allowed set, extra parts).
+    pub fn decode(data: &str) -> Option<(Lang, Change)> {
+        let mut parts = data.split(':');
+        let (prefix, lang, key, value) =
+            (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+        if prefix != PREFIX || parts.next().is_some() {
+            return None;
+        }
+        let lang = Lang::ALL.into_iter().find(|l| l.code() == lang)?;
+        // Numbers as written by `encode` only: "020" or "+20" are not.
+        let number = |value: &str| -> Option<u32> {
+            let n: u32 = value.parse().ok()?;
+            (n.to_string() == value).then_some(n)
+        };
+        let change = match key {
+            "lang" if value == "own" => Change::Language(None),
+            "lang" => Change::Language(Some(Lang::ALL.into_iter().find(|l| l.code() == value)?)),
+            "sec" => Change::Seconds(number(value).filter(|n| SECONDS.contains(n))?),
+            "q" => Change::Questions(
+                number(value)
+                    .map(|n| n as usize)
+                    .filter(|n| QUESTIONS.contains(n))?,
+            ),
+            "who" => Change::Starters(Starters::from_code(value)?),
+            "score" => Change::Scoring(Scoring::from_code(value)?),
+            "min" => Change::Minutes(number(value).filter(|n| MINUTES.contains(n))?),
+            _ => return None,
+        };
+        Some((lang, change))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::buttons::CALLBACK_DATA_LIMIT;
+
+    #[test]
+    fn every_change_round_trips_and_fits() {
+        for lang in Lang::ALL {
+            for change in Change::rows().into_iter().flatten() {
+                let data = change.encode(lang);
+                assert!(data.len() <= CALLBACK_DATA_LIMIT, "{data}");
+                assert!(Change::is_settings_data(&data));
+                assert_eq!(Change::decode(&data), Some((lang, change)), "{data}");
+            }
+        }
+    }
+
+    #[test]
+    fn forged_data_is_refused() {
+        for data in [
+            "c:zh:sec:25",
+            "c:zh:sec:020",
+            "c:zh:sec:+20",
+            "c:zh:sec:",
+            "c:zh:q:0",
+            "c:zh:q:21",
+            "c:zh:min:5",
+            "c:zh:min:99999999999999999999",
+            "c:zh:lang:fr",
+            "c:zh:who:teachers",
+            "c:zh:score:stars",
+            "c:zh:colour:red",
+            "c:fr:sec:20",
+            "c:zh:sec:20:extra",
+            "c:zh:sec",
+            "c",
+            "",
+            "t:zh:closed:0",
+        ] {
+            assert_eq!(Change::decode(data), None, "{data}");
+        }
+    }
+
+    #[test]
+    fn unset_values_are_the_config_defaults() {
+        let quiz = QuizSettings {
+            questions: 7,
+            question_seconds: 45,
+            max_questions: 20,
+        };
+        let debate = DebateSettings { minutes: 15 };
+        let none = ChatSettings::default();
+        assert_eq!(none.quiz(quiz), quiz);
+        assert_eq!(none.debate_minutes(debate), 15);
+        assert_eq!(none.lang(Lang::En), Lang::En);
+        let set = none
+            .with(Change::Seconds(20))
+            .with(Change::Questions(10))
+            .with(Change::Minutes(1440))
+            .with(Change::Language(Some(Lang::Zh)));
+        assert_eq!(set.quiz(quiz).question_seconds, 20);
+        assert_eq!(set.quiz(quiz).questions, 10);
+        assert_eq!(set.debate_minutes(debate), 1440);
+        assert_eq!(set.lang(Lang::En), Lang::Zh);
+        assert!(Change::Seconds(20).is_current(&set, quiz, debate));
+        assert!(!Change::Seconds(30).is_current(&set, quiz, debate));
+        assert!(Change::Language(None).is_current(&none, quiz, debate));
+    }
+}
