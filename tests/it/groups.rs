@@ -346,8 +346,9 @@ async fn a_quiz_running_when_its_group_is_upgraded_goes_on_in_the_supergroup_wit
     assert_eq!(third.chat_id(), Some(SUPER));
     assert!(third.body["question"].as_str().unwrap().starts_with("3/3"));
     api.supergroup_text(SUPER, &teacher, "/next");
+    // A stopPoll, the results' reads and writes (fsync'd): on a loaded machine, seconds.
     let results = api
-        .wait_for("the results", |c| {
+        .wait_for_within("the results", std::time::Duration::from_secs(15), |c| {
             c.method == "sendMessage" && c.text().contains("测验结束")
         })
         .await;
