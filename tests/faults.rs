@@ -137,7 +137,7 @@ async fn a_handler_that_panics_is_caught_and_the_bot_carries_on() {
     assert_eq!(
         to_alice,
         [
-            "抱歉,处理这条消息时出了问题;请再试一次。".to_string(),
+            support::say(debate_bot::i18n::Lang::Zh, "internal_error", &[]),
             core_answer(&alice, "/open"),
             core_answer(&alice, "/closed")
         ],

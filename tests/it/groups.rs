@@ -6,6 +6,7 @@
 
 use crate::support;
 
+use debate_bot::i18n::Lang;
 use debate_bot::quiz::QuizSettings;
 use support::fake_api::Pushed;
 use support::{Call, FakeApi, RunningBot, TgUser, start_bot_with, temp_database};
@@ -202,16 +203,17 @@ async fn a_quiz_or_debate_sent_while_the_bot_was_down_starts_nothing_reading_com
     // Sent 30 minutes ago, seen now.
     api.group_text_sent(GROUP, &user, "/quiz 3", 30 * 60);
     let reply = api.wait_nth("sendMessage", 0).await;
-    assert_eq!(
-        reply.text(),
-        "这条 /quiz 是 30 分钟前发的,机器人当时不在线;要开始请再发一次。"
-    );
+    let stale = |command: &str, minutes: &str| {
+        support::say(
+            Lang::Zh,
+            "stale_start",
+            &[("command", command), ("minutes", minutes)],
+        )
+    };
+    assert_eq!(reply.text(), stale("quiz", "30"));
     api.group_text_sent(GROUP, &user, "/debate 1", 11 * 60);
     let reply = api.wait_nth("sendMessage", 1).await;
-    assert_eq!(
-        reply.text(),
-        "这条 /debate 是 11 分钟前发的,机器人当时不在线;要开始请再发一次。"
-    );
+    assert_eq!(reply.text(), stale("debate", "11"));
     // A reading command that waited is answered as usual; so is /debate list.
     api.group_text_sent(GROUP, &user, "/closed", 30 * 60);
     let reply = api.wait_nth("sendMessage", 2).await;

@@ -8,6 +8,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use debate_bot::i18n::Lang;
 use debate_bot::limits::LimitSettings;
 use debate_bot::telegram::{self, Settings, Webhook};
 use secrecy::SecretString;
@@ -436,7 +437,10 @@ async fn a_group_gets_its_budget_of_replies_then_one_notice_and_other_groups_are
             .iter()
             .all(|t| t.starts_with("<b>闭源 · 1/10</b>"))
     );
-    assert_eq!(to_group[19], "请慢一点:这里每分钟最多回复 20 条,稍后再试。");
+    assert_eq!(
+        to_group[19],
+        support::say(Lang::Zh, "slow_down", &[("count", "20")])
+    );
     assert_eq!(replies.len(), 20);
 }
 
@@ -549,7 +553,7 @@ async fn a_locked_database_gets_an_apology_and_everything_else_keeps_working() {
             c.method == "sendMessage" && c.chat_id() == Some(GROUP)
         })
         .await;
-    assert_eq!(apology.text(), "抱歉,现在无法保存,请稍后再试。");
+    assert_eq!(apology.text(), support::say(Lang::Zh, "store_error", &[]));
     let topic = api
         .wait_for("the topic reply", |c| {
             c.method == "sendMessage" && c.chat_id() == Some(OTHER_GROUP)

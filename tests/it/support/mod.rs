@@ -33,6 +33,24 @@ pub fn app() -> Arc<App> {
     }))
 }
 
+/// What the bot says for the ui key `key` in `lang`, filled with `args` by the bot's own
+/// `fill`: tests expect the sentences of `responses/ui.*.toml`, not copies of them, so a change
+/// of wording changes no test.
+#[allow(dead_code)]
+pub fn say(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
+    let app = app();
+    let template = app
+        .view(lang)
+        .ui
+        .entries()
+        .into_iter()
+        .find(|(k, _)| *k == key)
+        .unwrap_or_else(|| panic!("no ui key {key}"))
+        .1
+        .to_string();
+    debate_bot::i18n::fill(&template, args)
+}
+
 /// A fresh folder under the temp folder, removed on drop.
 pub struct TempDir(std::path::PathBuf);
 
