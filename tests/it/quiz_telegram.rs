@@ -18,6 +18,7 @@ use crate::support;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
+use debate_bot::i18n::Lang;
 use debate_bot::quiz::QuizSettings;
 use debate_bot::store::{AnswerRow, Store};
 use serde_json::{Value, json};
@@ -36,27 +37,45 @@ const SETTINGS: QuizSettings = QuizSettings {
 /// Every explanation names where its answer stands in the article.
 const CITATION: &str = "出处:电厂,2024-07-12";
 
-// The sentences users see (responses/ui.zh.toml).
-const ONLY_STARTER_NEXT: &str = "只有测验发起人可以跳到下一题。";
-const ONLY_STARTER_STOP: &str = "只有测验发起人或群管理员可以结束测验。";
-const ONLY_STARTER_REPORT: &str = "只有最近一场测验的发起人或群管理员可以下载成绩。";
-const STOPPED: &str = "测验已提前结束。";
-const NONE_RUNNING: &str = "现在没有进行中的测验。发送 /quiz 开始一场。";
-const NOBODY: &str = "没有人作答。";
-const TOP_TITLE: &str = "🏆 本群总排行(所有测验答对的题数)";
-const TOP_YOU_NONE: &str = "你还没有成绩。";
+// The sentences users see: responses/ui.zh.toml, filled as the bot fills them.
+fn zh(key: &str) -> String {
+    support::say(Lang::Zh, key, &[])
+}
+fn only_starter_next() -> String {
+    zh("quiz_only_starter_next")
+}
+fn only_starter_stop() -> String {
+    zh("quiz_only_starter_stop")
+}
+fn only_starter_report() -> String {
+    zh("quiz_only_starter_report")
+}
+fn stopped() -> String {
+    zh("quiz_stopped")
+}
+fn none_running() -> String {
+    zh("quiz_none_running")
+}
+fn nobody() -> String {
+    zh("quiz_results_nobody")
+}
+fn top_title() -> String {
+    zh("top_title")
+}
+fn top_you_none() -> String {
+    zh("top_you_none")
+}
 const CSV_HEADER: &str = "user_id,user,question_number,question,answer,correct,seconds";
 const MEDALS: [&str; 3] = ["🥇", "🥈", "🥉"];
 
 fn intro(count: usize, name: &str) -> String {
-    format!(
-        "测验开始:{count} 题,每题 5 秒,由 {name} 发起。每题揭晓时注明原文出处。\
-         发起人可以发送 /next 跳到下一题,/stop 结束。"
-    )
+    let count = count.to_string();
+    let args = [("count", count.as_str()), ("seconds", "5"), ("name", name)];
+    support::say(Lang::Zh, "quiz_intro", &args)
 }
 
 fn already_running(name: &str) -> String {
-    format!("这个聊天里已经有一场测验在进行(由 {name} 发起)。发起人或管理员可以发送 /stop 结束它。")
+    support::say(Lang::Zh, "quiz_already_running", &[("name", name)])
 }
 
 fn teacher() -> TgUser {
@@ -482,7 +501,7 @@ struct TopRow {
 /// /top read back: its lines, and the lines after them (a blank line and the caller's rank).
 fn read_top(text: &str) -> (Vec<TopRow>, Vec<String>) {
     let mut lines = text.lines();
-    assert_eq!(lines.next(), Some(TOP_TITLE), "{text}");
+    assert_eq!(lines.next(), Some(top_title().as_str()), "{text}");
     let mut rows = Vec::new();
     let mut rest = Vec::new();
     for line in lines.by_ref() {
@@ -616,7 +635,11 @@ async fn a_class_of_thirty_answers_five_polls_and_sees_the_podium_and_the_leader
         assert_eq!(row.correct, r.everyone[n].correct);
         assert_eq!(row.answers, 5);
     }
-    assert_eq!(rest, ["", TOP_YOU_NONE], "the teacher answered nothing");
+    assert_eq!(
+        rest,
+        ["", top_you_none().as_str()],
+        "the teacher answered nothing"
+    );
 
     // A student below the top ten sees their own rank.
     let last = r.everyone.last().unwrap();
@@ -784,13 +807,13 @@ async fn only_the_starter_moves_on_and_only_the_starter_or_an_admin_stops() {
     class.answer(&q1, &pupil, q1.right());
     class.answers(1).await;
 
-    assert_eq!(class.ask(&pupil, "/next").await, ONLY_STARTER_NEXT);
+    assert_eq!(class.ask(&pupil, "/next").await, only_starter_next());
     assert_eq!(
         class.api.count("getChatMember"),
         0,
         "no need to ask for /next"
     );
-    assert_eq!(class.ask(&pupil, "/stop").await, ONLY_STARTER_STOP);
+    assert_eq!(class.ask(&pupil, "/stop").await, only_starter_stop());
     let asked = class.api.wait_nth("getChatMember", 0).await;
     assert_eq!(asked.chat_id(), Some(GROUP));
     assert_eq!(asked.body["user_id"], json!(pupil.id));
@@ -816,7 +839,7 @@ async fn only_the_starter_moves_on_and_only_the_starter_or_an_admin_stops() {
         .filter(|c| c.method == "sendMessage")
         .nth(before)
         .unwrap();
-    assert_eq!(visible(notice), STOPPED);
+    assert_eq!(visible(notice), stopped());
     assert!(stop.seq < notice.seq && notice.seq < results.seq);
     let text = visible(&results);
     let r = read_results(&text, 1, 1);
@@ -824,23 +847,23 @@ async fn only_the_starter_moves_on_and_only_the_starter_or_an_admin_stops() {
     assert_eq!(r.podium, [podium_line("🥇", &r.everyone[0], 1)]);
     assert_eq!(r.everyone[0].name, "学生01");
     assert_eq!(r.questions, [question_line(&q1, 1, 1)]);
-    assert_eq!(class.ask(&teacher, "/next").await, NONE_RUNNING);
+    assert_eq!(class.ask(&teacher, "/next").await, none_running());
     assert_eq!(class.api.count("sendPoll"), 1, "question 2 is never sent");
 
     // A student's quiz: the chat's creator may stop it too; nobody answered.
     assert_eq!(class.ask(&other, "/quiz 1").await, intro(1, "学生02"));
     let q = class.poll(1, 1).await;
-    assert_eq!(class.ask(&teacher, "/next").await, ONLY_STARTER_NEXT);
+    assert_eq!(class.ask(&teacher, "/next").await, only_starter_next());
     let before = class.api.count("sendMessage");
     class.group(&owner, "/stop");
     let results = class.results(before).await;
     assert_eq!(
         visible(&results),
-        format!("🏁 测验结束:1 题,0 人作答\n{NOBODY}")
+        format!("🏁 测验结束:1 题,0 人作答\n{}", nobody())
     );
     let stop = class.api.wait_nth("stopPoll", 1).await;
     assert_eq!(stop.body["message_id"], json!(q.message_id));
-    assert_eq!(class.ask(&owner, "/stop").await, NONE_RUNNING);
+    assert_eq!(class.ask(&owner, "/stop").await, none_running());
 
     class.stop().await;
     assert_eq!(class.api.count("stopPoll"), 2);
@@ -906,7 +929,7 @@ async fn ends_by_itself(restart: bool) {
         class.api.describe_calls()
     );
     assert_eq!(class.api.poll(&q.id).unwrap()["is_closed"], json!(true));
-    assert_eq!(class.ask(&teacher, "/next").await, NONE_RUNNING);
+    assert_eq!(class.ask(&teacher, "/next").await, none_running());
     class.stop().await;
     if let Some(process) = process {
         process.shutdown_background();
@@ -992,7 +1015,7 @@ async fn the_starter_gets_the_csv_report_and_forgetme_removes_a_student() {
     // A plain member may not have it; an administrator may.
     assert_eq!(
         class.ask(&students[1], "/report").await,
-        ONLY_STARTER_REPORT
+        only_starter_report()
     );
     assert_eq!(class.api.count("sendDocument"), before + 1);
     class
@@ -1016,9 +1039,9 @@ async fn the_starter_gets_the_csv_report_and_forgetme_removes_a_student() {
         .collect();
     assert_eq!(names, remaining, "ranked as in the results, without 学生02");
     assert_eq!((rows[0].name.as_str(), rows[0].correct), ("学生01", 2));
-    assert_eq!(rest, ["", TOP_YOU_NONE]);
+    assert_eq!(rest, ["", top_you_none().as_str()]);
     let (_, rest) = read_top(&class.ask(&students[1], "/top").await);
-    assert_eq!(rest, ["", TOP_YOU_NONE]);
+    assert_eq!(rest, ["", top_you_none().as_str()]);
     class.group(&teacher, "/report");
     let after = class.api.wait_nth("sendDocument", before + 2).await;
     let rows = read_csv(&class.api.document(&after).bytes);
@@ -1099,7 +1122,7 @@ async fn forgetme_from_an_anonymous_admin_or_a_channel_explains_and_forgets_noth
     let call = class.api.wait_nth("sendMessage", before).await;
     assert_eq!(visible(&call), already_running("Group"));
     let sent = class.api.count("sendMessage");
-    assert_eq!(ask(&chat, "/stop").await, STOPPED);
+    assert_eq!(ask(&chat, "/stop").await, stopped());
     class.results(sent).await;
     // The same person writing as themselves is forgotten as usual.
     assert_eq!(
@@ -1148,16 +1171,16 @@ async fn forgetme_takes_the_user_off_the_quizzes_and_debates_they_started() {
         class.ask(&teacher, "/quiz").await,
         already_running("某位用户")
     );
-    assert_eq!(class.ask(&teacher, "/next").await, ONLY_STARTER_NEXT);
-    assert_eq!(class.ask(&teacher, "/stop").await, ONLY_STARTER_STOP);
+    assert_eq!(class.ask(&teacher, "/next").await, only_starter_next());
+    assert_eq!(class.ask(&teacher, "/stop").await, only_starter_stop());
     assert_eq!(
         class.ask(&teacher, "/debate close").await,
         "只有发起这场辩论的人或群管理员可以结束投票。"
     );
     let sent = class.api.count("sendMessage");
-    assert_eq!(class.ask(&admin, "/stop").await, STOPPED);
+    assert_eq!(class.ask(&admin, "/stop").await, stopped());
     class.results(sent).await;
-    assert_eq!(class.ask(&teacher, "/report").await, ONLY_STARTER_REPORT);
+    assert_eq!(class.ask(&teacher, "/report").await, only_starter_report());
     class.stop().await;
 }
 
@@ -1283,7 +1306,7 @@ async fn quiz_fixtures_match_the_bot_api_schema() {
     let before = class.api.count("sendMessage");
     class.group(&owner, "/stop");
     class.results(before).await;
-    assert_eq!(class.ask(&member, "/report").await, ONLY_STARTER_REPORT);
+    assert_eq!(class.ask(&member, "/report").await, only_starter_report());
     class.group(&admin, "/report");
     let sent = class.api.wait_nth("sendDocument", 0).await;
 
