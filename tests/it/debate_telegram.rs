@@ -13,6 +13,7 @@ use crate::support;
 
 use std::time::Duration;
 
+use debate_bot::i18n::Lang;
 use debate_bot::quiz::QuizSettings;
 use debate_bot::store::{DebateRow, Store, Tally};
 use serde_json::{Value, json};
@@ -24,14 +25,17 @@ use tokio::time::Instant;
 
 const GROUP: i64 = -4_000_000_777;
 
-// The sentences users see (responses/ui.*.toml).
-const ONLY_STARTER: &str = "只有发起这场辩论的人或群管理员可以结束投票。";
-const NONE_OPEN: &str = "现在没有进行中的辩论;发送 /debate 开始一场。";
+// The sentences users see: responses/ui.zh.toml, filled as the bot fills them.
+fn only_starter() -> String {
+    support::say(Lang::Zh, "debate_only_starter_close", &[])
+}
+
+fn none_open() -> String {
+    support::say(Lang::Zh, "debate_none_open", &[])
+}
 
 fn already_open(motion: &str) -> String {
-    format!(
-        "本群已有一场辩论在投票:{motion} 请在上面的投票里表态;发起人或管理员发送 /debate close 结束投票。"
-    )
+    support::say(Lang::Zh, "debate_already_open", &[("motion", motion)])
 }
 
 fn teacher() -> TgUser {
@@ -320,7 +324,10 @@ async fn a_group_debates_votes_and_sees_the_result_next_to_the_articles_camps() 
         group.ask(&students[0], "/debate 2").await,
         already_open("闭源最终将战胜开源?")
     );
-    assert_eq!(group.ask(&students[0], "/debate close").await, ONLY_STARTER);
+    assert_eq!(
+        group.ask(&students[0], "/debate close").await,
+        only_starter()
+    );
     let asked = api.wait_nth("getChatMember", 0).await;
     assert_eq!(asked.body["user_id"], json!(students[0].id));
     assert_eq!(api.count("stopPoll"), 0);
@@ -349,7 +356,7 @@ async fn a_group_debates_votes_and_sees_the_result_next_to_the_articles_camps() 
     );
     // Closed: a late vote is not counted, and there is nothing left to close.
     api.poll_answer(&vote.poll_id, &students[3], &[1]);
-    assert_eq!(group.ask(&teacher, "/debate close").await, NONE_OPEN);
+    assert_eq!(group.ask(&teacher, "/debate close").await, none_open());
     assert_eq!(
         group.store.tally(debate.id).await.unwrap(),
         [2, 0, 1],
@@ -480,7 +487,7 @@ async fn a_restart_keeps_the_debate_and_its_votes_and_a_deadline_passed_meanwhil
         result.contains("共 1 人投票。\n\n投票的人都还没想好。"),
         "{result}"
     );
-    assert_eq!(group.ask(&teacher, "/debate close").await, NONE_OPEN);
+    assert_eq!(group.ask(&teacher, "/debate close").await, none_open());
     group.bot.take().unwrap().stop().await;
     assert_eq!(group.api.count("sendPoll"), 2);
 }
@@ -534,7 +541,7 @@ async fn a_vote_telegram_refuses_is_called_off_with_an_apology_and_the_chat_is_f
     let apology = group.api.wait_nth("sendMessage", before + 1).await;
     assert_eq!(
         visible(&apology),
-        "抱歉,投票没能发出,这场辩论已取消;请稍后再试 /debate。"
+        support::say(Lang::Zh, "debate_poll_failed", &[])
     );
     assert_eq!(
         group.api.count("sendPoll"),
