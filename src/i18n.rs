@@ -48,22 +48,18 @@ macro_rules! ui_text {
             $($(#[$doc])* pub $key: String,)*
         }
 
-        /// Read as a table of strings, then taken key by key: a missing or unknown key is an
-        /// error, as with `#[serde(deny_unknown_fields)]`. (Derived, the visitor of a struct
-        /// of ~180 fields was 7 % of the crate's LLVM IR and of its release build time.)
+        /// Read as a table of strings, then taken key by key by a function that is not
+        /// generic ([`take_keys`]): a missing or unknown key is an error, as with
+        /// `#[serde(deny_unknown_fields)]`. (Derived, the visitor of a struct of ~200 fields
+        /// was 7 % of the crate's LLVM IR, and so of its release build time.)
         impl<'de> Deserialize<'de> for UiText {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                use serde::de::Error;
                 const KEYS: &[&str] = &[$(stringify!($key)),*];
-                let mut table = std::collections::BTreeMap::<String, String>::deserialize(d)?;
-                let mut take = |key: &'static str| {
-                    table.remove(key).ok_or_else(|| D::Error::missing_field(key))
-                };
-                let text = UiText { $($key: take(stringify!($key))?,)* };
-                if let Some(unknown) = table.keys().next() {
-                    return Err(D::Error::unknown_field(unknown, KEYS));
-                }
-                Ok(text)
+                let table = std::collections::BTreeMap::<String, String>::deserialize(d)?;
+                let mut values = take_keys(table, KEYS)
+                    .map_err(<D::Error as serde::de::Error>::custom)?
+                    .into_iter();
+                Ok(UiText { $($key: values.next().unwrap_or_default(),)* })
             }
         }
 
@@ -74,6 +70,25 @@ macro_rules! ui_text {
             }
         }
     };
+}
+
+/// The values of `keys` in `table`, in that order; an error names a key that is missing or
+/// one that is not among `keys`.
+fn take_keys(
+    mut table: std::collections::BTreeMap<String, String>,
+    keys: &[&str],
+) -> Result<Vec<String>, String> {
+    let mut values = Vec::with_capacity(keys.len());
+    for key in keys {
+        match table.remove(*key) {
+            Some(value) => values.push(value),
+            None => return Err(format!("missing field `{key}`")),
+        }
+    }
+    match table.keys().next() {
+        Some(unknown) => Err(format!("unknown field `{unknown}`")),
+        None => Ok(values),
+    }
 }
 
 ui_text! {
@@ -445,6 +460,32 @@ impl Ui {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_ui_file_with_a_key_missing_or_unknown_is_refused_by_name() {
+        let good = [("a", "1"), ("b", "2")];
+        let table = |pairs: &[(&str, &str)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect::<std::collections::BTreeMap<_, _>>()
+        };
+        assert_eq!(
+            take_keys(table(&good), &["b", "a"]),
+            Ok(vec!["2".into(), "1".into()])
+        );
+        assert_eq!(
+            take_keys(table(&good[..1]), &["a", "b"]),
+            Err("missing field `b`".into())
+        );
+        assert_eq!(
+            take_keys(table(&[("a", "1"), ("b", "2"), ("c", "3")]), &["a", "b"]),
+            Err("unknown field `c`".into())
+        );
+        let text = "start = \"x\"\n";
+        let error = toml::from_str::<UiText>(text).unwrap_err().to_string();
+        assert!(error.contains("missing field `start_try`"), "{error}");
+    }
+
     use super::*;
 
     #[test]
