@@ -27,6 +27,32 @@ pub struct Config {
     pub debate: DebateConfig,
     pub storage: StorageConfig,
     pub limits: LimitsConfig,
+    pub metrics: MetricsConfig,
+    pub log: LogConfig,
+}
+
+#[derive(Debug, Deserialize, Default, Clone, Copy)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsConfig {
+    /// Where to serve Prometheus metrics on `GET /metrics`; off when unset.
+    pub listen: Option<SocketAddr>,
+}
+
+#[derive(Debug, Deserialize, Default, Clone, Copy)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    pub format: LogFormat,
+}
+
+/// How log lines are written to stderr.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// One readable line per event.
+    #[default]
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
 }
 
 #[derive(Debug, Deserialize, Clone, Copy)]
@@ -217,6 +243,10 @@ pub struct Env {
     pub api_url: Option<String>,
     /// DEBATE_BOT_DATABASE: the database URL, e.g. for a container's volume.
     pub database: Option<String>,
+    /// DEBATE_BOT_METRICS_LISTEN: where to serve metrics (`off` turns them off).
+    pub metrics_listen: Option<String>,
+    /// DEBATE_BOT_LOG_FORMAT: `text` or `json`.
+    pub log_format: Option<String>,
 }
 
 impl Env {
@@ -230,6 +260,8 @@ impl Env {
             token: var("TELOXIDE_TOKEN"),
             api_url: var("TELOXIDE_API_URL"),
             database: var("DEBATE_BOT_DATABASE"),
+            metrics_listen: var("DEBATE_BOT_METRICS_LISTEN"),
+            log_format: var("DEBATE_BOT_LOG_FORMAT"),
         }
     }
 }
@@ -311,6 +343,34 @@ impl Config {
             config.telegram.api_url = Url::parse(url)
                 .with_context(|| format!("TELOXIDE_API_URL is not a valid URL: {url}"))?;
         }
+        if let Some(listen) = &env.metrics_listen {
+            config.metrics.listen = match listen.trim() {
+                "off" => None,
+                listen => Some(listen.parse().with_context(|| {
+                    format!("DEBATE_BOT_METRICS_LISTEN is not an address like 127.0.0.1:9100 (or off): {listen}")
+                })?),
+            };
+        }
+        if let Some(format) = &env.log_format {
+            config.log.format = match format.trim() {
+                "text" => LogFormat::Text,
+                "json" => LogFormat::Json,
+                other => bail!("DEBATE_BOT_LOG_FORMAT must be text or json, not {other}"),
+            };
+        }
+        if let Some(metrics) = config.metrics.listen {
+            let webhook = config.telegram.webhook_listen;
+            let same_ip = metrics.ip() == webhook.ip()
+                || metrics.ip().is_unspecified()
+                || webhook.ip().is_unspecified();
+            if config.telegram.mode == Mode::Webhook && same_ip && metrics.port() == webhook.port()
+            {
+                bail!(
+                    "metrics.listen ({metrics}) and telegram.webhook_listen ({webhook}) cannot share a port: \
+                     the webhook faces the reverse proxy, the metrics should not"
+                );
+            }
+        }
         if !matches!(config.telegram.api_url.scheme(), "http" | "https") {
             bail!(
                 "telegram.api_url must be an http or https URL, not {}",
@@ -367,6 +427,60 @@ mod tests {
             config.corpus.dir,
             Path::new(env!("CARGO_MANIFEST_DIR")).join("responses")
         );
+        assert_eq!(config.metrics.listen, None, "metrics are off by default");
+        assert_eq!(config.log.format, LogFormat::Text);
+    }
+
+    #[test]
+    fn metrics_and_log_format_come_from_the_file_or_the_environment() {
+        let path = write(
+            "metrics",
+            "[metrics]\nlisten = \"127.0.0.1:9100\"\n[log]\nformat = \"json\"\n",
+        );
+        let config = Config::load(Some(&path), &Env::default()).unwrap();
+        assert_eq!(
+            config.metrics.listen,
+            Some("127.0.0.1:9100".parse().unwrap())
+        );
+        assert_eq!(config.log.format, LogFormat::Json);
+        let env = Env {
+            metrics_listen: Some("0.0.0.0:9200".into()),
+            log_format: Some("text".into()),
+            ..Env::default()
+        };
+        let config = Config::load(Some(&path), &env).unwrap();
+        assert_eq!(config.metrics.listen, Some("0.0.0.0:9200".parse().unwrap()));
+        assert_eq!(config.log.format, LogFormat::Text);
+        let off = Env {
+            metrics_listen: Some("off".into()),
+            ..Env::default()
+        };
+        assert_eq!(
+            Config::load(Some(&path), &off).unwrap().metrics.listen,
+            None
+        );
+        for bad in [
+            Env {
+                metrics_listen: Some("9100".into()),
+                ..Env::default()
+            },
+            Env {
+                log_format: Some("xml".into()),
+                ..Env::default()
+            },
+        ] {
+            assert!(Config::load(Some(&path), &bad).is_err(), "{bad:?}");
+        }
+        for bad in [
+            "[log]\nformat = \"yaml\"\n",
+            "[metrics]\nlisten = \"localhost\"\n",
+            "[metrics]\nlisten = \"0.0.0.0:8080\"\n[telegram]\nmode = \"webhook\"\nwebhook_url = \"https://x.org\"\n",
+        ] {
+            assert!(
+                Config::load(Some(&write("metrics-bad", bad)), &Env::default()).is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]
@@ -434,6 +548,7 @@ mod tests {
             token: Some("123:from-env".into()),
             api_url: Some("http://127.0.0.1:9".into()),
             database: Some("sqlite:///data/bot.db".into()),
+            ..Env::default()
         };
         let config = Config::load(Some(&path), &env).unwrap();
         assert_eq!(

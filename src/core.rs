@@ -64,6 +64,13 @@ pub enum Route {
     App,
 }
 
+/// Whose poll a poll answer was for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Poll {
+    Quiz,
+    Debate,
+}
+
 /// What a message comes to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -278,17 +285,23 @@ impl Core {
         }
     }
 
-    /// A poll answer: an answer in a quiz, or a vote in a debate, whichever poll it is.
+    /// A poll answer: an answer in a quiz, or a vote in a debate, whichever poll it is; with
+    /// whose poll it was, when it is known.
     pub async fn poll_answer(
         &self,
         poll_id: &str,
         from: &Player,
         option_ids: &[u8],
         now: i64,
-    ) -> anyhow::Result<Recorded> {
+    ) -> anyhow::Result<(Option<Poll>, Recorded)> {
         match self.quizzes.answer(poll_id, from, option_ids, now).await? {
-            Recorded::UnknownPoll => self.debates.vote(poll_id, from, option_ids, now).await,
-            recorded => Ok(recorded),
+            Recorded::UnknownPoll => Ok(
+                match self.debates.vote(poll_id, from, option_ids, now).await? {
+                    Recorded::UnknownPoll => (None, Recorded::UnknownPoll),
+                    recorded => (Some(Poll::Debate), recorded),
+                },
+            ),
+            recorded => Ok((Some(Poll::Quiz), recorded)),
         }
     }
 

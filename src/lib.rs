@@ -1,8 +1,9 @@
 //! debate-bot: a Telegram bot that answers with sourced, verbatim excerpts of one article.
 //!
 //! The core ([`core`], the way in; [`effect`], the way out; [`app`], [`quiz`], [`debate`],
-//! [`corpus`], [`render`], [`command`], [`i18n`]) knows nothing of Telegram; [`telegram`] and [`console`] are thin adapters around it. See README.md, "How it
-//! is built", for the map.
+//! [`corpus`], [`render`], [`command`], [`i18n`]) knows nothing of Telegram; [`telegram`] and
+//! [`console`] are thin adapters around it; [`metrics`] names what the adapter and the store
+//! record for Prometheus. See README.md, "How it is built", for the map.
 
 pub mod app;
 pub mod clock;
@@ -15,6 +16,7 @@ pub mod debate;
 pub mod effect;
 pub mod i18n;
 pub mod limits;
+pub mod metrics;
 pub mod quiz;
 pub mod render;
 pub mod search;

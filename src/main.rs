@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
 use debate_bot::app::App;
-use debate_bot::config::{Config, Env, Mode};
+use debate_bot::config::{Config, Env, LogFormat, Mode};
 use debate_bot::debate::{DebateSettings, Debates};
 use debate_bot::i18n::Lang;
 use debate_bot::quiz::{QuizSettings, Quizzes};
@@ -42,7 +42,8 @@ enum Command {
     },
     /// Check config.toml and responses/, print what was loaded, list every problem
     Check,
-    /// For container health checks: in webhook mode, exit 0 if GET /healthz answers 200
+    /// For container health checks: exit 0 if GET /healthz answers 200 (on the webhook listener,
+    /// or the metrics listener when polling with metrics on); polling without metrics: exit 0
     Healthcheck,
 }
 
@@ -63,8 +64,6 @@ fn main() -> ExitCode {
         cli.command,
         Some(Command::Console { .. }) | Some(Command::Check)
     );
-    init_logging(if quiet { "warn" } else { "info" });
-
     let config = match Config::load(cli.config.as_deref(), &Env::from_process()) {
         Ok(config) => config,
         Err(e) => {
@@ -72,6 +71,7 @@ fn main() -> ExitCode {
             return ExitCode::from(EXIT_BAD_DATA);
         }
     };
+    init_logging(if quiet { "warn" } else { "info" }, config.log.format);
     if matches!(cli.command, Some(Command::Healthcheck)) {
         return healthcheck(&config);
     }
@@ -138,6 +138,7 @@ fn main() -> ExitCode {
                 debate: config.debate.settings(),
                 limits: config.limits.settings(),
                 shutdown: std::time::Duration::from_secs(config.telegram.shutdown_seconds),
+                metrics: config.metrics.listen,
             };
             match runtime.block_on(telegram::run(settings, Arc::new(app), shutdown_signal())) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -154,14 +155,17 @@ fn main() -> ExitCode {
     code
 }
 
-/// In webhook mode, asks the running bot's `/healthz` on its own listener (127.0.0.1 when it
-/// listens on every address). Polling has no listener: healthy while the process runs.
+/// Asks the running bot's `/healthz`: on the webhook's listener in webhook mode, else on the
+/// metrics listener when metrics are on (127.0.0.1 when it listens on every address). Polling
+/// without metrics has no listener: healthy while the process runs.
 fn healthcheck(config: &Config) -> ExitCode {
     use std::io::{Read, Write};
-    if config.telegram.mode != Mode::Webhook {
-        return ExitCode::SUCCESS;
-    }
-    let mut addr = config.telegram.webhook_listen;
+    let listener = match (config.telegram.mode, config.metrics.listen) {
+        (Mode::Webhook, _) => config.telegram.webhook_listen,
+        (Mode::Polling, Some(metrics)) => metrics,
+        (Mode::Polling, None) => return ExitCode::SUCCESS,
+    };
+    let mut addr = listener;
     if addr.ip().is_unspecified() {
         addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
     }
@@ -187,14 +191,26 @@ fn healthcheck(config: &Config) -> ExitCode {
     }
 }
 
-fn init_logging(default: &str) {
+/// Log lines on stderr at `RUST_LOG`'s level (`default` without it): readable text, coloured
+/// only for a person at a terminal (not in `docker logs` or journald), or one JSON object a
+/// line with the event's fields at the top level beside `timestamp`, `level`, `target` and
+/// `message`.
+fn init_logging(default: &str, format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
-    // Colours only for a person at a terminal, not in `docker logs` or journald.
-    tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_span_list(false)
+            .init(),
+    }
 }
 
 fn check(config: &Config, app: &App) {

@@ -15,7 +15,7 @@ use crate::effect::{Effect, Place, Timer};
 use crate::i18n::{Lang, fill};
 use crate::quiz::{GRACE_MS, Player};
 use crate::settings::Starters;
-use crate::store::{DebateRow, NewDebate, Recorded, Store};
+use crate::store::{DebateRow, NewDebate, Recorded, Refusal, Store};
 
 /// `[debate]` settings: the defaults a chat's own settings (`/settings`) override.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -263,7 +263,7 @@ impl Debates {
     ) -> anyhow::Result<Recorded> {
         let option = match option_ids.first() {
             Some(&o) if o < 3 => Some(i64::from(o)),
-            Some(_) => return Ok(Recorded::Refused),
+            Some(_) => return Ok(Recorded::Refused(Refusal::Invalid)),
             None => None,
         };
         self.store

@@ -18,7 +18,7 @@ use crate::effect::{Effect, Place, Timer};
 use crate::i18n::{Lang, fill};
 use crate::render::user_text;
 use crate::settings::{ChatSettings, Starters};
-use crate::store::{Answer, NewQuiz, QuizRow, Recorded, Store};
+use crate::store::{Answer, NewQuiz, QuizRow, Recorded, Refusal, Store};
 
 /// Milliseconds after a poll closes during which its answers still arrive and count
 /// (Telegram closed it, so they were cast in time); the quiz moves on after them.
@@ -355,7 +355,7 @@ impl Quizzes {
             // A retracted vote: quiz polls can't be retracted, so nothing to record; but it
             // may be a retraction in another kind of poll (a debate's vote).
             return Ok(if self.store.is_quiz_poll(poll_id).await? {
-                Recorded::Refused
+                Recorded::Refused(Refusal::Invalid)
             } else {
                 Recorded::UnknownPoll
             });

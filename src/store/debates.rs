@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use sqlx::Row;
 
-use super::{Recorded, Store};
+use super::{Recorded, Refusal, Store};
 use crate::effect::Place;
 use crate::quiz::GRACE_MS;
 
@@ -80,6 +80,7 @@ impl DebateRow {
 impl Store {
     /// Stores a new debate, or `None` when the chat already has one open.
     pub async fn create_debate(&self, debate: &NewDebate<'_>) -> anyhow::Result<Option<i64>> {
+        let _timer = crate::metrics::write("create_debate");
         let inserted = sqlx::query(
             "INSERT INTO debates (chat_id, thread_id, motion_id, starter_id, lang, started_at, deadline)
              VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -138,6 +139,7 @@ impl Store {
         poll_id: &str,
         message_id: i64,
     ) -> anyhow::Result<()> {
+        let _timer = crate::metrics::write("debate_poll_sent");
         sqlx::query("UPDATE debates SET poll_id = ?, message_id = ? WHERE id = ?")
             .bind(poll_id)
             .bind(message_id)
@@ -149,6 +151,7 @@ impl Store {
 
     /// Closes the debate's vote at `at`; false when it was closed already.
     pub async fn close_debate(&self, id: i64, at: i64) -> anyhow::Result<bool> {
+        let _timer = crate::metrics::write("close_debate");
         let closed =
             sqlx::query("UPDATE debates SET closed_at = ? WHERE id = ? AND closed_at IS NULL")
                 .bind(at)
@@ -162,6 +165,7 @@ impl Store {
     /// Marks a closed debate's result as posted at `at`; false when someone else did first
     /// (so the result is posted once).
     pub async fn report_debate(&self, id: i64, at: i64) -> anyhow::Result<bool> {
+        let _timer = crate::metrics::write("report_debate");
         let reported = sqlx::query(
             "UPDATE debates SET reported_at = ?
              WHERE id = ? AND closed_at IS NOT NULL AND reported_at IS NULL",
@@ -183,6 +187,7 @@ impl Store {
         option: Option<i64>,
         at: i64,
     ) -> anyhow::Result<Recorded> {
+        let _timer = crate::metrics::write("vote");
         let upsert = format!(
             "INSERT INTO debate_votes (debate_id, user_id, option, voted_at)
              SELECT id, ?, ?, ? FROM debates WHERE {OPEN}
@@ -217,7 +222,7 @@ impl Store {
             (false, _) => Recorded::UnknownPoll,
             // Retracting a vote nobody had cast changes nothing, and is no refusal.
             (true, None) if self.debate_is_open(poll_id, at).await? => Recorded::Counted,
-            (true, _) => Recorded::Refused,
+            (true, _) => Recorded::Refused(Refusal::Closed),
         })
     }
 

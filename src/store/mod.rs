@@ -37,10 +37,24 @@ pub struct Store {
 pub enum Recorded {
     /// Stored: it counts.
     Counted,
-    /// The poll is closed or past its deadline, or (a quiz) the user had already answered.
-    Refused,
+    /// It does not count, for this reason.
+    Refused(Refusal),
     /// No quiz question or debate has this poll id (yet: it may have been sent a moment ago).
     UnknownPoll,
+}
+
+/// Why a poll answer does not count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The bot stopped the quiz poll, or closed the debate's vote, before the answer came
+    /// (beyond the grace for answers on their way).
+    Closed,
+    /// The user had answered this quiz question already (a quiz answer cannot be changed).
+    Repeated,
+    /// No answer the poll allows: a retracted quiz answer, an option the vote does not have.
+    Invalid,
+    /// The voter is no user (a channel): the bot's polls are not anonymous.
+    Anonymous,
 }
 
 impl Store {
@@ -86,6 +100,7 @@ impl Store {
         if old == new {
             return Ok(0);
         }
+        let _timer = crate::metrics::write("migrate_chat");
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "UPDATE quizzes SET finished_at = ? WHERE chat_id = ? AND finished_at IS NULL
@@ -143,6 +158,7 @@ impl Store {
     /// those go on by their timers, and an admin may still stop them, but the bot no longer
     /// knows the forgotten user as their starter); returns how many answers and votes went.
     pub async fn forget(&self, user_id: i64) -> anyhow::Result<u64> {
+        let _timer = crate::metrics::write("forget");
         let mut tx = self.pool.begin().await?;
         let answers = sqlx::query("DELETE FROM answers WHERE user_id = ?")
             .bind(user_id)
@@ -170,5 +186,17 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(answers + votes)
+    }
+
+    /// How many quizzes are running and how many debates have their vote open (for metrics).
+    pub async fn running(&self) -> anyhow::Result<(i64, i64)> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM quizzes WHERE finished_at IS NULL),
+                    (SELECT COUNT(*) FROM debates WHERE closed_at IS NULL)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        use sqlx::Row;
+        Ok((row.get(0), row.get(1)))
     }
 }

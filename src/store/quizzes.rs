@@ -19,7 +19,7 @@ use sqlx::sqlite::SqlitePool;
 use sqlx::{Row, Sqlite, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
-use super::{Recorded, Store};
+use super::{Recorded, Refusal, Store};
 use crate::effect::Place;
 use crate::quiz::GRACE_MS;
 use crate::quiz::questions::Dealt;
@@ -133,6 +133,7 @@ const QUIZ_COLUMNS: &str = "id, chat_id, thread_id, starter_id, starter_name, la
 impl Store {
     /// Stores a new quiz, or `None` when the chat already has one running.
     pub async fn create_quiz(&self, quiz: &NewQuiz<'_>) -> anyhow::Result<Option<i64>> {
+        let _timer = crate::metrics::write("create_quiz");
         let mut tx = self.pool.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO quizzes (chat_id, thread_id, starter_id, starter_name, lang, question_seconds, scoring, started_at)
@@ -258,6 +259,7 @@ impl Store {
         sent_at: i64,
         deadline: i64,
     ) -> anyhow::Result<()> {
+        let _timer = crate::metrics::write("quiz_poll_sent");
         sqlx::query(
             "UPDATE questions SET poll_id = ?, message_id = ?, sent_at = ?, deadline = ?
              WHERE quiz_id = ? AND idx = ?",
@@ -283,6 +285,7 @@ impl Store {
         at: i64,
         finish: bool,
     ) -> anyhow::Result<bool> {
+        let _timer = crate::metrics::write("advance_quiz");
         let mut tx: Transaction<'_, Sqlite> = self.pool.begin().await?;
         let moved = sqlx::query(
             "UPDATE quizzes SET current = ?, finished_at = CASE WHEN ? THEN ? ELSE NULL END
@@ -409,7 +412,10 @@ fn answer_row(r: &sqlx::sqlite::SqliteRow) -> AnswerRow {
 pub(super) async fn write_answers(pool: SqlitePool, mut queue: mpsc::Receiver<Pending>) {
     let mut batch = Vec::with_capacity(BATCH);
     while queue.recv_many(&mut batch, BATCH).await > 0 {
-        match commit(&pool, &batch).await {
+        let timer = crate::metrics::write("answers");
+        let committed = commit(&pool, &batch).await;
+        drop(timer);
+        match committed {
             Ok(counted) => {
                 for (pending, counted) in batch.drain(..).zip(counted) {
                     let _ = pending.done.send(Ok(counted));
@@ -456,15 +462,21 @@ async fn commit(pool: &SqlitePool, batch: &[Pending]) -> Result<Vec<Recorded>, s
             .execute(&mut *tx)
             .await?;
             Recorded::Counted
-        } else if sqlx::query("SELECT 1 FROM questions WHERE poll_id = ?")
+        } else {
+            // Not inserted: an unknown poll, a repeated answer, or one after the bot's stop.
+            let answered = sqlx::query(
+                "SELECT EXISTS (SELECT 1 FROM answers a WHERE a.poll_id = q.poll_id AND a.user_id = ?)
+                 FROM questions q WHERE q.poll_id = ?",
+            )
+            .bind(answer.user_id)
             .bind(&answer.poll_id)
             .fetch_optional(&mut *tx)
-            .await?
-            .is_some()
-        {
-            Recorded::Refused
-        } else {
-            Recorded::UnknownPoll
+            .await?;
+            match answered.map(|row| row.get::<bool, _>(0)) {
+                None => Recorded::UnknownPoll,
+                Some(true) => Recorded::Refused(Refusal::Repeated),
+                Some(false) => Recorded::Refused(Refusal::Closed),
+            }
         };
         counted.push(outcome);
     }

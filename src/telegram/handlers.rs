@@ -9,31 +9,45 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use teloxide::dispatching::UpdateHandler;
+use teloxide::dispatching::{DpHandlerDescription, UpdateHandler};
+use teloxide::dptree::HandlerDescription;
 use teloxide::payloads::{AnswerCallbackQuerySetters, AnswerInlineQuerySetters};
 use teloxide::prelude::*;
 use teloxide::types::{
     InlineQueryResult, InlineQueryResultArticle, InputMessageContent, InputMessageContentText, Me,
-    MessageId, ParseMode,
+    MessageId, ParseMode, UpdateKind,
 };
 
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use teloxide::types::MaybeAnonymousUser;
 
+use super::arrivals::{Arrivals, Arrived};
 use super::effects::Interpreter;
 use super::lanes::{self, panicked};
 use super::send::{self, Outbox};
 use super::users::{is_admin, is_member_admin, is_shared_identity, player};
 use crate::app::{App, ChatKind, Press, Reply};
-use crate::core::{Core, Incoming, Outcome, Pressed, Route};
+use crate::core::{Core, Incoming, Outcome, Poll, Pressed, Route};
 use crate::effect::Place;
 use crate::i18n::fill;
 use crate::limits::Verdict;
-use crate::store::Recorded;
+use crate::metrics::{self, Dropped};
+use crate::store::{Recorded, Refusal};
 
 pub fn schema() -> UpdateHandler<teloxide::RequestError> {
+    // Every update: counted, and when it reached the bot made known to the handlers. Described
+    // as an entry, so that it restricts nothing: the update kinds asked of Telegram (polling's
+    // allowed_updates) are still derived from the branches alone.
+    let arrived = dptree::map_with_description(
+        <DpHandlerDescription as HandlerDescription>::entry(),
+        |update: Update, arrivals: Arc<Arrivals>| {
+            metrics::update(kind_of(&update));
+            arrivals.take(&update)
+        },
+    );
     dptree::entry()
+        .chain(arrived)
         .branch(
             Update::filter_message()
                 .filter(|m: Message| {
@@ -46,6 +60,18 @@ pub fn schema() -> UpdateHandler<teloxide::RequestError> {
         .branch(Update::filter_inline_query().endpoint(on_inline_query))
         .branch(Update::filter_poll_answer().endpoint(on_poll_answer))
         .branch(Update::filter_my_chat_member().endpoint(super::introduce::on_my_chat_member))
+}
+
+/// An update's kind as [`metrics::UPDATES`] counts it.
+fn kind_of(update: &Update) -> &'static str {
+    match update.kind {
+        UpdateKind::Message(_) => "message",
+        UpdateKind::CallbackQuery(_) => "callback_query",
+        UpdateKind::InlineQuery(_) => "inline_query",
+        UpdateKind::PollAnswer(_) => "poll_answer",
+        UpdateKind::MyChatMember(_) => "my_chat_member",
+        _ => "other",
+    }
 }
 
 /// Runs a handler's work, turning a panic into a log line.
@@ -67,7 +93,13 @@ pub fn place_of(msg: &Message) -> Place {
     Place::topic(msg.chat.id.0, thread)
 }
 
-async fn on_message(msg: Message, me: Me, app: Arc<App>, run: Interpreter) -> ResponseResult<()> {
+async fn on_message(
+    msg: Message,
+    me: Me,
+    app: Arc<App>,
+    run: Interpreter,
+    arrived: Arrived,
+) -> ResponseResult<()> {
     let private = msg.chat.is_private();
     let lang = app.lang(msg.from.as_ref().and_then(|u| u.language_code.as_deref()));
     // Whether the sender expects an answer: anything in a private chat, our commands in groups.
@@ -86,7 +118,11 @@ async fn on_message(msg: Message, me: Me, app: Arc<App>, run: Interpreter) -> Re
     // goes on meanwhile, whatever this chat waits for.
     let lanes = run.lanes.clone();
     lanes.queue(msg.chat.id.0, async move {
-        if panicked("message", handle_message(msg, me, app, run.clone())).await
+        if panicked(
+            "message",
+            handle_message(msg, me, app, run.clone(), arrived),
+        )
+        .await
             && let Some(apology) = apology
         {
             apology.send(run).await;
@@ -142,7 +178,7 @@ enum Failed {
     Logged,
 }
 
-async fn handle_message(msg: Message, me: Me, app: Arc<App>, run: Interpreter) {
+async fn handle_message(msg: Message, me: Me, app: Arc<App>, run: Interpreter, arrived: Arrived) {
     let (bot, outbox) = (&run.bot, &run.outbox);
     let started = Instant::now();
     let Some(text) = msg.text() else { return };
@@ -194,11 +230,13 @@ async fn handle_message(msg: Message, me: Me, app: Arc<App>, run: Interpreter) {
     };
     let verdict = outbox.limits.command(place.chat, kind);
     if verdict == Verdict::Drop {
+        metrics::dropped(Dropped::ChatLimit);
         tracing::info!(chat = kind.as_str(), verdict = ?verdict, "message dropped");
         return;
     }
     let outcome = match (verdict, read) {
         (Verdict::SlowDown, _) | (Verdict::Drop, _) => {
+            metrics::dropped(Dropped::ChatLimit);
             let per_minute = outbox.limits.settings().replies_per_chat_per_minute;
             let notice = Reply::plain(fill(
                 &app.view(lang).ui.slow_down,
@@ -232,10 +270,14 @@ async fn handle_message(msg: Message, me: Me, app: Arc<App>, run: Interpreter) {
                 }
                 None => send::send(bot, outbox, place, &reply, reply_to).await,
             };
+            if sent.is_ok() {
+                metrics::replied("message", arrived.0);
+            }
             (command, sent.map_err(Failed::Send))
         }
         Ok(Outcome::Effects { command, effects }) => {
             run.carry_out(effects).await;
+            metrics::replied("message", arrived.0);
             (command, Ok(()))
         }
         Err(e) => {
@@ -252,6 +294,8 @@ async fn handle_message(msg: Message, me: Me, app: Arc<App>, run: Interpreter) {
     if let Err(Failed::Send(e)) = &result {
         tracing::warn!(error = %e, "could not answer a message");
     }
+    metrics::command(&command);
+    metrics::handled("message", started.elapsed());
     tracing::info!(
         chat = kind.as_str(),
         command = %command,
@@ -284,15 +328,24 @@ fn add_to_group(
     Some((label, url.parse().ok()?))
 }
 
-async fn on_callback(q: CallbackQuery, app: Arc<App>, run: Interpreter) -> ResponseResult<()> {
-    guarded("button", async move { handle_callback(q, app, run) }).await
+async fn on_callback(
+    q: CallbackQuery,
+    app: Arc<App>,
+    run: Interpreter,
+    arrived: Arrived,
+) -> ResponseResult<()> {
+    guarded(
+        "button",
+        async move { handle_callback(q, app, run, arrived) },
+    )
+    .await
 }
 
 /// Decides at once what a press does (so the chat's next press sees the decision), then
 /// answers it and makes the edit on a task of its own: no press waits for another's calls. A
 /// press that needs Telegram or storage first (a settings button: is the presser an admin?
 /// store the change) is decided on its task too.
-fn handle_callback(q: CallbackQuery, app: Arc<App>, run: Interpreter) {
+fn handle_callback(q: CallbackQuery, app: Arc<App>, run: Interpreter, arrived: Arrived) {
     let started = Instant::now();
     let data = q.data.as_deref().unwrap_or_default();
     let mut rng = StdRng::from_rng(&mut rand::rng());
@@ -301,7 +354,10 @@ fn handle_callback(q: CallbackQuery, app: Arc<App>, run: Interpreter) {
         .press_now(data, q.from.language_code.as_deref(), &mut rng)
     {
         let (answer, edit) = decide(&run.bot, &q, &press, &app, &run.outbox);
-        lanes::spawn("button", finish(press, answer, edit, run, started));
+        lanes::spawn(
+            "button",
+            finish(press, answer, edit, run, (started, arrived)),
+        );
         return;
     }
     lanes::spawn("settings button", async move {
@@ -330,7 +386,7 @@ fn handle_callback(q: CallbackQuery, app: Arc<App>, run: Interpreter) {
         let mut rng = StdRng::from_rng(&mut rand::rng());
         let press = run.core.press(&pressed, is_admin, &mut rng).await;
         let (answer, edit) = decide(&run.bot, &q, &press, &app, &run.outbox);
-        finish(press, answer, edit, run, started).await;
+        finish(press, answer, edit, run, (started, arrived)).await;
     });
 }
 
@@ -374,6 +430,7 @@ fn decide(
                     outbox.limits.edit(m.chat.id.0, kind)
                 });
             if !within_budget {
+                metrics::dropped(Dropped::ChatLimit);
                 let per_minute = outbox.limits.settings().replies_per_chat_per_minute;
                 let lang = app.lang(q.from.language_code.as_deref());
                 answer = answer.text(fill(
@@ -401,7 +458,7 @@ async fn finish(
     answer: Answer,
     edit: Option<Edit>,
     run: Interpreter,
-    started: Instant,
+    (started, arrived): (Instant, Arrived),
 ) {
     let (bot, outbox) = (run.bot, run.outbox);
     let stale = matches!(press, Press::Notice(_));
@@ -411,9 +468,11 @@ async fn finish(
         .answer("answerCallbackQuery", || answer.clone().send())
         .await
         .map(|_| ());
-    if let Err(e) = &answered {
-        tracing::warn!(error = %e, "could not answer a button press");
+    match &answered {
+        Ok(()) => metrics::replied("callback_query", arrived.0),
+        Err(e) => tracing::warn!(error = %e, "could not answer a button press"),
     }
+    metrics::handled("callback_query", started.elapsed());
     tracing::info!(
         button = if stale { "stale" } else { "ok" },
         ms = started.elapsed().as_secs_f64() * 1000.0,
@@ -439,16 +498,23 @@ async fn on_inline_query(
     q: InlineQuery,
     app: Arc<App>,
     outbox: Arc<Outbox>,
+    arrived: Arrived,
 ) -> ResponseResult<()> {
     guarded("inline query", async move {
-        handle_inline_query(bot, q, app, outbox)
+        handle_inline_query(bot, q, app, outbox, arrived)
     })
     .await
 }
 
 /// Finds the answer at once; sends it on a task of its own, so that no query waits for
 /// another's call.
-fn handle_inline_query(bot: Bot, q: InlineQuery, app: Arc<App>, outbox: Arc<Outbox>) {
+fn handle_inline_query(
+    bot: Bot,
+    q: InlineQuery,
+    app: Arc<App>,
+    outbox: Arc<Outbox>,
+    arrived: Arrived,
+) {
     let started = Instant::now();
     let answer = app.inline(&q.query, &q.offset, q.from.language_code.as_deref());
     let count = answer.items.len();
@@ -472,9 +538,11 @@ fn handle_inline_query(bot: Bot, q: InlineQuery, app: Arc<App>, outbox: Arc<Outb
         let result = outbox
             .answer("answerInlineQuery", || request.clone().send())
             .await;
-        if let Err(e) = &result {
-            tracing::warn!(error = %e, "could not answer an inline query");
+        match &result {
+            Ok(_) => metrics::replied("inline_query", arrived.0),
+            Err(e) => tracing::warn!(error = %e, "could not answer an inline query"),
         }
+        metrics::handled("inline_query", started.elapsed());
         tracing::info!(
             results = count,
             ms = started.elapsed().as_secs_f64() * 1000.0,
@@ -488,13 +556,20 @@ async fn on_poll_answer(answer: PollAnswer, run: Interpreter) -> ResponseResult<
     guarded("poll answer", async move {
         let started = Instant::now();
         match record(&answer, &run.core).await {
-            Ok(recorded) => tracing::info!(
-                recorded = ?recorded,
-                ms = started.elapsed().as_secs_f64() * 1000.0,
-                "poll answer handled"
-            ),
-            Err(e) => tracing::error!(error = %e, "a poll answer could not be stored"),
+            Ok((poll, recorded)) => {
+                metrics::answer(poll, Some(recorded));
+                tracing::info!(
+                    recorded = ?recorded,
+                    ms = started.elapsed().as_secs_f64() * 1000.0,
+                    "poll answer handled"
+                )
+            }
+            Err(e) => {
+                metrics::answer(None, None);
+                tracing::error!(error = %e, "a poll answer could not be stored")
+            }
         }
+        metrics::handled("poll_answer", started.elapsed());
     })
     .await
 }
@@ -502,9 +577,9 @@ async fn on_poll_answer(answer: PollAnswer, run: Interpreter) -> ResponseResult<
 /// Stores a poll answer as a quiz answer or a debate vote, whichever poll it is. An answer
 /// for a poll not known yet (it can arrive while the poll's id is being stored) is tried once
 /// more a moment later. An anonymous voter (a channel) is refused: polls are not anonymous.
-async fn record(answer: &PollAnswer, core: &Core) -> anyhow::Result<Recorded> {
+async fn record(answer: &PollAnswer, core: &Core) -> anyhow::Result<(Option<Poll>, Recorded)> {
     let MaybeAnonymousUser::User(user) = &answer.voter else {
-        return Ok(Recorded::Refused);
+        return Ok((None, Recorded::Refused(Refusal::Anonymous)));
     };
     let from = player(user);
     let now = crate::clock::now_ms();
@@ -513,7 +588,7 @@ async fn record(answer: &PollAnswer, core: &Core) -> anyhow::Result<Recorded> {
         let recorded = core
             .poll_answer(&answer.poll_id.0, &from, &answer.option_ids, now)
             .await?;
-        if recorded != Recorded::UnknownPoll || retried {
+        if recorded.1 != Recorded::UnknownPoll || retried {
             return Ok(recorded);
         }
         retried = true;

@@ -3,6 +3,7 @@
 //! to core requests and replies back to API calls. Nothing here decides what to say; that is
 //! [`crate::app`].
 
+mod arrivals;
 pub mod effects;
 mod handlers;
 mod introduce;
@@ -17,6 +18,7 @@ pub use send::Outbox;
 pub use webhook::Webhook;
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -51,6 +53,8 @@ pub struct Settings {
     /// On stop: how long replies still queued keep being delivered (`[telegram]
     /// shutdown_seconds`); what is left then is not sent, and counted in the log.
     pub shutdown: Duration,
+    /// Where to serve Prometheus metrics (`[metrics] listen`); off when `None`.
+    pub metrics: Option<SocketAddr>,
 }
 
 /// How long getUpdates waits for news before answering empty.
@@ -64,6 +68,16 @@ pub async fn run(
     stop: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let store = Store::open(&settings.database).await?;
+    let metrics_server = match settings.metrics {
+        Some(listen) => {
+            let topics = app.corpus().topics.iter().map(|t| t.command.as_str());
+            let handle = crate::metrics::install(topics)?;
+            Some(crate::metrics::serve(listen, handle, store.clone()).await?)
+        }
+        None => None,
+    };
+    // Stops serving metrics however `run` returns.
+    let _metrics_server = AbortOnDrop(metrics_server);
     let quizzes = Arc::new(Quizzes::new(Arc::clone(&app), store.clone(), settings.quiz));
     let debates = Arc::new(Debates::new(Arc::clone(&app), store, settings.debate));
     let outbox = Arc::new(Outbox::new(settings.limits));
@@ -101,12 +115,14 @@ pub async fn run(
         Err(e) => tracing::error!(error = %e, "cannot resume the open debates"),
     }
 
+    let arrivals = Arc::new(arrivals::Arrivals::default());
     let mut dispatcher = Dispatcher::builder(cached, handlers::schema())
         .dependencies(dptree::deps![
             app,
             run.clone(),
             Arc::clone(&outbox),
-            bot.clone()
+            bot.clone(),
+            Arc::clone(&arrivals)
         ])
         .default_handler(|_| async {})
         .error_handler(LoggingErrorHandler::with_custom_text(
@@ -139,13 +155,16 @@ pub async fn run(
 
     let result = match settings.webhook {
         None => {
-            let mut listener = polling::quiet(
-                Polling::builder(bot)
-                    .timeout(POLL_TIMEOUT)
-                    .delete_webhook()
-                    .await
-                    .build(),
-            );
+            let mut listener = arrivals::Stamped {
+                inner: polling::quiet(
+                    Polling::builder(bot)
+                        .timeout(POLL_TIMEOUT)
+                        .delete_webhook()
+                        .await
+                        .build(),
+                ),
+                arrivals,
+            };
             let _ = listening.send(listener.stop_token());
             dispatcher
                 .try_dispatch_with_listener(
@@ -157,7 +176,11 @@ pub async fn run(
                 .await
         }
         Some(webhook) => {
-            let (mut listener, server) = webhook::listen(bot, webhook).await?;
+            let (listener, server) = webhook::listen(bot, webhook).await?;
+            let mut listener = arrivals::Stamped {
+                inner: listener,
+                arrivals,
+            };
             let _ = listening.send(listener.stop_token());
             let result = dispatcher
                 .try_dispatch_with_listener(
@@ -183,6 +206,17 @@ pub async fn run(
         "stopped"
     );
     Ok(())
+}
+
+/// Aborts the task it holds when dropped.
+struct AbortOnDrop(Option<tokio::task::JoinHandle<()>>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(task) = &self.0 {
+            task.abort();
+        }
+    }
 }
 
 /// A request error as it may be logged: never what Telegram sent back when it could not be

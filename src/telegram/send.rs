@@ -23,6 +23,7 @@ use url::Url;
 use crate::app::Reply;
 use crate::effect::Place;
 use crate::limits::{LimitSettings, Limits};
+use crate::metrics;
 
 /// Tries of one call, the first included.
 const ATTEMPTS: u32 = 4;
@@ -107,6 +108,7 @@ impl Outbox {
             done = wait => Ok(done),
             _ = giving_up.wait_for(|&g| g) => {
                 self.given_up.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                metrics::dropped(metrics::Dropped::Shutdown);
                 tracing::debug!(call = what, "not sent: the bot is stopping");
                 Err(RequestError::Io(std::sync::Arc::new(std::io::Error::other(
                     "not sent: the bot stopped before its turn came",
@@ -165,6 +167,7 @@ impl Outbox {
             if paced {
                 // Only the head of the queue waits on the rate limiter; it is held just until
                 // its slot comes, never across the call.
+                let _queued = metrics::queued();
                 self.wait_or_give_up(what, async {
                     let _turn = self.turn.lock().await;
                     self.overall.until_ready().await;
@@ -172,6 +175,7 @@ impl Outbox {
                 .await?;
             }
             let result = call().await;
+            metrics::call(what, outcome(&result));
             let wait = match &result {
                 Err(RequestError::RetryAfter(after)) if after.duration() <= LONGEST_RETRY_AFTER => {
                     after.duration()
@@ -186,10 +190,23 @@ impl Outbox {
             if attempt >= ATTEMPTS {
                 return result;
             }
+            metrics::retry(what);
             tracing::warn!(call = what, attempt, wait_ms = wait.as_millis() as u64, error = %result.as_ref().err().map(ToString::to_string).unwrap_or_default(), "retrying a Telegram call");
             self.wait_or_give_up(what, tokio::time::sleep(wait)).await?;
             attempt += 1;
         }
+    }
+}
+
+/// How a call ended, as [`metrics::CALLS`] counts it.
+fn outcome<T>(result: &ResponseResult<T>) -> metrics::Outcome {
+    use metrics::Outcome;
+    match result {
+        Ok(_) => Outcome::Ok,
+        Err(RequestError::RetryAfter(_)) => Outcome::TooManyRequests,
+        Err(RequestError::Network(_) | RequestError::Io(_)) => Outcome::Network,
+        Err(e) if is_transient(e) => Outcome::ServerError,
+        Err(_) => Outcome::ClientError,
     }
 }
 

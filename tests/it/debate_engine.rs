@@ -16,7 +16,7 @@ use debate_bot::app::{ChatKind, Reply};
 use debate_bot::debate::{DebateRequest, DebateSettings, Debates, VotePoll};
 use debate_bot::effect::{Effect, Place, Timer};
 use debate_bot::quiz::{GRACE_MS, Player, QuizRequest, QuizSettings, Quizzes};
-use debate_bot::store::{Recorded, Store};
+use debate_bot::store::{Recorded, Refusal, Store};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use support::{TempDir, app};
@@ -685,6 +685,7 @@ async fn a_vote_counts_once_per_voter_a_change_replaces_it_and_a_retraction_remo
     let alice = player(1, "Alice");
     let posted = bot.start(GROUP, &alice, "1", T0).await;
     use Recorded::{Counted, Refused, UnknownPoll};
+    use Refusal::Invalid;
     let [a, b, c, d, e, f] = crowd(100);
     let t = T0 + MINUTE;
     // A for, then undecided: counted once, as undecided.
@@ -699,10 +700,10 @@ async fn a_vote_counts_once_per_voter_a_change_replaces_it_and_a_retraction_remo
     // Retracting a vote never cast changes nothing and is no refusal.
     assert_eq!(bot.vote(&posted, &f, &[], t + 7).await, Counted);
     // There is no option 3 (or 255); a refused vote leaves the earlier one alone.
-    assert_eq!(bot.vote(&posted, &e, &[3], t + 8).await, Refused);
-    assert_eq!(bot.vote(&posted, &e, &[255], t + 9).await, Refused);
+    assert_eq!(bot.vote(&posted, &e, &[3], t + 8).await, Refused(Invalid));
+    assert_eq!(bot.vote(&posted, &e, &[255], t + 9).await, Refused(Invalid));
     assert_eq!(bot.vote(&posted, &e, &[FOR], t + 10).await, Counted);
-    assert_eq!(bot.vote(&posted, &e, &[7], t + 11).await, Refused);
+    assert_eq!(bot.vote(&posted, &e, &[7], t + 11).await, Refused(Invalid));
     // A poll that is no debate's.
     for options in [&[FOR][..], &[]] {
         assert_eq!(
@@ -795,6 +796,7 @@ async fn close_is_for_the_starter_an_admin_or_anyone_in_a_private_chat() {
 #[tokio::test]
 async fn after_close_votes_count_for_the_grace_then_the_result_is_posted_once() {
     use Recorded::{Counted, Refused};
+    use Refusal::Closed;
     let bot = Bot::new("grace").await;
     let alice = player(1, "Alice");
     let posted = bot.start(GROUP, &alice, "1", T0).await;
@@ -823,14 +825,14 @@ async fn after_close_votes_count_for_the_grace_then_the_result_is_posted_once() 
         assert_eq!(
             bot.vote(&posted, &v1, options, closed_at + GRACE_MS + 1)
                 .await,
-            Refused,
+            Refused(Closed),
             "a change or retraction after the grace: {options:?}"
         );
     }
     assert_eq!(
         bot.vote(&posted, &v5, &[FOR], closed_at + GRACE_MS + 1)
             .await,
-        Refused
+        Refused(Closed)
     );
     // A vote in the new debate is the new debate's.
     assert_eq!(bot.vote(&next, &v5, &[FOR], closed_at + 1).await, Counted);
@@ -867,7 +869,7 @@ async fn after_close_votes_count_for_the_grace_then_the_result_is_posted_once() 
     assert_eq!(
         bot.vote(&posted, &v5, &[FOR], closed_at + GRACE_MS + 1)
             .await,
-        Refused
+        Refused(Closed)
     );
 
     // The new debate runs on, unaffected.
@@ -978,7 +980,7 @@ async fn at_the_deadline_the_vote_closes_by_itself() {
     assert_eq!(
         bot.vote(&posted, &v3, &[AGAINST], deadline + GRACE_MS + 1)
             .await,
-        Recorded::Refused
+        Recorded::Refused(Refusal::Closed)
     );
     assert_eq!(
         bot.result(&posted, deadline).await.doc.to_plain(),
@@ -995,13 +997,13 @@ async fn at_the_deadline_the_vote_closes_by_itself() {
     assert_eq!(
         bot.vote(&late, &v2, &[AGAINST], deadline + GRACE_MS + 1)
             .await,
-        Recorded::Refused
+        Recorded::Refused(Refusal::Closed)
     );
     let woke = deadline + 10 * GRACE_MS;
     assert_closes(&bot.wake(late.debate, woke).await, &late, woke);
     assert_eq!(
         bot.vote(&late, &v3, &[AGAINST], woke).await,
-        Recorded::Refused
+        Recorded::Refused(Refusal::Closed)
     );
     assert_eq!(
         bot.result(&late, woke).await.doc.to_plain(),
@@ -1151,7 +1153,7 @@ async fn a_restart_resumes_every_debate_where_it_was() {
     // The expired one closed at the restart: too late to vote; its result after the grace.
     assert_eq!(
         bot.vote(&expired, &v[1], &[AGAINST], now).await,
-        Recorded::Refused
+        Recorded::Refused(Refusal::Closed)
     );
     assert_eq!(
         bot.result(&expired, now).await.doc.to_plain(),

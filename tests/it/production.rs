@@ -47,6 +47,7 @@ impl Bot {
             debate: Default::default(),
             limits,
             shutdown: std::time::Duration::from_secs(8),
+            metrics: None,
         };
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(telegram::run(settings, support::app(), async move {

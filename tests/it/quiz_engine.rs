@@ -17,7 +17,7 @@ use debate_bot::app::ChatKind;
 use debate_bot::effect::{Effect, Place, Timer};
 use debate_bot::quiz::questions;
 use debate_bot::quiz::{GRACE_MS, Player, PollSpec, QuizRequest, QuizSettings, Quizzes};
-use debate_bot::store::{Recorded, Store};
+use debate_bot::store::{Recorded, Refusal, Store};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use support::{TempDir, app};
@@ -640,11 +640,11 @@ async fn late_unknown_repeated_and_duplicate_option_answers_count_at_most_once()
     // A second answer by the same user: refused, and the first stands.
     assert_eq!(
         bot.answer(&q1, &alice, &[q1.wrong()], s + 2_000).await,
-        Recorded::Refused
+        Recorded::Refused(Refusal::Repeated)
     );
     assert_eq!(
         bot.answer(&q1, &alice, &[q1.right()], s + 2_500).await,
-        Recorded::Refused
+        Recorded::Refused(Refusal::Repeated)
     );
     // The same option twice counts once.
     assert_eq!(
@@ -653,12 +653,12 @@ async fn late_unknown_repeated_and_duplicate_option_answers_count_at_most_once()
     );
     assert_eq!(
         bot.answer(&q1, &erin, &[1], s + 3_500).await,
-        Recorded::Refused
+        Recorded::Refused(Refusal::Repeated)
     );
     // A retracted vote (no options) records nothing.
     assert_eq!(
         bot.answer(&q1, &frank, &[], s + 4_000).await,
-        Recorded::Refused
+        Recorded::Refused(Refusal::Invalid)
     );
     // Telegram closes the poll at its deadline (open_period) and refuses later votes: every
     // answer it delivers was cast in time, however late it arrives (after downtime, say). It
@@ -701,7 +701,7 @@ async fn late_unknown_repeated_and_duplicate_option_answers_count_at_most_once()
     // poll closed by its own timer), a second one by the same user does not.
     assert_eq!(
         bot.answer(&q1, &bob, &[q1.right()], q2.sent_at + 10).await,
-        Recorded::Refused
+        Recorded::Refused(Refusal::Repeated)
     );
     // Nobody answers question 2.
     let outs = bot.wake(&q2).await;
@@ -791,7 +791,7 @@ async fn next_is_for_the_starter_closes_the_open_poll_and_stale_wakes_do_nothing
     assert_eq!(
         bot.answer(&q1, &alice, &[q1.right()], at + GRACE_MS + 1)
             .await,
-        Recorded::Refused
+        Recorded::Refused(Refusal::Closed)
     );
     // Its wake-up comes and finds the quiz elsewhere.
     assert!(bot.wake(&q1).await.is_empty());
@@ -926,7 +926,7 @@ async fn stop_is_for_the_starter_an_admin_or_a_private_chat_and_posts_the_result
     assert_eq!(
         bot.answer(&q1, &bob, &[q1.right()], at + GRACE_MS + 1)
             .await,
-        Recorded::Refused
+        Recorded::Refused(Refusal::Closed)
     );
     assert!(bot.wake(&q1).await.is_empty());
     assert_eq!(
@@ -1059,7 +1059,7 @@ async fn a_restart_resumes_every_quiz_where_it_was() {
     );
     assert_eq!(
         bot.answer(&a1, &bob, &[a1.wrong()], now + 1_500).await,
-        Recorded::Refused
+        Recorded::Refused(Refusal::Repeated)
     );
     assert_eq!(
         bot.answer(&b1, &carol, &[b1.right()], now + 2_000).await,
@@ -1162,7 +1162,7 @@ async fn thirty_concurrent_answers_count_exactly_once() {
     let first = answer_all(0).await;
     assert_eq!(first, vec![Recorded::Counted; 30]);
     let second = answer_all(1).await;
-    assert_eq!(second, vec![Recorded::Refused; 30]);
+    assert_eq!(second, vec![Recorded::Refused(Refusal::Repeated); 30]);
 
     let answers = bot.store().answers(q1.quiz).await.unwrap();
     assert_eq!(answers.len(), 30);

@@ -154,6 +154,7 @@ pub fn start_bot_with_token(api: &FakeApi, token: &str) -> RunningBot {
         debate: Default::default(),
         limits: generous_limits(),
         shutdown: std::time::Duration::from_secs(8),
+        metrics: None,
     };
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let stop = async move {
@@ -288,6 +289,7 @@ pub fn start_bot_limited(
         debate: Default::default(),
         limits,
         shutdown,
+        metrics: None,
     };
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let stop = async move {
