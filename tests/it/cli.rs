@@ -270,7 +270,15 @@ fn dead_port() -> u16 {
 }
 
 fn run_against_dead_network(signal_name: &str) -> (Option<std::process::ExitStatus>, String) {
+    run_against_dead_network_with(signal_name, &[])
+}
+
+fn run_against_dead_network_with(
+    signal_name: &str,
+    env: &[(&str, &str)],
+) -> (Option<std::process::ExitStatus>, String) {
     let mut child = bin()
+        .envs(env.iter().copied())
         .env("TELOXIDE_TOKEN", TOKEN)
         .env(
             "TELOXIDE_API_URL",
@@ -310,6 +318,31 @@ fn a_dead_network_is_retried_and_sigterm_exits_0_without_leaking_the_token() {
         !logs.contains(SECRET),
         "the token leaked into the logs:\n{logs}"
     );
+}
+
+#[test]
+fn json_logs_are_one_object_a_line_and_never_hold_the_token() {
+    let (status, logs) =
+        run_against_dead_network_with("TERM", &[("DEBATE_BOT_LOG_FORMAT", "json")]);
+    assert!(status.is_some_and(|s| s.success()), "{status:?}\n{logs}");
+    assert!(
+        !logs.contains(SECRET),
+        "the token leaked into the logs:\n{logs}"
+    );
+    let lines: Vec<serde_json::Value> = logs
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
+        .collect();
+    // RUST_LOG=trace: teloxide's and reqwest's records too, every one an object.
+    assert!(lines.len() > 3, "{logs}");
+    let retry = lines
+        .iter()
+        .find(|l| l["message"] == "cannot reach Telegram")
+        .unwrap_or_else(|| panic!("no retry line in:\n{logs}"));
+    assert_eq!(retry["level"], "WARN");
+    assert_eq!(retry["target"], "debate_bot::telegram");
+    assert!(retry["retry_in_ms"].is_u64(), "{retry}");
+    assert!(retry["timestamp"].is_string(), "{retry}");
 }
 
 #[test]

@@ -6,11 +6,13 @@
 mod support;
 
 mod cli;
+mod compose;
 mod corpus;
 mod debate_engine;
 mod debate_telegram;
 mod groups;
 mod introduce;
+mod logs;
 mod points_engine;
 mod production;
 mod properties;
