@@ -41,7 +41,13 @@
 //! keeps about 30 a second: its loads then take about 3.5 minutes a round (5,000 replies at 30
 //! a second) and the report says so. Every wait is bounded (see the bounds below).
 //!
+//! `LOAD_METRICS=1` adds a third bot to every round: debate-bot with `[metrics] listen` on,
+//! scraped during the loads, compared with debate-bot without metrics (see `load/metrics.rs`).
+//!
 //! Progress goes to stderr, the report to stdout. Linux only (/proc).
+
+#[path = "load/metrics.rs"]
+mod metrics_on;
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt::Write as _;
@@ -212,11 +218,13 @@ fn rounds_wanted() -> Result<usize, String> {
     }
 }
 
-/// The two bots under test.
+/// The bots under test.
 #[derive(Clone, Copy)]
 enum Contender {
     Baseline,
     DebateBot,
+    /// debate-bot with `[metrics] listen` on (`LOAD_METRICS=1`).
+    DebateBotMetrics,
 }
 
 impl Contender {
@@ -224,6 +232,7 @@ impl Contender {
         match self {
             Contender::Baseline => "baseline",
             Contender::DebateBot => "debate-bot",
+            Contender::DebateBotMetrics => "debate-bot+metrics",
         }
     }
 }
@@ -237,14 +246,27 @@ struct Setup<'a> {
 }
 
 impl Setup<'_> {
-    /// The command that starts `bot` against the fake at `api_url`, its files in `dir`.
-    fn command(&self, bot: Contender, dir: &Path, api_url: &str) -> Result<Command, String> {
+    /// The command that starts `bot` against the fake at `api_url`, its files in `dir`; and
+    /// where it serves metrics, if it does.
+    fn command(
+        &self,
+        bot: Contender,
+        dir: &Path,
+        api_url: &str,
+    ) -> Result<(Command, Option<std::net::SocketAddr>), String> {
+        let mut metrics = None;
         let mut command = match bot {
             Contender::Baseline => Command::new(self.bench_exe),
-            Contender::DebateBot => {
+            Contender::DebateBot | Contender::DebateBotMetrics => {
                 let config = dir.join("config.toml");
                 let pace = self.pace_configurable.then(pace_for_the_run);
-                std::fs::write(&config, config_text(self.repo, dir, api_url, pace))
+                let mut text = config_text(self.repo, dir, api_url, pace);
+                if matches!(bot, Contender::DebateBotMetrics) {
+                    let listen = metrics_on::free_port()?;
+                    let _ = write!(text, "\n[metrics]\nlisten = \"{listen}\"\n");
+                    metrics = Some(listen);
+                }
+                std::fs::write(&config, text)
                     .map_err(|e| format!("cannot write {}: {e}", config.display()))?;
                 let mut command = Command::new(self.ours_exe);
                 command.arg("--config").arg(&config).arg("run");
@@ -256,7 +278,7 @@ impl Setup<'_> {
         if matches!(bot, Contender::Baseline) {
             command.env(BASELINE_ENV, "1");
         }
-        Ok(command)
+        Ok((command, metrics))
     }
 }
 
@@ -266,6 +288,8 @@ struct Round {
     baseline_first: bool,
     ours: Figures,
     base: Figures,
+    /// debate-bot with metrics on, with `LOAD_METRICS=1`.
+    with_metrics: Option<Figures>,
 }
 
 impl Round {
@@ -279,7 +303,13 @@ impl Round {
     /// debate-bot answered every command exactly once and nothing else, and both bots exited 0
     /// on SIGTERM.
     fn checks_pass(&self) -> bool {
-        self.ours.answered_all_once() && self.ours.exit_ok && self.base.exit_ok
+        self.ours.answered_all_once()
+            && self.ours.exit_ok
+            && self.base.exit_ok
+            && self
+                .with_metrics
+                .as_ref()
+                .is_none_or(|f| f.answered_all_once() && f.exit_ok && metrics_on::counted_all(f))
     }
 
     fn first(&self) -> &'static str {
@@ -311,6 +341,17 @@ async fn run_round(
         "load bench: round {number}/{total}, {} first",
         order[0].name()
     );
+    // With metrics: right after debate-bot without them in odd rounds, right before it in
+    // even ones, so that the two compared run close together and each goes first as often.
+    let with_metrics = metrics_on::wanted();
+    if with_metrics && !baseline_first {
+        eprintln!("load bench: round {number}: debate-bot with metrics first");
+    }
+    let early = if with_metrics && !baseline_first {
+        Some(measure(setup, Contender::DebateBotMetrics, &dir).await?)
+    } else {
+        None
+    };
     let first = measure(setup, order[0], &dir).await?;
     let second = measure(setup, order[1], &dir).await?;
     let (ours, base) = if baseline_first {
@@ -318,11 +359,17 @@ async fn run_round(
     } else {
         (first, second)
     };
+    let with_metrics = match early {
+        Some(figures) => Some(figures),
+        None if with_metrics => Some(measure(setup, Contender::DebateBotMetrics, &dir).await?),
+        None => None,
+    };
     Ok(Round {
         number,
         baseline_first,
         ours,
         base,
+        with_metrics,
     })
 }
 
@@ -408,6 +455,8 @@ struct Figures {
     /// Other calls by method, for the record.
     calls: Vec<(String, u64)>,
     stderr_tail: Vec<String>,
+    /// What the bench saw of the metrics, when they were on.
+    metrics: Option<metrics_on::Seen>,
 }
 
 struct Burst {
@@ -494,7 +543,7 @@ async fn measure(setup: &Setup<'_>, bot: Contender, dir: &Path) -> Result<Figure
     let (fake, addr, server) = Fake::start().await?;
     let url = format!("http://{addr}");
     let result = match setup.command(bot, dir, &url) {
-        Ok(command) => drive(bot.name(), &fake, command, &url, dir).await,
+        Ok((command, metrics)) => drive(bot.name(), &fake, command, &url, dir, metrics).await,
         Err(e) => Err(e),
     };
     server.abort();
@@ -507,6 +556,7 @@ async fn drive(
     mut command: Command,
     url: &str,
     dir: &Path,
+    metrics: Option<std::net::SocketAddr>,
 ) -> Result<Figures, String> {
     let stderr_path = dir.join(format!("{name}.stderr"));
     let stderr =
@@ -561,6 +611,8 @@ async fn drive(
         .map(|(m, at)| (m.clone(), at.saturating_duration_since(spawned)))
         .collect();
 
+    let scraper = metrics.map(metrics_on::Scraper::start);
+
     // 1. Burst.
     eprintln!("[{name}] burst: {BURST_COMMANDS} commands across {BURST_CHATS} chats");
     let burst_keys: Vec<Key> = {
@@ -608,6 +660,10 @@ async fn drive(
     .await?;
     let cpu_paced = cpu_ticks(pid)?;
     let peak_rss_kb = proc_status_kb(pid, "VmHWM")?;
+    let metrics = match scraper {
+        Some(scraper) => Some(scraper.finish().await?),
+        None => None,
+    };
 
     // Stop: SIGTERM, then wake the long poll so the bot need not wait it out.
     eprintln!("[{name}] stopping with SIGTERM");
@@ -722,6 +778,7 @@ async fn drive(
         stray_replies,
         calls,
         stderr_tail: tail(),
+        metrics,
     })
 }
 
@@ -873,6 +930,7 @@ fn report(rounds: &[Round], clk_tck: f64, clk_source: &str, pace_configurable: b
     }
     per_round_table(w, rounds, &judged);
     targets(w, rounds, &judged);
+    metrics_on::report(w, rounds, clk_tck);
     out
 }
 
