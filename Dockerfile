@@ -6,6 +6,7 @@
 #   docker run -d -e TELOXIDE_TOKEN -v debate-bot-data:/data debate-bot   # the bot (CMD run)
 #   docker run --rm debate-bot check                        # validate config.toml and responses/
 #   docker run --rm -it debate-bot console                  # try it in the terminal, no token
+#   docker compose up -d                                    # with compose.yaml: token in .env
 #
 # The token is never part of the image: pass TELOXIDE_TOKEN at run time
 # (TELOXIDE_API_URL optionally points at a self-hosted Bot API server). The SQLite database
@@ -63,9 +64,11 @@ ENV DEBATE_BOT_DATABASE=sqlite:///data/debate-bot.db \
     NO_COLOR=1
 # distroless' "nonroot" user, numeric so orchestrators can verify runAsNonRoot.
 USER 65532:65532
-# Webhook mode listens here ([telegram] webhook_listen); polling needs no port.
-EXPOSE 8080
-# In webhook mode, GET /healthz on the listener; in polling mode always healthy while running.
+# Webhook mode listens here ([telegram] webhook_listen); polling needs no port. Prometheus
+# metrics, when on (DEBATE_BOT_METRICS_LISTEN=0.0.0.0:9100, as compose.yaml sets it), on 9100.
+EXPOSE 8080 9100
+# GET /healthz: on the webhook listener in webhook mode, on the metrics listener when polling
+# with metrics on; polling without metrics is healthy while running.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
     CMD ["/usr/local/bin/debate-bot", "healthcheck"]
 # The bot shuts down on SIGTERM (as on SIGINT) and exits 0.

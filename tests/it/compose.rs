@@ -246,6 +246,12 @@ fn metrics_are_published_where_the_commented_prometheus_scrapes() {
         [format!("127.0.0.1:{port}:{port}")],
         "published on the host's loopback only"
     );
+    assert!(
+        instruction("EXPOSE")
+            .split_whitespace()
+            .any(|p| p == port.to_string()),
+        "the Dockerfile exposes the metrics port {port}"
+    );
 
     // The Prometheus block, uncommented, is a valid service scraping the bot.
     let full = parse(&uncommented(&text));
