@@ -14,22 +14,28 @@
 //! so `rate()` works from the first scrape.
 //!
 //! `/metrics` is served with axum (already used for the webhook) from
-//! [`PrometheusHandle::render`], rather than by the exporter's own hyper listener: no second
+//! [`metrics_exporter_prometheus::PrometheusHandle::render`], rather than by the exporter's own hyper listener: no second
 //! HTTP server stack in the binary, and the same router answers `GET /healthz` for the
 //! container's health check. The histograms' samples are folded into their buckets by an
-//! upkeep task every 5 s, so memory stays flat however long nobody scrapes.
+//! upkeep task every 5 s, so memory stays flat however long nobody scrapes. The recorder, the
+//! registered series and the `/metrics` server are in `exporter.rs`.
 
-use std::collections::HashMap;
-use std::net::SocketAddr;
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
-use metrics::{Counter, Gauge, Histogram, Unit};
-use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use metrics::Unit;
 
 use crate::core::Poll;
-use crate::store::{Recorded, Refusal, Store};
+use crate::store::{Recorded, Refusal};
+
+mod exporter;
+
+use exporter::handles;
+pub use exporter::{install, serve};
+
+/// Whether metrics are on in this process.
+pub fn enabled() -> bool {
+    handles().is_some()
+}
 
 // ---- names --------------------------------------------------------------------------------
 
@@ -172,118 +178,7 @@ pub enum Dropped {
     Shutdown,
 }
 
-// ---- the handles --------------------------------------------------------------------------
-
-/// Every series, registered once at [`install`].
-struct Handles {
-    prometheus: PrometheusHandle,
-    updates: Labelled<Counter>,
-    commands: HashMap<String, Counter>,
-    other_command: Counter,
-    calls: HashMap<(&'static str, &'static str), Counter>,
-    retries: Labelled<Counter>,
-    dropped: Labelled<Counter>,
-    send_queue: Gauge,
-    handler: Labelled<Histogram>,
-    to_reply: Labelled<Histogram>,
-    quizzes: Gauge,
-    debates: Gauge,
-    recorded: Labelled<Counter>,
-    refused: Labelled<Counter>,
-    writes: Labelled<Histogram>,
-}
-
-/// One metric's series by the value of its one label; the last value is the fallback.
-struct Labelled<T>(Vec<(&'static str, T)>);
-
-impl<T> Labelled<T> {
-    fn new(values: &[&'static str], make: impl Fn(&'static str) -> T) -> Self {
-        Labelled(values.iter().map(|&v| (v, make(v))).collect())
-    }
-
-    fn get(&self, value: &str) -> &T {
-        let (_, last) = self.0.last().expect("a label set is never empty");
-        self.0
-            .iter()
-            .find(|(v, _)| *v == value)
-            .map_or(last, |(_, t)| t)
-    }
-}
-
-static HANDLES: OnceLock<Handles> = OnceLock::new();
-
-fn handles() -> Option<&'static Handles> {
-    HANDLES.get()
-}
-
-/// Whether metrics are on in this process.
-pub fn enabled() -> bool {
-    HANDLES.get().is_some()
-}
-
-/// Installs the Prometheus recorder for this process (once; later calls answer the same
-/// handle) and registers every series. `topic_commands`: the corpus' topic commands, the
-/// only command names besides the built-in ones that become label values.
-pub fn install<'a>(
-    topic_commands: impl IntoIterator<Item = &'a str>,
-) -> anyhow::Result<PrometheusHandle> {
-    if let Some(handles) = HANDLES.get() {
-        return Ok(handles.prometheus.clone());
-    }
-    let mut builder = PrometheusBuilder::new();
-    for name in [HANDLER_SECONDS, UPDATE_TO_REPLY_SECONDS] {
-        builder = builder.set_buckets_for_metric(Matcher::Full(name.into()), LATENCY_BUCKETS)?;
-    }
-    builder = builder
-        .set_buckets_for_metric(Matcher::Full(SQLITE_WRITE_SECONDS.into()), WRITE_BUCKETS)?;
-    let prometheus = builder
-        .install_recorder()
-        .context("cannot install the metrics recorder")?;
-    describe();
-
-    let counter = |name: &'static str, label: &'static str| move |value: &'static str| metrics::counter!(name, label => value);
-    let histogram = |name: &'static str, label: &'static str| move |value: &'static str| metrics::histogram!(name, label => value);
-    let mut commands = HashMap::new();
-    let names = crate::command::BUILTIN_COMMANDS
-        .iter()
-        .chain(OTHER_ANSWERS)
-        .map(|s| s.to_string())
-        .chain(topic_commands.into_iter().map(str::to_string));
-    for name in names {
-        let counter = metrics::counter!(COMMANDS, "command" => name.clone());
-        commands.insert(name, counter);
-    }
-    let mut calls = HashMap::new();
-    for &method in METHODS {
-        for &outcome in OUTCOMES {
-            let counter = metrics::counter!(CALLS, "method" => method, "outcome" => outcome);
-            calls.insert((method, outcome), counter);
-        }
-    }
-    let handles = Handles {
-        prometheus: prometheus.clone(),
-        updates: Labelled::new(UPDATE_KINDS, counter(UPDATES, "kind")),
-        commands,
-        other_command: metrics::counter!(COMMANDS, "command" => "other"),
-        calls,
-        retries: Labelled::new(METHODS, counter(RETRIES, "method")),
-        dropped: Labelled::new(DROP_REASONS, counter(DROPPED, "reason")),
-        send_queue: metrics::gauge!(SEND_QUEUE),
-        handler: Labelled::new(HANDLED_KINDS, histogram(HANDLER_SECONDS, "update")),
-        to_reply: Labelled::new(
-            &HANDLED_KINDS[..3],
-            histogram(UPDATE_TO_REPLY_SECONDS, "update"),
-        ),
-        quizzes: metrics::gauge!(QUIZZES_RUNNING),
-        debates: metrics::gauge!(DEBATES_RUNNING),
-        recorded: Labelled::new(POLLS, counter(ANSWERS_RECORDED, "poll")),
-        refused: Labelled::new(REFUSALS, counter(ANSWERS_REFUSED, "reason")),
-        writes: Labelled::new(WRITES, histogram(SQLITE_WRITE_SECONDS, "op")),
-    };
-    Ok(HANDLES.get_or_init(|| handles).prometheus.clone())
-}
-
-/// The `# HELP` lines.
+/// The `# HELP` lines, registered by [`install`].
 fn describe() {
     use metrics::{describe_counter, describe_gauge, describe_histogram};
     describe_counter!(
@@ -479,73 +374,6 @@ impl Drop for Write {
     }
 }
 
-// ---- serving ------------------------------------------------------------------------------
-
-/// How often the histograms' samples are folded into their buckets.
-const UPKEEP: Duration = Duration::from_secs(5);
-
-/// What a scrape needs: the recorder, and the database to count running quizzes and debates.
-#[derive(Clone)]
-struct Scrape {
-    prometheus: PrometheusHandle,
-    store: Store,
-}
-
-/// Serves `GET /metrics` (Prometheus text) and `GET /healthz` on `listen` until the returned
-/// task is aborted; binds before returning, so a taken address is an error at start.
-pub async fn serve(
-    listen: SocketAddr,
-    prometheus: PrometheusHandle,
-    store: Store,
-) -> anyhow::Result<tokio::task::JoinHandle<()>> {
-    use axum::routing::get;
-    let tcp = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("cannot listen on {listen} for [metrics] listen"))?;
-    let upkeep = prometheus.clone();
-    let router = axum::Router::new()
-        .route("/metrics", get(render))
-        .route("/healthz", get(|| async { "ok" }))
-        .with_state(Scrape { prometheus, store });
-    tracing::info!(%listen, "serving metrics on /metrics");
-    Ok(tokio::spawn(async move {
-        let upkeep = async move {
-            let mut every = tokio::time::interval(UPKEEP);
-            loop {
-                every.tick().await;
-                upkeep.run_upkeep();
-            }
-        };
-        tokio::select! {
-            served = axum::serve(tcp, router) => if let Err(e) = served {
-                tracing::error!(error = %e, "the metrics server stopped");
-            },
-            () = upkeep => {}
-        }
-    }))
-}
-
-async fn render(
-    axum::extract::State(scrape): axum::extract::State<Scrape>,
-) -> impl axum::response::IntoResponse {
-    if let Some(h) = handles() {
-        match scrape.store.running().await {
-            Ok((quizzes, debates)) => {
-                h.quizzes.set(quizzes as f64);
-                h.debates.set(debates as f64);
-            }
-            Err(e) => tracing::warn!(error = %e, "cannot count the running quizzes and debates"),
-        }
-    }
-    (
-        [(
-            axum::http::header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
-        )],
-        scrape.prometheus.render(),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -583,13 +411,5 @@ mod tests {
         for buckets in [LATENCY_BUCKETS, WRITE_BUCKETS] {
             assert!(buckets.windows(2).all(|w| w[0] < w[1]));
         }
-    }
-
-    #[test]
-    fn a_value_outside_its_set_falls_back_to_the_last() {
-        let set = Labelled::new(METHODS, |v| v.len());
-        assert_eq!(*set.get("sendMessage"), "sendMessage".len());
-        assert_eq!(*set.get("sendMessage; DROP TABLE"), "other".len());
-        assert_eq!(*set.get(""), "other".len());
     }
 }
