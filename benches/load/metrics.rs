@@ -175,9 +175,12 @@ pub fn report(w: &mut String, rounds: &[Round], clk_tck: f64) {
     );
     for s in &series {
         let values: Vec<String> = s.values.iter().map(|v| s.style.show(*v)).collect();
+        let label = match s.style.unit() {
+            "" => s.label.clone(),
+            unit => format!("{} ({unit})", s.label),
+        };
         let line = format!(
-            "  {:<42} {}   median {}   {}",
-            format!("{} ({})", s.label, s.style.unit()),
+            "  {label:<42} {}   median {}   {}",
             values.join(" / "),
             s.style.show(s.median()),
             s.range()
