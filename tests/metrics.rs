@@ -20,6 +20,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::oneshot;
 
 const GROUP: i64 = -4_000_000_914;
+const OTHER_GROUP: i64 = -4_000_000_915;
 
 /// A scrape, parsed: each series (`name{label="value",...}`, labels sorted) and its value.
 #[derive(Debug, Clone)]
@@ -185,6 +186,12 @@ async fn the_counters_move_by_what_was_done() {
     .await;
     // A second answer to the same quiz question does not count.
     api.poll_answer(&quiz_id, &alice, &[1]);
+    // Added to another group, the bot introduces itself.
+    api.bot_added_to_group(OTHER_GROUP, &alice, "member");
+    api.wait_for("the introduction", |c| {
+        c.method == "sendMessage" && c.chat_id() == Some(OTHER_GROUP) && c.ok()
+    })
+    .await;
 
     eventually("every update handled", || async {
         let now = scrape(listen).await;
@@ -211,6 +218,11 @@ async fn the_counters_move_by_what_was_done() {
         delta("debate_bot_updates_total", &[("kind", "poll_answer")]),
         3.0
     );
+    assert_eq!(
+        delta("debate_bot_updates_total", &[("kind", "my_chat_member")]),
+        1.0
+    );
+    assert_eq!(delta("debate_bot_updates_total", &[("kind", "other")]), 0.0);
     for (command, count) in [
         ("closed", 1.0),
         ("help", 1.0),
@@ -334,6 +346,7 @@ async fn the_counters_move_by_what_was_done() {
         &alice.id.to_string(),
         &bob.id.to_string(),
         &GROUP.to_string(),
+        &OTHER_GROUP.to_string(),
         "Alice",
     ] {
         assert!(

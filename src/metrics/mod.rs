@@ -83,6 +83,7 @@ pub const UPDATE_KINDS: &[&str] = &[
     "callback_query",
     "inline_query",
     "poll_answer",
+    "my_chat_member",
     "other",
 ];
 /// `update` of the latency histograms.
