@@ -263,7 +263,15 @@ impl Debates {
     ) -> anyhow::Result<Recorded> {
         let option = match option_ids.first() {
             Some(&o) if o < 3 => Some(i64::from(o)),
-            Some(_) => return Ok(Recorded::Refused(Refusal::Invalid)),
+            // No option of a vote; but the poll may be no debate's at all (a quiz poll whose
+            // id is not stored yet, whose answer is tried again in a moment).
+            Some(_) => {
+                return Ok(if self.store.is_debate_poll(poll_id).await? {
+                    Recorded::Refused(Refusal::Invalid)
+                } else {
+                    Recorded::UnknownPoll
+                });
+            }
             None => None,
         };
         self.store

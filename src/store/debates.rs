@@ -178,6 +178,15 @@ impl Store {
         Ok(reported == 1)
     }
 
+    /// Whether `poll_id` is a debate's vote.
+    pub async fn is_debate_poll(&self, poll_id: &str) -> anyhow::Result<bool> {
+        Ok(sqlx::query("SELECT 1 FROM debates WHERE poll_id = ?")
+            .bind(poll_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .is_some())
+    }
+
     /// A vote in the debate polled as `poll_id`: `option` (0 for, 1 against, 2 undecided)
     /// replaces the user's earlier vote; `None` retracts it.
     pub async fn record_vote(
@@ -213,11 +222,7 @@ impl Store {
         if done > 0 {
             return Ok(Recorded::Counted);
         }
-        let known = sqlx::query("SELECT 1 FROM debates WHERE poll_id = ?")
-            .bind(poll_id)
-            .fetch_optional(&self.pool)
-            .await?
-            .is_some();
+        let known = self.is_debate_poll(poll_id).await?;
         Ok(match (known, option) {
             (false, _) => Recorded::UnknownPoll,
             // Retracting a vote nobody had cast changes nothing, and is no refusal.
