@@ -131,6 +131,7 @@ pub const WRITES: &[&str] = &[
     "report_debate",
     "migrate_chat",
     "forget",
+    "chat_settings",
 ];
 /// Command names that are no command the user typed, as [`COMMANDS`] counts them.
 pub const OTHER_ANSWERS: &[&str] = &["text", "unknown", "stale", "slow_down"];

@@ -74,6 +74,7 @@ impl Store {
         change: Change,
         at: i64,
     ) -> anyhow::Result<ChatSettings> {
+        let _timer = crate::metrics::write("chat_settings");
         let (column, value): (&str, Option<String>) = match change {
             Change::Language(l) => ("language", l.map(|l| l.code().to_string())),
             Change::Seconds(s) => ("question_seconds", Some(s.to_string())),
