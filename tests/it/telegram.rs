@@ -1206,7 +1206,7 @@ async fn post(url: &str, content_type: &str, body: &[u8]) -> Value {
 
 // ---- 10. quick quote lookup: /search, plain text, inline (issue 3) ---------------------------
 
-use debate_bot::app::{Press, Reply};
+use debate_bot::app::Press;
 use debate_bot::search::SearchIndex;
 
 const SEARCH_PAGE: usize = debate_bot::app::SEARCH_PAGE;
@@ -1220,24 +1220,10 @@ fn search_count(query: &str) -> usize {
         .len()
 }
 
-/// A reply as the adapter should send it: HTML and buttons.
-fn reply_parts(reply: &Reply) -> (String, Vec<Vec<(String, String)>>) {
-    let buttons = reply
-        .buttons
-        .iter()
-        .map(|row| {
-            row.iter()
-                .map(|b| (b.label.clone(), b.data.clone()))
-                .collect()
-        })
-        .collect();
-    (reply.doc.to_html(), buttons)
-}
-
 /// What the core edits a message to when a user with `language_code` presses `data`.
 fn core_press(data: &str, language_code: Option<&str>) -> (String, Vec<Vec<(String, String)>>) {
     match support::app().press(data, language_code, &mut rand::rng()) {
-        Press::Edit(reply) => reply_parts(&reply),
+        Press::Edit(reply) => crate::settings_telegram::shown(&reply),
         Press::Notice(notice) => panic!("{data:?} is stale for the core: {notice}"),
     }
 }
