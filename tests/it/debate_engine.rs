@@ -19,7 +19,7 @@ use debate_bot::quiz::{GRACE_MS, Player, QuizRequest, QuizSettings, Quizzes};
 use debate_bot::store::{Recorded, Refusal, Store};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use support::{TempDir, app};
+use support::{TempDir, app, messages, player};
 
 const GROUP: i64 = -1_001_234_567_890;
 const OTHER_GROUP: i64 = -1_009_876_543_210;
@@ -109,14 +109,6 @@ fn result_1(sides: [(u64, u64); 3], total: u64, lean: &str) -> String {
 
 // ---------------------------------------------------------------------------------------------
 // Set-up: one app for the whole binary, one database per test.
-
-fn player(id: i64, name: &str) -> Player {
-    Player {
-        id,
-        name: name.to_string(),
-        language_code: None,
-    }
-}
 
 fn english(id: i64, name: &str) -> Player {
     Player {
@@ -397,16 +389,6 @@ fn only_reply_to(outs: &[Effect], chat: i64) -> Reply {
 /// The text of `outs`, which must be exactly one message, to `chat`.
 fn only_message_to(outs: &[Effect], chat: i64) -> String {
     only_reply_to(outs, chat).doc.to_plain()
-}
-
-/// The plain text of every message among `outs`.
-fn messages(outs: &[Effect]) -> Vec<String> {
-    outs.iter()
-        .filter_map(|o| match o {
-            Effect::Send { reply, .. } => Some(reply.doc.to_plain()),
-            _ => None,
-        })
-        .collect()
 }
 
 /// The debate an `Effect::OpenVote` among `outs` opens.

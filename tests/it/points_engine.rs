@@ -35,9 +35,8 @@ fn ui() -> &'static UiText {
 
 fn player(id: i64, name: &str) -> Player {
     Player {
-        id,
-        name: name.to_string(),
         language_code: Some("zh".into()),
+        ..support::player(id, name)
     }
 }
 

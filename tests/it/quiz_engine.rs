@@ -20,7 +20,7 @@ use debate_bot::quiz::{GRACE_MS, Player, PollSpec, QuizRequest, QuizSettings, Qu
 use debate_bot::store::{Recorded, Refusal, Store};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use support::{TempDir, app};
+use support::{TempDir, app, messages, player};
 
 const GROUP: i64 = -1_001_234_567_890;
 const OTHER_GROUP: i64 = -1_009_876_543_210;
@@ -285,24 +285,6 @@ impl Bot {
             }
         }
     }
-}
-
-fn player(id: i64, name: &str) -> Player {
-    Player {
-        id,
-        name: name.to_string(),
-        language_code: None,
-    }
-}
-
-/// The plain text of every message among `outs`.
-fn messages(outs: &[Effect]) -> Vec<String> {
-    outs.iter()
-        .filter_map(|o| match o {
-            Effect::Send { reply, .. } => Some(reply.doc.to_plain()),
-            _ => None,
-        })
-        .collect()
 }
 
 /// The HTML of every message among `outs`.

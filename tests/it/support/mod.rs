@@ -51,6 +51,27 @@ pub fn say(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     debate_bot::i18n::fill(&template, args)
 }
 
+/// A player of the engines' tests, with no Telegram language.
+#[allow(dead_code)]
+pub fn player(id: i64, name: &str) -> debate_bot::quiz::Player {
+    debate_bot::quiz::Player {
+        id,
+        name: name.to_string(),
+        language_code: None,
+    }
+}
+
+/// The plain text of every message among `outs`.
+#[allow(dead_code)]
+pub fn messages(outs: &[debate_bot::effect::Effect]) -> Vec<String> {
+    outs.iter()
+        .filter_map(|o| match o {
+            debate_bot::effect::Effect::Send { reply, .. } => Some(reply.doc.to_plain()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// A fresh folder under the temp folder, removed on drop.
 pub struct TempDir(std::path::PathBuf);
 
