@@ -110,7 +110,7 @@ async fn on_message(
             .is_some_and(|c| c.is_for(me.user.username.as_deref()));
     let apology = addressed.then(|| Apology {
         place: place_of(&msg),
-        reply: Reply::plain(app.view(lang).ui.internal_error.clone()),
+        lang,
         reply_to: (!private).then_some(msg.id),
     });
     // Handled in the chat's lane, in the order the chat said things, each message once the
@@ -132,23 +132,17 @@ async fn on_message(
 }
 
 /// What a user who addressed the bot is told when handling their message failed on a bug:
-/// something, rather than silence.
-#[derive(Clone)]
+/// something, rather than silence. Its words are looked up only when it is sent.
 struct Apology {
     place: Place,
-    reply: Reply,
+    lang: crate::i18n::Lang,
     reply_to: Option<MessageId>,
 }
 
 impl Apology {
     async fn send(self, run: Interpreter) {
-        let sent = send::send(
-            &run.bot,
-            &run.outbox,
-            self.place,
-            &self.reply,
-            self.reply_to,
-        );
+        let reply = Reply::plain(run.core.app.view(self.lang).ui.internal_error.clone());
+        let sent = send::send(&run.bot, &run.outbox, self.place, &reply, self.reply_to);
         if let Err(e) = sent.await {
             tracing::warn!(error = %e, "could not apologise for a failed message");
         }
