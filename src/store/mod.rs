@@ -15,6 +15,7 @@ use tokio::sync::mpsc;
 
 mod debates;
 mod quizzes;
+mod schema;
 mod settings;
 pub use debates::{DebateRow, NewDebate, Tally};
 pub use quizzes::{Answer, AnswerRow, NewQuiz, QuestionRow, QuizRow};
@@ -75,7 +76,9 @@ impl Store {
             .connect_with(options)
             .await
             .with_context(|| format!("cannot open the database {url}"))?;
-        sqlx::migrate!("src/store/migrations")
+        schema::migrator()
+            .await
+            .context("cannot read the database schema's migrations")?
             .run(&pool)
             .await
             .context("cannot bring the database schema up to date")?;
