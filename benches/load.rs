@@ -5,12 +5,20 @@
 //! config.toml (per-chat budget raised for the run, SQLite in a temporary folder, the corpus at
 //! `<repo>/responses`). Then it measures two loads:
 //!
-//! 1. Burst: 3,000 group commands (`/closed`, `/open`, `/llama`, `/quote`, `/search 开源`) across
-//!    250 chats, queued at once. Replies a second, from the first update handed out by
-//!    getUpdates to the last reply received, and whether every command got exactly one reply.
-//! 2. Paced: 200 commands a second for 10 s across 500 group chats. Latency p50/p95/p99 from an
-//!    update being handed out by getUpdates to its reply (sendMessage, matched by chat id and
-//!    `reply_parameters.message_id`) arriving at the fake.
+//! The mix is what a busy deployment sees (issue 12 §4): most chats are private chats that send
+//! one or two commands, a few groups are busy, and half of all commands are `/search` (six
+//! queries, Chinese and English); the other half are the topic commands `/closed`, `/open`,
+//! `/llama` and `/quote`. A fifth of the senders have English as their Telegram language.
+//!
+//! 1. Burst: 3,000 commands queued at once: 2,000 from 1,000 private chats (two each) and 1,000
+//!    from 50 groups (20 each), interleaved. Replies a second, from the first update handed out
+//!    by getUpdates to the last reply received, and whether every command got exactly one reply.
+//! 2. Paced: 200 commands a second for 10 s, two in three from 1,000 other private chats (one or
+//!    two each), one in three from 50 other groups. Latency p50/p95/p99 from an update being
+//!    handed out by getUpdates to its reply arriving at the fake. A group's reply is matched by
+//!    chat id and `reply_parameters.message_id`; the bot answers a private chat without quoting
+//!    (nothing else is said there), so such a reply is matched to that chat's oldest command
+//!    still unanswered: the bot answers one chat's commands in order.
 //!
 //! For the bot process: CPU time (utime + stime from /proc/<pid>/stat) per 1,000 updates over
 //! both loads, its peak RSS (VmHWM from /proc/<pid>/status just before it is stopped), and the
@@ -82,13 +90,24 @@ const DEFAULT_ROUNDS: usize = 3;
 
 // ---- the loads ------------------------------------------------------------------------------
 
-const COMMANDS: [&str; 5] = ["/closed", "/open", "/llama", "/quote", "/search 开源"];
+/// Half of the commands: searches a reader of the article would make.
+const SEARCHES: [&str; 6] = [
+    "/search 开源",
+    "/search 闭源",
+    "/search Llama 2",
+    "/search 李彦宏",
+    "/search 商业化",
+    "/search open source",
+];
+/// The other half.
+const TOPICS: [&str; 4] = ["/closed", "/open", "/llama", "/quote"];
 const BURST_COMMANDS: usize = 3_000;
-const BURST_CHATS: usize = 250;
 const PACED_PER_SECOND: usize = 200;
 const PACED_SECONDS: usize = 10;
-const PACED_CHATS: usize = 500;
-/// Group budget for the run: far above what any chat gets (12 burst + 4 paced commands).
+/// Private chats and groups of each load (new ones for the paced load).
+const PRIVATE_CHATS: usize = 1_000;
+const GROUPS: usize = 50;
+/// Group budget for the run: far above what any group gets (20 burst + 14 paced commands).
 const REPLIES_PER_CHAT_PER_MINUTE: u32 = 1_000_000;
 /// The overall pace for the run, if the bot lets it be configured.
 const PACE_KEY: &str = "messages_per_second";
@@ -614,13 +633,15 @@ async fn drive(
     let scraper = metrics.map(metrics_on::Scraper::start);
 
     // 1. Burst.
-    eprintln!("[{name}] burst: {BURST_COMMANDS} commands across {BURST_CHATS} chats");
+    eprintln!(
+        "[{name}] burst: {BURST_COMMANDS} commands across {PRIVATE_CHATS} private chats and {GROUPS} groups"
+    );
     let burst_keys: Vec<Key> = {
         let mut inner = fake.lock();
         let keys = (0..BURST_COMMANDS)
             .map(|i| {
-                let chat = -10_001 - (i % BURST_CHATS) as i64;
-                inner.push(chat, i, COMMANDS[i % COMMANDS.len()])
+                let (chat, text) = mix(Load::Burst, i);
+                inner.push(chat, i, text)
             })
             .collect();
         drop(inner);
@@ -636,7 +657,7 @@ async fn drive(
     // 2. Paced.
     let paced_total = PACED_PER_SECOND * PACED_SECONDS;
     eprintln!(
-        "[{name}] paced: {PACED_PER_SECOND}/s for {PACED_SECONDS} s across {PACED_CHATS} chats"
+        "[{name}] paced: {PACED_PER_SECOND}/s for {PACED_SECONDS} s across {PRIVATE_CHATS} private chats and {GROUPS} groups"
     );
     let mut paced_keys: Vec<Key> = Vec::with_capacity(paced_total);
     let mut interval = tokio::time::interval(Duration::from_secs(1) / PACED_PER_SECOND as u32);
@@ -644,8 +665,8 @@ async fn drive(
     let pushing_started = Instant::now();
     for i in 0..paced_total {
         interval.tick().await;
-        let chat = -20_001 - (i % PACED_CHATS) as i64;
-        let key = fake.lock().push(chat, i, COMMANDS[i % COMMANDS.len()]);
+        let (chat, text) = mix(Load::Paced, i);
+        let key = fake.lock().push(chat, i, text);
         fake.updates.notify_waiters();
         paced_keys.push(key);
     }
@@ -966,7 +987,7 @@ fn round_table(w: &mut String, round: &Round, clk_tck: f64) {
 
     let _ = writeln!(
         w,
-        "\n  burst: {BURST_COMMANDS} commands, {BURST_CHATS} group chats, queued at once"
+        "\n  burst: {BURST_COMMANDS} commands, {PRIVATE_CHATS} private chats and {GROUPS} groups, queued at once"
     );
     row(w, "answered exactly once", &|f| {
         format!("{}/{}", f.burst.answered_once, f.burst.commands)
@@ -1002,7 +1023,7 @@ fn round_table(w: &mut String, round: &Round, clk_tck: f64) {
 
     let _ = writeln!(
         w,
-        "\n  paced: {PACED_PER_SECOND}/s for {PACED_SECONDS} s, {PACED_CHATS} group chats"
+        "\n  paced: {PACED_PER_SECOND}/s for {PACED_SECONDS} s, {PRIVATE_CHATS} private chats and {GROUPS} groups"
     );
     row(w, "commands sent in", &|f| {
         format!("{:.2} s", f.paced.pushing.as_secs_f64())
@@ -1355,6 +1376,37 @@ fn targets(w: &mut String, rounds: &[Round], judged: &Judged) {
     }
 }
 
+// ---- the mix ---------------------------------------------------------------------------------
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Load {
+    Burst,
+    Paced,
+}
+
+/// The `i`-th command of a load: its chat and its text. Two in three come from private chats
+/// (ids > 0, as Telegram gives them: the user's own id), the rest from groups (ids < 0); every
+/// other command is a search. The burst gives each private chat exactly two commands and each
+/// group 20; the paced load uses other chats, so no chat's budget is spent twice.
+fn mix(load: Load, i: usize) -> (i64, &'static str) {
+    let (private_base, group_base) = match load {
+        Load::Burst => (1_000_001, -10_001),
+        Load::Paced => (2_000_001, -20_001),
+    };
+    let chat = if i % 3 < 2 {
+        let nth_private = i / 3 * 2 + i % 3;
+        private_base + (nth_private % PRIVATE_CHATS) as i64
+    } else {
+        group_base - ((i / 3) % GROUPS) as i64
+    };
+    let text = if i % 2 == 0 {
+        SEARCHES[(i / 2) % SEARCHES.len()]
+    } else {
+        TOPICS[(i / 2) % TOPICS.len()]
+    };
+    (chat, text)
+}
+
 // ---- the fake Bot API -----------------------------------------------------------------------
 
 /// A command's message: (chat id, message id), what its reply's chat_id and
@@ -1379,6 +1431,8 @@ struct Inner {
     next_message_id: i64,
     /// When each command's update was first handed out by getUpdates.
     handed: HashMap<Key, Instant>,
+    /// A private chat's commands handed out and not yet answered, oldest first.
+    unanswered: HashMap<i64, VecDeque<i64>>,
     /// Every sendMessage, as it arrived.
     replies: Vec<ReplySeen>,
     first_get_updates: Option<Instant>,
@@ -1389,19 +1443,30 @@ struct Inner {
 }
 
 impl Inner {
-    /// Queues a group command from a user of `chat`; returns its key.
+    /// Queues a command in `chat` (a private chat if positive, else a group); returns its key.
     fn push(&mut self, chat: i64, i: usize, text: &str) -> Key {
         self.next_update_id += 1;
         self.next_message_id += 1;
         let (update_id, message_id) = (self.next_update_id, self.next_message_id);
         let command = text.split(' ').next().unwrap_or_default();
-        let user = 1_000_000 + chat.unsigned_abs() as i64;
+        // In a private chat Telegram's chat id is the user's id.
+        let (user, chat_json) = if chat > 0 {
+            (
+                chat,
+                json!({"id": chat, "type": "private", "first_name": "Reader"}),
+            )
+        } else {
+            (
+                1_000_000 + chat.unsigned_abs() as i64,
+                json!({"id": chat, "type": "group", "title": "Load bench group"}),
+            )
+        };
         let update = json!({
             "update_id": update_id,
             "message": {
                 "message_id": message_id,
                 "date": unix_now(),
-                "chat": {"id": chat, "type": "group", "title": "Load bench group"},
+                "chat": chat_json,
                 "from": {
                     "id": user,
                     "is_bot": false,
@@ -1578,7 +1643,12 @@ async fn get_updates(fake: &Fake, arrived: Instant, body: &[u8]) -> Response {
                     })
                     .collect();
                 for key in batch {
-                    inner.handed.entry(key).or_insert(now);
+                    if let std::collections::hash_map::Entry::Vacant(e) = inner.handed.entry(key) {
+                        e.insert(now);
+                        if key.0 > 0 {
+                            inner.unanswered.entry(key.0).or_default().push_back(key.1);
+                        }
+                    }
                 }
                 drop(inner);
                 body.push_str("]}");
@@ -1626,8 +1696,23 @@ fn send_message(fake: &Fake, arrived: Instant, body: &[u8]) -> Response {
     };
     let message_id = {
         let mut inner = fake.lock();
+        let answers = match params.reply_parameters {
+            Some(r) => Some(r.message_id),
+            // Unquoted, in a private chat: the oldest command there not yet answered.
+            None if chat > 0 => inner
+                .unanswered
+                .get_mut(&chat)
+                .and_then(VecDeque::pop_front),
+            None => None,
+        };
+        if let (Some(answered), true) = (answers, chat > 0) {
+            // A quoted private reply answers that command: it is no longer waiting.
+            if let Some(waiting) = inner.unanswered.get_mut(&chat) {
+                waiting.retain(|m| *m != answered);
+            }
+        }
         inner.replies.push(ReplySeen {
-            key: params.reply_parameters.map(|r| (chat, r.message_id)),
+            key: answers.map(|m| (chat, m)),
             at: arrived,
         });
         inner.next_message_id += 1;

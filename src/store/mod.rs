@@ -4,7 +4,7 @@
 //! moving an upgraded group, and forgetting a user everywhere.
 
 use std::str::FromStr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -29,8 +29,8 @@ pub const NOBODY: i64 = 0;
 pub struct Store {
     pool: SqlitePool,
     answers: mpsc::Sender<quizzes::Pending>,
-    /// Chats' settings as read or last written (see [`settings`]).
-    settings: Arc<Mutex<settings::SettingsCache>>,
+    /// Every chat's own settings (see [`settings`]).
+    settings: Arc<settings::Settings>,
 }
 
 /// What became of a poll answer: a quiz answer or a debate vote.
@@ -82,12 +82,15 @@ impl Store {
             .run(&pool)
             .await
             .context("cannot bring the database schema up to date")?;
+        let settings = settings::Settings::load(&pool)
+            .await
+            .context("cannot read the chats' settings")?;
         let (answers, queue) = mpsc::channel(quizzes::BATCH * 8);
         tokio::spawn(quizzes::write_answers(pool.clone(), queue));
         Ok(Store {
             pool,
             answers,
-            settings: Arc::default(),
+            settings: Arc::new(settings),
         })
     }
 
@@ -104,6 +107,7 @@ impl Store {
             return Ok(0);
         }
         let _timer = crate::metrics::write("migrate_chat");
+        let _writing = self.settings.write().await;
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "UPDATE quizzes SET finished_at = ? WHERE chat_id = ? AND finished_at IS NULL
@@ -152,7 +156,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        self.uncache_settings(&[old, new]);
+        self.settings.moved(old, new);
         Ok(quizzes + debates)
     }
 

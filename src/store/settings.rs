@@ -1,24 +1,65 @@
-//! Chats' settings (migration `0004_chat_settings.sql`), read through a cache: every message a
-//! group sends needs its chat's language, so the row is read once and kept in memory; a change
-//! writes the row and the cache together. The cache assumes this process is the only writer of
-//! the table, as the bot is of its database. A read that raced a write (it read the row before
-//! the write committed) does not put its older copy in the cache: every write counts a
-//! generation, and a read caches only when none passed while it read.
+//! Chats' settings (migration `0004_chat_settings.sql`), held in memory whole: every message
+//! needs its chat's language, and a busy bot sees thousands of chats that never changed a
+//! setting, so a lookup must not cost a query (issue 12 §4: with one read per new chat, a
+//! burst from 1,000 private chats spent a fifth of the bot's CPU in SQLite). Only chats that
+//! changed something have a row, so the table is small; it is read once when the store opens,
+//! and every write (a change, an upgraded group's move) updates the table and this copy
+//! together, one write at a time. This assumes the process is the only writer of its
+//! database, as the bot is.
 
 use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
 
 use sqlx::Row;
+use sqlx::sqlite::SqlitePool;
 
 use super::Store;
 use crate::i18n::Lang;
 use crate::settings::{Change, ChatSettings, Scoring, Starters};
 
-/// Chats' settings as last read or written.
+/// Every chat's own settings, as stored.
 #[derive(Debug, Default)]
-pub(super) struct SettingsCache {
-    chats: HashMap<i64, ChatSettings>,
-    /// Writes so far (changes and moves).
-    generation: u64,
+pub(super) struct Settings {
+    chats: Mutex<HashMap<i64, ChatSettings>>,
+    /// Held by each write from its transaction's start until this copy is updated, so that
+    /// the copy ends as the last commit left the table.
+    writes: tokio::sync::Mutex<()>,
+}
+
+impl Settings {
+    /// Reads the whole table.
+    pub(super) async fn load(pool: &SqlitePool) -> sqlx::Result<Settings> {
+        let rows = sqlx::query("SELECT * FROM chat_settings")
+            .fetch_all(pool)
+            .await?;
+        let chats = rows
+            .iter()
+            .map(|row| (row.get("chat_id"), settings_of(row)))
+            .collect();
+        Ok(Settings {
+            chats: Mutex::new(chats),
+            writes: tokio::sync::Mutex::new(()),
+        })
+    }
+
+    fn chats(&self) -> MutexGuard<'_, HashMap<i64, ChatSettings>> {
+        // A thread that panicked holding the lock left whole entries: keep using it.
+        self.chats.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Waits for the other writes to end; the copy may be changed while the guard lives.
+    pub(super) async fn write(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.writes.lock().await
+    }
+
+    /// What an upgraded group's move did to the table (see [`Store::migrate_chat`]): the old
+    /// chat's settings go to the new one unless it has its own; the old chat has none.
+    pub(super) fn moved(&self, old: i64, new: i64) {
+        let mut chats = self.chats();
+        if let Some(settings) = chats.remove(&old) {
+            chats.entry(new).or_insert(settings);
+        }
+    }
 }
 
 fn settings_of(row: &sqlx::sqlite::SqliteRow) -> ChatSettings {
@@ -39,30 +80,14 @@ fn settings_of(row: &sqlx::sqlite::SqliteRow) -> ChatSettings {
 }
 
 impl Store {
-    /// A chat's settings (all defaults when it never changed any).
+    /// A chat's settings (all defaults when it never changed any), from memory.
     pub async fn chat_settings(&self, chat_id: i64) -> anyhow::Result<ChatSettings> {
-        let generation = {
-            let cache = self.settings_cache();
-            if let Some(settings) = cache.chats.get(&chat_id) {
-                return Ok(*settings);
-            }
-            cache.generation
-        };
-        let row = sqlx::query("SELECT * FROM chat_settings WHERE chat_id = ?")
-            .bind(chat_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        let settings = row.as_ref().map(settings_of).unwrap_or_default();
-        let mut cache = self.settings_cache();
-        if cache.generation == generation {
-            cache.chats.insert(chat_id, settings);
-        }
-        Ok(settings)
-    }
-
-    fn settings_cache(&self) -> std::sync::MutexGuard<'_, SettingsCache> {
-        // A thread that panicked holding the lock left whole entries: keep using it.
-        self.settings.lock().unwrap_or_else(|e| e.into_inner())
+        Ok(self
+            .settings
+            .chats()
+            .get(&chat_id)
+            .copied()
+            .unwrap_or_default())
     }
 
     /// Makes one change to a chat's settings at `at`; answers the settings as they now are.
@@ -83,6 +108,7 @@ impl Store {
             Change::Scoring(s) => ("scoring", Some(s.code().to_string())),
             Change::Minutes(m) => ("debate_minutes", Some(m.to_string())),
         };
+        let _writing = self.settings.write().await;
         let mut tx = self.pool.begin().await?;
         sqlx::query("INSERT OR IGNORE INTO chat_settings (chat_id, updated_at) VALUES (?, ?)")
             .bind(chat_id)
@@ -105,18 +131,7 @@ impl Store {
             .await?;
         tx.commit().await?;
         let settings = settings_of(&row);
-        let mut cache = self.settings_cache();
-        cache.generation += 1;
-        cache.chats.insert(chat_id, settings);
+        self.settings.chats().insert(chat_id, settings);
         Ok(settings)
-    }
-
-    /// Forgets what the cache holds for these chats (after their rows moved).
-    pub(super) fn uncache_settings(&self, chats: &[i64]) {
-        let mut cache = self.settings_cache();
-        cache.generation += 1;
-        for chat in chats {
-            cache.chats.remove(chat);
-        }
     }
 }

@@ -302,7 +302,7 @@ async fn settings_move_with_an_upgraded_group() {
         .change_chat_settings(old, Change::Scoring(Scoring::Points), 2)
         .await
         .unwrap();
-    // Read (and cached) before the move: the move must not leave stale copies behind.
+    // Read before the move: the move must not leave a stale copy behind.
     assert_eq!(
         store.chat_settings(new).await.unwrap(),
         ChatSettings::default()
@@ -319,7 +319,7 @@ async fn settings_move_with_an_upgraded_group() {
     // Again: nothing more moves.
     store.migrate_chat(old, new, 4).await.unwrap();
     assert_eq!(store.chat_settings(new).await.unwrap(), moved);
-    // Read afresh from the file, not the cache.
+    // Read afresh from the file (loaded whole when the store opens), not this store's copy.
     let reopened = Store::open(&url).await.unwrap();
     assert_eq!(reopened.chat_settings(new).await.unwrap(), moved);
     assert_eq!(
