@@ -16,11 +16,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use debate_bot::app::{App, ChatKind};
+use debate_bot::app::App;
 use debate_bot::effect::{Effect, Place};
 use debate_bot::i18n::Lang;
-use debate_bot::quiz::{Player, QuizRequest, QuizSettings, Quizzes};
+use debate_bot::quiz::{QuizRequest, QuizSettings, Quizzes};
 use debate_bot::store::{Recorded, Store};
+use debate_bot::vocab::{ChatKind, Millis, Player};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
@@ -106,7 +107,7 @@ async fn main() {
             text: "/quiz 5",
             bot_username: None,
             is_admin: false,
-            now: 1_000,
+            now: Millis(1_000),
         };
         for out in quizzes.handle(&request, &mut rng).await.unwrap() {
             if let Effect::QuizPoll {
@@ -115,14 +116,14 @@ async fn main() {
             {
                 let poll_id = format!("poll-{quiz}-{index}");
                 for wake in quizzes
-                    .poll_sent(quiz, index, &poll_id, chat, 1_000)
+                    .poll_sent(quiz, index, &poll_id, chat, Millis(1_000))
                     .await
                     .unwrap()
                 {
                     if let Effect::Wake { at, .. } = wake {
                         // The adapter's wake-up: a task sleeping until the deadline.
                         sleepers.push(tokio::spawn(async move {
-                            tokio::time::sleep(Duration::from_millis(at as u64)).await;
+                            tokio::time::sleep(Duration::from_millis(at.0 as u64)).await;
                         }));
                     }
                 }
@@ -165,7 +166,7 @@ async fn main() {
                 correct as u8
             };
             if quizzes
-                .answer(&poll_id, &student, &[option], 2_000)
+                .answer(&poll_id, &student, &[option], Millis(2_000))
                 .await
                 .unwrap()
                 == Recorded::Counted

@@ -19,10 +19,11 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use debate_bot::app::{App, ChatKind, Request};
+use debate_bot::app::{App, Request};
 use debate_bot::corpus::{self, Corpus};
 use debate_bot::i18n::Lang;
 use debate_bot::search::{Document, SearchIndex, Unit};
+use debate_bot::vocab::ChatKind;
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};

@@ -13,13 +13,14 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
-use crate::app::{Button, ChatKind, Press, Reply};
+use crate::app::{Button, Press, Reply};
 use crate::clock::now_ms;
 use crate::core::{Core, Incoming, Outcome, Pressed};
 use crate::debate::VotePoll;
 use crate::effect::{Effect, Place, Timer};
 use crate::i18n::{Lang, UiText, fill};
-use crate::quiz::{Player, PollSpec, QuizRequest};
+use crate::quiz::{PollSpec, QuizRequest};
+use crate::vocab::{ChatKind, GRACE_MS, Millis, Player};
 
 /// The console's one chat.
 const CHAT: Place = Place {
@@ -49,8 +50,8 @@ struct Console<'a, W: Write> {
     buttons: Vec<Button>,
     poll: Option<OpenPoll>,
     vote: Option<OpenVote>,
-    /// The engines' wake-ups: (at ms, what).
-    wakes: Vec<(i64, Timer)>,
+    /// The engines' wake-ups: (when, what).
+    wakes: Vec<(Millis, Timer)>,
     polls_sent: i64,
 }
 
@@ -100,7 +101,7 @@ pub async fn run(
         let Some(line) = line else {
             // Input ended: what is due within moments (a closed vote's result) still comes.
             while let Some(at) = console.wakes.iter().map(|&(at, _)| at).min()
-                && at <= now_ms() + crate::quiz::GRACE_MS
+                && at <= now_ms() + GRACE_MS
             {
                 sleep_until(Some(at)).await;
                 console.wake_up().await?;
@@ -112,7 +113,7 @@ pub async fn run(
     Ok(())
 }
 
-async fn sleep_until(at: Option<i64>) {
+async fn sleep_until(at: Option<Millis>) {
     match at {
         Some(at) => tokio::time::sleep(Duration::from_millis((at - now_ms()).max(0) as u64)).await,
         None => std::future::pending().await,

@@ -9,13 +9,24 @@ use std::sync::Arc;
 
 use rand::Rng;
 
-use crate::app::{App, ChatKind, Defaults, Press, Reply, Request};
+use crate::app::{App, Defaults, Press, Reply, Request};
 use crate::command;
-use crate::debate::{DebateRequest, Debates};
+use crate::debate::{self, DebateRequest, Debates};
 use crate::effect::{Effect, Place, Timer};
-use crate::quiz::{Player, QUIZ_COMMANDS, QuizRequest, Quizzes};
+use crate::quiz::{self, QUIZ_COMMANDS, QuizRequest, Quizzes};
 use crate::settings::{Change, ChatSettings};
 use crate::store::Recorded;
+use crate::vocab::{ChatKind, Millis, Player};
+
+/// Why the core could not answer: an engine's storage failed. The adapter logs it and
+/// apologises (the UI's `store_error`).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Quiz(#[from] quiz::Error),
+    #[error(transparent)]
+    Debate(#[from] debate::Error),
+}
 
 /// The app and the two engines, built once and shared by every handler.
 #[derive(Clone)]
@@ -34,10 +45,10 @@ pub struct Incoming<'a> {
     pub text: &'a str,
     /// This bot's username, to tell `/cmd@thisbot` from `/cmd@otherbot`.
     pub bot_username: Option<&'a str>,
-    /// When it arrived, and when it was sent (ms since the epoch): a start that waited too
-    /// long while the bot was down starts nothing.
-    pub now: i64,
-    pub sent_at: i64,
+    /// When it arrived, and when it was sent: a start that waited too long while the bot was
+    /// down starts nothing.
+    pub now: Millis,
+    pub sent_at: Millis,
     /// Sent under an identity many people share (an admin writing anonymously as the group, a
     /// channel): such a sender cannot be told apart from the others, so it cannot be forgotten.
     pub shared_identity: bool,
@@ -51,7 +62,7 @@ pub struct Pressed<'a> {
     pub chat: Option<(i64, ChatKind)>,
     pub from: &'a Player,
     pub data: &'a str,
-    pub now: i64,
+    pub now: Millis,
 }
 
 /// Which part of the bot answers a message.
@@ -130,17 +141,17 @@ impl Core {
     /// Telegram only then), in a group: `/stop`, `/report` or `/debate close` from someone
     /// other than the starter; `/settings`; a `/quiz` or `/debate` that would start one where
     /// only admins may.
-    pub async fn needs_admin(&self, msg: &Incoming<'_>) -> anyhow::Result<bool> {
-        match Self::route(msg.text, msg.bot_username) {
-            Route::Settings => Ok(msg.kind == ChatKind::Group),
+    pub async fn needs_admin(&self, msg: &Incoming<'_>) -> Result<bool, Error> {
+        Ok(match Self::route(msg.text, msg.bot_username) {
+            Route::Settings => msg.kind == ChatKind::Group,
             Route::Quiz => {
                 self.quizzes
                     .needs_admin_check(msg.place, msg.kind, msg.from, msg.text)
-                    .await
+                    .await?
             }
-            Route::Debate => self.debates.needs_admin_check(&debate(msg, false)).await,
-            Route::App => Ok(false),
-        }
+            Route::Debate => self.debates.needs_admin_check(&debate(msg, false)).await?,
+            Route::App => false,
+        })
     }
 
     /// Answers a message. `stale_minutes`: a `/quiz` or `/debate` that waited longer starts
@@ -151,7 +162,7 @@ impl Core {
         is_admin: bool,
         stale_minutes: u32,
         rng: &mut (impl Rng + Send),
-    ) -> anyhow::Result<Outcome> {
+    ) -> Result<Outcome, Error> {
         let route = Self::route(msg.text, msg.bot_username);
         let settings = self.settings_or_defaults(msg.place.chat).await;
         // The chat's language when its settings fix one, else the sender's.
@@ -292,8 +303,8 @@ impl Core {
         poll_id: &str,
         from: &Player,
         option_ids: &[u8],
-        now: i64,
-    ) -> anyhow::Result<(Option<Poll>, Recorded)> {
+        now: Millis,
+    ) -> Result<(Option<Poll>, Recorded), Error> {
         match self.quizzes.answer(poll_id, from, option_ids, now).await? {
             Recorded::UnknownPoll => Ok(
                 match self.debates.vote(poll_id, from, option_ids, now).await? {
@@ -306,11 +317,11 @@ impl Core {
     }
 
     /// A timer is due.
-    pub async fn wake(&self, timer: Timer, now: i64) -> anyhow::Result<Vec<Effect>> {
-        match timer {
-            Timer::Question { quiz, index } => self.quizzes.wake(quiz, index, now).await,
-            Timer::Debate { debate } => self.debates.wake(debate, now).await,
-        }
+    pub async fn wake(&self, timer: Timer, now: Millis) -> Result<Vec<Effect>, Error> {
+        Ok(match timer {
+            Timer::Question { quiz, index } => self.quizzes.wake(quiz, index, now).await?,
+            Timer::Debate { debate } => self.debates.wake(debate, now).await?,
+        })
     }
 }
 

@@ -2,9 +2,10 @@
 //! each saying where it goes as a [`Place`] (a chat and, in a forum, a topic). Each adapter
 //! has one interpreter for them: `telegram::effects` and the console's.
 
-use crate::app::{ChatKind, Reply};
+use crate::app::Reply;
 use crate::debate::VotePoll;
 use crate::quiz::PollSpec;
+use crate::vocab::{ChatKind, DebateId, Millis, QuizId};
 
 /// Where something is said: a chat and, in a forum supergroup, the topic (its
 /// `message_thread_id`). `thread` is `None` outside topics: a private chat, a plain group, a
@@ -53,10 +54,10 @@ impl From<i64> for Place {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Timer {
     /// Question `index` of quiz `quiz` may be over: see [`crate::quiz::Quizzes::wake`].
-    Question { quiz: i64, index: i64 },
+    Question { quiz: QuizId, index: i64 },
     /// Debate `debate`'s vote may close, or its result be due: see
     /// [`crate::debate::Debates::wake`].
-    Debate { debate: i64 },
+    Debate { debate: DebateId },
 }
 
 /// What the core asks an adapter to do. Quiz and debate messages take from the chat's budget
@@ -69,7 +70,7 @@ pub enum Effect {
     /// ([`crate::quiz::Quizzes::poll_sent`], or `poll_failed` if it could not be sent).
     QuizPoll {
         place: Place,
-        quiz: i64,
+        quiz: QuizId,
         index: i64,
         poll: PollSpec,
     },
@@ -78,7 +79,7 @@ pub enum Effect {
     /// either could not be sent).
     OpenVote {
         place: Place,
-        debate: i64,
+        debate: DebateId,
         motion: Reply,
         poll: VotePoll,
     },
@@ -91,8 +92,8 @@ pub enum Effect {
         bytes: Vec<u8>,
         caption: String,
     },
-    /// Call the engine back at time `at` (ms since the epoch).
-    Wake { at: i64, timer: Timer },
+    /// Call the engine back at time `at`.
+    Wake { at: Millis, timer: Timer },
 }
 
 impl Effect {

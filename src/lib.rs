@@ -3,7 +3,8 @@
 //! The core ([`core`], the way in; [`effect`], the way out; [`app`], [`quiz`], [`debate`],
 //! [`corpus`], [`render`], [`command`], [`i18n`]) knows nothing of Telegram; [`telegram`] and
 //! [`console`] are thin adapters around it; [`metrics`] names what the adapter and the store
-//! record for Prometheus. See README.md, "How it is built", for the map.
+//! record for Prometheus; [`vocab`] holds the words they all share (chat kinds, players, times,
+//! ids, sides). See README.md, "How it is built", for the map.
 
 pub mod app;
 pub mod clock;
@@ -23,3 +24,4 @@ pub mod search;
 pub mod settings;
 pub mod store;
 pub mod telegram;
+pub mod vocab;

@@ -20,7 +20,7 @@ use tokio::time::Instant;
 
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
-use crate::app::ChatKind;
+use crate::vocab::ChatKind;
 
 /// What to do with a command's reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -260,7 +260,8 @@ async fn console(app: App, quiz: QuizSettings, debate: DebateSettings, lang: Lan
     let store = match Store::open("sqlite::memory:").await {
         Ok(store) => store,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // Through anyhow, whose `{:#}` prints the causes too.
+            eprintln!("error: {:#}", anyhow::Error::from(e));
             return ExitCode::FAILURE;
         }
     };

@@ -10,7 +10,7 @@
 use crate::debate::DebateSettings;
 use crate::i18n::Lang;
 use crate::quiz::QuizSettings;
-pub use crate::quiz::scoring::Scoring;
+pub use crate::vocab::Scoring;
 
 /// The seconds per question a chat may choose.
 pub const SECONDS: [u32; 5] = [10, 20, 30, 60, 120];

@@ -7,7 +7,9 @@
 //!   again and the reply delivered exactly once;
 //! - a full disk (a real one: a small tmpfs in a mount namespace of its own, filled up) gets the
 //!   user a short apology, is logged, and what needs no writes keeps working; freed, quizzes
-//!   start again.
+//!   start again;
+//! - a quiz report that cannot be written (a failpoint in `results::csv`) gets the teacher the
+//!   same apology, never an empty file.
 //!
 //! Failpoints are process-wide, so every test here that runs the bot in this process holds
 //! `fail::FailScenario` (which serialises them); no other test binary configures failpoints.
@@ -24,8 +26,14 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use debate_bot::app::{ChatKind, Request};
+use debate_bot::app::Request;
+use debate_bot::effect::{Effect, Place};
 use debate_bot::i18n::Lang;
+use debate_bot::quiz::{QuizRequest, QuizSettings, Quizzes};
+use debate_bot::store::Store;
+use debate_bot::vocab::{ChatKind, Millis};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
 use support::fake_api::{BOT_USERNAME, visible_text};
 use support::{Call, Failure, FakeApi, TOKEN, TgUser};
 use tokio::sync::mpsc;
@@ -221,6 +229,55 @@ async fn an_unanswered_send_times_out_and_the_reply_is_delivered_once() {
         gap + slack >= CLIENT_TIMEOUT + FIRST_BACKOFF,
         "tried again after {gap:?}"
     );
+}
+
+// ---- a report that cannot be written -------------------------------------------------------
+
+#[tokio::test]
+async fn a_report_that_cannot_be_written_is_an_apology_not_an_empty_file() {
+    let scenario = fail::FailScenario::setup();
+    let store = Store::open("sqlite::memory:").await.expect("a database");
+    let quizzes = Quizzes::new(support::app(), store, QuizSettings::default());
+    let teacher = support::player(7, "Teacher");
+    let mut rng = StdRng::seed_from_u64(1);
+    let request = |text, now| QuizRequest {
+        place: Place::chat(teacher.id),
+        kind: ChatKind::Private,
+        player: &teacher,
+        text,
+        bot_username: None,
+        is_admin: false,
+        now: Millis(now),
+    };
+    let outs = quizzes.handle(&request("/quiz 1", 1_000), &mut rng).await;
+    let Some(&Effect::QuizPoll { quiz, index, .. }) = outs.as_ref().unwrap().get(1) else {
+        panic!("a quiz starts: {outs:#?}");
+    };
+    quizzes
+        .poll_sent(quiz, index, "poll-1", 1, Millis(2_000))
+        .await
+        .unwrap();
+
+    // The CSV cannot be written: the teacher is told to try again, and gets no file.
+    fail::cfg("report-csv", "return").expect("a valid failpoint action");
+    let outs = quizzes.handle(&request("/report", 3_000), &mut rng).await;
+    let outs = outs.expect("answered, not an error");
+    assert_eq!(
+        support::messages(&outs),
+        [support::say(Lang::Zh, "store_error", &[])]
+    );
+    assert_eq!(outs.len(), 1, "no document: {outs:#?}");
+
+    // It can be again: the report comes.
+    fail::remove("report-csv");
+    let outs = quizzes.handle(&request("/report", 4_000), &mut rng).await;
+    let outs = outs.expect("answered");
+    let [Effect::Document { name, bytes, .. }] = outs.as_slice() else {
+        panic!("one document");
+    };
+    assert_eq!(name, &format!("quiz-{quiz}.csv"));
+    assert!(bytes.starts_with("\u{FEFF}user_id,".as_bytes()));
+    scenario.teardown();
 }
 
 // ---- a full disk ----------------------------------------------------------------------------

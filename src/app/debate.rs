@@ -7,6 +7,7 @@ use super::buttons::{self, Action};
 use super::{App, Button, Reply};
 use crate::i18n::{Lang, fill};
 use crate::render::{Doc, Span, utf16_len};
+use crate::vocab::Side;
 
 /// sendPoll's question: 1-300 characters. Counted here in UTF-16 code units, which is never fewer
 /// than characters, so a question that fits here fits however Telegram counts.
@@ -81,7 +82,17 @@ impl App {
         self.corpus.motions.iter().position(|m| m.id == id)
     }
 
-    /// The vote on a motion, as a poll: its question and the options for, against, undecided.
+    /// What a side is called in the vote and its result.
+    pub fn side_label(&self, lang: Lang, side: Side) -> &str {
+        let ui = self.view(lang).ui;
+        match side {
+            Side::For => &ui.debate_side_for,
+            Side::Against => &ui.debate_side_against,
+            Side::Undecided => &ui.debate_vote_undecided,
+        }
+    }
+
+    /// The vote on a motion, as a poll: its question and an option for each of [`Side::ALL`].
     /// The question fits [`POLL_QUESTION_LIMIT`]: a motion too long for it is shortened with "…";
     /// the rest of the question (which side, how long the vote is open) is always whole.
     pub fn debate_poll(&self, lang: Lang, motion: usize, minutes: u32) -> (String, [String; 3]) {
@@ -95,11 +106,7 @@ impl App {
         };
         let room = POLL_QUESTION_LIMIT.saturating_sub(utf16_len(&question("")));
         let motion = fit_utf16(self.corpus.motions[motion].motion.get(lang), room);
-        let options = [
-            ui.debate_side_for.clone(),
-            ui.debate_side_against.clone(),
-            ui.debate_vote_undecided.clone(),
-        ];
+        let options = Side::ALL.map(|side| self.side_label(lang, side).to_string());
         (question(&motion), options)
     }
 
@@ -216,11 +223,12 @@ impl App {
 
     /// Who in the article argues a side: the people whose words are on it, by name, in
     /// order. The article's own voice is no camp member (see [`App::camps`]); an empty list
-    /// means no one quoted argues the side.
-    pub fn camp(&self, lang: Lang, motion: usize, side: usize) -> Vec<String> {
+    /// means no one quoted argues the side (nobody ever argues for being undecided).
+    pub fn camp(&self, lang: Lang, motion: usize, side: Side) -> Vec<String> {
         let view = self.view(lang);
         let mut names: Vec<String> = Vec::new();
-        for &e in &self.corpus.motions[motion].sides[side] {
+        let excerpts = self.corpus.motions[motion].sides.get(side.index());
+        for &e in excerpts.into_iter().flatten() {
             if let Some(p) = self.corpus.excerpts[e].voice.speaker() {
                 let name = view.person_name(&self.corpus.people[p]);
                 if !names.contains(&name) {
@@ -235,7 +243,7 @@ impl App {
     /// says so, which side the article's own narration leans to.
     pub fn camps(&self, lang: Lang, motion: usize) -> Vec<String> {
         let ui = self.view(lang).ui;
-        let side = |side: usize| {
+        let side = |side: Side| {
             let names = self.camp(lang, motion, side);
             if names.is_empty() {
                 ui.debate_camp_nobody.clone()
@@ -245,12 +253,12 @@ impl App {
         };
         let mut lines = vec![fill(
             &ui.debate_camps,
-            &[("for", &side(0)), ("against", &side(1))],
+            &[("for", &side(Side::For)), ("against", &side(Side::Against))],
         )];
         match self.corpus.motions[motion].narration {
-            Some(0) => lines.push(ui.debate_narration_for.clone()),
-            Some(_) => lines.push(ui.debate_narration_against.clone()),
-            None => {}
+            Some(Side::For) => lines.push(ui.debate_narration_for.clone()),
+            Some(Side::Against) => lines.push(ui.debate_narration_against.clone()),
+            Some(Side::Undecided) | None => {}
         }
         lines
     }

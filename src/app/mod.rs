@@ -18,27 +18,12 @@ use crate::corpus::{self, Corpus, Problem};
 use crate::i18n::{Lang, Ui};
 use crate::render::{Doc, Span, user_text};
 use crate::search::SearchIndex;
+use crate::vocab::ChatKind;
 use buttons::Action;
 pub use debate::DebateChoice;
 pub use lookup::{INLINE_PAGE, InlineAnswer, InlineItem, QueryMemo, SEARCH_PAGE};
 pub use settings::Defaults;
 pub use views::View;
-
-/// Where a message came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChatKind {
-    Private,
-    Group,
-}
-
-impl ChatKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChatKind::Private => "private",
-            ChatKind::Group => "group",
-        }
-    }
-}
 
 /// A message as the core sees it.
 #[derive(Debug, Clone, Copy)]

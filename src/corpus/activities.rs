@@ -8,6 +8,7 @@ use std::path::Path;
 use super::files::{DebatesFile, QuestionEntry, SideEntry};
 use super::load::{Problem, is_valid_id};
 use super::{Article, Excerpt, FactQuestion, Motion, Text, Voice};
+use crate::vocab::Side;
 
 /// Telegram's limits on quiz polls, with room for the "k/N" the bot puts before a question.
 const QUESTION_LIMIT: usize = 280;
@@ -163,24 +164,24 @@ pub(super) fn motions(
             ));
         }
         let narration = entry.narration.map(|side| match side {
-            SideEntry::For => 0,
-            SideEntry::Against => 1,
+            SideEntry::For => Side::For,
+            SideEntry::Against => Side::Against,
         });
         if let Some(side) = narration {
             // The narration leans to a side when more of the article's own words argue it.
-            let own = |s: usize| {
-                sides[s]
+            let own = |s: Side| {
+                sides[s.index()]
                     .iter()
                     .filter(|&&e| excerpts[e].voice == Voice::Article)
                     .count()
             };
-            if own(side) <= own(1 - side) {
+            if own(side) <= own(side.other()) {
                 problem(format!(
                     "narration = \"{}\" needs more excerpts in the article's own voice on that side \
                      ({} for, {} against)",
-                    ["for", "against"][side],
-                    own(0),
-                    own(1)
+                    ["for", "against"][side.index()],
+                    own(Side::For),
+                    own(Side::Against)
                 ));
             }
         }

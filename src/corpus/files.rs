@@ -155,6 +155,8 @@ pub struct MotionEntry {
     pub against: Vec<String>,
 }
 
+/// A side as `debates.toml` may name it: for or against (a narration is never undecided);
+/// read into a [`crate::vocab::Side`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SideEntry {

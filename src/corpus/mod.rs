@@ -13,6 +13,7 @@ pub use load::{Problem, load, read_toml};
 pub use sentences::split as split_sentences;
 
 use crate::i18n::Lang;
+use crate::vocab::Side;
 
 /// A string in the article's language with an optional English version.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,10 +149,11 @@ pub struct FactQuestion {
 pub struct Motion {
     pub id: String,
     pub motion: Text,
-    /// Indices into [`Corpus::excerpts`]: `sides[0]` for, `sides[1]` against.
+    /// Indices into [`Corpus::excerpts`], at each side's [`Side::index`]: `sides[0]` for,
+    /// `sides[1]` against.
     pub sides: [Vec<usize>; 2],
-    /// The side (0 for, 1 against) the article's own narration leans to, where it does.
-    pub narration: Option<usize>,
+    /// The side (for or against) the article's own narration leans to, where it does.
+    pub narration: Option<Side>,
 }
 
 #[derive(Debug, Clone)]

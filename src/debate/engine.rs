@@ -9,13 +9,13 @@ use std::sync::Arc;
 
 use rand::Rng;
 
-use super::result;
-use crate::app::{App, ChatKind, DebateChoice, Reply};
+use super::{Error, result};
+use crate::app::{App, DebateChoice, Reply};
 use crate::effect::{Effect, Place, Timer};
 use crate::i18n::{Lang, fill};
-use crate::quiz::{GRACE_MS, Player};
 use crate::settings::Starters;
 use crate::store::{DebateRow, NewDebate, Recorded, Refusal, Store};
+use crate::vocab::{ChatKind, DebateId, GRACE_MS, Millis, Player, Side};
 
 /// `[debate]` settings: the defaults a chat's own settings (`/settings`) override.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,7 +30,8 @@ impl Default for DebateSettings {
     }
 }
 
-/// The vote as a regular, non-anonymous poll with one answer: for, against, undecided.
+/// The vote as a regular, non-anonymous poll with one answer: its options are the
+/// [`Side::ALL`], in that order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VotePoll {
     pub question: String,
@@ -49,7 +50,7 @@ pub struct DebateRequest<'a> {
     /// Whether the sender administers the chat; asked only when it matters (see
     /// [`Debates::needs_admin_check`]).
     pub is_admin: bool,
-    pub now: i64,
+    pub now: Millis,
 }
 
 impl DebateRequest<'_> {
@@ -86,7 +87,7 @@ impl Debates {
     /// Whether answering needs to know if the sender administers the chat: `/debate close`
     /// in a group from someone other than the open debate's starter, and a `/debate` that
     /// would start one in a group whose settings let only admins start.
-    pub async fn needs_admin_check(&self, request: &DebateRequest<'_>) -> anyhow::Result<bool> {
+    pub async fn needs_admin_check(&self, request: &DebateRequest<'_>) -> Result<bool, Error> {
         if request.kind == ChatKind::Private {
             return Ok(false);
         }
@@ -105,7 +106,7 @@ impl Debates {
         &self,
         request: &DebateRequest<'_>,
         rng: &mut (impl Rng + Send),
-    ) -> anyhow::Result<Vec<Effect>> {
+    ) -> Result<Vec<Effect>, Error> {
         let settings = self.store.chat_settings(request.place.chat).await?;
         let lang = settings.lang(self.app.lang(request.player.language_code.as_deref()));
         if request.is_close() {
@@ -140,7 +141,7 @@ impl Debates {
         &self,
         place: Place,
         rng: &mut (impl Rng + Send),
-    ) -> anyhow::Result<usize> {
+    ) -> Result<usize, Error> {
         let times = self.store.debated_motions(place).await?;
         let motions = &self.app.corpus().motions;
         let count = |m: &crate::corpus::Motion| times.get(&m.id).copied().unwrap_or(0);
@@ -157,7 +158,7 @@ impl Debates {
         lang: Lang,
         motion: usize,
         minutes: u32,
-    ) -> anyhow::Result<Vec<Effect>> {
+    ) -> Result<Vec<Effect>, Error> {
         let chat = request.place;
         if let Some(open) = self.store.open_debate(chat).await? {
             return Ok(vec![self.already_open(chat, lang, &open)]);
@@ -185,7 +186,7 @@ impl Debates {
     fn open_out(
         &self,
         place: Place,
-        debate: i64,
+        debate: DebateId,
         lang: Lang,
         motion: usize,
         minutes: u32,
@@ -213,10 +214,10 @@ impl Debates {
     /// say when to close it.
     pub async fn poll_sent(
         &self,
-        debate: i64,
+        debate: DebateId,
         poll_id: &str,
         message_id: i64,
-    ) -> anyhow::Result<Vec<Effect>> {
+    ) -> Result<Vec<Effect>, Error> {
         let Some(row) = self.store.debate(debate).await? else {
             return Ok(Vec::new());
         };
@@ -237,7 +238,7 @@ impl Debates {
     }
 
     /// The motion or its poll could not be posted: the debate is off, with an apology.
-    pub async fn poll_failed(&self, debate: i64, now: i64) -> anyhow::Result<Vec<Effect>> {
+    pub async fn poll_failed(&self, debate: DebateId, now: Millis) -> Result<Vec<Effect>, Error> {
         let Some(row) = self.store.debate(debate).await? else {
             return Ok(Vec::new());
         };
@@ -252,20 +253,20 @@ impl Debates {
         )])
     }
 
-    /// A vote: the first of `option_ids` (a regular poll with one answer sends one) replaces
-    /// the voter's earlier choice; none retracts it.
+    /// A vote: the side of the first of `option_ids` (a regular poll with one answer sends
+    /// one) replaces the voter's earlier choice; none retracts it.
     pub async fn vote(
         &self,
         poll_id: &str,
         player: &Player,
         option_ids: &[u8],
-        now: i64,
-    ) -> anyhow::Result<Recorded> {
-        let option = match option_ids.first() {
-            Some(&o) if o < 3 => Some(i64::from(o)),
+        now: Millis,
+    ) -> Result<Recorded, Error> {
+        let side = match option_ids.first().map(|&o| Side::of_option(o)) {
+            Some(Some(side)) => Some(side),
             // No option of a vote; but the poll may be no debate's at all (a quiz poll whose
             // id is not stored yet, whose answer is tried again in a moment).
-            Some(_) => {
+            Some(None) => {
                 return Ok(if self.store.is_debate_poll(poll_id).await? {
                     Recorded::Refused(Refusal::Invalid)
                 } else {
@@ -274,13 +275,14 @@ impl Debates {
             }
             None => None,
         };
-        self.store
-            .record_vote(poll_id, player.id, option, now)
-            .await
+        Ok(self
+            .store
+            .record_vote(poll_id, player.id, side, now)
+            .await?)
     }
 
     /// `/debate close`: the starter, an admin, or anyone in a private chat closes the vote.
-    async fn close(&self, request: &DebateRequest<'_>, lang: Lang) -> anyhow::Result<Vec<Effect>> {
+    async fn close(&self, request: &DebateRequest<'_>, lang: Lang) -> Result<Vec<Effect>, Error> {
         let ui = self.app.view(lang).ui;
         let Some(row) = self.store.open_debate(request.place).await? else {
             return Ok(vec![Effect::say(
@@ -301,7 +303,7 @@ impl Debates {
     }
 
     /// Closes an open debate at `now`: stop its poll, post the result after the grace.
-    async fn close_now(&self, row: &DebateRow, now: i64) -> anyhow::Result<Vec<Effect>> {
+    async fn close_now(&self, row: &DebateRow, now: Millis) -> Result<Vec<Effect>, Error> {
         if !self.store.close_debate(row.id, now).await? {
             return Ok(Vec::new());
         }
@@ -321,7 +323,7 @@ impl Debates {
     }
 
     /// A wake-up: close the vote at its deadline; post the result once the grace has passed.
-    pub async fn wake(&self, debate: i64, now: i64) -> anyhow::Result<Vec<Effect>> {
+    pub async fn wake(&self, debate: DebateId, now: Millis) -> Result<Vec<Effect>, Error> {
         let Some(row) = self.store.debate(debate).await? else {
             return Ok(Vec::new());
         };
@@ -364,7 +366,7 @@ impl Debates {
     /// After a restart: every debate whose result is not posted carries on. A vote never
     /// posted is posted now; an open one gets its wake-up at the deadline (or closes, if
     /// that passed); a closed one posts its result.
-    pub async fn resume(&self, now: i64) -> anyhow::Result<Vec<Effect>> {
+    pub async fn resume(&self, now: Millis) -> Result<Vec<Effect>, Error> {
         let mut outs = Vec::new();
         for row in self.store.unreported_debates().await? {
             if row.poll_id.is_none() && row.closed_at.is_none() {

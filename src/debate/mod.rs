@@ -9,3 +9,11 @@ pub mod engine;
 pub mod result;
 
 pub use engine::{DebateRequest, DebateSettings, Debates, VotePoll};
+
+/// Why the debate engine could not answer: its storage failed (the adapter apologises with
+/// the UI's `store_error`). What a user got wrong is no error: it is answered.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Store(#[from] crate::store::Error),
+}

@@ -5,6 +5,7 @@ use crate::app::App;
 use crate::i18n::{Lang, fill};
 use crate::render::{Doc, Span};
 use crate::store::Tally;
+use crate::vocab::Side;
 
 /// Which way a vote went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,16 +52,12 @@ pub fn render(app: &App, lang: Lang, motion: usize, tally: Tally) -> Doc {
         &ui.debate_result_title,
         &[("motion", m.motion.get(lang))],
     ))]);
-    let sides = [
-        &ui.debate_side_for,
-        &ui.debate_side_against,
-        &ui.debate_vote_undecided,
-    ];
-    for (side, votes) in sides.into_iter().zip(tally) {
+    for side in Side::ALL {
+        let votes = tally[side.index()];
         doc.text(fill(
             &ui.debate_result_line,
             &[
-                ("side", side),
+                ("side", app.side_label(lang, side)),
                 ("votes", &votes.to_string()),
                 ("percent", &percent(votes, total).to_string()),
             ],
@@ -71,7 +68,7 @@ pub fn render(app: &App, lang: Lang, motion: usize, tally: Tally) -> Doc {
         &[("total", &total.to_string())],
     ));
     // Who argued the winning side: people only; with no one quoted on it, just the side.
-    let leans = |side: usize, with_camp: &str, alone: &str| {
+    let leans = |side: Side, with_camp: &str, alone: &str| {
         let camp = app.camp(lang, motion, side);
         if camp.is_empty() {
             alone.to_string()
@@ -85,12 +82,12 @@ pub fn render(app: &App, lang: Lang, motion: usize, tally: Tally) -> Doc {
     let lean = match Lean::of(tally) {
         Lean::NoVotes => ui.debate_result_none.clone(),
         Lean::For => leans(
-            0,
+            Side::For,
             &ui.debate_result_leans_for,
             &ui.debate_result_leans_for_nobody,
         ),
         Lean::Against => leans(
-            1,
+            Side::Against,
             &ui.debate_result_leans_against,
             &ui.debate_result_leans_against_nobody,
         ),

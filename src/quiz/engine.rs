@@ -8,21 +8,15 @@ use std::sync::Arc;
 
 use rand::Rng;
 
-use super::overrides;
-use super::questions::{self, Dealt};
-use super::results;
-use super::scoring::Scoring;
-use crate::app::{App, ChatKind, Reply};
+use super::{Error, overrides, questions, results};
+use crate::app::{App, Reply};
 use crate::command;
 use crate::effect::{Effect, Place, Timer};
 use crate::i18n::{Lang, fill};
 use crate::render::user_text;
 use crate::settings::{ChatSettings, Starters};
 use crate::store::{Answer, NewQuiz, QuizRow, Recorded, Refusal, Store};
-
-/// Milliseconds after a poll closes during which its answers still arrive and count
-/// (Telegram closed it, so they were cast in time); the quiz moves on after them.
-pub const GRACE_MS: i64 = 2_000;
+use crate::vocab::{ChatKind, Dealt, GRACE_MS, Millis, Player, QuizId, Scoring};
 
 /// The quiz commands, handled here rather than by [`App::handle`] (routed by `core::Core`).
 pub const QUIZ_COMMANDS: &[&str] = &["quiz", "next", "stop", "top", "report", "forgetme"];
@@ -44,14 +38,6 @@ impl Default for QuizSettings {
             max_questions: 20,
         }
     }
-}
-
-/// Who sent something.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Player {
-    pub id: i64,
-    pub name: String,
-    pub language_code: Option<String>,
 }
 
 /// A native quiz poll to send.
@@ -77,7 +63,7 @@ pub struct QuizRequest<'a> {
     /// Whether the sender administers the chat; asked only when it matters (see
     /// [`Quizzes::needs_admin_check`]).
     pub is_admin: bool,
-    pub now: i64,
+    pub now: Millis,
 }
 
 /// A stopPoll for a question whose poll is still open at `now`: closing it early tells
@@ -85,7 +71,7 @@ pub struct QuizRequest<'a> {
 fn stop_if_open(
     row: &QuizRow,
     question: Option<&crate::store::QuestionRow>,
-    now: i64,
+    now: Millis,
 ) -> Option<Effect> {
     let question = question?;
     let message_id = question.message_id?;
@@ -142,7 +128,7 @@ impl Quizzes {
         kind: ChatKind,
         player: &Player,
         text: &str,
-    ) -> anyhow::Result<bool> {
+    ) -> Result<bool, Error> {
         let Some(command) = command::parse(text) else {
             return Ok(false);
         };
@@ -169,7 +155,7 @@ impl Quizzes {
         &self,
         request: &QuizRequest<'_>,
         rng: &mut (impl Rng + Send),
-    ) -> anyhow::Result<Vec<Effect>> {
+    ) -> Result<Vec<Effect>, Error> {
         let Some(command) = command::parse(request.text) else {
             return Ok(Vec::new());
         };
@@ -196,7 +182,7 @@ impl Quizzes {
         settings: &ChatSettings,
         args: &str,
         rng: &mut (impl Rng + Send),
-    ) -> anyhow::Result<Vec<Effect>> {
+    ) -> Result<Vec<Effect>, Error> {
         let ui = self.app.view(lang).ui;
         let chat = request.place;
         let max = self.settings.max_questions;
@@ -275,7 +261,7 @@ impl Quizzes {
     fn poll_out(
         &self,
         place: Place,
-        quiz: i64,
+        quiz: QuizId,
         index: usize,
         dealt: &Dealt,
         total: usize,
@@ -299,12 +285,12 @@ impl Quizzes {
     /// to wake up.
     pub async fn poll_sent(
         &self,
-        quiz: i64,
+        quiz: QuizId,
         index: i64,
         poll_id: &str,
         message_id: i64,
-        now: i64,
-    ) -> anyhow::Result<Vec<Effect>> {
+        now: Millis,
+    ) -> Result<Vec<Effect>, Error> {
         let Some(row) = self.store.quiz(quiz).await? else {
             return Ok(Vec::new());
         };
@@ -321,10 +307,10 @@ impl Quizzes {
     /// The poll for question `index` could not be sent: end the quiz with the results so far.
     pub async fn poll_failed(
         &self,
-        quiz: i64,
+        quiz: QuizId,
         index: i64,
-        now: i64,
-    ) -> anyhow::Result<Vec<Effect>> {
+        now: Millis,
+    ) -> Result<Vec<Effect>, Error> {
         let Some(row) = self.store.quiz(quiz).await? else {
             return Ok(Vec::new());
         };
@@ -347,8 +333,8 @@ impl Quizzes {
         poll_id: &str,
         player: &Player,
         option_ids: &[u8],
-        now: i64,
-    ) -> anyhow::Result<Recorded> {
+        now: Millis,
+    ) -> Result<Recorded, Error> {
         let mut options = option_ids.to_vec();
         options.dedup();
         let Some(&option) = options.first() else {
@@ -367,12 +353,12 @@ impl Quizzes {
             option: i64::from(option),
             at: now,
         };
-        self.store.record_answer(answer).await
+        Ok(self.store.record_answer(answer).await?)
     }
 
     /// A wake-up for question `index`: if the quiz is still there and its time is up, move on;
     /// if its poll was never sent (Telegram said to wait), send it.
-    pub async fn wake(&self, quiz: i64, index: i64, now: i64) -> anyhow::Result<Vec<Effect>> {
+    pub async fn wake(&self, quiz: QuizId, index: i64, now: Millis) -> Result<Vec<Effect>, Error> {
         let Some(row) = self.store.quiz(quiz).await? else {
             return Ok(Vec::new());
         };
@@ -404,7 +390,7 @@ impl Quizzes {
     }
 
     /// Moves a quiz past its current question: the next poll, or the results.
-    async fn advance(&self, row: &QuizRow, now: i64) -> anyhow::Result<Vec<Effect>> {
+    async fn advance(&self, row: &QuizRow, now: Millis) -> Result<Vec<Effect>, Error> {
         let questions = self.store.questions(row.id).await?;
         let last = row.current + 1 >= questions.len() as i64;
         if !self.store.advance(row.id, row.current, now, last).await? {
@@ -429,7 +415,7 @@ impl Quizzes {
         Ok(outs)
     }
 
-    async fn next(&self, request: &QuizRequest<'_>, lang: Lang) -> anyhow::Result<Vec<Effect>> {
+    async fn next(&self, request: &QuizRequest<'_>, lang: Lang) -> Result<Vec<Effect>, Error> {
         let ui = self.app.view(lang).ui;
         let Some(row) = self.store.running_quiz(request.place).await? else {
             return Ok(vec![Effect::say(
@@ -454,7 +440,7 @@ impl Quizzes {
         self.advance(&row, request.now).await
     }
 
-    async fn stop(&self, request: &QuizRequest<'_>, lang: Lang) -> anyhow::Result<Vec<Effect>> {
+    async fn stop(&self, request: &QuizRequest<'_>, lang: Lang) -> Result<Vec<Effect>, Error> {
         let ui = self.app.view(lang).ui;
         let Some(row) = self.store.running_quiz(request.place).await? else {
             return Ok(vec![Effect::say(
@@ -486,7 +472,7 @@ impl Quizzes {
     }
 
     /// The results message of a quiz.
-    async fn results(&self, row: &QuizRow) -> anyhow::Result<Effect> {
+    async fn results(&self, row: &QuizRow) -> Result<Effect, Error> {
         let questions = self.store.questions(row.id).await?;
         let answers = self.store.answers(row.id).await?;
         let view = self.app.view(self.lang_of(row));
@@ -505,7 +491,7 @@ impl Quizzes {
         request: &QuizRequest<'_>,
         lang: Lang,
         scoring: Scoring,
-    ) -> anyhow::Result<Vec<Effect>> {
+    ) -> Result<Vec<Effect>, Error> {
         // The leaderboard is the whole chat's, whichever topic asks, ranked as it scores now.
         let answers = self.store.chat_answers(request.place.chat).await?;
         let view = self.app.view(lang);
@@ -519,7 +505,7 @@ impl Quizzes {
         }])
     }
 
-    async fn report(&self, request: &QuizRequest<'_>, lang: Lang) -> anyhow::Result<Vec<Effect>> {
+    async fn report(&self, request: &QuizRequest<'_>, lang: Lang) -> Result<Vec<Effect>, Error> {
         let ui = self.app.view(lang).ui;
         let Some(row) = self.store.last_quiz(request.place).await? else {
             return Ok(vec![Effect::say(request.place, ui.quiz_no_report.clone())]);
@@ -532,7 +518,14 @@ impl Quizzes {
         }
         let questions = self.store.questions(row.id).await?;
         let answers = self.store.answers(row.id).await?;
-        let bytes = results::csv(&questions, &answers, row.scoring).into_bytes();
+        let bytes = match results::csv(&questions, &answers, row.scoring) {
+            Ok(text) => text.into_bytes(),
+            Err(e) => {
+                // No empty file: the teacher is told, as when storage fails, to try again.
+                tracing::error!(error = %e, "cannot write a quiz's report");
+                return Ok(vec![Effect::say(request.place, ui.store_error.clone())]);
+            }
+        };
         Ok(vec![Effect::Document {
             place: request.place,
             name: format!("quiz-{}.csv", row.id),
@@ -554,11 +547,7 @@ impl Quizzes {
     /// The answer to `/forgetme` from an identity many people share (an anonymous admin
     /// writing as the group, or someone writing as a channel): nothing is deleted, since the
     /// records are not one person's.
-    pub async fn forget_shared(
-        &self,
-        place: Place,
-        player: &Player,
-    ) -> anyhow::Result<Vec<Effect>> {
+    pub async fn forget_shared(&self, place: Place, player: &Player) -> Result<Vec<Effect>, Error> {
         let settings = self.store.chat_settings(place.chat).await?;
         let lang = settings.lang(self.app.lang(player.language_code.as_deref()));
         Ok(vec![Effect::say(
@@ -572,7 +561,7 @@ impl Quizzes {
         command::parse(text).is_some_and(|c| c.is_for(bot_username) && c.name == "forgetme")
     }
 
-    async fn forget(&self, request: &QuizRequest<'_>, lang: Lang) -> anyhow::Result<Vec<Effect>> {
+    async fn forget(&self, request: &QuizRequest<'_>, lang: Lang) -> Result<Vec<Effect>, Error> {
         let ui = self.app.view(lang).ui;
         let removed = self.store.forget(request.player.id).await?;
         Ok(vec![Effect::say(
@@ -583,7 +572,7 @@ impl Quizzes {
 
     /// After a restart: every running quiz carries on. A question whose poll was never sent
     /// is sent; one whose time is not up gets its wake-up; one whose time passed moves on.
-    pub async fn resume(&self, now: i64) -> anyhow::Result<Vec<Effect>> {
+    pub async fn resume(&self, now: Millis) -> Result<Vec<Effect>, Error> {
         let mut outs = Vec::new();
         for row in self.store.running_quizzes().await? {
             let questions = self.store.questions(row.id).await?;

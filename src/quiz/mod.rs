@@ -11,4 +11,12 @@ pub mod questions;
 pub mod results;
 pub mod scoring;
 
-pub use engine::{GRACE_MS, Player, PollSpec, QUIZ_COMMANDS, QuizRequest, QuizSettings, Quizzes};
+pub use engine::{PollSpec, QUIZ_COMMANDS, QuizRequest, QuizSettings, Quizzes};
+
+/// Why the quiz engine could not answer: its storage failed (the adapter apologises with the
+/// UI's `store_error`). What a user got wrong is no error: it is answered.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Store(#[from] crate::store::Error),
+}

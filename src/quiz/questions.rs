@@ -9,11 +9,11 @@ use std::collections::HashMap;
 
 use rand::Rng;
 use rand::seq::SliceRandom;
-use serde::{Deserialize, Serialize};
 
 use crate::app::View;
 use crate::corpus::{Corpus, PersonKind, Voice};
 use crate::i18n::{Lang, fill};
+use crate::vocab::Dealt;
 
 /// Telegram's limits for a quiz poll.
 pub const QUESTION_LIMIT: usize = 300;
@@ -33,18 +33,6 @@ pub enum Source {
     Who(usize),
     /// A fact question of a quiz.toml.
     Fact(usize),
-}
-
-/// A question as asked in one quiz.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Dealt {
-    /// Stable id: `who-<excerpt id>` or the fact question's id.
-    pub id: String,
-    pub question: String,
-    pub options: Vec<String>,
-    pub correct: usize,
-    /// Shown after answering: who said it or the evidence, with the citation (≤ 200 chars).
-    pub explanation: String,
 }
 
 /// Every question the corpus offers, with its stable id.

@@ -3,11 +3,12 @@
 //! Who ranks where is [`super::scoring`]'s rule; here it is shown, with points when the quiz
 //! (or, for /top, the chat) scores by points.
 
-use super::scoring::{Score, Scoring, rank};
+use super::scoring::{Score, rank};
 use crate::app::View;
 use crate::i18n::fill;
 use crate::render::{Doc, Span, user_text};
 use crate::store::{AnswerRow, QuestionRow};
+use crate::vocab::Scoring;
 
 const MEDALS: [&str; 3] = ["🥇", "🥈", "🥉"];
 /// Lines of /top before the caller's own rank.
@@ -187,8 +188,17 @@ fn cell(text: &str) -> String {
 pub const UTF8_BOM: char = '\u{FEFF}';
 
 /// The report: one row per participant per question asked, UTF-8 with a byte-order mark,
-/// participants in the quiz's rank; a quiz scored by points has a `points` column too.
-pub fn csv(questions: &[QuestionRow], answers: &[AnswerRow], scoring: Scoring) -> String {
+/// participants in the quiz's rank; a quiz scored by points has a `points` column too. An
+/// error when the CSV cannot be written, never a file with rows missing.
+pub fn csv(
+    questions: &[QuestionRow],
+    answers: &[AnswerRow],
+    scoring: Scoring,
+) -> Result<String, csv::Error> {
+    // A fault injected in tests (tests/faults.rs); nothing unless the failpoints feature is on.
+    fail::fail_point!("report-csv", |_| Err(
+        std::io::Error::other("injected").into()
+    ));
     let mut writer = csv::Writer::from_writer(Vec::new());
     let asked: Vec<&QuestionRow> = questions.iter().filter(|q| q.sent_at.is_some()).collect();
     let with_points = scoring == Scoring::Points;
@@ -204,7 +214,7 @@ pub fn csv(questions: &[QuestionRow], answers: &[AnswerRow], scoring: Scoring) -
     if with_points {
         header.push("points");
     }
-    let _ = writer.write_record(&header);
+    writer.write_record(&header)?;
     for score in rank(answers, scoring) {
         for q in &asked {
             let answer = answers
@@ -235,17 +245,20 @@ pub fn csv(questions: &[QuestionRow], answers: &[AnswerRow], scoring: Scoring) -
             if with_points {
                 record.push(points.to_string());
             }
-            let _ = writer.write_record(&record);
+            writer.write_record(&record)?;
         }
     }
-    let body = String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default();
-    format!("{UTF8_BOM}{body}")
+    let bytes = writer.into_inner().map_err(|e| e.into_error())?;
+    // Every field was a `String`, so the file is UTF-8; should it not be, that is an error too.
+    let body = String::from_utf8(bytes)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+    Ok(format!("{UTF8_BOM}{body}"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::quiz::questions::Dealt;
+    use crate::vocab::{Dealt, Millis};
 
     fn question(idx: i64) -> QuestionRow {
         QuestionRow {
@@ -259,7 +272,7 @@ mod tests {
             },
             poll_id: None,
             message_id: None,
-            sent_at: Some(1),
+            sent_at: Some(Millis(1)),
             deadline: None,
             closed_at: None,
         }
@@ -276,7 +289,7 @@ mod tests {
             took_ms: 2500,
             open_ms: 30_000,
         }];
-        let text = csv(&[question(0)], &answers, Scoring::Right);
+        let text = csv(&[question(0)], &answers, Scoring::Right).unwrap();
         let bytes = text.as_bytes();
         assert_eq!(&bytes[..3], [0xEF, 0xBB, 0xBF], "{text}");
         // Exactly one mark, then the header, then the row, Chinese kept as UTF-8.
@@ -291,9 +304,9 @@ mod tests {
             ]
         );
         // Even with nobody in it, the file starts with the mark.
-        assert!(csv(&[], &[], Scoring::Right).starts_with(UTF8_BOM));
+        assert!(csv(&[], &[], Scoring::Right).unwrap().starts_with(UTF8_BOM));
         // Scored by points: a points column, 0 for a wrong answer.
-        let text = csv(&[question(0)], &answers, Scoring::Points);
+        let text = csv(&[question(0)], &answers, Scoring::Points).unwrap();
         let lines: Vec<&str> = text.strip_prefix(UTF8_BOM).unwrap().lines().collect();
         assert_eq!(
             lines,

@@ -10,37 +10,12 @@
 use std::collections::BTreeMap;
 
 use crate::store::AnswerRow;
+use crate::vocab::Scoring;
 
 /// Points for a right answer given the instant the poll opened.
 pub const MAX_POINTS: u64 = 1_000;
 /// Points for a right answer given as the poll closed.
 pub const MIN_RIGHT_POINTS: u64 = 500;
-
-/// How a chat's quizzes are scored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
-pub enum Scoring {
-    /// Right answers, ties to the faster.
-    #[default]
-    Right,
-    /// Points: 1,000 for an instant right answer down to 500 at the close, 0 when wrong.
-    Points,
-}
-
-impl Scoring {
-    pub const ALL: [Scoring; 2] = [Scoring::Right, Scoring::Points];
-
-    /// How it is stored and written in button data.
-    pub fn code(self) -> &'static str {
-        match self {
-            Scoring::Right => "right",
-            Scoring::Points => "points",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Scoring> {
-        Scoring::ALL.into_iter().find(|s| s.code() == code)
-    }
-}
 
 /// The points of one answer: 0 when wrong; when right, 1,000 at `took_ms` 0 falling linearly
 /// to 500 at `open_ms` (the poll's open period), rounded, and never outside 500-1,000 (an answer

@@ -10,27 +10,27 @@ use std::collections::HashMap;
 
 use sqlx::Row;
 
-use super::{Recorded, Refusal, Store};
+use super::{Error, Recorded, Refusal, Store};
 use crate::effect::Place;
-use crate::quiz::GRACE_MS;
+use crate::vocab::{DebateId, GRACE_MS, Millis, Side};
 
 /// A debate as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DebateRow {
-    pub id: i64,
+    pub id: DebateId,
     pub chat_id: i64,
     /// The forum topic it runs in, if any.
     pub thread_id: Option<i32>,
     pub motion_id: String,
     pub starter_id: i64,
     pub lang: String,
-    pub started_at: i64,
-    pub deadline: i64,
+    pub started_at: Millis,
+    pub deadline: Millis,
     pub poll_id: Option<String>,
     /// The poll's message, once posted.
     pub message_id: Option<i64>,
-    pub closed_at: Option<i64>,
-    pub reported_at: Option<i64>,
+    pub closed_at: Option<Millis>,
+    pub reported_at: Option<Millis>,
 }
 
 /// A new debate to store.
@@ -40,11 +40,11 @@ pub struct NewDebate<'a> {
     pub motion_id: &'a str,
     pub starter_id: i64,
     pub lang: &'a str,
-    pub started_at: i64,
-    pub deadline: i64,
+    pub started_at: Millis,
+    pub deadline: Millis,
 }
 
-/// Votes per option: for, against, undecided.
+/// Votes per side, at each [`Side::index`]: for, against, undecided.
 pub type Tally = [u64; 3];
 
 /// The debate polled as `?` is open at `?`: not closed, or closed less than `?` (GRACE_MS)
@@ -79,7 +79,7 @@ impl DebateRow {
 
 impl Store {
     /// Stores a new debate, or `None` when the chat already has one open.
-    pub async fn create_debate(&self, debate: &NewDebate<'_>) -> anyhow::Result<Option<i64>> {
+    pub async fn create_debate(&self, debate: &NewDebate<'_>) -> Result<Option<DebateId>, Error> {
         let _timer = crate::metrics::write("create_debate");
         let inserted = sqlx::query(
             "INSERT INTO debates (chat_id, thread_id, motion_id, starter_id, lang, started_at, deadline)
@@ -95,13 +95,13 @@ impl Store {
         .execute(&self.pool)
         .await;
         match inserted {
-            Ok(done) => Ok(Some(done.last_insert_rowid())),
+            Ok(done) => Ok(Some(DebateId(done.last_insert_rowid()))),
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(None),
             Err(e) => Err(e.into()),
         }
     }
 
-    pub async fn debate(&self, id: i64) -> anyhow::Result<Option<DebateRow>> {
+    pub async fn debate(&self, id: DebateId) -> Result<Option<DebateRow>, Error> {
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM debates WHERE id = ?"))
             .bind(id)
             .fetch_optional(&self.pool)
@@ -110,7 +110,7 @@ impl Store {
     }
 
     /// The open debate of a chat or forum topic, if any.
-    pub async fn open_debate(&self, place: impl Into<Place>) -> anyhow::Result<Option<DebateRow>> {
+    pub async fn open_debate(&self, place: impl Into<Place>) -> Result<Option<DebateRow>, Error> {
         let place = place.into();
         let row = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM debates WHERE chat_id = ? AND thread_id IS ? AND closed_at IS NULL"
@@ -123,7 +123,7 @@ impl Store {
     }
 
     /// Every debate whose result is not posted yet, for resuming after a restart.
-    pub async fn unreported_debates(&self) -> anyhow::Result<Vec<DebateRow>> {
+    pub async fn unreported_debates(&self) -> Result<Vec<DebateRow>, Error> {
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM debates WHERE reported_at IS NULL ORDER BY id"
         ))
@@ -135,10 +135,10 @@ impl Store {
     /// Records that the debate's vote went out as poll `poll_id` in message `message_id`.
     pub async fn debate_poll_sent(
         &self,
-        id: i64,
+        id: DebateId,
         poll_id: &str,
         message_id: i64,
-    ) -> anyhow::Result<()> {
+    ) -> Result<(), Error> {
         let _timer = crate::metrics::write("debate_poll_sent");
         sqlx::query("UPDATE debates SET poll_id = ?, message_id = ? WHERE id = ?")
             .bind(poll_id)
@@ -150,7 +150,7 @@ impl Store {
     }
 
     /// Closes the debate's vote at `at`; false when it was closed already.
-    pub async fn close_debate(&self, id: i64, at: i64) -> anyhow::Result<bool> {
+    pub async fn close_debate(&self, id: DebateId, at: Millis) -> Result<bool, Error> {
         let _timer = crate::metrics::write("close_debate");
         let closed =
             sqlx::query("UPDATE debates SET closed_at = ? WHERE id = ? AND closed_at IS NULL")
@@ -164,7 +164,7 @@ impl Store {
 
     /// Marks a closed debate's result as posted at `at`; false when someone else did first
     /// (so the result is posted once).
-    pub async fn report_debate(&self, id: i64, at: i64) -> anyhow::Result<bool> {
+    pub async fn report_debate(&self, id: DebateId, at: Millis) -> Result<bool, Error> {
         let _timer = crate::metrics::write("report_debate");
         let reported = sqlx::query(
             "UPDATE debates SET reported_at = ?
@@ -179,7 +179,7 @@ impl Store {
     }
 
     /// Whether `poll_id` is a debate's vote.
-    pub async fn is_debate_poll(&self, poll_id: &str) -> anyhow::Result<bool> {
+    pub async fn is_debate_poll(&self, poll_id: &str) -> Result<bool, Error> {
         Ok(sqlx::query("SELECT 1 FROM debates WHERE poll_id = ?")
             .bind(poll_id)
             .fetch_optional(&self.pool)
@@ -187,15 +187,15 @@ impl Store {
             .is_some())
     }
 
-    /// A vote in the debate polled as `poll_id`: `option` (0 for, 1 against, 2 undecided)
+    /// A vote in the debate polled as `poll_id`: `side` (stored as its [`Side::index`])
     /// replaces the user's earlier vote; `None` retracts it.
     pub async fn record_vote(
         &self,
         poll_id: &str,
         user_id: i64,
-        option: Option<i64>,
-        at: i64,
-    ) -> anyhow::Result<Recorded> {
+        side: Option<Side>,
+        at: Millis,
+    ) -> Result<Recorded, Error> {
         let _timer = crate::metrics::write("vote");
         let upsert = format!(
             "INSERT INTO debate_votes (debate_id, user_id, option, voted_at)
@@ -207,8 +207,11 @@ impl Store {
             "DELETE FROM debate_votes WHERE user_id = ? AND debate_id =
              (SELECT id FROM debates WHERE {OPEN})"
         );
-        let done = match option {
-            Some(option) => sqlx::query(&upsert).bind(user_id).bind(option).bind(at),
+        let done = match side {
+            Some(side) => sqlx::query(&upsert)
+                .bind(user_id)
+                .bind(side.index() as i64)
+                .bind(at),
             None => sqlx::query(&retract).bind(user_id),
         }
         .bind(poll_id)
@@ -223,7 +226,7 @@ impl Store {
             return Ok(Recorded::Counted);
         }
         let known = self.is_debate_poll(poll_id).await?;
-        Ok(match (known, option) {
+        Ok(match (known, side) {
             (false, _) => Recorded::UnknownPoll,
             // Retracting a vote nobody had cast changes nothing, and is no refusal.
             (true, None) if self.debate_is_open(poll_id, at).await? => Recorded::Counted,
@@ -231,7 +234,7 @@ impl Store {
         })
     }
 
-    async fn debate_is_open(&self, poll_id: &str, at: i64) -> anyhow::Result<bool> {
+    async fn debate_is_open(&self, poll_id: &str, at: Millis) -> Result<bool, Error> {
         Ok(sqlx::query(&format!("SELECT 1 FROM debates WHERE {OPEN}"))
             .bind(poll_id)
             .bind(at)
@@ -247,7 +250,7 @@ impl Store {
     pub async fn debated_motions(
         &self,
         place: impl Into<Place>,
-    ) -> anyhow::Result<HashMap<String, u32>> {
+    ) -> Result<HashMap<String, u32>, Error> {
         let place = place.into();
         let rows = sqlx::query(
             "SELECT motion_id, COUNT(*) AS times FROM debates
@@ -263,8 +266,8 @@ impl Store {
             .collect())
     }
 
-    /// The debate's votes per option.
-    pub async fn tally(&self, id: i64) -> anyhow::Result<Tally> {
+    /// The debate's votes per side.
+    pub async fn tally(&self, id: DebateId) -> Result<Tally, Error> {
         let rows = sqlx::query(
             "SELECT option, COUNT(*) AS votes FROM debate_votes WHERE debate_id = ? GROUP BY option",
         )

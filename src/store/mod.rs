@@ -1,24 +1,75 @@
 //! Persistence: one SQLite database through sqlx, schema migrations in
 //! `src/store/migrations/`. What quizzes need to survive a restart is in [`quizzes`], what
 //! debates need in [`debates`], chats' settings in [`settings`]; here are opening the database,
-//! moving an upgraded group, and forgetting a user everywhere.
+//! moving an upgraded group, and forgetting a user everywhere. Every method answers a
+//! [`Error`] of its own when the database fails.
+//!
+//! It speaks the [`crate::vocab`] (times, quiz and debate ids, sides, questions as dealt) and
+//! decides nothing a quiz or a debate does: whether an answer or a vote counts is the one
+//! thing it settles, inside the statement that writes it.
 
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::Context;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use tokio::sync::mpsc;
 
+use crate::vocab::Millis;
+
+mod columns;
 mod debates;
 mod quizzes;
 mod schema;
 mod settings;
 pub use debates::{DebateRow, NewDebate, Tally};
 pub use quizzes::{Answer, AnswerRow, NewQuiz, QuestionRow, QuizRow};
+
+/// What went wrong with the database.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// `storage.database` is no SQLite URL.
+    #[error("storage.database is not a valid SQLite URL: {url}")]
+    Url {
+        url: String,
+        #[source]
+        source: sqlx::Error,
+    },
+    /// The database could not be opened (or created).
+    #[error("cannot open the database {url}")]
+    Open {
+        url: String,
+        #[source]
+        source: sqlx::Error,
+    },
+    /// The migrations embedded in the binary could not be read.
+    #[error("cannot read the database schema's migrations")]
+    Migrations(#[source] sqlx::migrate::MigrateError),
+    /// Its schema could not be brought up to date.
+    #[error("cannot bring the database schema up to date")]
+    Migrate(#[source] sqlx::migrate::MigrateError),
+    /// The chats' settings, read once at opening, could not be read.
+    #[error("cannot read the chats' settings")]
+    Settings(#[source] sqlx::Error),
+    /// A statement failed: a locked database, a full disk, a connection lost.
+    #[error(transparent)]
+    Sqlx(#[from] sqlx::Error),
+    /// The batch an answer was in could not be committed (the error is shared by the batch).
+    #[error("cannot store the answer: {0}")]
+    Answer(Arc<sqlx::Error>),
+    /// The task that writes answers is gone (the runtime is shutting down).
+    #[error("the answer writer has stopped")]
+    WriterStopped,
+    /// A stored value is not what this code writes there.
+    #[error("corrupt data in the database: {what}")]
+    Corrupt {
+        what: &'static str,
+        #[source]
+        source: serde_json::Error,
+    },
+}
 
 /// The starter of a quiz or debate whose starter asked to be forgotten: no Telegram user has
 /// id 0, so nobody is its starter any more.
@@ -61,9 +112,12 @@ pub enum Refusal {
 impl Store {
     /// Opens (creating if needed) the database at `url` (`sqlite://path` or `sqlite::memory:`)
     /// and brings its schema up to date.
-    pub async fn open(url: &str) -> anyhow::Result<Store> {
+    pub async fn open(url: &str) -> Result<Store, Error> {
         let options = SqliteConnectOptions::from_str(url)
-            .with_context(|| format!("storage.database is not a valid SQLite URL: {url}"))?
+            .map_err(|source| Error::Url {
+                url: url.to_string(),
+                source,
+            })?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
@@ -75,16 +129,19 @@ impl Store {
             .max_connections(connections)
             .connect_with(options)
             .await
-            .with_context(|| format!("cannot open the database {url}"))?;
+            .map_err(|source| Error::Open {
+                url: url.to_string(),
+                source,
+            })?;
         schema::migrator()
             .await
-            .context("cannot read the database schema's migrations")?
+            .map_err(Error::Migrations)?
             .run(&pool)
             .await
-            .context("cannot bring the database schema up to date")?;
+            .map_err(Error::Migrate)?;
         let settings = settings::Settings::load(&pool)
             .await
-            .context("cannot read the chats' settings")?;
+            .map_err(Error::Settings)?;
         let (answers, queue) = mpsc::channel(quizzes::BATCH * 8);
         tokio::spawn(quizzes::write_answers(pool.clone(), queue));
         Ok(Store {
@@ -102,7 +159,7 @@ impl Store {
     /// either order. Should `new` already run a quiz or a debate of its own (started there
     /// before the move was seen), the old chat's running one is ended rather than clash with
     /// it. Answers how many quizzes and debates moved.
-    pub async fn migrate_chat(&self, old: i64, new: i64, at: i64) -> anyhow::Result<u64> {
+    pub async fn migrate_chat(&self, old: i64, new: i64, at: Millis) -> Result<u64, Error> {
         if old == new {
             return Ok(0);
         }
@@ -164,7 +221,7 @@ impl Store {
     /// quizzes and debates they started (the starter becomes [`NOBODY`], running ones included:
     /// those go on by their timers, and an admin may still stop them, but the bot no longer
     /// knows the forgotten user as their starter); returns how many answers and votes went.
-    pub async fn forget(&self, user_id: i64) -> anyhow::Result<u64> {
+    pub async fn forget(&self, user_id: i64) -> Result<u64, Error> {
         let _timer = crate::metrics::write("forget");
         let mut tx = self.pool.begin().await?;
         let answers = sqlx::query("DELETE FROM answers WHERE user_id = ?")
@@ -196,7 +253,7 @@ impl Store {
     }
 
     /// How many quizzes are running and how many debates have their vote open (for metrics).
-    pub async fn running(&self) -> anyhow::Result<(i64, i64)> {
+    pub async fn running(&self) -> Result<(i64, i64), Error> {
         let row = sqlx::query(
             "SELECT (SELECT COUNT(*) FROM quizzes WHERE finished_at IS NULL),
                     (SELECT COUNT(*) FROM debates WHERE closed_at IS NULL)",

@@ -13,17 +13,15 @@
 //! close plus `GRACE_MS` for answers cast just before the stopPoll.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use anyhow::Context;
 use sqlx::sqlite::SqlitePool;
 use sqlx::{Row, Sqlite, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
-use super::{Recorded, Refusal, Store};
+use super::{Error, Recorded, Refusal, Store};
 use crate::effect::Place;
-use crate::quiz::GRACE_MS;
-use crate::quiz::questions::Dealt;
-use crate::quiz::scoring::Scoring;
+use crate::vocab::{Dealt, GRACE_MS, Millis, QuizId, Scoring};
 
 /// Answers committed together at most.
 pub(super) const BATCH: usize = 1024;
@@ -32,7 +30,7 @@ pub(super) const BATCH: usize = 1024;
 #[derive(Debug)]
 pub(super) struct Pending {
     answer: Answer,
-    done: oneshot::Sender<Result<Recorded, String>>,
+    done: oneshot::Sender<Result<Recorded, Arc<sqlx::Error>>>,
 }
 
 /// A poll answer as Telegram sends it, with the time it arrived.
@@ -42,13 +40,13 @@ pub struct Answer {
     pub user_id: i64,
     pub name: String,
     pub option: i64,
-    pub at: i64,
+    pub at: Millis,
 }
 
 /// A quiz as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuizRow {
-    pub id: i64,
+    pub id: QuizId,
     pub chat_id: i64,
     /// The forum topic it runs in, if any.
     pub thread_id: Option<i32>,
@@ -58,9 +56,9 @@ pub struct QuizRow {
     pub question_seconds: i64,
     /// How it is scored, fixed when it started.
     pub scoring: Scoring,
-    pub started_at: i64,
+    pub started_at: Millis,
     pub current: i64,
-    pub finished_at: Option<i64>,
+    pub finished_at: Option<Millis>,
 }
 
 /// A question of a quiz as stored, with its poll once sent.
@@ -70,9 +68,9 @@ pub struct QuestionRow {
     pub dealt: Dealt,
     pub poll_id: Option<String>,
     pub message_id: Option<i64>,
-    pub sent_at: Option<i64>,
-    pub deadline: Option<i64>,
-    pub closed_at: Option<i64>,
+    pub sent_at: Option<Millis>,
+    pub deadline: Option<Millis>,
+    pub closed_at: Option<Millis>,
 }
 
 /// One counted answer, with what results need.
@@ -98,7 +96,7 @@ pub struct NewQuiz<'a> {
     pub lang: &'a str,
     pub question_seconds: i64,
     pub scoring: Scoring,
-    pub started_at: i64,
+    pub started_at: Millis,
     pub questions: &'a [Dealt],
 }
 
@@ -132,7 +130,7 @@ const QUIZ_COLUMNS: &str = "id, chat_id, thread_id, starter_id, starter_name, la
 
 impl Store {
     /// Stores a new quiz, or `None` when the chat already has one running.
-    pub async fn create_quiz(&self, quiz: &NewQuiz<'_>) -> anyhow::Result<Option<i64>> {
+    pub async fn create_quiz(&self, quiz: &NewQuiz<'_>) -> Result<Option<QuizId>, Error> {
         let _timer = crate::metrics::write("create_quiz");
         let mut tx = self.pool.begin().await?;
         let inserted = sqlx::query(
@@ -150,7 +148,7 @@ impl Store {
         .execute(&mut *tx)
         .await;
         let id = match inserted {
-            Ok(done) => done.last_insert_rowid(),
+            Ok(done) => QuizId(done.last_insert_rowid()),
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(None),
             Err(e) => return Err(e.into()),
         };
@@ -163,7 +161,7 @@ impl Store {
             .bind(idx as i64)
             .bind(&q.id)
             .bind(&q.question)
-            .bind(serde_json::to_string(&q.options)?)
+            .bind(serde_json::to_string(&q.options).expect("a list of strings is JSON"))
             .bind(q.correct as i64)
             .bind(&q.explanation)
             .execute(&mut *tx)
@@ -173,7 +171,7 @@ impl Store {
         Ok(Some(id))
     }
 
-    pub async fn quiz(&self, id: i64) -> anyhow::Result<Option<QuizRow>> {
+    pub async fn quiz(&self, id: QuizId) -> Result<Option<QuizRow>, Error> {
         let row = sqlx::query(&format!("SELECT {QUIZ_COLUMNS} FROM quizzes WHERE id = ?"))
             .bind(id)
             .fetch_optional(&self.pool)
@@ -182,7 +180,7 @@ impl Store {
     }
 
     /// The running quiz of a chat or forum topic, if any.
-    pub async fn running_quiz(&self, place: impl Into<Place>) -> anyhow::Result<Option<QuizRow>> {
+    pub async fn running_quiz(&self, place: impl Into<Place>) -> Result<Option<QuizRow>, Error> {
         let place = place.into();
         let row = sqlx::query(&format!(
             "SELECT {QUIZ_COLUMNS} FROM quizzes WHERE {AT_PLACE} AND finished_at IS NULL"
@@ -195,7 +193,7 @@ impl Store {
     }
 
     /// Every running quiz, for resuming after a restart.
-    pub async fn running_quizzes(&self) -> anyhow::Result<Vec<QuizRow>> {
+    pub async fn running_quizzes(&self) -> Result<Vec<QuizRow>, Error> {
         let rows = sqlx::query(&format!(
             "SELECT {QUIZ_COLUMNS} FROM quizzes WHERE finished_at IS NULL ORDER BY id"
         ))
@@ -205,7 +203,7 @@ impl Store {
     }
 
     /// The most recent quiz of a chat or forum topic, running or finished.
-    pub async fn last_quiz(&self, place: impl Into<Place>) -> anyhow::Result<Option<QuizRow>> {
+    pub async fn last_quiz(&self, place: impl Into<Place>) -> Result<Option<QuizRow>, Error> {
         let place = place.into();
         let row = sqlx::query(&format!(
             "SELECT {QUIZ_COLUMNS} FROM quizzes WHERE {AT_PLACE} ORDER BY id DESC LIMIT 1"
@@ -217,7 +215,7 @@ impl Store {
         Ok(row.as_ref().map(quiz_row))
     }
 
-    pub async fn questions(&self, quiz_id: i64) -> anyhow::Result<Vec<QuestionRow>> {
+    pub async fn questions(&self, quiz_id: QuizId) -> Result<Vec<QuestionRow>, Error> {
         let rows = sqlx::query(
             "SELECT idx, question_id, question, options, correct, explanation, poll_id, message_id,
                     sent_at, deadline, closed_at
@@ -234,8 +232,12 @@ impl Store {
                     dealt: Dealt {
                         id: row.get("question_id"),
                         question: row.get("question"),
-                        options: serde_json::from_str(&options)
-                            .context("a stored question's options")?,
+                        options: serde_json::from_str(&options).map_err(|source| {
+                            Error::Corrupt {
+                                what: "a stored question's options",
+                                source,
+                            }
+                        })?,
                         correct: row.get::<i64, _>("correct") as usize,
                         explanation: row.get("explanation"),
                     },
@@ -252,13 +254,13 @@ impl Store {
     /// Records that question `idx` went out as poll `poll_id`.
     pub async fn mark_sent(
         &self,
-        quiz_id: i64,
+        quiz_id: QuizId,
         idx: i64,
         poll_id: &str,
         message_id: i64,
-        sent_at: i64,
-        deadline: i64,
-    ) -> anyhow::Result<()> {
+        sent_at: Millis,
+        deadline: Millis,
+    ) -> Result<(), Error> {
         let _timer = crate::metrics::write("quiz_poll_sent");
         sqlx::query(
             "UPDATE questions SET poll_id = ?, message_id = ?, sent_at = ?, deadline = ?
@@ -280,11 +282,11 @@ impl Store {
     /// longer at `from` (someone else moved it first).
     pub async fn advance(
         &self,
-        quiz_id: i64,
+        quiz_id: QuizId,
         from: i64,
-        at: i64,
+        at: Millis,
         finish: bool,
-    ) -> anyhow::Result<bool> {
+    ) -> Result<bool, Error> {
         let _timer = crate::metrics::write("advance_quiz");
         let mut tx: Transaction<'_, Sqlite> = self.pool.begin().await?;
         let moved = sqlx::query(
@@ -320,7 +322,7 @@ impl Store {
     pub async fn seen_questions(
         &self,
         place: impl Into<Place>,
-    ) -> anyhow::Result<HashMap<String, u32>> {
+    ) -> Result<HashMap<String, u32>, Error> {
         let place = place.into();
         let rows = sqlx::query(
             "SELECT q.question_id, COUNT(*) AS times FROM questions q JOIN quizzes z ON z.id = q.quiz_id
@@ -342,20 +344,20 @@ impl Store {
     }
 
     /// Stores an answer once it is committed, and says whether it counts.
-    pub async fn record_answer(&self, answer: Answer) -> anyhow::Result<Recorded> {
+    pub async fn record_answer(&self, answer: Answer) -> Result<Recorded, Error> {
         let (done, result) = oneshot::channel();
         self.answers
             .send(Pending { answer, done })
             .await
-            .map_err(|_| anyhow::anyhow!("the answer writer has stopped"))?;
+            .map_err(|_| Error::WriterStopped)?;
         result
             .await
-            .map_err(|_| anyhow::anyhow!("the answer writer has stopped"))?
-            .map_err(|e| anyhow::anyhow!("cannot store the answer: {e}"))
+            .map_err(|_| Error::WriterStopped)?
+            .map_err(Error::Answer)
     }
 
     /// Whether `poll_id` is a quiz question's poll.
-    pub async fn is_quiz_poll(&self, poll_id: &str) -> anyhow::Result<bool> {
+    pub async fn is_quiz_poll(&self, poll_id: &str) -> Result<bool, Error> {
         Ok(sqlx::query("SELECT 1 FROM questions WHERE poll_id = ?")
             .bind(poll_id)
             .fetch_optional(&self.pool)
@@ -364,7 +366,7 @@ impl Store {
     }
 
     /// The counted answers of a quiz.
-    pub async fn answers(&self, quiz_id: i64) -> anyhow::Result<Vec<AnswerRow>> {
+    pub async fn answers(&self, quiz_id: QuizId) -> Result<Vec<AnswerRow>, Error> {
         let rows = sqlx::query(&format!(
             "{ANSWER_ROWS} WHERE q.quiz_id = ? ORDER BY q.idx, a.answered_at"
         ))
@@ -376,7 +378,7 @@ impl Store {
 
     /// Every counted answer in a chat, over all its quizzes and topics: what its all-time
     /// leaderboard adds up (ranked by `crate::quiz::scoring::rank`, as a quiz's podium is).
-    pub async fn chat_answers(&self, chat_id: i64) -> anyhow::Result<Vec<AnswerRow>> {
+    pub async fn chat_answers(&self, chat_id: i64) -> Result<Vec<AnswerRow>, Error> {
         let rows = sqlx::query(&format!(
             "{ANSWER_ROWS} JOIN quizzes z ON z.id = q.quiz_id WHERE z.chat_id = ?
              ORDER BY q.quiz_id, q.idx, a.answered_at"
@@ -423,8 +425,9 @@ pub(super) async fn write_answers(pool: SqlitePool, mut queue: mpsc::Receiver<Pe
             }
             Err(e) => {
                 tracing::error!(error = %e, answers = batch.len(), "cannot store poll answers");
+                let e = Arc::new(e);
                 for pending in batch.drain(..) {
-                    let _ = pending.done.send(Err(e.to_string()));
+                    let _ = pending.done.send(Err(e.clone()));
                 }
             }
         }

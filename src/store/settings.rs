@@ -13,9 +13,10 @@ use std::sync::{Mutex, MutexGuard};
 use sqlx::Row;
 use sqlx::sqlite::SqlitePool;
 
-use super::Store;
+use super::{Error, Store};
 use crate::i18n::Lang;
-use crate::settings::{Change, ChatSettings, Scoring, Starters};
+use crate::settings::{Change, ChatSettings, Starters};
+use crate::vocab::{Millis, Scoring};
 
 /// Every chat's own settings, as stored.
 #[derive(Debug, Default)]
@@ -81,7 +82,7 @@ fn settings_of(row: &sqlx::sqlite::SqliteRow) -> ChatSettings {
 
 impl Store {
     /// A chat's settings (all defaults when it never changed any), from memory.
-    pub async fn chat_settings(&self, chat_id: i64) -> anyhow::Result<ChatSettings> {
+    pub async fn chat_settings(&self, chat_id: i64) -> Result<ChatSettings, Error> {
         Ok(self
             .settings
             .chats()
@@ -97,8 +98,8 @@ impl Store {
         &self,
         chat_id: i64,
         change: Change,
-        at: i64,
-    ) -> anyhow::Result<ChatSettings> {
+        at: Millis,
+    ) -> Result<ChatSettings, Error> {
         let _timer = crate::metrics::write("chat_settings");
         let (column, value): (&str, Option<String>) = match change {
             Change::Language(l) => ("language", l.map(|l| l.code().to_string())),

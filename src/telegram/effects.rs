@@ -17,7 +17,7 @@ use teloxide::types::{InputFile, InputPollOption, PollType, ReplyParameters};
 use super::send::{self, Outbox};
 use crate::app::Reply;
 use crate::clock::{self, now_ms};
-use crate::core::Core;
+use crate::core::{self, Core};
 use crate::debate::VotePoll;
 use crate::effect::{Effect, Place, Timer};
 use crate::quiz::PollSpec;
@@ -105,11 +105,10 @@ impl Interpreter {
             } => {
                 let quizzes = &self.core.quizzes;
                 match self.quiz_poll(place, &poll).await {
-                    Ok((poll_id, message_id)) => {
-                        quizzes
-                            .poll_sent(quiz, index, &poll_id, message_id, now_ms())
-                            .await
-                    }
+                    Ok((poll_id, message_id)) => quizzes
+                        .poll_sent(quiz, index, &poll_id, message_id, now_ms())
+                        .await
+                        .map_err(core::Error::from),
                     Err(e) => {
                         if let Some(to) = moved(&e) {
                             return Err(to);
@@ -128,7 +127,10 @@ impl Interpreter {
                             }]);
                         }
                         tracing::warn!(error = %e, "could not send a quiz poll");
-                        quizzes.poll_failed(quiz, index, now_ms()).await
+                        quizzes
+                            .poll_failed(quiz, index, now_ms())
+                            .await
+                            .map_err(core::Error::from)
                     }
                 }
             }
@@ -140,15 +142,19 @@ impl Interpreter {
             } => {
                 let debates = &self.core.debates;
                 match self.open_vote(place, &motion, &poll).await {
-                    Ok((poll_id, message_id)) => {
-                        debates.poll_sent(debate, &poll_id, message_id).await
-                    }
+                    Ok((poll_id, message_id)) => debates
+                        .poll_sent(debate, &poll_id, message_id)
+                        .await
+                        .map_err(core::Error::from),
                     Err(e) => {
                         if let Some(to) = moved(&e) {
                             return Err(to);
                         }
                         tracing::warn!(error = %e, "could not post a debate's vote");
-                        debates.poll_failed(debate, now_ms()).await
+                        debates
+                            .poll_failed(debate, now_ms())
+                            .await
+                            .map_err(core::Error::from)
                     }
                 }
             }

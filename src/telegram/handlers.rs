@@ -27,13 +27,14 @@ use super::effects::Interpreter;
 use super::lanes::{self, panicked};
 use super::send::{self, Outbox};
 use super::users::{is_admin, is_member_admin, is_shared_identity, player};
-use crate::app::{App, ChatKind, Press, Reply};
+use crate::app::{App, Press, Reply};
 use crate::core::{Core, Incoming, Outcome, Poll, Pressed, Route};
 use crate::effect::Place;
 use crate::i18n::fill;
 use crate::limits::Verdict;
 use crate::metrics::{self, Dropped};
 use crate::store::{Recorded, Refusal};
+use crate::vocab::{ChatKind, Millis};
 
 pub fn schema() -> UpdateHandler<teloxide::RequestError> {
     // Every update: counted, and when it reached the bot made known to the handlers. Described
@@ -201,7 +202,7 @@ async fn handle_message(msg: Message, me: Me, app: Arc<App>, run: Interpreter, a
         bot_username: me.user.username.as_deref(),
         now: crate::clock::now_ms(),
         // Telegram keeps updates while the bot is down; `date` is when the message was sent.
-        sent_at: msg.date.timestamp_millis(),
+        sent_at: Millis(msg.date.timestamp_millis()),
         shared_identity: is_shared_identity(&msg),
     };
     let reply_to = (kind == ChatKind::Group).then_some(msg.id);

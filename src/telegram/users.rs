@@ -3,7 +3,7 @@
 
 use teloxide::prelude::*;
 
-use crate::quiz::Player;
+use crate::vocab::Player;
 
 /// The player behind a Telegram user.
 pub fn player(user: &teloxide::types::User) -> Player {

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use debate_bot::corpus::{self, Corpus, PersonKind, Problem, Voice};
+use debate_bot::vocab::Side;
 
 const ARTICLE: &str = "dianchang-2024-07-12-open-vs-closed";
 
@@ -841,7 +842,7 @@ fn the_shipped_motions_take_only_sides_the_article_takes() {
             corpus.excerpts[e].id
         );
     }
-    assert_eq!(closed.narration, Some(1));
+    assert_eq!(closed.narration, Some(Side::Against));
     let (_, _, against) = motion("closed-fits-industry");
     assert!(!against.contains(&"article-only-open-attracts-users"));
     assert!(!against.contains(&"article-llama2-lowered-threshold"));

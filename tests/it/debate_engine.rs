@@ -12,11 +12,12 @@ use crate::support;
 
 use std::sync::Arc;
 
-use debate_bot::app::{ChatKind, Reply};
+use debate_bot::app::Reply;
 use debate_bot::debate::{DebateRequest, DebateSettings, Debates, VotePoll};
 use debate_bot::effect::{Effect, Place, Timer};
-use debate_bot::quiz::{GRACE_MS, Player, QuizRequest, QuizSettings, Quizzes};
+use debate_bot::quiz::{QuizRequest, QuizSettings, Quizzes};
 use debate_bot::store::{Recorded, Refusal, Store};
+use debate_bot::vocab::{ChatKind, DebateId, GRACE_MS, Millis, Player};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use support::{TempDir, app, messages, player};
@@ -27,7 +28,7 @@ const THIRD_GROUP: i64 = -1_005_555_555_555;
 /// A private chat (positive id, as Telegram numbers them).
 const PRIVATE: i64 = 42_424_242;
 /// The test clock starts here (a plausible Unix time in milliseconds).
-const T0: i64 = 1_750_000_000_000;
+const T0: Millis = Millis(1_750_000_000_000);
 const MINUTE: i64 = 60_000;
 /// How long a vote stays open: `[debate] minutes` (60, the default).
 const VOTE_MS: i64 = 60 * MINUTE;
@@ -142,13 +143,13 @@ fn kind_of(chat: i64) -> ChatKind {
 #[derive(Debug, Clone)]
 struct Posted {
     chat: i64,
-    debate: i64,
+    debate: DebateId,
     motion: Reply,
     poll: VotePoll,
     poll_id: String,
     message_id: i64,
     /// When the engine asked to be woken (the deadline).
-    deadline: i64,
+    deadline: Millis,
 }
 
 impl Posted {
@@ -211,7 +212,7 @@ impl Bot {
         player: &Player,
         args: &str,
         is_admin: bool,
-        now: i64,
+        now: Millis,
     ) -> Vec<Effect> {
         let request = DebateRequest {
             place: chat.into(),
@@ -221,7 +222,7 @@ impl Bot {
             is_admin,
             now,
         };
-        let mut rng = StdRng::seed_from_u64(now as u64);
+        let mut rng = StdRng::seed_from_u64(now.0 as u64);
         self.debates
             .handle(&request, &mut rng)
             .await
@@ -229,12 +230,12 @@ impl Bot {
     }
 
     /// `/debate ARGS` from someone who does not administer the chat.
-    async fn debate(&self, chat: i64, player: &Player, args: &str, now: i64) -> Vec<Effect> {
+    async fn debate(&self, chat: i64, player: &Player, args: &str, now: Millis) -> Vec<Effect> {
         self.debate_as(chat, player, args, false, now).await
     }
 
     /// `/debate ARGS` from an administrator of the chat.
-    async fn admin(&self, chat: i64, player: &Player, args: &str, now: i64) -> Vec<Effect> {
+    async fn admin(&self, chat: i64, player: &Player, args: &str, now: Millis) -> Vec<Effect> {
         self.debate_as(chat, player, args, true, now).await
     }
 
@@ -256,7 +257,7 @@ impl Bot {
     /// Posts the one `Effect::OpenVote` among `outs`, as the adapter does: the motion, then the poll
     /// (poll id `vote-N`, message id `1000 + N`), then `poll_sent`, which must ask for a
     /// wake-up at the deadline.
-    async fn post(&self, outs: &[Effect], started_at: i64) -> Posted {
+    async fn post(&self, outs: &[Effect], started_at: Millis) -> Posted {
         let [
             Effect::OpenVote {
                 place: chat,
@@ -269,7 +270,7 @@ impl Bot {
             panic!("one Open expected: {outs:#?}");
         };
         let poll_id = format!("vote-{debate}");
-        let message_id = 1_000 + debate;
+        let message_id = 1_000 + debate.0;
         let wakes = self
             .debates
             .poll_sent(*debate, &poll_id, message_id)
@@ -296,16 +297,22 @@ impl Bot {
     }
 
     /// `/debate ARGS` in `chat`, which must open a debate; posts it.
-    async fn start(&self, chat: i64, starter: &Player, args: &str, now: i64) -> Posted {
+    async fn start(&self, chat: i64, starter: &Player, args: &str, now: Millis) -> Posted {
         let outs = self.debate(chat, starter, args, now).await;
         self.post(&outs, now).await
     }
 
-    async fn vote(&self, posted: &Posted, voter: &Player, options: &[u8], now: i64) -> Recorded {
+    async fn vote(&self, posted: &Posted, voter: &Player, options: &[u8], now: Millis) -> Recorded {
         self.vote_poll(&posted.poll_id, voter, options, now).await
     }
 
-    async fn vote_poll(&self, poll_id: &str, voter: &Player, options: &[u8], now: i64) -> Recorded {
+    async fn vote_poll(
+        &self,
+        poll_id: &str,
+        voter: &Player,
+        options: &[u8],
+        now: Millis,
+    ) -> Recorded {
         self.debates
             .vote(poll_id, voter, options, now)
             .await
@@ -313,7 +320,7 @@ impl Bot {
     }
 
     /// Each voter votes `options[i]` at `now`; every vote must count.
-    async fn votes(&self, posted: &Posted, voters: &[Player], options: &[u8], now: i64) {
+    async fn votes(&self, posted: &Posted, voters: &[Player], options: &[u8], now: Millis) {
         assert_eq!(voters.len(), options.len());
         for (voter, &option) in voters.iter().zip(options) {
             assert_eq!(
@@ -324,19 +331,19 @@ impl Bot {
         }
     }
 
-    async fn wake(&self, debate: i64, now: i64) -> Vec<Effect> {
+    async fn wake(&self, debate: DebateId, now: Millis) -> Vec<Effect> {
         self.debates.wake(debate, now).await.expect("wake")
     }
 
     /// `/debate close` from the starter at `now`, which must close `posted`.
-    async fn close(&self, posted: &Posted, starter: &Player, now: i64) {
+    async fn close(&self, posted: &Posted, starter: &Player, now: Millis) {
         let outs = self.debate(posted.chat, starter, "close", now).await;
         assert_closes(&outs, posted, now);
     }
 
     /// The result, at the wake-up the close asked for (`closed_at` + the grace): exactly one
     /// message, to the debate's chat.
-    async fn result(&self, posted: &Posted, closed_at: i64) -> Reply {
+    async fn result(&self, posted: &Posted, closed_at: Millis) -> Reply {
         let outs = self.wake(posted.debate, closed_at + GRACE_MS).await;
         only_reply_to(&outs, posted.chat)
     }
@@ -353,7 +360,7 @@ impl Bot {
     }
 
     /// `/forgetme` from `player`, handled by the quiz engine: its confirmation.
-    async fn forgetme(&self, chat: i64, player: &Player, now: i64) -> String {
+    async fn forgetme(&self, chat: i64, player: &Player, now: Millis) -> String {
         let request = QuizRequest {
             place: chat.into(),
             kind: kind_of(chat),
@@ -392,7 +399,7 @@ fn only_message_to(outs: &[Effect], chat: i64) -> String {
 }
 
 /// The debate an `Effect::OpenVote` among `outs` opens.
-fn opened(outs: &[Effect]) -> Option<i64> {
+fn opened(outs: &[Effect]) -> Option<DebateId> {
     outs.iter().find_map(|o| match o {
         Effect::OpenVote { debate, .. } => Some(*debate),
         _ => None,
@@ -400,7 +407,7 @@ fn opened(outs: &[Effect]) -> Option<i64> {
 }
 
 /// `outs` close `posted` at `now`: stop its poll, come back after the grace.
-fn assert_closes(outs: &[Effect], posted: &Posted, now: i64) {
+fn assert_closes(outs: &[Effect], posted: &Posted, now: Millis) {
     assert_eq!(
         outs,
         [

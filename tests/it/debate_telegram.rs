@@ -168,7 +168,7 @@ impl Group {
     }
 
     /// Waits until debate `id` has exactly `tally` stored.
-    async fn votes(&self, id: i64, tally: Tally) {
+    async fn votes(&self, id: debate_bot::vocab::DebateId, tally: Tally) {
         let mut last = [0; 3];
         let deadline = Instant::now() + WAIT;
         while Instant::now() < deadline {

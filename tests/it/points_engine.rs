@@ -8,19 +8,18 @@ use crate::support;
 
 use std::sync::Arc;
 
-use debate_bot::app::ChatKind;
 use debate_bot::effect::Effect;
 use debate_bot::i18n::{Lang, UiText, fill};
-use debate_bot::quiz::scoring::Scoring;
-use debate_bot::quiz::{GRACE_MS, Player, PollSpec, QuizRequest, QuizSettings, Quizzes};
+use debate_bot::quiz::{PollSpec, QuizRequest, QuizSettings, Quizzes};
 use debate_bot::settings::Change;
 use debate_bot::store::{Recorded, Store};
+use debate_bot::vocab::{ChatKind, GRACE_MS, Millis, Player, QuizId, Scoring};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use support::{TempDir, app};
 
 const GROUP: i64 = -1_001_555_000_111;
-const T0: i64 = 1_750_000_000_000;
+const T0: Millis = Millis(1_750_000_000_000);
 
 const SETTINGS: QuizSettings = QuizSettings {
     questions: 5,
@@ -49,11 +48,11 @@ struct Engine {
 
 /// A poll as the test "sent" it.
 struct Sent {
-    quiz: i64,
+    quiz: QuizId,
     index: i64,
     poll_id: String,
     poll: PollSpec,
-    sent_at: i64,
+    sent_at: Millis,
 }
 
 impl Sent {
@@ -65,7 +64,7 @@ impl Sent {
         ((self.poll.correct + 1) % self.poll.options.len()) as u8
     }
 
-    fn deadline(&self) -> i64 {
+    fn deadline(&self) -> Millis {
         self.sent_at + i64::from(self.poll.open_seconds) * 1000
     }
 }
@@ -103,7 +102,7 @@ impl Engine {
             .expect("store the setting");
     }
 
-    async fn command(&mut self, player: &Player, text: &str, now: i64) -> Vec<Effect> {
+    async fn command(&mut self, player: &Player, text: &str, now: Millis) -> Vec<Effect> {
         let request = QuizRequest {
             place: GROUP.into(),
             kind: ChatKind::Group,
@@ -120,7 +119,7 @@ impl Engine {
     }
 
     /// Sends the one poll among `outs` at `now`.
-    async fn send(&self, outs: &[Effect], now: i64) -> Sent {
+    async fn send(&self, outs: &[Effect], now: Millis) -> Sent {
         let (quiz, index, poll) = outs
             .iter()
             .find_map(|o| match o {
@@ -144,7 +143,7 @@ impl Engine {
         }
     }
 
-    async fn answer(&self, sent: &Sent, player: &Player, option: u8, now: i64) {
+    async fn answer(&self, sent: &Sent, player: &Player, option: u8, now: Millis) {
         let recorded = self
             .quizzes
             .answer(&sent.poll_id, player, &[option], now)

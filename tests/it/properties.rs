@@ -17,11 +17,12 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use debate_bot::app::buttons::CALLBACK_DATA_LIMIT;
-use debate_bot::app::{App, ChatKind, INLINE_PAGE, Press, Reply, Request};
+use debate_bot::app::{App, INLINE_PAGE, Press, Reply, Request};
 use debate_bot::command::{self, BUILTIN_COMMANDS};
 use debate_bot::corpus;
 use debate_bot::i18n::Lang;
 use debate_bot::render::{Block, Doc, MESSAGE_LIMIT, Span, utf16_len};
+use debate_bot::vocab::ChatKind;
 
 const ARTICLE: &str = "dianchang-2024-07-12-open-vs-closed";
 

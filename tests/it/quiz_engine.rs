@@ -13,11 +13,11 @@ use crate::support;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Arc;
 
-use debate_bot::app::ChatKind;
 use debate_bot::effect::{Effect, Place, Timer};
 use debate_bot::quiz::questions;
-use debate_bot::quiz::{GRACE_MS, Player, PollSpec, QuizRequest, QuizSettings, Quizzes};
+use debate_bot::quiz::{PollSpec, QuizRequest, QuizSettings, Quizzes};
 use debate_bot::store::{Recorded, Refusal, Store};
+use debate_bot::vocab::{ChatKind, GRACE_MS, Millis, Player, QuizId};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use support::{TempDir, app, messages, player};
@@ -25,7 +25,7 @@ use support::{TempDir, app, messages, player};
 const GROUP: i64 = -1_001_234_567_890;
 const OTHER_GROUP: i64 = -1_009_876_543_210;
 /// The test clock starts here (a plausible Unix time in milliseconds).
-const T0: i64 = 1_750_000_000_000;
+const T0: Millis = Millis(1_750_000_000_000);
 const QUESTION_MS: i64 = 30_000;
 
 const SETTINGS: QuizSettings = QuizSettings {
@@ -66,18 +66,18 @@ fn forgotten(count: u64) -> String {
 #[derive(Debug, Clone)]
 struct Sent {
     chat: i64,
-    quiz: i64,
+    quiz: QuizId,
     index: i64,
     poll_id: String,
     message_id: i64,
     poll: PollSpec,
-    sent_at: i64,
+    sent_at: Millis,
     /// When the engine asked to be woken.
-    wake_at: i64,
+    wake_at: Millis,
 }
 
 impl Sent {
-    fn deadline(&self) -> i64 {
+    fn deadline(&self) -> Millis {
         self.sent_at + QUESTION_MS
     }
 
@@ -147,7 +147,7 @@ impl Bot {
         player: &Player,
         text: &str,
         is_admin: bool,
-        now: i64,
+        now: Millis,
     ) -> Vec<Effect> {
         let request = QuizRequest {
             place: chat.into(),
@@ -165,13 +165,13 @@ impl Bot {
     }
 
     /// A command from a non-admin in the group.
-    async fn group(&mut self, player: &Player, text: &str, now: i64) -> Vec<Effect> {
+    async fn group(&mut self, player: &Player, text: &str, now: Millis) -> Vec<Effect> {
         self.command_as(GROUP, ChatKind::Group, player, text, false, now)
             .await
     }
 
     /// Sends every poll among `outs` at `now`, as the adapter does.
-    async fn send_polls(&self, outs: &[Effect], now: i64) -> Vec<Sent> {
+    async fn send_polls(&self, outs: &[Effect], now: Millis) -> Vec<Sent> {
         let mut sent = Vec::new();
         for out in outs {
             let Effect::QuizPoll {
@@ -184,7 +184,7 @@ impl Bot {
                 continue;
             };
             let poll_id = format!("poll-{quiz}-{index}");
-            let message_id = 10_000 * quiz + index;
+            let message_id = 10_000 * quiz.0 + index;
             let wakes = self
                 .quizzes
                 .poll_sent(*quiz, *index, &poll_id, message_id, now)
@@ -216,13 +216,13 @@ impl Bot {
     }
 
     /// Sends the one poll among `outs`.
-    async fn send_poll(&self, outs: &[Effect], now: i64) -> Sent {
+    async fn send_poll(&self, outs: &[Effect], now: Millis) -> Sent {
         let mut sent = self.send_polls(outs, now).await;
         assert_eq!(sent.len(), 1, "one poll in {outs:#?}");
         sent.remove(0)
     }
 
-    async fn answer(&self, sent: &Sent, player: &Player, options: &[u8], now: i64) -> Recorded {
+    async fn answer(&self, sent: &Sent, player: &Player, options: &[u8], now: Millis) -> Recorded {
         self.answer_poll(&sent.poll_id, player, options, now).await
     }
 
@@ -231,7 +231,7 @@ impl Bot {
         poll_id: &str,
         player: &Player,
         options: &[u8],
-        now: i64,
+        now: Millis,
     ) -> Recorded {
         self.quizzes
             .answer(poll_id, player, options, now)
@@ -244,7 +244,7 @@ impl Bot {
         self.wake_at(sent, sent.wake_at).await
     }
 
-    async fn wake_at(&self, sent: &Sent, now: i64) -> Vec<Effect> {
+    async fn wake_at(&self, sent: &Sent, now: Millis) -> Vec<Effect> {
         self.quizzes
             .wake(sent.quiz, sent.index, now)
             .await
@@ -265,7 +265,7 @@ impl Bot {
     }
 
     /// Starts a quiz of `count` in the group and sends its first poll one second later.
-    async fn start(&mut self, starter: &Player, count: usize, now: i64) -> Sent {
+    async fn start(&mut self, starter: &Player, count: usize, now: Millis) -> Sent {
         let outs = self.group(starter, &format!("/quiz {count}"), now).await;
         assert_eq!(outs.len(), 2, "{outs:#?}");
         self.send_poll(&outs, now + 1_000).await
@@ -312,7 +312,7 @@ fn polls(outs: &[Effect]) -> Vec<(i64, PollSpec)> {
         .collect()
 }
 
-fn quiz_id(outs: &[Effect]) -> i64 {
+fn quiz_id(outs: &[Effect]) -> QuizId {
     outs.iter()
         .find_map(|o| match o {
             Effect::QuizPoll { quiz, .. } => Some(*quiz),

@@ -187,7 +187,7 @@ impl Class {
     }
 
     /// The chat's latest quiz.
-    async fn quiz_id(&self) -> i64 {
+    async fn quiz_id(&self) -> debate_bot::vocab::QuizId {
         eventually("a quiz in the group", || async {
             self.store
                 .last_quiz(GROUP)

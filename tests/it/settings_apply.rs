@@ -8,11 +8,12 @@
 use crate::settings_telegram::{GROUP, Room, english_student, student, teacher, ui, visible};
 use crate::support;
 
-use debate_bot::app::{ChatKind, Request};
+use debate_bot::app::Request;
 use debate_bot::i18n::{Lang, fill};
 use debate_bot::quiz::overrides::{MAX_SECONDS, MIN_SECONDS};
 use debate_bot::settings::{Change, Scoring, Starters};
 use debate_bot::store::Store;
+use debate_bot::vocab::ChatKind;
 use support::{Call, TgUser, eventually};
 
 fn intro(lang: Lang, count: usize, seconds: u32, name: &str) -> String {

@@ -13,6 +13,7 @@ use debate_bot::i18n::{Lang, UiText};
 use debate_bot::quiz::QuizSettings;
 use debate_bot::settings::{Change, ChatSettings, Scoring, Starters};
 use debate_bot::store::Store;
+use debate_bot::vocab::Millis;
 use support::fake_api::visible_text;
 use support::{Call, FakeApi, RunningBot, TgUser, temp_database};
 
@@ -295,11 +296,11 @@ async fn settings_move_with_an_upgraded_group() {
     let store = Store::open(&url).await.unwrap();
     let (old, new, other_old, other_new) = (-11, -1_000_000_011, -12, -1_000_000_012);
     store
-        .change_chat_settings(old, Change::Seconds(120), 1)
+        .change_chat_settings(old, Change::Seconds(120), Millis(1))
         .await
         .unwrap();
     store
-        .change_chat_settings(old, Change::Scoring(Scoring::Points), 2)
+        .change_chat_settings(old, Change::Scoring(Scoring::Points), Millis(2))
         .await
         .unwrap();
     // Read before the move: the move must not leave a stale copy behind.
@@ -307,7 +308,7 @@ async fn settings_move_with_an_upgraded_group() {
         store.chat_settings(new).await.unwrap(),
         ChatSettings::default()
     );
-    store.migrate_chat(old, new, 3).await.unwrap();
+    store.migrate_chat(old, new, Millis(3)).await.unwrap();
     let moved = ChatSettings::default()
         .with(Change::Seconds(120))
         .with(Change::Scoring(Scoring::Points));
@@ -317,7 +318,7 @@ async fn settings_move_with_an_upgraded_group() {
         ChatSettings::default()
     );
     // Again: nothing more moves.
-    store.migrate_chat(old, new, 4).await.unwrap();
+    store.migrate_chat(old, new, Millis(4)).await.unwrap();
     assert_eq!(store.chat_settings(new).await.unwrap(), moved);
     // Read afresh from the file (loaded whole when the store opens), not this store's copy.
     let reopened = Store::open(&url).await.unwrap();
@@ -328,14 +329,17 @@ async fn settings_move_with_an_upgraded_group() {
     );
 
     store
-        .change_chat_settings(other_old, Change::Seconds(10), 5)
+        .change_chat_settings(other_old, Change::Seconds(10), Millis(5))
         .await
         .unwrap();
     store
-        .change_chat_settings(other_new, Change::Seconds(60), 6)
+        .change_chat_settings(other_new, Change::Seconds(60), Millis(6))
         .await
         .unwrap();
-    store.migrate_chat(other_old, other_new, 7).await.unwrap();
+    store
+        .migrate_chat(other_old, other_new, Millis(7))
+        .await
+        .unwrap();
     let kept = ChatSettings::default().with(Change::Seconds(60));
     assert_eq!(store.chat_settings(other_new).await.unwrap(), kept);
     assert_eq!(

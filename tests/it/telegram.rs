@@ -10,7 +10,7 @@ use crate::support;
 
 use std::collections::BTreeSet;
 
-use debate_bot::app::{ChatKind, Request};
+use debate_bot::app::Request;
 use serde_json::{Value, json};
 use support::fake_api::{BOT_USERNAME, visible_text};
 use support::{Call, Failure, FakeApi, TgUser, start, start_bot, start_bot_with_token, utf16_len};
@@ -1208,6 +1208,7 @@ async fn post(url: &str, content_type: &str, body: &[u8]) -> Value {
 
 use debate_bot::app::Press;
 use debate_bot::search::SearchIndex;
+use debate_bot::vocab::ChatKind;
 
 const SEARCH_PAGE: usize = debate_bot::app::SEARCH_PAGE;
 const CITATION_ZH: &str = "出处:电厂,2024-07-12,记者 张勇毅,¶";

@@ -53,8 +53,8 @@ pub fn say(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
 
 /// A player of the engines' tests, with no Telegram language.
 #[allow(dead_code)]
-pub fn player(id: i64, name: &str) -> debate_bot::quiz::Player {
-    debate_bot::quiz::Player {
+pub fn player(id: i64, name: &str) -> debate_bot::vocab::Player {
+    debate_bot::vocab::Player {
         id,
         name: name.to_string(),
         language_code: None,

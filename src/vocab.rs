@@ -1,0 +1,218 @@
+//! The shared vocabulary: the few nouns that the core's modules (the app, the engines, the
+//! store, the limits, the adapters) all speak, kept here so that none of them has to import
+//! another for a word. It depends on nothing else in the crate, and does nothing: types, a
+//! constant, the arithmetic of times.
+//!
+//! What is here: the kind of chat, who sent something ([`Player`]), times ([`Millis`]) and the
+//! answer grace ([`GRACE_MS`]), the ids of quizzes and debates, a question as dealt for one
+//! quiz ([`Dealt`]), how a chat's quizzes are scored ([`Scoring`]; the rule itself is
+//! `quiz::scoring`'s), and the sides of a debate's vote ([`Side`]).
+
+use std::fmt;
+use std::ops::{Add, AddAssign, Sub};
+
+use serde::{Deserialize, Serialize};
+
+/// Where a message came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChatKind {
+    Private,
+    Group,
+}
+
+impl ChatKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChatKind::Private => "private",
+            ChatKind::Group => "group",
+        }
+    }
+}
+
+/// Who sent something.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Player {
+    pub id: i64,
+    pub name: String,
+    pub language_code: Option<String>,
+}
+
+/// Milliseconds after a poll closes during which its answers still arrive and count
+/// (Telegram closed it, so they were cast in time); a quiz moves on, and a debate's result is
+/// posted, after them.
+pub const GRACE_MS: i64 = 2_000;
+
+/// A time: milliseconds since the Unix epoch, the engines' clock (`crate::clock::now_ms`) and
+/// what the store keeps. Durations stay plain milliseconds (`i64`): a time plus a duration is
+/// a time, and two times are a duration apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Millis(pub i64);
+
+impl Add<i64> for Millis {
+    type Output = Millis;
+
+    /// `ms` milliseconds later.
+    fn add(self, ms: i64) -> Millis {
+        Millis(self.0 + ms)
+    }
+}
+
+impl AddAssign<i64> for Millis {
+    fn add_assign(&mut self, ms: i64) {
+        self.0 += ms;
+    }
+}
+
+impl Sub<i64> for Millis {
+    type Output = Millis;
+
+    /// `ms` milliseconds earlier.
+    fn sub(self, ms: i64) -> Millis {
+        Millis(self.0 - ms)
+    }
+}
+
+impl Sub for Millis {
+    type Output = i64;
+
+    /// The milliseconds from `earlier` to `self` (negative when `earlier` is later).
+    fn sub(self, earlier: Millis) -> i64 {
+        self.0 - earlier.0
+    }
+}
+
+/// A quiz, by its id in the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct QuizId(pub i64);
+
+/// A debate, by its id in the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DebateId(pub i64);
+
+impl fmt::Display for Millis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl fmt::Display for QuizId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl fmt::Display for DebateId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A question as asked in one quiz: made by `quiz::questions`, kept by the store, shown by the
+/// results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dealt {
+    /// Stable id: `who-<excerpt id>` or the fact question's id.
+    pub id: String,
+    pub question: String,
+    pub options: Vec<String>,
+    pub correct: usize,
+    /// Shown after answering: who said it or the evidence, with the citation (≤ 200 chars).
+    pub explanation: String,
+}
+
+/// How a chat's quizzes are scored (the rule: `quiz::scoring`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum Scoring {
+    /// Right answers, ties to the faster.
+    #[default]
+    Right,
+    /// Points: 1,000 for an instant right answer down to 500 at the close, 0 when wrong.
+    Points,
+}
+
+impl Scoring {
+    pub const ALL: [Scoring; 2] = [Scoring::Right, Scoring::Points];
+
+    /// How it is stored and written in button data.
+    pub fn code(self) -> &'static str {
+        match self {
+            Scoring::Right => "right",
+            Scoring::Points => "points",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Scoring> {
+        Scoring::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// A side of a debate: what a vote chooses, and (for or against) what a motion's excerpts
+/// argue and where the article's own narration leans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Side {
+    For,
+    Against,
+    Undecided,
+}
+
+impl Side {
+    /// In the order of the vote's poll options, and of a tally's counts.
+    pub const ALL: [Side; 3] = [Side::For, Side::Against, Side::Undecided];
+
+    /// Its option in the vote's poll, its place in a tally, and its number in the store.
+    pub fn index(self) -> usize {
+        match self {
+            Side::For => 0,
+            Side::Against => 1,
+            Side::Undecided => 2,
+        }
+    }
+
+    /// The side of poll option `option`; `None` for an option the vote does not have.
+    pub fn of_option(option: u8) -> Option<Side> {
+        Side::ALL.get(usize::from(option)).copied()
+    }
+
+    /// For and against, the other; undecided stays undecided.
+    pub fn other(self) -> Side {
+        match self {
+            Side::For => Side::Against,
+            Side::Against => Side::For,
+            Side::Undecided => Side::Undecided,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_and_durations() {
+        let t = Millis(10_000);
+        assert_eq!(t + GRACE_MS, Millis(12_000));
+        assert_eq!(t - 500, Millis(9_500));
+        assert_eq!(Millis(12_000) - t, 2_000);
+        assert_eq!(t - Millis(12_000), -2_000);
+        assert!(t < t + 1);
+    }
+
+    #[test]
+    fn sides_are_the_polls_options_in_order() {
+        for (option, side) in Side::ALL.into_iter().enumerate() {
+            assert_eq!(side.index(), option);
+            assert_eq!(Side::of_option(option as u8), Some(side));
+        }
+        assert_eq!(Side::of_option(3), None);
+        assert_eq!(Side::For.other(), Side::Against);
+        assert_eq!(Side::Against.other(), Side::For);
+    }
+
+    #[test]
+    fn scoring_codes_read_back() {
+        for s in Scoring::ALL {
+            assert_eq!(Scoring::from_code(s.code()), Some(s));
+        }
+        assert_eq!(Scoring::from_code("kahoot"), None);
+    }
+}
