@@ -1399,7 +1399,7 @@ fn mix(load: Load, i: usize) -> (i64, &'static str) {
     } else {
         group_base - ((i / 3) % GROUPS) as i64
     };
-    let text = if i % 2 == 0 {
+    let text = if i.is_multiple_of(2) {
         SEARCHES[(i / 2) % SEARCHES.len()]
     } else {
         TOPICS[(i / 2) % TOPICS.len()]
