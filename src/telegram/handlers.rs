@@ -153,16 +153,18 @@ impl Apology {
 /// A basic group was upgraded to a supergroup: Telegram sends `migrate_to_chat_id` in the
 /// old chat and `migrate_from_chat_id` in the new one (either may come first, or only one).
 /// Either moves the old chat's quizzes, debates and leaderboard to the new id, once.
+/// Moved in the chat's lane: the chat's next messages see the moved records.
 async fn on_migration(msg: Message, run: Interpreter) -> ResponseResult<()> {
-    guarded("migration", async move {
-        let (old, new) = match (msg.migrate_to_chat_id(), msg.migrate_from_chat_id()) {
-            (Some(to), _) => (msg.chat.id.0, to.0),
-            (None, Some(from)) => (from.0, msg.chat.id.0),
-            (None, None) => return,
-        };
-        run.migrate(old, new).await;
-    })
-    .await
+    let (old, new) = match (msg.migrate_to_chat_id(), msg.migrate_from_chat_id()) {
+        (Some(to), _) => (msg.chat.id.0, to.0),
+        (None, Some(from)) => (from.0, msg.chat.id.0),
+        (None, None) => return Ok(()),
+    };
+    let lanes = run.lanes.clone();
+    lanes.queue(msg.chat.id.0, async move {
+        panicked("migration", run.migrate(old, new)).await;
+    });
+    Ok(())
 }
 
 /// Why a message went unanswered.
@@ -570,23 +572,35 @@ async fn on_poll_answer(answer: PollAnswer, run: Interpreter) -> ResponseResult<
 }
 
 /// Stores a poll answer as a quiz answer or a debate vote, whichever poll it is. An answer
-/// for a poll not known yet (it can arrive while the poll's id is being stored) is tried once
-/// more a moment later. An anonymous voter (a channel) is refused: polls are not anonymous.
+/// for a poll not known yet (it can arrive while the poll's id is being stored, which on a
+/// busy machine or a slow disk takes more than a moment) is tried again after each of
+/// [`UNKNOWN_POLL_RETRIES`]; it keeps the time it arrived, so its timing and points are
+/// as if stored at once. An anonymous voter (a channel) is refused: polls are not anonymous.
 async fn record(answer: &PollAnswer, core: &Core) -> anyhow::Result<(Option<Poll>, Recorded)> {
     let MaybeAnonymousUser::User(user) = &answer.voter else {
         return Ok((None, Recorded::Refused(Refusal::Anonymous)));
     };
     let from = player(user);
     let now = crate::clock::now_ms();
-    let mut retried = false;
+    let mut waits = UNKNOWN_POLL_RETRIES.iter();
     loop {
         let recorded = core
             .poll_answer(&answer.poll_id.0, &from, &answer.option_ids, now)
             .await?;
-        if recorded.1 != Recorded::UnknownPoll || retried {
-            return Ok(recorded);
+        match (recorded.1, waits.next()) {
+            (Recorded::UnknownPoll, Some(wait)) => tokio::time::sleep(*wait).await,
+            _ => return Ok(recorded),
         }
-        retried = true;
-        tokio::time::sleep(Duration::from_millis(500)).await;
     }
 }
+
+/// The waits before an answer for an unknown poll is tried again: 2.75 s in all. An answer to
+/// a poll the bot is still storing is not lost (it is judged by when it arrived, so the wait
+/// does not make it late); one to a poll the bot never sent costs five lookups. A stop waits
+/// for answers being handled, so this also bounds how long an unknown poll can hold it up.
+const UNKNOWN_POLL_RETRIES: [Duration; 4] = [
+    Duration::from_millis(250),
+    Duration::from_millis(500),
+    Duration::from_secs(1),
+    Duration::from_secs(1),
+];

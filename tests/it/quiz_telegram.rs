@@ -1229,8 +1229,9 @@ async fn repeated_option_ids_second_votes_and_unknown_polls_count_at_most_once()
         class.api.poll_answer("not-a-poll", &s[4], &[1]),
     ];
     wait_delivered(&class.api, odd.last().unwrap()).await;
-    // Nothing to wait for that the chat would see: give the handlers (an unknown poll is
-    // retried once after 500 ms) time to finish while the poll is still open.
+    // Nothing to wait for that the chat would see: give the answers to the real poll time to
+    // be stored while it is still open (those to unknown polls are tried again for up to
+    // 2.75 s, then given up; they never count).
     tokio::time::sleep(Duration::from_millis(1_000)).await;
     let stored = class.answers(2).await;
     let options: BTreeMap<i64, (i64, bool)> = stored
