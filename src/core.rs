@@ -342,3 +342,47 @@ fn debate<'a>(msg: &Incoming<'a>, args: &'a str, is_admin: bool) -> DebateReques
         now: msg.now,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::command;
+
+    /// Where `text` goes, and the built-in command it is for this bot.
+    fn routed(text: &str) -> (Part, Option<(Builtin, String)>) {
+        let from = Player {
+            id: 1,
+            name: "A".into(),
+            language_code: None,
+        };
+        let parsed = command::parse(text);
+        let msg = Incoming {
+            place: Place::from(-1),
+            kind: ChatKind::Group,
+            from: &from,
+            text,
+            command: parsed.as_ref(),
+            bot_username: Some("debate_bot"),
+            now: Millis(0),
+            sent_at: Millis(0),
+            shared_identity: false,
+        };
+        let builtin = msg.builtin().map(|(b, args)| (b, args.to_string()));
+        (msg.route(), builtin)
+    }
+
+    #[test]
+    fn a_builtin_for_this_bot_goes_to_its_part_anything_else_to_the_app() {
+        assert_eq!(
+            routed("/Stop@Debate_Bot"),
+            (Part::Quiz, Some((Builtin::Stop, String::new())))
+        );
+        let debate = (Part::Debate, Some((Builtin::Debate, "close".into())));
+        assert_eq!(routed("/debate  close"), debate);
+        assert_eq!(routed("/settings").0, Part::Settings);
+        assert_eq!(routed("/help").0, Part::App);
+        for other in ["/quiz@other_bot", "/closed", "/nothing", "quiz", ""] {
+            assert_eq!(routed(other), (Part::App, None), "{other}");
+        }
+    }
+}
