@@ -17,6 +17,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use debate_bot::app::App;
+use debate_bot::command::Builtin;
 use debate_bot::effect::{Effect, Place};
 use debate_bot::i18n::Lang;
 use debate_bot::quiz::{QuizRequest, QuizSettings, Quizzes};
@@ -104,8 +105,8 @@ async fn main() {
             place: Place::from(-chat),
             kind: ChatKind::Group,
             player: &teacher,
-            text: "/quiz 5",
-            bot_username: None,
+            command: Builtin::Quiz,
+            args: "5",
             is_admin: false,
             now: Millis(1_000),
         };

@@ -212,10 +212,12 @@ fn main() {
     let mut medians = Vec::new();
     for query in QUERIES {
         let text = format!("/search {query}");
+        let command = debate_bot::command::parse(&text);
         let request = Request {
             chat: ChatKind::Group,
             language_code: None,
             text: &text,
+            command: command.as_ref(),
             bot_username: Some("debate_bot"),
         };
         medians.push(bench(&format!("shipped: /search {query} (+ HTML)"), || {

@@ -1,11 +1,81 @@
-//! Parsing what a user typed into a command: `/name`, `/name@bot`, and the words after it.
-//! Telegram sends commands as plain message text; this is the one place that reads it.
+//! Parsing what a user typed into a command: `/name`, `/name@bot`, and the words after it, the
+//! name read once into a [`Builtin`] or left as a name the corpus may know (a topic command).
+//! Telegram sends commands as plain message text; this is the one place that reads it, and
+//! [`builtins!`]'s table below is the one list of the built-in commands.
 
-/// Commands the bot always has. Topic commands come from the corpus and may not reuse these.
-pub const BUILTIN_COMMANDS: &[&str] = &[
-    "start", "help", "search", "quote", "who", "source", "debate", "quiz", "next", "stop", "top",
-    "report", "forgetme", "settings",
-];
+/// Which part of the bot answers a built-in command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The app: answers from the corpus, needing no storage.
+    App,
+    /// The quiz engine.
+    Quiz,
+    /// The debate engine.
+    Debate,
+    /// The chat's settings (`/settings`), for its admins (anyone, in a private chat).
+    Settings,
+}
+
+/// Writes the [`Builtin`] enum, its [`Builtin::ALL`], [`Builtin::name`], [`Builtin::part`] and
+/// [`BUILTIN_COMMANDS`] from one table, so they cannot disagree.
+macro_rules! builtins {
+    ($($(#[$doc:meta])* $variant:ident = $name:literal, $part:ident;)+) => {
+        /// A command the bot always has. Topic commands come from the corpus and may not reuse
+        /// these names.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Builtin {
+            $($(#[$doc])* $variant,)+
+        }
+
+        impl Builtin {
+            /// Every built-in command, in the order of the menu and /help.
+            pub const ALL: &'static [Builtin] = &[$(Builtin::$variant,)+];
+
+            /// The name typed after `/`.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Builtin::$variant => $name,)+
+                }
+            }
+
+            /// Which part of the bot answers it.
+            pub fn part(self) -> Part {
+                match self {
+                    $(Builtin::$variant => Part::$part,)+
+                }
+            }
+        }
+
+        /// The names of the built-in commands, in the order of [`Builtin::ALL`].
+        pub const BUILTIN_COMMANDS: &[&str] = &[$($name,)+];
+    };
+}
+
+builtins! {
+    /// The welcome; `/start quiz` in a group is the teacher's guide.
+    Start = "start", App;
+    Help = "help", App;
+    Search = "search", App;
+    Quote = "quote", App;
+    Who = "who", App;
+    Source = "source", App;
+    Debate = "debate", Debate;
+    Quiz = "quiz", Quiz;
+    Next = "next", Quiz;
+    Stop = "stop", Quiz;
+    Top = "top", Quiz;
+    Report = "report", Quiz;
+    /// Forget the sender's answers and scores.
+    Forgetme = "forgetme", Quiz;
+    Settings = "settings", Settings;
+}
+
+impl Builtin {
+    /// The built-in command called `name` (lower-case), if any.
+    pub fn from_name(name: &str) -> Option<Builtin> {
+        Builtin::ALL.iter().copied().find(|b| b.name() == name)
+    }
+}
 
 /// Telegram's rule for command names: 1-32 characters of a-z, 0-9 and _.
 pub fn is_valid_command_name(name: &str) -> bool {
@@ -15,11 +85,20 @@ pub fn is_valid_command_name(name: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
-/// A command as typed: `/Name@SomeBot  args...`.
+/// What a command's name is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    Builtin(Builtin),
+    /// Any other name, lower-cased: a topic command if the corpus knows it, else unknown (or
+    /// another bot's). It may hold any characters.
+    Other(String),
+}
+
+/// A command as typed: `/Name@SomeBot  args...`, parsed once per message and passed down.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Command<'a> {
-    /// The name, lower-cased (Telegram clients may send `/Closed`).
-    pub name: String,
+    /// The name (lower-cased: Telegram clients may send `/Closed`), read.
+    pub kind: Kind,
     /// The bot named after `@`, if any.
     pub mention: Option<&'a str>,
     /// Everything after the name, trimmed.
@@ -27,6 +106,22 @@ pub struct Command<'a> {
 }
 
 impl Command<'_> {
+    /// The name, lower-cased.
+    pub fn name(&self) -> &str {
+        match &self.kind {
+            Kind::Builtin(builtin) => builtin.name(),
+            Kind::Other(name) => name,
+        }
+    }
+
+    /// The built-in command this is, if it is one.
+    pub fn builtin(&self) -> Option<Builtin> {
+        match self.kind {
+            Kind::Builtin(builtin) => Some(builtin),
+            Kind::Other(_) => None,
+        }
+    }
+
     /// Whether this command is meant for the bot called `username`: it names no bot, or names
     /// this one (usernames compare case-insensitively, as Telegram treats them).
     pub fn is_for(&self, username: Option<&str>) -> bool {
@@ -51,8 +146,13 @@ pub fn parse(text: &str) -> Option<Command<'_>> {
     if name.is_empty() {
         return None;
     }
+    let name = name.to_lowercase();
+    let kind = match Builtin::from_name(&name) {
+        Some(builtin) => Kind::Builtin(builtin),
+        None => Kind::Other(name),
+    };
     Some(Command {
-        name: name.to_lowercase(),
+        kind,
         mention,
         args: args.trim(),
     })
@@ -65,13 +165,16 @@ mod tests {
     #[test]
     fn plain_command() {
         let c = parse("/closed").unwrap();
-        assert_eq!((c.name.as_str(), c.mention, c.args), ("closed", None, ""));
+        assert_eq!((c.name(), c.mention, c.args), ("closed", None, ""));
+        assert_eq!(c.kind, Kind::Other("closed".into()));
+        assert_eq!(c.builtin(), None);
     }
 
     #[test]
     fn command_with_mention_and_args() {
         let c = parse("/who@Debate_Bot   李彦宏 \n").unwrap();
-        assert_eq!(c.name, "who");
+        assert_eq!(c.name(), "who");
+        assert_eq!(c.kind, Kind::Builtin(Builtin::Who));
         assert_eq!(c.mention, Some("Debate_Bot"));
         assert_eq!(c.args, "李彦宏");
         assert!(c.is_for(Some("debate_bot")));
@@ -81,7 +184,8 @@ mod tests {
 
     #[test]
     fn upper_case_names_are_folded() {
-        assert_eq!(parse("/CLOSED").unwrap().name, "closed");
+        assert_eq!(parse("/CLOSED").unwrap().name(), "closed");
+        assert_eq!(parse("/Stop").unwrap().builtin(), Some(Builtin::Stop));
     }
 
     #[test]
@@ -96,9 +200,9 @@ mod tests {
     #[test]
     fn odd_unicode_does_not_panic() {
         let c = parse("/闭源\u{200f}@бот аргумент").unwrap();
-        assert_eq!(c.name, "闭源\u{200f}");
+        assert_eq!(c.name(), "闭源\u{200f}");
         assert_eq!(c.mention, Some("бот"));
-        assert!(!is_valid_command_name(&c.name));
+        assert!(!is_valid_command_name(c.name()));
     }
 
     #[test]
@@ -110,5 +214,49 @@ mod tests {
         assert!(!is_valid_command_name(""));
         assert!(!is_valid_command_name("Closed"));
         assert!(!is_valid_command_name("close-d"));
+    }
+
+    #[test]
+    fn every_builtin_name_round_trips() {
+        for &builtin in Builtin::ALL {
+            assert_eq!(Builtin::from_name(builtin.name()), Some(builtin));
+            let text = format!("/{}@bot x", builtin.name());
+            let c = parse(&text).unwrap();
+            assert_eq!(
+                (c.builtin(), c.name(), c.args),
+                (Some(builtin), builtin.name(), "x")
+            );
+        }
+        let names: Vec<&str> = Builtin::ALL.iter().map(|b| b.name()).collect();
+        assert_eq!(names, BUILTIN_COMMANDS);
+    }
+
+    #[test]
+    fn builtin_names_are_valid_telegram_commands_without_duplicates() {
+        let mut names = std::collections::HashSet::new();
+        for name in BUILTIN_COMMANDS {
+            assert!(is_valid_command_name(name), "/{name}");
+            assert!(names.insert(name), "/{name} twice");
+        }
+        // Telegram's menu takes at most 100 commands; topics need room too.
+        assert!(names.len() < 100);
+    }
+
+    #[test]
+    fn the_parts_are_the_bots() {
+        let part = |part| {
+            let names = Builtin::ALL.iter().filter(|b| b.part() == part);
+            names.map(|b| b.name()).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            part(Part::App),
+            ["start", "help", "search", "quote", "who", "source"]
+        );
+        assert_eq!(
+            part(Part::Quiz),
+            ["quiz", "next", "stop", "top", "report", "forgetme"]
+        );
+        assert_eq!(part(Part::Debate), ["debate"]);
+        assert_eq!(part(Part::Settings), ["settings"]);
     }
 }

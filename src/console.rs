@@ -15,6 +15,7 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
 use crate::app::{Button, Press, Reply};
 use crate::clock::now_ms;
+use crate::command::{self, Builtin};
 use crate::core::{Core, Incoming, Outcome, Pressed};
 use crate::debate::VotePoll;
 use crate::effect::{Effect, Place, Timer};
@@ -152,11 +153,13 @@ impl<W: Write> Console<'_, W> {
                 return self.cast(choice).await;
             }
         }
+        let command = command::parse(line);
         let incoming = Incoming {
             place: CHAT,
             kind: ChatKind::Private,
             from: &self.player,
             text: line,
+            command: command.as_ref(),
             bot_username: None,
             now: now_ms(),
             sent_at: now_ms(),
@@ -236,8 +239,8 @@ impl<W: Write> Console<'_, W> {
             place: CHAT,
             kind: ChatKind::Private,
             player: &self.player,
-            text: "/next",
-            bot_username: None,
+            command: Builtin::Next,
+            args: "",
             is_admin: false,
             now: now_ms(),
         };

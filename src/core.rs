@@ -10,10 +10,10 @@ use std::sync::Arc;
 use rand::Rng;
 
 use crate::app::{App, Defaults, Press, Reply, Request};
-use crate::command;
+use crate::command::{Builtin, Command, Part};
 use crate::debate::{self, DebateRequest, Debates};
 use crate::effect::{Effect, Place, Timer};
-use crate::quiz::{self, QUIZ_COMMANDS, QuizRequest, Quizzes};
+use crate::quiz::{self, QuizRequest, Quizzes};
 use crate::settings::{Change, ChatSettings};
 use crate::store::Recorded;
 use crate::vocab::{ChatKind, Millis, Player};
@@ -43,6 +43,9 @@ pub struct Incoming<'a> {
     pub kind: ChatKind,
     pub from: &'a Player,
     pub text: &'a str,
+    /// `text` read as a command, by the adapter, once ([`crate::command::parse`]); `None` when
+    /// it is not one.
+    pub command: Option<&'a Command<'a>>,
     /// This bot's username, to tell `/cmd@thisbot` from `/cmd@otherbot`.
     pub bot_username: Option<&'a str>,
     /// When it arrived, and when it was sent: a start that waited too long while the bot was
@@ -65,14 +68,20 @@ pub struct Pressed<'a> {
     pub now: Millis,
 }
 
-/// Which part of the bot answers a message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Route {
-    Quiz,
-    Debate,
-    /// `/settings`: the chat's settings, for its admins (anyone, in a private chat).
-    Settings,
-    App,
+impl<'a> Incoming<'a> {
+    /// The built-in command this message is, with its arguments, when it is one for this bot.
+    pub fn builtin(&self) -> Option<(Builtin, &'a str)> {
+        let command = self.command.filter(|c| c.is_for(self.bot_username))?;
+        Some((command.builtin()?, command.args))
+    }
+
+    /// Which part of the bot answers this message: a built-in command's own (see
+    /// [`Builtin::part`]); the app for anything else (text, topic commands, unknown commands,
+    /// other bots' commands).
+    pub fn route(&self) -> Part {
+        self.builtin()
+            .map_or(Part::App, |(builtin, _)| builtin.part())
+    }
 }
 
 /// Whose poll a poll answer was for.
@@ -97,18 +106,6 @@ pub enum Outcome {
 }
 
 impl Core {
-    /// Where a message goes: one parse of its command.
-    pub fn route(text: &str, bot_username: Option<&str>) -> Route {
-        match command::parse(text) {
-            Some(c) if c.is_for(bot_username) && QUIZ_COMMANDS.contains(&c.name.as_str()) => {
-                Route::Quiz
-            }
-            Some(c) if c.is_for(bot_username) && c.name == "debate" => Route::Debate,
-            Some(c) if c.is_for(bot_username) && c.name == "settings" => Route::Settings,
-            _ => Route::App,
-        }
-    }
-
     /// The config's defaults, which a chat's unset settings read as.
     pub fn defaults(&self) -> Defaults {
         Defaults {
@@ -142,15 +139,22 @@ impl Core {
     /// other than the starter; `/settings`; a `/quiz` or `/debate` that would start one where
     /// only admins may.
     pub async fn needs_admin(&self, msg: &Incoming<'_>) -> Result<bool, Error> {
-        Ok(match Self::route(msg.text, msg.bot_username) {
-            Route::Settings => msg.kind == ChatKind::Group,
-            Route::Quiz => {
+        let Some((command, args)) = msg.builtin() else {
+            return Ok(false);
+        };
+        Ok(match command.part() {
+            Part::Settings => msg.kind == ChatKind::Group,
+            Part::Quiz => {
                 self.quizzes
-                    .needs_admin_check(msg.place, msg.kind, msg.from, msg.text)
+                    .needs_admin_check(msg.place, msg.kind, msg.from, command, args)
                     .await?
             }
-            Route::Debate => self.debates.needs_admin_check(&debate(msg, false)).await?,
-            Route::App => false,
+            Part::Debate => {
+                self.debates
+                    .needs_admin_check(&debate(msg, args, false))
+                    .await?
+            }
+            Part::App => false,
         })
     }
 
@@ -163,16 +167,20 @@ impl Core {
         stale_minutes: u32,
         rng: &mut (impl Rng + Send),
     ) -> Result<Outcome, Error> {
-        let route = Self::route(msg.text, msg.bot_username);
+        let addressed = msg
+            .builtin()
+            .map(|(command, args)| (command.part(), command, args));
         let settings = self.settings_or_defaults(msg.place.chat).await;
         // The chat's language when its settings fix one, else the sender's.
         let lang = settings.lang(self.app.lang(msg.from.language_code.as_deref()));
         let language_code = Some(lang.code());
-        if route != Route::App {
+        if let Some((part, command, args)) = addressed
+            && part != Part::App
+        {
             let waited = msg.now - msg.sent_at;
             if let Some(reply) =
                 self.app
-                    .stale_start(msg.text, language_code, waited, stale_minutes)
+                    .stale_start(command, args, language_code, waited, stale_minutes)
             {
                 return Ok(Outcome::Answer {
                     command: "stale".into(),
@@ -180,54 +188,53 @@ impl Core {
                 });
             }
         }
-        // What to call it in the logs: never the user's words.
-        let name = || command::parse(msg.text).map(|c| c.name).unwrap_or_default();
-        Ok(match route {
-            Route::Quiz
-                if msg.shared_identity && Quizzes::is_forgetme(msg.text, msg.bot_username) =>
-            {
-                Outcome::Effects {
-                    command: name(),
-                    effects: self.quizzes.forget_shared(msg.place, msg.from).await?,
-                }
-            }
-            Route::Quiz => {
+        // What to call it in the logs is its name: never the user's words.
+        Ok(match addressed {
+            Some((Part::Quiz, Builtin::Forgetme, _)) if msg.shared_identity => Outcome::Effects {
+                command: Builtin::Forgetme.name().into(),
+                effects: self.quizzes.forget_shared(msg.place, msg.from).await?,
+            },
+            Some((Part::Quiz, command, args)) => {
                 let request = QuizRequest {
                     place: msg.place,
                     kind: msg.kind,
                     player: msg.from,
-                    text: msg.text,
-                    bot_username: msg.bot_username,
+                    command,
+                    args,
                     is_admin,
                     now: msg.now,
                 };
                 Outcome::Effects {
-                    command: name(),
+                    command: command.name().into(),
                     effects: self.quizzes.handle(&request, rng).await?,
                 }
             }
-            Route::Debate => Outcome::Effects {
-                command: name(),
-                effects: self.debates.handle(&debate(msg, is_admin), rng).await?,
+            Some((Part::Debate, command, args)) => Outcome::Effects {
+                command: command.name().into(),
+                effects: self
+                    .debates
+                    .handle(&debate(msg, args, is_admin), rng)
+                    .await?,
             },
-            Route::Settings => Outcome::Answer {
-                command: name(),
+            Some((Part::Settings, command, _)) => Outcome::Answer {
+                command: command.name().into(),
                 reply: if msg.kind == ChatKind::Group && !is_admin {
                     Reply::plain(self.app.view(lang).ui.settings_only_admins.clone())
                 } else {
                     self.app.settings_reply(lang, &settings, self.defaults())
                 },
             },
-            Route::App => {
+            Some((Part::App, ..)) | None => {
                 let request = Request {
                     chat: msg.kind,
                     language_code,
                     text: msg.text,
+                    command: msg.command,
                     bot_username: msg.bot_username,
                 };
                 match self.app.handle(&request, rng) {
                     Some(mut handled) => {
-                        if handled.command == "help" {
+                        if let Some((_, Builtin::Help, _)) = addressed {
                             let foot = self.app.settings_foot(lang, &settings, self.defaults());
                             handled.reply.doc.blank().append(foot);
                         }
@@ -325,13 +332,57 @@ impl Core {
     }
 }
 
-fn debate<'a>(msg: &Incoming<'a>, is_admin: bool) -> DebateRequest<'a> {
+fn debate<'a>(msg: &Incoming<'a>, args: &'a str, is_admin: bool) -> DebateRequest<'a> {
     DebateRequest {
         place: msg.place,
         kind: msg.kind,
         player: msg.from,
-        args: command::parse(msg.text).map_or("", |c| c.args),
+        args,
         is_admin,
         now: msg.now,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::command;
+
+    /// Where `text` goes, and the built-in command it is for this bot.
+    fn routed(text: &str) -> (Part, Option<(Builtin, String)>) {
+        let from = Player {
+            id: 1,
+            name: "A".into(),
+            language_code: None,
+        };
+        let parsed = command::parse(text);
+        let msg = Incoming {
+            place: Place::from(-1),
+            kind: ChatKind::Group,
+            from: &from,
+            text,
+            command: parsed.as_ref(),
+            bot_username: Some("debate_bot"),
+            now: Millis(0),
+            sent_at: Millis(0),
+            shared_identity: false,
+        };
+        let builtin = msg.builtin().map(|(b, args)| (b, args.to_string()));
+        (msg.route(), builtin)
+    }
+
+    #[test]
+    fn a_builtin_for_this_bot_goes_to_its_part_anything_else_to_the_app() {
+        assert_eq!(
+            routed("/Stop@Debate_Bot"),
+            (Part::Quiz, Some((Builtin::Stop, String::new())))
+        );
+        let debate = (Part::Debate, Some((Builtin::Debate, "close".into())));
+        assert_eq!(routed("/debate  close"), debate);
+        assert_eq!(routed("/settings").0, Part::Settings);
+        assert_eq!(routed("/help").0, Part::App);
+        for other in ["/quiz@other_bot", "/closed", "/nothing", "quiz", ""] {
+            assert_eq!(routed(other), (Part::App, None), "{other}");
+        }
     }
 }

@@ -48,12 +48,14 @@ const CLIENT_TIMEOUT: Duration = Duration::from_secs(17);
 
 /// What the core answers `text` in a private chat, as HTML: what the user should see.
 fn core_answer(user: &TgUser, text: &str) -> String {
+    let command = debate_bot::command::parse(text);
     support::app()
         .handle(
             &Request {
                 chat: ChatKind::Private,
                 language_code: user.language_code.as_deref(),
                 text,
+                command: command.as_ref(),
                 bot_username: Some(BOT_USERNAME),
             },
             &mut rand::rng(),
@@ -240,14 +242,17 @@ async fn a_report_that_cannot_be_written_is_an_apology_not_an_empty_file() {
     let quizzes = Quizzes::new(support::app(), store, QuizSettings::default());
     let teacher = support::player(7, "Teacher");
     let mut rng = StdRng::seed_from_u64(1);
-    let request = |text, now| QuizRequest {
-        place: Place::chat(teacher.id),
-        kind: ChatKind::Private,
-        player: &teacher,
-        text,
-        bot_username: None,
-        is_admin: false,
-        now: Millis(now),
+    let request = |text, now| {
+        let (command, args) = support::builtin(text).expect("a built-in command");
+        QuizRequest {
+            place: Place::chat(teacher.id),
+            kind: ChatKind::Private,
+            player: &teacher,
+            command,
+            args,
+            is_admin: false,
+            now: Millis(now),
+        }
     };
     let outs = quizzes.handle(&request("/quiz 1", 1_000), &mut rng).await;
     let Some(&Effect::QuizPoll { quiz, index, .. }) = outs.as_ref().unwrap().get(1) else {

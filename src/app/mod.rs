@@ -13,7 +13,7 @@ use std::path::Path;
 use rand::Rng;
 use rand::seq::IndexedRandom;
 
-use crate::command;
+use crate::command::{Builtin, Command, Kind};
 use crate::corpus::{self, Corpus, Problem};
 use crate::i18n::{Lang, Ui};
 use crate::render::{Doc, Span, user_text};
@@ -32,6 +32,9 @@ pub struct Request<'a> {
     /// The sender's Telegram `language_code`, if known.
     pub language_code: Option<&'a str>,
     pub text: &'a str,
+    /// `text` read as a command (once, by whoever received it: [`crate::command::parse`]);
+    /// `None` when it is not one.
+    pub command: Option<&'a Command<'a>>,
     /// This bot's username, to tell `/cmd@thisbot` from `/cmd@otherbot`.
     pub bot_username: Option<&'a str>,
 }
@@ -158,7 +161,7 @@ impl App {
     pub fn handle(&self, request: &Request, rng: &mut impl Rng) -> Option<Handled> {
         let lang = self.lang(request.language_code);
         let view = self.view(lang);
-        let Some(command) = command::parse(request.text) else {
+        let Some(command) = request.command else {
             // In a private chat, anything that is not a command is a search.
             return match request.chat {
                 ChatKind::Group => None,
@@ -171,25 +174,42 @@ impl App {
         if !command.is_for(request.bot_username) {
             return None;
         }
-        let name = command.name.as_str();
-        let reply = match name {
+        let reply = match command.kind {
             // `/start quiz` is what Telegram sends a group when a teacher adds the bot through
             // its "add to a group" link (`?startgroup=quiz`).
-            "start" if request.chat == ChatKind::Group && command.args.trim() == START_GROUP => {
+            Kind::Builtin(Builtin::Start)
+                if request.chat == ChatKind::Group && command.args.trim() == START_GROUP =>
+            {
                 Reply::text(view.teacher_guide())
             }
-            "start" => Reply::text(view.start()),
-            "help" => Reply::text(view.help()),
-            "quote" => {
+            Kind::Builtin(Builtin::Start) => Reply::text(view.start()),
+            Kind::Builtin(Builtin::Help) => Reply::text(view.help()),
+            Kind::Builtin(Builtin::Quote) => {
                 let excerpt = rng.random_range(0..self.corpus.excerpts.len());
                 self.quote(lang, excerpt)
             }
-            "who" if command.args.is_empty() => Reply::text(view.people()),
-            "who" => Reply::text(self.who(lang, command.args)),
-            "source" => Reply::text(view.source()),
-            "search" => self.search(lang, command.args),
-            _ => match self.corpus.topic_by_command(name) {
-                Some(topic) => self.topic(lang, topic, 0),
+            Kind::Builtin(Builtin::Who) if command.args.is_empty() => Reply::text(view.people()),
+            Kind::Builtin(Builtin::Who) => Reply::text(self.who(lang, command.args)),
+            Kind::Builtin(Builtin::Source) => Reply::text(view.source()),
+            Kind::Builtin(Builtin::Search) => self.search(lang, command.args),
+            // The engines' and the settings' (routed by `core::Core`), or a topic command.
+            Kind::Builtin(
+                Builtin::Debate
+                | Builtin::Quiz
+                | Builtin::Next
+                | Builtin::Stop
+                | Builtin::Top
+                | Builtin::Report
+                | Builtin::Forgetme
+                | Builtin::Settings,
+            )
+            | Kind::Other(_) => match self.corpus.topic_by_command(command.name()) {
+                Some(topic) => {
+                    return Some(Handled {
+                        command: self.corpus.topics[topic].command.clone(),
+                        reply: self.topic(lang, topic, 0),
+                    });
+                }
                 None if request.chat == ChatKind::Group && command.mention.is_none() => {
                     // Probably another bot's command; stay quiet.
                     return None;
@@ -199,17 +219,16 @@ impl App {
                         command: "unknown".into(),
                         reply: Reply::text(one_line(&crate::i18n::fill(
                             &view.ui.unknown_command,
-                            &[("command", &user_text(name))],
+                            &[("command", &user_text(command.name()))],
                         ))),
                     });
                 }
             },
         };
-        let command = match self.corpus.topic_by_command(name) {
-            Some(topic) => self.corpus.topics[topic].command.clone(),
-            None => name.to_string(),
-        };
-        Some(Handled { command, reply })
+        Some(Handled {
+            command: command.name().to_string(),
+            reply,
+        })
     }
 
     /// The answer to a `/quiz` or `/debate` (a start, not `/debate list` or `close`) that
@@ -218,7 +237,8 @@ impl App {
     /// told to send it again. `None` for anything else, which is answered as usual.
     pub fn stale_start(
         &self,
-        text: &str,
+        command: Builtin,
+        args: &str,
         language_code: Option<&str>,
         waited_ms: i64,
         stale_minutes: u32,
@@ -226,14 +246,24 @@ impl App {
         if waited_ms <= i64::from(stale_minutes) * 60_000 {
             return None;
         }
-        let command = command::parse(text)?;
-        let starts = match command.name.as_str() {
-            "quiz" => true,
-            "debate" => {
-                let args = command.args.trim();
+        let starts = match command {
+            Builtin::Quiz => true,
+            Builtin::Debate => {
+                let args = args.trim();
                 !args.eq_ignore_ascii_case("list") && !args.eq_ignore_ascii_case("close")
             }
-            _ => false,
+            Builtin::Start
+            | Builtin::Help
+            | Builtin::Search
+            | Builtin::Quote
+            | Builtin::Who
+            | Builtin::Source
+            | Builtin::Next
+            | Builtin::Stop
+            | Builtin::Top
+            | Builtin::Report
+            | Builtin::Forgetme
+            | Builtin::Settings => false,
         };
         if !starts {
             return None;
@@ -242,7 +272,7 @@ impl App {
         let minutes = (waited_ms / 60_000).to_string();
         Some(Reply::plain(crate::i18n::fill(
             &ui.stale_start,
-            &[("command", &command.name), ("minutes", &minutes)],
+            &[("command", command.name()), ("minutes", &minutes)],
         )))
     }
 

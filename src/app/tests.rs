@@ -19,10 +19,12 @@ fn rng() -> StdRng {
 }
 
 fn ask(app: &App, chat: ChatKind, lang: Option<&str>, text: &str) -> Option<Handled> {
+    let command = crate::command::parse(text);
     let request = Request {
         chat,
         language_code: lang,
         text,
+        command: command.as_ref(),
         bot_username: Some("debate_bot"),
     };
     app.handle(&request, &mut rng())

@@ -1,7 +1,7 @@
 //! How corpus things look in a message: an excerpt with its attribution and citation, the
 //! people, the article, the help. Pure functions from data to [`Doc`]; no Telegram here.
 
-use crate::command::BUILTIN_COMMANDS;
+use crate::command::Builtin;
 use crate::corpus::{Corpus, Excerpt, Person, PersonKind, Sentence, Text, Voice};
 use crate::i18n::{Lang, UiText, fill};
 use crate::render::{Doc, Span};
@@ -281,32 +281,31 @@ impl View<'_> {
     }
 
     /// The menu description of a built-in command.
-    fn builtin_about(&self, command: &str) -> &str {
+    fn builtin_about(&self, command: Builtin) -> &str {
         let ui = self.ui;
         match command {
-            "start" => &ui.cmd_start,
-            "help" => &ui.cmd_help,
-            "quote" => &ui.cmd_quote,
-            "who" => &ui.cmd_who,
-            "source" => &ui.cmd_source,
-            "search" => &ui.cmd_search,
-            "debate" => &ui.cmd_debate,
-            "quiz" => &ui.cmd_quiz,
-            "next" => &ui.cmd_next,
-            "stop" => &ui.cmd_stop,
-            "top" => &ui.cmd_top,
-            "report" => &ui.cmd_report,
-            "forgetme" => &ui.cmd_forgetme,
-            "settings" => &ui.cmd_settings,
-            _ => "",
+            Builtin::Start => &ui.cmd_start,
+            Builtin::Help => &ui.cmd_help,
+            Builtin::Quote => &ui.cmd_quote,
+            Builtin::Who => &ui.cmd_who,
+            Builtin::Source => &ui.cmd_source,
+            Builtin::Search => &ui.cmd_search,
+            Builtin::Debate => &ui.cmd_debate,
+            Builtin::Quiz => &ui.cmd_quiz,
+            Builtin::Next => &ui.cmd_next,
+            Builtin::Stop => &ui.cmd_stop,
+            Builtin::Top => &ui.cmd_top,
+            Builtin::Report => &ui.cmd_report,
+            Builtin::Forgetme => &ui.cmd_forgetme,
+            Builtin::Settings => &ui.cmd_settings,
         }
     }
 
     /// Every command with its description: built-ins first, then the topics.
     pub fn menu(&self) -> Vec<(String, String)> {
-        BUILTIN_COMMANDS
+        Builtin::ALL
             .iter()
-            .map(|c| (c.to_string(), self.builtin_about(c).to_string()))
+            .map(|&c| (c.name().to_string(), self.builtin_about(c).to_string()))
             .chain(
                 self.corpus
                     .topics

@@ -10,16 +10,13 @@ use rand::Rng;
 
 use super::{Error, overrides, questions, results};
 use crate::app::{App, Reply};
-use crate::command;
+use crate::command::Builtin;
 use crate::effect::{Effect, Place, Timer};
 use crate::i18n::{Lang, fill};
 use crate::render::user_text;
 use crate::settings::{ChatSettings, Starters};
 use crate::store::{Answer, NewQuiz, QuizRow, Recorded, Refusal, Store};
 use crate::vocab::{ChatKind, Dealt, GRACE_MS, Millis, Player, QuizId, Scoring};
-
-/// The quiz commands, handled here rather than by [`App::handle`] (routed by `core::Core`).
-pub const QUIZ_COMMANDS: &[&str] = &["quiz", "next", "stop", "top", "report", "forgetme"];
 
 /// `[quiz]` settings: the defaults a chat's own settings (`/settings`) override.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,8 +55,10 @@ pub struct QuizRequest<'a> {
     pub place: Place,
     pub kind: ChatKind,
     pub player: &'a Player,
-    pub text: &'a str,
-    pub bot_username: Option<&'a str>,
+    /// The command, one of [`crate::command::Part::Quiz`]'s (routed here by `core::Core`),
+    /// and its arguments.
+    pub command: Builtin,
+    pub args: &'a str,
     /// Whether the sender administers the chat; asked only when it matters (see
     /// [`Quizzes::needs_admin_check`]).
     pub is_admin: bool,
@@ -127,51 +126,61 @@ impl Quizzes {
         place: Place,
         kind: ChatKind,
         player: &Player,
-        text: &str,
+        command: Builtin,
+        args: &str,
     ) -> Result<bool, Error> {
-        let Some(command) = command::parse(text) else {
-            return Ok(false);
-        };
         if kind == ChatKind::Private {
             return Ok(false);
         }
-        if command.name == "quiz" {
-            let settings = self.store.chat_settings(place.chat).await?;
-            return Ok(settings.starters == Starters::Admins
-                && overrides::parse(command.args, self.settings.max_questions).is_ok());
-        }
-        if !matches!(command.name.as_str(), "stop" | "report") {
-            return Ok(false);
-        }
-        let quiz = match command.name.as_str() {
-            "stop" => self.store.running_quiz(place).await?,
-            _ => self.store.last_quiz(place).await?,
+        let quiz = match command {
+            Builtin::Quiz => {
+                let settings = self.store.chat_settings(place.chat).await?;
+                return Ok(settings.starters == Starters::Admins
+                    && overrides::parse(args, self.settings.max_questions).is_ok());
+            }
+            Builtin::Stop => self.store.running_quiz(place).await?,
+            Builtin::Report => self.store.last_quiz(place).await?,
+            Builtin::Next
+            | Builtin::Top
+            | Builtin::Forgetme
+            | Builtin::Start
+            | Builtin::Help
+            | Builtin::Search
+            | Builtin::Quote
+            | Builtin::Who
+            | Builtin::Source
+            | Builtin::Debate
+            | Builtin::Settings => return Ok(false),
         };
         Ok(quiz.is_some_and(|q| q.starter_id != player.id))
     }
 
-    /// Handles a quiz command.
+    /// Handles a quiz command; any other is not the engine's and gets nothing.
     pub async fn handle(
         &self,
         request: &QuizRequest<'_>,
         rng: &mut (impl Rng + Send),
     ) -> Result<Vec<Effect>, Error> {
-        let Some(command) = command::parse(request.text) else {
-            return Ok(Vec::new());
-        };
         let settings = self.store.chat_settings(request.place.chat).await?;
         let lang = settings.lang(self.app.lang(request.player.language_code.as_deref()));
-        match command.name.as_str() {
-            "quiz" => {
-                self.start(request, lang, &settings, command.args, rng)
+        match request.command {
+            Builtin::Quiz => {
+                self.start(request, lang, &settings, request.args, rng)
                     .await
             }
-            "next" => self.next(request, lang).await,
-            "stop" => self.stop(request, lang).await,
-            "top" => self.top(request, lang, settings.scoring).await,
-            "report" => self.report(request, lang).await,
-            "forgetme" => self.forget(request, lang).await,
-            _ => Ok(Vec::new()),
+            Builtin::Next => self.next(request, lang).await,
+            Builtin::Stop => self.stop(request, lang).await,
+            Builtin::Top => self.top(request, lang, settings.scoring).await,
+            Builtin::Report => self.report(request, lang).await,
+            Builtin::Forgetme => self.forget(request, lang).await,
+            Builtin::Start
+            | Builtin::Help
+            | Builtin::Search
+            | Builtin::Quote
+            | Builtin::Who
+            | Builtin::Source
+            | Builtin::Debate
+            | Builtin::Settings => Ok(Vec::new()),
         }
     }
 
@@ -554,11 +563,6 @@ impl Quizzes {
             place,
             self.app.view(lang).ui.quiz_forget_shared.clone(),
         )])
-    }
-
-    /// Whether `text` is `/forgetme` for this bot.
-    pub fn is_forgetme(text: &str, bot_username: Option<&str>) -> bool {
-        command::parse(text).is_some_and(|c| c.is_for(bot_username) && c.name == "forgetme")
     }
 
     async fn forget(&self, request: &QuizRequest<'_>, lang: Lang) -> Result<Vec<Effect>, Error> {

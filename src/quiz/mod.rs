@@ -11,7 +11,7 @@ pub mod questions;
 pub mod results;
 pub mod scoring;
 
-pub use engine::{PollSpec, QUIZ_COMMANDS, QuizRequest, QuizSettings, Quizzes};
+pub use engine::{PollSpec, QuizRequest, QuizSettings, Quizzes};
 
 /// Why the quiz engine could not answer: its storage failed (the adapter apologises with the
 /// UI's `store_error`). What a user got wrong is no error: it is answered.

@@ -28,7 +28,8 @@ use super::lanes::{self, panicked};
 use super::send::{self, Outbox};
 use super::users::{is_admin, is_member_admin, is_shared_identity, player};
 use crate::app::{App, Press, Reply};
-use crate::core::{Core, Incoming, Outcome, Poll, Pressed, Route};
+use crate::command::{Builtin, Command, Part};
+use crate::core::{Core, Incoming, Outcome, Poll, Pressed};
 use crate::effect::Place;
 use crate::i18n::fill;
 use crate::limits::Verdict;
@@ -101,29 +102,27 @@ async fn on_message(
     run: Interpreter,
     arrived: Arrived,
 ) -> ResponseResult<()> {
-    let private = msg.chat.is_private();
-    let lang = app.lang(msg.from.as_ref().and_then(|u| u.language_code.as_deref()));
-    // Whether the sender expects an answer: anything in a private chat, our commands in groups.
-    let addressed = private
-        || msg
-            .text()
-            .and_then(crate::command::parse)
-            .is_some_and(|c| c.is_for(me.user.username.as_deref()));
-    let apology = addressed.then(|| Apology {
-        place: place_of(&msg),
-        lang,
-        reply_to: (!private).then_some(msg.id),
-    });
     // Handled in the chat's lane, in the order the chat said things, each message once the
     // one before is answered (a quiz's /next acts on what the last one sent); the dispatcher
     // goes on meanwhile, whatever this chat waits for.
     let lanes = run.lanes.clone();
     lanes.queue(msg.chat.id.0, async move {
-        if panicked(
-            "message",
-            handle_message(msg, me, app, run.clone(), arrived),
-        )
-        .await
+        // The one reading of the text as a command; everything after is given it.
+        let command = msg.text().and_then(crate::command::parse);
+        let private = msg.chat.is_private();
+        // Whether the sender expects an answer: anything in a private chat, our commands in
+        // groups.
+        let addressed = private
+            || command
+                .as_ref()
+                .is_some_and(|c| c.is_for(me.user.username.as_deref()));
+        let apology = addressed.then(|| Apology {
+            place: place_of(&msg),
+            lang: app.lang(msg.from.as_ref().and_then(|u| u.language_code.as_deref())),
+            reply_to: (!private).then_some(msg.id),
+        });
+        let handled = handle_message(&msg, command.as_ref(), &me, &app, run.clone(), arrived);
+        if panicked("message", handled).await
             && let Some(apology) = apology
         {
             apology.send(run).await;
@@ -175,7 +174,14 @@ enum Failed {
     Logged,
 }
 
-async fn handle_message(msg: Message, me: Me, app: Arc<App>, run: Interpreter, arrived: Arrived) {
+async fn handle_message(
+    msg: &Message,
+    parsed: Option<&Command<'_>>,
+    me: &Me,
+    app: &App,
+    run: Interpreter,
+    arrived: Arrived,
+) {
     let (bot, outbox) = (&run.bot, &run.outbox);
     let started = Instant::now();
     let Some(text) = msg.text() else { return };
@@ -190,7 +196,7 @@ async fn handle_message(msg: Message, me: Me, app: Arc<App>, run: Interpreter, a
         return;
     };
     let from = player(user);
-    let place = place_of(&msg);
+    let place = place_of(msg);
     // The notices below (slow down, storage failed) speak the chat's language too.
     let lang = run
         .core
@@ -201,11 +207,12 @@ async fn handle_message(msg: Message, me: Me, app: Arc<App>, run: Interpreter, a
         kind,
         from: &from,
         text,
+        command: parsed,
         bot_username: me.user.username.as_deref(),
         now: crate::clock::now_ms(),
         // Telegram keeps updates while the bot is down; `date` is when the message was sent.
         sent_at: Millis(msg.date.timestamp_millis()),
-        shared_identity: is_shared_identity(&msg),
+        shared_identity: is_shared_identity(msg),
     };
     let reply_to = (kind == ChatKind::Group).then_some(msg.id);
     let core = &run.core;
@@ -213,8 +220,7 @@ async fn handle_message(msg: Message, me: Me, app: Arc<App>, run: Interpreter, a
     let mut rng = StdRng::from_rng(&mut rand::rng());
     // A reading command is answered (or found not to be for this bot) before it takes from
     // the chat's budget; a quiz or debate command runs only within the budget.
-    let route = Core::route(text, incoming.bot_username);
-    let read = if route == Route::App {
+    let read = if incoming.route() == Part::App {
         match core
             .message(&incoming, false, stale_minutes, &mut rng)
             .await
@@ -247,7 +253,7 @@ async fn handle_message(msg: Message, me: Me, app: Arc<App>, run: Interpreter, a
         (Verdict::Send, Some(read)) => read,
         (Verdict::Send, None) => {
             let is_admin = match core.needs_admin(&incoming).await {
-                Ok(true) => is_admin(bot, &msg).await,
+                Ok(true) => is_admin(bot, msg).await,
                 Ok(false) => false,
                 Err(e) => {
                     tracing::error!(error = %e, "cannot tell who may manage the chat's activity");
@@ -261,7 +267,7 @@ async fn handle_message(msg: Message, me: Me, app: Arc<App>, run: Interpreter, a
     let (command, result) = match outcome {
         Ok(Outcome::Ignored) => return,
         Ok(Outcome::Answer { command, reply }) => {
-            let sent = match add_to_group(&app, lang, &me, kind, &command) {
+            let sent = match add_to_group(app, lang, me, kind, &command) {
                 Some(link) => {
                     send::send_with_link(bot, outbox, place, &reply, reply_to, link).await
                 }
@@ -279,9 +285,7 @@ async fn handle_message(msg: Message, me: Me, app: Arc<App>, run: Interpreter, a
         }
         Err(e) => {
             // Logged here, once: storage (a full disk, a locked database).
-            let command = crate::command::parse(text)
-                .map(|c| c.name)
-                .unwrap_or_default();
+            let command = parsed.map(|c| c.name().to_string()).unwrap_or_default();
             tracing::error!(error = %e, command = %command, "a stored command failed");
             let apology = Reply::plain(app.view(lang).ui.store_error.clone());
             let _ = send::send(bot, outbox, place, &apology, reply_to).await;
@@ -313,7 +317,7 @@ fn add_to_group(
     kind: ChatKind,
     command: &str,
 ) -> Option<(String, url::Url)> {
-    if kind != ChatKind::Private || command != "start" {
+    if kind != ChatKind::Private || command != Builtin::Start.name() {
         return None;
     }
     let username = me.user.username.as_deref()?;

@@ -13,6 +13,7 @@ use crate::support;
 use std::sync::Arc;
 
 use debate_bot::app::Reply;
+use debate_bot::command::Builtin;
 use debate_bot::debate::{DebateRequest, DebateSettings, Debates, VotePoll};
 use debate_bot::effect::{Effect, Place, Timer};
 use debate_bot::quiz::{QuizRequest, QuizSettings, Quizzes};
@@ -365,8 +366,8 @@ impl Bot {
             place: chat.into(),
             kind: kind_of(chat),
             player,
-            text: "/forgetme",
-            bot_username: Some("debate_bot"),
+            command: Builtin::Forgetme,
+            args: "",
             is_admin: false,
             now,
         };

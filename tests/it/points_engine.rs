@@ -103,12 +103,13 @@ impl Engine {
     }
 
     async fn command(&mut self, player: &Player, text: &str, now: Millis) -> Vec<Effect> {
+        let (command, args) = support::builtin(text).expect("a built-in command");
         let request = QuizRequest {
             place: GROUP.into(),
             kind: ChatKind::Group,
             player,
-            text,
-            bot_username: None,
+            command,
+            args,
             is_admin: false,
             now,
         };

@@ -441,7 +441,7 @@ proptest! {
     fn parse_never_panics(text in prop_oneof![user_text(), user_text().prop_map(|t| format!("/{t}"))]) {
         if let Some(command) = command::parse(&text) {
             prop_assert!(text.starts_with('/'));
-            prop_assert!(!command.name.is_empty());
+            prop_assert!(!command.name().is_empty());
             prop_assert_eq!(command.args, command.args.trim());
             let _ = command.is_for(Some("debate_bot"));
         }
@@ -465,7 +465,7 @@ proptest! {
         let command = command::parse(&text);
         prop_assert!(command.is_some(), "{:?} is not a command", text);
         let command = command.unwrap_or_else(|| unreachable!());
-        prop_assert_eq!(&command.name, &name.to_lowercase());
+        prop_assert_eq!(command.name(), name.to_lowercase());
         prop_assert_eq!(command.mention, mention.as_deref());
         prop_assert_eq!(command.args, args.trim());
         let for_me = mention.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(&me));
@@ -755,10 +755,12 @@ proptest! {
     ) {
         let app = app();
         let text = message_text(&message, bot.as_deref());
+        let command = command::parse(&text);
         let request = Request {
             chat: if group { ChatKind::Group } else { ChatKind::Private },
             language_code: language_code.as_deref(),
             text: &text,
+            command: command.as_ref(),
             bot_username: bot.as_deref(),
         };
         let handled = app.handle(&request, &mut StdRng::seed_from_u64(seed));
@@ -1279,10 +1281,12 @@ fn check_load(dir: &Path) -> Result<(), TestCaseError> {
             for lang in ["zh", "en"] {
                 for command in &commands {
                     let text = format!("/{command}");
+                    let parsed = command::parse(&text);
                     let request = Request {
                         chat: ChatKind::Private,
                         language_code: Some(lang),
                         text: &text,
+                        command: parsed.as_ref(),
                         bot_username: Some("debate_bot"),
                     };
                     let handled = app.handle(&request, &mut StdRng::seed_from_u64(1));

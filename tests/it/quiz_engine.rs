@@ -13,6 +13,8 @@ use crate::support;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Arc;
 
+use debate_bot::command::{self, Builtin};
+use debate_bot::core::Incoming;
 use debate_bot::effect::{Effect, Place, Timer};
 use debate_bot::quiz::questions;
 use debate_bot::quiz::{PollSpec, QuizRequest, QuizSettings, Quizzes};
@@ -149,12 +151,15 @@ impl Bot {
         is_admin: bool,
         now: Millis,
     ) -> Vec<Effect> {
+        let Some((command, args)) = support::builtin(text) else {
+            return Vec::new();
+        };
         let request = QuizRequest {
             place: chat.into(),
             kind,
             player,
-            text,
-            bot_username: Some("debate_bot"),
+            command,
+            args,
             is_admin,
             now,
         };
@@ -258,8 +263,11 @@ impl Bot {
         player: &Player,
         text: &str,
     ) -> bool {
+        let Some((command, args)) = support::builtin(text) else {
+            return false;
+        };
         self.quizzes
-            .needs_admin_check(chat.into(), kind, player, text)
+            .needs_admin_check(chat.into(), kind, player, command, args)
             .await
             .expect("needs_admin_check")
     }
@@ -1188,8 +1196,8 @@ async fn thirty_concurrent_answers_count_exactly_once() {
                     place: Place::from(-555),
                     kind: ChatKind::Group,
                     player: &starter,
-                    text: "/quiz 2",
-                    bot_username: None,
+                    command: Builtin::Quiz,
+                    args: "2",
                     is_admin: false,
                     now: T0,
                 };
@@ -1639,18 +1647,28 @@ async fn top_report_and_forgetme() {
 #[tokio::test]
 async fn forgetme_from_a_shared_identity_is_one_line_in_either_language() {
     let bot = Bot::open("shared").await;
-    assert!(Quizzes::is_forgetme("/forgetme", Some("debate_bot")));
-    assert!(Quizzes::is_forgetme(
-        "/forgetme@debate_bot",
-        Some("debate_bot")
-    ));
-    assert!(!Quizzes::is_forgetme(
-        "/forgetme@other_bot",
-        Some("debate_bot")
-    ));
-    assert!(!Quizzes::is_forgetme("/top", Some("debate_bot")));
     // GroupAnonymousBot carries no language: the default one.
     let anonymous = player(1_087_968_824, "Group");
+    // What the core sends to `forget_shared`: `/forgetme` for this bot.
+    let is_forgetme = |text: &str| {
+        let command = command::parse(text);
+        let incoming = Incoming {
+            place: GROUP.into(),
+            kind: ChatKind::Group,
+            from: &anonymous,
+            text,
+            command: command.as_ref(),
+            bot_username: Some("debate_bot"),
+            now: T0,
+            sent_at: T0,
+            shared_identity: true,
+        };
+        matches!(incoming.builtin(), Some((Builtin::Forgetme, _)))
+    };
+    assert!(is_forgetme("/forgetme"));
+    assert!(is_forgetme("/forgetme@debate_bot"));
+    assert!(!is_forgetme("/forgetme@other_bot"));
+    assert!(!is_forgetme("/top"));
     let outs = bot
         .quizzes
         .forget_shared(GROUP.into(), &anonymous)

@@ -319,10 +319,12 @@ async fn points_scoring_shows_on_the_podium_and_on_top() {
 
 /// What the app answers `text` in `lang` in a group: what the bot must post there.
 fn app_reply(lang: Lang, text: &str) -> String {
+    let command = debate_bot::command::parse(text);
     let request = Request {
         chat: ChatKind::Group,
         language_code: Some(lang.code()),
         text,
+        command: command.as_ref(),
         bot_username: Some("debate_test_bot"),
     };
     support::app()

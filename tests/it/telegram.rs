@@ -95,12 +95,14 @@ fn assert_no_buttons(call: &Call) {
 /// send exactly that.
 fn core_reply(user: &TgUser, text: &str) -> (String, Vec<Vec<(String, String)>>) {
     let app = support::app();
+    let command = debate_bot::command::parse(text);
     let handled = app
         .handle(
             &Request {
                 chat: ChatKind::Private,
                 language_code: user.language_code.as_deref(),
                 text,
+                command: command.as_ref(),
                 bot_username: Some(BOT_USERNAME),
             },
             &mut rand::rng(),

@@ -61,6 +61,14 @@ pub fn player(id: i64, name: &str) -> debate_bot::vocab::Player {
     }
 }
 
+/// A built-in command and its arguments, as `core::Core` hands them to an engine: `text` read
+/// once; `None` when it is no built-in command.
+#[allow(dead_code)]
+pub fn builtin(text: &str) -> Option<(debate_bot::command::Builtin, &str)> {
+    let command = debate_bot::command::parse(text)?;
+    Some((command.builtin()?, command.args))
+}
+
 /// The plain text of every message among `outs`.
 #[allow(dead_code)]
 pub fn messages(outs: &[debate_bot::effect::Effect]) -> Vec<String> {
