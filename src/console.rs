@@ -43,11 +43,11 @@ struct OpenVote {
     poll: VotePoll,
 }
 
-struct Console<'a, W: Write> {
+struct Console<'a> {
     core: &'a Core,
     lang: Lang,
     player: Player,
-    out: &'a mut W,
+    out: &'a mut dyn Write,
     buttons: Vec<Button>,
     poll: Option<OpenPoll>,
     vote: Option<OpenVote>,
@@ -56,12 +56,13 @@ struct Console<'a, W: Write> {
     polls_sent: i64,
 }
 
-/// Reads lines from `input` until EOF, answering each on `out`.
+/// Reads lines from `input` until EOF, answering each on `out`. Not generic, so that it is
+/// compiled once, here, not again in the binary (issue 12 §3).
 pub async fn run(
     core: &Core,
     lang: Lang,
-    input: impl AsyncBufRead + Unpin,
-    out: &mut impl Write,
+    input: &mut (dyn AsyncBufRead + Unpin + Send),
+    out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let name = std::env::var("USER")
         .ok()
@@ -121,7 +122,7 @@ async fn sleep_until(at: Option<Millis>) {
     }
 }
 
-impl<W: Write> Console<'_, W> {
+impl Console<'_> {
     fn ui(&self) -> &UiText {
         self.core.app.view(self.lang).ui
     }

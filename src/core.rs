@@ -11,11 +11,11 @@ use rand::Rng;
 
 use crate::app::{App, Defaults, Press, Reply, Request};
 use crate::command::{Builtin, Command, Part};
-use crate::debate::{self, DebateRequest, Debates};
+use crate::debate::{self, DebateRequest, DebateSettings, Debates};
 use crate::effect::{Effect, Place, Timer};
-use crate::quiz::{self, QuizRequest, Quizzes};
+use crate::quiz::{self, QuizRequest, QuizSettings, Quizzes};
 use crate::settings::{Change, ChatSettings};
-use crate::store::Recorded;
+use crate::store::{Recorded, Store};
 use crate::vocab::{ChatKind, Millis, Player};
 
 /// Why the core could not answer: an engine's storage failed. The adapter logs it and
@@ -106,6 +106,15 @@ pub enum Outcome {
 }
 
 impl Core {
+    /// The app and both engines over one store: the composition root, `main.rs`, builds it
+    /// once for whichever adapter runs (tests build their own).
+    pub fn new(app: Arc<App>, store: Store, quiz: QuizSettings, debate: DebateSettings) -> Core {
+        Core {
+            quizzes: Arc::new(Quizzes::new(Arc::clone(&app), store.clone(), quiz)),
+            debates: Arc::new(Debates::new(Arc::clone(&app), store, debate)),
+            app,
+        }
+    }
     /// The config's defaults, which a chat's unset settings read as.
     pub fn defaults(&self) -> Defaults {
         Defaults {

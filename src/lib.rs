@@ -2,11 +2,12 @@
 //!
 //! The core ([`core`], the way in; [`effect`], the way out; [`app`], [`quiz`], [`debate`],
 //! [`corpus`], [`render`], [`command`], [`i18n`]) knows nothing of Telegram; [`telegram`] and
-//! [`console`] are thin adapters around it; [`metrics`] names what the adapter and the store
+//! [`console`] are thin adapters around it, and [`cli`] the command that builds and runs them; [`metrics`] names what the adapter and the store
 //! record for Prometheus; [`vocab`] holds the words they all share (chat kinds, players, times,
 //! ids, sides). See README.md, "How it is built", for the map.
 
 pub mod app;
+pub mod cli;
 pub mod clock;
 pub mod command;
 pub mod config;

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use debate_bot::telegram::{self, Settings};
+use debate_bot::telegram::Settings;
 use secrecy::SecretString;
 use support::{Failure, FakeApi, TOKEN, TgUser, eventually};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -105,17 +105,19 @@ async fn the_counters_move_by_what_was_done() {
         token: SecretString::from(TOKEN.to_string()),
         api_url: api.url(),
         webhook: None,
-        database: support::temp_database(),
-        quiz: Default::default(),
-        debate: Default::default(),
         limits: support::generous_limits(),
         shutdown: Duration::from_secs(8),
         metrics: Some(listen),
     };
     let (stop, stopped) = oneshot::channel::<()>();
-    let bot = tokio::spawn(telegram::run(settings, support::app(), async move {
-        let _ = stopped.await;
-    }));
+    let bot = tokio::spawn(support::run(
+        settings,
+        support::temp_database(),
+        Default::default(),
+        async move {
+            let _ = stopped.await;
+        },
+    ));
     api.wait_nth("getUpdates", 0).await;
 
     let (status, body) = get(listen, "/healthz").await;

@@ -19,6 +19,7 @@ pub use webhook::Webhook;
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -33,22 +34,15 @@ use teloxide::update_listeners::{Polling, UpdateListener};
 use teloxide::{ApiError, RequestError};
 use url::Url;
 
-use crate::app::App;
-use crate::debate::{DebateSettings, Debates};
+use crate::core::Core;
 use crate::limits::LimitSettings;
-use crate::quiz::{QuizSettings, Quizzes};
-use crate::store::Store;
 
-/// How to reach Telegram, and where quizzes are kept.
+/// How to reach Telegram, and how to behave towards it.
 pub struct Settings {
     pub token: SecretString,
     pub api_url: Url,
     /// Long polling (None, the default) or a webhook.
     pub webhook: Option<Webhook>,
-    /// The SQLite database URL (`[storage] database`).
-    pub database: String,
-    pub quiz: QuizSettings,
-    pub debate: DebateSettings,
     pub limits: LimitSettings,
     /// On stop: how long replies still queued keep being delivered (`[telegram]
     /// shutdown_seconds`); what is left then is not sent, and counted in the log.
@@ -60,14 +54,15 @@ pub struct Settings {
 /// How long getUpdates waits for news before answering empty.
 const POLL_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Runs the bot until `stop` completes, then stops taking updates, lets the replies in flight
-/// finish, and returns.
-pub async fn run(
-    settings: Settings,
-    app: Arc<App>,
-    stop: impl Future<Output = ()> + Send + 'static,
-) -> anyhow::Result<()> {
-    let store = Store::open(&settings.database).await?;
+/// What stops the bot: a signal in `main.rs`, a channel in tests.
+pub type Stop = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// Runs the bot over `core` (built in `main.rs`) until `stop` completes, then stops taking
+/// updates, lets the replies in flight finish, and returns. Not generic, so that it is compiled
+/// once, here, rather than again in every binary that calls it (issue 12 §3).
+pub async fn run(settings: Settings, core: Core, stop: Stop) -> anyhow::Result<()> {
+    let app = Arc::clone(&core.app);
+    let store = core.quizzes.store().clone();
     let metrics_server = match settings.metrics {
         Some(listen) => {
             let topics = app.corpus().topics.iter().map(|t| t.command.as_str());
@@ -78,14 +73,12 @@ pub async fn run(
     };
     // Stops serving metrics however `run` returns.
     let _metrics_server = AbortOnDrop(metrics_server);
-    let quizzes = Arc::new(Quizzes::new(Arc::clone(&app), store.clone(), settings.quiz));
-    let debates = Arc::new(Debates::new(Arc::clone(&app), store, settings.debate));
     let outbox = Arc::new(Outbox::new(settings.limits));
     let bot = Bot::new(settings.token.expose_secret()).set_api_url(settings.api_url);
     // The dispatcher asks getMe again when it starts; let it reuse the answer `get_me` got
     // (with retries) rather than make a second request that a passing error would make fatal.
     let cached = bot.clone().cache_me();
-    let mut stop = Box::pin(stop);
+    let mut stop = stop;
 
     let me = tokio::select! {
         me = get_me(&cached) => me?,
@@ -96,11 +89,7 @@ pub async fn run(
     let run = effects::Interpreter {
         bot: bot.clone(),
         outbox: Arc::clone(&outbox),
-        core: crate::core::Core {
-            app: Arc::clone(&app),
-            quizzes,
-            debates,
-        },
+        core,
         lanes: lanes::Lanes::default(),
         upgrades: introduce::Upgrades::default(),
     };

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use debate_bot::i18n::Lang;
 use debate_bot::limits::LimitSettings;
-use debate_bot::telegram::{self, Settings, Webhook};
+use debate_bot::telegram::{Settings, Webhook};
 use secrecy::SecretString;
 use serde_json::json;
 use support::{Failure, FakeApi, TOKEN, TgUser};
@@ -42,17 +42,19 @@ impl Bot {
             token: SecretString::from(TOKEN.to_string()),
             api_url: api.url(),
             webhook,
-            database,
-            quiz: Default::default(),
-            debate: Default::default(),
             limits,
             shutdown: std::time::Duration::from_secs(8),
             metrics: None,
         };
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(telegram::run(settings, support::app(), async move {
-            let _ = stopped.await;
-        }));
+        let task = tokio::spawn(support::run(
+            settings,
+            database,
+            Default::default(),
+            async move {
+                let _ = stopped.await;
+            },
+        ));
         Bot { stop, task }
     }
 

@@ -166,6 +166,19 @@ impl Drop for RunningBot {
     }
 }
 
+/// What `main.rs` does for `debate-bot run`: opens the store at `database`, builds the core
+/// over it, and runs the bot until `stop`.
+pub async fn run(
+    settings: Settings,
+    database: String,
+    quiz: debate_bot::quiz::QuizSettings,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let store = debate_bot::store::Store::open(&database).await?;
+    let core = debate_bot::core::Core::new(app(), store, quiz, Default::default());
+    telegram::run(settings, core, Box::pin(stop)).await
+}
+
 /// Starts the real bot against `api` with the right token.
 pub fn start_bot(api: &FakeApi) -> RunningBot {
     start_bot_with_token(api, TOKEN)
@@ -178,9 +191,6 @@ pub fn start_bot_with_token(api: &FakeApi, token: &str) -> RunningBot {
         token: SecretString::from(token.to_string()),
         api_url: api.url(),
         webhook: None,
-        database: temp_database(),
-        quiz: debate_bot::quiz::QuizSettings::default(),
-        debate: Default::default(),
         limits: generous_limits(),
         shutdown: std::time::Duration::from_secs(8),
         metrics: None,
@@ -190,7 +200,7 @@ pub fn start_bot_with_token(api: &FakeApi, token: &str) -> RunningBot {
         // A message or a dropped sender: stop either way.
         let _ = stop_rx.await;
     };
-    let task = tokio::spawn(telegram::run(settings, app(), stop));
+    let task = tokio::spawn(run(settings, temp_database(), Default::default(), stop));
     RunningBot {
         stop: Some(stop_tx),
         task: Some(task),
@@ -313,9 +323,6 @@ pub fn start_bot_limited(
         token: SecretString::from(TOKEN.to_string()),
         api_url: api.url(),
         webhook: None,
-        database: database.to_string(),
-        quiz,
-        debate: Default::default(),
         limits,
         shutdown,
         metrics: None,
@@ -324,7 +331,7 @@ pub fn start_bot_limited(
     let stop = async move {
         let _ = stop_rx.await;
     };
-    let task = runtime.spawn(telegram::run(settings, app(), stop));
+    let task = runtime.spawn(run(settings, database.to_string(), quiz, stop));
     RunningBot {
         stop: Some(stop_tx),
         task: Some(task),

@@ -1,0 +1,331 @@
+//! The `debate-bot` command: `run` (the Telegram bot, the default), `console` (the same bot in
+//! the terminal, no token needed) and `check` (validate config.toml and responses/); and the
+//! composition root, where the store and the engines are built once for whichever adapter
+//! runs. It lives in the library, not in `src/main.rs`, which only calls [`main`]: code in the
+//! binary would compile the async state machines it drives, and every generic they reach
+//! (teloxide's dispatcher, serde's readers of Telegram's types), a second time (issue 12 §3).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+use crate::app::App;
+use crate::config::{Config, Env, LogFormat, Mode};
+use crate::core::Core;
+use crate::debate::DebateSettings;
+use crate::i18n::Lang;
+use crate::quiz::QuizSettings;
+use crate::store::Store;
+use crate::telegram;
+
+#[derive(Parser)]
+#[command(
+    name = "debate-bot",
+    version,
+    about = "Sourced, verbatim excerpts of one article, on Telegram and in the terminal"
+)]
+struct Cli {
+    /// The configuration file [default: config.toml, if present]
+    #[arg(long, global = true, value_name = "PATH")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the bot on Telegram (needs TELOXIDE_TOKEN)
+    Run,
+    /// Try the bot in this terminal, as a private chat; no token, no network
+    Console {
+        /// The language to answer in: zh or en [default: [ui] default_language]
+        #[arg(long, value_parser = parse_lang)]
+        lang: Option<Lang>,
+    },
+    /// Check config.toml and responses/, print what was loaded, list every problem
+    Check,
+    /// For container health checks: exit 0 if GET /healthz answers 200 (on the webhook listener,
+    /// or the metrics listener when polling with metrics on); polling without metrics: exit 0
+    Healthcheck,
+}
+
+fn parse_lang(code: &str) -> Result<Lang, String> {
+    Lang::ALL
+        .into_iter()
+        .find(|l| l.code() == code)
+        .ok_or_else(|| format!("unknown language {code:?}; use zh or en"))
+}
+
+/// Exit codes: 0 fine, 1 bad configuration or data, 2 no token for `run`.
+const EXIT_BAD_DATA: u8 = 1;
+const EXIT_NO_TOKEN: u8 = 2;
+
+/// Runs the command line's command; what the process exits with.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let quiet = matches!(
+        cli.command,
+        Some(Command::Console { .. }) | Some(Command::Check)
+    );
+    let config = match Config::load(cli.config.as_deref(), &Env::from_process()) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return ExitCode::from(EXIT_BAD_DATA);
+        }
+    };
+    init_logging(if quiet { "warn" } else { "info" }, config.log.format);
+    if matches!(cli.command, Some(Command::Healthcheck)) {
+        return healthcheck(&config);
+    }
+    let app = match App::load(&config.corpus.dir, config.ui.default_language) {
+        Ok(app) => app,
+        Err(problems) => {
+            eprintln!(
+                "error: {} has {} problem(s):",
+                config.corpus.dir.display(),
+                problems.len()
+            );
+            for problem in &problems {
+                eprintln!("  {problem}");
+            }
+            return ExitCode::from(EXIT_BAD_DATA);
+        }
+    };
+
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let code = match cli.command.unwrap_or(Command::Run) {
+        Command::Check => {
+            check(&config, &app);
+            ExitCode::SUCCESS
+        }
+        Command::Healthcheck => unreachable!("answered before loading the corpus"),
+        Command::Console { lang } => {
+            let lang = lang.unwrap_or(config.ui.default_language);
+            // The console keeps its quizzes and debates in memory: nothing to clean up,
+            // nothing shared.
+            let (quiz, debate) = (config.quiz.settings(), config.debate.settings());
+            match build_core(&runtime, app, "sqlite::memory:", quiz, debate) {
+                Ok(core) => runtime.block_on(console(core, lang)),
+                Err(code) => code,
+            }
+        }
+        Command::Run => {
+            let Some(token) = config.telegram.token else {
+                eprintln!(
+                    "error: no bot token. Get one from @BotFather in Telegram and set TELOXIDE_TOKEN \
+                     (or [telegram] token in config.toml).\nTo try the bot without Telegram: debate-bot console"
+                );
+                return ExitCode::from(EXIT_NO_TOKEN);
+            };
+            let (quiz, debate) = (config.quiz.settings(), config.debate.settings());
+            let core = match build_core(&runtime, app, &config.storage.database, quiz, debate) {
+                Ok(core) => core,
+                Err(code) => return code,
+            };
+            let webhook = (config.telegram.mode == Mode::Webhook).then(|| telegram::Webhook {
+                url: config
+                    .telegram
+                    .webhook_url
+                    .clone()
+                    .expect("checked when the config was loaded"),
+                listen: config.telegram.webhook_listen,
+                secret: config.telegram.webhook_secret.clone(),
+            });
+            let settings = telegram::Settings {
+                token,
+                api_url: config.telegram.api_url,
+                webhook,
+                limits: config.limits.settings(),
+                shutdown: std::time::Duration::from_secs(config.telegram.shutdown_seconds),
+                metrics: config.metrics.listen,
+            };
+            match runtime.block_on(telegram::run(settings, core, Box::pin(shutdown_signal()))) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    tracing::error!("{e:#}");
+                    eprintln!("error: {e:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    };
+    // Don't wait for a blocking read of stdin that may never return.
+    runtime.shutdown_background();
+    code
+}
+
+/// Asks the running bot's `/healthz`: on the webhook's listener in webhook mode, else on the
+/// metrics listener when metrics are on (127.0.0.1 when it listens on every address). Polling
+/// without metrics has no listener: healthy while the process runs.
+fn healthcheck(config: &Config) -> ExitCode {
+    use std::io::{Read, Write};
+    let listener = match (config.telegram.mode, config.metrics.listen) {
+        (Mode::Webhook, _) => config.telegram.webhook_listen,
+        (Mode::Polling, Some(metrics)) => metrics,
+        (Mode::Polling, None) => return ExitCode::SUCCESS,
+    };
+    let mut addr = listener;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    let timeout = std::time::Duration::from_secs(3);
+    let answer = std::net::TcpStream::connect_timeout(&addr, timeout).and_then(|mut stream| {
+        stream.set_read_timeout(Some(timeout))?;
+        stream
+            .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")?;
+        let mut response = String::new();
+        stream.read_to_string(&mut response)?;
+        Ok(response)
+    });
+    match answer {
+        Ok(response) if response.starts_with("HTTP/1.1 200") => ExitCode::SUCCESS,
+        Ok(response) => {
+            eprintln!("unhealthy: {}", response.lines().next().unwrap_or_default());
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("unhealthy: cannot reach {addr}/healthz: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Log lines on stderr at `RUST_LOG`'s level (`default` without it): readable text, coloured
+/// only for a person at a terminal (not in `docker logs` or journald), or one JSON object a
+/// line with the event's fields at the top level beside `timestamp`, `level`, `target` and
+/// `message`.
+fn init_logging(default: &str, format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_span_list(false)
+            .init(),
+    }
+}
+
+fn check(config: &Config, app: &App) {
+    let corpus = app.corpus();
+    println!("config: ok");
+    println!("corpus: {}", config.corpus.dir.display());
+    for article in &corpus.articles {
+        let excerpts = corpus
+            .excerpts
+            .iter()
+            .filter(|e| corpus.articles[e.article].id == article.id)
+            .count();
+        println!(
+            "  article {}: {} ({}, {}), {} paragraphs, {} excerpts",
+            article.id,
+            article.title.original,
+            article.outlet.original,
+            article.published,
+            article.paragraphs.len(),
+            excerpts
+        );
+    }
+    println!(
+        "  excerpts: {} (every one verbatim in its paragraph)",
+        corpus.excerpts.len()
+    );
+    println!("  people: {}", corpus.people.len());
+    let commands: Vec<String> = corpus
+        .topics
+        .iter()
+        .map(|t| format!("/{}", t.command))
+        .collect();
+    println!("  topics: {} ({})", corpus.topics.len(), commands.join(" "));
+    let who_said = crate::quiz::questions::pool(corpus).len() - corpus.questions.len();
+    println!(
+        "  quiz questions: {} ({who_said} who-said, {} facts)",
+        who_said + corpus.questions.len(),
+        corpus.questions.len()
+    );
+    println!("  debate motions: {}", corpus.motions.len());
+    println!("  languages: {}", Lang::ALL.map(Lang::code).join(", "));
+    println!("ok");
+}
+
+/// The composition root: the store (at `database`) and both engines, built once for whichever
+/// adapter runs. A store that cannot be opened is said on stderr (and in the log).
+fn build_core(
+    runtime: &tokio::runtime::Runtime,
+    app: App,
+    database: &str,
+    quiz: QuizSettings,
+    debate: DebateSettings,
+) -> Result<Core, ExitCode> {
+    match runtime.block_on(Store::open(database)) {
+        Ok(store) => Ok(Core::new(Arc::new(app), store, quiz, debate)),
+        Err(e) => {
+            // Through anyhow, whose `{:#}` prints the causes too.
+            let e = anyhow::Error::from(e);
+            tracing::error!("{e:#}");
+            eprintln!("error: {e:#}");
+            Err(ExitCode::FAILURE)
+        }
+    }
+}
+
+async fn console(core: Core, lang: Lang) -> ExitCode {
+    let mut stdin = tokio::io::BufReader::new(tokio::io::stdin());
+    let mut stdout = std::io::stdout();
+    tokio::select! {
+        result = crate::console::run(&core, lang, &mut stdin, &mut stdout) => match result {
+            Ok(()) => ExitCode::SUCCESS,
+            // A closed stdout (e.g. piped into `head`) is a normal way to stop.
+            Err(e) if e.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::FAILURE
+            }
+        },
+        _ = tokio::signal::ctrl_c() => ExitCode::SUCCESS,
+    }
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM (`docker stop`).
+async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!("cannot listen for Ctrl-C: {e}");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!("cannot listen for SIGTERM: {e}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => tracing::info!("SIGINT received"),
+        () = terminate => tracing::info!("SIGTERM received"),
+    }
+}
