@@ -32,6 +32,9 @@ pub struct Interpreter {
     pub lanes: super::lanes::Lanes,
     /// Groups upgraded lately: Telegram reports the bot as joining each, and it is no join.
     pub upgrades: super::introduce::Upgrades,
+    /// Told each time a quiz poll or a debate's vote is stored as sent: an answer that came
+    /// first, for a poll not known yet, is tried again then (see `handlers::record`).
+    pub polls_stored: Arc<tokio::sync::Notify>,
 }
 
 impl Interpreter {
@@ -105,10 +108,13 @@ impl Interpreter {
             } => {
                 let quizzes = &self.core.quizzes;
                 match self.quiz_poll(place, &poll).await {
-                    Ok((poll_id, message_id)) => quizzes
-                        .poll_sent(quiz, index, &poll_id, message_id, now_ms())
-                        .await
-                        .map_err(core::Error::from),
+                    Ok((poll_id, message_id)) => {
+                        let stored = quizzes
+                            .poll_sent(quiz, index, &poll_id, message_id, now_ms())
+                            .await;
+                        self.polls_stored.notify_waiters();
+                        stored.map_err(core::Error::from)
+                    }
                     Err(e) => {
                         if let Some(to) = moved(&e) {
                             return Err(to);
@@ -142,10 +148,11 @@ impl Interpreter {
             } => {
                 let debates = &self.core.debates;
                 match self.open_vote(place, &motion, &poll).await {
-                    Ok((poll_id, message_id)) => debates
-                        .poll_sent(debate, &poll_id, message_id)
-                        .await
-                        .map_err(core::Error::from),
+                    Ok((poll_id, message_id)) => {
+                        let stored = debates.poll_sent(debate, &poll_id, message_id).await;
+                        self.polls_stored.notify_waiters();
+                        stored.map_err(core::Error::from)
+                    }
                     Err(e) => {
                         if let Some(to) = moved(&e) {
                             return Err(to);

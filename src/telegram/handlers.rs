@@ -556,7 +556,7 @@ fn handle_inline_query(
 async fn on_poll_answer(answer: PollAnswer, run: Interpreter) -> ResponseResult<()> {
     guarded("poll answer", async move {
         let started = Instant::now();
-        match record(&answer, &run.core).await {
+        match record(&answer, &run).await {
             Ok((poll, recorded)) => {
                 metrics::answer(poll, Some(recorded));
                 tracing::info!(
@@ -577,34 +577,38 @@ async fn on_poll_answer(answer: PollAnswer, run: Interpreter) -> ResponseResult<
 
 /// Stores a poll answer as a quiz answer or a debate vote, whichever poll it is. An answer
 /// for a poll not known yet (it can arrive while the poll's id is being stored, which on a
-/// busy machine or a slow disk takes more than a moment) is tried again after each of
-/// [`UNKNOWN_POLL_RETRIES`]; it keeps the time it arrived, so its timing and points are
-/// as if stored at once. An anonymous voter (a channel) is refused: polls are not anonymous.
-async fn record(answer: &PollAnswer, core: &Core) -> anyhow::Result<(Option<Poll>, Recorded)> {
+/// busy machine or a slow disk takes more than a moment) is tried again each time a poll is
+/// stored, for up to [`UNKNOWN_POLL_WAIT`]; it keeps the time it arrived, so its timing and
+/// points are as if stored at once. An anonymous voter (a channel) is refused: polls are not
+/// anonymous.
+async fn record(
+    answer: &PollAnswer,
+    run: &Interpreter,
+) -> Result<(Option<Poll>, Recorded), crate::core::Error> {
     let MaybeAnonymousUser::User(user) = &answer.voter else {
         return Ok((None, Recorded::Refused(Refusal::Anonymous)));
     };
     let from = player(user);
     let now = crate::clock::now_ms();
-    let mut waits = UNKNOWN_POLL_RETRIES.iter();
+    let deadline = tokio::time::Instant::now() + UNKNOWN_POLL_WAIT;
     loop {
-        let recorded = core
+        // Listening before looking: a poll stored in between still wakes this.
+        let stored = run.polls_stored.notified();
+        let mut stored = std::pin::pin!(stored);
+        stored.as_mut().enable();
+        let recorded = run
+            .core
             .poll_answer(&answer.poll_id.0, &from, &answer.option_ids, now)
             .await?;
-        match (recorded.1, waits.next()) {
-            (Recorded::UnknownPoll, Some(wait)) => tokio::time::sleep(*wait).await,
-            _ => return Ok(recorded),
+        if recorded.1 != Recorded::UnknownPoll
+            || tokio::time::timeout_at(deadline, stored).await.is_err()
+        {
+            return Ok(recorded);
         }
     }
 }
 
-/// The waits before an answer for an unknown poll is tried again: 2.75 s in all. An answer to
-/// a poll the bot is still storing is not lost (it is judged by when it arrived, so the wait
-/// does not make it late); one to a poll the bot never sent costs five lookups. A stop waits
-/// for answers being handled, so this also bounds how long an unknown poll can hold it up.
-const UNKNOWN_POLL_RETRIES: [Duration; 4] = [
-    Duration::from_millis(250),
-    Duration::from_millis(500),
-    Duration::from_secs(1),
-    Duration::from_secs(1),
-];
+/// How long an answer for an unknown poll waits for it to be stored. A stop waits for the
+/// answers being handled, so this also bounds how long an answer to a poll the bot never sent
+/// can hold one up (`[telegram] shutdown_seconds` is 8 by default).
+const UNKNOWN_POLL_WAIT: Duration = Duration::from_secs(4);

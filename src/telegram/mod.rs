@@ -92,6 +92,7 @@ pub async fn run(settings: Settings, core: Core, stop: Stop) -> anyhow::Result<(
         core,
         lanes: lanes::Lanes::default(),
         upgrades: introduce::Upgrades::default(),
+        polls_stored: Arc::default(),
     };
     // Quizzes that were running when the bot stopped carry on.
     match run.core.quizzes.resume(crate::clock::now_ms()).await {

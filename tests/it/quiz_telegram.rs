@@ -1230,8 +1230,8 @@ async fn repeated_option_ids_second_votes_and_unknown_polls_count_at_most_once()
     ];
     wait_delivered(&class.api, odd.last().unwrap()).await;
     // Nothing to wait for that the chat would see: give the answers to the real poll time to
-    // be stored while it is still open (those to unknown polls are tried again for up to
-    // 2.75 s, then given up; they never count).
+    // be stored while it is still open (those to unknown polls wait up to 4 s for such a poll
+    // to be stored, then are given up; they never count).
     tokio::time::sleep(Duration::from_millis(1_000)).await;
     let stored = class.answers(2).await;
     let options: BTreeMap<i64, (i64, bool)> = stored
