@@ -51,6 +51,49 @@ pub fn say(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     debate_bot::i18n::fill(&template, args)
 }
 
+/// [`say`] read backwards: the value of each `{placeholder}` if `text` is the ui key `key`
+/// filled, or `None`. A value runs to the first place the template's next words follow, so
+/// two placeholders must not touch; plural forms (`{count|one|other}`) are not read.
+#[allow(dead_code)]
+pub fn unsay(
+    lang: Lang,
+    key: &str,
+    text: &str,
+) -> Option<std::collections::BTreeMap<String, String>> {
+    let template = say(lang, key, &[]);
+    let mut values = std::collections::BTreeMap::new();
+    let mut rest_template = template.as_str();
+    let mut rest = text;
+    loop {
+        let Some(open) = rest_template.find('{') else {
+            return (rest == rest_template).then_some(values);
+        };
+        rest = rest.strip_prefix(&rest_template[..open])?;
+        let after = &rest_template[open + 1..];
+        let close = after.find('}').expect("a closed placeholder");
+        let name = &after[..close];
+        assert!(!name.contains('|'), "{key}: plural forms are not read");
+        rest_template = &after[close + 1..];
+        if rest_template.is_empty() {
+            values.insert(name.to_string(), rest.to_string());
+            return Some(values);
+        }
+        let next = rest_template.find('{').unwrap_or(rest_template.len());
+        assert!(next > 0, "{key}: {{{name}}} touches the next placeholder");
+        let words = &rest_template[..next];
+        let end = if next == rest_template.len() {
+            rest.len().checked_sub(words.len())?
+        } else {
+            rest.find(words)?
+        };
+        if !rest.is_char_boundary(end) {
+            return None;
+        }
+        values.insert(name.to_string(), rest[..end].to_string());
+        rest = &rest[end..];
+    }
+}
+
 /// What [`say`] says before `{placeholder}`: the start of a sentence whose rest the test does
 /// not know (a count, a name), e.g. "🏁 测验结束:2 题," before the number of players.
 #[allow(dead_code)]
