@@ -227,7 +227,14 @@ async fn the_webhook_takes_only_updates_with_the_secret_and_answers_healthz() {
         })
         .await;
     assert_eq!(reply.chat_id(), Some(504));
-    assert!(reply.text().starts_with("Hello!"), "{}", reply.text());
+    let hello = support::say_until(Lang::En, "start", &[], "title");
+    assert!(
+        reply
+            .text()
+            .starts_with(&debate_bot::render::escape_html(&hello)),
+        "{}",
+        reply.text()
+    );
 
     bot.stop().await;
     let sent: Vec<Option<i64>> = api
