@@ -553,7 +553,9 @@ mod tests {
                 "{}",
                 dealt.explanation
             );
-            assert!(dealt.explanation.ends_with(&citation(&view, "34")));
+            let tail = pieces(&view.ui.quiz_fact_explanation, &[], &["citation"]);
+            let cited = format!("{}{}", citation(&view, "34"), tail[1]);
+            assert!(dealt.explanation.ends_with(&cited), "{}", dealt.explanation);
             positions.insert(dealt.correct);
         }
         assert!(positions.len() > 1, "the right option moves");
@@ -640,7 +642,12 @@ mod tests {
                     // The article's words, bare: no quotation marks.
                     let words = [&opinion, &report]
                         .into_iter()
-                        .find_map(|ask| dealt.question.strip_prefix(ask[0].as_str()))
+                        .find_map(|ask| {
+                            dealt
+                                .question
+                                .strip_prefix(ask[0].as_str())?
+                                .strip_suffix(ask[1].as_str())
+                        })
                         .unwrap_or_else(|| panic!("{}", dealt.question));
                     assert_eq!(
                         words, corpus.excerpts[e].text.original,
@@ -657,9 +664,14 @@ mod tests {
             &mut rng,
         );
         let opinion = pieces(&en.ui.quiz_view_question, &[], &["quote"]);
+        let block = pieces(
+            &en.ui.quiz_quote_translated,
+            &[],
+            &["translation", "original"],
+        );
         assert!(
             lin.question
-                .starts_with(&format!("{}Start-ups choose", opinion[0])),
+                .starts_with(&format!("{}{}Start-ups choose", opinion[0], block[0])),
             "{}",
             lin.question
         );
@@ -672,7 +684,7 @@ mod tests {
         assert!(
             moonshot
                 .question
-                .starts_with(&format!("{}Moonshot AI", report[0])),
+                .starts_with(&format!("{}{}Moonshot AI", report[0], block[0])),
             "{}",
             moonshot.question
         );
@@ -724,8 +736,10 @@ mod tests {
             "{}",
             luo.explanation
         );
+        let tail = pieces(&ui.quiz_who_explanation_translated, &[], &["citation"]);
         assert!(
-            luo.explanation.ends_with(&citation(&view, "35")),
+            luo.explanation
+                .ends_with(&format!("{}{}", citation(&view, "35"), tail[1])),
             "{}",
             luo.explanation
         );

@@ -1299,10 +1299,13 @@ async fn thirty_concurrent_answers_count_exactly_once() {
         .expect("the everyone section");
     let lines: Vec<&str> = everyone.lines().collect();
     assert_eq!(lines.len(), 30, "{everyone}");
+    let mut named = BTreeSet::new();
     for (rank, line) in lines.iter().enumerate() {
-        assert!(line.starts_with(&format!("{}. P", rank + 1)), "{line}");
+        let v = support::unsay(Lang::Zh, "quiz_results_line", line).expect(line);
+        assert_eq!(v["rank"], (rank + 1).to_string(), "{line}");
+        assert!(v["name"].starts_with('P'), "{line}");
+        named.insert(v["name"].clone());
     }
-    let named: BTreeSet<&str> = lines.iter().map(|l| l.split(' ').nth(1).unwrap()).collect();
     assert_eq!(named.len(), 30);
     let share = (expected_right * 100 / 30) as u32;
     let line = question_line(1, share, expected_right, 30, &title(q1.text()));
@@ -1437,12 +1440,17 @@ async fn every_quiz_is_at_least_half_who_said_and_english_users_see_the_quote_in
     // What stands between a translated quote and its original (responses/ui.en.toml, then
     // ui.zh.toml), and what follows the translation in the explanation.
     let marked = [Lang::En, Lang::Zh].map(|lang| {
-        support::say_until(
+        let marked = support::say_until(
             lang,
             "quiz_quote_translated",
-            &[("translation", "")],
+            &[("translation", "\u{1}")],
             "original",
-        )
+        );
+        marked
+            .rsplit('\u{1}')
+            .next()
+            .unwrap_or_default()
+            .to_string()
     });
     let explained = support::say_until(
         Lang::En,

@@ -274,12 +274,18 @@ fn visible(call: &Call) -> String {
     visible_text(call.text(), call.body.get("parse_mode"))
 }
 
+/// Whether `call` is a quiz's results: its title, up to the number of questions.
+fn is_results(call: &Call) -> bool {
+    let title = support::say_until(Lang::Zh, "quiz_results_title", &[], "count");
+    call.method == "sendMessage" && visible(call).starts_with(&title)
+}
+
 fn results_after(calls: &[Call], from: usize) -> Option<Call> {
     calls
         .iter()
         .filter(|c| c.method == "sendMessage")
         .skip(from)
-        .find(|c| visible(c).starts_with("🏁"))
+        .find(|c| is_results(c))
         .cloned()
 }
 
@@ -714,7 +720,7 @@ async fn a_class_of_thirty_answers_five_polls_and_sees_the_podium_and_the_leader
 fn results_count(api: &FakeApi) -> usize {
     api.calls_of("sendMessage")
         .iter()
-        .filter(|c| visible(c).starts_with("🏁"))
+        .filter(|c| is_results(c))
         .count()
 }
 
@@ -945,7 +951,7 @@ async fn ends_by_itself(restart: bool) {
     let results = class
         .api
         .wait_for_within("the results", Duration::from_secs(12), |c| {
-            c.method == "sendMessage" && visible(c).starts_with("🏁")
+            c.method == "sendMessage" && is_results(c)
         })
         .await;
     let took = sent.elapsed();

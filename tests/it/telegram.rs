@@ -1367,7 +1367,8 @@ fn assert_search_page(call: &Call, query: &str, first: usize, count: usize, tota
         zh("voice_unattributed"),
         escape_html(&say_until(Lang::Zh, "sentence_line", &[], "paragraph")),
     ];
-    let citation_start = escape_html(&support::citation_start(Lang::Zh));
+    let citation = escape_html(&citation(Lang::Zh, "\u{0}"));
+    let (citation_start, citation_end) = citation.split_once('\u{0}').expect("a paragraph");
     for after in after_quotes {
         let mut lines = after.lines();
         let speaker = lines.next().unwrap_or_default();
@@ -1377,7 +1378,8 @@ fn assert_search_page(call: &Call, query: &str, first: usize, count: usize, tota
         );
         let citation = lines.next().unwrap_or_default();
         let paragraph = citation
-            .strip_prefix(citation_start.as_str())
+            .strip_prefix(citation_start)
+            .and_then(|c| c.strip_suffix(citation_end))
             .unwrap_or_else(|| panic!("a citation line: {citation:?}"));
         assert!(
             !paragraph.is_empty() && paragraph.bytes().all(|b| b.is_ascii_digit()),
