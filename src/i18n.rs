@@ -574,14 +574,17 @@ mod tests {
                 }
             }
         }
+        // For example, the results' title takes a form for each of its two counts.
         let en = ui.get(Lang::En);
-        assert_eq!(
-            fill(&en.quiz_results_title, &[("count", "1"), ("people", "1")]),
-            "🏁 Quiz over: 1 question, 1 player"
+        let one = fill(&en.quiz_results_title, &[("count", "1"), ("people", "1")]);
+        assert!(
+            one.contains("1 question") && one.contains("1 player"),
+            "{one}"
         );
-        assert_eq!(
-            fill(&en.quiz_results_title, &[("count", "5"), ("people", "2")]),
-            "🏁 Quiz over: 5 questions, 2 players"
+        let many = fill(&en.quiz_results_title, &[("count", "5"), ("people", "2")]);
+        assert!(
+            many.contains("5 questions") && many.contains("2 players"),
+            "{many}"
         );
     }
 

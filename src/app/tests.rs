@@ -7,11 +7,121 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use super::*;
-use crate::render::{MESSAGE_LIMIT, utf16_len};
+use crate::i18n::{UiText, fill};
+use crate::render::{MESSAGE_LIMIT, escape_html, utf16_len};
 
 fn app() -> App {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("responses");
     App::load(&dir, Lang::Zh).unwrap_or_else(|p| panic!("{p:#?}"))
+}
+
+// What users see: the sentences of responses/ui.*.toml as the app loaded them, filled by
+// `fill` as the bot fills them, around the corpus's own words (quotes, names, roles, motions,
+// topics), which stay literal here: they are what the tests check verbatim.
+
+fn zh(app: &App) -> &UiText {
+    app.ui.get(Lang::Zh)
+}
+
+fn en(app: &App) -> &UiText {
+    app.ui.get(Lang::En)
+}
+
+/// `text` as a message's HTML carries it.
+fn h(text: &str) -> String {
+    escape_html(text)
+}
+
+/// What `template`, filled with `args`, says before and after `{placeholder}`.
+fn around(template: &str, args: &[(&str, &str)], placeholder: &str) -> (String, String) {
+    let mut all = args.to_vec();
+    all.push((placeholder, "\u{0}"));
+    let said = fill(template, &all);
+    let (before, after) = said
+        .split_once('\u{0}')
+        .unwrap_or_else(|| panic!("no {{{placeholder}}} in {template}"));
+    (before.to_string(), after.to_string())
+}
+
+/// A name for a reader of `lang`: "李彦宏", "Robin Li (李彦宏)".
+fn name(ui: &UiText, lang: Lang, original: &str, en: &str) -> String {
+    match lang {
+        Lang::Zh => original.to_string(),
+        Lang::En => fill(&ui.name_both, &[("en", en), ("original", original)]),
+    }
+}
+
+/// A role as shown: `role` at `org`, marked when the article does not state it.
+fn role(ui: &UiText, org: &str, role: &str, outside: bool) -> String {
+    let role = if org.is_empty() {
+        role.to_string()
+    } else {
+        fill(&ui.person_role, &[("org", org), ("role", role)])
+    };
+    if outside {
+        fill(&ui.role_outside, &[("role", &role)])
+    } else {
+        role
+    }
+}
+
+/// Li Yanhong's role (responses/people.toml), stated outside the article.
+fn li_role(app: &App, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => role(zh(app), "百度", "联合创始人、董事长兼首席执行官", true),
+        Lang::En => role(en(app), "Baidu", "co-founder, chairman and CEO", true),
+    }
+}
+
+/// The attribution under an excerpt; `speech` is ui.speech_direct or ui.speech_reported.
+fn speaker(ui: &UiText, name: &str, role: &str, speech: &str) -> String {
+    fill(
+        &ui.speaker_line,
+        &[("name", name), ("role", role), ("speech", speech)],
+    )
+}
+
+/// The citation of paragraph `paragraph` of the article (responses/…/source.toml).
+fn citation(app: &App, lang: Lang, paragraph: &str) -> String {
+    let ui = app.ui.get(lang);
+    fill(
+        &ui.citation,
+        &[
+            ("outlet", &name(ui, lang, "电厂", "Dianchang")),
+            ("date", "2024-07-12"),
+            ("reporter", &name(ui, lang, "张勇毅", "Zhang Yongyi")),
+            ("paragraph", paragraph),
+        ],
+    )
+}
+
+/// Every citation of the article up to its paragraph number.
+fn citation_start(app: &App, lang: Lang) -> String {
+    let whole = citation(app, lang, "\u{0}");
+    whole.split('\u{0}').next().unwrap_or_default().to_string()
+}
+
+/// A page of search results' header, bold, as HTML: "<b>搜索“开源”:第 1–3 条,共 23 条</b>".
+fn search_header(app: &App, query: &str, from: &str, to: &str, count: &str) -> String {
+    let header = fill(
+        &zh(app).search_header,
+        &[
+            ("query", query),
+            ("from", from),
+            ("to", to),
+            ("count", count),
+        ],
+    );
+    format!("<b>{}</b>", h(&header))
+}
+
+/// A page's title, bold, as HTML: "<b>闭源 · 1/10</b>".
+fn topic_title(ui: &UiText, title: &str, position: &str, count: &str) -> String {
+    let header = fill(
+        &ui.topic_header,
+        &[("title", title), ("position", position), ("count", count)],
+    );
+    format!("<b>{}</b>", h(&header))
 }
 
 fn rng() -> StdRng {
@@ -43,18 +153,24 @@ fn html(reply: &Reply) -> String {
 #[test]
 fn a_topic_command_shows_its_best_excerpt_with_speaker_and_citation() {
     let app = app();
+    let ui = zh(&app);
     let reply = private(&app, "/closed");
+    let li = speaker(ui, "李彦宏", &li_role(&app, Lang::Zh), &ui.speech_direct);
     assert_eq!(
         html(&reply),
-        "<b>闭源 · 1/10</b>\n\
-         <blockquote>这种情况下,商业化的闭源模型才是行业的未来</blockquote>\n\
-         —— 李彦宏,百度联合创始人、董事长兼首席执行官(非文中所述) · 原话\n\
-         出处:电厂,2024-07-12,记者 张勇毅,¶5"
+        format!(
+            "{}\n\
+             <blockquote>这种情况下,商业化的闭源模型才是行业的未来</blockquote>\n\
+             {}\n{}",
+            topic_title(ui, "闭源", "1", "10"),
+            h(&li),
+            h(&citation(&app, Lang::Zh, "5"))
+        )
     );
     assert_eq!(
         reply.buttons,
         vec![vec![Button {
-            label: "下一条 ›".into(),
+            label: ui.button_next.clone(),
             data: "t:zh:closed:1".into()
         }]]
     );
@@ -66,20 +182,38 @@ fn english_users_get_english_text_and_a_marked_translation() {
     let reply = ask(&app, ChatKind::Private, Some("en-GB"), "/open")
         .unwrap()
         .reply;
+    let ui = en(&app);
+    let translation = fill(
+        &ui.translation,
+        &[(
+            "text",
+            "Open source is not the opposite of commercialisation; open source means breaking monopolies.",
+        )],
+    );
+    let luo = speaker(
+        ui,
+        &name(ui, Lang::En, "罗璇", "Luo Xuan"),
+        &role(ui, "RWKV", "co-founder", false),
+        &ui.speech_direct,
+    );
     assert_eq!(
         html(&reply),
-        "<b>Open source · 1/11</b>\n\
-         <blockquote>开源并不是商业化的反义词,开源意味着打破垄断</blockquote>\n\
-         <i>Translation: Open source is not the opposite of commercialisation; open source means breaking monopolies.</i>\n\
-         — Luo Xuan (罗璇), co-founder, RWKV · direct quote\n\
-         Source: Dianchang (电厂), 2024-07-12, reporter Zhang Yongyi (张勇毅), ¶35"
+        format!(
+            "{}\n\
+             <blockquote>开源并不是商业化的反义词,开源意味着打破垄断</blockquote>\n\
+             <i>{}</i>\n{}\n{}",
+            topic_title(ui, "Open source", "1", "11"),
+            h(&translation),
+            h(&luo),
+            h(&citation(&app, Lang::En, "35"))
+        )
     );
     assert_eq!(reply.buttons[0][0].data, "t:en:open:1");
     // Other languages get the configured default, Chinese.
     let reply = ask(&app, ChatKind::Private, Some("ru"), "/open")
         .unwrap()
         .reply;
-    assert!(html(&reply).starts_with("<b>开源 · 1/11</b>"));
+    assert!(html(&reply).starts_with(&topic_title(zh(&app), "开源", "1", "11")));
 }
 
 #[test]
@@ -87,7 +221,7 @@ fn the_articles_own_words_are_never_put_in_a_persons_mouth() {
     let app = app();
     let reply = private(&app, "/llama");
     let text = html(&reply);
-    assert!(text.contains("—— 文章作者的叙述,并非引语"), "{text}");
+    assert!(text.contains(&h(&zh(&app).voice_article)), "{text}");
     assert!(!text.contains("李彦宏") && !text.contains("罗璇"));
     // The unattributed quote of ¶33 says so.
     let license = &app.corpus.topics[app.corpus.topic_by_command("license").unwrap()];
@@ -100,7 +234,7 @@ fn the_articles_own_words_are_never_put_in_a_persons_mouth() {
     let Press::Edit(reply) = app.press(&data, None, &mut rng()) else {
         panic!("the button should work")
     };
-    assert!(html(&reply).contains("—— 文中引用,但未注明说话人"));
+    assert!(html(&reply).contains(&h(&zh(&app).voice_unattributed)));
 }
 
 #[test]
@@ -147,7 +281,7 @@ fn forged_or_stale_callback_data_gets_a_notice() {
     ] {
         assert_eq!(
             app.press(data, Some("en"), &mut rng()),
-            Press::Notice("This button has expired; send the command again.".into()),
+            Press::Notice(en(&app).button_stale.clone()),
             "{data:?}"
         );
     }
@@ -157,7 +291,8 @@ fn forged_or_stale_callback_data_gets_a_notice() {
 fn another_quote_is_a_different_excerpt() {
     let app = app();
     let first = private(&app, "/quote");
-    assert!(html(&first).starts_with("<b>随机摘录</b>\n<blockquote>"));
+    let header = format!("<b>{}</b>\n<blockquote>", h(&zh(&app).quote_header));
+    assert!(html(&first).starts_with(&header));
     let data = first.buttons[0][0].data.clone();
     assert!(data.starts_with("q:zh:"));
     for seed in 0..20 {
@@ -172,56 +307,86 @@ fn another_quote_is_a_different_excerpt() {
 fn who_lists_everyone_and_finds_people_by_any_alias() {
     let app = app();
     let list = html(&private(&app, "/who"));
-    assert!(
-        list.contains("• 李彦宏 — 百度联合创始人、董事长兼首席执行官(非文中所述) · 4 条摘录"),
-        "{list}"
+    let ui = zh(&app);
+    let quoted = |name: &str, role: &str, count: &str| {
+        let line = fill(
+            &ui.who_entry_quoted,
+            &[("name", name), ("role", role), ("count", count)],
+        );
+        format!("• {}\n", h(&line))
+    };
+    let li = li_role(&app, Lang::Zh);
+    assert!(list.contains(&quoted("李彦宏", &li, "4")), "{list}");
+    let mentioned = fill(
+        &ui.who_entry_mentioned,
+        &[
+            ("name", "周鸿祎"),
+            ("role", &role(ui, "360", "创始人", true)),
+            ("paragraphs", "8"),
+        ],
     );
-    assert!(
-        list.contains("• 周鸿祎 — 360创始人(非文中所述) · 仅被提及(¶8),没有引语"),
-        "{list}"
-    );
+    assert!(list.contains(&format!("• {}\n", h(&mentioned))), "{list}");
     // "(未具名)" follows the name of someone the article does not name, not their role; a
     // role the article states carries no mark.
+    let analyst = fill(&ui.name_unnamed, &[("name", "一位分析师")]);
     assert!(
-        list.contains("• 一位分析师(未具名) — 长期观察大模型落地案例 · 1 条摘录"),
+        list.contains(&quoted(&analyst, "长期观察大模型落地案例", "1")),
         "{list}"
     );
+    let lin = role(ui, "零一万物", "开源业务负责人", false);
+    assert!(list.contains(&quoted("林吕强", &lin, "1")), "{list}");
+    let information = role(ui, "", "科技媒体", true);
     assert!(
-        list.contains("• 林吕强 — 零一万物开源业务负责人 · 1 条摘录"),
+        list.contains(&quoted("The Information", &information, "1")),
         "{list}"
     );
-    assert!(
-        list.contains("• The Information — 科技媒体(非文中所述) · 1 条摘录"),
-        "{list}"
-    );
-    let en = html(
+    let english = html(
         &ask(&app, ChatKind::Private, Some("en"), "/who")
             .unwrap()
             .reply,
     );
+    let ui = en(&app);
+    let entry = |name: &str, role: &str| {
+        let (before, _) = around(
+            &ui.who_entry_quoted,
+            &[("name", name), ("role", role)],
+            "count",
+        );
+        format!("• {}", h(&before))
+    };
+    let robin = name(ui, Lang::En, "李彦宏", "Robin Li");
     assert!(
-        en.contains(
-            "• Robin Li (李彦宏) — co-founder, chairman and CEO, Baidu (not stated in the article) · "
-        ),
-        "{en}"
+        english.contains(&entry(&robin, &li_role(&app, Lang::En))),
+        "{english}"
+    );
+    let analyst = fill(
+        &ui.name_unnamed,
+        &[("name", &name(ui, Lang::En, "一位分析师", "An analyst"))],
     );
     assert!(
-        en.contains(
-            "• An analyst (一位分析师) (not named) — long-time observer of LLM deployments · "
-        ),
-        "{en}"
+        english.contains(&entry(&analyst, "long-time observer of LLM deployments")),
+        "{english}"
+    );
+    let ui = zh(&app);
+    let reported = fill(
+        &ui.who_excerpt_line,
+        &[
+            ("speech", &ui.speech_reported),
+            ("citation", &citation(&app, Lang::Zh, "7")),
+        ],
     );
     for alias in ["Robin Li", "robin li", "李彥宏", "Li Yanhong", "百度"] {
         let reply = html(&private(&app, &format!("/who {alias}")));
         assert!(reply.starts_with("<b>李彦宏</b>"), "{alias}: {reply}");
         assert!(reply.contains("闭源最终将战胜开源"));
-        assert!(reply.contains("据文章转述 · 出处:电厂,2024-07-12,记者 张勇毅,¶7"));
+        assert!(reply.contains(&h(&reported)));
     }
     let zhou = html(&private(&app, "/who 周鸿祎"));
-    assert!(
-        zhou.contains("文中提到了周鸿祎(¶8),但没有引用其原话。"),
-        "{zhou}"
+    let mentioned_only = fill(
+        &ui.who_mentioned_only,
+        &[("name", "周鸿祎"), ("paragraphs", "8")],
     );
+    assert!(zhou.contains(&h(&mentioned_only)), "{zhou}");
     assert!(!zhou.contains("<blockquote>"));
 }
 
@@ -229,9 +394,14 @@ fn who_lists_everyone_and_finds_people_by_any_alias() {
 fn who_with_an_unknown_name_says_so_with_the_name_escaped() {
     let app = app();
     let reply = html(&private(&app, r#"/who <b>Bob & "Co"</b>"#));
+    let (before, after) = around(&zh(&app).who_not_found, &[], "query");
     assert_eq!(
         reply,
-        "文中没有“&lt;b&gt;Bob &amp; &quot;Co&quot;&lt;/b&gt;”。发送 /who 查看全部说话人。"
+        format!(
+            "{}&lt;b&gt;Bob &amp; &quot;Co&quot;&lt;/b&gt;{}",
+            h(&before),
+            h(&after)
+        )
     );
 }
 
@@ -239,14 +409,32 @@ fn who_with_an_unknown_name_says_so_with_the_name_escaped() {
 fn source_names_the_article_and_counts_what_was_loaded() {
     let app = app();
     let reply = html(&private(&app, "/source"));
-    assert!(reply.starts_with("<b>开源与闭源之争:大厂如何抉择?</b>\n媒体:电厂\n发表:2024-07-12 22:52\n记者:张勇毅 · 编辑:高宇雷\n"));
-    let excerpts = app.corpus.excerpts.len();
+    let ui = zh(&app);
+    let head = [
+        fill(&ui.source_outlet, &[("outlet", "电厂")]),
+        fill(&ui.source_published, &[("published", "2024-07-12 22:52")]),
+        fill(
+            &ui.source_byline,
+            &[("reporter", "张勇毅"), ("editor", "高宇雷")],
+        ),
+    ]
+    .map(|line| h(&line))
+    .join("\n");
     assert!(
-        reply.contains(&format!(
-            "收录:40 段 · {excerpts} 条摘录 · 6 位说话人与来源 · 11 个话题"
-        )),
+        reply.starts_with(&format!("<b>开源与闭源之争:大厂如何抉择?</b>\n{head}\n")),
         "{reply}"
     );
+    let excerpts = app.corpus.excerpts.len().to_string();
+    let counts = fill(
+        &ui.source_counts,
+        &[
+            ("paragraphs", "40"),
+            ("excerpts", &excerpts),
+            ("people", "6"),
+            ("topics", "11"),
+        ],
+    );
+    assert!(reply.contains(&h(&counts)), "{reply}");
 }
 
 #[test]
@@ -256,9 +444,13 @@ fn help_lists_every_command_and_topic_from_the_data() {
     for topic in &app.corpus.topics {
         assert!(help.contains(&format!("/{} — {}", topic.command, topic.about.original)));
     }
-    assert!(help.contains("/who — 文中的人物;/who 名字:某人说了什么"));
+    assert!(help.contains(&format!("/who — {}", h(&zh(&app).cmd_who))));
     let start = html(&private(&app, "/start"));
-    assert!(start.contains("《开源与闭源之争:大厂如何抉择?》"));
+    let greeting = fill(
+        &zh(&app).start,
+        &[("title", "开源与闭源之争:大厂如何抉择?")],
+    );
+    assert!(start.contains(&h(&greeting)), "{start}");
     // Most excerpts are the article's own words, not anyone's: /start promises "原文".
     assert!(start.contains("的原文"), "{start}");
     assert!(!start.contains("原话"), "{start}");
@@ -278,7 +470,7 @@ fn the_menu_has_builtins_and_topics_in_both_languages() {
             assert!((1..=256).contains(&about.chars().count()), "/{command}");
         }
     }
-    assert_eq!(app.menu(Lang::En)[0].1, "Get started");
+    assert_eq!(app.menu(Lang::En)[0].1, en(&app).cmd_start);
 }
 
 #[test]
@@ -295,7 +487,7 @@ fn groups_answer_only_what_is_addressed_to_this_bot() {
     let unknown = group("/foo@debate_bot").unwrap();
     assert_eq!(
         html(&unknown.reply),
-        "没有 /foo 这个命令。发送 /help 查看全部命令。"
+        h(&fill(&zh(&app).unknown_command, &[("command", "foo")]))
     );
     assert_eq!(unknown.command, "unknown");
 }
@@ -305,10 +497,11 @@ fn private_chats_treat_plain_text_as_a_search() {
     let app = app();
     let handled = ask(&app, ChatKind::Private, None, "私有化部署").unwrap();
     assert_eq!(handled.command, "text", "logs never carry the user's words");
-    assert!(html(&handled.reply).starts_with("<b>搜索“私有化部署”:第 1–1 条,共 1 条</b>"));
+    let header = search_header(&app, "私有化部署", "1", "1", "1");
+    assert!(html(&handled.reply).starts_with(&header));
     assert_eq!(
         html(&private(&app, "/bogus")),
-        "没有 /bogus 这个命令。发送 /help 查看全部命令。"
+        h(&fill(&zh(&app).unknown_command, &[("command", "bogus")]))
     );
 }
 
@@ -317,7 +510,7 @@ fn aliases_and_case_reach_the_topic_and_logs_use_the_canonical_name() {
     let app = app();
     let handled = ask(&app, ChatKind::Private, None, "/LICENCE").unwrap();
     assert_eq!(handled.command, "license");
-    assert!(html(&handled.reply).starts_with("<b>许可证 · 1/4</b>"));
+    assert!(html(&handled.reply).starts_with(&topic_title(zh(&app), "许可证", "1", "4")));
 }
 
 #[test]
@@ -389,34 +582,33 @@ fn search_shows_three_results_a_page_with_more_and_back() {
     let text = html(&first);
     let total = app.search.search("开源").len();
     assert!(total > 6);
+    let count = total.to_string();
     assert!(
-        text.starts_with(&format!("<b>搜索“开源”:第 1–3 条,共 {total} 条</b>")),
+        text.starts_with(&search_header(&app, "开源", "1", "3", &count)),
         "{text}"
     );
     assert_eq!(text.matches("<blockquote>").count(), 3);
-    assert_eq!(
-        text.matches("出处:电厂,2024-07-12,记者 张勇毅,¶").count(),
-        3
-    );
+    assert_eq!(text.matches(&h(&citation_start(&app, Lang::Zh))).count(), 3);
+    let ui = zh(&app);
     assert_eq!(
         first.buttons,
         vec![vec![Button {
-            label: "更多 ›".into(),
+            label: ui.button_more.clone(),
             data: "s:zh:1:开源".into()
         }]]
     );
 
     let second = press(&app, "s:zh:1:开源");
-    assert!(html(&second).starts_with(&format!("<b>搜索“开源”:第 4–6 条,共 {total} 条</b>")));
+    assert!(html(&second).starts_with(&search_header(&app, "开源", "4", "6", &count)));
     let labels: Vec<&str> = second.buttons[0].iter().map(|b| b.label.as_str()).collect();
-    assert_eq!(labels, ["‹ 上一页", "更多 ›"]);
+    assert_eq!(labels, [ui.button_back.as_str(), ui.button_more.as_str()]);
     assert_eq!(second.buttons[0][0].data, "s:zh:0:开源");
 
     // The last page has only Back; a page past the end shows the last page.
     let last_page = (total - 1) / SEARCH_PAGE;
     let last = press(&app, &format!("s:zh:{last_page}:开源"));
     assert_eq!(last.buttons[0].len(), 1);
-    assert_eq!(last.buttons[0][0].label, "‹ 上一页");
+    assert_eq!(last.buttons[0][0].label, ui.button_back);
     assert_eq!(press(&app, "s:zh:999:开源"), last);
 }
 
@@ -424,8 +616,7 @@ fn search_shows_three_results_a_page_with_more_and_back() {
 fn search_without_words_explains_with_examples() {
     let app = app();
     let text = html(&private(&app, "/search"));
-    assert!(text.starts_with("用法:/search 关键词"), "{text}");
-    assert!(text.contains("/search 私有化部署") && text.contains("/search Robin Li"));
+    assert_eq!(text, h(&zh(&app).search_usage));
 }
 
 #[test]
@@ -433,62 +624,89 @@ fn search_without_results_says_so_and_lists_the_topics() {
     let app = app();
     let reply = private(&app, "/search Zuckerberg");
     let text = html(&reply);
-    assert!(text.starts_with("没有找到“Zuckerberg”。"), "{text}");
+    let ui = zh(&app);
+    let none = fill(&ui.search_none, &[("query", "Zuckerberg")]);
+    assert!(text.starts_with(&h(&none)), "{text}");
     assert!(
-        text.contains("试试这些话题:\n/closed /open /llama"),
+        text.contains(&format!(
+            "{}\n/closed /open /llama",
+            h(&ui.search_try_topics)
+        )),
         "{text}"
     );
     assert!(reply.buttons.is_empty());
     // Someone mentioned but never quoted: the reply says where the article mentions them.
     let zhou = html(&private(&app, "/search 周鸿祎"));
-    assert!(
-        zhou.contains("文中提到了周鸿祎(¶8),但没有引用其原话。"),
-        "{zhou}"
+    let mentioned_only = fill(
+        &ui.who_mentioned_only,
+        &[("name", "周鸿祎"), ("paragraphs", "8")],
     );
+    assert!(zhou.contains(&h(&mentioned_only)), "{zhou}");
 }
 
 #[test]
 fn a_sentence_that_is_no_excerpt_is_shown_as_the_articles_text() {
     let app = app();
     let text = html(&private(&app, "/search 中美两地"));
+    let ui = zh(&app);
+    let sentence = |app: &App, lang: Lang, paragraph: &str| {
+        let ui = app.ui.get(lang);
+        format!(
+            "{}\n{}",
+            h(&fill(&ui.sentence_line, &[("paragraph", paragraph)])),
+            h(&citation(app, lang, paragraph))
+        )
+    };
     assert!(
-        text.starts_with("<b>搜索“中美两地”:第 1–1 条,共 1 条</b>\n\n<blockquote>而在大厂领域,目前中美两地都有分别支持开源与闭源的巨头:"),
+        text.starts_with(&format!(
+            "{}\n\n<blockquote>而在大厂领域,目前中美两地都有分别支持开源与闭源的巨头:",
+            search_header(&app, "中美两地", "1", "1", "1")
+        )),
         "{text}"
     );
     assert!(
-        text.contains("</blockquote>\n—— 原文 ¶9,整句照录\n出处:电厂,2024-07-12,记者 张勇毅,¶9"),
+        text.contains(&format!("</blockquote>\n{}", sentence(&app, Lang::Zh, "9"))),
         "{text}"
     );
     // It claims no speaker, though it reports Robin Li's words (¶5).
     let text = html(&private(&app, "/search 世界人工智能大会"));
-    assert!(text.contains("—— 原文 ¶5,整句照录"), "{text}");
-    for claim in ["原话", "转述", "李彦宏,", "叙述"] {
-        assert!(!text.contains(claim), "{claim}: {text}");
+    assert!(text.contains(&sentence(&app, Lang::Zh, "5")), "{text}");
+    let (li, _) = around(&ui.speaker_line, &[("name", "李彦宏")], "role");
+    for claim in [
+        &ui.speech_direct,
+        &ui.speech_reported,
+        &li,
+        &ui.voice_article,
+        &ui.voice_unattributed,
+    ] {
+        assert!(!text.contains(&h(claim)), "{claim}: {text}");
     }
-    let en = ask(&app, ChatKind::Private, Some("en"), "轻车熟路")
+    let reply = ask(&app, ChatKind::Private, Some("en"), "轻车熟路")
         .unwrap()
         .reply;
-    let text = html(&en);
-    assert!(
-        text.contains("— article text, ¶32, the whole sentence as printed (not translated)\nSource: Dianchang (电厂), 2024-07-12, reporter Zhang Yongyi (张勇毅), ¶32"),
-        "{text}"
-    );
+    let text = html(&reply);
+    assert!(text.contains(&sentence(&app, Lang::En, "32")), "{text}");
+    let ui = en(&app);
     for claim in [
         "said",
-        "direct quote",
-        "paraphrased",
-        "the article's own words",
+        &ui.speech_direct,
+        &ui.speech_reported,
+        &ui.voice_article,
+        &ui.voice_unattributed,
     ] {
-        assert!(!text.contains(claim), "{claim}: {text}");
+        assert!(!text.contains(&h(claim)), "{claim}: {text}");
     }
     // 周鸿祎: the sentence that names him, then that he is mentioned, never quoted.
     let zhou = html(&private(&app, "/search 周鸿祎"));
     assert!(
-        zhou.starts_with("<b>搜索“周鸿祎”:第 1–1 条,共 1 条</b>\n\n<blockquote>虽然此类论点"),
+        zhou.starts_with(&format!(
+            "{}\n\n<blockquote>虽然此类论点",
+            search_header(&app, "周鸿祎", "1", "1", "1")
+        )),
         "{zhou}"
     );
     assert!(
-        zhou.contains("除了周鸿祎这样") && zhou.contains("—— 原文 ¶8"),
+        zhou.contains("除了周鸿祎这样") && zhou.contains(&sentence(&app, Lang::Zh, "8")),
         "{zhou}"
     );
 }
@@ -499,16 +717,22 @@ fn inline_and_more_pages_carry_sentences_too() {
     let answer = app.inline("办公室布局", "", None);
     let item = &answer.items[0];
     assert!(item.id.starts_with("s:"), "{}", item.id);
-    assert_eq!(item.title, "原文 ¶19");
+    let paragraph = [("paragraph", "19")];
+    assert_eq!(item.title, fill(&zh(&app).inline_sentence, &paragraph));
     assert!(
         item.description
             .starts_with("国内 AI 初创团队会在多个国家同时建立新的办公室布局")
     );
     let message = item.message.to_html();
-    assert!(message.contains("—— 原文 ¶19,整句照录\n出处:电厂,2024-07-12,记者 张勇毅,¶19"));
+    let lines = format!(
+        "{}\n{}",
+        fill(&zh(&app).sentence_line, &paragraph),
+        citation(&app, Lang::Zh, "19")
+    );
+    assert!(message.contains(&h(&lines)), "{message}");
     assert_eq!(
         app.inline("办公室布局", "", Some("en")).items[0].title,
-        "Article text, ¶19"
+        fill(&en(&app).inline_sentence, &paragraph)
     );
     // A query whose later pages hold sentences: every page shows what the index ranks there,
     // and the buttons fit Telegram's 64 bytes.
@@ -521,11 +745,13 @@ fn inline_and_more_pages_carry_sentences_too() {
         .filter(|h| matches!(h.unit, crate::search::Unit::Sentence(_)))
         .count();
     assert!(sentences > 0 && total > sentences, "{sentences} of {total}");
+    let (sentence_start, _) = around(&zh(&app).sentence_line, &[], "paragraph");
+    let sentence_start = h(&sentence_start);
     let mut shown = 0;
     for page in 0..total.div_ceil(SEARCH_PAGE) {
         let reply = press(&app, &format!("s:zh:{page}:{query}"));
         let text = html(&reply);
-        shown += text.matches("原文 ¶").count();
+        shown += text.matches(&sentence_start).count();
         for button in reply.buttons.iter().flatten() {
             assert!(button.data.len() <= 64, "{}", button.data);
         }
@@ -563,13 +789,25 @@ fn english_users_search_in_english() {
     .unwrap()
     .reply;
     let text = html(&reply);
+    let ui = en(&app);
+    let header = fill(
+        &ui.search_header,
+        &[
+            ("query", "700 million"),
+            ("from", "1"),
+            ("to", "1"),
+            ("count", "1"),
+        ],
+    );
     assert!(
-        text.starts_with("<b>Search “700 million”: 1–1 of 1</b>"),
+        text.starts_with(&format!("<b>{}</b>", h(&header))),
         "{text}"
     );
-    assert!(text.contains(
-        "Translation: For example, it states that once a project has more than 700 million"
-    ));
+    // The translation is the corpus's, verbatim; the words before it, the ui file's.
+    let (translation, _) = around(&ui.translation, &[], "text");
+    assert!(text.contains(&h(&format!(
+        "{translation}For example, it states that once a project has more than 700 million"
+    ))));
 }
 
 #[test]
@@ -578,13 +816,16 @@ fn a_query_over_256_characters_is_cut_with_a_note_and_still_pages() {
     let long = format!("开源 {}", "很长的问题".repeat(60));
     let reply = private(&app, &format!("/search {long}"));
     let text = html(&reply);
-    assert!(text.contains("查询太长,只用了前 256 个字符。"), "{text}");
+    let cut = fill(&zh(&app).search_cut, &[("limit", "256")]);
+    assert!(text.contains(&h(&cut)), "{text}");
     // A long query that matches travels under a memo key; its More button works.
     let query = "大模型 开源 闭源 ".repeat(3);
     let reply = private(&app, &format!("/search {query}"));
     let more = &reply.buttons[0][0].data;
     assert!(more.starts_with("S:zh:1:") && more.len() <= 64, "{more}");
-    assert!(html(&press(&app, more)).contains("第 4–6 条"));
+    let count = app.search.search(query.trim()).len().to_string();
+    let header = search_header(&app, query.trim(), "4", "6", &count);
+    assert!(html(&press(&app, more)).starts_with(&header));
     // A memo key nobody issued is stale.
     assert!(matches!(
         app.press("S:zh:1:00000000deadbeef", None, &mut rng()),
@@ -635,23 +876,33 @@ fn inline_results_are_titled_and_carry_the_sourced_excerpt() {
     let answer = app.inline("打破垄断", "", Some("en"));
     let item = &answer.items[0];
     assert_eq!(item.id, "luo-open-breaks-monopoly");
-    assert_eq!(item.title, "Luo Xuan (罗璇) · Open source");
+    let ui = en(&app);
+    let luo = name(ui, Lang::En, "罗璇", "Luo Xuan");
+    let title = fill(
+        &ui.inline_title,
+        &[("speaker", &luo), ("topic", "Open source")],
+    );
+    assert_eq!(item.title, title);
     assert_eq!(
         item.description,
         "开源并不是商业化的反义词,开源意味着打破垄断"
     );
     let html = item.message.to_html();
     assert!(html.contains("<blockquote>开源并不是商业化的反义词,开源意味着打破垄断</blockquote>"));
-    assert!(
-        html.contains("Source: Dianchang (电厂), 2024-07-12, reporter Zhang Yongyi (张勇毅), ¶35")
-    );
+    assert!(html.contains(&h(&citation(&app, Lang::En, "35"))), "{html}");
     assert_eq!(answer.next_offset, "");
     let article = app.inline("鲶鱼效应", "", None);
-    assert_eq!(article.items[0].title, "文章叙述 · 开源");
+    let ui = zh(&app);
+    let title = fill(
+        &ui.inline_title,
+        &[("speaker", &ui.inline_article), ("topic", "开源")],
+    );
+    assert_eq!(article.items[0].title, title);
     // Someone the article does not name is marked so in a title too.
     let unnamed = app.inline("试金石", "", None);
+    let (_, mark) = around(&ui.name_unnamed, &[], "name");
     assert!(
-        unnamed.items[0].title.contains("(未具名)"),
+        unnamed.items[0].title.contains(&mark),
         "{}",
         unnamed.items[0].title
     );
@@ -697,17 +948,50 @@ fn a_debate_shows_the_motion_and_the_best_quote_of_each_side() {
     assert_eq!(debate(&app, "1"), DebateChoice::Start(0));
     let reply = app.debate_page(Lang::Zh, 0, [0, 0]);
     let text = html(&reply);
-    assert!(text.starts_with("<b>辩题 1/5:闭源最终将战胜开源?</b>\n\n<b>正方 · 1/3</b>\n<blockquote>闭源最终将战胜开源</blockquote>"), "{text}");
-    assert!(text.contains("<b>反方 · 1/5</b>\n<blockquote>开源并不是商业化的反义词,开源意味着打破垄断</blockquote>\n—— 罗璇,RWKV联合创始人 · 原话\n出处:电厂,2024-07-12,记者 张勇毅,¶35"), "{text}");
+    let ui = zh(&app);
+    let title = fill(
+        &ui.debate_title,
+        &[
+            ("number", "1"),
+            ("count", "5"),
+            ("motion", "闭源最终将战胜开源?"),
+        ],
+    );
+    let heading = |template: &str, position: &str, count: &str| {
+        let heading = fill(template, &[("position", position), ("count", count)]);
+        format!("<b>{}</b>", h(&heading))
+    };
+    assert!(
+        text.starts_with(&format!(
+            "<b>{}</b>\n\n{}\n<blockquote>闭源最终将战胜开源</blockquote>",
+            h(&title),
+            heading(&ui.debate_for, "1", "3")
+        )),
+        "{text}"
+    );
+    let luo = speaker(
+        ui,
+        "罗璇",
+        &role(ui, "RWKV", "联合创始人", false),
+        &ui.speech_direct,
+    );
+    assert!(
+        text.contains(&format!(
+            "{}\n<blockquote>开源并不是商业化的反义词,开源意味着打破垄断</blockquote>\n{}\n{}",
+            heading(&ui.debate_against, "1", "5"),
+            h(&luo),
+            h(&citation(&app, Lang::Zh, "35"))
+        )),
+        "{text}"
+    );
     // The camps name people only; where the article's own narration leans is said apart.
+    let camps = fill(&ui.debate_camps, &[("for", "李彦宏"), ("against", "罗璇")]);
     assert!(
-        text.ends_with("文中站队 —— 正方:李彦宏;反方:罗璇\n文章自己的叙述倾向反方。"),
+        text.ends_with(&h(&format!("{camps}\n{}", ui.debate_narration_against))),
         "{text}"
     );
-    assert!(
-        !text.contains("文章叙述;") && !text.contains("、文章叙述"),
-        "{text}"
-    );
+    let camps_line = text.lines().rev().nth(1).unwrap_or_default();
+    assert!(!camps_line.contains(&h(&ui.inline_article)), "{text}");
     let data: Vec<&str> = reply
         .buttons
         .iter()
@@ -727,14 +1011,15 @@ fn a_debate_shows_the_motion_and_the_best_quote_of_each_side() {
     let Press::Edit(next) = app.press("d:zh:closed-will-win:0:4", None, &mut rng()) else {
         panic!()
     };
-    assert!(html(&next).contains("<b>反方 · 5/5</b>"));
+    assert!(html(&next).contains(&heading(&ui.debate_against, "5", "5")));
     assert_eq!(next.buttons[0][1].data, "d:zh:closed-will-win:0:0");
     // Sources list every cited paragraph, with a way back.
     let Press::Edit(sources) = app.press("D:zh:closed-will-win:0:4", None, &mut rng()) else {
         panic!()
     };
     let text = html(&sources);
-    assert_eq!(text.matches("• 出处:").count(), 8, "{text}");
+    let cited = format!("• {}", h(&citation_start(&app, Lang::Zh)));
+    assert_eq!(text.matches(&cited).count(), 8, "{text}");
     assert_eq!(sources.buttons[0][0].data, "d:zh:closed-will-win:0:4");
 }
 
@@ -742,34 +1027,51 @@ fn a_debate_shows_the_motion_and_the_best_quote_of_each_side() {
 fn debate_list_usage_and_forged_buttons() {
     let app = app();
     let list = shown(debate(&app, "LIST"));
+    let ui = zh(&app);
+    let line = |number, motion| {
+        let line = fill(
+            &ui.debate_list_line,
+            &[("number", number), ("motion", motion)],
+        );
+        format!("{}\n", h(&line))
+    };
     assert!(
-        list.contains("1. 闭源最终将战胜开源?") && list.contains("5. 巨头也应该拥抱开源?"),
+        list.contains(&line("1", "闭源最终将战胜开源?"))
+            && list.contains(&line("5", "巨头也应该拥抱开源?")),
         "{list}"
     );
     for bad in ["9", "0", "99999999999999999999999"] {
         assert_eq!(
             shown(debate(&app, bad)),
-            "辩题编号要在 1 到 5 之间;/debate list 列出全部。"
+            h(&fill(&ui.debate_usage_count, &[("count", "5")]))
         );
     }
     for odd in ["foo", "-1", "1 2", "<b>"] {
-        assert!(
-            shown(debate(&app, odd)).starts_with("用法:/debate 随机一个辩题并投票"),
-            "{odd}"
-        );
+        assert_eq!(shown(debate(&app, odd)), h(&ui.debate_usage), "{odd}");
     }
     assert_eq!(debate(&app, ""), DebateChoice::Any);
     assert_eq!(app.debate(Lang::En, " 3 "), DebateChoice::Start(2));
-    let en = app.debate_page(Lang::En, 2, [0, 0]);
-    assert!(html(&en).starts_with(
-        "<b>Motion 3/5: Does Llama 2's own licence make its &quot;open source&quot; less than it claims?</b>"
-    ), "{}", html(&en));
-    // A motion with no one quoted on either side says so and claims no lean of the narration.
-    let en = html(&en);
-    assert!(
-        en.ends_with("In the article — for: no one; against: no one"),
-        "{en}"
+    let page = html(&app.debate_page(Lang::En, 2, [0, 0]));
+    let ui = en(&app);
+    let title = fill(
+        &ui.debate_title,
+        &[
+            ("number", "3"),
+            ("count", "5"),
+            (
+                "motion",
+                "Does Llama 2's own licence make its \"open source\" less than it claims?",
+            ),
+        ],
     );
+    assert!(
+        page.starts_with(&format!("<b>{}</b>\n", h(&title))),
+        "{page}"
+    );
+    // A motion with no one quoted on either side says so and claims no lean of the narration.
+    let nobody = &ui.debate_camp_nobody;
+    let camps = fill(&ui.debate_camps, &[("for", nobody), ("against", nobody)]);
+    assert!(page.ends_with(&format!("\n{}", h(&camps))), "{page}");
     for data in [
         "d:zh:closed-will-win:5:0",
         "d:zh:nope:0:0",
@@ -809,7 +1111,12 @@ fn every_debate_poll_fits_telegrams_poll_limits() {
             let (question, options) =
                 app.debate_poll(lang, motion, crate::config::MAX_DEBATE_MINUTES);
             let motion_text = app.corpus.motions[motion].motion.get(lang);
-            assert!(question.starts_with(motion_text), "{question}");
+            let minutes = crate::config::MAX_DEBATE_MINUTES.to_string();
+            let whole = fill(
+                &app.ui.get(lang).debate_vote_question,
+                &[("motion", motion_text), ("minutes", &minutes)],
+            );
+            assert_eq!(question, whole, "the motion whole");
             assert!((1..=300).contains(&utf16_len(&question)), "{question}");
             assert!(
                 options
@@ -819,15 +1126,32 @@ fn every_debate_poll_fits_telegrams_poll_limits() {
             );
         }
     }
-    let (question, options) = app.debate_poll(Lang::En, 0, 60);
-    assert_eq!(
-        question,
-        "Will closed source ultimately defeat open source? Which side are you on? (60-minute vote)"
-    );
-    assert_eq!(options, ["For", "Against", "Undecided"].map(String::from));
-    let (question, options) = app.debate_poll(Lang::Zh, 0, 60);
-    assert_eq!(question, "闭源最终将战胜开源? 你站哪一方?(投票 60 分钟)");
-    assert_eq!(options, ["正方", "反方", "还没想好"].map(String::from));
+    for (lang, motion) in [
+        (
+            Lang::En,
+            "Will closed source ultimately defeat open source?",
+        ),
+        (Lang::Zh, "闭源最终将战胜开源?"),
+    ] {
+        let ui = app.ui.get(lang);
+        let (question, options) = app.debate_poll(lang, 0, 60);
+        assert_eq!(
+            question,
+            fill(
+                &ui.debate_vote_question,
+                &[("motion", motion), ("minutes", "60")]
+            )
+        );
+        assert_eq!(
+            options,
+            [
+                &ui.debate_side_for,
+                &ui.debate_side_against,
+                &ui.debate_vote_undecided
+            ]
+            .map(String::clone)
+        );
+    }
 }
 
 #[test]
@@ -839,33 +1163,51 @@ fn the_longest_motion_the_data_allows_is_shortened_in_the_poll_never_its_suffix(
     let mut app = app();
     let minutes = crate::config::MAX_DEBATE_MINUTES;
     assert_eq!(minutes, 10080);
-    let suffixes = [
-        (Lang::Zh, " 你站哪一方?(投票 10080 分钟)"),
-        (Lang::En, " Which side are you on? (10080-minute vote)"),
-    ];
+    // What stands around the motion in the question (responses/ui.*.toml).
+    let rest = Lang::ALL.map(|lang| {
+        let template = &app.ui.get(lang).debate_vote_question;
+        around(template, &[("minutes", "10080")], "motion")
+    });
     let mut set = |motion: &str| {
         assert_eq!(motion.chars().count(), 255);
         app.corpus.motions[0].motion = crate::corpus::Text {
             original: motion.to_string(),
             en: Some(motion.to_string()),
         };
-        suffixes.map(|(lang, suffix)| (app.debate_poll(lang, 0, minutes).0, suffix))
+        Lang::ALL
+            .map(|lang| app.debate_poll(lang, 0, minutes).0)
+            .into_iter()
+            .zip(rest.clone())
+            .map(|(question, (prefix, suffix))| (question, prefix, suffix))
+            .collect::<Vec<_>>()
     };
-    // 255 characters of one unit each fit whole in both languages (275 and 298 units).
+    // 255 characters of one unit each fit whole when the rest of the question leaves room for
+    // them (with the shipped sentences, in both languages: 275 and 298 units); else the motion
+    // gives way.
     let whole = "辩".repeat(254) + "?";
-    for (question, suffix) in set(&whole) {
-        assert_eq!(question, format!("{whole}{suffix}"));
+    for (question, prefix, suffix) in set(&whole) {
+        if utf16_len(&prefix) + utf16_len(&whole) + utf16_len(&suffix) <= 300 {
+            assert_eq!(question, format!("{prefix}{whole}{suffix}"));
+        } else {
+            assert!(
+                question.starts_with(&prefix) && question.ends_with(&format!("…{suffix}")),
+                "{question}"
+            );
+        }
         assert!(utf16_len(&question) <= 300);
     }
     for motion in ["😀".repeat(255), "𠮷".repeat(200) + &"辩".repeat(55)] {
-        for (question, suffix) in set(&motion) {
+        for (question, prefix, suffix) in set(&motion) {
             assert!(
                 utf16_len(&question) <= 300,
                 "{} {question}",
                 utf16_len(&question)
             );
             assert!(question.chars().count() <= 300, "{question}");
-            let shown = question.strip_suffix(suffix).expect("the suffix whole");
+            let shown = question
+                .strip_prefix(prefix.as_str())
+                .and_then(|q| q.strip_suffix(suffix.as_str()))
+                .expect("the rest of the question whole");
             let kept = shown.strip_suffix('…').expect("shortened with …");
             assert!(!kept.is_empty() && motion.starts_with(kept), "{question}");
             // As much of the motion as fits: one more character (2 units) would overflow.
@@ -878,36 +1220,59 @@ fn the_longest_motion_the_data_allows_is_shortened_in_the_poll_never_its_suffix(
 fn a_debate_result_counts_the_votes_and_names_the_articles_camp() {
     let app = app();
     let doc = crate::debate::result::render(&app, Lang::Zh, 0, [1, 2, 1]);
-    assert_eq!(
-        doc.to_html(),
-        "<b>投票结果:闭源最终将战胜开源?</b>\n\
-         正方:1 票(25%)\n\
-         反方:2 票(50%)\n\
-         还没想好:1 票(25%)\n\
-         共 4 人投票。\n\n\
-         本群多数投了反方,也就是文中罗璇所持的一方。\n\
-         文中站队 —— 正方:李彦宏;反方:罗璇\n\
-         文章自己的叙述倾向反方。"
+    let ui = zh(&app);
+    let line = |ui: &UiText, side: &str, votes: &str, percent: &str| {
+        fill(
+            &ui.debate_result_line,
+            &[("side", side), ("votes", votes), ("percent", percent)],
+        )
+    };
+    let title = fill(
+        &ui.debate_result_title,
+        &[("motion", "闭源最终将战胜开源?")],
     );
+    let rest = [
+        line(ui, &ui.debate_side_for, "1", "25"),
+        line(ui, &ui.debate_side_against, "2", "50"),
+        line(ui, &ui.debate_vote_undecided, "1", "25"),
+        fill(&ui.debate_result_total, &[("total", "4")]),
+        String::new(),
+        fill(&ui.debate_result_leans_against, &[("camp", "罗璇")]),
+        fill(&ui.debate_camps, &[("for", "李彦宏"), ("against", "罗璇")]),
+        ui.debate_narration_against.clone(),
+    ]
+    .join("\n");
+    assert_eq!(doc.to_html(), format!("<b>{}</b>\n{}", h(&title), h(&rest)));
     // A side no one quoted argues: the lean names no camp.
     let giants = app.motion_by_id("giants-should-open").unwrap();
     let doc = crate::debate::result::render(&app, Lang::Zh, giants, [2, 1, 0]).to_plain();
+    let camps = fill(
+        &ui.debate_camps,
+        &[("for", &ui.debate_camp_nobody), ("against", "李彦宏")],
+    );
     assert!(
-        doc.ends_with("本群多数投了正方。\n文中站队 —— 正方:无人;反方:李彦宏"),
+        doc.ends_with(&format!(
+            "\n\n{}\n{camps}",
+            ui.debate_result_leans_for_nobody
+        )),
         "{doc}"
     );
-    let en = crate::debate::result::render(&app, Lang::En, 0, [3, 0, 0]).to_plain();
-    assert!(
-        en.contains("Most of the group voted for: the side argued by Robin Li (李彦宏)"),
-        "{en}"
-    );
+    let ui = en(&app);
+    let english = crate::debate::result::render(&app, Lang::En, 0, [3, 0, 0]).to_plain();
+    let robin = name(ui, Lang::En, "李彦宏", "Robin Li");
+    let leans = fill(&ui.debate_result_leans_for, &[("camp", &robin)]);
+    assert!(english.contains(&format!("\n{leans}\n")), "{english}");
     let none = crate::debate::result::render(&app, Lang::En, 0, [0, 0, 0]).to_plain();
     assert!(
-        none.contains("For: 0 (0%)") && none.contains("Nobody voted."),
+        none.contains(&format!("\n{}\n", line(ui, &ui.debate_side_for, "0", "0")))
+            && none.contains(&format!("\n{}\n", ui.debate_result_none)),
         "{none}"
     );
     let tied = crate::debate::result::render(&app, Lang::Zh, 0, [2, 2, 9]).to_plain();
-    assert!(tied.contains("正反双方票数相同。"), "{tied}");
+    assert!(
+        tied.contains(&format!("\n{}\n", zh(&app).debate_result_tied)),
+        "{tied}"
+    );
     // Huge counts still fit one message.
     for lang in Lang::ALL {
         for motion in 0..app.corpus.motions.len() {

@@ -387,6 +387,39 @@ mod tests {
         .unwrap()
     }
 
+    // The sentences come from responses/ui.*.toml through `fill`, as the bot says them; the
+    // quotes, names and translations are the corpus's, verbatim.
+
+    /// The pieces of `template` around its placeholders `names`, in order, once filled with
+    /// `args`: "谁说的?{quote}" around "quote" is ["谁说的?", ""].
+    fn pieces(template: &str, args: &[(&str, &str)], names: &[&str]) -> Vec<String> {
+        const MARKS: [&str; 3] = ["\u{1}", "\u{2}", "\u{3}"];
+        let mut all = args.to_vec();
+        all.extend(names.iter().zip(MARKS).map(|(&n, m)| (n, m)));
+        let mut said = fill(template, &all);
+        for mark in &MARKS[1..] {
+            said = said.replace(mark, MARKS[0]);
+        }
+        said.split(MARKS[0]).map(str::to_string).collect()
+    }
+
+    /// The citation of paragraph `paragraph` of the article.
+    fn citation(view: &View, paragraph: &str) -> String {
+        let name = |original: &str, en: &str| match view.lang {
+            Lang::Zh => original.to_string(),
+            Lang::En => fill(&view.ui.name_both, &[("en", en), ("original", original)]),
+        };
+        fill(
+            &view.ui.citation,
+            &[
+                ("outlet", &name("电厂", "Dianchang")),
+                ("date", "2024-07-12"),
+                ("reporter", &name("张勇毅", "Zhang Yongyi")),
+                ("paragraph", paragraph),
+            ],
+        )
+    }
+
     #[test]
     fn the_pool_has_at_least_twenty_questions_and_never_the_articles_own_words() {
         let app = app();
@@ -423,22 +456,30 @@ mod tests {
             .position(|e| e.id == "luo-open-breaks-monopoly")
             .unwrap();
         let mut rng = StdRng::seed_from_u64(3);
+        let ui = view.ui;
+        let quote = fill(
+            &ui.quiz_quote_marks,
+            &[("text", "开源并不是商业化的反义词,开源意味着打破垄断")],
+        );
+        let question = fill(&ui.quiz_who_question, &[("quote", &quote)]);
+        let explanation = fill(
+            &ui.quiz_who_explanation,
+            &[
+                ("name", "罗璇"),
+                ("speech", &ui.speech_direct),
+                ("citation", &citation(&view, "35")),
+            ],
+        );
         for _ in 0..50 {
             let dealt = deal(&view, Source::Who(luo), &mut rng);
-            assert_eq!(
-                dealt.question,
-                "谁说的?“开源并不是商业化的反义词,开源意味着打破垄断”"
-            );
+            assert_eq!(dealt.question, question);
             assert_eq!(dealt.options.len(), 4);
             assert_eq!(dealt.options[dealt.correct], "罗璇 · RWKV");
             let mut unique = dealt.options.clone();
             unique.sort();
             unique.dedup();
             assert_eq!(unique.len(), 4);
-            assert_eq!(
-                dealt.explanation,
-                "罗璇 · 原话\n出处:电厂,2024-07-12,记者 张勇毅,¶35"
-            );
+            assert_eq!(dealt.explanation, explanation);
         }
     }
 
@@ -512,7 +553,9 @@ mod tests {
                 "{}",
                 dealt.explanation
             );
-            assert!(dealt.explanation.contains("¶34"));
+            let tail = pieces(&view.ui.quiz_fact_explanation, &[], &["citation"]);
+            let cited = format!("{}{}", citation(&view, "34"), tail[1]);
+            assert!(dealt.explanation.ends_with(&cited), "{}", dealt.explanation);
             positions.insert(dealt.correct);
         }
         assert!(positions.len() > 1, "the right option moves");
@@ -558,34 +601,56 @@ mod tests {
             Source::Who(excerpt(corpus, "lin-most-efficient-way")),
             &mut rng,
         );
+        let ui = view.ui;
         assert_eq!(
             lin.question,
-            "据文章,这是谁的观点?初创团队选择开源,甚至有大量团队选择 All in 开源,本质上是因为这是一种打破市场现状的最高效的方式。"
+            fill(
+                &ui.quiz_view_question,
+                &[(
+                    "quote",
+                    "初创团队选择开源,甚至有大量团队选择 All in 开源,本质上是因为这是一种打破市场现状的最高效的方式。"
+                )]
+            )
         );
         let moonshot = deal(
             &view,
             Source::Who(excerpt(corpus, "information-moonshot-us")),
             &mut rng,
         );
+        let report = pieces(&ui.quiz_report_question, &[], &["quote"]);
         assert!(
             moonshot
                 .question
-                .starts_with("据文章,这是谁的报道?国内 AI 独角兽"),
+                .starts_with(&format!("{}国内 AI 独角兽", report[0])),
             "{}",
             moonshot.question
         );
         assert_eq!(moonshot.options[moonshot.correct], "The Information");
+        let who = pieces(&ui.quiz_who_question, &[], &["quote"]);
+        let opinion = pieces(&ui.quiz_view_question, &[], &["quote"]);
+        let marks = pieces(&ui.quiz_quote_marks, &[], &["text"]);
         for (_, source) in pool(corpus) {
             let Source::Who(e) = source else { continue };
             let dealt = deal(&view, source, &mut rng);
             match corpus.excerpts[e].voice {
                 Voice::Direct(_) => {
-                    assert!(dealt.question.starts_with("谁说的?“"), "{}", dealt.question)
+                    let start = format!("{}{}", who[0], marks[0]);
+                    assert!(dealt.question.starts_with(&start), "{}", dealt.question)
                 }
                 _ => {
-                    assert!(!dealt.question.contains("谁说的"), "{}", dealt.question);
-                    assert!(
-                        !dealt.question.contains("?“"),
+                    assert!(!dealt.question.starts_with(&who[0]), "{}", dealt.question);
+                    // The article's words, bare: no quotation marks.
+                    let words = [&opinion, &report]
+                        .into_iter()
+                        .find_map(|ask| {
+                            dealt
+                                .question
+                                .strip_prefix(ask[0].as_str())?
+                                .strip_suffix(ask[1].as_str())
+                        })
+                        .unwrap_or_else(|| panic!("{}", dealt.question));
+                    assert_eq!(
+                        words, corpus.excerpts[e].text.original,
                         "no quotation marks: {}",
                         dealt.question
                     );
@@ -598,9 +663,15 @@ mod tests {
             Source::Who(excerpt(corpus, "lin-most-efficient-way")),
             &mut rng,
         );
+        let opinion = pieces(&en.ui.quiz_view_question, &[], &["quote"]);
+        let block = pieces(
+            &en.ui.quiz_quote_translated,
+            &[],
+            &["translation", "original"],
+        );
         assert!(
             lin.question
-                .starts_with("According to the article, whose view is this? Start-ups choose"),
+                .starts_with(&format!("{}{}Start-ups choose", opinion[0], block[0])),
             "{}",
             lin.question
         );
@@ -609,10 +680,11 @@ mod tests {
             Source::Who(excerpt(corpus, "information-moonshot-us")),
             &mut rng,
         );
+        let report = pieces(&en.ui.quiz_report_question, &[], &["quote"]);
         assert!(
             moonshot
                 .question
-                .starts_with("According to the article, who reported this? Moonshot AI"),
+                .starts_with(&format!("{}{}Moonshot AI", report[0], block[0])),
             "{}",
             moonshot.question
         );
@@ -632,47 +704,106 @@ mod tests {
             Source::Who(excerpt(corpus, "luo-open-breaks-monopoly")),
             &mut rng,
         );
+        let ui = view.ui;
+        let marks = |text: &str| fill(&ui.quiz_quote_marks, &[("text", text)]);
+        let translation = "Open source is not the opposite of commercialisation; open source means breaking monopolies.";
+        let quote = fill(
+            &ui.quiz_quote_translated,
+            &[
+                ("translation", &marks(translation)),
+                (
+                    "original",
+                    &marks("开源并不是商业化的反义词,开源意味着打破垄断"),
+                ),
+            ],
+        );
         assert_eq!(
             luo.question,
-            "Who said it? “Open source is not the opposite of commercialisation; open source means breaking monopolies.” (translation)\nOriginal: “开源并不是商业化的反义词,开源意味着打破垄断”"
+            fill(&ui.quiz_who_question, &[("quote", &quote)])
         );
+        let luo_name = fill(&ui.name_both, &[("en", "Luo Xuan"), ("original", "罗璇")]);
+        let explanation = pieces(
+            &ui.quiz_who_explanation_translated,
+            &[("name", &luo_name), ("speech", &ui.speech_direct)],
+            &["translation"],
+        );
+        let marks_around = pieces(&ui.quiz_quote_marks, &[], &["text"]);
         assert!(
-            luo.explanation.starts_with("Luo Xuan (罗璇) · direct quote\n“Open source is not the opposite of commercialisation"),
+            luo.explanation.starts_with(&format!(
+                "{}{}Open source is not the opposite of commercialisation",
+                explanation[0], marks_around[0]
+            )),
             "{}",
             luo.explanation
         );
-        assert!(luo.explanation.ends_with("¶35"), "{}", luo.explanation);
+        let tail = pieces(&ui.quiz_who_explanation_translated, &[], &["citation"]);
+        assert!(
+            luo.explanation
+                .ends_with(&format!("{}{}", citation(&view, "35"), tail[1])),
+            "{}",
+            luo.explanation
+        );
+        // Each question: how it asks, the translation (in quotation marks for direct speech),
+        // what marks it as one, the original, and what follows.
+        let asks = [
+            &ui.quiz_who_question,
+            &ui.quiz_view_question,
+            &ui.quiz_report_question,
+        ]
+        .map(|ask| pieces(ask, &[], &["quote"]));
+        let block = pieces(&ui.quiz_quote_translated, &[], &["translation", "original"]);
+        // The explanation's line with the translation, around it.
+        let line = pieces(&ui.quiz_who_explanation_translated, &[], &["translation"]);
+        let line_number = line[0].matches('\n').count();
+        let line_start = line[0].rsplit('\n').next().unwrap_or_default().to_string();
+        let line_end = line[1].split('\n').next().unwrap_or_default().to_string();
+        // A direct quote's words are in quotation marks, others bare.
+        let unmark = |text: &str| -> String {
+            text.strip_prefix(marks_around[0].as_str())
+                .and_then(|t| t.strip_suffix(marks_around[1].as_str()))
+                .unwrap_or(text)
+                .to_string()
+        };
         for (_, source) in pool(corpus) {
             let Source::Who(e) = source else { continue };
             let dealt = deal(&view, source, &mut rng);
             let excerpt = &corpus.excerpts[e];
-            let (translated, original) = dealt.question.split_once('\n').unwrap();
-            assert!(translated.ends_with(" (translation)"), "{}", dealt.question);
+            let quote = asks
+                .iter()
+                .find_map(|ask| {
+                    dealt
+                        .question
+                        .strip_prefix(ask[0].as_str())?
+                        .strip_suffix(ask[1].as_str())
+                })
+                .unwrap_or_else(|| panic!("{}", dealt.question));
+            let quote = quote
+                .strip_prefix(block[0].as_str())
+                .and_then(|q| q.strip_suffix(block[2].as_str()))
+                .unwrap_or_else(|| panic!("{}", dealt.question));
+            let (translated, original) = quote
+                .split_once(block[1].as_str())
+                .unwrap_or_else(|| panic!("{}", dealt.question));
             let en = excerpt.text.en.as_deref().unwrap();
-            let shown = translated
-                .trim_end_matches(" (translation)")
-                .rsplit_once("? ")
-                .unwrap()
-                .1
-                .trim_matches(['“', '”'])
-                .trim_end_matches('…');
+            let unmarked = unmark(translated);
+            let shown = unmarked.trim_end_matches('…');
             assert!(en.starts_with(shown), "{shown} is not the start of {en}");
             assert!(
                 !en[shown.len()..].starts_with(char::is_alphanumeric),
                 "{shown} cuts a word of {en}"
             );
-            assert!(original.starts_with("Original: "));
             assert!(
                 original.contains(&excerpt.text.original),
                 "the original whole: {original}"
             );
             assert!(dealt.question.chars().count() <= QUESTION_LIMIT - PREFIX_ROOM);
-            let line = dealt.explanation.split('\n').nth(1).unwrap();
+            let line = dealt.explanation.split('\n').nth(line_number).unwrap();
             let shown = line
-                .strip_suffix(" (translation)")
-                .unwrap_or_else(|| panic!("{}", dealt.explanation))
-                .trim_matches(['“', '”'])
-                .trim_end_matches('…');
+                .strip_prefix(line_start.as_str())
+                .and_then(|l| l.strip_suffix(line_end.as_str()))
+                .unwrap_or_else(|| panic!("{}", dealt.explanation));
+            let unmarked = unmark(shown);
+            let shown = unmarked.trim_end_matches('…');
             assert!(shown.chars().count() >= MIN_TRANSLATION / 2, "{line}");
             assert!(en.starts_with(shown), "{shown} is not the start of {en}");
             assert!(

@@ -5,6 +5,10 @@ use std::io::{Read, Write};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use debate_bot::i18n::Lang;
+
+use crate::support::{self, citation, li_role, say, say_until, speaker_line, topic_header};
+
 fn bin() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_debate-bot"));
     command
@@ -118,20 +122,25 @@ fn console_answers_commands_as_readable_text_and_exits_0_at_eof() {
     let output = console("/closed\n#1\n/who Robin Li\n/nonsense\n", &[]);
     let stdout = text(&output.stdout);
     assert!(output.status.success(), "{}", text(&output.stderr));
-    assert!(
-        stdout.contains("闭源 · 1/10\n  │ 这种情况下,商业化的闭源模型才是行业的未来\n—— 李彦宏"),
-        "{stdout}"
+    // The excerpt is the corpus's, verbatim; the words around it, the ui file's.
+    let first = format!(
+        "{}\n  │ 这种情况下,商业化的闭源模型才是行业的未来\n{}\n{}\n[#1 {}]",
+        topic_header(Lang::Zh, "闭源", 1, 10),
+        speaker_line(Lang::Zh, "李彦宏", &li_role(Lang::Zh), "speech_direct"),
+        citation(Lang::Zh, "5"),
+        say(Lang::Zh, "button_next", &[]),
     );
+    assert!(stdout.contains(&first), "{stdout}");
     assert!(
-        stdout.contains("出处:电厂,2024-07-12,记者 张勇毅,¶5\n[#1 下一条 ›]"),
-        "{stdout}"
-    );
-    assert!(
-        stdout.contains("闭源 · 2/10"),
+        stdout.contains(&topic_header(Lang::Zh, "闭源", 2, 10)),
         "pressing #1 shows the next excerpt: {stdout}"
     );
-    assert!(stdout.contains("李彦宏 · 百度联合创始人"), "{stdout}");
-    assert!(stdout.contains("没有 /nonsense 这个命令"), "{stdout}");
+    assert!(
+        stdout.contains(&format!("李彦宏 · {}", li_role(Lang::Zh))),
+        "{stdout}"
+    );
+    let unknown = say(Lang::Zh, "unknown_command", &[("command", "nonsense")]);
+    assert!(stdout.contains(&unknown), "{stdout}");
     assert!(
         !stdout.contains("<b>") && !stdout.contains("&lt;"),
         "no HTML in the terminal"
@@ -143,14 +152,10 @@ fn console_speaks_english_on_request() {
     let output = console("/open\n", &["--lang", "en"]);
     let stdout = text(&output.stdout);
     assert!(output.status.success());
-    assert!(
-        stdout.contains("Translation: Open source is not the opposite"),
-        "{stdout}"
-    );
-    assert!(
-        stdout.contains("Source: Dianchang (电厂), 2024-07-12"),
-        "{stdout}"
-    );
+    let text = "Open source is not the opposite of commercialisation; open source means breaking monopolies.";
+    let translation = say(Lang::En, "translation", &[("text", text)]);
+    assert!(stdout.contains(&translation), "{stdout}");
+    assert!(stdout.contains(&citation(Lang::En, "35")), "{stdout}");
 }
 
 #[test]
@@ -158,7 +163,15 @@ fn console_runs_a_quiz_answered_by_number_with_results() {
     let output = console("/quiz 2\n1\n9\n2\n/top\n", &[]);
     let stdout = text(&output.stdout);
     assert!(output.status.success(), "{}", text(&output.stderr));
-    assert!(stdout.contains("测验开始:2 题,每题 30 秒"), "{stdout}");
+    let intro = |count, seconds| {
+        say_until(
+            Lang::Zh,
+            "quiz_intro",
+            &[("count", count), ("seconds", seconds)],
+            "name",
+        )
+    };
+    assert!(stdout.contains(&intro("2", "30")), "{stdout}");
     assert!(
         stdout.contains("1/2 · ") && stdout.contains("2/2 · "),
         "{stdout}"
@@ -167,17 +180,23 @@ fn console_runs_a_quiz_answered_by_number_with_results() {
         stdout.contains("\n  1. ") && stdout.contains("\n  2. "),
         "numbered options: {stdout}"
     );
-    assert!(
-        stdout.contains("输入选项编号作答(还剩 30 秒)。"),
-        "{stdout}"
-    );
+    let prompt = say(Lang::Zh, "console_quiz_prompt", &[("seconds", "30")]);
+    assert!(stdout.contains(&prompt), "{stdout}");
     // Each answer is followed by the verdict and the source.
     assert!(
-        stdout.matches("出处:电厂,2024-07-12,记者 张勇毅,¶").count() >= 2,
+        stdout.matches(&support::citation_start(Lang::Zh)).count() >= 2,
         "{stdout}"
     );
-    assert!(stdout.contains("🏁 测验结束:2 题,1 人作答"), "{stdout}");
-    assert!(stdout.contains("🏆 本群总排行"), "{stdout}");
+    let title = say(
+        Lang::Zh,
+        "quiz_results_title",
+        &[("count", "2"), ("people", "1")],
+    );
+    assert!(stdout.contains(&title), "{stdout}");
+    assert!(
+        stdout.contains(&say(Lang::Zh, "top_title", &[])),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -186,14 +205,30 @@ fn console_settings_are_a_private_chats_and_apply_to_the_next_quiz() {
     let output = console("/settings\n#5\n/quiz 1\n", &[]);
     let stdout = text(&output.stdout);
     assert!(output.status.success(), "{}", text(&output.stderr));
-    assert!(stdout.contains("⚙️ 本聊天的设置"), "{stdout}");
+    let zh = |key, args: &[(&str, &str)]| say(Lang::Zh, key, args);
+    let seconds = |n| zh("settings_seconds_value", &[("seconds", n)]);
+    let chosen = |label: String| zh("settings_chosen", &[("label", &label)]);
+    assert!(stdout.contains(&zh("settings_title", &[])), "{stdout}");
+    let buttons = format!(
+        "[#4 {}]  [#5 {}]  [#6 {}]",
+        seconds("10"),
+        seconds("20"),
+        chosen(seconds("30"))
+    );
+    assert!(stdout.contains(&buttons), "{stdout}");
+    let line = zh("settings_seconds", &[("value", &seconds("20"))]);
+    assert!(stdout.contains(&line), "{stdout}");
     assert!(
-        stdout.contains("[#4 10 秒]  [#5 20 秒]  [#6 ✓ 30 秒]"),
+        stdout.contains(&format!("[#5 {}]", chosen(seconds("20")))),
         "{stdout}"
     );
-    assert!(stdout.contains("每题秒数:20 秒"), "{stdout}");
-    assert!(stdout.contains("[#5 ✓ 20 秒]"), "{stdout}");
-    assert!(stdout.contains("测验开始:1 题,每题 20 秒"), "{stdout}");
+    let intro = say_until(
+        Lang::Zh,
+        "quiz_intro",
+        &[("count", "1"), ("seconds", "20")],
+        "name",
+    );
+    assert!(stdout.contains(&intro), "{stdout}");
 }
 
 #[test]
@@ -202,28 +237,53 @@ fn console_runs_a_debate_voted_by_number_with_the_result() {
     let output = console("/debate 1\n2\n1\n7\n/debate 2\n/debate close\n", &[]);
     let stdout = text(&output.stdout);
     assert!(output.status.success(), "{}", text(&output.stderr));
-    assert!(stdout.contains("辩题 1/5:闭源最终将战胜开源?"), "{stdout}");
-    assert!(
-        stdout.contains(
-            "闭源最终将战胜开源? 你站哪一方?(投票 60 分钟)\n  1. 正方\n  2. 反方\n  3. 还没想好\n"
+    // The motion is the corpus's (responses/debates.toml); the words around it, the ui file's.
+    let motion = "闭源最终将战胜开源?";
+    let zh = |key, args: &[(&str, &str)]| say(Lang::Zh, key, args);
+    let title = zh(
+        "debate_title",
+        &[("number", "1"), ("count", "5"), ("motion", motion)],
+    );
+    assert!(stdout.contains(&title), "{stdout}");
+    let sides = [
+        zh("debate_side_for", &[]),
+        zh("debate_side_against", &[]),
+        zh("debate_vote_undecided", &[]),
+    ];
+    let poll = format!(
+        "{}\n  1. {}\n  2. {}\n  3. {}\n",
+        zh(
+            "debate_vote_question",
+            &[("motion", motion), ("minutes", "60")]
         ),
-        "{stdout}"
+        sides[0],
+        sides[1],
+        sides[2]
     );
+    assert!(stdout.contains(&poll), "{stdout}");
+    let voted = |side: &str| zh("console_debate_voted", &[("option", side)]);
     assert!(
-        stdout.contains("已投票:反方") && stdout.contains("已投票:正方"),
+        stdout.contains(&voted(&sides[1])) && stdout.contains(&voted(&sides[0])),
         "{stdout}"
     );
-    assert!(
-        stdout.contains("本群已有一场辩论在投票:闭源最终将战胜开源?"),
-        "{stdout}"
-    );
+    let already = zh("debate_already_open", &[("motion", motion)]);
+    assert!(stdout.contains(&already), "{stdout}");
     // The result comes after the 2 s grace, even though input has ended.
-    assert!(
-        stdout.contains(
-            "投票结果:闭源最终将战胜开源?\n正方:1 票(100%)\n反方:0 票(0%)\n还没想好:0 票(0%)\n共 1 人投票。"
-        ),
-        "{stdout}"
-    );
+    let line = |side: &str, votes, percent| {
+        zh(
+            "debate_result_line",
+            &[("side", side), ("votes", votes), ("percent", percent)],
+        )
+    };
+    let result = [
+        zh("debate_result_title", &[("motion", motion)]),
+        line(&sides[0], "1", "100"),
+        line(&sides[1], "0", "0"),
+        line(&sides[2], "0", "0"),
+        zh("debate_result_total", &[("total", "1")]),
+    ]
+    .join("\n");
+    assert!(stdout.contains(&result), "{stdout}");
 }
 
 #[test]

@@ -16,12 +16,13 @@ use debate_bot::app::Reply;
 use debate_bot::command::Builtin;
 use debate_bot::debate::{DebateRequest, DebateSettings, Debates, VotePoll};
 use debate_bot::effect::{Effect, Place, Timer};
+use debate_bot::i18n::Lang;
 use debate_bot::quiz::{QuizRequest, QuizSettings, Quizzes};
 use debate_bot::store::{Recorded, Refusal, Store};
 use debate_bot::vocab::{ChatKind, DebateId, GRACE_MS, Millis, Player};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use support::{TempDir, app, messages, player};
+use support::{TempDir, app, messages, name, player};
 
 const GROUP: i64 = -1_001_234_567_890;
 const OTHER_GROUP: i64 = -1_009_876_543_210;
@@ -39,7 +40,8 @@ const FOR: u8 = 0;
 const AGAINST: u8 = 1;
 const UNDECIDED: u8 = 2;
 
-// What users see (responses/debates.toml, responses/ui.zh.toml, responses/ui.en.toml).
+// What users see: the motions and camps of responses/debates.toml, in the sentences of
+// responses/ui.zh.toml and responses/ui.en.toml, filled as the bot fills them.
 const MOTIONS: [&str; 5] = [
     "闭源最终将战胜开源?",
     "开源就能让初创企业脱颖而出?",
@@ -54,59 +56,152 @@ const MOTION_1_EN: &str = "Will closed source ultimately defeat open source?";
 /// article's own narration leans to.
 const FOR_CAMP_1: &str = "李彦宏";
 const AGAINST_CAMP_1: &str = "罗璇";
-const CAMPS_1: &str = "文中站队 —— 正方:李彦宏;反方:罗璇\n文章自己的叙述倾向反方。";
-const CAMPS_1_EN: &str = "In the article — for: Robin Li (李彦宏); against: Luo Xuan (罗璇)\n\
-     The article's own narration leans against.";
 
-const OPTIONS: [&str; 3] = ["正方", "反方", "还没想好"];
-const OPTIONS_EN: [&str; 3] = ["For", "Against", "Undecided"];
-const NONE_OPEN: &str = "现在没有进行中的辩论;发送 /debate 开始一场。";
-const ONLY_STARTER_CLOSE: &str = "只有发起这场辩论的人或群管理员可以结束投票。";
-const POLL_FAILED: &str = "抱歉,投票没能发出,这场辩论已取消;请稍后再试 /debate。";
-const POLL_FAILED_EN: &str =
-    "Sorry, the vote could not be posted, so this debate is off; try /debate again shortly.";
-const USAGE: &str = "用法:/debate 随机一个辩题并投票,/debate N 辩第 N 个,/debate list 列出全部,/debate close 结束投票。";
-const USAGE_COUNT: &str = "辩题编号要在 1 到 5 之间;/debate list 列出全部。";
-const TIED: &str = "正反双方票数相同。";
-const ALL_UNDECIDED: &str = "投票的人都还没想好。";
-const NOBODY: &str = "没有人投票。";
+fn zh(key: &str) -> String {
+    support::say(Lang::Zh, key, &[])
+}
+
+/// Motion 1's camps and where the article's narration leans.
+fn camps_1(lang: Lang) -> String {
+    let camps = support::say(
+        lang,
+        "debate_camps",
+        &[
+            ("for", &name(lang, FOR_CAMP_1, "Robin Li")),
+            ("against", &name(lang, AGAINST_CAMP_1, "Luo Xuan")),
+        ],
+    );
+    let narration = support::say(lang, "debate_narration_against", &[]);
+    format!("{camps}\n{narration}")
+}
+
+/// The vote's options: for, against, undecided.
+fn options(lang: Lang) -> [String; 3] {
+    [
+        "debate_side_for",
+        "debate_side_against",
+        "debate_vote_undecided",
+    ]
+    .map(|key| support::say(lang, key, &[]))
+}
+
+fn none_open() -> String {
+    zh("debate_none_open")
+}
+fn only_starter_close() -> String {
+    zh("debate_only_starter_close")
+}
+fn poll_failed(lang: Lang) -> String {
+    support::say(lang, "debate_poll_failed", &[])
+}
+fn usage() -> String {
+    zh("debate_usage")
+}
+fn usage_count() -> String {
+    support::say(Lang::Zh, "debate_usage_count", &[("count", "5")])
+}
+fn tied() -> String {
+    zh("debate_result_tied")
+}
+fn all_undecided() -> String {
+    zh("debate_result_undecided")
+}
+fn nobody() -> String {
+    zh("debate_result_none")
+}
+
+/// The page's title: "辩题 1/5:闭源最终将战胜开源?".
+fn title(lang: Lang, number: usize, motion: &str) -> String {
+    let number = number.to_string();
+    support::say(
+        lang,
+        "debate_title",
+        &[("number", &number), ("count", "5"), ("motion", motion)],
+    )
+}
+
+/// The heading of a side's excerpt: `key` is debate_for or debate_against.
+fn side_heading(lang: Lang, key: &str, position: usize, count: usize) -> String {
+    let (position, count) = (position.to_string(), count.to_string());
+    support::say(lang, key, &[("position", &position), ("count", &count)])
+}
+
+fn question_in(lang: Lang, motion: &str, minutes: u32) -> String {
+    let minutes = minutes.to_string();
+    support::say(
+        lang,
+        "debate_vote_question",
+        &[("motion", motion), ("minutes", &minutes)],
+    )
+}
 
 fn question(motion: &str, minutes: u32) -> String {
-    format!("{motion} 你站哪一方?(投票 {minutes} 分钟)")
+    question_in(Lang::Zh, motion, minutes)
+}
+
+fn already_open_in(lang: Lang, motion: &str) -> String {
+    support::say(lang, "debate_already_open", &[("motion", motion)])
 }
 
 fn already_open(motion: &str) -> String {
-    format!(
-        "本群已有一场辩论在投票:{motion} 请在上面的投票里表态;发起人或管理员发送 /debate close 结束投票。"
-    )
+    already_open_in(Lang::Zh, motion)
 }
 
 fn forgotten(count: u64) -> String {
-    format!("已删除你的 {count} 条作答和投票记录,以及你的名字。")
+    support::say(Lang::Zh, "quiz_forgotten", &[("count", &count.to_string())])
+}
+
+fn leans_in(lang: Lang, key: &str, camp: &str) -> String {
+    support::say(lang, key, &[("camp", camp)])
 }
 
 fn leans_for(camp: &str) -> String {
-    format!("本群多数投了正方,也就是文中{camp}所持的一方。")
+    leans_in(Lang::Zh, "debate_result_leans_for", camp)
 }
 
 fn leans_against(camp: &str) -> String {
-    format!("本群多数投了反方,也就是文中{camp}所持的一方。")
+    leans_in(Lang::Zh, "debate_result_leans_against", camp)
 }
 
-/// The result of the vote on motion 1, as the group reads it: `sides` are (votes, percent)
-/// for, against and undecided.
-fn result_1(sides: [(u64, u64); 3], total: u64, lean: &str) -> String {
-    let [(yes, yes_pct), (no, no_pct), (undecided, undecided_pct)] = sides;
-    format!(
-        "投票结果:{MOTION_1}\n\
-         正方:{yes} 票({yes_pct}%)\n\
-         反方:{no} 票({no_pct}%)\n\
-         还没想好:{undecided} 票({undecided_pct}%)\n\
-         共 {total} 人投票。\n\
-         \n\
-         {lean}\n\
-         {CAMPS_1}"
+/// A side's line of the result: "正方:1 票(25%)".
+fn result_line(lang: Lang, side: &str, votes: u64, percent: u64) -> String {
+    let (votes, percent) = (votes.to_string(), percent.to_string());
+    support::say(
+        lang,
+        "debate_result_line",
+        &[("side", side), ("votes", &votes), ("percent", &percent)],
     )
+}
+
+/// The result of the vote on motion 1, as the group reads it in `lang`: `sides` are (votes,
+/// percent) for, against and undecided.
+fn result_1_in(lang: Lang, sides: [(u64, u64); 3], total: u64, lean: &str) -> String {
+    let motion = match lang {
+        Lang::Zh => MOTION_1,
+        Lang::En => MOTION_1_EN,
+    };
+    let mut lines = vec![support::say(
+        lang,
+        "debate_result_title",
+        &[("motion", motion)],
+    )];
+    for (side, (votes, percent)) in options(lang).iter().zip(sides) {
+        lines.push(result_line(lang, side, votes, percent));
+    }
+    let total = total.to_string();
+    lines.push(support::say(
+        lang,
+        "debate_result_total",
+        &[("total", &total)],
+    ));
+    lines.push(String::new());
+    lines.push(lean.to_string());
+    lines.push(camps_1(lang));
+    lines.join("\n")
+}
+
+fn result_1(sides: [(u64, u64); 3], total: u64, lean: &str) -> String {
+    result_1_in(Lang::Zh, sides, total, lean)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -427,11 +522,8 @@ fn assert_closes(outs: &[Effect], posted: &Posted, now: Millis) {
     );
 }
 
-fn poll(question: String, options: [&str; 3]) -> VotePoll {
-    VotePoll {
-        question,
-        options: options.map(String::from),
-    }
+fn poll(question: String, options: [String; 3]) -> VotePoll {
+    VotePoll { question, options }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -456,22 +548,29 @@ async fn debate_n_opens_the_motion_and_its_vote_which_wakes_the_engine_at_the_de
     assert_eq!(*chat, Place::from(GROUP));
     let page = motion.doc.to_plain();
     assert!(
-        page.starts_with(&format!("辩题 1/5:{MOTION_1}\n\n正方 · 1/3\n")),
+        page.starts_with(&format!(
+            "{}\n\n{}\n",
+            title(Lang::Zh, 1, MOTION_1),
+            side_heading(Lang::Zh, "debate_for", 1, 3)
+        )),
         "{page}"
     );
-    assert!(page.contains("\n\n反方 · 1/5\n"), "{page}");
-    assert!(page.ends_with(&format!("\n\n{CAMPS_1}")), "{page}");
+    let against = side_heading(Lang::Zh, "debate_against", 1, 5);
+    assert!(page.contains(&format!("\n\n{against}\n")), "{page}");
+    assert!(
+        page.ends_with(&format!("\n\n{}", camps_1(Lang::Zh))),
+        "{page}"
+    );
     assert!(
         motion
             .doc
             .to_html()
-            .starts_with(&format!("<b>辩题 1/5:{MOTION_1}</b>\n")),
+            .starts_with(&format!("<b>{}</b>\n", title(Lang::Zh, 1, MOTION_1))),
         "{}",
         motion.doc.to_html()
     );
     assert!(!motion.buttons.is_empty(), "the motion keeps its buttons");
-    assert_eq!(vote, &poll(question(MOTION_1, 60), OPTIONS));
-    assert!(vote.question.contains(MOTION_1) && vote.question.ends_with("(投票 60 分钟)"));
+    assert_eq!(vote, &poll(question(MOTION_1, 60), options(Lang::Zh)));
 
     // Posted: the engine wants to be woken at the deadline, an hour on.
     let wakes = bot.debates.poll_sent(*debate, "vote-a", 501).await.unwrap();
@@ -487,25 +586,30 @@ async fn debate_n_opens_the_motion_and_its_vote_which_wakes_the_engine_at_the_de
     let carol = english(3, "Carol");
     let posted = bot.start(OTHER_GROUP, &carol, " 1 ", T0).await;
     assert!(
-        posted
-            .page()
-            .starts_with(&format!("Motion 1/5: {MOTION_1_EN}\n\nFor · 1/3\n")),
+        posted.page().starts_with(&format!(
+            "{}\n\n{}\n",
+            title(Lang::En, 1, MOTION_1_EN),
+            side_heading(Lang::En, "debate_for", 1, 3)
+        )),
         "{}",
         posted.page()
     );
-    assert!(posted.page().ends_with(CAMPS_1_EN), "{}", posted.page());
+    assert!(
+        posted
+            .page()
+            .ends_with(&format!("\n\n{}", camps_1(Lang::En))),
+        "{}",
+        posted.page()
+    );
     assert_eq!(
         posted.poll,
-        poll(
-            format!("{MOTION_1_EN} Which side are you on? (60-minute vote)"),
-            OPTIONS_EN
-        )
+        poll(question_in(Lang::En, MOTION_1_EN, 60), options(Lang::En))
     );
     assert_ne!(posted.debate, *debate);
 
     // `/debate` alone picks a motion: any of them, put the same way.
     let posted = bot.start(THIRD_GROUP, &alice, "", T0).await;
-    let (n, title) = MOTIONS
+    let (n, motion) = MOTIONS
         .iter()
         .enumerate()
         .find(|(_, m)| posted.poll.question == question(m, 60))
@@ -513,7 +617,7 @@ async fn debate_n_opens_the_motion_and_its_vote_which_wakes_the_engine_at_the_de
     assert!(
         posted
             .page()
-            .starts_with(&format!("辩题 {}/5:{title}\n", n + 1)),
+            .starts_with(&format!("{}\n", title(Lang::Zh, n + 1, motion))),
         "{}",
         posted.page()
     );
@@ -566,10 +670,16 @@ async fn every_motion_s_vote_fits_telegram_s_poll_limits() {
             let posted = bot.start(chat, who, &(n + 1).to_string(), T0).await;
             let vote = &posted.poll;
             if i == 0 {
-                assert_eq!(vote, &poll(question(motion, 60), OPTIONS));
+                assert_eq!(vote, &poll(question(motion, 60), options(Lang::Zh)));
             } else {
-                assert!(vote.question.ends_with("(60-minute vote)"), "{vote:#?}");
-                assert_eq!(vote.options, OPTIONS_EN.map(String::from));
+                let end = support::say_after(
+                    Lang::En,
+                    "debate_vote_question",
+                    &[("minutes", "60")],
+                    "motion",
+                );
+                assert!(vote.question.ends_with(&end), "{vote:#?}");
+                assert_eq!(vote.options, options(Lang::En));
             }
             // sendPoll: a question of 1-300 characters, options of 1-100.
             let len = |s: &str| s.encode_utf16().count();
@@ -613,17 +723,16 @@ async fn one_debate_per_chat_and_list_or_bad_numbers_open_nothing() {
     let outs = bot.debate(GROUP, &carol, "3", T0 + 1_000).await;
     assert_eq!(
         only_message_to(&outs, GROUP),
-        format!(
-            "A debate is already being voted on here: {MOTION_1_EN} Vote in the poll above; \
-             its starter or an admin ends the vote with /debate close."
-        )
+        already_open_in(Lang::En, MOTION_1_EN)
     );
 
     // Another chat opens its own.
     let other = bot.start(OTHER_GROUP, &bob, "2", T0 + 2_000).await;
     assert_ne!(other.debate, first.debate);
     assert!(
-        other.page().starts_with(&format!("辩题 2/5:{MOTION_2}\n")),
+        other
+            .page()
+            .starts_with(&format!("{}\n", title(Lang::Zh, 2, MOTION_2))),
         "{}",
         other.page()
     );
@@ -634,13 +743,25 @@ async fn one_debate_per_chat_and_list_or_bad_numbers_open_nothing() {
     let lines: Vec<String> = MOTIONS
         .iter()
         .enumerate()
-        .map(|(i, m)| format!("{}. {m}", i + 1))
+        .map(|(i, m)| {
+            let number = (i + 1).to_string();
+            support::say(
+                Lang::Zh,
+                "debate_list_line",
+                &[("number", &number), ("motion", m)],
+            )
+        })
         .collect();
+    let heading = zh("debate_list_title");
     assert_eq!(
         list.doc.to_plain(),
-        format!("辩题\n{}\n\n{USAGE}", lines.join("\n"))
+        format!("{heading}\n{}\n\n{}", lines.join("\n"), usage())
     );
-    assert!(list.doc.to_html().starts_with("<b>辩题</b>\n1. "));
+    assert!(
+        list.doc
+            .to_html()
+            .starts_with(&format!("<b>{heading}</b>\n{}\n", lines[0]))
+    );
     assert_eq!(
         only_message_to(
             &bot.debate(THIRD_GROUP, &bob, " LIST ", T0).await,
@@ -652,17 +773,21 @@ async fn one_debate_per_chat_and_list_or_bad_numbers_open_nothing() {
         let outs = bot.debate(THIRD_GROUP, &alice, args, T0).await;
         assert_eq!(
             only_message_to(&outs, THIRD_GROUP),
-            USAGE_COUNT,
+            usage_count(),
             "/debate {args}"
         );
     }
     for args in ["foo", "-1", "1.5", "1 2", "open"] {
         let outs = bot.debate(THIRD_GROUP, &alice, args, T0).await;
-        assert_eq!(only_message_to(&outs, THIRD_GROUP), USAGE, "/debate {args}");
+        assert_eq!(
+            only_message_to(&outs, THIRD_GROUP),
+            usage(),
+            "/debate {args}"
+        );
     }
     // ...and opened nothing.
     let outs = bot.debate(THIRD_GROUP, &alice, "close", T0).await;
-    assert_eq!(only_message_to(&outs, THIRD_GROUP), NONE_OPEN);
+    assert_eq!(only_message_to(&outs, THIRD_GROUP), none_open());
     bot.start(THIRD_GROUP, &bob, "3", T0 + 1).await;
 }
 
@@ -715,10 +840,11 @@ async fn a_vote_counts_once_per_voter_a_change_replaces_it_and_a_retraction_remo
         )
     );
     assert!(
-        result
-            .doc
-            .to_html()
-            .starts_with(&format!("<b>投票结果:{MOTION_1}</b>\n正方:1 票(25%)\n")),
+        result.doc.to_html().starts_with(&format!(
+            "<b>{}</b>\n{}\n",
+            support::say(Lang::Zh, "debate_result_title", &[("motion", MOTION_1)]),
+            result_line(Lang::Zh, &options(Lang::Zh)[0], 1, 25)
+        )),
         "{}",
         result.doc.to_html()
     );
@@ -736,7 +862,7 @@ async fn close_is_for_the_starter_an_admin_or_anyone_in_a_private_chat() {
     // Nothing open.
     for chat in [GROUP, PRIVATE] {
         let outs = bot.debate(chat, &alice, "close", T0).await;
-        assert_eq!(only_message_to(&outs, chat), NONE_OPEN);
+        assert_eq!(only_message_to(&outs, chat), none_open());
     }
     assert!(!bot.needs_admin_check(GROUP, &bob, "close").await);
 
@@ -753,7 +879,7 @@ async fn close_is_for_the_starter_an_admin_or_anyone_in_a_private_chat() {
 
     // Bob neither started it nor administers the group: refused, and the vote goes on.
     let outs = bot.debate(GROUP, &bob, "close", T0 + 1_000).await;
-    assert_eq!(only_message_to(&outs, GROUP), ONLY_STARTER_CLOSE);
+    assert_eq!(only_message_to(&outs, GROUP), only_starter_close());
     assert_eq!(
         bot.vote(&posted, &bob, &[AGAINST], T0 + 2_000).await,
         Recorded::Counted
@@ -766,9 +892,9 @@ async fn close_is_for_the_starter_an_admin_or_anyone_in_a_private_chat() {
     assert_closes(&outs, &posted, T0 + 3_000);
     assert!(!bot.needs_admin_check(GROUP, &bob, "close").await);
     let outs = bot.debate(GROUP, &alice, "close", T0 + 4_000).await;
-    assert_eq!(only_message_to(&outs, GROUP), NONE_OPEN);
+    assert_eq!(only_message_to(&outs, GROUP), none_open());
     let outs = bot.admin(GROUP, &bob, "close", T0 + 4_000).await;
-    assert_eq!(only_message_to(&outs, GROUP), NONE_OPEN);
+    assert_eq!(only_message_to(&outs, GROUP), none_open());
 
     // The starter closes her own.
     let other = bot.start(OTHER_GROUP, &alice, "2", T0).await;
@@ -880,13 +1006,13 @@ async fn the_result_says_which_way_the_group_leans_in_the_starter_s_language() {
             &[
                 AGAINST, FOR, UNDECIDED, UNDECIDED, UNDECIDED, UNDECIDED, UNDECIDED, UNDECIDED,
             ],
-            result_1([(1, 13), (1, 13), (6, 75)], 8, TIED),
+            result_1([(1, 13), (1, 13), (6, 75)], 8, &tied()),
         ),
         (
             &[UNDECIDED, UNDECIDED],
-            result_1([(0, 0), (0, 0), (2, 100)], 2, ALL_UNDECIDED),
+            result_1([(0, 0), (0, 0), (2, 100)], 2, &all_undecided()),
         ),
-        (&[], result_1([(0, 0), (0, 0), (0, 0)], 0, NOBODY)),
+        (&[], result_1([(0, 0), (0, 0), (0, 0)], 0, &nobody())),
         (
             &[AGAINST],
             result_1(
@@ -921,10 +1047,15 @@ async fn the_result_says_which_way_the_group_leans_in_the_starter_s_language() {
     assert_closes(&outs, &posted, T0 + 2);
     assert_eq!(
         bot.result(&posted, T0 + 2).await.doc.to_plain(),
-        format!(
-            "Result: {MOTION_1_EN}\nFor: 1 (25%)\nAgainst: 2 (50%)\nUndecided: 1 (25%)\n4 voted.\n\n\
-             Most of the group voted against: the side argued by Luo Xuan (罗璇).\n\
-             {CAMPS_1_EN}"
+        result_1_in(
+            Lang::En,
+            [(1, 25), (2, 50), (1, 25)],
+            4,
+            &leans_in(
+                Lang::En,
+                "debate_result_leans_against",
+                &name(Lang::En, AGAINST_CAMP_1, "Luo Xuan")
+            )
         )
     );
 }
@@ -962,7 +1093,7 @@ async fn at_the_deadline_the_vote_closes_by_itself() {
     let outs = bot.wake(posted.debate, deadline).await;
     assert_closes(&outs, &posted, deadline);
     let outs = bot.debate(GROUP, &alice, "close", deadline + 1).await;
-    assert_eq!(only_message_to(&outs, GROUP), NONE_OPEN);
+    assert_eq!(only_message_to(&outs, GROUP), none_open());
     assert_eq!(
         bot.vote(&posted, &v2, &[AGAINST], deadline + GRACE_MS)
             .await,
@@ -975,7 +1106,7 @@ async fn at_the_deadline_the_vote_closes_by_itself() {
     );
     assert_eq!(
         bot.result(&posted, deadline).await.doc.to_plain(),
-        result_1([(1, 50), (1, 50), (0, 0)], 2, TIED)
+        result_1([(1, 50), (1, 50), (0, 0)], 2, &tied())
     );
 
     // A wake-up that comes late closes then, but votes after the deadline plus the grace
@@ -1013,7 +1144,7 @@ async fn a_vote_that_cannot_be_posted_calls_the_debate_off_and_frees_the_chat() 
     let debate = opened(&outs).expect("an Open");
 
     let outs = bot.debates.poll_failed(debate, T0 + 500).await.unwrap();
-    assert_eq!(only_message_to(&outs, GROUP), POLL_FAILED);
+    assert_eq!(only_message_to(&outs, GROUP), poll_failed(Lang::Zh));
     // Once; and nothing more comes of it.
     assert_eq!(
         bot.debates.poll_failed(debate, T0 + 600).await.unwrap(),
@@ -1021,7 +1152,7 @@ async fn a_vote_that_cannot_be_posted_calls_the_debate_off_and_frees_the_chat() 
     );
     assert_eq!(bot.wake(debate, T0 + VOTE_MS).await, vec![]);
     let outs = bot.debate(GROUP, &alice, "close", T0 + 700).await;
-    assert_eq!(only_message_to(&outs, GROUP), NONE_OPEN);
+    assert_eq!(only_message_to(&outs, GROUP), none_open());
 
     // The chat is free.
     bot.start(GROUP, &alice, "2", T0 + 1_000).await;
@@ -1030,7 +1161,7 @@ async fn a_vote_that_cannot_be_posted_calls_the_debate_off_and_frees_the_chat() 
     let outs = bot.debate(OTHER_GROUP, &carol, "1", T0).await;
     let debate = opened(&outs).expect("an Open");
     let outs = bot.debates.poll_failed(debate, T0 + 500).await.unwrap();
-    assert_eq!(only_message_to(&outs, OTHER_GROUP), POLL_FAILED_EN);
+    assert_eq!(only_message_to(&outs, OTHER_GROUP), poll_failed(Lang::En));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1138,7 +1269,7 @@ async fn a_restart_resumes_every_debate_where_it_was() {
     bot.close(&open, &starter, now + 2).await;
     assert_eq!(
         bot.result(&open, now + 2).await.doc.to_plain(),
-        result_1([(1, 33), (1, 33), (1, 33)], 3, TIED)
+        result_1([(1, 33), (1, 33), (1, 33)], 3, &tied())
     );
 
     // The expired one closed at the restart: too late to vote; its result after the grace.
@@ -1154,7 +1285,10 @@ async fn a_restart_resumes_every_debate_where_it_was() {
     // The unposted one is posted now (the same motion and poll), to its first deadline.
     let posted = bot.post(&unposted_outs, later).await;
     assert_eq!(posted.debate, unposted);
-    assert_eq!(posted.poll, poll(question(MOTIONS[2], 60), OPTIONS));
+    assert_eq!(
+        posted.poll,
+        poll(question(MOTIONS[2], 60), options(Lang::Zh))
+    );
     assert_eq!(
         bot.vote(&posted, &v[0], &[FOR], now + 3).await,
         Recorded::Counted
@@ -1166,14 +1300,14 @@ async fn a_restart_resumes_every_debate_where_it_was() {
     }
     for chat in [dropped_chat, closed.chat, reported.chat] {
         let outs = bot.debate(chat, &starter, "close", now).await;
-        assert_eq!(only_message_to(&outs, chat), NONE_OPEN);
+        assert_eq!(only_message_to(&outs, chat), none_open());
     }
     let reopened = bot.start(dropped_chat, &starter, "1", now).await;
 
     // The one closed just before the stop posts its result at the end of its grace.
     assert_eq!(
         bot.result(&in_grace, now - 500).await.doc.to_plain(),
-        result_1([(0, 0), (0, 0), (0, 0)], 0, NOBODY)
+        result_1([(0, 0), (0, 0), (0, 0)], 0, &nobody())
     );
 
     // Another restart finds just the two still open.
@@ -1235,7 +1369,7 @@ async fn forgetme_deletes_the_user_s_votes_too() {
     bot.close(&first, &alice, T0 + 4).await;
     assert_eq!(
         bot.result(&first, T0 + 4).await.doc.to_plain(),
-        result_1([(1, 50), (1, 50), (0, 0)], 2, TIED)
+        result_1([(1, 50), (1, 50), (0, 0)], 2, &tied())
     );
 }
 
@@ -1283,7 +1417,7 @@ async fn two_hundred_concurrent_votes_all_count() {
     bot.close(&posted, &alice, T0 + MINUTE).await;
     assert_eq!(
         bot.result(&posted, T0 + MINUTE).await.doc.to_plain(),
-        result_1([(67, 34), (67, 34), (66, 33)], 200, TIED)
+        result_1([(67, 34), (67, 34), (66, 33)], 200, &tied())
     );
 }
 

@@ -38,6 +38,49 @@ fn already_open(motion: &str) -> String {
     support::say(Lang::Zh, "debate_already_open", &[("motion", motion)])
 }
 
+fn zh(key: &str, args: &[(&str, &str)]) -> String {
+    support::say(Lang::Zh, key, args)
+}
+
+/// The sides of a vote, as its options read: for, against, undecided.
+fn sides(lang: Lang) -> [String; 3] {
+    [
+        "debate_side_for",
+        "debate_side_against",
+        "debate_vote_undecided",
+    ]
+    .map(|key| support::say(lang, key, &[]))
+}
+
+/// The head of a result: its title, a line per side (votes, percent) and the total.
+fn result_head(lang: Lang, motion: &str, votes: [(u64, u64); 3], total: u64) -> String {
+    let mut lines = vec![support::say(
+        lang,
+        "debate_result_title",
+        &[("motion", motion)],
+    )];
+    for (side, (votes, percent)) in sides(lang).iter().zip(votes) {
+        let (votes, percent) = (votes.to_string(), percent.to_string());
+        lines.push(support::say(
+            lang,
+            "debate_result_line",
+            &[("side", side), ("votes", &votes), ("percent", &percent)],
+        ));
+    }
+    let total = total.to_string();
+    lines.push(support::say(
+        lang,
+        "debate_result_total",
+        &[("total", &total)],
+    ));
+    lines.join("\n")
+}
+
+/// The article's camps on a motion: "文中站队 —— 正方:李彦宏;反方:罗璇".
+fn camps(lang: Lang, for_: &str, against: &str) -> String {
+    support::say(lang, "debate_camps", &[("for", for_), ("against", against)])
+}
+
 fn teacher() -> TgUser {
     TgUser::new(2_000, "王老师", Some("zh-hans"))
 }
@@ -201,7 +244,14 @@ impl Group {
 
 fn is_result(call: &Call) -> bool {
     let text = visible(call);
-    text.starts_with("投票结果:") || text.starts_with("Result: ")
+    Lang::ALL.iter().any(|&lang| {
+        text.starts_with(&support::say_until(
+            lang,
+            "debate_result_title",
+            &[],
+            "motion",
+        ))
+    })
 }
 
 /// Every message and edit fits Telegram's limits: 4096 characters (UTF-16 units), callback
@@ -231,37 +281,66 @@ async fn a_group_debates_votes_and_sees_the_result_next_to_the_articles_camps() 
     group.api.set_member_status(GROUP, &admin, "administrator");
 
     let vote = group.open(GROUP, &teacher, "/debate 1").await;
+    // The motion, the quotes and the names are the corpus's; the words around them, the ui
+    // file's.
     let motion = visible(&vote.motion);
-    assert!(
-        motion.starts_with(
-            "辩题 1/5:闭源最终将战胜开源?\n\n正方 · 1/3\n闭源最终将战胜开源\n—— 李彦宏"
-        ),
-        "{motion}"
+    let heading =
+        |key, position: &str, count: &str| zh(key, &[("position", position), ("count", count)]);
+    let title = zh(
+        "debate_title",
+        &[
+            ("number", "1"),
+            ("count", "5"),
+            ("motion", "闭源最终将战胜开源?"),
+        ],
+    );
+    let li = support::speaker_line(
+        Lang::Zh,
+        "李彦宏",
+        &support::li_role(Lang::Zh),
+        "speech_reported",
     );
     assert!(
-        motion.contains("反方 · 1/5\n开源并不是商业化的反义词,开源意味着打破垄断\n—— 罗璇,RWKV联合创始人 · 原话\n出处:电厂,2024-07-12,记者 张勇毅,¶35"),
+        motion.starts_with(&format!(
+            "{title}\n\n{}\n闭源最终将战胜开源\n{li}\n",
+            heading("debate_for", "1", "3")
+        )),
         "{motion}"
     );
+    let luo = support::role(Lang::Zh, "RWKV", "联合创始人", false);
+    let against = format!(
+        "{}\n开源并不是商业化的反义词,开源意味着打破垄断\n{}\n{}",
+        heading("debate_against", "1", "5"),
+        support::speaker_line(Lang::Zh, "罗璇", &luo, "speech_direct"),
+        support::citation(Lang::Zh, "35")
+    );
+    assert!(motion.contains(&against), "{motion}");
     assert_eq!(
         button_rows(&vote.motion),
         [
             vec![
                 (
-                    "更多正方 ›".to_string(),
+                    zh("button_more_for", &[]),
                     "d:zh:closed-will-win:1:0".to_string()
                 ),
                 (
-                    "更多反方 ›".to_string(),
+                    zh("button_more_against", &[]),
                     "d:zh:closed-will-win:0:1".to_string()
                 ),
             ],
-            vec![("出处".to_string(), "D:zh:closed-will-win:0:0".to_string())],
+            vec![(
+                zh("button_sources", &[]),
+                "D:zh:closed-will-win:0:0".to_string()
+            )],
         ]
     );
     let poll = group.api.calls_of("sendPoll").remove(0);
     assert_eq!(
         poll.body["question"],
-        json!("闭源最终将战胜开源? 你站哪一方?(投票 60 分钟)")
+        json!(zh(
+            "debate_vote_question",
+            &[("motion", "闭源最终将战胜开源?"), ("minutes", "60")]
+        ))
     );
     let options: Vec<&str> = poll.body["options"]
         .as_array()
@@ -269,7 +348,7 @@ async fn a_group_debates_votes_and_sees_the_result_next_to_the_articles_camps() 
         .iter()
         .map(|o| o.get("text").or(Some(o)).and_then(Value::as_str).unwrap())
         .collect();
-    assert_eq!(options, ["正方", "反方", "还没想好"]);
+    assert_eq!(options, sides(Lang::Zh));
 
     // The buttons walk the sides in place.
     let edits = group.api.count("editMessageText");
@@ -279,14 +358,22 @@ async fn a_group_debates_votes_and_sees_the_result_next_to_the_articles_camps() 
     let edit = group.api.wait_nth("editMessageText", edits).await;
     assert!(edit.ok(), "{}", edit.response);
     assert_eq!(edit.body["message_id"], json!(vote.motion.message_id()));
-    assert!(visible(&edit).contains("正方 · 2/3"), "{}", visible(&edit));
-    assert!(visible(&edit).contains("反方 · 1/5"), "{}", visible(&edit));
+    let page = visible(&edit);
+    assert!(
+        page.contains(&format!("\n\n{}\n", heading("debate_for", "2", "3"))),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("\n\n{}\n", heading("debate_against", "1", "5"))),
+        "{page}"
+    );
     group
         .api
         .press(&students[0], &vote.motion, "D:zh:closed-will-win:1:0");
     let sources = group.api.wait_nth("editMessageText", edits + 1).await;
+    let title = zh("debate_sources_title", &[("motion", "闭源最终将战胜开源?")]);
     assert!(
-        visible(&sources).starts_with("闭源最终将战胜开源? · 引用的段落"),
+        visible(&sources).starts_with(&format!("{title}\n")),
         "{}",
         visible(&sources)
     );
@@ -313,10 +400,7 @@ async fn a_group_debates_votes_and_sees_the_result_next_to_the_articles_camps() 
     let before = api.count("sendMessage");
     api.private_text(&students[2], "/forgetme");
     let forgot = api.wait_nth("sendMessage", before).await;
-    assert_eq!(
-        visible(&forgot),
-        "已删除你的 1 条作答和投票记录,以及你的名字。"
-    );
+    assert_eq!(visible(&forgot), zh("quiz_forgotten", &[("count", "1")]));
     group.votes(debate.id, [2, 0, 1]).await;
 
     // One debate at a time; a member may not close it.
@@ -345,14 +429,19 @@ async fn a_group_debates_votes_and_sees_the_result_next_to_the_articles_camps() 
     assert!(closed.elapsed() >= Duration::from_millis(1_900));
     assert_eq!(
         result,
-        "投票结果:闭源最终将战胜开源?\n\
-         正方:2 票(67%)\n\
-         反方:0 票(0%)\n\
-         还没想好:1 票(33%)\n\
-         共 3 人投票。\n\n\
-         本群多数投了正方,也就是文中李彦宏所持的一方。\n\
-         文中站队 —— 正方:李彦宏;反方:罗璇\n\
-         文章自己的叙述倾向反方。"
+        [
+            result_head(
+                Lang::Zh,
+                "闭源最终将战胜开源?",
+                [(2, 67), (0, 0), (1, 33)],
+                3
+            ),
+            String::new(),
+            zh("debate_result_leans_for", &[("camp", "李彦宏")]),
+            camps(Lang::Zh, "李彦宏", "罗璇"),
+            zh("debate_narration_against", &[]),
+        ]
+        .join("\n")
     );
     // Closed: a late vote is not counted, and there is nothing left to close.
     api.poll_answer(&vote.poll_id, &students[3], &[1]);
@@ -372,12 +461,13 @@ async fn a_group_debates_votes_and_sees_the_result_next_to_the_articles_camps() 
     let asked = api.wait_nth("getChatMember", 1).await;
     assert_eq!(asked.body["user_id"], json!(admin.id));
     let result = group.result(before).await;
+    let head = result_head(Lang::Zh, "巨头也应该拥抱开源?", [(0, 0), (0, 0), (0, 0)], 0);
+    let camps_start = support::say_until(Lang::Zh, "debate_camps", &[], "for");
     assert!(
-        result.starts_with("投票结果:巨头也应该拥抱开源?\n正方:0 票(0%)"),
-        "{result}"
-    );
-    assert!(
-        result.contains("共 0 人投票。\n\n没有人投票。\n文中站队"),
+        result.starts_with(&format!(
+            "{head}\n\n{}\n{camps_start}",
+            zh("debate_result_none", &[])
+        )),
         "{result}"
     );
 
@@ -399,19 +489,25 @@ async fn in_a_private_chat_in_english_the_voter_closes_their_own_debate() {
     let vote = group
         .open(user.id, &user, "/debate@debate_test_bot 3")
         .await;
+    // The motion is the corpus's (responses/debates.toml).
+    let motion = "Does Llama 2's own licence make its \"open source\" less than it claims?";
+    let en = |key, args: &[(&str, &str)]| support::say(Lang::En, key, args);
+    let title = en(
+        "debate_title",
+        &[("number", "3"), ("count", "5"), ("motion", motion)],
+    );
     assert!(
-        visible(&vote.motion).starts_with(
-            "Motion 3/5: Does Llama 2's own licence make its \"open source\" less than it claims?"
-        ),
+        visible(&vote.motion).starts_with(&format!("{title}\n")),
         "{}",
         visible(&vote.motion)
     );
     let poll = group.api.calls_of("sendPoll").remove(0);
     assert_eq!(
         poll.body["question"],
-        json!(
-            "Does Llama 2's own licence make its \"open source\" less than it claims? Which side are you on? (60-minute vote)"
-        )
+        json!(en(
+            "debate_vote_question",
+            &[("motion", motion), ("minutes", "60")]
+        ))
     );
     let debate = group.debate(user.id).await;
     group.api.poll_answer(&vote.poll_id, &user, &[1]);
@@ -420,12 +516,15 @@ async fn in_a_private_chat_in_english_the_voter_closes_their_own_debate() {
     group.api.private_text(&user, "/debate CLOSE");
     group.api.wait_nth("stopPoll", 0).await;
     let result = group.result(before).await;
-    assert!(
-        result.starts_with(
-            "Result: Does Llama 2's own licence make its \"open source\" less than it claims?\nFor: 0 (0%)\nAgainst: 1 (100%)\nUndecided: 0 (0%)\n1 voted.\n\nMost of the group voted against.\nIn the article — for: no one; against: no one"
-        ),
-        "{result}"
-    );
+    let nobody = en("debate_camp_nobody", &[]);
+    let expected = [
+        result_head(Lang::En, motion, [(0, 0), (1, 100), (0, 0)], 1),
+        String::new(),
+        en("debate_result_leans_against_nobody", &[]),
+        camps(Lang::En, &nobody, &nobody),
+    ]
+    .join("\n");
+    assert!(result.starts_with(&expected), "{result}");
     assert_eq!(group.api.count("getChatMember"), 0, "no need to ask");
     assert_within_limits(&group.api);
 }
@@ -456,10 +555,15 @@ async fn a_restart_keeps_the_debate_and_its_votes_and_a_deadline_passed_meanwhil
     let stop = group.api.wait_nth("stopPoll", 0).await;
     assert_eq!(stop.body["message_id"], json!(vote.message_id));
     let result = group.result(before).await;
+    let head = result_head(
+        Lang::Zh,
+        "开源就能让初创企业脱颖而出?",
+        [(1, 33), (2, 67), (0, 0)],
+        3,
+    );
+    let leans = support::say_until(Lang::Zh, "debate_result_leans_against", &[], "camp");
     assert!(
-        result.starts_with(
-            "投票结果:开源就能让初创企业脱颖而出?\n正方:1 票(33%)\n反方:2 票(67%)\n还没想好:0 票(0%)\n共 3 人投票。\n\n本群多数投了反方"
-        ),
+        result.starts_with(&format!("{head}\n\n{leans}")),
         "{result}"
     );
 
@@ -483,10 +587,12 @@ async fn a_restart_keeps_the_debate_and_its_votes_and_a_deadline_passed_meanwhil
     let stop = group.api.wait_nth("stopPoll", 1).await;
     assert_eq!(stop.body["message_id"], json!(vote.message_id));
     let result = group.result(before).await;
-    assert!(
-        result.contains("共 1 人投票。\n\n投票的人都还没想好。"),
-        "{result}"
+    let undecided = format!(
+        "{}\n\n{}\n",
+        zh("debate_result_total", &[("total", "1")]),
+        zh("debate_result_undecided", &[])
     );
+    assert!(result.contains(&undecided), "{result}");
     assert_eq!(group.ask(&teacher, "/debate close").await, none_open());
     group.bot.take().unwrap().stop().await;
     assert_eq!(group.api.count("sendPoll"), 2);
@@ -514,7 +620,11 @@ async fn an_admin_writing_anonymously_as_the_group_may_close_a_debate() {
     let stop = group.api.wait_nth("stopPoll", 0).await;
     assert_eq!(stop.body["message_id"], json!(vote.message_id));
     let result = group.result(before).await;
-    assert!(result.starts_with("投票结果:"), "{result}");
+    let title = zh(
+        "debate_result_title",
+        &[("motion", "行业落地,闭源比开源更合适?")],
+    );
+    assert!(result.starts_with(&format!("{title}\n")), "{result}");
     assert_eq!(group.api.count("getChatMember"), 0, "no need to ask");
 }
 
@@ -533,8 +643,16 @@ async fn a_vote_telegram_refuses_is_called_off_with_an_apology_and_the_chat_is_f
     let before = group.api.count("sendMessage");
     group.api.group_text(GROUP, &teacher(), "/debate 1");
     let motion = group.api.wait_nth("sendMessage", before).await;
+    let title = zh(
+        "debate_title",
+        &[
+            ("number", "1"),
+            ("count", "5"),
+            ("motion", "闭源最终将战胜开源?"),
+        ],
+    );
     assert!(
-        visible(&motion).starts_with("辩题 1/5:"),
+        visible(&motion).starts_with(&format!("{title}\n")),
         "{}",
         visible(&motion)
     );

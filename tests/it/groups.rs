@@ -8,6 +8,7 @@ use crate::support;
 
 use debate_bot::i18n::Lang;
 use debate_bot::quiz::QuizSettings;
+use debate_bot::render::escape_html;
 use support::fake_api::Pushed;
 use support::{Call, FakeApi, RunningBot, TgUser, start_bot_with, temp_database};
 
@@ -21,6 +22,21 @@ const SETTINGS: QuizSettings = QuizSettings {
     question_seconds: 30,
     max_questions: 20,
 };
+
+/// The quiz's intro as the message's HTML carries it (responses/ui.zh.toml).
+fn intro(count: &str, seconds: &str, name: &str) -> String {
+    escape_html(&support::say(
+        Lang::Zh,
+        "quiz_intro",
+        &[("count", count), ("seconds", seconds), ("name", name)],
+    ))
+}
+
+/// The start of a debate's result, bold, before its motion: "<b>投票结果:".
+fn result_title() -> String {
+    let title = support::say_until(Lang::Zh, "debate_result_title", &[], "motion");
+    format!("<b>{}", escape_html(&title))
+}
 
 fn teacher(n: i64) -> TgUser {
     TgUser::new(7_000 + n, &format!("老师{n}"), Some("zh-hans"))
@@ -56,6 +72,7 @@ impl Forum {
 async fn everything_about_a_command_in_a_topic_lands_in_that_topic_and_two_classes_run_at_once() {
     let forum = Forum::start().await;
     let (a, b) = (teacher(1), teacher(2));
+    let intro_of = |user: &TgUser| intro("2", "30", &user.first_name);
 
     // A topic command: the reply lands in the topic (General is closed: elsewhere it would
     // be refused).
@@ -69,7 +86,7 @@ async fn everything_about_a_command_in_a_topic_lands_in_that_topic_and_two_class
     let intro = forum.nth_ok("sendMessage", 1).await;
     assert_eq!(intro.landed_in(), Some(CLASS_A));
     assert!(
-        intro.text().starts_with("测验开始:2 题"),
+        intro.text().starts_with(&intro_of(&a)),
         "{}",
         intro.summary()
     );
@@ -82,7 +99,7 @@ async fn everything_about_a_command_in_a_topic_lands_in_that_topic_and_two_class
     let intro_b = forum.nth_ok("sendMessage", 2).await;
     assert_eq!(intro_b.landed_in(), Some(CLASS_B));
     assert!(
-        intro_b.text().starts_with("测验开始:2 题"),
+        intro_b.text().starts_with(&intro_of(&b)),
         "{}",
         intro_b.summary()
     );
@@ -102,8 +119,11 @@ async fn everything_about_a_command_in_a_topic_lands_in_that_topic_and_two_class
     forum.say(CLASS_A, &a, "/next");
     let results = forum.nth_ok("sendMessage", 4).await;
     assert_eq!(results.landed_in(), Some(CLASS_A), "{}", results.summary());
+    let title = support::say_until(Lang::Zh, "quiz_results_title", &[("count", "2")], "people");
     assert!(
-        results.text().contains("测验结束:2 题"),
+        results
+            .text()
+            .starts_with(&format!("<b>{}", escape_html(&title))),
         "{}",
         results.summary()
     );
@@ -132,8 +152,9 @@ async fn everything_about_a_command_in_a_topic_lands_in_that_topic_and_two_class
         "{}",
         motion_a.summary()
     );
+    let already = support::say_until(Lang::Zh, "debate_already_open", &[], "motion");
     assert!(
-        !motion_a.text().contains("已经有"),
+        !motion_a.text().contains(&escape_html(&already)),
         "{}",
         motion_a.summary()
     );
@@ -147,10 +168,11 @@ async fn everything_about_a_command_in_a_topic_lands_in_that_topic_and_two_class
         })
         .await;
     assert!(stop.ok(), "{}", stop.response);
+    let result_title = result_title();
     let result = forum
         .api
         .wait_for("the debate's result", |c| {
-            c.method == "sendMessage" && c.text().contains("投票结果")
+            c.method == "sendMessage" && c.text().starts_with(&result_title)
         })
         .await;
     assert!(result.ok(), "{}", result.response);
@@ -220,7 +242,11 @@ async fn a_quiz_or_debate_sent_while_the_bot_was_down_starts_nothing_reading_com
     assert!(reply.text().contains("李彦宏"), "{}", reply.summary());
     api.group_text_sent(GROUP, &user, "/debate list", 30 * 60);
     let reply = api.wait_nth("sendMessage", 3).await;
-    assert!(reply.text().contains("辩题"), "{}", reply.summary());
+    let list = format!(
+        "<b>{}</b>\n",
+        escape_html(&support::say(Lang::Zh, "debate_list_title", &[]))
+    );
+    assert!(reply.text().starts_with(&list), "{}", reply.summary());
     // Nine minutes is not stale: the quiz starts.
     api.group_text_sent(GROUP, &user, "/quiz 1", 9 * 60);
     let poll = api.wait_nth("sendPoll", 0).await;
@@ -272,19 +298,34 @@ async fn answers_telegram_delivers_after_downtime_count_for_a_poll_it_closed_by_
     })
     .await;
     api.group_text(GROUP, &teacher, "/stop");
+    let title = support::say(
+        Lang::Zh,
+        "quiz_results_title",
+        &[("count", "2"), ("people", "4")],
+    );
+    let start = support::say_until(Lang::Zh, "quiz_results_title", &[], "count");
+    let start = format!("<b>{}", escape_html(&start));
     let results = api
         .wait_for("the results", |c| {
-            c.method == "sendMessage" && c.text().contains("测验结束")
+            c.method == "sendMessage" && c.text().starts_with(&start)
         })
         .await;
     let text = support::fake_api::visible_text(results.text(), results.body.get("parse_mode"));
-    assert!(text.contains("测验结束:2 题,4 人作答"), "{text}");
+    assert!(text.starts_with(&format!("{title}\n")), "{text}");
     for s in &students {
         // Each answered question 1 right; their time is the whole question, capped.
-        assert!(
-            text.contains(&format!("{} — 答对 1/2 · 用时 5.0 秒", s.first_name)),
-            "{text}"
+        let line = support::say_after(
+            Lang::Zh,
+            "quiz_results_line",
+            &[
+                ("name", &s.first_name),
+                ("correct", "1"),
+                ("total", "2"),
+                ("seconds", "5.0"),
+            ],
+            "rank",
         );
+        assert!(text.contains(&format!("{line}\n")), "{text}");
     }
 }
 
@@ -349,9 +390,11 @@ async fn a_quiz_running_when_its_group_is_upgraded_goes_on_in_the_supergroup_wit
     assert!(third.body["question"].as_str().unwrap().starts_with("3/3"));
     api.supergroup_text(SUPER, &teacher, "/next");
     // A stopPoll, the results' reads and writes (fsync'd): on a loaded machine, seconds.
+    let title = support::say_until(Lang::Zh, "quiz_results_title", &[], "count");
+    let title = format!("<b>{}", escape_html(&title));
     let results = api
         .wait_for_within("the results", std::time::Duration::from_secs(15), |c| {
-            c.method == "sendMessage" && c.text().contains("测验结束")
+            c.method == "sendMessage" && c.text().starts_with(&title)
         })
         .await;
     assert_eq!(results.chat_id(), Some(SUPER));
@@ -361,9 +404,10 @@ async fn a_quiz_running_when_its_group_is_upgraded_goes_on_in_the_supergroup_wit
     api.migrate_from_message(SUPER, BASIC, &teacher);
     api.migrate_to_message(BASIC, SUPER, &teacher);
     api.supergroup_text(SUPER, &student, "/top");
+    let top_title = escape_html(&support::say(Lang::Zh, "top_title", &[]));
     let top = api
         .wait_for("/top", |c| {
-            c.method == "sendMessage" && c.text().contains("本群总排行")
+            c.method == "sendMessage" && c.text().contains(&top_title)
         })
         .await;
     assert_eq!(top.chat_id(), Some(SUPER));
@@ -403,14 +447,20 @@ async fn a_service_message_moves_an_open_debate_and_its_votes_before_any_call_is
     })
     .await;
     api.supergroup_text(SUPER, &teacher, "/debate close");
+    let result_title = result_title();
     let result = api
         .wait_for("the result", |c| {
-            c.method == "sendMessage" && c.text().contains("投票结果")
+            c.method == "sendMessage" && c.text().starts_with(&result_title)
         })
         .await;
     assert!(result.ok(), "{}", result.response);
     assert_eq!(result.chat_id(), Some(SUPER));
-    assert!(result.text().contains("共 3 人投票"), "{}", result.text());
+    let total = support::say(Lang::Zh, "debate_result_total", &[("total", "3")]);
+    assert!(
+        result.text().contains(&escape_html(&total)),
+        "{}",
+        result.text()
+    );
     // Nothing was sent to the old id after the move.
     let to_old: Vec<String> = api
         .calls()
@@ -486,7 +536,18 @@ async fn thirty_presses_of_one_button_are_answered_at_once_behind_a_backlog_and_
         })
         .await;
     assert!(edit.ok(), "{}", edit.response);
-    assert!(edit.text().contains("闭源 · 2/"), "{}", edit.text());
+    let second = support::say_until(
+        Lang::Zh,
+        "topic_header",
+        &[("title", "闭源"), ("position", "2")],
+        "count",
+    );
+    assert!(
+        edit.text()
+            .starts_with(&format!("<b>{}", escape_html(&second))),
+        "{}",
+        edit.text()
+    );
     api.wait_count("sendMessage", 21).await;
     assert_eq!(api.count("editMessageText"), 1, "{}", api.describe_calls());
 }

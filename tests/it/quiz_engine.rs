@@ -16,6 +16,7 @@ use std::sync::Arc;
 use debate_bot::command::{self, Builtin};
 use debate_bot::core::Incoming;
 use debate_bot::effect::{Effect, Place, Timer};
+use debate_bot::i18n::Lang;
 use debate_bot::quiz::questions;
 use debate_bot::quiz::{PollSpec, QuizRequest, QuizSettings, Quizzes};
 use debate_bot::store::{Recorded, Refusal, Store};
@@ -36,29 +37,118 @@ const SETTINGS: QuizSettings = QuizSettings {
     max_questions: 20,
 };
 
-// The sentences users see (responses/ui.zh.toml).
-const BAD_COUNT: &str = "题数要在 1 到 20 之间,例如 /quiz 5。";
-const NONE_RUNNING: &str = "现在没有进行中的测验。发送 /quiz 开始一场。";
-const ONLY_STARTER_NEXT: &str = "只有测验发起人可以跳到下一题。";
-const ONLY_STARTER_STOP: &str = "只有测验发起人或群管理员可以结束测验。";
-const ONLY_STARTER_REPORT: &str = "只有最近一场测验的发起人或群管理员可以下载成绩。";
-const STOPPED: &str = "测验已提前结束。";
-const NOBODY: &str = "没有人作答。";
-const TOP_TITLE: &str = "🏆 本群总排行(所有测验答对的题数)";
-const TOP_YOU_NONE: &str = "你还没有成绩。";
+// The sentences users see: responses/ui.zh.toml, filled as the bot fills them.
+fn zh(key: &str) -> String {
+    support::say(Lang::Zh, key, &[])
+}
+fn bad_count() -> String {
+    support::say(Lang::Zh, "quiz_bad_count", &[("max", "20")])
+}
+fn none_running() -> String {
+    zh("quiz_none_running")
+}
+fn only_starter_next() -> String {
+    zh("quiz_only_starter_next")
+}
+fn only_starter_stop() -> String {
+    zh("quiz_only_starter_stop")
+}
+fn only_starter_report() -> String {
+    zh("quiz_only_starter_report")
+}
+fn stopped() -> String {
+    zh("quiz_stopped")
+}
+fn nobody() -> String {
+    zh("quiz_results_nobody")
+}
+fn top_title() -> String {
+    zh("top_title")
+}
+fn top_you_none() -> String {
+    zh("top_you_none")
+}
 
 fn intro(count: usize, name: &str) -> String {
-    format!(
-        "测验开始:{count} 题,每题 30 秒,由 {name} 发起。每题揭晓时注明原文出处。发起人可以发送 /next 跳到下一题,/stop 结束。"
-    )
+    let count = count.to_string();
+    let args = [("count", count.as_str()), ("seconds", "30"), ("name", name)];
+    support::say(Lang::Zh, "quiz_intro", &args)
 }
 
 fn already_running(name: &str) -> String {
-    format!("这个聊天里已经有一场测验在进行(由 {name} 发起)。发起人或管理员可以发送 /stop 结束它。")
+    support::say(Lang::Zh, "quiz_already_running", &[("name", name)])
 }
 
 fn forgotten(count: u64) -> String {
-    format!("已删除你的 {count} 条作答和投票记录,以及你的名字。")
+    support::say(Lang::Zh, "quiz_forgotten", &[("count", &count.to_string())])
+}
+
+/// The results' title: "🏁 测验结束:3 题,3 人作答".
+fn results_title(count: usize, people: usize) -> String {
+    let (count, people) = (count.to_string(), people.to_string());
+    support::say(
+        Lang::Zh,
+        "quiz_results_title",
+        &[("count", &count), ("people", &people)],
+    )
+}
+
+/// Everyone's line of the results: "1. Bob — 答对 2/3 · 用时 5.5 秒".
+fn results_line(rank: usize, name: &str, correct: usize, total: usize, seconds: &str) -> String {
+    let (rank, correct, total) = (rank.to_string(), correct.to_string(), total.to_string());
+    support::say(
+        Lang::Zh,
+        "quiz_results_line",
+        &[
+            ("rank", &rank),
+            ("name", name),
+            ("correct", &correct),
+            ("total", &total),
+            ("seconds", seconds),
+        ],
+    )
+}
+
+/// The caption of /report's file: "最近一场测验的成绩(1 题):每人每题一行。".
+fn report_caption(count: usize) -> String {
+    support::say(
+        Lang::Zh,
+        "quiz_report_caption",
+        &[("count", &count.to_string())],
+    )
+}
+
+/// A question's line of the results: "第 1 题:66%(2/3)· 谁说的?…".
+fn question_line(number: usize, share: u32, right: usize, answered: usize, title: &str) -> String {
+    let (number, share) = (number.to_string(), share.to_string());
+    let (right, answered) = (right.to_string(), answered.to_string());
+    support::say(
+        Lang::Zh,
+        "quiz_results_question",
+        &[
+            ("number", &number),
+            ("share", &share),
+            ("right", &right),
+            ("answered", &answered),
+            ("question", title),
+        ],
+    )
+}
+
+/// The results' last line: "最难的一题:第 3 题,答对率 33%。".
+fn hardest(number: usize, share: u32) -> String {
+    let (number, share) = (number.to_string(), share.to_string());
+    support::say(
+        Lang::Zh,
+        "quiz_results_hardest",
+        &[("number", &number), ("share", &share)],
+    )
+}
+
+/// A line of the podium: "🥇 Bob — 1/2 · 2.7 秒" (the name is bold in HTML).
+fn podium_line(medal: &str, name: &str, correct: usize, total: usize, seconds: &str) -> String {
+    let took = support::say(Lang::Zh, "quiz_seconds", &[("seconds", seconds)]);
+    format!("{medal} {name} — {correct}/{total} · {took}")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -408,7 +498,7 @@ async fn quiz_starts_with_an_intro_and_a_valid_first_poll_and_refuses_bad_counts
         let outs = bot
             .command_as(OTHER_GROUP, ChatKind::Group, &alice, text, false, T0)
             .await;
-        assert_eq!(only_message(&outs), BAD_COUNT, "{text}");
+        assert_eq!(only_message(&outs), bad_count(), "{text}");
     }
     assert!(
         bot.store()
@@ -431,7 +521,7 @@ async fn quiz_starts_with_an_intro_and_a_valid_first_poll_and_refuses_bad_counts
     let outs = bot.group(&english, "/quiz@debate_bot 4", T0 + 6_000).await;
     assert_eq!(
         only_message(&outs),
-        "A quiz is already running in this chat (started by Alice). The starter or an admin can end it with /stop."
+        support::say(Lang::En, "quiz_already_running", &[("name", "Alice")])
     );
     assert_eq!(
         bot.store().running_quiz(GROUP).await.unwrap().unwrap().id,
@@ -545,34 +635,35 @@ async fn results_rank_by_right_answers_then_time_show_shares_and_the_hardest_and
     // ids), Carol 1 right in 4.0 s (fastest, but fewer right).
     let bob_name = "<b>Bob & \"Co\"</b>";
     let expected = [
-        "🏁 测验结束:3 题,3 人作答".to_string(),
-        format!("🥇 {bob_name} — 2/3 · 5.5 秒"),
-        "🥈 Alice — 2/3 · 6.0 秒".to_string(),
-        "🥉 Carol — 1/3 · 4.0 秒".to_string(),
+        results_title(3, 3),
+        podium_line("🥇", bob_name, 2, 3, "5.5"),
+        podium_line("🥈", "Alice", 2, 3, "6.0"),
+        podium_line("🥉", "Carol", 1, 3, "4.0"),
         String::new(),
-        "全部成绩".to_string(),
-        format!("1. {bob_name} — 答对 2/3 · 用时 5.5 秒"),
-        "2. Alice — 答对 2/3 · 用时 6.0 秒".to_string(),
-        "3. Carol — 答对 1/3 · 用时 4.0 秒".to_string(),
+        zh("quiz_results_everyone"),
+        results_line(1, bob_name, 2, 3, "5.5"),
+        results_line(2, "Alice", 2, 3, "6.0"),
+        results_line(3, "Carol", 1, 3, "4.0"),
         String::new(),
-        "每题答对率".to_string(),
-        format!("第 1 题:66%(2/3)· {}", title(q1.text())),
-        format!("第 2 题:66%(2/3)· {}", title(q2.text())),
-        format!("第 3 题:33%(1/3)· {}", title(q3.text())),
+        zh("quiz_results_questions"),
+        question_line(1, 66, 2, 3, &title(q1.text())),
+        question_line(2, 66, 2, 3, &title(q2.text())),
+        question_line(3, 33, 1, 3, &title(q3.text())),
         String::new(),
-        "最难的一题:第 3 题,答对率 33%。".to_string(),
+        hardest(3, 33),
     ]
     .join("\n");
     assert_eq!(only_message(&outs), expected);
 
     let html = html(&outs).pop().unwrap();
     let escaped = "&lt;b&gt;Bob &amp; &quot;Co&quot;&lt;/b&gt;";
+    let took = support::say(Lang::Zh, "quiz_seconds", &[("seconds", "5.5")]);
     assert!(
-        html.contains(&format!("🥇 <b>{escaped}</b> — 2/3 · 5.5 秒")),
+        html.contains(&format!("🥇 <b>{escaped}</b> — 2/3 · {took}")),
         "{html}"
     );
     assert!(
-        html.contains(&format!("\n1. {escaped} — 答对 2/3")),
+        html.contains(&format!("\n{}\n", results_line(1, escaped, 2, 3, "5.5"))),
         "{html}"
     );
     assert!(!html.contains("<b>Bob"), "{html}");
@@ -711,18 +802,36 @@ async fn late_unknown_repeated_and_duplicate_option_answers_count_at_most_once()
     assert_eq!(by_user[&13], (i64::from(q1.right()), true, QUESTION_MS));
 
     assert!(
-        results.starts_with("🏁 测验结束:2 题,5 人作答\n"),
+        results.starts_with(&format!("{}\n", results_title(2, 5))),
         "{results}"
     );
-    assert!(results.contains("\n🥇 Alice — 1/2 · 1.0 秒"), "{results}");
+    let podium = |medal, name, correct, total, seconds| {
+        format!("\n{}\n", podium_line(medal, name, correct, total, seconds))
+    };
+    assert!(
+        results.contains(&podium("🥇", "Alice", 1, 2, "1.0")),
+        "{results}"
+    );
     // Bob and Carol answered right, delivered late: counted, at the question's full time.
-    assert!(results.contains("\n🥈 Bob — 1/2 · 30.0 秒"), "{results}");
-    assert!(results.contains("\n🥉 Carol — 1/2 · 30.0 秒"), "{results}");
+    assert!(
+        results.contains(&podium("🥈", "Bob", 1, 2, "30.0")),
+        "{results}"
+    );
+    assert!(
+        results.contains(&podium("🥉", "Carol", 1, 2, "30.0")),
+        "{results}"
+    );
     assert!(!results.contains("Frank"), "{results}");
-    assert!(results.contains("\n第 2 题:0%(0/0)· "), "{results}");
+    assert!(
+        results.contains(&format!(
+            "\n{}\n",
+            question_line(2, 0, 0, 0, &title(q2.text()))
+        )),
+        "{results}"
+    );
     let shown = format!("Gus{}…", "ö".repeat(60));
     assert!(
-        results.contains(&format!("\n5. {shown} — 答对 0/2 · 用时 30.0 秒\n")),
+        results.contains(&format!("\n{}\n", results_line(5, &shown, 0, 2, "30.0"))),
         "{results}"
     );
 }
@@ -745,7 +854,7 @@ async fn next_is_for_the_starter_closes_the_open_poll_and_stale_wakes_do_nothing
 
     // Only the starter.
     let outs = bot.group(&bob, "/next", q1.sent_at + 1_000).await;
-    assert_eq!(only_message(&outs), ONLY_STARTER_NEXT);
+    assert_eq!(only_message(&outs), only_starter_next());
     let outs = bot
         .command_as(
             GROUP,
@@ -756,7 +865,7 @@ async fn next_is_for_the_starter_closes_the_open_poll_and_stale_wakes_do_nothing
             q1.sent_at + 1_000,
         )
         .await;
-    assert_eq!(only_message(&outs), ONLY_STARTER_NEXT, "even an admin");
+    assert_eq!(only_message(&outs), only_starter_next(), "even an admin");
     assert_eq!(
         bot.answer(&q1, &bob, &[q1.right()], q1.sent_at + 2_000)
             .await,
@@ -808,12 +917,16 @@ async fn next_is_for_the_starter_closes_the_open_poll_and_stale_wakes_do_nothing
     );
     let results = only_message(&outs[1..]);
     assert!(
-        results.starts_with("🏁 测验结束:2 题,1 人作答\n🥇 Bob — 1/2 · 2.7 秒"),
+        results.starts_with(&format!(
+            "{}\n{}\n",
+            results_title(2, 1),
+            podium_line("🥇", "Bob", 1, 2, "2.7")
+        )),
         "{results}"
     );
     assert!(bot.wake(&q2).await.is_empty());
     let outs = bot.group(&alice, "/next", q2.sent_at + 2_000).await;
-    assert_eq!(only_message(&outs), NONE_RUNNING);
+    assert_eq!(only_message(&outs), none_running());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -837,7 +950,7 @@ async fn stop_is_for_the_starter_an_admin_or_a_private_chat_and_posts_the_result
     );
     assert_eq!(
         only_message(&bot.group(&alice, "/stop", T0).await),
-        NONE_RUNNING
+        none_running()
     );
 
     let q1 = bot.start(&alice, 3, T0).await;
@@ -886,7 +999,7 @@ async fn stop_is_for_the_starter_an_admin_or_a_private_chat_and_posts_the_result
 
     // A non-starter who is not an admin: refused, the quiz runs on.
     let outs = bot.group(&bob, "/stop", q1.sent_at + 2_000).await;
-    assert_eq!(only_message(&outs), ONLY_STARTER_STOP);
+    assert_eq!(only_message(&outs), only_starter_stop());
     assert!(bot.store().running_quiz(GROUP).await.unwrap().is_some());
 
     // An admin may: the open poll closes, the notice, the results of the one question asked.
@@ -905,11 +1018,18 @@ async fn stop_is_for_the_starter_an_admin_or_a_private_chat_and_posts_the_result
     assert_eq!(
         messages(&outs),
         vec![
-            STOPPED.to_string(),
-            format!(
-                "🏁 测验结束:1 题,1 人作答\n🥇 Carol — 1/1 · 1.2 秒\n\n全部成绩\n1. Carol — 答对 1/1 · 用时 1.2 秒\n\n每题答对率\n第 1 题:100%(1/1)· {}",
-                title(q1.text())
-            ),
+            stopped(),
+            [
+                results_title(1, 1),
+                podium_line("🥇", "Carol", 1, 1, "1.2"),
+                String::new(),
+                zh("quiz_results_everyone"),
+                results_line(1, "Carol", 1, 1, "1.2"),
+                String::new(),
+                zh("quiz_results_questions"),
+                question_line(1, 100, 1, 1, &title(q1.text())),
+            ]
+            .join("\n"),
         ]
     );
     assert!(bot.store().running_quiz(GROUP).await.unwrap().is_none());
@@ -921,7 +1041,7 @@ async fn stop_is_for_the_starter_an_admin_or_a_private_chat_and_posts_the_result
     assert!(bot.wake(&q1).await.is_empty());
     assert_eq!(
         only_message(&bot.group(&alice, "/stop", at + 10).await),
-        NONE_RUNNING
+        none_running()
     );
 
     // The report of a stopped quiz covers the questions asked.
@@ -929,7 +1049,7 @@ async fn stop_is_for_the_starter_an_admin_or_a_private_chat_and_posts_the_result
     let [Effect::Document { bytes, caption, .. }] = outs.as_slice() else {
         panic!("{outs:#?}");
     };
-    assert_eq!(caption, "最近一场测验的成绩(1 题):每人每题一行。");
+    assert_eq!(*caption, report_caption(1));
     let csv = String::from_utf8(bytes.clone()).unwrap();
     assert_eq!(csv.lines().count(), 2, "{csv}");
 
@@ -939,10 +1059,7 @@ async fn stop_is_for_the_starter_an_admin_or_a_private_chat_and_posts_the_result
     let outs = bot.group(&alice, "/stop", at).await;
     assert_eq!(
         messages(&outs),
-        vec![
-            STOPPED.to_string(),
-            format!("🏁 测验结束:1 题,0 人作答\n{NOBODY}")
-        ]
+        vec![stopped(), format!("{}\n{}", results_title(1, 0), nobody())]
     );
     assert_eq!(outs.len(), 2, "{outs:#?}");
     assert!(bot.wake(&q2).await.is_empty());
@@ -975,7 +1092,7 @@ async fn stop_is_for_the_starter_an_admin_or_a_private_chat_and_posts_the_result
             message_id: q3.message_id
         }
     );
-    assert_eq!(messages(&outs)[0], STOPPED);
+    assert_eq!(messages(&outs)[0], stopped());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1068,7 +1185,7 @@ async fn a_restart_resumes_every_quiz_where_it_was() {
     );
     // /stop still knows the starter after the restart.
     let outs = bot.group(&bob, "/stop", now + 2_500).await;
-    assert_eq!(only_message(&outs), ONLY_STARTER_STOP);
+    assert_eq!(only_message(&outs), only_starter_stop());
 
     // Down again; back after both deadlines: both quizzes move on, nothing to close.
     let bot = bot.restart().await;
@@ -1097,14 +1214,20 @@ async fn a_restart_resumes_every_quiz_where_it_was() {
     let sent = bot.send_polls(&outs, now).await;
     let (_, results) = bot.play_out(sent[0].clone()).await;
     assert!(
-        results.starts_with("🏁 测验结束:3 题,2 人作答\n"),
+        results.starts_with(&format!("{}\n", results_title(3, 2))),
         "{results}"
     );
-    assert!(results.contains("\n🥇 Bob — 1/3 · 1.0 秒"), "{results}");
-    assert!(results.contains("\n🥈 Carol — 0/3 · 6.0 秒"), "{results}");
+    let bob = format!("\n{}\n", podium_line("🥇", "Bob", 1, 3, "1.0"));
+    assert!(results.contains(&bob), "{results}");
+    let carol = format!("\n{}\n", podium_line("🥈", "Carol", 0, 3, "6.0"));
+    assert!(results.contains(&carol), "{results}");
     let (_, results) = bot.play_out(sent[1].clone()).await;
     assert!(
-        results.starts_with("🏁 测验结束:2 题,1 人作答\n🥇 Carol — 1/2 · 2.0 秒"),
+        results.starts_with(&format!(
+            "{}\n{}\n",
+            results_title(2, 1),
+            podium_line("🥇", "Carol", 1, 2, "2.0")
+        )),
         "{results}"
     );
     assert!(
@@ -1166,25 +1289,27 @@ async fn thirty_concurrent_answers_count_exactly_once() {
 
     let results = only_message(&bot.wake(&q1).await);
     assert!(
-        results.starts_with("🏁 测验结束:1 题,30 人作答\n"),
+        results.starts_with(&format!("{}\n", results_title(1, 30))),
         "{results}"
     );
     let everyone = results
-        .split("全部成绩\n")
+        .split(&format!("{}\n", zh("quiz_results_everyone")))
         .nth(1)
         .and_then(|rest| rest.split("\n\n").next())
         .expect("the everyone section");
     let lines: Vec<&str> = everyone.lines().collect();
     assert_eq!(lines.len(), 30, "{everyone}");
+    let mut named = BTreeSet::new();
     for (rank, line) in lines.iter().enumerate() {
-        assert!(line.starts_with(&format!("{}. P", rank + 1)), "{line}");
+        let v = support::unsay(Lang::Zh, "quiz_results_line", line).expect(line);
+        assert_eq!(v["rank"], (rank + 1).to_string(), "{line}");
+        assert!(v["name"].starts_with('P'), "{line}");
+        named.insert(v["name"].clone());
     }
-    let named: BTreeSet<&str> = lines.iter().map(|l| l.split(' ').nth(1).unwrap()).collect();
     assert_eq!(named.len(), 30);
-    assert!(results.contains(&format!(
-        "第 1 题:{}%({expected_right}/30)",
-        expected_right * 100 / 30
-    )));
+    let share = (expected_right * 100 / 30) as u32;
+    let line = question_line(1, share, expected_right, 30, &title(q1.text()));
+    assert!(results.contains(&format!("\n{line}")), "{results}");
 
     // Ten /quiz at once in a new chat: one quiz starts, the others hear it is running.
     let handles: Vec<_> = (0..10)
@@ -1210,8 +1335,9 @@ async fn thirty_concurrent_answers_count_exactly_once() {
     for handle in handles {
         let outs = handle.await.unwrap();
         if polls(&outs).is_empty() {
+            let message = only_message(&outs);
             assert!(
-                only_message(&outs).starts_with("这个聊天里已经有一场测验在进行(由 S"),
+                (0..10).any(|i| message == already_running(&format!("S{i}"))),
                 "{outs:#?}"
             );
         } else {
@@ -1246,10 +1372,7 @@ async fn a_chat_meets_every_question_before_any_repeats() {
     for k in 0..quizzes {
         let first = bot.start(&teacher, 5, now).await;
         let (sent, results) = bot.play_out(first.clone()).await;
-        assert!(
-            results.starts_with("🏁 测验结束:5 题,0 人作答"),
-            "{results}"
-        );
+        assert!(results.starts_with(&results_title(5, 0)), "{results}");
         now = sent.last().unwrap().wake_at + 1_000;
         let stored = bot.store().questions(first.quiz).await.unwrap();
         assert_eq!(stored.len(), 5);
@@ -1314,6 +1437,28 @@ async fn every_quiz_is_at_least_half_who_said_and_english_users_see_the_quote_in
             )
         })
         .collect();
+    // What stands between a translated quote and its original (responses/ui.en.toml, then
+    // ui.zh.toml), and what follows the translation in the explanation.
+    let marked = [Lang::En, Lang::Zh].map(|lang| {
+        let marked = support::say_until(
+            lang,
+            "quiz_quote_translated",
+            &[("translation", "\u{1}")],
+            "original",
+        );
+        marked
+            .rsplit('\u{1}')
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    });
+    let explained = support::say_until(
+        Lang::En,
+        "quiz_who_explanation_translated",
+        &[("name", ""), ("speech", ""), ("translation", "\u{1}")],
+        "citation",
+    );
+    let explained = explained.rsplit('\u{1}').next().unwrap_or_default();
     for (tag, language) in [("mix-zh", None), ("mix-en", Some("en"))] {
         let mut bot = Bot::open(tag).await;
         let teacher = Player {
@@ -1349,24 +1494,26 @@ async fn every_quiz_is_at_least_half_who_said_and_english_users_see_the_quote_in
                 let question = poll.text();
                 if language.is_some() {
                     let (translated, under) = question
-                        .split_once('\n')
+                        .split_once(marked[0].as_str())
                         .unwrap_or_else(|| panic!("{question}"));
-                    assert!(translated.ends_with(" (translation)"), "{question}");
                     let start: String = en.chars().take(12).collect();
                     assert!(translated.contains(&start), "{question}");
                     assert!(
-                        under.starts_with("Original: ") && under.contains(original.as_str()),
+                        under.contains(original.as_str()),
                         "the original, whole, under it: {question}"
                     );
                     assert!(
                         poll.poll.explanation.contains(&start)
-                            && poll.poll.explanation.contains(" (translation)\n"),
+                            && poll.poll.explanation.contains(explained),
                         "{}",
                         poll.poll.explanation
                     );
                 } else {
                     assert!(question.contains(original.as_str()), "{question}");
-                    assert!(!question.contains("translation"), "{question}");
+                    assert!(
+                        marked.iter().all(|m| !question.contains(m.as_str())),
+                        "{question}"
+                    );
                 }
             }
         }
@@ -1432,15 +1579,28 @@ async fn top_report_and_forgetme() {
             if k == 0 {
                 poll = bot.send_poll(&outs, now).await;
             } else {
-                assert!(messages(&outs)[0].starts_with("🏁 测验结束:2 题,"));
+                let title =
+                    support::say_until(Lang::Zh, "quiz_results_title", &[("count", "2")], "people");
+                assert!(messages(&outs)[0].starts_with(&title));
             }
         }
     }
 
     let top_line = |rank: usize, name: &str, correct: usize, answers: usize| {
-        format!("{rank}. {name} — 答对 {correct} 题(共答 {answers} 题)")
+        let (rank, correct, answers) = (rank.to_string(), correct.to_string(), answers.to_string());
+        support::say(
+            Lang::Zh,
+            "top_line",
+            &[
+                ("rank", &rank),
+                ("name", name),
+                ("correct", &correct),
+                ("answers", &answers),
+            ],
+        )
     };
-    let mut expected = vec![TOP_TITLE.to_string()];
+    let top_you = |line: String| support::say(Lang::Zh, "top_you", &[("line", &line)]);
+    let mut expected = vec![top_title()];
     for (i, name) in names.iter().enumerate().take(10) {
         let medal = ["🥇 ", "🥈 ", "🥉 "].get(i).copied().unwrap_or("");
         expected.push(format!(
@@ -1454,7 +1614,7 @@ async fn top_report_and_forgetme() {
     let outs = bot.group(&players[11], "/top", now).await;
     assert_eq!(
         only_message(&outs),
-        format!("{board}\n\n你的排名:{}", top_line(12, "P12", 0, 4))
+        format!("{board}\n\n{}", top_you(top_line(12, "P12", 0, 4)))
     );
     // The first sees the top ten only; someone who never answered is told so.
     assert_eq!(
@@ -1463,24 +1623,21 @@ async fn top_report_and_forgetme() {
     );
     assert_eq!(
         only_message(&bot.group(&teacher, "/top", now).await),
-        format!("{board}\n\n{TOP_YOU_NONE}")
+        format!("{board}\n\n{}", top_you_none())
     );
     assert_eq!(
         only_message(&bot.group(&late, "/top", now).await),
-        format!("{board}\n\n你的排名:{}", top_line(13, "Late", 0, 1))
+        format!("{board}\n\n{}", top_you(top_line(13, "Late", 0, 1)))
     );
     // Another chat has its own (empty) board.
     let outs = bot
         .command_as(OTHER_GROUP, ChatKind::Group, &teacher, "/top", false, now)
         .await;
-    assert_eq!(
-        only_message(&outs),
-        "这个聊天还没有测验成绩。发送 /quiz 开始一场。"
-    );
+    assert_eq!(only_message(&outs), zh("top_empty"));
 
     // /report: the starter gets the last quiz as CSV; others only if admin.
     let outs = bot.group(&players[0], "/report", now).await;
-    assert_eq!(only_message(&outs), ONLY_STARTER_REPORT);
+    assert_eq!(only_message(&outs), only_starter_report());
     let outs = bot
         .command_as(
             OTHER_GROUP,
@@ -1491,10 +1648,7 @@ async fn top_report_and_forgetme() {
             now,
         )
         .await;
-    assert_eq!(
-        only_message(&outs),
-        "这个聊天还没有测验成绩。发送 /quiz 开始一场。"
-    );
+    assert_eq!(only_message(&outs), zh("quiz_no_report"));
     let admin = bot
         .command_as(GROUP, ChatKind::Group, &players[0], "/report", true, now)
         .await;
@@ -1513,7 +1667,7 @@ async fn top_report_and_forgetme() {
     };
     assert_eq!(*chat, Place::from(GROUP));
     assert_eq!(*name, format!("quiz-{}.csv", quiz_ids[1]));
-    assert_eq!(caption, "最近一场测验的成绩(2 题):每人每题一行。");
+    assert_eq!(*caption, report_caption(2));
     let last_questions = bot.store().questions(quiz_ids[1]).await.unwrap();
     let mut reader = csv::Reader::from_reader(bytes.as_slice());
     let header: Vec<String> = reader
@@ -1583,13 +1737,14 @@ async fn top_report_and_forgetme() {
     );
     assert!(!board.contains("P1 "), "{board}");
     assert!(
-        board.ends_with(&format!("你的排名:{}", top_line(11, "P12", 0, 4))),
+        board.ends_with(&format!("\n\n{}", top_you(top_line(11, "P12", 0, 4)))),
         "{board}"
     );
     assert_eq!(
         only_message(&bot.group(&players[0], "/top", now).await),
         format!(
-            "{board_head}\n\n{TOP_YOU_NONE}",
+            "{board_head}\n\n{}",
+            top_you_none(),
             board_head = board.split("\n\n").next().unwrap()
         )
     );
@@ -1619,7 +1774,7 @@ async fn top_report_and_forgetme() {
     let outs = bot.group(&teacher, "/forgetme", now + 1).await;
     assert_eq!(only_message(&outs), forgotten(0));
     let outs = bot.group(&players[1], "/quiz", now + 2).await;
-    assert_eq!(only_message(&outs), already_running("某位用户"));
+    assert_eq!(only_message(&outs), already_running(&zh("quiz_someone")));
     let kept: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM quizzes WHERE starter_name = 'Teacher'")
             .fetch_one(&db)
@@ -1640,7 +1795,7 @@ async fn top_report_and_forgetme() {
     );
     assert_eq!(
         only_message(&bot.group(&teacher, "/next", now + 3).await),
-        "只有测验发起人可以跳到下一题。"
+        only_starter_next()
     );
 }
 
@@ -1674,10 +1829,7 @@ async fn forgetme_from_a_shared_identity_is_one_line_in_either_language() {
         .forget_shared(GROUP.into(), &anonymous)
         .await
         .unwrap();
-    assert_eq!(
-        only_message(&outs),
-        "匿名管理员和频道身份是多人共用的,无法删除;要删除你自己的记录,请用你自己的账号发送 /forgetme(私聊机器人也可以)。"
-    );
+    assert_eq!(only_message(&outs), zh("quiz_forget_shared"));
     let english = Player {
         language_code: Some("en".into()),
         ..player(136_817_688, "Channel")
@@ -1689,7 +1841,7 @@ async fn forgetme_from_a_shared_identity_is_one_line_in_either_language() {
         .unwrap();
     assert_eq!(
         only_message(&outs),
-        "An anonymous admin or a channel is an identity many people share, so it cannot be forgotten; to delete your own records, send /forgetme from your own account (a private chat with the bot works too)."
+        support::say(Lang::En, "quiz_forget_shared", &[])
     );
 }
 

@@ -34,9 +34,6 @@ const SETTINGS: QuizSettings = QuizSettings {
     max_questions: 20,
 };
 
-/// Every explanation names where its answer stands in the article.
-const CITATION: &str = "出处:电厂,2024-07-12";
-
 // The sentences users see: responses/ui.zh.toml, filled as the bot fills them.
 fn zh(key: &str) -> String {
     support::say(Lang::Zh, key, &[])
@@ -76,6 +73,35 @@ fn intro(count: usize, name: &str) -> String {
 
 fn already_running(name: &str) -> String {
     support::say(Lang::Zh, "quiz_already_running", &[("name", name)])
+}
+
+fn forgotten(count: usize) -> String {
+    support::say(Lang::Zh, "quiz_forgotten", &[("count", &count.to_string())])
+}
+
+/// The results' title: "🏁 测验结束:3 题,10 人作答".
+fn results_title(count: usize, people: usize) -> String {
+    let (count, people) = (count.to_string(), people.to_string());
+    support::say(
+        Lang::Zh,
+        "quiz_results_title",
+        &[("count", &count), ("people", &people)],
+    )
+}
+
+/// A line of /top, without its medal: "11. 学生12 — 答对 2 题(共答 5 题)".
+fn top_line(rank: usize, name: &str, correct: usize, answers: usize) -> String {
+    let (rank, correct, answers) = (rank.to_string(), correct.to_string(), answers.to_string());
+    support::say(
+        Lang::Zh,
+        "top_line",
+        &[
+            ("rank", &rank),
+            ("name", name),
+            ("correct", &correct),
+            ("answers", &answers),
+        ],
+    )
 }
 
 fn teacher() -> TgUser {
@@ -248,12 +274,18 @@ fn visible(call: &Call) -> String {
     visible_text(call.text(), call.body.get("parse_mode"))
 }
 
+/// Whether `call` is a quiz's results: its title, up to the number of questions.
+fn is_results(call: &Call) -> bool {
+    let title = support::say_until(Lang::Zh, "quiz_results_title", &[], "count");
+    call.method == "sendMessage" && visible(call).starts_with(&title)
+}
+
 fn results_after(calls: &[Call], from: usize) -> Option<Call> {
     calls
         .iter()
         .filter(|c| c.method == "sendMessage")
         .skip(from)
-        .find(|c| visible(c).starts_with("🏁"))
+        .find(|c| is_results(c))
         .cloned()
 }
 
@@ -325,7 +357,11 @@ impl Poll {
         let explanation = body["explanation"].as_str().expect("an explanation");
         assert!(explanation.chars().count() <= 200, "{explanation}");
         assert!(explanation.matches('\n').count() <= 2, "{explanation:?}");
-        assert!(explanation.contains(CITATION), "{explanation}");
+        // Every explanation names where its answer stands in the article.
+        assert!(
+            explanation.contains(&support::citation_start(Lang::Zh)),
+            "{explanation}"
+        );
         let poll = call.poll();
         assert_eq!(poll["type"], json!("quiz"));
         let id = poll["id"].as_str().expect("a poll id").to_string();
@@ -386,7 +422,8 @@ struct Results {
 
 /// Reads a results message: the title; the podium; a blank line, "全部成绩" and a line per
 /// participant; a blank line, "每题答对率" and a line per question; and, for more than one
-/// question, a blank line and the hardest one.
+/// question, a blank line and the hardest one. Each line is read through its template in
+/// responses/ui.zh.toml.
 #[track_caller]
 fn read_results(text: &str, asked: usize, total: usize) -> Results {
     let lines: Vec<&str> = text.lines().collect();
@@ -397,27 +434,27 @@ fn read_results(text: &str, asked: usize, total: usize) -> Results {
         .map(|l| l.to_string())
         .collect();
     let mut i = 1 + podium.len();
-    assert_eq!(&lines[i..i + 2], ["", "全部成绩"], "{text}");
+    assert_eq!(
+        &lines[i..i + 2],
+        ["", zh("quiz_results_everyone").as_str()],
+        "{text}"
+    );
     i += 2;
     let mut everyone = Vec::new();
     while !lines[i].is_empty() {
         let line = lines[i];
-        let (rank, rest) = line.split_once(". ").expect(line);
-        let (name, rest) = rest.split_once(" — 答对 ").expect(line);
-        let (correct, rest) = rest.split_once('/').expect(line);
-        let (of, rest) = rest.split_once(" · 用时 ").expect(line);
-        assert_eq!(of, total.to_string(), "{line}");
-        let seconds = rest.strip_suffix(" 秒").expect(line);
-        assert!(seconds.contains('.'), "one decimal: {line}");
+        let v = support::unsay(Lang::Zh, "quiz_results_line", line).expect(line);
+        assert_eq!(v["total"], total.to_string(), "{line}");
+        assert!(v["seconds"].contains('.'), "one decimal: {line}");
         everyone.push(Line {
-            rank: rank.parse().expect(line),
-            name: name.to_string(),
-            correct: correct.parse().expect(line),
-            seconds: seconds.parse().expect(line),
+            rank: v["rank"].parse().expect(line),
+            name: v["name"].clone(),
+            correct: v["correct"].parse().expect(line),
+            seconds: v["seconds"].parse().expect(line),
         });
         i += 1;
     }
-    assert_eq!(lines[i + 1], "每题答对率", "{text}");
+    assert_eq!(lines[i + 1], zh("quiz_results_questions"), "{text}");
     let questions: Vec<String> = lines[i + 2..i + 2 + asked]
         .iter()
         .map(|l| l.to_string())
@@ -453,10 +490,9 @@ fn read_results(text: &str, asked: usize, total: usize) -> Results {
 
 /// The podium line for a participant's line.
 fn podium_line(medal: &str, line: &Line, total: usize) -> String {
-    format!(
-        "{medal} {} — {}/{total} · {:.1} 秒",
-        line.name, line.correct, line.seconds
-    )
+    let seconds = format!("{:.1}", line.seconds);
+    let took = support::say(Lang::Zh, "quiz_seconds", &[("seconds", &seconds)]);
+    format!("{medal} {} — {}/{total} · {took}", line.name, line.correct)
 }
 
 /// A question's line: its share of right answers and its first 24 characters.
@@ -467,9 +503,18 @@ fn question_line(poll: &Poll, right: usize, answered: usize) -> String {
         title.push('…');
     }
     let share = (right * 100).checked_div(answered).unwrap_or(0);
-    format!(
-        "第 {} 题:{share}%({right}/{answered})· {title}",
-        poll.number()
+    let (number, share) = (poll.number().to_string(), share.to_string());
+    let (right, answered) = (right.to_string(), answered.to_string());
+    support::say(
+        Lang::Zh,
+        "quiz_results_question",
+        &[
+            ("number", &number),
+            ("share", &share),
+            ("right", &right),
+            ("answered", &answered),
+            ("question", &title),
+        ],
     )
 }
 
@@ -484,7 +529,12 @@ fn hardest_line(shares: &[(usize, usize)]) -> String {
             _ => Some((n, s)),
         })
         .unwrap();
-    format!("最难的一题:第 {number} 题,答对率 {share}%。")
+    let (number, share) = (number.to_string(), share.to_string());
+    support::say(
+        Lang::Zh,
+        "quiz_results_hardest",
+        &[("number", &number), ("share", &share)],
+    )
 }
 
 /// A line of /top.
@@ -513,16 +563,13 @@ fn read_top(text: &str) -> (Vec<TopRow>, Vec<String>) {
             Some(m) => (m.to_string(), &line[m.len() + 1..]),
             None => (String::new(), line),
         };
-        let (rank, line) = line.split_once(". ").expect(line);
-        let (name, line) = line.split_once(" — 答对 ").expect(line);
-        let (correct, line) = line.split_once(" 题(共答 ").expect(line);
-        let answers = line.strip_suffix(" 题)").expect(line);
+        let v = support::unsay(Lang::Zh, "top_line", line).expect(line);
         rows.push(TopRow {
             medal,
-            rank: rank.parse().unwrap(),
-            name: name.to_string(),
-            correct: correct.parse().unwrap(),
-            answers: answers.parse().unwrap(),
+            rank: v["rank"].parse().unwrap(),
+            name: v["name"].clone(),
+            correct: v["correct"].parse().unwrap(),
+            answers: v["answers"].parse().unwrap(),
         });
     }
     rest.extend(lines.map(str::to_string));
@@ -583,7 +630,7 @@ async fn a_class_of_thirty_answers_five_polls_and_sees_the_podium_and_the_leader
     assert!(results.seq > class.api.calls_of("stopPoll")[4].seq);
     let text = visible(&results);
     let r = read_results(&text, 5, 5);
-    assert_eq!(r.title, "🏁 测验结束:5 题,30 人作答");
+    assert_eq!(r.title, results_title(5, 30));
     // Everyone, with their right answers.
     let got: BTreeMap<String, usize> = r
         .everyone
@@ -650,9 +697,10 @@ async fn a_class_of_thirty_answers_five_polls_and_sees_the_podium_and_the_leader
         rest,
         [
             String::new(),
-            format!(
-                "你的排名:{}. {} — 答对 {} 题(共答 5 题)",
-                last.rank, last.name, last.correct
+            support::say(
+                Lang::Zh,
+                "top_you",
+                &[("line", &top_line(last.rank, &last.name, last.correct, 5))]
             )
         ]
     );
@@ -672,7 +720,7 @@ async fn a_class_of_thirty_answers_five_polls_and_sees_the_podium_and_the_leader
 fn results_count(api: &FakeApi) -> usize {
     api.calls_of("sendMessage")
         .iter()
-        .filter(|c| visible(c).starts_with("🏁"))
+        .filter(|c| is_results(c))
         .count()
 }
 
@@ -751,7 +799,7 @@ async fn a_restart_while_a_poll_is_open_keeps_every_answer_once() {
     let results = class.results(results_before).await;
     let text = visible(&results);
     let r = read_results(&text, 3, 3);
-    assert_eq!(r.title, "🏁 测验结束:3 题,10 人作答");
+    assert_eq!(r.title, results_title(3, 10));
     let got: BTreeMap<String, usize> = r
         .everyone
         .iter()
@@ -843,7 +891,7 @@ async fn only_the_starter_moves_on_and_only_the_starter_or_an_admin_stops() {
     assert!(stop.seq < notice.seq && notice.seq < results.seq);
     let text = visible(&results);
     let r = read_results(&text, 1, 1);
-    assert_eq!(r.title, "🏁 测验结束:1 题,1 人作答");
+    assert_eq!(r.title, results_title(1, 1));
     assert_eq!(r.podium, [podium_line("🥇", &r.everyone[0], 1)]);
     assert_eq!(r.everyone[0].name, "学生01");
     assert_eq!(r.questions, [question_line(&q1, 1, 1)]);
@@ -859,7 +907,7 @@ async fn only_the_starter_moves_on_and_only_the_starter_or_an_admin_stops() {
     let results = class.results(before).await;
     assert_eq!(
         visible(&results),
-        format!("🏁 测验结束:1 题,0 人作答\n{}", nobody())
+        format!("{}\n{}", results_title(1, 0), nobody())
     );
     let stop = class.api.wait_nth("stopPoll", 1).await;
     assert_eq!(stop.body["message_id"], json!(q.message_id));
@@ -903,7 +951,7 @@ async fn ends_by_itself(restart: bool) {
     let results = class
         .api
         .wait_for_within("the results", Duration::from_secs(12), |c| {
-            c.method == "sendMessage" && visible(c).starts_with("🏁")
+            c.method == "sendMessage" && is_results(c)
         })
         .await;
     let took = sent.elapsed();
@@ -913,7 +961,7 @@ async fn ends_by_itself(restart: bool) {
     );
     let text = visible(&results);
     let r = read_results(&text, 1, 1);
-    assert_eq!(r.title, "🏁 测验结束:1 题,2 人作答");
+    assert_eq!(r.title, results_title(1, 2));
     let names: Vec<(&str, usize)> = r
         .everyone
         .iter()
@@ -970,7 +1018,7 @@ async fn the_starter_gets_the_csv_report_and_forgetme_removes_a_student() {
     }
     let results = class.results(0).await;
     let r = read_results(&visible(&results), 2, 2);
-    assert_eq!(r.title, "🏁 测验结束:2 题,4 人作答");
+    assert_eq!(r.title, results_title(2, 4));
     let quiz = class.quiz_id().await;
 
     // The starter's /report: a CSV document, one row per participant per question.
@@ -983,7 +1031,7 @@ async fn the_starter_gets_the_csv_report_and_forgetme_removes_a_student() {
     assert_eq!(document.file_name, format!("quiz-{quiz}.csv"));
     assert_eq!(
         document.caption.as_deref(),
-        Some("最近一场测验的成绩(2 题):每人每题一行。")
+        Some(support::say(Lang::Zh, "quiz_report_caption", &[("count", "2")]).as_str())
     );
     let rows = read_csv(&document.bytes);
     assert_eq!(rows.len(), 4 * 2, "{rows:#?}");
@@ -1028,7 +1076,7 @@ async fn the_starter_gets_the_csv_report_and_forgetme_removes_a_student() {
     // /forgetme: the count of that student's answers, and they are gone from /top and the CSV.
     assert_eq!(
         class.ask_private(&students[1], "/forgetme").await,
-        "已删除你的 2 条作答和投票记录,以及你的名字。"
+        forgotten(2)
     );
     let (rows, rest) = read_top(&class.ask(&teacher, "/top").await);
     let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
@@ -1049,13 +1097,10 @@ async fn the_starter_gets_the_csv_report_and_forgetme_removes_a_student() {
     assert!(rows.iter().all(|r| r[0] != students[1].id.to_string()));
     assert_eq!(
         class.ask_private(&students[1], "/forgetme").await,
-        "已删除你的 0 条作答和投票记录,以及你的名字。"
+        forgotten(0)
     );
     class.stop().await;
 }
-
-/// The line for `/forgetme` from an identity many people share (responses/ui.zh.toml).
-const FORGET_SHARED: &str = "匿名管理员和频道身份是多人共用的,无法删除;要删除你自己的记录,请用你自己的账号发送 /forgetme(私聊机器人也可以)。";
 
 /// Telegram's GroupAnonymousBot, the `from` of every message an anonymous admin sends.
 const GROUP_ANONYMOUS_BOT: i64 = 1_087_968_824;
@@ -1105,8 +1150,8 @@ async fn forgetme_from_an_anonymous_admin_or_a_channel_explains_and_forgets_noth
     assert_eq!(ask(&chat, "/quiz 1").await, intro(1, "Group"));
     class.api.wait_nth("sendPoll", 0).await;
     // /forgetme as the group, or as a channel: one line, and nothing is deleted.
-    assert_eq!(ask(&chat, "/forgetme").await, FORGET_SHARED);
-    assert_eq!(ask(&channel, "/forgetme").await, FORGET_SHARED);
+    assert_eq!(ask(&chat, "/forgetme").await, zh("quiz_forget_shared"));
+    assert_eq!(ask(&channel, "/forgetme").await, zh("quiz_forget_shared"));
     let quiz = eventually("the quiz", || async {
         class.store.last_quiz(supergroup).await.ok().flatten()
     })
@@ -1127,7 +1172,7 @@ async fn forgetme_from_an_anonymous_admin_or_a_channel_explains_and_forgets_noth
     // The same person writing as themselves is forgotten as usual.
     assert_eq!(
         class.ask_private(&teacher(), "/forgetme").await,
-        "已删除你的 0 条作答和投票记录,以及你的名字。"
+        forgotten(0)
     );
     class.stop().await;
 }
@@ -1153,10 +1198,7 @@ async fn forgetme_takes_the_user_off_the_quizzes_and_debates_they_started() {
     class.group(&teacher, "/debate 1");
     class.api.wait_nth("sendPoll", polls).await;
 
-    assert_eq!(
-        class.ask_private(&teacher, "/forgetme").await,
-        "已删除你的 0 条作答和投票记录,以及你的名字。"
-    );
+    assert_eq!(class.ask_private(&teacher, "/forgetme").await, forgotten(0));
     // Stored: nobody started them any more, name and id gone.
     for id in [finished, running] {
         let quiz = class.store.quiz(id).await.unwrap().unwrap();
@@ -1169,13 +1211,13 @@ async fn forgetme_takes_the_user_off_the_quizzes_and_debates_they_started() {
     // a plain member's.
     assert_eq!(
         class.ask(&teacher, "/quiz").await,
-        already_running("某位用户")
+        already_running(&zh("quiz_someone"))
     );
     assert_eq!(class.ask(&teacher, "/next").await, only_starter_next());
     assert_eq!(class.ask(&teacher, "/stop").await, only_starter_stop());
     assert_eq!(
         class.ask(&teacher, "/debate close").await,
-        "只有发起这场辩论的人或群管理员可以结束投票。"
+        zh("debate_only_starter_close")
     );
     let sent = class.api.count("sendMessage");
     assert_eq!(class.ask(&admin, "/stop").await, stopped());
@@ -1251,7 +1293,7 @@ async fn repeated_option_ids_second_votes_and_unknown_polls_count_at_most_once()
     let results = class.results(0).await;
     let text = visible(&results);
     let r = read_results(&text, 1, 1);
-    assert_eq!(r.title, "🏁 测验结束:1 题,2 人作答");
+    assert_eq!(r.title, results_title(1, 2));
     let names: Vec<(&str, usize)> = r
         .everyone
         .iter()

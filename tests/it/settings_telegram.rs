@@ -173,10 +173,11 @@ async fn admins_change_a_groups_settings_in_place_and_members_cannot() {
         rows.iter().map(Vec::len).collect::<Vec<_>>(),
         [3, 5, 4, 2, 2, 4]
     );
+    let tick = support::say_until(Lang::Zh, "settings_chosen", &[], "label");
     let ticked: Vec<&str> = rows
         .iter()
         .flatten()
-        .filter(|(label, _)| label.starts_with('✓'))
+        .filter(|(label, _)| label.starts_with(&tick))
         .map(|(_, data)| data.as_str())
         .collect();
     assert_eq!(

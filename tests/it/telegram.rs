@@ -11,9 +11,12 @@ use crate::support;
 use std::collections::BTreeSet;
 
 use debate_bot::app::Request;
+use debate_bot::i18n::Lang;
+use debate_bot::render::escape_html;
 use serde_json::{Value, json};
 use support::fake_api::{BOT_USERNAME, visible_text};
 use support::{Call, Failure, FakeApi, TgUser, start, start_bot, start_bot_with_token, utf16_len};
+use support::{citation, li_role, role, say, say_after, say_until, speaker_line, topic_header};
 
 const GROUP: i64 = -4_000_000_123;
 const CHANNEL: i64 = -1_002_000_000_456;
@@ -31,8 +34,29 @@ fn plain_user() -> TgUser {
     TgUser::new(1003, "Sam", None)
 }
 
-const STALE_ZH: &str = "这个按钮已失效,请重新发送命令。";
-const STALE_EN: &str = "This button has expired; send the command again.";
+// The sentences users see: responses/ui.*.toml, filled as the bot fills them and, in a
+// message's HTML, escaped as the bot escapes them. Quotes, names and topics are the corpus's.
+
+/// A sentence of the ui file as a message's HTML carries it.
+fn html(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
+    escape_html(&say(lang, key, args))
+}
+
+/// The notice for a button the bot no longer knows.
+fn stale(lang: Lang) -> String {
+    say(lang, "button_stale", &[])
+}
+
+/// A topic page's first line: "<b>闭源 · 1/10</b>".
+fn topic_title(lang: Lang, title: &str, position: usize, count: usize) -> String {
+    let header = topic_header(lang, title, position, count);
+    format!("<b>{}</b>", escape_html(&header))
+}
+
+/// The Next button under a topic's excerpt, sending `data`.
+fn next_button(lang: Lang, data: &str) -> (String, String) {
+    (say(lang, "button_next", &[]), data.to_string())
+}
 
 /// Sends `text` from `user` in their private chat and returns the next sendMessage.
 async fn ask(api: &FakeApi, user: &TgUser, text: &str) -> Call {
@@ -194,8 +218,8 @@ async fn start_registers_the_menu_for_private_and_group_chats_in_chinese_and_eng
             about(name);
         }
         if language == Some("en") {
-            assert_eq!(about("start"), "Get started");
-            assert_eq!(about("quote"), "A random excerpt");
+            assert_eq!(about("start"), say(Lang::En, "cmd_start", &[]));
+            assert_eq!(about("quote"), say(Lang::En, "cmd_quote", &[]));
             assert_eq!(
                 about("closed"),
                 "The case for closed models: Robin Li, the technology gap, private deployment"
@@ -205,8 +229,8 @@ async fn start_registers_the_menu_for_private_and_group_chats_in_chinese_and_eng
                 "Llama 2: its own licence, the 700M-user clause, Microsoft as partner"
             );
         } else {
-            assert_eq!(about("start"), "开始使用");
-            assert_eq!(about("quote"), "随机一条摘录");
+            assert_eq!(about("start"), say(Lang::Zh, "cmd_start", &[]));
+            assert_eq!(about("quote"), say(Lang::Zh, "cmd_quote", &[]));
             assert_eq!(about("closed"), "闭源派的论据:李彦宏、技术代差、私有化部署");
             assert_eq!(about("open"), "开源派的论据:罗璇、林吕强、鲶鱼效应");
         }
@@ -261,42 +285,41 @@ async fn private_commands_get_one_html_reply_each() {
 
     let start_reply = ask(&api, &user, "/start").await;
     assert_private_reply(&start_reply, &user);
-    assert_contains(
-        &start_reply,
-        "你好!我引用电厂的报道《开源与闭源之争:大厂如何抉择?》的原文",
-    );
-    assert_contains(
-        &start_reply,
-        "试试 /closed、/open 或 /quote;发送 /help 查看全部命令。",
-    );
+    let title = "开源与闭源之争:大厂如何抉择?";
+    assert_contains(&start_reply, &html(Lang::Zh, "start", &[("title", title)]));
+    assert_contains(&start_reply, &html(Lang::Zh, "start_try", &[]));
     // One button, Telegram's own link that adds the bot to a group (tests/it/introduce.rs).
     assert_eq!(
         start_reply.buttons(),
-        [[("把我加进班级群".to_string(), String::new())]]
+        [[(say(Lang::Zh, "button_add_to_group", &[]), String::new())]]
     );
 
     let help = ask(&api, &user, "/help").await;
     assert_private_reply(&help, &user);
-    assert!(
-        help.text().starts_with("<b>命令</b>\n/start — 开始使用\n"),
-        "{}",
-        help.text()
+    let commands = format!(
+        "<b>{}</b>\n/start — {}\n",
+        html(Lang::Zh, "help_commands", &[]),
+        html(Lang::Zh, "cmd_start", &[])
     );
-    assert_contains(&help, "<b>话题</b>");
+    assert!(help.text().starts_with(&commands), "{}", help.text());
+    assert_contains(
+        &help,
+        &format!("<b>{}</b>", html(Lang::Zh, "help_topics", &[])),
+    );
     assert_contains(&help, "/closed — 闭源派的论据:李彦宏、技术代差、私有化部署");
     assert_contains(&help, "/llama — Llama 2:自定协议、七亿月活条款、微软合作");
     assert_no_buttons(&help);
 
     let quote = ask(&api, &user, "/quote").await;
     assert_private_reply(&quote, &user);
-    assert!(
-        quote.text().starts_with("<b>随机摘录</b>\n<blockquote>"),
-        "{}",
-        quote.text()
+    let header = format!(
+        "<b>{}</b>\n<blockquote>",
+        html(Lang::Zh, "quote_header", &[])
     );
-    assert_contains(&quote, "出处:电厂,2024-07-12,记者 张勇毅,¶");
+    assert!(quote.text().starts_with(&header), "{}", quote.text());
+    assert_contains(&quote, &escape_html(&support::citation_start(Lang::Zh)));
     let (label, data) = only_button(&quote);
-    assert_eq!(label, "换一条 🔀");
+    assert_eq!(label, say(Lang::Zh, "button_another", &[]));
     // The button names the excerpt that is shown.
     let corpus = support::app();
     let shown = corpus
@@ -315,37 +338,55 @@ async fn private_commands_get_one_html_reply_each() {
 
     let who = ask(&api, &user, "/who").await;
     assert_private_reply(&who, &user);
-    assert!(
-        who.text().starts_with("<b>文中的说话人与来源</b>"),
-        "{}",
-        who.text()
+    let title = format!("<b>{}</b>", html(Lang::Zh, "who_title", &[]));
+    assert!(who.text().starts_with(&title), "{}", who.text());
+    let li = li_role(Lang::Zh);
+    let quoted = html(
+        Lang::Zh,
+        "who_entry_quoted",
+        &[("name", "李彦宏"), ("role", &li), ("count", "4")],
     );
-    assert_contains(
-        &who,
-        "• 李彦宏 — 百度联合创始人、董事长兼首席执行官(非文中所述) · 4 条摘录",
+    assert_contains(&who, &format!("• {quoted}"));
+    let zhou = role(Lang::Zh, "360", "创始人", true);
+    let mentioned = html(
+        Lang::Zh,
+        "who_entry_mentioned",
+        &[("name", "周鸿祎"), ("role", &zhou), ("paragraphs", "8")],
     );
-    assert_contains(
-        &who,
-        "• 周鸿祎 — 360创始人(非文中所述) · 仅被提及(¶8),没有引语",
-    );
+    assert_contains(&who, &format!("• {mentioned}"));
     assert_no_buttons(&who);
 
     let robin = ask(&api, &user, "/who Robin Li").await;
     assert_private_reply(&robin, &user);
-    assert!(
-        robin.text().starts_with(
-            "<b>李彦宏</b> · 百度联合创始人、董事长兼首席执行官(非文中所述)\n文中共 4 条摘录:"
+    let head = format!(
+        "<b>李彦宏</b> · {}\n{}",
+        escape_html(&li),
+        html(Lang::Zh, "who_person_count", &[("count", "4")])
+    );
+    assert!(robin.text().starts_with(&head), "{}", robin.text());
+    // The excerpts are the corpus's, verbatim.
+    let line = |speech: &str, paragraph: &str| {
+        let speech = say(Lang::Zh, speech, &[]);
+        let citation = citation(Lang::Zh, paragraph);
+        html(
+            Lang::Zh,
+            "who_excerpt_line",
+            &[("speech", &speech), ("citation", &citation)],
+        )
+    };
+    assert_contains(
+        &robin,
+        &format!(
+            "<blockquote>这种情况下,商业化的闭源模型才是行业的未来</blockquote>\n{}",
+            line("speech_direct", "5")
         ),
-        "{}",
-        robin.text()
     );
     assert_contains(
         &robin,
-        "<blockquote>这种情况下,商业化的闭源模型才是行业的未来</blockquote>\n原话 · 出处:电厂,2024-07-12,记者 张勇毅,¶5",
-    );
-    assert_contains(
-        &robin,
-        "<blockquote>闭源最终将战胜开源</blockquote>\n据文章转述 · 出处:电厂,2024-07-12,记者 张勇毅,¶7",
+        &format!(
+            "<blockquote>闭源最终将战胜开源</blockquote>\n{}",
+            line("speech_reported", "7")
+        ),
     );
     let traditional = ask(&api, &user, "/who 李彥宏").await;
     assert_private_reply(&traditional, &user);
@@ -358,19 +399,32 @@ async fn private_commands_get_one_html_reply_each() {
     let source = ask(&api, &user, "/source").await;
     assert_private_reply(&source, &user);
     assert_contains(&source, "<b>开源与闭源之争:大厂如何抉择?</b>");
-    assert_contains(&source, "媒体:电厂");
-    assert_contains(&source, "发表:2024-07-12 22:52");
-    assert_contains(&source, "记者:张勇毅 · 编辑:高宇雷");
-    assert_contains(
-        &source,
-        "收录:40 段 · 44 条摘录 · 6 位说话人与来源 · 11 个话题",
+    let zh = |key, args: &[(&str, &str)]| html(Lang::Zh, key, args);
+    assert_contains(&source, &zh("source_outlet", &[("outlet", "电厂")]));
+    let published = zh("source_published", &[("published", "2024-07-12 22:52")]);
+    assert_contains(&source, &published);
+    let byline = zh(
+        "source_byline",
+        &[("reporter", "张勇毅"), ("editor", "高宇雷")],
     );
+    assert_contains(&source, &byline);
+    let counts = zh(
+        "source_counts",
+        &[
+            ("paragraphs", "40"),
+            ("excerpts", "44"),
+            ("people", "6"),
+            ("topics", "11"),
+        ],
+    );
+    assert_contains(&source, &counts);
     assert_no_buttons(&source);
 
     let closed = ask(&api, &user, "/closed").await;
     assert_private_reply(&closed, &user);
+    let title = topic_title(Lang::Zh, "闭源", 1, 10);
     assert!(
-        closed.text().starts_with("<b>闭源 · 1/10</b>\n"),
+        closed.text().starts_with(&format!("{title}\n")),
         "{}",
         closed.text()
     );
@@ -378,20 +432,16 @@ async fn private_commands_get_one_html_reply_each() {
         &closed,
         "<blockquote>这种情况下,商业化的闭源模型才是行业的未来</blockquote>",
     );
-    assert_contains(
-        &closed,
-        "—— 李彦宏,百度联合创始人、董事长兼首席执行官(非文中所述) · 原话",
-    );
-    assert_contains(&closed, "出处:电厂,2024-07-12,记者 张勇毅,¶5");
-    assert_eq!(
-        only_button(&closed),
-        ("下一条 ›".into(), "t:zh:closed:1".into())
-    );
+    let speaker = speaker_line(Lang::Zh, "李彦宏", &li, "speech_direct");
+    assert_contains(&closed, &escape_html(&speaker));
+    assert_contains(&closed, &escape_html(&citation(Lang::Zh, "5")));
+    assert_eq!(only_button(&closed), next_button(Lang::Zh, "t:zh:closed:1"));
 
     let open = ask(&api, &user, "/open").await;
     assert_private_reply(&open, &user);
+    let title = topic_title(Lang::Zh, "开源", 1, 11);
     assert!(
-        open.text().starts_with("<b>开源 · 1/11</b>\n"),
+        open.text().starts_with(&format!("{title}\n")),
         "{}",
         open.text()
     );
@@ -399,28 +449,23 @@ async fn private_commands_get_one_html_reply_each() {
         &open,
         "<blockquote>开源并不是商业化的反义词,开源意味着打破垄断</blockquote>",
     );
-    assert_contains(&open, "—— 罗璇,RWKV联合创始人 · 原话");
-    assert_contains(&open, "¶35");
-    assert_eq!(
-        only_button(&open),
-        ("下一条 ›".into(), "t:zh:open:1".into())
-    );
+    let luo = role(Lang::Zh, "RWKV", "联合创始人", false);
+    let speaker = speaker_line(Lang::Zh, "罗璇", &luo, "speech_direct");
+    assert_contains(&open, &escape_html(&speaker));
+    assert_contains(&open, &escape_html(&citation(Lang::Zh, "35")));
+    assert_eq!(only_button(&open), next_button(Lang::Zh, "t:zh:open:1"));
 
     let llama = ask(&api, &user, "/llama").await;
     assert_private_reply(&llama, &user);
+    let title = topic_title(Lang::Zh, "Llama 2", 1, 6);
     assert!(
-        llama
-            .text()
-            .starts_with("<b>Llama 2 · 1/6</b>\n<blockquote>"),
+        llama.text().starts_with(&format!("{title}\n<blockquote>")),
         "{}",
         llama.text()
     );
-    assert_contains(&llama, "—— 文章作者的叙述,并非引语");
-    assert_contains(&llama, "¶34");
-    assert_eq!(
-        only_button(&llama),
-        ("下一条 ›".into(), "t:zh:llama:1".into())
-    );
+    assert_contains(&llama, &html(Lang::Zh, "voice_article", &[]));
+    assert_contains(&llama, &escape_html(&citation(Lang::Zh, "34")));
+    assert_eq!(only_button(&llama), next_button(Lang::Zh, "t:zh:llama:1"));
 
     // Plain text in a private chat is answered too (what it says is the core's business:
     // checked against the core below).
@@ -457,8 +502,9 @@ async fn english_users_get_english_and_a_translation() {
 
     let closed = ask(&api, &user, "/closed").await;
     assert_private_reply(&closed, &user);
+    let title = topic_title(Lang::En, "Closed source", 1, 10);
     assert!(
-        closed.text().starts_with("<b>Closed source · 1/10</b>\n"),
+        closed.text().starts_with(&format!("{title}\n")),
         "{}",
         closed.text()
     );
@@ -466,55 +512,50 @@ async fn english_users_get_english_and_a_translation() {
         &closed,
         "<blockquote>这种情况下,商业化的闭源模型才是行业的未来</blockquote>",
     );
-    assert_contains(
-        &closed,
-        "<i>Translation: In this situation, it is commercial closed-source models that are the future of the industry.</i>",
+    // The translation is the corpus's; "Translation: " and the lines under it, the ui file's.
+    let translation = html(
+        Lang::En,
+        "translation",
+        &[(
+            "text",
+            "In this situation, it is commercial closed-source models that are the future of the industry.",
+        )],
     );
-    assert_contains(
-        &closed,
-        "— Robin Li (李彦宏), co-founder, chairman and CEO, Baidu (not stated in the article) · direct quote",
-    );
-    assert_contains(
-        &closed,
-        "Source: Dianchang (电厂), 2024-07-12, reporter Zhang Yongyi (张勇毅), ¶5",
-    );
-    assert_eq!(
-        only_button(&closed),
-        ("Next ›".into(), "t:en:closed:1".into())
-    );
+    assert_contains(&closed, &format!("<i>{translation}</i>"));
+    let robin = support::name(Lang::En, "李彦宏", "Robin Li");
+    let speaker = speaker_line(Lang::En, &robin, &li_role(Lang::En), "speech_direct");
+    assert_contains(&closed, &escape_html(&speaker));
+    assert_contains(&closed, &escape_html(&citation(Lang::En, "5")));
+    assert_eq!(only_button(&closed), next_button(Lang::En, "t:en:closed:1"));
 
     let start_reply = ask(&api, &user, "/start").await;
     assert_private_reply(&start_reply, &user);
-    assert_contains(
-        &start_reply,
-        "Hello! I quote the text of Dianchang's report",
-    );
-    assert_contains(
-        &start_reply,
-        "Try /closed, /open or /quote; send /help for every command.",
-    );
+    let title = "开源与闭源之争:大厂如何抉择?";
+    assert_contains(&start_reply, &html(Lang::En, "start", &[("title", title)]));
+    assert_contains(&start_reply, &html(Lang::En, "start_try", &[]));
 
     let unknown = ask(&api, &user, "/foo").await;
     assert_private_reply(&unknown, &user);
     assert_eq!(
         unknown.text(),
-        "There is no /foo command. Send /help for every command."
+        html(Lang::En, "unknown_command", &[("command", "foo")])
     );
 
     // en-GB is English too; a user with no language gets the default, Chinese.
     let british = TgUser::new(1004, "Ben", Some("en-GB"));
     let help = ask(&api, &british, "/help").await;
     assert_private_reply(&help, &british);
-    assert!(
-        help.text()
-            .starts_with("<b>Commands</b>\n/start — Get started"),
-        "{}",
-        help.text()
+    let commands = format!(
+        "<b>{}</b>\n/start — {}\n",
+        html(Lang::En, "help_commands", &[]),
+        html(Lang::En, "cmd_start", &[])
     );
+    assert!(help.text().starts_with(&commands), "{}", help.text());
     let nobody = plain_user();
     let help = ask(&api, &nobody, "/help").await;
     assert_private_reply(&help, &nobody);
-    assert!(help.text().starts_with("<b>命令</b>"), "{}", help.text());
+    let commands = format!("<b>{}</b>\n", html(Lang::Zh, "help_commands", &[]));
+    assert!(help.text().starts_with(&commands), "{}", help.text());
 
     bot.stop().await;
     assert_eq!(api.count("sendMessage"), 5);
@@ -535,25 +576,23 @@ async fn groups_get_replies_only_to_commands_for_this_bot() {
         reply.body["reply_parameters"]["allow_sending_without_reply"],
         json!(true)
     );
-    assert!(
-        reply.text().starts_with("<b>闭源 · 1/10</b>"),
-        "{}",
-        reply.text()
-    );
-    assert_eq!(
-        only_button(&reply),
-        ("下一条 ›".into(), "t:zh:closed:1".into())
-    );
+    let closed = topic_title(Lang::Zh, "闭源", 1, 10);
+    assert!(reply.text().starts_with(&closed), "{}", reply.text());
+    assert_eq!(only_button(&reply), next_button(Lang::Zh, "t:zh:closed:1"));
 
     let (asked, reply) = ask_group(&api, &user, "/closed@debate_test_bot").await;
     assert_eq!(reply.chat_id(), Some(GROUP));
     assert_eq!(reply.reply_to(), Some(asked));
-    assert!(reply.text().starts_with("<b>闭源 · 1/10</b>"));
+    assert!(reply.text().starts_with(&closed));
 
     // Usernames compare without case.
     let (asked, reply) = ask_group(&api, &user, "/Open@Debate_Test_Bot").await;
     assert_eq!(reply.reply_to(), Some(asked));
-    assert!(reply.text().starts_with("<b>开源 · 1/11</b>"));
+    assert!(
+        reply
+            .text()
+            .starts_with(&topic_title(Lang::Zh, "开源", 1, 11))
+    );
 
     // Another bot's command, chatter and an unknown command: no answer. The next sendMessage
     // answers the /source that follows them.
@@ -570,7 +609,10 @@ async fn groups_get_replies_only_to_commands_for_this_bot() {
         "{}",
         reply.summary()
     );
-    assert_contains(&reply, "媒体:电厂");
+    assert_contains(
+        &reply,
+        &html(Lang::Zh, "source_outlet", &[("outlet", "电厂")]),
+    );
 
     // An unknown command addressed to this bot is answered.
     let (asked, reply) = ask_group(&api, &user, "/foo@debate_test_bot").await;
@@ -578,7 +620,7 @@ async fn groups_get_replies_only_to_commands_for_this_bot() {
     assert_eq!(reply.reply_to(), Some(asked));
     assert_eq!(
         reply.text(),
-        "没有 /foo 这个命令。发送 /help 查看全部命令。"
+        html(Lang::Zh, "unknown_command", &[("command", "foo")])
     );
 
     bot.stop().await;
@@ -611,63 +653,54 @@ async fn next_button_edits_the_message_in_place_and_wraps() {
     assert_eq!(edit.chat_id(), Some(user.id));
     assert_eq!(edit.body["message_id"], json!(message_id));
     assert_eq!(edit.parse_mode(), Some("HTML"));
+    let title = topic_title(Lang::Zh, "闭源", 2, 10);
     assert!(
-        edit.text().starts_with("<b>闭源 · 2/10</b>\n"),
+        edit.text().starts_with(&format!("{title}\n")),
         "{}",
         edit.text()
     );
     assert_contains(&edit, "<blockquote>闭源最终将战胜开源</blockquote>");
-    assert_contains(
-        &edit,
-        "—— 李彦宏,百度联合创始人、董事长兼首席执行官(非文中所述) · 据文章转述",
-    );
-    assert_contains(&edit, "出处:电厂,2024-07-12,记者 张勇毅,¶7");
-    assert_eq!(
-        only_button(&edit),
-        ("下一条 ›".into(), "t:zh:closed:2".into())
-    );
+    let speaker = speaker_line(Lang::Zh, "李彦宏", &li_role(Lang::Zh), "speech_reported");
+    assert_contains(&edit, &escape_html(&speaker));
+    assert_contains(&edit, &escape_html(&citation(Lang::Zh, "7")));
+    assert_eq!(only_button(&edit), next_button(Lang::Zh, "t:zh:closed:2"));
 
     // The last excerpt's button goes back to the first.
     api.press(&user, &closed, "t:zh:closed:9");
     let edit = api.wait_nth("editMessageText", 1).await;
     assert!(edit.ok(), "{}", edit.response);
     assert_eq!(edit.body["message_id"], json!(message_id));
+    let title = topic_title(Lang::Zh, "闭源", 10, 10);
     assert!(
-        edit.text().starts_with("<b>闭源 · 10/10</b>\n"),
+        edit.text().starts_with(&format!("{title}\n")),
         "{}",
         edit.text()
     );
     assert_contains(&edit, "在这种需求之下往往能发挥其独特的优势。</blockquote>");
-    assert_contains(&edit, "¶31");
-    assert_eq!(
-        only_button(&edit),
-        ("下一条 ›".into(), "t:zh:closed:0".into())
-    );
+    assert_contains(&edit, &escape_html(&citation(Lang::Zh, "31")));
+    assert_eq!(only_button(&edit), next_button(Lang::Zh, "t:zh:closed:0"));
 
     api.press(&user, &closed, "t:zh:closed:0");
     let edit = api.wait_nth("editMessageText", 2).await;
     assert_eq!(edit.text(), closed.text(), "back to the first excerpt");
-    assert_eq!(
-        only_button(&edit),
-        ("下一条 ›".into(), "t:zh:closed:1".into())
-    );
+    assert_eq!(only_button(&edit), next_button(Lang::Zh, "t:zh:closed:1"));
 
     // The language travels in the button, whatever the presser's own.
     api.press(&user, &closed, "t:en:closed:1");
     let edit = api.wait_nth("editMessageText", 3).await;
+    let title = topic_title(Lang::En, "Closed source", 2, 10);
     assert!(
-        edit.text().starts_with("<b>Closed source · 2/10</b>\n"),
+        edit.text().starts_with(&format!("{title}\n")),
         "{}",
         edit.text()
     );
-    assert_contains(
-        &edit,
-        "<i>Translation: Closed source will ultimately defeat open source.</i>",
+    let translation = html(
+        Lang::En,
+        "translation",
+        &[("text", "Closed source will ultimately defeat open source.")],
     );
-    assert_eq!(
-        only_button(&edit),
-        ("Next ›".into(), "t:en:closed:2".into())
-    );
+    assert_contains(&edit, &format!("<i>{translation}</i>"));
+    assert_eq!(only_button(&edit), next_button(Lang::En, "t:en:closed:2"));
 
     // Pressing the same button twice: the second edit would change nothing (Telegram would
     // refuse it "message is not modified"), so it is not made; the press is answered.
@@ -694,14 +727,14 @@ async fn another_button_shows_a_different_excerpt() {
     api.press(&user, &quote, &data);
     let edit = api.wait_nth("editMessageText", 0).await;
     assert!(edit.ok(), "{}", edit.response);
-    assert!(
-        edit.text().starts_with("<b>随机摘录</b>\n<blockquote>"),
-        "{}",
-        edit.text()
+    let header = format!(
+        "<b>{}</b>\n<blockquote>",
+        html(Lang::Zh, "quote_header", &[])
     );
+    assert!(edit.text().starts_with(&header), "{}", edit.text());
     assert_ne!(edit.text(), quote.text());
     let (label, next) = only_button(&edit);
-    assert_eq!(label, "换一条 🔀");
+    assert_eq!(label, say(Lang::Zh, "button_another", &[]));
     assert!(
         next.starts_with("q:zh:") && next != data,
         "{next} after {data}"
@@ -739,7 +772,7 @@ async fn forged_or_stale_buttons_get_a_notice_and_no_edit() {
                     && c.body["callback_query_id"] == pushed.query_id()
             })
             .await;
-        assert_eq!(answer.body["text"], json!(STALE_ZH), "data {data:?}");
+        assert_eq!(answer.body["text"], json!(stale(Lang::Zh)), "data {data:?}");
         assert!(answer.ok());
     }
     // In the presser's language.
@@ -750,7 +783,7 @@ async fn forged_or_stale_buttons_get_a_notice_and_no_edit() {
             c.method == "answerCallbackQuery" && c.body["callback_query_id"] == pushed.query_id()
         })
         .await;
-    assert_eq!(answer.body["text"], json!(STALE_EN));
+    assert_eq!(answer.body["text"], json!(stale(Lang::En)));
 
     // Still answering.
     let after = ask(&api, &user, "/open").await;
@@ -796,7 +829,10 @@ async fn edits_channel_posts_messages_without_text_and_unknown_update_kinds_are_
 
     let after = ask(&api, &user, "/source").await;
     assert_private_reply(&after, &user);
-    assert_contains(&after, "媒体:电厂");
+    assert_contains(
+        &after,
+        &html(Lang::Zh, "source_outlet", &[("outlet", "电厂")]),
+    );
 
     bot.stop().await;
     let sent = api.calls_of("sendMessage");
@@ -823,16 +859,21 @@ async fn user_text_is_escaped_in_replies() {
     assert_private_reply(&reply, &user);
     assert_contains(&reply, "&lt;b&gt;Bob &amp; &quot;Co&quot;&lt;/b&gt;");
     assert!(!reply.text().contains("<b>Bob"), "{}", reply.text());
+    // The user's words are text: the whole reply is the sentence escaped.
     assert_eq!(
         reply.text(),
-        "文中没有“&lt;b&gt;Bob &amp; &quot;Co&quot;&lt;/b&gt;”。发送 /who 查看全部说话人。"
+        html(
+            Lang::Zh,
+            "who_not_found",
+            &[("query", r#"<b>Bob & "Co"</b>"#)]
+        )
     );
 
     // An unknown command with markup in its name, in a group and addressed to the bot.
     let (_, reply) = ask_group(&api, &user, "/<i>x</i>&amp;@debate_test_bot").await;
     assert_eq!(
         reply.text(),
-        "没有 /&lt;i&gt;x&lt;/i&gt;&amp;amp; 这个命令。发送 /help 查看全部命令。"
+        html(Lang::Zh, "unknown_command", &[("command", "<i>x</i>&amp;")])
     );
     bot.stop().await;
 }
@@ -878,8 +919,10 @@ async fn ten_thousand_odd_characters_get_a_short_reply() {
         "{} units of HTML",
         utf16_len(reply.text())
     );
-    assert!(visible.starts_with("No one called “😀"), "{visible}");
-    assert!(visible.contains("…” in the article."), "{visible}");
+    let before = say_until(Lang::En, "who_not_found", &[], "query");
+    assert!(visible.starts_with(&format!("{before}😀")), "{visible}");
+    let after = say_after(Lang::En, "who_not_found", &[], "query");
+    assert!(visible.ends_with(&format!("…{after}")), "{visible}");
 
     // The same as a command name, a search and plain text; the bot is still there.
     for text in [format!("/{odd}"), format!("/search {odd}"), odd.clone()] {
@@ -890,7 +933,10 @@ async fn ten_thousand_odd_characters_get_a_short_reply() {
     }
     let after = ask(&api, &user, "/start").await;
     assert_private_reply(&after, &user);
-    assert_contains(&after, "Hello!");
+    assert_contains(
+        &after,
+        &escape_html(&say_until(Lang::En, "start", &[], "title")),
+    );
     bot.stop().await;
 }
 
@@ -955,8 +1001,10 @@ async fn inline_queries_are_answered_within_telegram_limits() {
         .await;
     let first = &answer.body["results"][0]["input_message_content"]["message_text"];
     let first = first.as_str().unwrap_or_default();
-    assert!(first.contains("Robin Li (李彦宏)"), "{first}");
-    assert!(first.contains("Translation: "), "{first}");
+    let robin = escape_html(&support::name(Lang::En, "李彦宏", "Robin Li"));
+    assert!(first.contains(&robin), "{first}");
+    let translation = escape_html(&say_until(Lang::En, "translation", &[], "text"));
+    assert!(first.contains(&translation), "{first}");
 
     bot.stop().await;
     assert_eq!(api.count("sendMessage"), 0);
@@ -1213,7 +1261,6 @@ use debate_bot::search::SearchIndex;
 use debate_bot::vocab::ChatKind;
 
 const SEARCH_PAGE: usize = debate_bot::app::SEARCH_PAGE;
-const CITATION_ZH: &str = "出处:电厂,2024-07-12,记者 张勇毅,¶";
 
 /// How many excerpts the search index finds for `query`: the N of "共 N 条", computed apart
 /// from the code that writes the header.
@@ -1271,13 +1318,33 @@ async fn callback_answer(api: &FakeApi, pushed: &support::fake_api::Pushed) -> C
     .await
 }
 
+/// The header of a page of search results: "搜索“开源”:第 1–3 条,共 23 条".
+fn search_header(query: &str, first: usize, last: usize, total: usize) -> String {
+    let (first, last, total) = (first.to_string(), last.to_string(), total.to_string());
+    let args = [
+        ("query", query),
+        ("from", first.as_str()),
+        ("to", last.as_str()),
+        ("count", total.as_str()),
+    ];
+    html(Lang::Zh, "search_header", &args)
+}
+
+/// The buttons of a page of search results.
+fn more(data: &str) -> (String, String) {
+    button(&say(Lang::Zh, "button_more", &[]), data)
+}
+fn back(data: &str) -> (String, String) {
+    button(&say(Lang::Zh, "button_back", &[]), data)
+}
+
 /// A page of search results: the header `first–last of total`, then `count` quotes, each
 /// followed by who speaks and a citation line `出处:电厂,2024-07-12,记者 张勇毅,¶N`.
 #[track_caller]
 fn assert_search_page(call: &Call, query: &str, first: usize, count: usize, total: usize) {
     let header = format!(
-        "<b>搜索“{query}”:第 {first}–{} 条,共 {total} 条</b>\n",
-        first + count - 1
+        "<b>{}</b>\n",
+        search_header(query, first, first + count - 1, total)
     );
     assert!(
         call.text().starts_with(&header),
@@ -1292,13 +1359,27 @@ fn assert_search_page(call: &Call, query: &str, first: usize, count: usize, tota
     );
     let after_quotes: Vec<&str> = call.text().split("</blockquote>\n").skip(1).collect();
     assert_eq!(after_quotes.len(), count, "{}", call.text());
+    // Who speaks: a person, the article itself, someone unnamed, or the article's sentence.
+    let zh = |key| escape_html(&say(Lang::Zh, key, &[]));
+    let speakers = [
+        escape_html(&say_until(Lang::Zh, "speaker_line", &[], "name")),
+        zh("voice_article"),
+        zh("voice_unattributed"),
+        escape_html(&say_until(Lang::Zh, "sentence_line", &[], "paragraph")),
+    ];
+    let citation = escape_html(&citation(Lang::Zh, "\u{0}"));
+    let (citation_start, citation_end) = citation.split_once('\u{0}').expect("a paragraph");
     for after in after_quotes {
         let mut lines = after.lines();
         let speaker = lines.next().unwrap_or_default();
-        assert!(speaker.starts_with("—— "), "who speaks: {speaker:?}");
+        assert!(
+            speakers.iter().any(|s| speaker.starts_with(s.as_str())),
+            "who speaks: {speaker:?}"
+        );
         let citation = lines.next().unwrap_or_default();
         let paragraph = citation
-            .strip_prefix(CITATION_ZH)
+            .strip_prefix(citation_start)
+            .and_then(|c| c.strip_suffix(citation_end))
             .unwrap_or_else(|| panic!("a citation line: {citation:?}"));
         assert!(
             !paragraph.is_empty() && paragraph.bytes().all(|b| b.is_ascii_digit()),
@@ -1339,7 +1420,7 @@ async fn search_in_a_group_pages_with_more_and_back_buttons() {
     assert_eq!(first.reply_to(), Some(asked), "{}", first.summary());
     assert_eq!(first.parse_mode(), Some("HTML"));
     assert_search_page(&first, "开源", 1, 3, total);
-    assert_eq!(first.buttons(), vec![vec![button("更多 ›", "s:zh:1:开源")]]);
+    assert_eq!(first.buttons(), vec![vec![more("s:zh:1:开源")]]);
     assert_eq!(sent_parts(&first), core_reply(&user, "/search 开源"));
 
     // More: the same message now shows results 4-6, with Back and More.
@@ -1347,10 +1428,7 @@ async fn search_in_a_group_pages_with_more_and_back_buttons() {
     assert_search_page(&second, "开源", 4, 3, total);
     assert_eq!(
         second.buttons(),
-        vec![vec![
-            button("‹ 上一页", "s:zh:0:开源"),
-            button("更多 ›", "s:zh:2:开源"),
-        ]]
+        vec![vec![back("s:zh:0:开源"), more("s:zh:2:开源")]]
     );
     assert!(
         quotes(first.text()).is_disjoint(&quotes(second.text())),
@@ -1363,9 +1441,9 @@ async fn search_in_a_group_pages_with_more_and_back_buttons() {
 
     // Back, pressed by someone else in the group (an English user): page 1 exactly as it
     // was, still in the button's language.
-    let (_, back) = press_and_edit(&api, &en_user(), &first, "s:zh:0:开源", 1).await;
-    assert_eq!(back.text(), first.text());
-    assert_eq!(back.buttons(), first.buttons());
+    let (_, again) = press_and_edit(&api, &en_user(), &first, "s:zh:0:开源", 1).await;
+    assert_eq!(again.text(), first.text());
+    assert_eq!(again.buttons(), first.buttons());
 
     // An old button for a page past the end (the results shrank): the last page, with Back
     // only.
@@ -1374,10 +1452,7 @@ async fn search_in_a_group_pages_with_more_and_back_buttons() {
     assert_search_page(&last, "开源", last_first, total - last_first + 1, total);
     assert_eq!(
         last.buttons(),
-        vec![vec![button(
-            "‹ 上一页",
-            &format!("s:zh:{}:开源", pages - 2)
-        )]]
+        vec![vec![back(&format!("s:zh:{}:开源", pages - 2))]]
     );
 
     bot.stop().await;
@@ -1399,12 +1474,12 @@ async fn a_long_query_travels_as_a_memo_key_and_a_forged_key_is_stale() {
     let first = ask(&api, &user, &format!("/search {typed}")).await;
     assert_private_reply(&first, &user);
     assert_search_page(&first, query, 1, 3, total);
-    let (label, more) = only_button(&first);
-    assert_eq!(label, "更多 ›");
-    assert!(more.len() <= 64, "{} bytes: {more}", more.len());
-    let key = more
+    let (label, next) = only_button(&first);
+    assert_eq!(label, say(Lang::Zh, "button_more", &[]));
+    assert!(next.len() <= 64, "{} bytes: {next}", next.len());
+    let key = next
         .strip_prefix("S:zh:1:")
-        .unwrap_or_else(|| panic!("a memo key: {more}"));
+        .unwrap_or_else(|| panic!("a memo key: {next}"));
     assert!(
         key.len() == 16 && key.bytes().all(|b| b.is_ascii_hexdigit()),
         "16 hex digits: {key:?}"
@@ -1414,13 +1489,13 @@ async fn a_long_query_travels_as_a_memo_key_and_a_forged_key_is_stale() {
         core_reply(&user, &format!("/search {typed}"))
     );
 
-    let (_, second) = press_and_edit(&api, &user, &first, &more, 0).await;
+    let (_, second) = press_and_edit(&api, &user, &first, &next, 0).await;
     assert_search_page(&second, query, 4, 3, total);
     assert_eq!(
         second.buttons(),
         vec![vec![
-            button("‹ 上一页", &format!("S:zh:0:{key}")),
-            button("更多 ›", &format!("S:zh:2:{key}")),
+            back(&format!("S:zh:0:{key}")),
+            more(&format!("S:zh:2:{key}")),
         ]]
     );
     assert!(quotes(first.text()).is_disjoint(&quotes(second.text())));
@@ -1442,7 +1517,7 @@ async fn a_long_query_travels_as_a_memo_key_and_a_forged_key_is_stale() {
         let pushed = api.press(&user, &first, data);
         let answer = callback_answer(&api, &pushed).await;
         assert!(answer.ok());
-        assert_eq!(answer.body["text"], json!(STALE_ZH), "data {data:?}");
+        assert_eq!(answer.body["text"], json!(stale(Lang::Zh)), "data {data:?}");
     }
 
     bot.stop().await;
@@ -1470,18 +1545,17 @@ async fn search_cuts_long_queries_and_explains_usage_and_misses() {
     let echo: String = query.chars().take(63).collect();
     let long = ask(&api, &user, &format!("/search {query}")).await;
     assert_private_reply(&long, &user);
-    assert!(
-        long.text().starts_with(&format!(
-            "<b>搜索“{echo}…”:第 1–3 条,共 {total} 条</b>\n<i>查询太长,只用了前 256 个字符。</i>\n"
-        )),
-        "{}",
-        long.text()
+    let head = format!(
+        "<b>{}</b>\n<i>{}</i>\n",
+        search_header(&format!("{echo}…"), 1, 3, total),
+        html(Lang::Zh, "search_cut", &[("limit", "256")])
     );
+    assert!(long.text().starts_with(&head), "{}", long.text());
     let visible = visible_text(long.text(), Some(&json!("HTML")));
     assert!(utf16_len(&visible) <= 4096, "{} units", utf16_len(&visible));
-    let (label, more) = only_button(&long);
-    assert_eq!(label, "更多 ›");
-    assert!(more.starts_with("S:zh:1:") && more.len() <= 64, "{more}");
+    let (label, next) = only_button(&long);
+    assert_eq!(label, say(Lang::Zh, "button_more", &[]));
+    assert!(next.starts_with("S:zh:1:") && next.len() <= 64, "{next}");
     assert_eq!(
         sent_parts(&long),
         core_reply(&user, &format!("/search {query}"))
@@ -1490,15 +1564,7 @@ async fn search_cuts_long_queries_and_explains_usage_and_misses() {
     // No words: how to search.
     let usage = ask(&api, &user, "/search").await;
     assert_private_reply(&usage, &user);
-    assert!(
-        usage.text().starts_with("用法:/search 关键词"),
-        "{}",
-        usage.text()
-    );
-    assert_eq!(
-        usage.text(),
-        "用法:/search 关键词(中文、英文或人名都行),例如 /search 私有化部署、/search Robin Li、/search 七亿。私聊时直接发关键词也可以。"
-    );
+    assert_eq!(usage.text(), html(Lang::Zh, "search_usage", &[]));
     assert_no_buttons(&usage);
 
     // Nothing found: says so and offers the topics instead, with no buttons.
@@ -1514,7 +1580,9 @@ async fn search_cuts_long_queries_and_explains_usage_and_misses() {
     assert_eq!(
         miss.text(),
         format!(
-            "没有找到“Zuckerberg”。\n\n试试这些话题:\n{}",
+            "{}\n\n{}\n{}",
+            html(Lang::Zh, "search_none", &[("query", "Zuckerberg")]),
+            html(Lang::Zh, "search_try_topics", &[]),
             topics.join(" ")
         )
     );
@@ -1533,7 +1601,9 @@ async fn plain_text_is_a_search_in_private_chats_only() {
     assert_private_reply(&private, &user);
     assert_search_page(&private, "私有化部署", 1, 1, 1);
     assert!(
-        private.text().ends_with(&format!("{CITATION_ZH}26")),
+        private
+            .text()
+            .ends_with(&escape_html(&citation(Lang::Zh, "26"))),
         "{}",
         private.text()
     );
@@ -1693,17 +1763,16 @@ async fn inline_search_is_personal_cached_paged_and_never_an_error() {
     assert_eq!(first["id"], json!("article-llama2-700m"), "{first}");
     assert_eq!(first["id"], json!(expected.id));
     assert_eq!(first["title"], json!(expected.title));
-    assert!(
-        expected.title.starts_with("The article · "),
-        "{}",
-        expected.title
-    );
+    let article = say(Lang::En, "inline_article", &[]);
+    let title = say_until(Lang::En, "inline_title", &[("speaker", &article)], "topic");
+    assert!(expected.title.starts_with(&title), "{}", expected.title);
     assert_eq!(first["description"], json!(expected.description));
     let message = first["input_message_content"]["message_text"]
         .as_str()
         .unwrap_or_default();
     assert_eq!(message, expected.message.to_html());
-    assert!(message.contains("<i>Translation: "), "{message}");
+    let translation = escape_html(&say_until(Lang::En, "translation", &[], "text"));
+    assert!(message.contains(&format!("<i>{translation}")), "{message}");
     assert!(message.contains("700 million"), "{message}");
 
     bot.stop().await;
