@@ -1,5 +1,5 @@
-//! The dispatcher's handler tree: messages, button presses, inline queries and poll answers go
-//! to the core; every other kind of update (edited messages, channel posts, ...) is ignored by
+//! The dispatcher's handler tree: messages, button presses (`presses.rs`), inline queries and
+//! poll answers (`answers.rs`) go to the core; every other kind of update (edited messages, channel posts, ...) is ignored by
 //! the default handler. No update can take the bot down: a handler that panics is caught and
 //! logged, and failed Telegram calls are logged, not returned. No handler waits on Telegram:
 //! a message is handled in its chat's lane, a press's or an inline query's answer is made on a
@@ -7,11 +7,11 @@
 
 use std::future::Future;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use teloxide::dispatching::{DpHandlerDescription, UpdateHandler};
 use teloxide::dptree::HandlerDescription;
-use teloxide::payloads::{AnswerCallbackQuerySetters, AnswerInlineQuerySetters};
+use teloxide::payloads::AnswerInlineQuerySetters;
 use teloxide::prelude::*;
 use teloxide::types::{
     InlineQueryResult, InlineQueryResultArticle, InputMessageContent, InputMessageContentText, Me,
@@ -20,21 +20,19 @@ use teloxide::types::{
 
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use teloxide::types::MaybeAnonymousUser;
 
 use super::arrivals::{Arrivals, Arrived};
 use super::effects::Interpreter;
 use super::lanes::{self, panicked};
 use super::send::{self, Outbox};
-use super::users::{is_admin, is_member_admin, is_shared_identity, player};
-use crate::app::{App, Press, Reply};
+use super::users::{is_admin, is_shared_identity, player};
+use crate::app::{App, Reply};
 use crate::command::{Builtin, Command, Part};
-use crate::core::{Core, Incoming, Outcome, Poll, Pressed};
+use crate::core::{Incoming, Outcome};
 use crate::effect::Place;
 use crate::i18n::fill;
 use crate::limits::Verdict;
 use crate::metrics::{self, Dropped};
-use crate::store::{Recorded, Refusal};
 use crate::vocab::{ChatKind, Millis};
 
 pub fn schema() -> UpdateHandler<teloxide::RequestError> {
@@ -58,9 +56,9 @@ pub fn schema() -> UpdateHandler<teloxide::RequestError> {
                 .endpoint(on_migration),
         )
         .branch(Update::filter_message().endpoint(on_message))
-        .branch(Update::filter_callback_query().endpoint(on_callback))
+        .branch(Update::filter_callback_query().endpoint(super::presses::on_callback))
         .branch(Update::filter_inline_query().endpoint(on_inline_query))
-        .branch(Update::filter_poll_answer().endpoint(on_poll_answer))
+        .branch(Update::filter_poll_answer().endpoint(super::answers::on_poll_answer))
         .branch(Update::filter_my_chat_member().endpoint(super::introduce::on_my_chat_member))
 }
 
@@ -77,7 +75,10 @@ fn kind_of(update: &Update) -> &'static str {
 }
 
 /// Runs a handler's work, turning a panic into a log line.
-async fn guarded(what: &'static str, work: impl Future<Output = ()>) -> ResponseResult<()> {
+pub(super) async fn guarded(
+    what: &'static str,
+    work: impl Future<Output = ()>,
+) -> ResponseResult<()> {
     panicked(what, work).await;
     Ok(())
 }
@@ -329,171 +330,6 @@ fn add_to_group(
     Some((label, url.parse().ok()?))
 }
 
-async fn on_callback(
-    q: CallbackQuery,
-    app: Arc<App>,
-    run: Interpreter,
-    arrived: Arrived,
-) -> ResponseResult<()> {
-    guarded(
-        "button",
-        async move { handle_callback(q, app, run, arrived) },
-    )
-    .await
-}
-
-/// Decides at once what a press does (so the chat's next press sees the decision), then
-/// answers it and makes the edit on a task of its own: no press waits for another's calls. A
-/// press that needs Telegram or storage first (a settings button: is the presser an admin?
-/// store the change) is decided on its task too.
-fn handle_callback(q: CallbackQuery, app: Arc<App>, run: Interpreter, arrived: Arrived) {
-    let started = Instant::now();
-    let data = q.data.as_deref().unwrap_or_default();
-    let mut rng = StdRng::from_rng(&mut rand::rng());
-    if let Some(press) = run
-        .core
-        .press_now(data, q.from.language_code.as_deref(), &mut rng)
-    {
-        let (answer, edit) = decide(&run.bot, &q, &press, &app, &run.outbox);
-        lanes::spawn(
-            "button",
-            finish(press, answer, edit, run, (started, arrived)),
-        );
-        return;
-    }
-    lanes::spawn("settings button", async move {
-        let data = q.data.as_deref().unwrap_or_default();
-        let from = player(&q.from);
-        let pressed = Pressed {
-            chat: q.regular_message().map(|m| {
-                let kind = if m.chat.is_private() {
-                    ChatKind::Private
-                } else {
-                    ChatKind::Group
-                };
-                (m.chat.id.0, kind)
-            }),
-            from: &from,
-            data,
-            now: crate::clock::now_ms(),
-        };
-        // getChatMember only for a settings button pressed in a group.
-        let is_admin = match pressed.chat {
-            Some((chat, _)) if Core::press_needs_admin(&pressed) => {
-                is_member_admin(&run.bot, ChatId(chat), q.from.id).await
-            }
-            _ => false,
-        };
-        let mut rng = StdRng::from_rng(&mut rand::rng());
-        let press = run.core.press(&pressed, is_admin, &mut rng).await;
-        let (answer, edit) = decide(&run.bot, &q, &press, &app, &run.outbox);
-        finish(press, answer, edit, run, (started, arrived)).await;
-    });
-}
-
-/// The answer to a callback query, as built.
-type Answer = teloxide::requests::JsonRequest<teloxide::payloads::AnswerCallbackQuery>;
-
-/// An edit to make for a press: the key it is remembered under, the message, the new reply.
-type Edit = (String, (Option<(ChatId, MessageId)>, Option<String>), Reply);
-
-/// The answer to a press and the edit it makes, if any.
-fn decide(
-    bot: &Bot,
-    q: &CallbackQuery,
-    press: &Press,
-    app: &App,
-    outbox: &Outbox,
-) -> (Answer, Option<Edit>) {
-    let mut answer = bot.answer_callback_query(q.id.clone());
-    let mut edit = None;
-    match press {
-        Press::Notice(text) => answer = answer.text(text.clone()),
-        Press::Edit(reply) => {
-            // An edit that would change nothing is skipped (the message shows it already, or
-            // the bot set it so a moment ago), and one over the chat's budget is not made (the
-            // presser is told to slow down).
-            let key = match (q.regular_message(), &q.inline_message_id) {
-                (Some(message), _) => Some(send::edit_key(message.chat.id, message.id)),
-                (None, Some(id)) => Some(send::inline_key(id)),
-                (None, None) => None,
-            };
-            let unchanged = key.as_ref().is_none_or(|key| outbox.shows(key, reply))
-                || q.regular_message()
-                    .is_some_and(|m| send::message_shows(m, reply));
-            let within_budget = unchanged
-                || q.regular_message().is_none_or(|m| {
-                    let kind = if m.chat.is_private() {
-                        ChatKind::Private
-                    } else {
-                        ChatKind::Group
-                    };
-                    outbox.limits.edit(m.chat.id.0, kind)
-                });
-            if !within_budget {
-                metrics::dropped(Dropped::ChatLimit);
-                let per_minute = outbox.limits.settings().replies_per_chat_per_minute;
-                let lang = app.lang(q.from.language_code.as_deref());
-                answer = answer.text(fill(
-                    &app.view(lang).ui.slow_down,
-                    &[("count", &per_minute.to_string())],
-                ));
-            }
-            if let (false, true, Some(key)) = (unchanged, within_budget, key) {
-                // The chat's next presses see the edit as made already.
-                outbox.showing(key.clone(), reply);
-                let target = (
-                    q.regular_message().map(|m| (m.chat.id, m.id)),
-                    q.inline_message_id.clone(),
-                );
-                edit = Some((key, target, reply.clone()));
-            }
-        }
-    }
-    (answer, edit)
-}
-
-/// Answers a press, then makes its edit.
-async fn finish(
-    press: Press,
-    answer: Answer,
-    edit: Option<Edit>,
-    run: Interpreter,
-    (started, arrived): (Instant, Arrived),
-) {
-    let (bot, outbox) = (run.bot, run.outbox);
-    let stale = matches!(press, Press::Notice(_));
-    // Answered first and at once: a callback query expires within seconds, and answering
-    // is no message, so it never waits behind the overall pace.
-    let answered = outbox
-        .answer("answerCallbackQuery", || answer.clone().send())
-        .await
-        .map(|_| ());
-    match &answered {
-        Ok(()) => metrics::replied("callback_query", arrived.0),
-        Err(e) => tracing::warn!(error = %e, "could not answer a button press"),
-    }
-    metrics::handled("callback_query", started.elapsed());
-    tracing::info!(
-        button = if stale { "stale" } else { "ok" },
-        ms = started.elapsed().as_secs_f64() * 1000.0,
-        ok = answered.is_ok(),
-        "button handled"
-    );
-    // The edit waits its turn at the overall pace.
-    if let Some((key, target, reply)) = edit {
-        let edited = match target {
-            (Some((chat, id)), _) => send::edit(&bot, &outbox, chat, id, &reply).await,
-            (None, Some(id)) => send::edit_inline(&bot, &outbox, &id, &reply).await,
-            (None, None) => Ok(()),
-        };
-        if let Err(e) = edited {
-            outbox.forget_shown(&key);
-            tracing::warn!(error = %e, "could not edit a message for a button press");
-        }
-    }
-}
-
 async fn on_inline_query(
     bot: Bot,
     q: InlineQuery,
@@ -552,63 +388,3 @@ fn handle_inline_query(
         );
     });
 }
-
-async fn on_poll_answer(answer: PollAnswer, run: Interpreter) -> ResponseResult<()> {
-    guarded("poll answer", async move {
-        let started = Instant::now();
-        match record(&answer, &run).await {
-            Ok((poll, recorded)) => {
-                metrics::answer(poll, Some(recorded));
-                tracing::info!(
-                    recorded = ?recorded,
-                    ms = started.elapsed().as_secs_f64() * 1000.0,
-                    "poll answer handled"
-                )
-            }
-            Err(e) => {
-                metrics::answer(None, None);
-                tracing::error!(error = %e, "a poll answer could not be stored")
-            }
-        }
-        metrics::handled("poll_answer", started.elapsed());
-    })
-    .await
-}
-
-/// Stores a poll answer as a quiz answer or a debate vote, whichever poll it is. An answer
-/// for a poll not known yet (it can arrive while the poll's id is being stored, which on a
-/// busy machine or a slow disk takes more than a moment) is tried again each time a poll is
-/// stored, for up to [`UNKNOWN_POLL_WAIT`]; it keeps the time it arrived, so its timing and
-/// points are as if stored at once. An anonymous voter (a channel) is refused: polls are not
-/// anonymous.
-async fn record(
-    answer: &PollAnswer,
-    run: &Interpreter,
-) -> Result<(Option<Poll>, Recorded), crate::core::Error> {
-    let MaybeAnonymousUser::User(user) = &answer.voter else {
-        return Ok((None, Recorded::Refused(Refusal::Anonymous)));
-    };
-    let from = player(user);
-    let now = crate::clock::now_ms();
-    let deadline = tokio::time::Instant::now() + UNKNOWN_POLL_WAIT;
-    loop {
-        // Listening before looking: a poll stored in between still wakes this.
-        let stored = run.polls_stored.notified();
-        let mut stored = std::pin::pin!(stored);
-        stored.as_mut().enable();
-        let recorded = run
-            .core
-            .poll_answer(&answer.poll_id.0, &from, &answer.option_ids, now)
-            .await?;
-        if recorded.1 != Recorded::UnknownPoll
-            || tokio::time::timeout_at(deadline, stored).await.is_err()
-        {
-            return Ok(recorded);
-        }
-    }
-}
-
-/// How long an answer for an unknown poll waits for it to be stored. A stop waits for the
-/// answers being handled, so this also bounds how long an answer to a poll the bot never sent
-/// can hold one up (`[telegram] shutdown_seconds` is 8 by default).
-const UNKNOWN_POLL_WAIT: Duration = Duration::from_secs(4);

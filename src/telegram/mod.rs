@@ -3,6 +3,7 @@
 //! to core requests and replies back to API calls. Nothing here decides what to say; that is
 //! [`crate::app`].
 
+mod answers;
 mod arrivals;
 pub mod effects;
 mod handlers;
@@ -10,6 +11,7 @@ mod introduce;
 mod lanes;
 mod menu;
 mod polling;
+mod presses;
 mod send;
 mod users;
 mod webhook;

@@ -1,0 +1,74 @@
+//! Poll answers: an answer in a quiz, or a vote in a debate, stored by the core; one that
+//! arrives before its poll is stored waits for it.
+
+use std::time::{Duration, Instant};
+
+use teloxide::prelude::*;
+use teloxide::types::MaybeAnonymousUser;
+
+use super::effects::Interpreter;
+use super::handlers::guarded;
+use super::users::player;
+use crate::core::Poll;
+use crate::metrics;
+use crate::store::{Recorded, Refusal};
+
+pub(super) async fn on_poll_answer(answer: PollAnswer, run: Interpreter) -> ResponseResult<()> {
+    guarded("poll answer", async move {
+        let started = Instant::now();
+        match record(&answer, &run).await {
+            Ok((poll, recorded)) => {
+                metrics::answer(poll, Some(recorded));
+                tracing::info!(
+                    recorded = ?recorded,
+                    ms = started.elapsed().as_secs_f64() * 1000.0,
+                    "poll answer handled"
+                )
+            }
+            Err(e) => {
+                metrics::answer(None, None);
+                tracing::error!(error = %e, "a poll answer could not be stored")
+            }
+        }
+        metrics::handled("poll_answer", started.elapsed());
+    })
+    .await
+}
+
+/// Stores a poll answer as a quiz answer or a debate vote, whichever poll it is. An answer
+/// for a poll not known yet (it can arrive while the poll's id is being stored, which on a
+/// busy machine or a slow disk takes more than a moment) is tried again each time a poll is
+/// stored, for up to [`UNKNOWN_POLL_WAIT`]; it keeps the time it arrived, so its timing and
+/// points are as if stored at once. An anonymous voter (a channel) is refused: polls are not
+/// anonymous.
+async fn record(
+    answer: &PollAnswer,
+    run: &Interpreter,
+) -> Result<(Option<Poll>, Recorded), crate::core::Error> {
+    let MaybeAnonymousUser::User(user) = &answer.voter else {
+        return Ok((None, Recorded::Refused(Refusal::Anonymous)));
+    };
+    let from = player(user);
+    let now = crate::clock::now_ms();
+    let deadline = tokio::time::Instant::now() + UNKNOWN_POLL_WAIT;
+    loop {
+        // Listening before looking: a poll stored in between still wakes this.
+        let stored = run.polls_stored.notified();
+        let mut stored = std::pin::pin!(stored);
+        stored.as_mut().enable();
+        let recorded = run
+            .core
+            .poll_answer(&answer.poll_id.0, &from, &answer.option_ids, now)
+            .await?;
+        if recorded.1 != Recorded::UnknownPoll
+            || tokio::time::timeout_at(deadline, stored).await.is_err()
+        {
+            return Ok(recorded);
+        }
+    }
+}
+
+/// How long an answer for an unknown poll waits for it to be stored. A stop waits for the
+/// answers being handled, so this also bounds how long an answer to a poll the bot never sent
+/// can hold one up (`[telegram] shutdown_seconds` is 8 by default).
+const UNKNOWN_POLL_WAIT: Duration = Duration::from_secs(4);
