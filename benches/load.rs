@@ -134,7 +134,8 @@ const TICK: Duration = Duration::from_millis(5);
 // ---- targets --------------------------------------------------------------------------------
 
 const TARGET_P99_MS: f64 = 20.0;
-const TARGET_CPU_RATIO: f64 = 1.5;
+/// Issue 12 §4, on the busy-deployment mix (it was 1.5 on the earlier all-groups mix).
+const TARGET_CPU_RATIO: f64 = 1.25;
 const TARGET_RSS_MB: f64 = 40.0;
 const TARGET_RSS_ABOVE_BASELINE_MB: f64 = 15.0;
 const TARGET_START_MS: f64 = 150.0;
