@@ -38,35 +38,9 @@ const SETTINGS: QuizSettings = QuizSettings {
 };
 
 // The sentences users see: responses/ui.zh.toml, filled as the bot fills them.
-fn zh(key: &str) -> String {
-    support::say(Lang::Zh, key, &[])
-}
+use support::quiz_zh::*;
 fn bad_count() -> String {
     support::say(Lang::Zh, "quiz_bad_count", &[("max", "20")])
-}
-fn none_running() -> String {
-    zh("quiz_none_running")
-}
-fn only_starter_next() -> String {
-    zh("quiz_only_starter_next")
-}
-fn only_starter_stop() -> String {
-    zh("quiz_only_starter_stop")
-}
-fn only_starter_report() -> String {
-    zh("quiz_only_starter_report")
-}
-fn stopped() -> String {
-    zh("quiz_stopped")
-}
-fn nobody() -> String {
-    zh("quiz_results_nobody")
-}
-fn top_title() -> String {
-    zh("top_title")
-}
-fn top_you_none() -> String {
-    zh("top_you_none")
 }
 
 fn intro(count: usize, name: &str) -> String {

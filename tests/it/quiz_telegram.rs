@@ -35,33 +35,7 @@ const SETTINGS: QuizSettings = QuizSettings {
 };
 
 // The sentences users see: responses/ui.zh.toml, filled as the bot fills them.
-fn zh(key: &str) -> String {
-    support::say(Lang::Zh, key, &[])
-}
-fn only_starter_next() -> String {
-    zh("quiz_only_starter_next")
-}
-fn only_starter_stop() -> String {
-    zh("quiz_only_starter_stop")
-}
-fn only_starter_report() -> String {
-    zh("quiz_only_starter_report")
-}
-fn stopped() -> String {
-    zh("quiz_stopped")
-}
-fn none_running() -> String {
-    zh("quiz_none_running")
-}
-fn nobody() -> String {
-    zh("quiz_results_nobody")
-}
-fn top_title() -> String {
-    zh("top_title")
-}
-fn top_you_none() -> String {
-    zh("top_you_none")
-}
+use support::quiz_zh::*;
 const CSV_HEADER: &str = "user_id,user,question_number,question,answer,correct,seconds";
 const MEDALS: [&str; 3] = ["🥇", "🥈", "🥉"];
 

@@ -51,6 +51,42 @@ pub fn say(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     debate_bot::i18n::fill(&template, args)
 }
 
+/// The quiz's sentences (responses/ui.zh.toml, nothing to fill) that both quiz test files
+/// expect.
+#[allow(dead_code)]
+pub mod quiz_zh {
+    use super::*;
+
+    /// A sentence of responses/ui.zh.toml with nothing to fill.
+    pub fn zh(key: &str) -> String {
+        say(Lang::Zh, key, &[])
+    }
+    pub fn only_starter_next() -> String {
+        zh("quiz_only_starter_next")
+    }
+    pub fn only_starter_stop() -> String {
+        zh("quiz_only_starter_stop")
+    }
+    pub fn only_starter_report() -> String {
+        zh("quiz_only_starter_report")
+    }
+    pub fn stopped() -> String {
+        zh("quiz_stopped")
+    }
+    pub fn none_running() -> String {
+        zh("quiz_none_running")
+    }
+    pub fn nobody() -> String {
+        zh("quiz_results_nobody")
+    }
+    pub fn top_title() -> String {
+        zh("top_title")
+    }
+    pub fn top_you_none() -> String {
+        zh("top_you_none")
+    }
+}
+
 /// [`say`] read backwards: the value of each `{placeholder}` if `text` is the ui key `key`
 /// filled, or `None`. A value runs to the first place the template's next words follow, so
 /// two placeholders must not touch; plural forms (`{count|one|other}`) are not read.
