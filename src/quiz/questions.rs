@@ -392,6 +392,17 @@ mod tests {
 
     /// The pieces of `template` around its placeholders `names`, in order, once filled with
     /// `args`: "谁说的?{quote}" around "quote" is ["谁说的?", ""].
+    /// What a question holds between the two pieces of whichever template it was made from.
+    fn inside<'q>(question: &'q str, asks: &[&Vec<String>]) -> &'q str {
+        asks.iter()
+            .find_map(|ask| {
+                question
+                    .strip_prefix(ask[0].as_str())?
+                    .strip_suffix(ask[1].as_str())
+            })
+            .unwrap_or_else(|| panic!("{question}"))
+    }
+
     fn pieces(template: &str, args: &[(&str, &str)], names: &[&str]) -> Vec<String> {
         const MARKS: [&str; 3] = ["\u{1}", "\u{2}", "\u{3}"];
         let mut all = args.to_vec();
@@ -640,15 +651,7 @@ mod tests {
                 _ => {
                     assert!(!dealt.question.starts_with(&who[0]), "{}", dealt.question);
                     // The article's words, bare: no quotation marks.
-                    let words = [&opinion, &report]
-                        .into_iter()
-                        .find_map(|ask| {
-                            dealt
-                                .question
-                                .strip_prefix(ask[0].as_str())?
-                                .strip_suffix(ask[1].as_str())
-                        })
-                        .unwrap_or_else(|| panic!("{}", dealt.question));
+                    let words = inside(&dealt.question, &[&opinion, &report]);
                     assert_eq!(
                         words, corpus.excerpts[e].text.original,
                         "no quotation marks: {}",
@@ -768,15 +771,7 @@ mod tests {
             let Source::Who(e) = source else { continue };
             let dealt = deal(&view, source, &mut rng);
             let excerpt = &corpus.excerpts[e];
-            let quote = asks
-                .iter()
-                .find_map(|ask| {
-                    dealt
-                        .question
-                        .strip_prefix(ask[0].as_str())?
-                        .strip_suffix(ask[1].as_str())
-                })
-                .unwrap_or_else(|| panic!("{}", dealt.question));
+            let quote = inside(&dealt.question, &asks.iter().collect::<Vec<_>>());
             let quote = quote
                 .strip_prefix(block[0].as_str())
                 .and_then(|q| q.strip_suffix(block[2].as_str()))

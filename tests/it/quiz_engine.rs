@@ -49,24 +49,6 @@ fn intro(count: usize, name: &str) -> String {
     support::say(Lang::Zh, "quiz_intro", &args)
 }
 
-fn already_running(name: &str) -> String {
-    support::say(Lang::Zh, "quiz_already_running", &[("name", name)])
-}
-
-fn forgotten(count: u64) -> String {
-    support::say(Lang::Zh, "quiz_forgotten", &[("count", &count.to_string())])
-}
-
-/// The results' title: "🏁 测验结束:3 题,3 人作答".
-fn results_title(count: usize, people: usize) -> String {
-    let (count, people) = (count.to_string(), people.to_string());
-    support::say(
-        Lang::Zh,
-        "quiz_results_title",
-        &[("count", &count), ("people", &people)],
-    )
-}
-
 /// Everyone's line of the results: "1. Bob — 答对 2/3 · 用时 5.5 秒".
 fn results_line(rank: usize, name: &str, correct: usize, total: usize, seconds: &str) -> String {
     let (rank, correct, total) = (rank.to_string(), correct.to_string(), total.to_string());

@@ -45,24 +45,6 @@ fn intro(count: usize, name: &str) -> String {
     support::say(Lang::Zh, "quiz_intro", &args)
 }
 
-fn already_running(name: &str) -> String {
-    support::say(Lang::Zh, "quiz_already_running", &[("name", name)])
-}
-
-fn forgotten(count: usize) -> String {
-    support::say(Lang::Zh, "quiz_forgotten", &[("count", &count.to_string())])
-}
-
-/// The results' title: "🏁 测验结束:3 题,10 人作答".
-fn results_title(count: usize, people: usize) -> String {
-    let (count, people) = (count.to_string(), people.to_string());
-    support::say(
-        Lang::Zh,
-        "quiz_results_title",
-        &[("count", &count), ("people", &people)],
-    )
-}
-
 /// A line of /top, without its medal: "11. 学生12 — 答对 2 题(共答 5 题)".
 fn top_line(rank: usize, name: &str, correct: usize, answers: usize) -> String {
     let (rank, correct, answers) = (rank.to_string(), correct.to_string(), answers.to_string());

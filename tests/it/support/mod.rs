@@ -85,6 +85,21 @@ pub mod quiz_zh {
     pub fn top_you_none() -> String {
         zh("top_you_none")
     }
+    pub fn already_running(name: &str) -> String {
+        say(Lang::Zh, "quiz_already_running", &[("name", name)])
+    }
+    pub fn forgotten(count: impl std::fmt::Display) -> String {
+        say(Lang::Zh, "quiz_forgotten", &[("count", &count.to_string())])
+    }
+    /// The results' title: "🏁 测验结束:3 题,3 人作答".
+    pub fn results_title(count: usize, people: usize) -> String {
+        let (count, people) = (count.to_string(), people.to_string());
+        say(
+            Lang::Zh,
+            "quiz_results_title",
+            &[("count", &count), ("people", &people)],
+        )
+    }
 }
 
 /// [`say`] read backwards: the value of each `{placeholder}` if `text` is the ui key `key`
