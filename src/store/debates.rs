@@ -189,6 +189,11 @@ impl Store {
 
     /// A vote in the debate polled as `poll_id`: `side` (stored as its [`Side::index`])
     /// replaces the user's earlier vote; `None` retracts it.
+    ///
+    /// The vote and, when it changed nothing, the question why are one transaction: a vote
+    /// can arrive while its poll is being stored, and were the poll stored between the two,
+    /// the vote would be refused as late when it came too early (and is tried again once the
+    /// poll is stored).
     pub async fn record_vote(
         &self,
         poll_id: &str,
@@ -207,6 +212,7 @@ impl Store {
             "DELETE FROM debate_votes WHERE user_id = ? AND debate_id =
              (SELECT id FROM debates WHERE {OPEN})"
         );
+        let mut tx = self.pool.begin().await?;
         let done = match side {
             Some(side) => sqlx::query(&upsert)
                 .bind(user_id)
@@ -219,31 +225,40 @@ impl Store {
         .bind(GRACE_MS)
         .bind(at)
         .bind(GRACE_MS)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
-        if done > 0 {
-            return Ok(Recorded::Counted);
-        }
-        let known = self.is_debate_poll(poll_id).await?;
-        Ok(match (known, side) {
-            (false, _) => Recorded::UnknownPoll,
-            // Retracting a vote nobody had cast changes nothing, and is no refusal.
-            (true, None) if self.debate_is_open(poll_id, at).await? => Recorded::Counted,
-            (true, _) => Recorded::Refused(Refusal::Closed),
-        })
-    }
-
-    async fn debate_is_open(&self, poll_id: &str, at: Millis) -> Result<bool, Error> {
-        Ok(sqlx::query(&format!("SELECT 1 FROM debates WHERE {OPEN}"))
-            .bind(poll_id)
-            .bind(at)
-            .bind(GRACE_MS)
-            .bind(at)
-            .bind(GRACE_MS)
-            .fetch_optional(&self.pool)
-            .await?
-            .is_some())
+        // Fault injection for tests/faults.rs (a poll stored right now); compiled out unless
+        // fail's `failpoints` feature is on.
+        fail::fail_point!("vote-recorded");
+        let recorded = if done > 0 {
+            Recorded::Counted
+        } else {
+            let known = sqlx::query("SELECT 1 FROM debates WHERE poll_id = ?")
+                .bind(poll_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .is_some();
+            let is_open = format!("SELECT 1 FROM debates WHERE {OPEN}");
+            let open = || {
+                sqlx::query(&is_open)
+                    .bind(poll_id)
+                    .bind(at)
+                    .bind(GRACE_MS)
+                    .bind(at)
+                    .bind(GRACE_MS)
+            };
+            match (known, side) {
+                (false, _) => Recorded::UnknownPoll,
+                // Retracting a vote nobody had cast changes nothing, and is no refusal.
+                (true, None) if open().fetch_optional(&mut *tx).await?.is_some() => {
+                    Recorded::Counted
+                }
+                (true, _) => Recorded::Refused(Refusal::Closed),
+            }
+        };
+        tx.commit().await?;
+        Ok(recorded)
     }
 
     /// How often each motion (by id) has been put to the vote of a chat or forum topic.
