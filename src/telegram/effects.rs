@@ -10,11 +10,12 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use teloxide::RequestError;
-use teloxide::payloads::{SendDocumentSetters, SendPollSetters};
+use teloxide::payloads::{SendDocumentSetters, SendPoll, SendPollSetters};
 use teloxide::prelude::*;
-use teloxide::types::{InputFile, InputPollOption, PollType, ReplyParameters};
+use teloxide::types::{InputFile, InputPollOption, MessageId, PollType, ReplyParameters};
 
-use super::send::{self, Outbox};
+use super::outbox::Outbox;
+use super::send::{self, Sent};
 use crate::app::Reply;
 use crate::clock::{self, now_ms};
 use crate::core::{self, Core};
@@ -225,9 +226,7 @@ impl Interpreter {
     async fn quiz_poll(&self, place: Place, poll: &PollSpec) -> anyhow::Result<(String, i64)> {
         self.outbox.limits.reserve(place.chat, place.kind()).await;
         let options = poll.options.iter().map(|o| InputPollOption::new(o.clone()));
-        let mut request = self
-            .bot
-            .send_poll(ChatId(place.chat), poll.question.clone(), options)
+        let mut request = SendPoll::new(ChatId(place.chat), poll.question.clone(), options)
             .type_(PollType::Quiz)
             .is_anonymous(false)
             .correct_option_id(poll.correct as u8)
@@ -236,11 +235,8 @@ impl Interpreter {
         if let Some(thread) = send::thread(place) {
             request = request.message_thread_id(thread);
         }
-        let message = self
-            .outbox
-            .deliver("sendPoll", || request.clone().send())
-            .await?;
-        poll_of(&message)
+        let sent = send::call(&self.bot, &self.outbox, "sendPoll", request).await?;
+        poll_of(sent)
     }
 
     /// Posts a debate's motion and, replying to it, the vote; answers the poll's id and
@@ -256,26 +252,24 @@ impl Interpreter {
         let sent = send::send_message(bot, outbox, place, motion, None).await?;
         outbox.limits.reserve(place.chat, place.kind()).await;
         let options = poll.options.iter().map(|o| InputPollOption::new(o.clone()));
-        let mut request = bot
-            .send_poll(ChatId(place.chat), poll.question.clone(), options)
+        let motion_id = MessageId(sent.message_id);
+        let mut request = SendPoll::new(ChatId(place.chat), poll.question.clone(), options)
             .type_(PollType::Regular)
             .is_anonymous(false)
             .allows_multiple_answers(false)
-            .reply_parameters(ReplyParameters::new(sent.id).allow_sending_without_reply());
+            .reply_parameters(ReplyParameters::new(motion_id).allow_sending_without_reply());
         if let Some(thread) = send::thread(place) {
             request = request.message_thread_id(thread);
         }
-        let message = outbox
-            .deliver("sendPoll", || request.clone().send())
-            .await?;
-        poll_of(&message)
+        let sent = send::call(bot, outbox, "sendPoll", request).await?;
+        poll_of(sent)
     }
 }
 
 /// The poll id and message id of a sent poll.
-fn poll_of(message: &Message) -> anyhow::Result<(String, i64)> {
-    let poll = message
-        .poll()
+fn poll_of(sent: Sent) -> anyhow::Result<(String, i64)> {
+    let poll = sent
+        .poll
         .ok_or_else(|| anyhow::anyhow!("sendPoll answered a message without a poll"))?;
-    Ok((poll.id.0.clone(), i64::from(message.id.0)))
+    Ok((poll.id, i64::from(sent.message_id)))
 }

@@ -24,7 +24,8 @@ use rand::rngs::StdRng;
 use super::arrivals::{Arrivals, Arrived};
 use super::effects::Interpreter;
 use super::lanes::{self, panicked};
-use super::send::{self, Outbox};
+use super::outbox::Outbox;
+use super::send;
 use super::users::{is_admin, is_shared_identity, player};
 use crate::app::{App, Reply};
 use crate::command::{Builtin, Command, Part};
@@ -77,9 +78,9 @@ fn kind_of(update: &Update) -> &'static str {
 /// Runs a handler's work, turning a panic into a log line.
 pub(super) async fn guarded(
     what: &'static str,
-    work: impl Future<Output = ()>,
+    work: impl Future<Output = ()> + Send,
 ) -> ResponseResult<()> {
-    panicked(what, work).await;
+    panicked(what, Box::pin(work)).await;
     Ok(())
 }
 
@@ -123,7 +124,7 @@ async fn on_message(
             reply_to: (!private).then_some(msg.id),
         });
         let handled = handle_message(&msg, command.as_ref(), &me, &app, run.clone(), arrived);
-        if panicked("message", handled).await
+        if panicked("message", Box::pin(handled)).await
             && let Some(apology) = apology
         {
             apology.send(run).await;
@@ -162,7 +163,7 @@ async fn on_migration(msg: Message, run: Interpreter) -> ResponseResult<()> {
     };
     let lanes = run.lanes.clone();
     lanes.queue(msg.chat.id.0, async move {
-        panicked("migration", run.migrate(old, new)).await;
+        panicked("migration", Box::pin(run.migrate(old, new))).await;
     });
     Ok(())
 }

@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use futures::FutureExt;
 use tokio::sync::{Notify, mpsc};
 
-type Job = Pin<Box<dyn Future<Output = ()> + Send>>;
+type Job = Work<'static>;
 
 /// One delivery lane per chat with work waiting; see the module's documentation.
 #[derive(Clone, Default)]
@@ -111,13 +111,18 @@ async fn deliver(chat: i64, mut jobs: mpsc::UnboundedReceiver<Job>, shared: Arc<
 
 /// Runs `work` on a task of its own; a panic is logged.
 pub fn spawn(what: &'static str, work: impl Future<Output = ()> + Send + 'static) {
+    let work: Job = Box::pin(work);
     tokio::spawn(async move {
         panicked(what, work).await;
     });
 }
 
+/// Work of any kind, boxed: [`panicked`] is compiled once, not once per kind of work it
+/// guards (issue 12 §3).
+pub type Work<'a> = Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
+
 /// Runs `work`; a panic is logged and answered `true`.
-pub async fn panicked(what: &'static str, work: impl Future<Output = ()>) -> bool {
+pub async fn panicked(what: &'static str, work: Work<'_>) -> bool {
     let Err(panic) = AssertUnwindSafe(work).catch_unwind().await else {
         return false;
     };

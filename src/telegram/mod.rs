@@ -10,13 +10,14 @@ mod handlers;
 mod introduce;
 mod lanes;
 mod menu;
+mod outbox;
 mod polling;
 mod presses;
 mod send;
 mod users;
 mod webhook;
 
-pub use send::Outbox;
+pub use outbox::Outbox;
 pub use webhook::Webhook;
 
 use std::future::Future;
