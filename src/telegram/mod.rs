@@ -33,7 +33,7 @@ use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::prelude::*;
 use teloxide::stop::StopToken;
 use teloxide::types::Me;
-use teloxide::update_listeners::{Polling, UpdateListener};
+use teloxide::update_listeners::UpdateListener;
 use teloxide::{ApiError, RequestError};
 use url::Url;
 
@@ -156,13 +156,10 @@ pub async fn run(settings: Settings, core: Core, stop: Stop) -> anyhow::Result<(
     let result = match settings.webhook {
         None => {
             let mut listener = arrivals::Stamped {
-                inner: polling::quiet(
-                    Polling::builder(bot)
-                        .timeout(POLL_TIMEOUT)
-                        .delete_webhook()
-                        .await
-                        .build(),
-                ),
+                inner: {
+                    delete_webhook_if_set(&bot).await;
+                    polling::LongPoll::new(bot, POLL_TIMEOUT).listener()
+                },
                 arrivals,
             };
             let _ = listening.send(listener.stop_token());
@@ -230,6 +227,20 @@ fn quiet(error: &RequestError) -> String {
             source.column()
         ),
         other => other.to_string(),
+    }
+}
+
+/// Long polling and a webhook exclude each other: a webhook left set (by an earlier webhook
+/// run) is deleted first, as teloxide's `Polling::delete_webhook` does.
+async fn delete_webhook_if_set(bot: &Bot) {
+    match bot.get_webhook_info().await {
+        Ok(info) if info.url.is_some() => {
+            if let Err(e) = bot.delete_webhook().await {
+                tracing::error!(error = %quiet(&e), "could not delete the webhook");
+            }
+        }
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %quiet(&e), "could not ask for the webhook"),
     }
 }
 

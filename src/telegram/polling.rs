@@ -1,78 +1,307 @@
-//! Long polling, with updates that cannot be read kept out of the log.
+//! Long polling: getUpdates, each update read on its own, unreadable ones kept out of the log.
+//!
+//! teloxide's `Polling` reads each getUpdates answer through its `TelegramResponse`, an
+//! untagged enum: serde buffers the whole batch as a tree of values, then reads it again as
+//! updates, and rustc compiles the reading of every Telegram type a second time for that
+//! buffer (issue 12 §3 and §4). This listener asks Telegram the same thing (the offset past the
+//! last update handed out, a long-poll timeout, the update kinds the handlers take; when
+//! stopped, one last call that confirms the updates handed out, so Telegram does not send
+//! them again) through teloxide's own HTTP client, and reads each update straight from its
+//! slice of the answer, with the same reading the webhook uses.
 //!
 //! teloxide reads an update of a kind it does not know, or whose content it cannot parse, as
-//! `UpdateKind::Error` holding the update's raw JSON, and its dispatcher logs that JSON
-//! (`process_update`: "Cannot parse an update. Error: ..."): a user's words in the log. This
-//! listener wraps teloxide's [`Polling`] and skips such an update itself, logging only its id
-//! and kind, as the webhook does. Polling has moved its offset past the update already, so
-//! Telegram does not send it again.
+//! `UpdateKind::Error`, and its dispatcher would log that update (`process_update`: "Cannot
+//! parse an update"): a user's words in the log. Such an update is skipped here, logged with
+//! its id and kind only, as the webhook does.
+//!
+//! After a failed call the next waits: `retry_after` after a 429, otherwise 1 s, doubling up
+//! to 64 s while calls keep failing (teloxide's backoff), and always interrupted by a stop.
 
-use futures::{Stream, StreamExt, future};
-use teloxide::RequestError;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::{Stream, StreamExt};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use teloxide::payloads::GetUpdates;
 use teloxide::prelude::*;
-use teloxide::types::{AllowedUpdate, UpdateKind};
-use teloxide::update_listeners::{AsUpdateStream, Polling, StatefulListener, UpdateListener};
+use teloxide::stop::{StopFlag, StopToken, mk_stop_token};
+use teloxide::types::{AllowedUpdate, ResponseParameters, UpdateKind};
+use teloxide::update_listeners::{StatefulListener, UpdateListener};
+use teloxide::{ApiError, RequestError};
 
-/// `polling`, without the updates that cannot be read.
-pub fn quiet(polling: Polling<Bot>) -> impl UpdateListener<Err = RequestError> {
-    StatefulListener::new_with_hints(
-        polling,
-        readable,
-        |polling: &mut Polling<Bot>| polling.stop_token(),
-        Some(
-            |polling: &mut Polling<Bot>, hints: &mut dyn Iterator<Item = AllowedUpdate>| {
-                polling.hint_allowed_updates(hints)
-            },
-        ),
-    )
+/// A long-polling listener; see the module's documentation.
+pub struct LongPoll {
+    bot: Bot,
+    /// How long Telegram may hold a getUpdates open when there is nothing to send.
+    timeout: Duration,
+    /// The id of the next update wanted: one past the last handed out.
+    offset: i32,
+    /// The update kinds the handlers take (the dispatcher's hint), asked for in every call.
+    allowed: Option<Vec<AllowedUpdate>>,
+    token: StopToken,
+    flag: StopFlag,
+    /// Calls failed in a row.
+    failures: u32,
+    /// How long to wait before the next call (after a failure).
+    pause: Option<Duration>,
+    /// Stopped and confirmed: the stream has ended.
+    ended: bool,
 }
 
-/// The updates of `polling` that teloxide could read.
-fn readable(
-    polling: &mut Polling<Bot>,
-) -> impl Stream<Item = Result<Update, RequestError>> + Send + '_ {
-    polling
-        .as_stream()
-        .filter(|update| future::ready(is_readable(update)))
+/// One getUpdates answer, each update left as its text.
+#[derive(Deserialize)]
+struct Answer<'a> {
+    ok: bool,
+    #[serde(borrow, default)]
+    result: Vec<&'a RawValue>,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    parameters: Option<ResponseParameters>,
 }
 
-/// Whether `update` was read; one that was not is logged without its content.
-fn is_readable(update: &Result<Update, RequestError>) -> bool {
-    let Ok(Update {
-        id,
-        kind: UpdateKind::Error(raw),
-    }) = update
-    else {
-        return true;
-    };
+/// What is read of an update that cannot be read whole: its id, to move past it.
+#[derive(Deserialize)]
+struct UpdateIdOnly {
+    update_id: i32,
+}
+
+/// The longest wait after failed calls.
+const LONGEST_BACKOFF: Duration = Duration::from_secs(64);
+
+/// Telegram's HTTP client waits 17 s for an answer (teloxide's `default_reqwest_settings`); a
+/// long poll must answer well within that.
+const CLIENT_TIMEOUT: Duration = Duration::from_secs(17);
+
+impl LongPoll {
+    /// Polls with `timeout` (less than the client's 17 s).
+    pub fn new(bot: Bot, timeout: Duration) -> Self {
+        debug_assert!(timeout < CLIENT_TIMEOUT);
+        let (token, flag) = mk_stop_token();
+        LongPoll {
+            bot,
+            timeout,
+            offset: 0,
+            allowed: None,
+            token,
+            flag,
+            failures: 0,
+            pause: None,
+            ended: false,
+        }
+    }
+
+    /// As a teloxide update listener.
+    pub fn listener(self) -> impl UpdateListener<Err = RequestError> {
+        StatefulListener::new_with_hints(
+            self,
+            updates,
+            |poll: &mut LongPoll| poll.token.clone(),
+            Some(
+                |poll: &mut LongPoll, hints: &mut dyn Iterator<Item = AllowedUpdate>| {
+                    poll.allowed = Some(hints.collect());
+                },
+            ),
+        )
+    }
+
+    /// The next batch: updates read (and errors), or `None` once stopped.
+    async fn next_batch(&mut self) -> Option<Vec<Result<Update, RequestError>>> {
+        if self.ended {
+            return None;
+        }
+        let stop = self.flag.clone();
+        if let Some(pause) = self.pause.take() {
+            tokio::select! {
+                () = tokio::time::sleep(pause) => {}
+                () = stop.clone() => return self.end().await,
+            }
+        }
+        let call = get_updates(&self.bot, self.payload(self.offset, None, self.timeout));
+        let answer = tokio::select! {
+            answer = call => answer,
+            // A call in flight is dropped: what it would bring is not wanted any more.
+            () = stop => return self.end().await,
+        };
+        Some(match answer.and_then(|body| self.read(&body)) {
+            Ok(updates) => {
+                self.failures = 0;
+                updates
+            }
+            Err(error) => {
+                self.pause = Some(match &error {
+                    RequestError::RetryAfter(after) => after.duration(),
+                    _ => backoff(self.failures),
+                });
+                self.failures = self.failures.saturating_add(1);
+                vec![Err(error)]
+            }
+        })
+    }
+
+    /// Stopping: one last call, answered at once, tells Telegram that the updates handed out
+    /// are done with, so a restart does not get them again.
+    async fn end(&mut self) -> Option<Vec<Result<Update, RequestError>>> {
+        self.ended = true;
+        let confirm = self.payload(self.offset, Some(1), Duration::ZERO);
+        if let Err(e) = get_updates(&self.bot, confirm).await {
+            tracing::debug!(error = %super::quiet(&e), "the last getUpdates failed");
+        }
+        None
+    }
+
+    fn payload(&self, offset: i32, limit: Option<u8>, timeout: Duration) -> GetUpdates {
+        let mut payload = GetUpdates::new();
+        payload.offset = Some(offset);
+        payload.limit = limit;
+        payload.timeout = Some(timeout.as_secs() as u32);
+        payload.allowed_updates = self.allowed.clone();
+        payload
+    }
+
+    /// Reads an answer: each update on its own, so that one that cannot be read costs only
+    /// itself; the offset moves past every update, read or not.
+    fn read(&mut self, body: &str) -> Result<Vec<Result<Update, RequestError>>, RequestError> {
+        let answer: Answer<'_> =
+            serde_json::from_str(body).map_err(|source| RequestError::InvalidJson {
+                source: Arc::new(source),
+                raw: body.into(),
+            })?;
+        if !answer.ok {
+            return Err(match answer.parameters {
+                Some(ResponseParameters::RetryAfter(after)) => RequestError::RetryAfter(after),
+                Some(ResponseParameters::MigrateToChatId(to)) => RequestError::MigrateToChatId(to),
+                None => RequestError::Api(api_error(answer.description)),
+            });
+        }
+        let mut updates = Vec::with_capacity(answer.result.len());
+        for raw in answer.result {
+            let update = serde_json::from_str::<Update>(raw.get());
+            let id = match &update {
+                Ok(update) => update.id.0 as i32,
+                Err(_) => match serde_json::from_str::<UpdateIdOnly>(raw.get()) {
+                    Ok(only) => only.update_id,
+                    // Not even an id: nothing to move past, nothing to hand out.
+                    Err(_) => continue,
+                },
+            };
+            self.offset = self.offset.max(id.saturating_add(1));
+            match update {
+                Ok(update) if !matches!(update.kind, UpdateKind::Error(_)) => {
+                    updates.push(Ok(update))
+                }
+                _ => skipped(id, raw),
+            }
+        }
+        Ok(updates)
+    }
+}
+
+/// The listener's stream: the batches, one update at a time.
+fn updates(poll: &mut LongPoll) -> impl Stream<Item = Result<Update, RequestError>> + Send + '_ {
+    futures::stream::unfold(poll, |poll| async move {
+        let batch = poll.next_batch().await?;
+        Some((futures::stream::iter(batch), poll))
+    })
+    .flatten()
+}
+
+/// Makes one getUpdates call with teloxide's client (its timeouts, its proxy settings); the
+/// answer's text. A network error comes back with the token taken out of its URL (teloxide's
+/// `From<reqwest::Error>`).
+async fn get_updates(bot: &Bot, payload: GetUpdates) -> Result<String, RequestError> {
+    let mut url = bot.api_url();
+    url.path_segments_mut()
+        .map_err(|()| RequestError::Io(Arc::new(std::io::Error::other("the API URL has no path"))))?
+        .push(&format!("bot{}", bot.token()))
+        .push("GetUpdates");
+    let body = serde_json::to_vec(&payload)
+        .map_err(|e| RequestError::Io(Arc::new(std::io::Error::other(e))))?;
+    let response = bot
+        .client()
+        .post(url)
+        .header("content-type", "application/json")
+        .timeout(CLIENT_TIMEOUT + Duration::from_secs(u64::from(payload.timeout.unwrap_or(0))))
+        .body(body)
+        .send()
+        .await
+        .map_err(RequestError::from)?;
+    response.text().await.map_err(RequestError::from)
+}
+
+/// Telegram's description of a refusal, as teloxide names it.
+fn api_error(description: String) -> ApiError {
+    serde_json::from_value(serde_json::Value::String(description.clone()))
+        .unwrap_or(ApiError::Unknown(description))
+}
+
+/// The wait after `failures` failed calls in a row: 1 s, doubling, at most 64 s.
+fn backoff(failures: u32) -> Duration {
+    Duration::from_secs(1 << failures.min(6)).min(LONGEST_BACKOFF)
+}
+
+/// An update that could not be read, logged without its content.
+fn skipped(id: i32, raw: &RawValue) {
+    let kind = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(raw.get())
+        .ok()
+        .as_ref()
+        .and_then(super::webhook::kind_name);
     tracing::warn!(
-        update_id = id.0,
-        kind = raw
-            .as_object()
-            .and_then(super::webhook::kind_name)
-            .as_deref()
-            .unwrap_or("unknown"),
+        update_id = id,
+        kind = kind.as_deref().unwrap_or("unknown"),
         "an update could not be read and was skipped (its content is not logged)"
     );
-    false
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn poll() -> LongPoll {
+        LongPoll::new(Bot::new("0:test"), Duration::from_secs(10))
+    }
+
     #[test]
-    fn an_update_teloxide_cannot_read_is_skipped_and_one_it_can_is_kept() {
-        let unreadable: Update = serde_json::from_str(
-            r#"{"update_id": 7, "message": {"text": "我的秘密", "chat": "not a chat"}}"#,
-        )
-        .unwrap();
-        assert!(matches!(unreadable.kind, UpdateKind::Error(_)));
-        assert!(!is_readable(&Ok(unreadable)));
-        let readable: Update = serde_json::from_str(
-            r#"{"update_id": 8, "poll_answer": {"poll_id": "1", "user": {"id": 1, "is_bot": false, "first_name": "A"}, "option_ids": [0]}}"#,
-        )
-        .unwrap();
-        assert!(is_readable(&Ok(readable)));
+    fn an_update_that_cannot_be_read_is_skipped_and_the_offset_moves_past_it() {
+        let mut poll = poll();
+        let body = r#"{"ok": true, "result": [
+            {"update_id": 7, "message": {"text": "我的秘密", "chat": "not a chat"}},
+            {"update_id": 8, "poll_answer": {"poll_id": "1", "user": {"id": 1, "is_bot": false, "first_name": "A"}, "option_ids": [0]}},
+            {"update_id": 9, "some_future_kind": {"x": 1}},
+            {"no_id": true}
+        ]}"#;
+        let updates = poll.read(body).expect("an answer");
+        assert_eq!(updates.len(), 1);
+        let update = updates[0].as_ref().expect("read");
+        assert_eq!(update.id.0, 8);
+        assert!(matches!(update.kind, UpdateKind::PollAnswer(_)));
+        assert_eq!(poll.offset, 10);
+    }
+
+    #[test]
+    fn a_refusal_is_an_error_and_a_429_says_how_long_to_wait() {
+        let mut poll = poll();
+        let flood = r#"{"ok": false, "error_code": 429, "description": "Too Many Requests: retry after 5", "parameters": {"retry_after": 5}}"#;
+        assert!(matches!(
+            poll.read(flood),
+            Err(RequestError::RetryAfter(after)) if after.duration() == Duration::from_secs(5)
+        ));
+        let conflict = r#"{"ok": false, "error_code": 409, "description": "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"}"#;
+        assert!(matches!(
+            poll.read(conflict),
+            Err(RequestError::Api(ApiError::TerminatedByOtherGetUpdates))
+        ));
+        assert!(matches!(
+            poll.read("<html>502 Bad Gateway</html>"),
+            Err(RequestError::InvalidJson { .. })
+        ));
+        assert_eq!(poll.offset, 0);
+    }
+
+    #[test]
+    fn the_backoff_doubles_from_one_second_to_64() {
+        let waits: Vec<u64> = (0..9).map(|n| backoff(n).as_secs()).collect();
+        assert_eq!(waits, [1, 2, 4, 8, 16, 32, 64, 64, 64]);
     }
 }
