@@ -530,10 +530,10 @@ async fn getupdates_failing_with_502_backs_off_and_resumes() {
     let bot = Bot::start(&api, None, support::generous_limits());
     let user = TgUser::new(3003, "Later", None);
     api.private_text(&user, "/start");
-    // teloxide waits 10 s after a 5xx before it tries again: the update arrives late, but it
-    // arrives, and the bot is still up.
+    // The next getUpdates waits out a backoff of 1 s (doubling while calls keep failing): the
+    // update arrives a second late, but it arrives, and the bot is still up.
     let reply = api
-        .wait_for_within("the reply after the outage", Duration::from_secs(40), |c| {
+        .wait_for_within("the reply after the outage", Duration::from_secs(10), |c| {
             c.method == "sendMessage"
         })
         .await;
@@ -542,6 +542,11 @@ async fn getupdates_failing_with_502_backs_off_and_resumes() {
     assert!(
         updates.len() >= 2 && !updates[0].ok() && updates[1].ok(),
         "{}",
+        api.describe_calls()
+    );
+    assert!(
+        updates[1].at >= updates[0].at + Duration::from_millis(1_000),
+        "no backoff: {}",
         api.describe_calls()
     );
     bot.stop().await;

@@ -248,10 +248,10 @@ impl Failure {
         )
     }
 
-    /// Not used yet; kept for the retry tests to come.
+    /// 502 Bad Gateway, as Telegram's front answers when the API is down. (teloxide's requests
+    /// wait 10 s after any 5xx before reading the answer; the bot's own long polling does not.)
+    /// Unused by tests/faults.rs, which shares this module.
     #[allow(dead_code)]
-    /// 502 Bad Gateway, as Telegram's front answers when the API is down. (teloxide waits 10 s
-    /// after any 5xx before reading the answer: keep this out of fast tests.)
     pub fn bad_gateway() -> Failure {
         Failure::answer(
             502,
