@@ -10,12 +10,13 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use teloxide::RequestError;
-use teloxide::payloads::{SendDocumentSetters, SendPoll, SendPollSetters};
+use teloxide::payloads::{SendDocument, SendDocumentSetters, SendPoll, SendPollSetters};
 use teloxide::prelude::*;
+use teloxide::requests::MultipartRequest;
 use teloxide::types::{InputFile, InputPollOption, MessageId, PollType, ReplyParameters};
 
 use super::outbox::Outbox;
-use super::send::{self, Sent};
+use super::send::{self, Lean, Sent};
 use crate::app::Reply;
 use crate::clock::{self, now_ms};
 use crate::core::{self, Core};
@@ -184,10 +185,14 @@ impl Interpreter {
             } => {
                 outbox.limits.reserve(place.chat, place.kind()).await;
                 let file = InputFile::memory(bytes).file_name(name);
-                let mut request = bot.send_document(ChatId(place.chat), file).caption(caption);
+                let mut payload = SendDocument::new(ChatId(place.chat), file).caption(caption);
                 if let Some(thread) = send::thread(place) {
-                    request = request.message_thread_id(thread);
+                    payload = payload.message_thread_id(thread);
                 }
+                let request = MultipartRequest::new(
+                    bot.clone(),
+                    Lean::<_, serde::de::IgnoredAny>::new(payload),
+                );
                 let sent = outbox
                     .deliver("sendDocument", || request.clone().send())
                     .await;

@@ -11,12 +11,14 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use teloxide::payloads::GetChat;
 use teloxide::prelude::*;
-use teloxide::types::{ChatMemberKind, ChatMemberUpdated, Me};
+use teloxide::requests::JsonRequest;
+use teloxide::types::{ChatMemberKind, ChatMemberUpdated, ChatPermissions, Me};
 
 use super::effects::Interpreter;
 use super::lanes;
-use super::send;
+use super::send::{self, Lean};
 use crate::app::App;
 use crate::effect::Place;
 
@@ -93,8 +95,15 @@ pub async fn on_my_chat_member(
 /// polls: the group's default permissions, as getChat answers them. When Telegram cannot say,
 /// yes: a warning that may be false is worse than none.
 async fn chat_allows_polls(bot: &Bot, chat: ChatId) -> bool {
-    match bot.get_chat(chat).await {
-        Ok(info) => info.permissions().is_none_or(|p| p.can_send_polls()),
+    /// What is read of getChat's answer (see [`Lean`]).
+    #[derive(Clone, serde::Deserialize)]
+    struct Defaults {
+        #[serde(default)]
+        permissions: Option<ChatPermissions>,
+    }
+    let request = JsonRequest::new(bot.clone(), Lean::<_, Defaults>::new(GetChat::new(chat)));
+    match request.send().await {
+        Ok(info) => info.permissions.is_none_or(|p| p.can_send_polls()),
         Err(e) => {
             tracing::warn!(error = %e, "cannot read the group's permissions");
             true
