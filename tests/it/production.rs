@@ -552,6 +552,41 @@ async fn getupdates_failing_with_502_backs_off_and_resumes() {
     bot.stop().await;
 }
 
+/// Stopping, the bot's long polling drops the getUpdates in flight and makes one last call
+/// that confirms the updates handed out (Telegram forgets updates below the offset it is
+/// given). With Telegram unreachable that call is given 2 s, not the client's 17 s: a stop
+/// must end before Docker's 10 s are up.
+#[tokio::test]
+async fn a_stop_is_not_held_up_by_a_getupdates_telegram_never_answers() {
+    let api = FakeApi::start().await;
+    let bot = Bot::start(&api, None, support::generous_limits());
+    api.wait_nth("getUpdates", 0).await;
+    api.fail("getUpdates", 100, Failure::no_answer());
+    // The next poll hangs; the stop comes while it is in flight.
+    api.wait_nth("getUpdates", 1).await;
+    let asked = Instant::now();
+    bot.stop().await;
+    let took = asked.elapsed();
+    assert!(
+        took < Duration::from_secs(5),
+        "stopped after {took:?}: {}",
+        api.describe_calls()
+    );
+    let last = api.calls_of("getUpdates").pop().expect("getUpdates calls");
+    assert_eq!(
+        last.body["timeout"],
+        0,
+        "the confirming call: {}",
+        last.summary()
+    );
+    assert_eq!(
+        last.body["limit"],
+        1,
+        "the confirming call: {}",
+        last.summary()
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_locked_database_gets_an_apology_and_everything_else_keeps_working() {
     use sqlx::Connection;
