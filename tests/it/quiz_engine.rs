@@ -74,23 +74,6 @@ fn report_caption(count: usize) -> String {
     )
 }
 
-/// A question's line of the results: "第 1 题:66%(2/3)· 谁说的?…".
-fn question_line(number: usize, share: u32, right: usize, answered: usize, title: &str) -> String {
-    let (number, share) = (number.to_string(), share.to_string());
-    let (right, answered) = (right.to_string(), answered.to_string());
-    support::say(
-        Lang::Zh,
-        "quiz_results_question",
-        &[
-            ("number", &number),
-            ("share", &share),
-            ("right", &right),
-            ("answered", &answered),
-            ("question", title),
-        ],
-    )
-}
-
 /// The results' last line: "最难的一题:第 3 题,答对率 33%。".
 fn hardest(number: usize, share: u32) -> String {
     let (number, share) = (number.to_string(), share.to_string());
@@ -400,15 +383,6 @@ fn assert_valid_poll(poll: &PollSpec, number: usize, total: usize) {
     assert!(utf16(&poll.explanation) <= 200, "{poll:#?}");
     assert!(poll.explanation.matches('\n').count() <= 2, "{poll:#?}");
     assert_eq!(poll.open_seconds, 30);
-}
-
-/// The results' title for a question, as the results message shows it (24 characters).
-fn title(question: &str) -> String {
-    let mut title: String = question.chars().take(24).collect();
-    if question.chars().count() > 24 {
-        title.push('…');
-    }
-    title
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1263,7 +1237,7 @@ async fn thirty_concurrent_answers_count_exactly_once() {
         named.insert(v["name"].clone());
     }
     assert_eq!(named.len(), 30);
-    let share = (expected_right * 100 / 30) as u32;
+    let share = expected_right * 100 / 30;
     let line = question_line(1, share, expected_right, 30, &title(q1.text()));
     assert!(results.contains(&format!("\n{line}")), "{results}");
 

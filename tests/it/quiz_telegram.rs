@@ -453,25 +453,8 @@ fn podium_line(medal: &str, line: &Line, total: usize) -> String {
 
 /// A question's line: its share of right answers and its first 24 characters.
 fn question_line(poll: &Poll, right: usize, answered: usize) -> String {
-    let text = poll.text();
-    let mut title: String = text.chars().take(24).collect();
-    if text.chars().count() > 24 {
-        title.push('…');
-    }
     let share = (right * 100).checked_div(answered).unwrap_or(0);
-    let (number, share) = (poll.number().to_string(), share.to_string());
-    let (right, answered) = (right.to_string(), answered.to_string());
-    support::say(
-        Lang::Zh,
-        "quiz_results_question",
-        &[
-            ("number", &number),
-            ("share", &share),
-            ("right", &right),
-            ("answered", &answered),
-            ("question", &title),
-        ],
-    )
+    support::quiz_zh::question_line(poll.number(), share, right, answered, &title(poll.text()))
 }
 
 /// The hardest question: the lowest share, the first among equals.

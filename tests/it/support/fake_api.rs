@@ -1679,7 +1679,10 @@ async fn get_updates(shared: &Shared, body: &Value) -> Value {
         {
             let mut inner = shared.lock();
             if let Some(offset) = offset {
-                // Like Telegram: updates below the offset are confirmed and forgotten.
+                // Like Telegram: updates below the offset are confirmed and forgotten (Bot API,
+                // getUpdates: "An update is considered confirmed as soon as getUpdates is
+                // called with an offset higher than its update_id"). The bot's long polling
+                // relies on it, its last call at a stop included.
                 inner
                     .queue
                     .retain(|u| as_i64(&u["update_id"]).is_some_and(|id| id >= offset));

@@ -61,6 +61,38 @@ pub mod quiz_zh {
     pub fn zh(key: &str) -> String {
         say(Lang::Zh, key, &[])
     }
+
+    /// How the results name a question: its first 24 characters, "…" when cut.
+    pub fn title(question: &str) -> String {
+        let mut title: String = question.chars().take(24).collect();
+        if question.chars().count() > 24 {
+            title.push('…');
+        }
+        title
+    }
+
+    /// A question's line of the results: "第 1 题:66%(2/3)· 谁说的?…".
+    pub fn question_line(
+        number: usize,
+        share: usize,
+        right: usize,
+        answered: usize,
+        title: &str,
+    ) -> String {
+        let (number, share) = (number.to_string(), share.to_string());
+        let (right, answered) = (right.to_string(), answered.to_string());
+        say(
+            Lang::Zh,
+            "quiz_results_question",
+            &[
+                ("number", &number),
+                ("share", &share),
+                ("right", &right),
+                ("answered", &answered),
+                ("question", title),
+            ],
+        )
+    }
     pub fn only_starter_next() -> String {
         zh("quiz_only_starter_next")
     }
