@@ -1,11 +1,12 @@
 //! Work that never holds up the dispatcher, and never takes the bot down.
 //!
-//! teloxide hands each chat's updates to one worker, in order, through a queue of 64; when a
-//! handler waits (a reply waiting out a 429's `retry_after`, a quiz message waiting for room in
-//! the group's minute), that chat's updates pile up behind it, and once its queue is full the
-//! dispatcher itself waits: every chat stalls. So a handler decides what to say and returns;
-//! the saying is queued in the chat's [`Lanes`] lane, which delivers it in the order the chat
-//! asked, on a task of its own. A lane ends when it has nothing left to deliver.
+//! The dispatcher hands every update to the handlers as it comes (teloxide's per-chat workers
+//! are off: `telegram::run`). A handler that waited there (a reply waiting out a 429's
+//! `retry_after`, a quiz message waiting for room in the group's minute) would hold nobody
+//! else up, but its chat's next message could overtake it. So a handler queues its work in
+//! the chat's [`Lanes`] lane and returns; the lane runs the chat's work in the order the chat
+//! asked, on a task of its own, while other chats' lanes go on. A lane ends when it has
+//! nothing left to deliver.
 //!
 //! A panic in any of this work is caught and logged ([`panicked`]).
 
