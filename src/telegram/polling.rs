@@ -184,9 +184,8 @@ impl LongPoll {
         }
         let mut updates = Vec::with_capacity(answer.result.len());
         for raw in answer.result {
-            // Read from bytes, as the webhook reads its updates (`webhook::read_update`): one
-            // reading of `Update` compiled into the crate, not one per kind of input.
-            let update = serde_json::from_slice::<Update>(raw.get().as_bytes());
+            // Read by the crate that reads every update (the webhook's too), from bytes.
+            let update = telegram_updates::read(raw.get().as_bytes());
             let id = match &update {
                 Ok(update) => update.id.0 as i32,
                 Err(_) => match serde_json::from_str::<UpdateIdOnly>(raw.get()) {

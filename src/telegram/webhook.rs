@@ -192,7 +192,7 @@ fn read_update(body: &[u8]) -> Result<Update, Unread> {
             problem,
         }
     };
-    match serde_json::from_slice::<Update>(body) {
+    match telegram_updates::read(body) {
         // teloxide reads a kind it does not know, or one whose content it cannot parse, as
         // `UpdateKind::Error` (which the dispatcher would log with whatever it holds).
         Ok(update) if matches!(update.kind, UpdateKind::Error(_)) => Err(describe(
