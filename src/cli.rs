@@ -3,7 +3,7 @@
 //! composition root, where the store and the engines are built once for whichever adapter
 //! runs. It lives in the library, not in `src/main.rs`, which only calls [`main`]: code in the
 //! binary would compile the async state machines it drives, and every generic they reach
-//! (teloxide's dispatcher, serde's readers of Telegram's types), a second time (issue 12 §3).
+//! (the dispatch, serde's readers of Telegram's answers), a second time (issue 12 §3).
 
 use std::path::PathBuf;
 use std::process::ExitCode;

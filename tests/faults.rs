@@ -166,6 +166,43 @@ async fn a_handler_that_panics_is_caught_and_the_bot_carries_on() {
     scenario.teardown();
 }
 
+/// A panic while an update is handed to its handler (before any work is queued) costs that
+/// update alone: the next ones, the same chat's among them, are handled.
+#[tokio::test]
+async fn a_panic_in_the_dispatch_costs_one_update_and_the_bot_carries_on() {
+    let scenario = fail::FailScenario::setup();
+    let panics = injected_panics();
+    let before = panics.load(Ordering::SeqCst);
+    fail::cfg("dispatch", "1*panic(injected)").expect("a valid failpoint action");
+    let (api, bot) = support::start().await;
+    let alice = TgUser::new(5011, "Alice", None);
+
+    api.private_text(&alice, "/closed");
+    api.private_text(&alice, "/open");
+    let open = api
+        .wait_for("Alice's reply to /open", |c| {
+            c.method == "sendMessage" && c.chat_id() == Some(alice.id)
+        })
+        .await;
+    assert_eq!(open.text(), core_answer(&alice, "/open"));
+    assert_eq!(panics.load(Ordering::SeqCst), before + 1);
+    api.private_text(&alice, "/closed");
+    api.wait_count("sendMessage", 2).await;
+
+    bot.stop().await;
+    let to_alice: Vec<String> = delivered_to(&api, alice.id)
+        .iter()
+        .map(|c| c.text().to_string())
+        .collect();
+    assert_eq!(
+        to_alice,
+        [core_answer(&alice, "/open"), core_answer(&alice, "/closed")],
+        "{}",
+        api.describe_calls()
+    );
+    scenario.teardown();
+}
+
 // ---- the network fails under a send ---------------------------------------------------------
 
 /// Sends `/closed` from a new user with the first sendMessage failing as `failure`; asserts the

@@ -7,32 +7,28 @@ use teloxide::prelude::*;
 use teloxide::types::MaybeAnonymousUser;
 
 use super::effects::Interpreter;
-use super::handlers::guarded;
 use super::users::player;
 use crate::core::Poll;
 use crate::metrics;
 use crate::store::{Recorded, Refusal};
 
-pub(super) async fn on_poll_answer(answer: PollAnswer, run: Interpreter) -> ResponseResult<()> {
-    guarded("poll answer", async move {
-        let started = Instant::now();
-        match record(&answer, &run).await {
-            Ok((poll, recorded)) => {
-                metrics::answer(poll, Some(recorded));
-                tracing::info!(
-                    recorded = ?recorded,
-                    ms = started.elapsed().as_secs_f64() * 1000.0,
-                    "poll answer handled"
-                )
-            }
-            Err(e) => {
-                metrics::answer(None, None);
-                tracing::error!(error = %e, "a poll answer could not be stored")
-            }
+pub(super) async fn on_poll_answer(answer: PollAnswer, run: Interpreter) {
+    let started = Instant::now();
+    match record(&answer, &run).await {
+        Ok((poll, recorded)) => {
+            metrics::answer(poll, Some(recorded));
+            tracing::info!(
+                recorded = ?recorded,
+                ms = started.elapsed().as_secs_f64() * 1000.0,
+                "poll answer handled"
+            )
         }
-        metrics::handled("poll_answer", started.elapsed());
-    })
-    .await
+        Err(e) => {
+            metrics::answer(None, None);
+            tracing::error!(error = %e, "a poll answer could not be stored")
+        }
+    }
+    metrics::handled("poll_answer", started.elapsed());
 }
 
 /// Stores a poll answer as a quiz answer or a debate vote, whichever poll it is. An answer

@@ -30,7 +30,7 @@ pub struct Interpreter {
     pub bot: Bot,
     pub outbox: Arc<Outbox>,
     pub core: Core,
-    /// Where replies wait their turn, per chat, off the dispatcher.
+    /// Where replies wait their turn, per chat, off the dispatch.
     pub lanes: super::lanes::Lanes,
     /// Groups upgraded lately: Telegram reports the bot as joining each, and it is no join.
     pub upgrades: super::introduce::Upgrades,

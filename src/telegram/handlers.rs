@@ -1,30 +1,28 @@
-//! The dispatcher's handler tree: messages, button presses (`presses.rs`), inline queries and
-//! poll answers (`answers.rs`) go to the core; every other kind of update (edited messages, channel posts, ...) is ignored by
-//! the default handler. No update can take the bot down: a handler that panics is caught and
-//! logged, and failed Telegram calls are logged, not returned. No handler waits on Telegram:
-//! a message is handled in its chat's lane, a press's or an inline query's answer is made on a
-//! task of its own (see [`super::lanes`]).
+//! The bot's one dispatch: each update, as it comes, goes to its handler here. Messages,
+//! button presses (`presses.rs`), inline queries and poll answers (`answers.rs`) go to the
+//! core; the bot's own membership to `introduce.rs`; Telegram sends no other kind (the
+//! bot asks for [`ALLOWED_UPDATES`] only). No update can take the bot down: a handler that
+//! panics is caught and logged, and failed Telegram calls are logged, not returned. No handler
+//! waits on Telegram: a message is queued in its chat's lane, a press's or an inline query's
+//! answer is made on a task of its own (see [`super::lanes`]), so that [`Handlers::dispatch`]
+//! returns at once and the next update is taken.
 
-use std::future::Future;
 use std::sync::Arc;
 use std::time::Instant;
 
-use teloxide::dispatching::{DpHandlerDescription, UpdateHandler};
-use teloxide::dptree::HandlerDescription;
 use teloxide::payloads::AnswerInlineQuerySetters;
 use teloxide::prelude::*;
 use teloxide::types::{
-    InlineQueryResult, InlineQueryResultArticle, InputMessageContent, InputMessageContentText, Me,
-    MessageId, ParseMode, UpdateKind,
+    AllowedUpdate, InlineQueryResult, InlineQueryResultArticle, InputMessageContent,
+    InputMessageContentText, Me, MessageId, ParseMode, UpdateKind,
 };
+use tokio::task::JoinSet;
 
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use super::arrivals::{Arrivals, Arrived};
 use super::effects::Interpreter;
 use super::lanes::{self, panicked};
-use super::outbox::Outbox;
 use super::send;
 use super::users::{is_admin, is_shared_identity, player};
 use crate::app::{App, Reply};
@@ -36,31 +34,59 @@ use crate::limits::Verdict;
 use crate::metrics::{self, Dropped};
 use crate::vocab::{ChatKind, Millis};
 
-pub fn schema() -> UpdateHandler<teloxide::RequestError> {
-    // Every update: counted, and when it reached the bot made known to the handlers. Described
-    // as an entry, so that it restricts nothing: the update kinds asked of Telegram (polling's
-    // allowed_updates) are still derived from the branches alone.
-    let arrived = dptree::map_with_description(
-        <DpHandlerDescription as HandlerDescription>::entry(),
-        |update: Update, arrivals: Arc<Arrivals>| {
-            metrics::update(kind_of(&update));
-            arrivals.take(&update)
-        },
-    );
-    dptree::entry()
-        .chain(arrived)
-        .branch(
-            Update::filter_message()
-                .filter(|m: Message| {
-                    m.migrate_to_chat_id().is_some() || m.migrate_from_chat_id().is_some()
-                })
-                .endpoint(on_migration),
-        )
-        .branch(Update::filter_message().endpoint(on_message))
-        .branch(Update::filter_callback_query().endpoint(super::presses::on_callback))
-        .branch(Update::filter_inline_query().endpoint(on_inline_query))
-        .branch(Update::filter_poll_answer().endpoint(super::answers::on_poll_answer))
-        .branch(Update::filter_my_chat_member().endpoint(super::introduce::on_my_chat_member))
+/// The kinds of update [`Handlers::dispatch`] handles: messages (service messages of a group
+/// upgrade among them), button presses, inline queries, poll answers, and the bot's own
+/// membership (added to a group: it introduces itself). Long polling's `allowed_updates` and
+/// the webhook's ask Telegram for these and no others.
+pub const ALLOWED_UPDATES: [AllowedUpdate; 5] = [
+    AllowedUpdate::Message,
+    AllowedUpdate::CallbackQuery,
+    AllowedUpdate::InlineQuery,
+    AllowedUpdate::PollAnswer,
+    AllowedUpdate::MyChatMember,
+];
+
+/// When the update being handled reached the bot: the moment [`Handlers::dispatch`] took
+/// it, for the update-to-reply latency ([`crate::metrics::UPDATE_TO_REPLY_SECONDS`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Arrived(pub Instant);
+
+/// Everything the handlers are given, made once by `telegram::run`.
+#[derive(Clone)]
+pub struct Handlers {
+    /// Who the bot is (getMe).
+    pub me: Arc<Me>,
+    pub run: Interpreter,
+}
+
+impl Handlers {
+    /// Hands `update` to its handler and returns: a handler queues or spawns whatever waits.
+    /// A poll answer's work (storing it may wait for its poll to be stored) joins `answers`,
+    /// which a stop lets finish.
+    pub fn dispatch(&self, update: Update, answers: &mut JoinSet<()>) {
+        let arrived = Arrived(Instant::now());
+        metrics::update(kind_of(&update));
+        fail::fail_point!("dispatch");
+        match update.kind {
+            UpdateKind::Message(msg)
+                if msg.migrate_to_chat_id().is_some() || msg.migrate_from_chat_id().is_some() =>
+            {
+                on_migration(msg, &self.run)
+            }
+            UpdateKind::Message(msg) => on_message(msg, self, arrived),
+            UpdateKind::CallbackQuery(q) => super::presses::on_callback(q, &self.run, arrived),
+            UpdateKind::InlineQuery(q) => on_inline_query(q, &self.run, arrived),
+            UpdateKind::PollAnswer(answer) => {
+                let work = super::answers::on_poll_answer(answer, self.run.clone());
+                answers.spawn(async move {
+                    panicked("poll answer", Box::pin(work)).await;
+                });
+            }
+            UpdateKind::MyChatMember(update) => super::introduce::on_my_chat_member(update, self),
+            // Not asked for (`ALLOWED_UPDATES`); unreadable ones never reach here.
+            _ => {}
+        }
+    }
 }
 
 /// An update's kind as [`metrics::UPDATES`] counts it.
@@ -73,15 +99,6 @@ fn kind_of(update: &Update) -> &'static str {
         UpdateKind::MyChatMember(_) => "my_chat_member",
         _ => "other",
     }
-}
-
-/// Runs a handler's work, turning a panic into a log line.
-pub(super) async fn guarded(
-    what: &'static str,
-    work: impl Future<Output = ()> + Send,
-) -> ResponseResult<()> {
-    panicked(what, Box::pin(work)).await;
-    Ok(())
 }
 
 /// Where a message was said, and so where its answers go: its chat and, for a message in a
@@ -97,15 +114,11 @@ pub fn place_of(msg: &Message) -> Place {
     Place::topic(msg.chat.id.0, thread)
 }
 
-async fn on_message(
-    msg: Message,
-    me: Me,
-    app: Arc<App>,
-    run: Interpreter,
-    arrived: Arrived,
-) -> ResponseResult<()> {
+fn on_message(msg: Message, handlers: &Handlers, arrived: Arrived) {
+    let Handlers { me, run } = handlers.clone();
+    let app = Arc::clone(&run.core.app);
     // Handled in the chat's lane, in the order the chat said things, each message once the
-    // one before is answered (a quiz's /next acts on what the last one sent); the dispatcher
+    // one before is answered (a quiz's /next acts on what the last one sent); the dispatch
     // goes on meanwhile, whatever this chat waits for.
     let lanes = run.lanes.clone();
     lanes.queue(msg.chat.id.0, async move {
@@ -130,7 +143,6 @@ async fn on_message(
             apology.send(run).await;
         }
     });
-    Ok(())
 }
 
 /// What a user who addressed the bot is told when handling their message failed on a bug:
@@ -155,17 +167,16 @@ impl Apology {
 /// old chat and `migrate_from_chat_id` in the new one (either may come first, or only one).
 /// Either moves the old chat's quizzes, debates and leaderboard to the new id, once.
 /// Moved in the chat's lane: the chat's next messages see the moved records.
-async fn on_migration(msg: Message, run: Interpreter) -> ResponseResult<()> {
+fn on_migration(msg: Message, run: &Interpreter) {
     let (old, new) = match (msg.migrate_to_chat_id(), msg.migrate_from_chat_id()) {
         (Some(to), _) => (msg.chat.id.0, to.0),
         (None, Some(from)) => (from.0, msg.chat.id.0),
-        (None, None) => return Ok(()),
+        (None, None) => return,
     };
-    let lanes = run.lanes.clone();
-    lanes.queue(msg.chat.id.0, async move {
+    let run = run.clone();
+    run.lanes.clone().queue(msg.chat.id.0, async move {
         panicked("migration", Box::pin(run.migrate(old, new))).await;
     });
-    Ok(())
 }
 
 /// Why a message went unanswered.
@@ -331,28 +342,10 @@ fn add_to_group(
     Some((label, url.parse().ok()?))
 }
 
-async fn on_inline_query(
-    bot: Bot,
-    q: InlineQuery,
-    app: Arc<App>,
-    outbox: Arc<Outbox>,
-    arrived: Arrived,
-) -> ResponseResult<()> {
-    guarded("inline query", async move {
-        handle_inline_query(bot, q, app, outbox, arrived)
-    })
-    .await
-}
-
 /// Finds the answer at once; sends it on a task of its own, so that no query waits for
 /// another's call.
-fn handle_inline_query(
-    bot: Bot,
-    q: InlineQuery,
-    app: Arc<App>,
-    outbox: Arc<Outbox>,
-    arrived: Arrived,
-) {
+fn on_inline_query(q: InlineQuery, run: &Interpreter, arrived: Arrived) {
+    let (app, bot, outbox) = (&run.core.app, &run.bot, Arc::clone(&run.outbox));
     let started = Instant::now();
     let answer = app.inline(&q.query, &q.offset, q.from.language_code.as_deref());
     let count = answer.items.len();

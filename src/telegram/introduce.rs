@@ -14,12 +14,11 @@ use std::time::{Duration, Instant};
 use teloxide::payloads::GetChat;
 use teloxide::prelude::*;
 use teloxide::requests::JsonRequest;
-use teloxide::types::{ChatMemberKind, ChatMemberUpdated, ChatPermissions, Me};
+use teloxide::types::{ChatMemberKind, ChatMemberUpdated, ChatPermissions};
 
-use super::effects::Interpreter;
+use super::handlers::Handlers;
 use super::lanes;
 use super::send::{self, Lean};
-use crate::app::App;
 use crate::effect::Place;
 
 /// How long a greeting waits for an upgrade's service message to arrive.
@@ -51,18 +50,15 @@ impl Upgrades {
 }
 
 /// The bot's own membership changed: when it was added to a group, it introduces itself.
-pub async fn on_my_chat_member(
-    update: ChatMemberUpdated,
-    me: Me,
-    app: Arc<App>,
-    run: Interpreter,
-) -> ResponseResult<()> {
+pub fn on_my_chat_member(update: ChatMemberUpdated, handlers: &Handlers) {
     let chat = &update.chat;
     let joined =
         !update.old_chat_member.kind.is_present() && update.new_chat_member.kind.is_present();
     if !joined || !(chat.is_group() || chat.is_supergroup()) {
-        return Ok(());
+        return;
     }
+    let Handlers { me, run } = handlers.clone();
+    let app = Arc::clone(&run.core.app);
     let chat = chat.id;
     // In the language of whoever added it: most likely the teacher.
     let lang = app.lang(update.from.language_code.as_deref());
@@ -88,7 +84,6 @@ pub async fn on_my_chat_member(
             }
         });
     });
-    Ok(())
 }
 
 /// Whether the members of `chat` (the bot among them, when it is a plain member) may send

@@ -1,14 +1,15 @@
-//! Work that never holds up the dispatcher, and never takes the bot down.
+//! Work that never holds up the dispatch, and never takes the bot down.
 //!
-//! The dispatcher hands every update to the handlers as it comes (teloxide's per-chat workers
-//! are off: `telegram::run`). A handler that waited there (a reply waiting out a 429's
-//! `retry_after`, a quiz message waiting for room in the group's minute) would hold nobody
-//! else up, but its chat's next message could overtake it. So a handler queues its work in
-//! the chat's [`Lanes`] lane and returns; the lane runs the chat's work in the order the chat
+//! `telegram::run` hands every update to the handlers as it comes, one after another
+//! (`handlers::Handlers::dispatch`). A handler that waited there (a reply waiting out a 429's
+//! `retry_after`, a quiz message waiting for room in the group's minute) would hold up every
+//! chat; one that spawned its work instead could be overtaken by its chat's next message. So
+//! a handler queues its work in the chat's [`Lanes`] lane and returns at once; the lane runs the chat's work in the order the chat
 //! asked, on a task of its own, while other chats' lanes go on. A lane ends when it has
 //! nothing left to deliver.
 //!
-//! A panic in any of this work is caught and logged ([`panicked`]).
+//! A panic in any of this work is caught and logged ([`panicked`], and [`caught`] for the
+//! handlers' own part).
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -127,13 +128,25 @@ pub async fn panicked(what: &'static str, work: Work<'_>) -> bool {
     let Err(panic) = AssertUnwindSafe(work).catch_unwind().await else {
         return false;
     };
+    log_panic(what, &*panic);
+    true
+}
+
+/// Runs `work`, which does not wait; a panic is logged.
+pub fn caught(what: &'static str, work: impl FnOnce()) {
+    if let Err(panic) = std::panic::catch_unwind(AssertUnwindSafe(work)) {
+        log_panic(what, &*panic);
+    }
+}
+
+/// Logs a panic caught in `what`, with its message.
+fn log_panic(what: &'static str, panic: &(dyn std::any::Any + Send)) {
     let message = panic
         .downcast_ref::<&str>()
         .map(ToString::to_string)
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_default();
     tracing::error!(handler = what, panic = %message, "a handler panicked; the bot carries on");
-    true
 }
 
 #[cfg(test)]

@@ -1,10 +1,9 @@
 //! The Telegram adapter: connects to the Bot API (long polling, or a webhook behind a reverse
-//! proxy), registers the command menu, and runs the dispatcher whose handlers translate updates
-//! to core requests and replies back to API calls. Nothing here decides what to say; that is
+//! proxy), registers the command menu, and hands each update to the handlers
+//! (`handlers.rs`), which translate updates to core requests and replies back to API calls. Nothing here decides what to say; that is
 //! [`crate::app`].
 
 mod answers;
-mod arrivals;
 pub mod effects;
 mod handlers;
 mod introduce;
@@ -27,14 +26,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::bail;
+use futures::StreamExt;
+use futures::stream::BoxStream;
 use secrecy::{ExposeSecret, SecretString};
-use teloxide::adaptors::CacheMe;
-use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::prelude::*;
 use teloxide::stop::StopToken;
 use teloxide::types::Me;
-use teloxide::update_listeners::UpdateListener;
+use teloxide::update_listeners::{AsUpdateStream, UpdateListener};
 use teloxide::{ApiError, RequestError};
+use tokio::task::JoinSet;
 use url::Url;
 
 use crate::core::Core;
@@ -78,13 +78,10 @@ pub async fn run(settings: Settings, core: Core, stop: Stop) -> anyhow::Result<(
     let _metrics_server = AbortOnDrop(metrics_server);
     let outbox = Arc::new(Outbox::new(settings.limits));
     let bot = Bot::new(settings.token.expose_secret()).set_api_url(settings.api_url);
-    // The dispatcher asks getMe again when it starts; let it reuse the answer `get_me` got
-    // (with retries) rather than make a second request that a passing error would make fatal.
-    let cached = bot.clone().cache_me();
     let mut stop = stop;
 
     let me = tokio::select! {
-        me = get_me(&cached) => me?,
+        me = get_me(&bot) => me?,
         () = &mut stop => return Ok(()),
     };
     tracing::info!(username = me.username(), "connected to Telegram");
@@ -108,88 +105,28 @@ pub async fn run(settings: Settings, core: Core, stop: Stop) -> anyhow::Result<(
         Err(e) => tracing::error!(error = %e, "cannot resume the open debates"),
     }
 
-    let arrivals = Arc::new(arrivals::Arrivals::default());
-    let mut dispatcher = Dispatcher::builder(cached, handlers::schema())
-        .dependencies(dptree::deps![
-            app,
-            run.clone(),
-            Arc::clone(&outbox),
-            bot.clone(),
-            Arc::clone(&arrivals)
-        ])
-        // Every update straight to the handlers, in the order it came, with no per-chat
-        // worker of teloxide's: each message is queued in its chat's lane (`lanes`) before its
-        // handler's first poll ends, and a button press is decided likewise, so the order of a
-        // chat's updates holds without them (teloxide's default keeps a task and a queue per
-        // chat: `dispatching/dispatcher.rs`, `spawn_worker`; a second hop for each message, and
-        // a task for each new chat, which on a load of 2,000 private chats was work for nothing).
-        .distribution_function(|_| None::<()>)
-        .default_handler(|_| async {})
-        .error_handler(LoggingErrorHandler::with_custom_text(
-            "a Telegram request failed",
-        ))
-        .build();
-
-    let token = dispatcher.shutdown_token();
+    let handlers = handlers::Handlers {
+        me: Arc::new(me),
+        run: run.clone(),
+    };
     let drain = settings.shutdown;
-    let (listening, listener_stop) = tokio::sync::oneshot::channel::<StopToken>();
-    let stopper = tokio::spawn(async move {
-        stop.await;
-        tracing::info!(
-            within_s = drain.as_secs(),
-            "stopping: no new updates; delivering the replies queued"
-        );
-        // The dispatcher refuses to stop before it has started; try until it has.
-        while token.shutdown().is_err() {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        // The listener is stopped too, directly: teloxide 0.17's dispatcher learns of a
-        // shutdown through a `Notify` it waits on only between updates (`start_listening`:
-        // `select(stream.next(), state.wait_for_changes())`), and `notify_waiters` keeps no
-        // permit, so a shutdown asked while it hands an update over is never seen and the
-        // dispatcher runs on. A stopped listener ends its stream; the dispatcher then ends.
-        if let Ok(listener) = listener_stop.await {
-            listener.stop();
-        }
-    });
-
-    let result = match settings.webhook {
+    match settings.webhook {
         None => {
-            let mut listener = arrivals::Stamped {
-                inner: {
-                    delete_webhook_if_set(&bot).await;
-                    polling::LongPoll::new(bot, POLL_TIMEOUT).listener()
-                },
-                arrivals,
-            };
-            let _ = listening.send(listener.stop_token());
-            dispatcher
-                .try_dispatch_with_listener(
-                    listener,
-                    Arc::new(|e: RequestError| async move {
-                        tracing::error!(error = %quiet(&e), "getUpdates failed");
-                    }),
-                )
-                .await
+            delete_webhook_if_set(&bot).await;
+            let mut listener = polling::LongPoll::new(bot, POLL_TIMEOUT).listener();
+            let token = listener.stop_token();
+            let updates = listener.as_stream().boxed();
+            dispatch(updates, token, stop, &handlers, drain).await;
         }
         Some(webhook) => {
-            let (listener, server) = webhook::listen(bot, webhook).await?;
-            let mut listener = arrivals::Stamped {
-                inner: listener,
-                arrivals,
-            };
-            let _ = listening.send(listener.stop_token());
-            let result = dispatcher
-                .try_dispatch_with_listener(
-                    listener,
-                    LoggingErrorHandler::with_custom_text("the webhook failed"),
-                )
-                .await;
+            let (mut listener, server) = webhook::listen(bot, webhook).await?;
+            let token = listener.stop_token();
+            let updates = listener.as_stream();
+            let updates = updates.map(|update| update.map_err(|never| match never {}));
+            dispatch(updates.boxed(), token, stop, &handlers, drain).await;
             let _ = server.await;
-            result
         }
-    };
-    stopper.abort();
+    }
     // The handlers have returned; their replies may still wait in the chats' lanes. They get
     // `shutdown_seconds`; then whatever still waits gives up, so that the process exits before
     // Docker kills it (10 s after SIGTERM).
@@ -197,12 +134,47 @@ pub async fn run(settings: Settings, core: Core, stop: Stop) -> anyhow::Result<(
         outbox.give_up();
         let _ = tokio::time::timeout(Duration::from_millis(500), run.lanes.idle()).await;
     }
-    result?;
     tracing::info!(
         not_sent = outbox.given_up() + run.lanes.pending(),
         "stopped"
     );
     Ok(())
+}
+
+/// Hands each update to the handlers as it comes, until `stop` completes; then stops the
+/// listener (`token`: polling confirms the updates handed out, the webhook stops taking
+/// them), takes what it still hands over, and waits for the poll answers being stored.
+async fn dispatch(
+    mut updates: BoxStream<'_, Result<Update, RequestError>>,
+    token: StopToken,
+    mut stop: Stop,
+    handlers: &handlers::Handlers,
+    drain: Duration,
+) {
+    let mut answers = JoinSet::new();
+    let mut stopping = false;
+    loop {
+        tokio::select! {
+            update = updates.next() => match update {
+                Some(Ok(update)) => {
+                    lanes::caught("dispatch", || handlers.dispatch(update, &mut answers));
+                }
+                Some(Err(e)) => tracing::error!(error = %quiet(&e), "getUpdates failed"),
+                None => break,
+            },
+            () = &mut stop, if !stopping => {
+                stopping = true;
+                tracing::info!(
+                    within_s = drain.as_secs(),
+                    "stopping: no new updates; delivering the replies queued"
+                );
+                token.stop();
+            }
+        }
+        // Answers stored: their tasks' ends need not be kept.
+        while answers.try_join_next().is_some() {}
+    }
+    while answers.join_next().await.is_some() {}
 }
 
 /// Aborts the task it holds when dropped.
@@ -246,7 +218,7 @@ async fn delete_webhook_if_set(bot: &Bot) {
 
 /// Asks Telegram who the bot is, retrying with backoff while the network or Telegram is down.
 /// A rejected token is final.
-async fn get_me(bot: &CacheMe<Bot>) -> anyhow::Result<Me> {
+async fn get_me(bot: &Bot) -> anyhow::Result<Me> {
     let mut delay = Duration::from_millis(500);
     loop {
         match bot.get_me().await {

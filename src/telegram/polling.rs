@@ -10,8 +10,8 @@
 //! slice of the answer, with the same reading the webhook uses.
 //!
 //! teloxide reads an update of a kind it does not know, or whose content it cannot parse, as
-//! `UpdateKind::Error`, and its dispatcher would log that update (`process_update`: "Cannot
-//! parse an update"): a user's words in the log. Such an update is skipped here, logged with
+//! `UpdateKind::Error`, and teloxide's dispatcher would log that update (`process_update`:
+//! "Cannot parse an update"): a user's words in the log. Such an update is skipped here, logged with
 //! its id and kind only, as the webhook does.
 //!
 //! After a failed call the next waits: `retry_after` after a 429, otherwise 1 s, doubling up
@@ -37,8 +37,8 @@ pub struct LongPoll {
     timeout: Duration,
     /// The id of the next update wanted: one past the last handed out.
     offset: i32,
-    /// The update kinds the handlers take (the dispatcher's hint), asked for in every call.
-    allowed: Option<Vec<AllowedUpdate>>,
+    /// The update kinds the handlers take, asked for in every call.
+    allowed: Vec<AllowedUpdate>,
     token: StopToken,
     flag: StopFlag,
     /// Calls failed in a row.
@@ -86,7 +86,7 @@ impl LongPoll {
             bot,
             timeout,
             offset: 0,
-            allowed: None,
+            allowed: super::handlers::ALLOWED_UPDATES.to_vec(),
             token,
             flag,
             failures: 0,
@@ -97,16 +97,7 @@ impl LongPoll {
 
     /// As a teloxide update listener.
     pub fn listener(self) -> impl UpdateListener<Err = RequestError> {
-        StatefulListener::new_with_hints(
-            self,
-            updates,
-            |poll: &mut LongPoll| poll.token.clone(),
-            Some(
-                |poll: &mut LongPoll, hints: &mut dyn Iterator<Item = AllowedUpdate>| {
-                    poll.allowed = Some(hints.collect());
-                },
-            ),
-        )
+        StatefulListener::new(self, updates, |poll: &mut LongPoll| poll.token.clone())
     }
 
     /// The next batch: updates read (and errors), or `None` once stopped.
@@ -163,7 +154,7 @@ impl LongPoll {
         payload.offset = Some(offset);
         payload.limit = limit;
         payload.timeout = Some(timeout.as_secs() as u32);
-        payload.allowed_updates = self.allowed.clone();
+        payload.allowed_updates = Some(self.allowed.clone());
         payload
     }
 

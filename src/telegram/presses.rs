@@ -11,9 +11,8 @@ use teloxide::types::MessageId;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use super::arrivals::Arrived;
 use super::effects::Interpreter;
-use super::handlers::guarded;
+use super::handlers::Arrived;
 use super::lanes::{self};
 use super::outbox::Outbox;
 use super::send;
@@ -24,24 +23,12 @@ use crate::i18n::fill;
 use crate::metrics::{self, Dropped};
 use crate::vocab::ChatKind;
 
-pub(super) async fn on_callback(
-    q: CallbackQuery,
-    app: Arc<App>,
-    run: Interpreter,
-    arrived: Arrived,
-) -> ResponseResult<()> {
-    guarded(
-        "button",
-        async move { handle_callback(q, app, run, arrived) },
-    )
-    .await
-}
-
 /// Decides at once what a press does (so the chat's next press sees the decision), then
 /// answers it and makes the edit on a task of its own: no press waits for another's calls. A
 /// press that needs Telegram or storage first (a settings button: is the presser an admin?
 /// store the change) is decided on its task too.
-fn handle_callback(q: CallbackQuery, app: Arc<App>, run: Interpreter, arrived: Arrived) {
+pub(super) fn on_callback(q: CallbackQuery, run: &Interpreter, arrived: Arrived) {
+    let (run, app) = (run.clone(), Arc::clone(&run.core.app));
     let started = Instant::now();
     let data = q.data.as_deref().unwrap_or_default();
     let mut rng = StdRng::from_rng(&mut rand::rng());

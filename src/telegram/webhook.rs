@@ -1,6 +1,6 @@
 //! Webhook mode: Telegram posts updates to `[telegram] webhook_url`, a reverse proxy forwards
 //! them to `webhook_listen`. At start the bot registers the webhook (setWebhook with a secret
-//! token and [`ALLOWED_UPDATES`], the kinds of update the handler tree handles, the same list
+//! token and [`ALLOWED_UPDATES`], the kinds of update the handlers take, the same list
 //! long polling asks for) and serves it; in front of it sits our check of the
 //! `X-Telegram-Bot-Api-Secret-Token` header, in constant time, so a request without the right
 //! secret gets 401 and is never processed. `GET /healthz` on the same listener answers 200
@@ -28,23 +28,12 @@ use secrecy::{ExposeSecret, SecretString};
 use subtle::ConstantTimeEq;
 use teloxide::prelude::*;
 use teloxide::stop::{StopFlag, StopToken, mk_stop_token};
-use teloxide::types::{AllowedUpdate, UpdateKind};
+use teloxide::types::UpdateKind;
 use teloxide::update_listeners::{StatefulListener, UpdateListener};
 use tokio::task::JoinHandle;
 use url::Url;
 
-/// The kinds of update the handler tree (`handlers::schema`) handles: messages (service messages
-/// of a group upgrade among them), button presses, inline queries, poll answers, and the bot's
-/// own membership (added to a group: it introduces itself). Long polling asks for the same
-/// list (teloxide derives it from the tree); tests/production.rs compares the two. Nothing else
-/// is handled, so nothing else is asked for (not `edited_message`, not `poll`).
-pub const ALLOWED_UPDATES: [AllowedUpdate; 5] = [
-    AllowedUpdate::Message,
-    AllowedUpdate::CallbackQuery,
-    AllowedUpdate::InlineQuery,
-    AllowedUpdate::PollAnswer,
-    AllowedUpdate::MyChatMember,
-];
+use super::handlers::ALLOWED_UPDATES;
 
 /// `[telegram] mode = "webhook"` settings.
 pub struct Webhook {
@@ -145,7 +134,7 @@ struct Inbox {
 }
 
 /// One update posted by Telegram (its secret already checked): read and handed to the
-/// dispatcher. One that cannot be read is logged without its content and skipped; Telegram still
+/// dispatch. One that cannot be read is logged without its content and skipped; Telegram still
 /// gets 200, or it would post it again and again.
 async fn take_update(State(inbox): State<Arc<Inbox>>, body: Bytes) -> StatusCode {
     if inbox.stopped.is_stopped() {
@@ -194,7 +183,7 @@ fn read_update(body: &[u8]) -> Result<Update, Unread> {
     };
     match telegram_updates::read(body) {
         // teloxide reads a kind it does not know, or one whose content it cannot parse, as
-        // `UpdateKind::Error` (which the dispatcher would log with whatever it holds).
+        // `UpdateKind::Error` (which teloxide's dispatcher would log with whatever it holds).
         Ok(update) if matches!(update.kind, UpdateKind::Error(_)) => Err(describe(
             "a kind of update or a content teloxide cannot parse".to_string(),
         )),

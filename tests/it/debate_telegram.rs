@@ -1,4 +1,4 @@
-//! Debates end to end: the real dispatcher (`debate_bot::telegram::run`) against the fake Bot
+//! Debates end to end: the real bot (`debate_bot::telegram::run`) against the fake Bot
 //! API on 127.0.0.1, with its debates in a SQLite file of its own. A group gets the motion
 //! with both camps' best quotes and a regular, non-anonymous poll replying to it; members vote
 //! (`poll_answer` updates: a vote, a changed vote, a retraction), walk the sides with the

@@ -320,7 +320,7 @@ async fn the_webhook_asks_for_what_polling_asks_for_and_never_logs_an_update_it_
         .finish();
     let _logging = tracing::subscriber::set_default(subscriber);
 
-    // Long polling: teloxide asks getUpdates for what the handler tree handles.
+    // Long polling: getUpdates asks for what the handlers take (`handlers::ALLOWED_UPDATES`).
     let api = FakeApi::start().await;
     let bot = Bot::start(&api, None, support::generous_limits());
     let polling = api
@@ -635,8 +635,9 @@ async fn a_locked_database_gets_an_apology_and_everything_else_keeps_working() {
 }
 
 /// One group held by a 429 (Telegram counts flood limits per chat) must not hold anyone else:
-/// its reply waits out `retry_after` off the dispatcher, so its next updates (more than
-/// teloxide's per-chat queue of 64) and every other chat's are handled meanwhile.
+/// its reply waits out `retry_after` off the dispatch, so its next updates (more than
+/// teloxide's per-chat queue of 64, when the bot used its dispatcher) and every other chat's
+/// are handled meanwhile.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_group_held_by_a_429_delays_no_other_chat() {
     let api = FakeApi::start().await;

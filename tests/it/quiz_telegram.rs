@@ -1,4 +1,4 @@
-//! Quizzes end to end: the real dispatcher (`debate_bot::telegram::run`) against the fake Bot
+//! Quizzes end to end: the real bot (`debate_bot::telegram::run`) against the fake Bot
 //! API on 127.0.0.1, with its quizzes in a SQLite file of its own. A class answers native quiz
 //! polls (`poll_answer` updates), the starter moves on with `/next`, and the tests assert what
 //! the chat sees: the polls (sendPoll), early closes (stopPoll), messages, the CSV document.
@@ -246,7 +246,7 @@ fn results_after(calls: &[Call], from: usize) -> Option<Call> {
 }
 
 /// Waits until getUpdates has handed out the update `pushed` and then confirmed it (a later
-/// getUpdates with a higher offset): the dispatcher has it.
+/// getUpdates with a higher offset): the bot has it.
 async fn wait_delivered(api: &FakeApi, pushed: &Pushed) {
     let id = pushed.update_id;
     api.wait_until(&format!("update {id} confirmed"), |calls| {

@@ -1,4 +1,4 @@
-//! `/settings` end to end: the real dispatcher against the fake Bot API. An admin gets the
+//! `/settings` end to end: the real bot against the fake Bot API. An admin gets the
 //! chat's settings with a row of buttons per setting and changes them in place; a member gets
 //! one line, and a member's press, forged data or a value outside the allowed set gets a short
 //! notice and changes nothing. Anyone may change a private chat's. The settings survive a

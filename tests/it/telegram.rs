@@ -1,9 +1,9 @@
-//! End to end: the real dispatcher (`debate_bot::telegram::run`) against a fake Bot API on
+//! End to end: the real bot (`debate_bot::telegram::run`) against a fake Bot API on
 //! 127.0.0.1, asserting the requests the bot sends — what a user would see.
 //!
 //! Each test has its own fake server and bot. Waiting is always for a call (with a deadline),
 //! never a fixed sleep. "No reply" is checked two ways: a later command in the same chat gets
-//! the next sendMessage (the dispatcher answers one chat in order), and after `run` has
+//! the next sendMessage (the bot answers one chat in order), and after `run` has
 //! stopped (which lets the replies in flight finish) the counts are exact.
 
 use crate::support;
@@ -1099,18 +1099,19 @@ async fn a_rejected_token_is_an_error() {
     assert_eq!(api.calls()[0].status, 401);
 }
 
-/// teloxide's dispatcher asks getMe again when it starts; a passing hiccup there (here a 429,
-/// moments after the first getMe succeeded) should be retried like the first one, not end
-/// `run` with an error.
+/// A passing hiccup on getMe (here a 429) is retried, not the end of `run`; and getMe is asked
+/// only until it answers (teloxide's dispatcher, which the bot no longer uses, asked again when
+/// it started, a second request a hiccup could fail).
 #[tokio::test]
-async fn a_transient_error_on_the_dispatchers_get_me_is_retried() {
+async fn a_transient_error_on_get_me_is_retried_and_get_me_asked_until_answered() {
     let api = FakeApi::start().await;
-    api.fail_after("getMe", 1, 1, Failure::retry_after(1));
+    api.fail("getMe", 1, Failure::retry_after(1));
     let bot = start_bot(&api);
     api.wait_nth("getUpdates", 0).await;
     let reply = ask(&api, &zh_user(), "/start").await;
     assert_private_reply(&reply, &zh_user());
     bot.stop().await;
+    assert_eq!(api.count("getMe"), 2, "{}", api.describe_calls());
 }
 
 // ---- the fixtures themselves -------------------------------------------------------------------

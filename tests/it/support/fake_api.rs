@@ -1,5 +1,5 @@
 //! A small fake of the Telegram Bot API, served on 127.0.0.1 (a random port) for the real
-//! dispatcher to talk to.
+//! bot to talk to.
 //!
 //! - Every request to `/bot<token>/<method>` is recorded in order (method, parsed body, the
 //!   status and the JSON answered). Tests wait for calls with [`FakeApi::wait_for`] and friends,
