@@ -74,6 +74,14 @@ fn delivered_to(api: &FakeApi, chat: i64) -> Vec<Call> {
         .collect()
 }
 
+/// The texts of the messages delivered to `chat`, in order: what its user saw.
+fn texts_delivered_to(api: &FakeApi, chat: i64) -> Vec<String> {
+    delivered_to(api, chat)
+        .iter()
+        .map(|c| c.text().to_string())
+        .collect()
+}
+
 /// Counts the panics whose message is `injected` (the failpoint's) and keeps them out of the
 /// test output; every other panic goes to the hook there was before.
 fn injected_panics() -> &'static AtomicUsize {
@@ -147,10 +155,7 @@ async fn a_handler_that_panics_is_caught_and_the_bot_carries_on() {
 
     bot.stop().await;
     // What Alice saw: an apology for the /closed that panicked, then each later answer once.
-    let to_alice: Vec<String> = delivered_to(&api, alice.id)
-        .iter()
-        .map(|c| c.text().to_string())
-        .collect();
+    let to_alice = texts_delivered_to(&api, alice.id);
     assert_eq!(
         to_alice,
         [
@@ -190,10 +195,7 @@ async fn a_panic_in_the_dispatch_costs_one_update_and_the_bot_carries_on() {
     api.wait_count("sendMessage", 2).await;
 
     bot.stop().await;
-    let to_alice: Vec<String> = delivered_to(&api, alice.id)
-        .iter()
-        .map(|c| c.text().to_string())
-        .collect();
+    let to_alice = texts_delivered_to(&api, alice.id);
     assert_eq!(
         to_alice,
         [core_answer(&alice, "/open"), core_answer(&alice, "/closed")],

@@ -1,7 +1,8 @@
 //! The Telegram adapter: connects to the Bot API (long polling, or a webhook behind a reverse
-//! proxy), registers the command menu, and hands each update to the handlers
-//! (`handlers.rs`), which translate updates to core requests and replies back to API calls. Nothing here decides what to say; that is
-//! [`crate::app`].
+//! proxy), registers the command menu, and hands each update, as it comes, to the handlers
+//! (`handlers.rs`), which translate updates to core requests and replies back to API calls.
+//! teloxide's `Dispatcher` is not used: the loop is [`dispatch`]. Nothing here decides what
+//! to say; that is [`crate::app`].
 
 mod answers;
 pub mod effects;
