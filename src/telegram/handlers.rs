@@ -37,7 +37,8 @@ use crate::vocab::{ChatKind, Millis};
 /// The kinds of update [`Handlers::dispatch`] handles: messages (service messages of a group
 /// upgrade among them), button presses, inline queries, poll answers, and the bot's own
 /// membership (added to a group: it introduces itself). Long polling's `allowed_updates` and
-/// the webhook's ask Telegram for these and no others.
+/// the webhook's ask Telegram for these and no others (not `edited_message`, not `poll`: on
+/// Telegram a kind not listed is never delivered); tests/it/production.rs checks both lists.
 pub const ALLOWED_UPDATES: [AllowedUpdate; 5] = [
     AllowedUpdate::Message,
     AllowedUpdate::CallbackQuery,

@@ -4,9 +4,9 @@
 //! (`handlers::Handlers::dispatch`). A handler that waited there (a reply waiting out a 429's
 //! `retry_after`, a quiz message waiting for room in the group's minute) would hold up every
 //! chat; one that spawned its work instead could be overtaken by its chat's next message. So
-//! a handler queues its work in the chat's [`Lanes`] lane and returns at once; the lane runs the chat's work in the order the chat
-//! asked, on a task of its own, while other chats' lanes go on. A lane ends when it has
-//! nothing left to deliver.
+//! a handler queues its work in the chat's [`Lanes`] lane and returns at once; the lane runs
+//! the chat's work in the order the chat asked, on a task of its own, while other chats'
+//! lanes go on. A lane ends when it has nothing left to deliver.
 //!
 //! A panic in any of this work is caught and logged ([`panicked`], and [`caught`] for the
 //! handlers' own part).

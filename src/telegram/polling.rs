@@ -11,8 +11,8 @@
 //!
 //! teloxide reads an update of a kind it does not know, or whose content it cannot parse, as
 //! `UpdateKind::Error`, and teloxide's dispatcher would log that update (`process_update`:
-//! "Cannot parse an update"): a user's words in the log. Such an update is skipped here, logged with
-//! its id and kind only, as the webhook does.
+//! "Cannot parse an update"): a user's words in the log. Such an update is skipped here,
+//! logged with its id and kind only, as the webhook does.
 //!
 //! After a failed call the next waits: `retry_after` after a 429, otherwise 1 s, doubling up
 //! to 64 s while calls keep failing (teloxide's backoff), and always interrupted by a stop.
