@@ -271,6 +271,9 @@ impl Console<'_> {
                         )?;
                     }
                     writeln!(self.out, "{}", poll.question)?;
+                    if !poll.description.is_empty() {
+                        writeln!(self.out, "{}", poll.description)?;
+                    }
                     for (i, option) in poll.options.iter().enumerate() {
                         writeln!(self.out, "  {}. {option}", i + 1)?;
                     }

@@ -203,6 +203,9 @@ ui_text! {
     quiz_quote_translated,
     quiz_who_explanation,
     quiz_who_explanation_translated,
+    /// A poll's description when its question had to cut the quote: the {quote} whole, and
+    /// its {citation} (never who said it: that is the question).
+    quiz_whole_quote,
     quiz_fact_explanation,
     quiz_bad_count,
     /// /quiz N Ns: seconds out of range ({min}, {max}); words it cannot read ({max}, {min_seconds},

@@ -118,6 +118,9 @@ pub struct Dealt {
     pub correct: usize,
     /// Shown after answering: who said it or the evidence, with the citation (≤ 200 chars).
     pub explanation: String,
+    /// Shown with the question: the whole quote and its citation when the question had to
+    /// cut the quote (≤ 1,024 chars); empty when the question shows it whole.
+    pub description: String,
 }
 
 /// How a chat's quizzes are scored (the rule: `quiz::scoring`).

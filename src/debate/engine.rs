@@ -36,6 +36,9 @@ impl Default for DebateSettings {
 pub struct VotePoll {
     pub question: String,
     pub options: [String; 3],
+    /// Whether the counts stay hidden until the vote closes, so the first voters do not sway
+    /// the rest (Bot API 9.6; an older server shows them as it always has).
+    pub hide_results_until_closes: bool,
 }
 
 /// A `/debate` command.
@@ -196,7 +199,11 @@ impl Debates {
             place,
             debate,
             motion: self.app.debate_page(lang, motion, [0, 0]),
-            poll: VotePoll { question, options },
+            poll: VotePoll {
+                question,
+                options,
+                hide_results_until_closes: true,
+            },
         }
     }
 

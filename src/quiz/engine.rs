@@ -45,7 +45,13 @@ pub struct PollSpec {
     pub options: Vec<String>,
     pub correct: usize,
     pub explanation: String,
+    /// Shown with the question: the whole quote when the question had to cut it; may be empty.
+    pub description: String,
     pub open_seconds: u32,
+    /// Whether Telegram shows the options in a random order to each person (answers still
+    /// name them in this order). A live quiz keeps one order, the one the class sees on the
+    /// teacher's screen; it is already shuffled when dealt.
+    pub shuffle_options: bool,
 }
 
 /// A request to the quiz engine.
@@ -285,7 +291,9 @@ impl Quizzes {
                 options: dealt.options.clone(),
                 correct: dealt.correct,
                 explanation: dealt.explanation.clone(),
+                description: dealt.description.clone(),
                 open_seconds: seconds as u32,
+                shuffle_options: false,
             },
         }
     }

@@ -19,6 +19,8 @@ use crate::vocab::Dealt;
 pub const QUESTION_LIMIT: usize = 300;
 pub const OPTION_LIMIT: usize = 100;
 pub const EXPLANATION_LIMIT: usize = 200;
+/// A poll's description (Bot API 9.6): 0-1,024 characters.
+pub const DESCRIPTION_LIMIT: usize = 1024;
 /// Room kept for the "k/N · " before a question.
 const PREFIX_ROOM: usize = 20;
 /// At most this many options per who-said question.
@@ -217,7 +219,7 @@ pub fn deal(view: &View, source: Source, rng: &mut impl Rng) -> Dealt {
                 .voice
                 .speaker()
                 .expect("who-said questions have a speaker");
-            let question = who_question(view, e);
+            let (question, description) = who_question(view, e);
             // The speaker and three others; 周鸿祎, quoted nowhere, is a fine distractor.
             let mut others: Vec<usize> =
                 (0..corpus.people.len()).filter(|&p| p != speaker).collect();
@@ -245,6 +247,7 @@ pub fn deal(view: &View, source: Source, rng: &mut impl Rng) -> Dealt {
                     .position(|&p| p == speaker)
                     .expect("the speaker is an option"),
                 explanation: fit_explanation(&explanation),
+                description,
             }
         }
         Source::Fact(q) => {
@@ -270,6 +273,8 @@ pub fn deal(view: &View, source: Source, rng: &mut impl Rng) -> Dealt {
                     .position(|&o| o == fact.answer)
                     .expect("the answer is an option"),
                 explanation: fit_explanation(&explanation),
+                // A fact question is written to fit: nothing of it is cut.
+                description: String::new(),
             }
         }
     }
@@ -294,8 +299,10 @@ fn translation<'a>(view: &View<'a>, excerpt: usize) -> Option<&'a str> {
 
 /// "谁说的?“…”" for a direct quote, "据文章,这是谁的观点?…" for reported speech, "据文章,这是谁的
 /// 报道?…" for a publication's report; for an English reader the quote in English (marked as a
-/// translation, shortened to fit) with the original, whole, under it.
-fn who_question(view: &View, e: usize) -> String {
+/// translation, shortened to fit) with the original, whole, under it. Answers the question
+/// and its description: the whole quote with its citation when the question had to cut it,
+/// else nothing, so no one answers a cut quote without the whole one at hand.
+fn who_question(view: &View, e: usize) -> (String, String) {
     let ui = view.ui;
     let excerpt = &view.corpus.excerpts[e];
     let speaker = excerpt
@@ -310,6 +317,16 @@ fn who_question(view: &View, e: usize) -> String {
     let limit = QUESTION_LIMIT - PREFIX_ROOM;
     let original = &excerpt.text.original;
     let length = |quote: &str| fill(ask, &[("quote", quote)]).chars().count();
+    let whole = |quote: &str, shown: &str| {
+        if quote == shown {
+            return String::new();
+        }
+        let citation = view.citation(excerpt);
+        fill(
+            &ui.quiz_whole_quote,
+            &[("quote", quote), ("citation", &citation)],
+        )
+    };
     if let Some(en) = translation(view, e) {
         let block = |t: &str| {
             fill(
@@ -322,13 +339,20 @@ fn who_question(view: &View, e: usize) -> String {
         };
         let room = limit.saturating_sub(length(&block("")));
         if room >= MIN_TRANSLATION {
-            return fill(ask, &[("quote", &block(&cut_translation(en, room)))]);
+            let shown = cut_translation(en, room);
+            let description = whole(&block(en), &block(&shown));
+            return (fill(ask, &[("quote", &block(&shown))]), description);
         }
     }
     // The original alone; cut at a clause only if even that cannot fit (no shipped one).
     let room = limit.saturating_sub(length(&quoted(view, excerpt.voice, "")));
-    let quote = quoted(view, excerpt.voice, &cut_at_clause(original, room));
-    fill(ask, &[("quote", &quote)])
+    let shown = cut_at_clause(original, room);
+    let description = whole(
+        &quoted(view, excerpt.voice, original),
+        &quoted(view, excerpt.voice, &shown),
+    );
+    let quote = quoted(view, excerpt.voice, &shown);
+    (fill(ask, &[("quote", &quote)]), description)
 }
 
 /// Who it was and how the article gives their words, the translation for an English reader
@@ -540,6 +564,48 @@ mod tests {
                 assert!(dealt.correct < dealt.options.len());
             }
         }
+    }
+
+    /// A question that had to cut its quote carries the whole quote, and its citation, as the
+    /// poll's description (within Telegram's 1,024 characters, and never naming the speaker,
+    /// who is the answer); a question that shows its quote whole carries none.
+    #[test]
+    fn a_cut_quote_comes_whole_in_the_description() {
+        let app = app();
+        let corpus = app.corpus();
+        let mut rng = StdRng::seed_from_u64(3);
+        let mut cut = 0;
+        for lang in Lang::ALL {
+            let view = app.view(lang);
+            for (id, source) in pool(corpus) {
+                let dealt = deal(&view, source, &mut rng);
+                let Source::Who(e) = source else {
+                    assert_eq!(dealt.description, "", "{id}");
+                    continue;
+                };
+                let excerpt = &corpus.excerpts[e];
+                let whole = match (lang, &excerpt.text.en) {
+                    (Lang::En, Some(en)) => en.as_str(),
+                    _ => excerpt.text.original.as_str(),
+                };
+                if dealt.question.contains(whole) {
+                    assert_eq!(dealt.description, "", "{id} shows its quote whole");
+                    continue;
+                }
+                cut += 1;
+                let d = &dealt.description;
+                assert!(d.contains(whole), "{id}: {d}");
+                assert!(d.contains(&excerpt.text.original), "{id}: {d}");
+                assert!(d.ends_with(&view.citation(excerpt)), "{id}: {d}");
+                assert!(d.chars().count() <= DESCRIPTION_LIMIT, "{id}");
+                let speaker = view.person_name(&corpus.people[excerpt.voice.speaker().unwrap()]);
+                if !whole.contains(&speaker) {
+                    assert!(!d.contains(&speaker), "{id} names its speaker: {d}");
+                }
+            }
+        }
+        // English readers' translations are cut to fit beside the original.
+        assert!(cut > 0, "no question of the corpus cuts its quote");
     }
 
     #[test]

@@ -269,6 +269,7 @@ mod tests {
                 options: vec!["李彦宏".to_string(), "马化腾".to_string()],
                 correct: 0,
                 explanation: String::new(),
+                description: String::new(),
             },
             poll_id: None,
             message_id: None,

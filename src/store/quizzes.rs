@@ -154,8 +154,9 @@ impl Store {
         };
         for (idx, q) in quiz.questions.iter().enumerate() {
             sqlx::query(
-                "INSERT INTO questions (quiz_id, idx, question_id, question, options, correct, explanation)
-                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO questions
+                    (quiz_id, idx, question_id, question, options, correct, explanation, description)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(id)
             .bind(idx as i64)
@@ -164,6 +165,7 @@ impl Store {
             .bind(serde_json::to_string(&q.options).expect("a list of strings is JSON"))
             .bind(q.correct as i64)
             .bind(&q.explanation)
+            .bind(&q.description)
             .execute(&mut *tx)
             .await?;
         }
@@ -217,8 +219,8 @@ impl Store {
 
     pub async fn questions(&self, quiz_id: QuizId) -> Result<Vec<QuestionRow>, Error> {
         let rows = sqlx::query(
-            "SELECT idx, question_id, question, options, correct, explanation, poll_id, message_id,
-                    sent_at, deadline, closed_at
+            "SELECT idx, question_id, question, options, correct, explanation, description, poll_id,
+                    message_id, sent_at, deadline, closed_at
              FROM questions WHERE quiz_id = ? ORDER BY idx",
         )
         .bind(quiz_id)
@@ -240,6 +242,7 @@ impl Store {
                         })?,
                         correct: row.get::<i64, _>("correct") as usize,
                         explanation: row.get("explanation"),
+                        description: row.get("description"),
                     },
                     poll_id: row.get("poll_id"),
                     message_id: row.get("message_id"),

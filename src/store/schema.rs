@@ -23,6 +23,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "chat settings",
         include_str!("migrations/0004_chat_settings.sql"),
     ),
+    (
+        5,
+        "question description",
+        include_str!("migrations/0005_question_description.sql"),
+    ),
 ];
 
 /// The embedded migrations as a source sqlx's [`Migrator`] reads.
@@ -81,6 +86,6 @@ mod tests {
         let files: Vec<_> = from_files.iter().map(key).collect();
         let ours: Vec<_> = embedded.iter().map(key).collect();
         assert_eq!(ours, files);
-        assert_eq!(ours.len(), 4);
+        assert_eq!(ours.len(), 5);
     }
 }

@@ -10,13 +10,14 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use teloxide::RequestError;
-use teloxide::payloads::{SendDocument, SendDocumentSetters, SendPoll, SendPollSetters};
+use teloxide::payloads::{SendDocument, SendDocumentSetters};
 use teloxide::prelude::*;
 use teloxide::requests::MultipartRequest;
-use teloxide::types::{InputFile, InputPollOption, MessageId, PollType, ReplyParameters};
+use teloxide::types::{InputFile, MessageId};
 
 use super::outbox::Outbox;
-use super::send::{self, Lean, Sent};
+use super::polls::{self, SendPoll};
+use super::send::{self, Lean};
 use crate::app::Reply;
 use crate::clock::{self, now_ms};
 use crate::core::{self, Core};
@@ -230,18 +231,7 @@ impl Interpreter {
     /// Sends a native quiz poll; answers its poll id and message id.
     async fn quiz_poll(&self, place: Place, poll: &PollSpec) -> anyhow::Result<(String, i64)> {
         self.outbox.limits.reserve(place.chat, place.kind()).await;
-        let options = poll.options.iter().map(|o| InputPollOption::new(o.clone()));
-        let mut request = SendPoll::new(ChatId(place.chat), poll.question.clone(), options)
-            .type_(PollType::Quiz)
-            .is_anonymous(false)
-            .correct_option_id(poll.correct as u8)
-            .explanation(poll.explanation.clone())
-            .open_period(poll.open_seconds as u16);
-        if let Some(thread) = send::thread(place) {
-            request = request.message_thread_id(thread);
-        }
-        let sent = send::call(&self.bot, &self.outbox, "sendPoll", request).await?;
-        poll_of(sent)
+        polls::send_poll(&self.bot, &self.outbox, SendPoll::quiz(place, poll)).await
     }
 
     /// Posts a debate's motion and, replying to it, the vote; answers the poll's id and
@@ -256,25 +246,7 @@ impl Interpreter {
         outbox.limits.reserve(place.chat, place.kind()).await;
         let sent = send::send_message(bot, outbox, place, motion, None).await?;
         outbox.limits.reserve(place.chat, place.kind()).await;
-        let options = poll.options.iter().map(|o| InputPollOption::new(o.clone()));
-        let motion_id = MessageId(sent.message_id);
-        let mut request = SendPoll::new(ChatId(place.chat), poll.question.clone(), options)
-            .type_(PollType::Regular)
-            .is_anonymous(false)
-            .allows_multiple_answers(false)
-            .reply_parameters(ReplyParameters::new(motion_id).allow_sending_without_reply());
-        if let Some(thread) = send::thread(place) {
-            request = request.message_thread_id(thread);
-        }
-        let sent = send::call(bot, outbox, "sendPoll", request).await?;
-        poll_of(sent)
+        let vote = SendPoll::vote(place, poll, MessageId(sent.message_id));
+        polls::send_poll(bot, outbox, vote).await
     }
-}
-
-/// The poll id and message id of a sent poll.
-fn poll_of(sent: Sent) -> anyhow::Result<(String, i64)> {
-    let poll = sent
-        .poll
-        .ok_or_else(|| anyhow::anyhow!("sendPoll answered a message without a poll"))?;
-    Ok((poll.id, i64::from(sent.message_id)))
 }

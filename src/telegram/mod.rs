@@ -12,6 +12,7 @@ mod lanes;
 mod menu;
 mod outbox;
 mod polling;
+mod polls;
 mod presses;
 mod send;
 mod users;

@@ -522,8 +522,13 @@ fn assert_closes(outs: &[Effect], posted: &Posted, now: Millis) {
     );
 }
 
+/// The vote as the engine asks for it: counts hidden until it closes.
 fn poll(question: String, options: [String; 3]) -> VotePoll {
-    VotePoll { question, options }
+    VotePoll {
+        question,
+        options,
+        hide_results_until_closes: true,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

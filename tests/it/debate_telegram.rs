@@ -189,9 +189,11 @@ impl Group {
             message_id: poll.message_id(),
             motion,
         };
-        // The poll: regular, not anonymous, one answer, replying to the motion, no timer
-        // (Telegram's open_period is at most 10 minutes; the bot closes it itself).
+        // The poll: regular, not anonymous, one answer, replying to the motion, its counts
+        // hidden until it closes (so the first votes sway no one), no timer (the bot closes it
+        // itself: a server older than Bot API 9.6 allows an open_period of 10 minutes at most).
         let body = &poll.body;
+        assert_eq!(body["hide_results_until_closes"], json!(true), "{body}");
         assert_eq!(poll.chat_id(), Some(chat), "{body}");
         assert_eq!(body["type"], json!("regular"), "{body}");
         assert_eq!(body["is_anonymous"], json!(false), "{body}");

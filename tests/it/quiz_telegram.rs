@@ -22,7 +22,7 @@ use debate_bot::i18n::Lang;
 use debate_bot::quiz::QuizSettings;
 use debate_bot::store::{AnswerRow, Store};
 use serde_json::{Value, json};
-use support::fake_api::{Pushed, visible_text};
+use support::fake_api::{Pushed, Version, visible_text};
 use support::{Call, FakeApi, RunningBot, TgUser, eventually, start_bot_with, temp_database};
 use tokio::time::Instant;
 
@@ -275,7 +275,7 @@ struct Poll {
 
 impl Poll {
     /// Checks a sendPoll: a non-anonymous quiz poll in the group, open 5 s, "k/N · " in front,
-    /// 2-10 options with the right one among them, an explanation within Telegram's 200
+    /// 2-10 options with the right one among them (named both ways), an explanation within Telegram's 200
     /// characters and 2 line feeds that cites the article.
     #[track_caller]
     fn checked(call: Call, total: usize) -> Poll {
@@ -298,9 +298,11 @@ impl Poll {
             })
             .collect();
         assert!((2..=10).contains(&options.len()), "{options:?}");
+        // The answer as Bot API 10.1 documents it, and the same for a server older than 9.6.
         let correct = body["correct_option_id"]
             .as_u64()
             .expect("correct_option_id");
+        assert_eq!(body["correct_option_ids"], json!([correct]), "{body}");
         assert!((correct as usize) < options.len(), "{body}");
         let question = body["question"].as_str().expect("question").to_string();
         let (k, _) = question.split_once('/').expect("k/N in front");
@@ -318,6 +320,14 @@ impl Poll {
             explanation.contains(&support::citation_start(Lang::Zh)),
             "{explanation}"
         );
+        // The whole quote, when the question had to cut it: within 1,024 characters, cited.
+        if let Some(description) = body.get("description").and_then(Value::as_str) {
+            assert!(description.chars().count() <= 1024, "{description}");
+            assert!(
+                description.contains(&support::citation_start(Lang::Zh)),
+                "{description}"
+            );
+        }
         let poll = call.poll();
         assert_eq!(poll["type"], json!("quiz"));
         let id = poll["id"].as_str().expect("a poll id").to_string();
@@ -1251,13 +1261,119 @@ async fn repeated_option_ids_second_votes_and_unknown_polls_count_at_most_once()
     assert_eq!(class.answers(2).await.len(), 2);
 }
 
+/// A self-hosted Bot API server older than 9.6 knows only `correct_option_id` (and ignores
+/// `correct_option_ids`, `description` and the rest of 9.6): the same quiz runs there, every
+/// poll accepted, every answer scored against the bot's own record of the right option.
+#[tokio::test]
+async fn a_quiz_runs_on_a_bot_api_server_older_than_9_6() {
+    let class = Class::start().await;
+    class.api.speak(Version::Before96);
+    let teacher = teacher();
+    let s: Vec<TgUser> = (0..3).map(student).collect();
+    assert_eq!(class.ask(&teacher, "/quiz 2").await, intro(2, "王老师"));
+    let mut polls = Vec::new();
+    for q in 0..2 {
+        let poll = class.poll(q, 2).await;
+        let answered = poll.call.poll();
+        assert_eq!(answered["correct_option_id"], json!(poll.correct));
+        assert_eq!(answered.get("correct_option_ids"), None, "{answered}");
+        // 学生01 gets both right, 学生02 the first only, 学生03 neither.
+        for (i, student) in s.iter().enumerate() {
+            class.answer(&poll, student, poll.option(i, i + q < 2));
+        }
+        class.answers(3 * (q + 1)).await;
+        class.next(&teacher, &poll).await;
+        polls.push(poll);
+    }
+    let r = read_results(&visible(&class.results(0).await), 2, 2);
+    assert_eq!(r.title, results_title(2, 3));
+    let scores: Vec<(&str, usize)> = r
+        .everyone
+        .iter()
+        .map(|l| (l.name.as_str(), l.correct))
+        .collect();
+    assert_eq!(scores, [("学生01", 2), ("学生02", 1), ("学生03", 0)]);
+    assert_eq!(
+        r.questions,
+        [
+            question_line(&polls[0], 2, 3),
+            question_line(&polls[1], 1, 3)
+        ]
+    );
+}
+
+/// The 10.1 fake refuses a quiz that names its answer the old way only, or two ways that
+/// disagree, as the documented contract has it; the bot's own polls pass (every test here).
+#[tokio::test]
+async fn the_fake_holds_quiz_polls_to_bot_api_10_1() {
+    let api = FakeApi::start().await;
+    let client = |body: Value| send_poll(&api, body);
+    let quiz = |fields: Value| {
+        let mut body = json!({
+            "chat_id": GROUP, "question": "谁说的?", "type": "quiz", "is_anonymous": false,
+            "options": [{"text": "李彦宏"}, {"text": "罗璇"}, {"text": "林吕强"}],
+        });
+        for (key, value) in fields.as_object().expect("fields") {
+            body[key] = value.clone();
+        }
+        body
+    };
+    let refused = [
+        json!({"correct_option_id": 1}),
+        json!({"correct_option_ids": []}),
+        json!({"correct_option_ids": [3]}),
+        json!({"correct_option_ids": [2, 1]}),
+        json!({"correct_option_ids": 1}),
+        json!({"correct_option_ids": [1], "correct_option_id": 2}),
+        json!({"correct_option_ids": [1], "open_period": 2_628_001}),
+        json!({"correct_option_ids": [1], "description": "长".repeat(1025)}),
+    ];
+    for fields in refused {
+        let (status, answer) = client(quiz(fields.clone())).await;
+        assert_eq!(status, 400, "{fields}: {answer}");
+    }
+    let (status, answer) = client(quiz(
+        json!({"correct_option_ids": [1], "correct_option_id": 1, "open_period": 2_628_000}),
+    ))
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    let poll = &answer["result"]["poll"];
+    assert_eq!(poll["correct_option_ids"], json!([1]));
+    assert_eq!(poll["allows_revoting"], json!(false));
+    assert!(poll["options"][0]["persistent_id"].is_string(), "{poll}");
+    let twelve: Vec<Value> = (1..=12).map(|i| json!({"text": i.to_string()})).collect();
+    let (status, answer) =
+        client(quiz(json!({"correct_option_ids": [0], "options": twelve}))).await;
+    assert_eq!(status, 200, "{answer}");
+    // A server older than 9.6 takes the legacy field alone, and 10 options at most.
+    api.speak(Version::Before96);
+    let (status, answer) = client(quiz(json!({"correct_option_id": 1}))).await;
+    assert_eq!(status, 200, "{answer}");
+    let (status, _) = client(quiz(json!({"correct_option_ids": [1]}))).await;
+    assert_eq!(status, 400, "the array alone is unknown there");
+}
+
+/// A sendPoll of the test's own to the fake: its HTTP status and JSON answer.
+async fn send_poll(api: &FakeApi, body: Value) -> (u16, Value) {
+    let url = format!("{}bot{}/sendPoll", api.url(), support::TOKEN);
+    let response = reqwest::Client::new()
+        .post(url)
+        .json(&body)
+        .send()
+        .await
+        .expect("the fake answers");
+    let status = response.status().as_u16();
+    (status, response.json().await.expect("a JSON answer"))
+}
+
 // ---- the fixtures ------------------------------------------------------------------------------
 
-/// The fake's quiz answers and updates are what teloxide reads: a Message with a quiz Poll, a
-/// Poll from stopPoll, ChatMembers of each status, a Message with a Document, PollAnswer updates.
+/// The fake's quiz answers and updates, in Bot API 10.1's shape, are what teloxide reads: a
+/// Message with a quiz Poll, a Poll from stopPoll, ChatMembers of each status, a Message with a
+/// Document, PollAnswer updates (read as the bot reads every update).
 #[tokio::test]
 async fn quiz_fixtures_match_the_bot_api_schema() {
-    use teloxide::types::{ChatMember, Message, Poll as TgPoll, Update, UpdateKind};
+    use teloxide::types::{ChatMember, Message, Poll as TgPoll, UpdateKind};
     let mut class = Class::start().await;
     let (teacher, admin, owner, member) = (teacher(), student(0), student(1), student(2));
     class.api.set_member_status(GROUP, &admin, "administrator");
@@ -1268,11 +1384,17 @@ async fn quiz_fixtures_match_the_bot_api_schema() {
     let message: Message = serde_json::from_value(q.call.result().clone()).expect("a Message");
     let poll = message.poll().expect("a poll");
     assert_eq!(poll.id.0, q.id);
-    assert_eq!(poll.correct_option_id, Some(q.correct));
+    // 10.1 names the answer in `correct_option_ids` only: the bot keeps its own record of it.
+    assert_eq!(q.call.poll()["correct_option_ids"], json!([q.correct]));
+    assert_eq!(poll.correct_option_id, None);
     assert!(!poll.is_anonymous);
 
     let pushed = class.api.poll_answer(&q.id, &admin, &[q.right()]);
-    let update: Update = serde_json::from_str(&pushed.update.to_string()).expect("an Update");
+    assert_eq!(
+        pushed.update["poll_answer"]["option_persistent_ids"],
+        json!([q.call.poll()["options"][usize::from(q.right())]["persistent_id"]])
+    );
+    let update = telegram_updates::read(pushed.update.to_string().as_bytes()).expect("an Update");
     let UpdateKind::PollAnswer(answer) = update.kind else {
         panic!("not a poll answer: {:?}", update.kind)
     };

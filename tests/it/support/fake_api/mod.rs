@@ -13,11 +13,13 @@
 //!   API error), or fail below HTTP: the connection closed without an answer
 //!   ([`Failure::dropped_connection`]), or no answer ever ([`Failure::no_answer`]). Such calls
 //!   are recorded with status 0.
-//! - Quizzes: `sendPoll` checks Telegram's limits and answers with a Message carrying the Poll
-//!   (a fresh poll id each); `stopPoll` closes it and answers the Poll (an error once closed,
-//!   by stopPoll or by its `open_period`); `getChatMember` answers the status a test set with
+//! - Polls (`polls.rs`): `sendPoll` holds the bot to Bot API 10.1's contract (or, after
+//!   [`FakeApi::speak`], an older server's) and answers with a Message carrying the Poll (a
+//!   fresh poll id each); `stopPoll` closes it and answers the Poll (an error once closed, by
+//!   stopPoll or by its `open_period`); [`FakeApi::poll_answer`] queues a `poll_answer`
+//!   update. `getChatMember` answers the status a test set with
 //!   [`FakeApi::set_member_status`] ("member" otherwise); `sendDocument` keeps the uploaded
-//!   file ([`FakeApi::documents`]); [`FakeApi::poll_answer`] queues a `poll_answer` update.
+//!   file ([`FakeApi::documents`]).
 //!
 //! - Forum topics ([`FakeApi::forum`], [`FakeApi::topic_text`]): a send lands in the topic
 //!   it names or the topic of the message it replies to, else General; a topic that is not
@@ -51,6 +53,11 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
+
+mod polls;
+
+use polls::SentPoll;
+pub use polls::Version;
 
 /// The token the bot under test is given; requests with another token get 401.
 pub const TOKEN: &str = "123456789:TEST-fake-token_for-debate-bot";
@@ -355,6 +362,8 @@ struct Inner {
     /// Polls the bot sent, by poll id.
     polls: HashMap<String, SentPoll>,
     next_poll_id: u64,
+    /// The Bot API version the fake answers as (sendPoll's contract changed in 9.6).
+    version: Version,
     /// getChatMember answers set by tests, by (chat id, user id): the User object and status.
     members: HashMap<(i64, i64), (Value, String)>,
     /// Files the bot uploaded with sendDocument, in order.
@@ -379,34 +388,6 @@ struct Inner {
 struct Forum {
     topics: std::collections::HashSet<i64>,
     general_closed: bool,
-}
-
-/// A poll the bot sent, as the fake keeps it.
-struct SentPoll {
-    chat_id: i64,
-    message_id: i64,
-    /// The Poll object, with its vote counts.
-    poll: Value,
-    sent: Instant,
-    open_period: Option<u64>,
-    stopped: bool,
-}
-
-impl SentPoll {
-    /// Closed by stopPoll, or by itself once its `open_period` has passed.
-    fn is_closed(&self) -> bool {
-        self.stopped
-            || self
-                .open_period
-                .is_some_and(|s| self.sent.elapsed() >= Duration::from_secs(s))
-    }
-
-    /// The Poll object as of now.
-    fn current(&self) -> Value {
-        let mut poll = self.poll.clone();
-        poll["is_closed"] = json!(self.is_closed());
-        poll
-    }
 }
 
 /// A file the bot sent with sendDocument (multipart), byte for byte.
@@ -1007,44 +988,6 @@ impl FakeApi {
             .insert((chat_id, user.id), (user.json(), status.to_string()));
     }
 
-    /// A `poll_answer` update: `user` chose `option_ids` in poll `poll_id`. The fake counts the
-    /// vote in the poll it keeps (when it knows the poll and it is open); the update is queued
-    /// whatever the poll id, as a test may want to send one the bot never sent.
-    pub fn poll_answer(&self, poll_id: &str, user: &TgUser, option_ids: &[u8]) -> Pushed {
-        {
-            let mut inner = self.shared.lock();
-            if let Some(sent) = inner.polls.get_mut(poll_id).filter(|p| !p.is_closed()) {
-                let mut ids = option_ids.to_vec();
-                ids.dedup();
-                for id in &ids {
-                    let count = sent
-                        .poll
-                        .get_mut("options")
-                        .and_then(|o| o.get_mut(usize::from(*id)))
-                        .and_then(|o| o.get_mut("voter_count"));
-                    if let Some(count) = count {
-                        *count = json!(count.as_i64().unwrap_or(0) + 1);
-                    }
-                }
-                if !ids.is_empty() {
-                    let total = sent.poll["total_voter_count"].as_i64().unwrap_or(0);
-                    sent.poll["total_voter_count"] = json!(total + 1);
-                }
-            }
-        }
-        let answer = json!({
-            "poll_id": poll_id,
-            "user": user.json(),
-            "option_ids": option_ids,
-        });
-        self.push_update("poll_answer", answer)
-    }
-
-    /// The Poll with `poll_id` as it stands (votes counted, closed or not).
-    pub fn poll(&self, poll_id: &str) -> Option<Value> {
-        self.shared.lock().polls.get(poll_id).map(SentPoll::current)
-    }
-
     /// Every file the bot uploaded with sendDocument, in order.
     pub fn documents(&self) -> Vec<Document> {
         self.shared.lock().documents.clone()
@@ -1255,8 +1198,8 @@ fn answer(shared: &Shared, method: &str, body: &Value, files: Vec<Upload>) -> (u
         "setmycommands" | "deletemycommands" | "answerinlinequery" => ok(json!(true)),
         "sendmessage" => send_message(shared, body),
         "editmessagetext" => edit_message_text(shared, body),
-        "sendpoll" => send_poll(shared, body),
-        "stoppoll" => stop_poll(shared, body),
+        "sendpoll" => polls::send_poll(shared, body),
+        "stoppoll" => polls::stop_poll(shared, body),
         "getchatmember" => get_chat_member(shared, body),
         "getchat" => get_chat(shared, body),
         "senddocument" => send_document(shared, body, files),
@@ -1403,148 +1346,6 @@ fn edit_message_text(shared: &Shared, body: &Value) -> (u16, Value) {
         }
     }
     ok(message.clone())
-}
-
-/// sendPoll, within Telegram's limits: a question of 1-300 characters, 2-10 options of 1-100,
-/// a quiz's `correct_option_id` among them, an explanation of at most 200 characters and 2
-/// line feeds, `open_period` 5-600 s. Answers a Message with the Poll.
-fn send_poll(shared: &Shared, body: &Value) -> (u16, Value) {
-    let Some(chat_id) = body.get("chat_id").and_then(as_i64) else {
-        return bad_request("chat_id is empty");
-    };
-    let question = body
-        .get("question")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    if question.is_empty() {
-        return bad_request("poll question must be non-empty");
-    }
-    if question.chars().count() > 300 {
-        return bad_request("poll question length must not exceed 300");
-    }
-    // Options are InputPollOption objects (or, before Bot API 7.3, strings).
-    let options: Vec<String> = body
-        .get("options")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .map(|o| {
-            o.as_str()
-                .or_else(|| o.get("text").and_then(Value::as_str))
-                .unwrap_or_default()
-                .to_string()
-        })
-        .collect();
-    if options.len() < 2 {
-        return bad_request("poll must have at least 2 option");
-    }
-    if options.len() > 10 {
-        return bad_request("poll can't have more than 10 options");
-    }
-    if options
-        .iter()
-        .any(|o| o.is_empty() || o.chars().count() > 100)
-    {
-        return bad_request("poll options length must not exceed 100");
-    }
-    let kind = body
-        .get("type")
-        .and_then(Value::as_str)
-        .unwrap_or("regular");
-    if !["quiz", "regular"].contains(&kind) {
-        return bad_request("wrong poll type specified");
-    }
-    let correct = body.get("correct_option_id").and_then(as_i64);
-    if kind == "quiz" && !correct.is_some_and(|c| (0..options.len() as i64).contains(&c)) {
-        return bad_request("wrong correct option ID specified");
-    }
-    let multiple = body
-        .get("allows_multiple_answers")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
-    if kind == "quiz" && multiple {
-        return bad_request("quiz poll can't allow multiple answers");
-    }
-    let explanation = body.get("explanation").and_then(Value::as_str);
-    if let Some(text) = explanation
-        && (text.chars().count() > 200 || text.matches('\n').count() > 2)
-    {
-        return bad_request("explanation length must not exceed 200 characters and 2 line feeds");
-    }
-    let open_period = body.get("open_period").and_then(as_i64);
-    if open_period.is_some_and(|s| !(5..=600).contains(&s)) {
-        return bad_request("wrong open period specified");
-    }
-    let is_anonymous = body
-        .get("is_anonymous")
-        .and_then(Value::as_bool)
-        .unwrap_or(true);
-
-    let mut inner = shared.lock();
-    if let Err(refused) = landing(&inner, chat_id, body) {
-        return refused;
-    }
-    inner.next_poll_id += 1;
-    let poll_id = format!("{}", 5_800_000_000_000_000_000u64 + inner.next_poll_id);
-    let mut poll = json!({
-        "id": poll_id,
-        "question": question,
-        "options": options.iter().map(|o| json!({"text": o, "voter_count": 0})).collect::<Vec<_>>(),
-        "total_voter_count": 0,
-        "is_closed": false,
-        "is_anonymous": is_anonymous,
-        "type": kind,
-        "allows_multiple_answers": multiple,
-    });
-    if let Some(correct) = correct.filter(|_| kind == "quiz") {
-        poll["correct_option_id"] = json!(correct);
-    }
-    if let Some(text) = explanation {
-        poll["explanation"] = json!(text);
-    }
-    if let Some(seconds) = open_period {
-        poll["open_period"] = json!(seconds);
-    }
-    let message = match bot_message(&mut inner, chat_id, body, json!({"poll": poll})) {
-        Ok(message) => message,
-        Err(refused) => return refused,
-    };
-    let message_id = as_i64(&message["message_id"]).unwrap_or_default();
-    inner.polls.insert(
-        poll_id,
-        SentPoll {
-            chat_id,
-            message_id,
-            poll,
-            sent: Instant::now(),
-            open_period: open_period.map(|s| s as u64),
-            stopped: false,
-        },
-    );
-    ok(message)
-}
-
-/// stopPoll: closes the poll of the bot's message and answers the Poll.
-fn stop_poll(shared: &Shared, body: &Value) -> (u16, Value) {
-    let (Some(chat_id), Some(message_id)) = (
-        body.get("chat_id").and_then(as_i64),
-        body.get("message_id").and_then(as_i64),
-    ) else {
-        return bad_request("chat_id and message_id are required");
-    };
-    let mut inner = shared.lock();
-    let Some(poll) = inner
-        .polls
-        .values_mut()
-        .find(|p| p.chat_id == chat_id && p.message_id == message_id)
-    else {
-        return bad_request("message with poll to stop not found");
-    };
-    if poll.is_closed() {
-        return bad_request("poll has already been closed");
-    }
-    poll.stopped = true;
-    ok(poll.current())
 }
 
 /// getChatMember: the status a test set for this user in this chat, "member" otherwise.
