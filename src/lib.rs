@@ -4,7 +4,7 @@
 //! [`corpus`], [`render`], [`command`], [`i18n`]) knows nothing of Telegram; [`telegram`] and
 //! [`console`] are thin adapters around it, and [`cli`] the command that builds and runs them; [`metrics`] names what the adapter and the store
 //! record for Prometheus; [`vocab`] holds the words they all share (chat kinds, players, times,
-//! ids, sides). See README.md, "How it is built", for the map.
+//! ids, sides). See docs/architecture.md for the map.
 
 pub mod app;
 pub mod cli;
