@@ -9,18 +9,17 @@
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
-use rand::SeedableRng;
-use rand::rngs::StdRng;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
-use crate::app::{Button, Press, Reply};
+use crate::app::{Button, Reply};
 use crate::clock::now_ms;
-use crate::command::{self, Builtin};
-use crate::core::{Core, Incoming, Outcome, Pressed};
+use crate::command;
+use crate::core::{Core, Handled, Incoming, Input, PollOf, Pressed, Unlimited};
 use crate::debate::VotePoll;
 use crate::effect::{Effect, Place, Timer};
 use crate::i18n::{Lang, UiText, fill};
-use crate::quiz::{PollSpec, QuizRequest};
+use crate::quiz::PollSpec;
+use crate::store::Recorded;
 use crate::vocab::{ChatKind, GRACE_MS, Millis, Player};
 
 /// The console's one chat.
@@ -124,7 +123,13 @@ async fn sleep_until(at: Option<Millis>) {
 
 impl Console<'_> {
     fn ui(&self) -> &UiText {
-        self.core.app.view(self.lang).ui
+        self.core.ui(self.lang)
+    }
+
+    /// Hands `input` to the core: the terminal is one private chat, with nothing to ask and
+    /// no budget to keep.
+    async fn tell(&self, input: Input<'_>) -> Handled {
+        self.core.handle(input, &Unlimited).await
     }
 
     /// Carries out every wake-up that is due.
@@ -133,8 +138,8 @@ impl Console<'_> {
         let (due, later) = self.wakes.iter().partition(|&&(at, _)| at <= now);
         self.wakes = later;
         for (_, timer) in due {
-            let effects = self.core.wake(timer, now).await?;
-            self.carry_out(effects).await?;
+            let handled = self.tell(Input::Due { timer, now }).await;
+            self.carry_out(handled.effects).await?;
         }
         Ok(())
     }
@@ -162,21 +167,13 @@ impl Console<'_> {
             text: line,
             command: command.as_ref(),
             bot_username: None,
+            message_id: None,
             now: now_ms(),
             sent_at: now_ms(),
             shared_identity: false,
         };
-        let mut rng = StdRng::from_rng(&mut rand::rng());
-        match self
-            .core
-            .message(&incoming, false, u32::MAX, &mut rng)
-            .await?
-        {
-            Outcome::Ignored => {}
-            Outcome::Answer { reply, .. } => self.show(&reply)?,
-            Outcome::Effects { effects, .. } => self.carry_out(effects).await?,
-        }
-        Ok(())
+        let handled = self.tell(Input::Message(incoming)).await;
+        self.carry_out(handled.effects).await
     }
 
     async fn press(&mut self, number: &str) -> anyhow::Result<()> {
@@ -198,12 +195,8 @@ impl Console<'_> {
             data: &button.data,
             now: now_ms(),
         };
-        let mut rng = StdRng::from_rng(&mut rand::rng());
-        match self.core.press(&pressed, false, &mut rng).await {
-            Press::Edit(reply) => self.show(&reply)?,
-            Press::Notice(notice) => writeln!(self.out, "{notice}\n")?,
-        }
-        Ok(())
+        let handled = self.tell(Input::Press(pressed)).await;
+        self.carry_out(handled.effects).await
     }
 
     /// Answers the open question with option `choice` (1-based), shows whether it was
@@ -222,10 +215,14 @@ impl Console<'_> {
             return Ok(());
         };
         let open = self.poll.take().expect("checked above");
-        self.core
-            .quizzes
-            .answer(&open.poll_id, &self.player, &[option as u8], now_ms())
-            .await?;
+        let answer = Input::PollAnswer {
+            poll_id: &open.poll_id,
+            from: &self.player,
+            option_ids: &[option as u8],
+            now: now_ms(),
+        };
+        // One player: the core moves on as soon as they have answered.
+        let handled = self.tell(answer).await;
         let verdict = if option == open.poll.correct {
             self.ui().console_quiz_right.clone()
         } else {
@@ -235,19 +232,7 @@ impl Console<'_> {
             )
         };
         writeln!(self.out, "{verdict}\n{}\n", open.poll.explanation)?;
-        // One player has answered: no need to wait for the clock.
-        let request = QuizRequest {
-            place: CHAT,
-            kind: ChatKind::Private,
-            player: &self.player,
-            command: Builtin::Next,
-            args: "",
-            is_admin: false,
-            now: now_ms(),
-        };
-        let mut rng = StdRng::from_rng(&mut rand::rng());
-        let outs = self.core.quizzes.handle(&request, &mut rng).await?;
-        self.carry_out(outs).await
+        self.carry_out(handled.effects).await
     }
 
     /// The console's interpreter of the core's effects: shows messages, a quiz question
@@ -256,7 +241,16 @@ impl Console<'_> {
         let mut queue = std::collections::VecDeque::from(effects);
         while let Some(effect) = queue.pop_front() {
             match effect {
-                Effect::Send { reply, .. } => self.show(&reply)?,
+                Effect::Send { reply, .. }
+                | Effect::Answer { reply, .. }
+                | Effect::EditPressed { reply } => self.show(&reply)?,
+                Effect::AnswerPress { notice } => {
+                    if let Some(notice) = notice {
+                        writeln!(self.out, "{notice}\n")?;
+                    }
+                }
+                // No inline mode and no command menu in a terminal.
+                Effect::AnswerInline(_) | Effect::Menu { .. } => {}
                 Effect::QuizPoll {
                     quiz, index, poll, ..
                 } => {
@@ -286,11 +280,13 @@ impl Console<'_> {
                     self.out.flush()?;
                     self.polls_sent += 1;
                     let poll_id = format!("console-{quiz}-{index}-{}", self.polls_sent);
-                    let more = self
-                        .core
-                        .quizzes
-                        .poll_sent(quiz, index, &poll_id, self.polls_sent, now_ms())
-                        .await?;
+                    let sent = Input::PollSent {
+                        poll: PollOf::Question { quiz, index },
+                        poll_id: &poll_id,
+                        message_id: self.polls_sent,
+                        now: now_ms(),
+                    };
+                    let more = self.tell(sent).await.effects;
                     self.poll = Some(OpenPoll { poll_id, poll });
                     queue.extend(more);
                 }
@@ -310,11 +306,13 @@ impl Console<'_> {
                     self.out.flush()?;
                     self.polls_sent += 1;
                     let poll_id = format!("console-debate-{debate}-{}", self.polls_sent);
-                    let more = self
-                        .core
-                        .debates
-                        .poll_sent(debate, &poll_id, self.polls_sent)
-                        .await?;
+                    let sent = Input::PollSent {
+                        poll: PollOf::Vote { debate },
+                        poll_id: &poll_id,
+                        message_id: self.polls_sent,
+                        now: now_ms(),
+                    };
+                    let more = self.tell(sent).await.effects;
                     self.vote = Some(OpenVote {
                         poll_id,
                         message_id: self.polls_sent,
@@ -365,12 +363,14 @@ impl Console<'_> {
             writeln!(self.out, "{prompt}\n")?;
             return Ok(());
         };
-        let recorded = self
-            .core
-            .debates
-            .vote(&vote.poll_id, &self.player, &[option as u8], now_ms())
-            .await?;
-        let text = if recorded == crate::store::Recorded::Counted {
+        let vote_cast = Input::PollAnswer {
+            poll_id: &vote.poll_id,
+            from: &self.player,
+            option_ids: &[option as u8],
+            now: now_ms(),
+        };
+        let handled = self.tell(vote_cast).await;
+        let text = if matches!(handled.recorded, Some((_, Recorded::Counted))) {
             fill(
                 &self.ui().console_debate_voted,
                 &[("option", &vote.poll.options[option])],

@@ -1,8 +1,9 @@
-//! The one way out of the core: every [`Effect`] the engines ask an adapter to carry out,
-//! each saying where it goes as a [`Place`] (a chat and, in a forum, a topic). Each adapter
-//! has one interpreter for them: `telegram::effects` and the console's.
+//! The one way out of the core: every [`Effect`] the core asks an adapter to carry out, each
+//! saying where it goes as a [`Place`] (a chat and, in a forum, a topic) or what it answers
+//! (the press or inline query being handled). Each adapter has one interpreter for them:
+//! `telegram::effects` and the console's.
 
-use crate::app::Reply;
+use crate::app::{InlineAnswer, Reply};
 use crate::debate::VotePoll;
 use crate::quiz::PollSpec;
 use crate::vocab::{ChatKind, DebateId, Millis, QuizId};
@@ -60,12 +61,38 @@ pub enum Timer {
     Debate { debate: DebateId },
 }
 
+/// A button of Telegram's own under a message: a link that opens `url`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub label: String,
+    pub url: String,
+}
+
 /// What the core asks an adapter to do. Quiz and debate messages take from the chat's budget
 /// but are never dropped.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    /// Send a message.
+    /// Send a message, when the chat's budget allows (it waits its turn; never dropped).
     Send { place: Place, reply: Reply },
+    /// Answer what someone said: its budget is taken already. In a group, as a reply to
+    /// message `reply_to`; with a link button under the reply's own, if any.
+    Answer {
+        place: Place,
+        reply: Reply,
+        reply_to: Option<i64>,
+        link: Option<Link>,
+    },
+    /// Answer the button press being handled, with a short notice or none.
+    AnswerPress { notice: Option<String> },
+    /// Replace the message whose button is being pressed.
+    EditPressed { reply: Reply },
+    /// Answer the inline query being handled.
+    AnswerInline(InlineAnswer),
+    /// Set the command menu: for everyone (`language: None`) or for one language.
+    Menu {
+        language: Option<String>,
+        commands: Vec<(String, String)>,
+    },
     /// Send question `index` of quiz `quiz` as a native quiz poll, then tell the engine
     /// ([`crate::quiz::Quizzes::poll_sent`], or `poll_failed` if it could not be sent).
     QuizPoll {
@@ -97,29 +124,33 @@ pub enum Effect {
 }
 
 impl Effect {
-    /// Where it goes; `None` for a wake-up, which goes nowhere.
-    pub fn place(&self) -> Option<Place> {
-        match self {
-            Effect::Send { place, .. }
-            | Effect::QuizPoll { place, .. }
-            | Effect::OpenVote { place, .. }
-            | Effect::StopPoll { place, .. }
-            | Effect::Document { place, .. } => Some(*place),
-            Effect::Wake { .. } => None,
-        }
+    /// Sends it to the chat a group was upgraded to, `chat`; answers the chat it went to
+    /// before, if it names one (an answer to a press or an inline query goes where that came
+    /// from; a wake-up or the menu goes nowhere).
+    pub fn move_to(&mut self, chat: i64) -> Option<i64> {
+        let mut old = None;
+        self.with_place(|place| {
+            old = Some(place.chat);
+            *place = place.moved_to(chat);
+        });
+        old
     }
 
-    /// The same effect for the chat a group was upgraded to.
-    pub fn moved_to(mut self, chat: i64) -> Effect {
-        match &mut self {
+    /// Calls `f` with the chat it goes to, if it names one.
+    fn with_place(&mut self, f: impl FnOnce(&mut Place)) {
+        match self {
             Effect::Send { place, .. }
+            | Effect::Answer { place, .. }
             | Effect::QuizPoll { place, .. }
             | Effect::OpenVote { place, .. }
             | Effect::StopPoll { place, .. }
-            | Effect::Document { place, .. } => *place = place.moved_to(chat),
-            Effect::Wake { .. } => {}
+            | Effect::Document { place, .. } => f(place),
+            Effect::AnswerPress { .. }
+            | Effect::EditPressed { .. }
+            | Effect::AnswerInline(_)
+            | Effect::Menu { .. }
+            | Effect::Wake { .. } => {}
         }
-        self
     }
 
     /// A one-line plain message.

@@ -155,12 +155,13 @@ async fn the_counters_move_by_what_was_done() {
     api.private_text(&alice, "/help");
     // A command the bot does not have: counted as `unknown`, never under its own name.
     api.private_text(&alice, "/bogus_cmd_4711");
-    // A quiz of one question in the private chat, and a debate in a group.
-    api.private_text(&alice, "/quiz 1");
-    api.group_text(GROUP, &alice, "/debate 1");
+    // A quiz of one question in a group (where it runs until its time is up: in a private
+    // chat it would end at its one player's answer), and a debate in the private chat.
+    api.group_text(GROUP, &alice, "/quiz 1");
+    api.private_text(&alice, "/debate 1");
     let quiz_poll = api.wait_nth("sendPoll", 0).await;
     let vote_poll = api.wait_nth("sendPoll", 1).await;
-    let (quiz_poll, vote_poll) = if quiz_poll.chat_id() == Some(alice.id) {
+    let (quiz_poll, vote_poll) = if quiz_poll.chat_id() == Some(GROUP) {
         (quiz_poll, vote_poll)
     } else {
         (vote_poll, quiz_poll)

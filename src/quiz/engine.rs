@@ -373,6 +373,24 @@ impl Quizzes {
         Ok(self.store.record_answer(answer).await?)
     }
 
+    /// After an answer to poll `poll_id` counted: a quiz in a private chat has one player, so
+    /// its question is over once they answer, and the next comes at once (or the results).
+    pub async fn answered(&self, poll_id: &str, now: Millis) -> Result<Vec<Effect>, Error> {
+        let Some((quiz, index)) = self.store.question_of_poll(poll_id).await? else {
+            return Ok(Vec::new());
+        };
+        let Some(row) = self.store.quiz(quiz).await? else {
+            return Ok(Vec::new());
+        };
+        if row.place().kind() != ChatKind::Private
+            || row.finished_at.is_some()
+            || row.current != index
+        {
+            return Ok(Vec::new());
+        }
+        self.advance(&row, now).await
+    }
+
     /// A wake-up for question `index`: if the quiz is still there and its time is up, move on;
     /// if its poll was never sent (Telegram said to wait), send it.
     pub async fn wake(&self, quiz: QuizId, index: i64, now: Millis) -> Result<Vec<Effect>, Error> {

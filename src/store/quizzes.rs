@@ -368,6 +368,15 @@ impl Store {
             .is_some())
     }
 
+    /// The quiz and question whose poll is `poll_id`, if any.
+    pub async fn question_of_poll(&self, poll_id: &str) -> Result<Option<(QuizId, i64)>, Error> {
+        let row = sqlx::query("SELECT quiz_id, idx FROM questions WHERE poll_id = ?")
+            .bind(poll_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|row| (QuizId(row.get("quiz_id")), row.get("idx"))))
+    }
+
     /// The counted answers of a quiz.
     pub async fn answers(&self, quiz_id: QuizId) -> Result<Vec<AnswerRow>, Error> {
         let rows = sqlx::query(&format!(

@@ -8,14 +8,15 @@ use teloxide::types::MaybeAnonymousUser;
 
 use super::effects::Interpreter;
 use super::users::player;
-use crate::core::Poll;
+use crate::core::{Handled, Input, Unlimited};
 use crate::metrics;
 use crate::store::{Recorded, Refusal};
 
 pub(super) async fn on_poll_answer(answer: PollAnswer, run: Interpreter) {
     let started = Instant::now();
-    match record(&answer, &run).await {
-        Ok((poll, recorded)) => {
+    let handled = record(&answer, &run).await;
+    match handled.recorded {
+        Some((poll, recorded)) => {
             metrics::answer(poll, Some(recorded));
             tracing::info!(
                 recorded = ?recorded,
@@ -23,11 +24,10 @@ pub(super) async fn on_poll_answer(answer: PollAnswer, run: Interpreter) {
                 "poll answer handled"
             )
         }
-        Err(e) => {
-            metrics::answer(None, None);
-            tracing::error!(error = %e, "a poll answer could not be stored")
-        }
+        // Not stored: logged by the core.
+        None => metrics::answer(None, None),
     }
+    run.carry_out(handled.effects).await;
     metrics::handled("poll_answer", started.elapsed());
 }
 
@@ -37,12 +37,12 @@ pub(super) async fn on_poll_answer(answer: PollAnswer, run: Interpreter) {
 /// stored, for up to [`UNKNOWN_POLL_WAIT`]; it keeps the time it arrived, so its timing and
 /// points are as if stored at once. An anonymous voter (a channel) is refused: polls are not
 /// anonymous.
-async fn record(
-    answer: &PollAnswer,
-    run: &Interpreter,
-) -> Result<(Option<Poll>, Recorded), crate::core::Error> {
+async fn record(answer: &PollAnswer, run: &Interpreter) -> Handled {
     let MaybeAnonymousUser::User(user) = &answer.voter else {
-        return Ok((None, Recorded::Refused(Refusal::Anonymous)));
+        return Handled {
+            recorded: Some((None, Recorded::Refused(Refusal::Anonymous))),
+            ..Handled::default()
+        };
     };
     let from = player(user);
     let now = crate::clock::now_ms();
@@ -52,14 +52,16 @@ async fn record(
         let stored = run.polls_stored.notified();
         let mut stored = std::pin::pin!(stored);
         stored.as_mut().enable();
-        let recorded = run
-            .core
-            .poll_answer(&answer.poll_id.0, &from, &answer.option_ids, now)
-            .await?;
-        if recorded.1 != Recorded::UnknownPoll
-            || tokio::time::timeout_at(deadline, stored).await.is_err()
-        {
-            return Ok(recorded);
+        let input = Input::PollAnswer {
+            poll_id: &answer.poll_id.0,
+            from: &from,
+            option_ids: &answer.option_ids,
+            now,
+        };
+        let handled = run.core.handle(input, &Unlimited).await;
+        let unknown = matches!(handled.recorded, Some((_, Recorded::UnknownPoll)));
+        if !unknown || tokio::time::timeout_at(deadline, stored).await.is_err() {
+            return handled;
         }
     }
 }

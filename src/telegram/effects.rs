@@ -20,10 +20,18 @@ use super::polls::{self, SendPoll};
 use super::send::{self, Lean};
 use crate::app::Reply;
 use crate::clock::{self, now_ms};
-use crate::core::{self, Core};
+use crate::core::{Core, Input, PollOf, Unlimited};
 use crate::debate::VotePoll;
-use crate::effect::{Effect, Place, Timer};
+use crate::effect::{Effect, Place};
 use crate::quiz::PollSpec;
+
+/// Why an effect's calls did not go through.
+enum Failure {
+    /// The group was upgraded to the supergroup with this id.
+    Moved(i64),
+    /// Anything else (logged where it happened).
+    Failed,
+}
 
 /// Carries effects out on Telegram: the bot, the way out, and the core to report back to.
 #[derive(Clone)]
@@ -41,16 +49,27 @@ pub struct Interpreter {
 }
 
 impl Interpreter {
-    /// Carries out `effects` in order, and what each leads to.
-    pub fn carry_out(&self, effects: Vec<Effect>) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+    /// Hands `input` to the core, for inputs no one is waiting on (a timer, a sent poll, a
+    /// moved chat), and carries out what it decides.
+    pub async fn tell(&self, input: Input<'_>) {
+        let handled = self.core.handle(input, &Unlimited).await;
+        self.carry_out(handled.effects).await;
+    }
+
+    /// Carries out `effects` in order, and what each leads to; answers whether every call
+    /// went through (each failure is logged where it happened).
+    pub fn carry_out(&self, effects: Vec<Effect>) -> Pin<Box<dyn Future<Output = bool> + Send>> {
         let this = self.clone();
         Box::pin(async move {
+            let mut ok = true;
             for effect in effects {
-                let more = this.one(effect).await;
+                let (more, done) = this.one(effect).await;
+                ok &= done;
                 if !more.is_empty() {
-                    this.carry_out(more).await;
+                    ok &= this.carry_out(more).await;
                 }
             }
+            ok
         })
     }
 
@@ -58,50 +77,70 @@ impl Interpreter {
     /// upgraded to a supergroup (400 with `parameters.migrate_to_chat_id`: the Bot API's
     /// ResponseParameters) moves the chat's records to the new id and is made once more there,
     /// so a quiz or debate running at the upgrade carries on in the new chat.
-    async fn one(&self, effect: Effect) -> Vec<Effect> {
-        let old = effect.place();
+    async fn one(&self, effect: Effect) -> (Vec<Effect>, bool) {
         match self.attempt(effect.clone(), true).await {
-            Ok(more) => more,
-            Err(new) => {
-                if let Some(old) = old {
-                    self.migrate(old.chat, new).await;
+            Ok(more) => (more, true),
+            Err(Failure::Moved(new)) => {
+                let mut effect = effect;
+                if let Some(old) = effect.move_to(new) {
+                    self.migrate(old, new).await;
                 }
-                self.attempt(effect.moved_to(new), false)
-                    .await
-                    .unwrap_or_default()
+                match self.attempt(effect, false).await {
+                    Ok(more) => (more, true),
+                    Err(_) => (Vec::new(), false),
+                }
             }
+            Err(Failure::Failed) => (Vec::new(), false),
         }
     }
 
     /// The group `old` is now the supergroup `new`: move what is kept under `old`.
     pub async fn migrate(&self, old: i64, new: i64) {
         self.upgrades.record(new);
-        let store = self.core.quizzes.store();
-        match store.migrate_chat(old, new, now_ms()).await {
-            Ok(moved) => tracing::info!(moved, "a group was upgraded to a supergroup"),
-            Err(e) => tracing::error!(error = %e, "could not move a group's records"),
-        }
+        let now = now_ms();
+        self.tell(Input::ChatMoved { old, new, now }).await;
     }
 
-    /// Makes one effect's calls; answers what it leads to, or `Err(new chat)` when Telegram
-    /// says the group moved there (only when `may_move`; else that is a failure like others).
-    async fn attempt(&self, effect: Effect, may_move: bool) -> Result<Vec<Effect>, i64> {
+    /// Makes one effect's calls; answers what it leads to, or why not: Telegram says the group
+    /// moved (only when `may_move`; else that is a failure like others), or a call failed
+    /// (logged here).
+    async fn attempt(&self, effect: Effect, may_move: bool) -> Result<Vec<Effect>, Failure> {
         let (bot, outbox) = (&self.bot, &self.outbox);
         let moved = |e: &anyhow::Error| match e.downcast_ref::<RequestError>() {
-            Some(RequestError::MigrateToChatId(to)) if may_move => Some(to.0),
+            Some(RequestError::MigrateToChatId(to)) if may_move => Some(Failure::Moved(to.0)),
             _ => None,
         };
-        let followed = match effect {
+        let failed = |e: anyhow::Error, what: &str| {
+            Err(moved(&e).unwrap_or_else(|| {
+                tracing::warn!(error = %e, "could not {what}");
+                Failure::Failed
+            }))
+        };
+        match effect {
             Effect::Send { place, reply } => {
                 outbox.limits.reserve(place.chat, place.kind()).await;
-                let sent = send::send(bot, outbox, place, &reply, None).await;
-                if let Err(e) = sent.map_err(anyhow::Error::from) {
-                    if let Some(to) = moved(&e) {
-                        return Err(to);
-                    }
-                    tracing::warn!(error = %e, "could not send a quiz or debate message");
+                match send::send(bot, outbox, place, &reply, None).await {
+                    Ok(()) => Ok(Vec::new()),
+                    Err(e) => failed(e.into(), "send a quiz or debate message"),
                 }
-                return Ok(Vec::new());
+            }
+            Effect::Answer {
+                place,
+                reply,
+                reply_to,
+                link,
+            } => {
+                let reply_to = reply_to.map(|id| MessageId(id as i32));
+                let sent = match link.and_then(|l| Some((l.label, l.url.parse().ok()?))) {
+                    Some(link) => {
+                        send::send_with_link(bot, outbox, place, &reply, reply_to, link).await
+                    }
+                    None => send::send(bot, outbox, place, &reply, reply_to).await,
+                };
+                match sent {
+                    Ok(()) => Ok(Vec::new()),
+                    Err(e) => failed(e.into(), "answer a message"),
+                }
             }
             Effect::QuizPoll {
                 place,
@@ -109,38 +148,28 @@ impl Interpreter {
                 index,
                 poll,
             } => {
-                let quizzes = &self.core.quizzes;
+                let of = PollOf::Question { quiz, index };
                 match self.quiz_poll(place, &poll).await {
-                    Ok((poll_id, message_id)) => {
-                        let stored = quizzes
-                            .poll_sent(quiz, index, &poll_id, message_id, now_ms())
-                            .await;
-                        self.polls_stored.notify_waiters();
-                        stored.map_err(core::Error::from)
-                    }
-                    Err(e) => {
-                        if let Some(to) = moved(&e) {
-                            return Err(to);
+                    Ok((poll_id, message_id)) => Ok(self.poll_sent(of, &poll_id, message_id).await),
+                    Err(e) => match moved(&e) {
+                        Some(moved) => Err(moved),
+                        None => {
+                            let retry_after = match e.downcast_ref() {
+                                Some(RequestError::RetryAfter(after)) => {
+                                    tracing::warn!(
+                                        retry_after_s = after.seconds(),
+                                        "a quiz poll must wait; it is sent when Telegram allows"
+                                    );
+                                    Some(after.seconds())
+                                }
+                                _ => {
+                                    tracing::warn!(error = %e, "could not send a quiz poll");
+                                    None
+                                }
+                            };
+                            Ok(self.poll_refused(of, retry_after).await)
                         }
-                        if let Some(RequestError::RetryAfter(after)) = e.downcast_ref() {
-                            // Longer than the outbox waits by itself: the question moves back
-                            // until Telegram takes it, the quiz goes on then.
-                            tracing::warn!(
-                                retry_after_s = after.seconds(),
-                                "a quiz poll must wait; it is sent when Telegram allows"
-                            );
-                            let at = now_ms() + i64::from(after.seconds()) * 1000;
-                            return Ok(vec![Effect::Wake {
-                                at,
-                                timer: Timer::Question { quiz, index },
-                            }]);
-                        }
-                        tracing::warn!(error = %e, "could not send a quiz poll");
-                        quizzes
-                            .poll_failed(quiz, index, now_ms())
-                            .await
-                            .map_err(core::Error::from)
-                    }
+                    },
                 }
             }
             Effect::OpenVote {
@@ -149,34 +178,30 @@ impl Interpreter {
                 motion,
                 poll,
             } => {
-                let debates = &self.core.debates;
+                let of = PollOf::Vote { debate };
                 match self.open_vote(place, &motion, &poll).await {
-                    Ok((poll_id, message_id)) => {
-                        let stored = debates.poll_sent(debate, &poll_id, message_id).await;
-                        self.polls_stored.notify_waiters();
-                        stored.map_err(core::Error::from)
-                    }
-                    Err(e) => {
-                        if let Some(to) = moved(&e) {
-                            return Err(to);
+                    Ok((poll_id, message_id)) => Ok(self.poll_sent(of, &poll_id, message_id).await),
+                    Err(e) => match moved(&e) {
+                        Some(moved) => Err(moved),
+                        None => {
+                            tracing::warn!(error = %e, "could not post a debate's vote");
+                            Ok(self.poll_refused(of, None).await)
                         }
-                        tracing::warn!(error = %e, "could not post a debate's vote");
-                        debates
-                            .poll_failed(debate, now_ms())
-                            .await
-                            .map_err(core::Error::from)
-                    }
+                    },
                 }
             }
             Effect::StopPoll { place, message_id } => {
                 let stopped = send::stop_poll(bot, outbox, place, message_id).await;
-                if let Err(e) = stopped.map_err(anyhow::Error::from) {
-                    if let Some(to) = moved(&e) {
-                        return Err(to);
-                    }
-                    tracing::debug!(error = %e, "stopPoll failed (the poll may be closed already)");
+                match stopped.map_err(anyhow::Error::from) {
+                    Ok(()) => Ok(Vec::new()),
+                    Err(e) => match moved(&e) {
+                        Some(moved) => Err(moved),
+                        None => {
+                            tracing::debug!(error = %e, "stopPoll failed (the poll may be closed already)");
+                            Ok(Vec::new())
+                        }
+                    },
                 }
-                return Ok(Vec::new());
             }
             Effect::Document {
                 place,
@@ -197,35 +222,58 @@ impl Interpreter {
                 let sent = outbox
                     .deliver("sendDocument", || request.clone().send())
                     .await;
-                if let Err(e) = sent.map_err(anyhow::Error::from) {
-                    if let Some(to) = moved(&e) {
-                        return Err(to);
-                    }
-                    tracing::warn!(error = %e, "could not send the quiz report");
+                match sent {
+                    Ok(_) => Ok(Vec::new()),
+                    Err(e) => failed(e.into(), "send the quiz report"),
                 }
-                return Ok(Vec::new());
+            }
+            Effect::Menu { language, commands } => {
+                super::menu::register(bot, language.as_deref(), commands).await;
+                Ok(Vec::new())
             }
             Effect::Wake { at, timer } => {
                 let this = self.clone();
                 clock::spawn_at(at, async move {
-                    let effects = this.wake(timer).await;
-                    this.carry_out(effects).await;
+                    this.tell(Input::Due {
+                        timer,
+                        now: now_ms(),
+                    })
+                    .await;
                 });
-                return Ok(Vec::new());
+                Ok(Vec::new())
             }
-        };
-        Ok(followed.unwrap_or_else(|e| {
-            tracing::error!(error = %e, "storage failed after a poll was sent or refused");
-            Vec::new()
-        }))
+            // Answers to a press or an inline query are carried out by their handlers, which
+            // know what they answer.
+            Effect::AnswerPress { .. } | Effect::EditPressed { .. } | Effect::AnswerInline(_) => {
+                tracing::error!("an answer to a press or a query came with no press or query");
+                Ok(Vec::new())
+            }
+        }
     }
 
-    /// A timer is due: ask its engine what now.
-    async fn wake(&self, timer: Timer) -> Vec<Effect> {
-        self.core.wake(timer, now_ms()).await.unwrap_or_else(|e| {
-            tracing::error!(error = %e, ?timer, "storage failed at a deadline");
-            Vec::new()
-        })
+    /// A poll was sent: the core stores it; answers that waited for it are tried again.
+    async fn poll_sent(&self, poll: PollOf, poll_id: &str, message_id: i64) -> Vec<Effect> {
+        let now = now_ms();
+        let input = Input::PollSent {
+            poll,
+            poll_id,
+            message_id,
+            now,
+        };
+        let handled = self.core.handle(input, &Unlimited).await;
+        self.polls_stored.notify_waiters();
+        handled.effects
+    }
+
+    /// A poll could not be sent: the core decides what now.
+    async fn poll_refused(&self, poll: PollOf, retry_after: Option<u32>) -> Vec<Effect> {
+        let now = now_ms();
+        let input = Input::PollRefused {
+            poll,
+            retry_after,
+            now,
+        };
+        self.core.handle(input, &Unlimited).await.effects
     }
 
     /// Sends a native quiz poll; answers its poll id and message id.

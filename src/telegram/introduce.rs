@@ -18,8 +18,8 @@ use teloxide::types::{ChatMemberKind, ChatMemberUpdated, ChatPermissions};
 
 use super::handlers::Handlers;
 use super::lanes;
-use super::send::{self, Lean};
-use crate::effect::Place;
+use super::send::Lean;
+use crate::core::{Input, Unlimited};
 
 /// How long a greeting waits for an upgrade's service message to arrive.
 const SETTLE: Duration = Duration::from_secs(2);
@@ -58,10 +58,8 @@ pub fn on_my_chat_member(update: ChatMemberUpdated, handlers: &Handlers) {
         return;
     }
     let Handlers { me, run } = handlers.clone();
-    let app = Arc::clone(&run.core.app);
     let chat = chat.id;
-    // In the language of whoever added it: most likely the teacher.
-    let lang = app.lang(update.from.language_code.as_deref());
+    let language_code = update.from.language_code;
     let rights = update.new_chat_member.kind;
     lanes::spawn("introduction", async move {
         tokio::time::sleep(SETTLE).await;
@@ -74,13 +72,17 @@ pub fn on_my_chat_member(update: ChatMemberUpdated, handlers: &Handlers) {
             ChatMemberKind::Restricted(restricted) => restricted.can_send_polls,
             _ => chat_allows_polls(&run.bot, chat).await,
         };
-        let reply = app.introduction(lang, can_send_polls, me.user.username.as_deref());
+        let joined = Input::Joined {
+            chat: chat.0,
+            language_code: language_code.as_deref(),
+            can_send_polls,
+            bot_username: me.user.username.as_deref(),
+        };
+        let handled = run.core.handle(joined, &Unlimited).await;
         let lanes = run.lanes.clone();
         lanes.queue(chat.0, async move {
-            let sent = send::send(&run.bot, &run.outbox, Place::from(chat.0), &reply, None).await;
-            match sent {
-                Ok(()) => tracing::info!(can_send_polls, "introduced itself to a group"),
-                Err(e) => tracing::warn!(error = %e, "could not introduce itself to a group"),
+            if run.carry_out(handled.effects).await {
+                tracing::info!(can_send_polls, "introduced itself to a group");
             }
         });
     });

@@ -1,8 +1,8 @@
 //! The Telegram adapter: connects to the Bot API (long polling, or a webhook behind a reverse
-//! proxy), registers the command menu, and hands each update, as it comes, to the handlers
-//! (`handlers.rs`), which translate updates to core requests and replies back to API calls.
-//! teloxide's `Dispatcher` is not used: the loop is [`dispatch`]. Nothing here decides what
-//! to say; that is [`crate::app`].
+//! proxy) and hands each update, as it comes, to the handlers (`handlers.rs`), which translate
+//! it into the core's [`Input`](crate::core::Input) and carry out the
+//! [`Effect`](crate::effect::Effect)s it answers as Bot API calls. teloxide's `Dispatcher` is
+//! not used: the loop is [`dispatch`]. Nothing here decides what a user sees; the core does.
 
 mod answers;
 pub mod effects;
@@ -39,7 +39,7 @@ use teloxide::{ApiError, RequestError};
 use tokio::task::JoinSet;
 use url::Url;
 
-use crate::core::Core;
+use crate::core::{self, Core};
 use crate::limits::LimitSettings;
 
 /// How to reach Telegram, and how to behave towards it.
@@ -59,20 +59,17 @@ pub struct Settings {
 /// How long getUpdates waits for news before answering empty.
 const POLL_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// What stops the bot: a signal in `main.rs`, a channel in tests.
+/// What stops the bot: a signal in `cli.rs`, a channel in tests.
 pub type Stop = Pin<Box<dyn Future<Output = ()> + Send>>;
 
-/// Runs the bot over `core` (built in `main.rs`) until `stop` completes, then stops taking
+/// Runs the bot over `core` (built in `cli.rs`) until `stop` completes, then stops taking
 /// updates, lets the replies in flight finish, and returns. Not generic, so that it is compiled
-/// once, here, rather than again in every binary that calls it (issue 12 §3).
+/// once, here, rather than again in every binary that calls it.
 pub async fn run(settings: Settings, core: Core, stop: Stop) -> anyhow::Result<()> {
-    let app = Arc::clone(&core.app);
-    let store = core.quizzes.store().clone();
     let metrics_server = match settings.metrics {
         Some(listen) => {
-            let topics = app.corpus().topics.iter().map(|t| t.command.as_str());
-            let handle = crate::metrics::install(topics)?;
-            Some(crate::metrics::serve(listen, handle, store.clone()).await?)
+            let handle = crate::metrics::install(core.topic_commands())?;
+            Some(crate::metrics::serve(listen, handle, core.store().clone()).await?)
         }
         None => None,
     };
@@ -87,7 +84,6 @@ pub async fn run(settings: Settings, core: Core, stop: Stop) -> anyhow::Result<(
         () = &mut stop => return Ok(()),
     };
     tracing::info!(username = me.username(), "connected to Telegram");
-    menu::register(&bot, &app).await;
     let run = effects::Interpreter {
         bot: bot.clone(),
         outbox: Arc::clone(&outbox),
@@ -96,16 +92,19 @@ pub async fn run(settings: Settings, core: Core, stop: Stop) -> anyhow::Result<(
         upgrades: introduce::Upgrades::default(),
         polls_stored: Arc::default(),
     };
-    // Quizzes that were running when the bot stopped carry on.
-    match run.core.quizzes.resume(crate::clock::now_ms()).await {
-        Ok(effects) => drop(tokio::spawn(run.carry_out(effects))),
-        Err(e) => tracing::error!(error = %e, "cannot resume the running quizzes"),
-    }
-    // So do debates: open votes get their deadline, closed ones their result.
-    match run.core.debates.resume(crate::clock::now_ms()).await {
-        Ok(effects) => drop(tokio::spawn(run.carry_out(effects))),
-        Err(e) => tracing::error!(error = %e, "cannot resume the open debates"),
-    }
+    // The command menu is set before the first update is taken; quizzes and debates that
+    // were running when the bot stopped carry on meanwhile.
+    let now = crate::clock::now_ms();
+    let started = run
+        .core
+        .handle(core::Input::Started { now }, &core::Unlimited);
+    let (menu, resumed) = started
+        .await
+        .effects
+        .into_iter()
+        .partition(|e| matches!(e, crate::effect::Effect::Menu { .. }));
+    run.carry_out(menu).await;
+    drop(tokio::spawn(run.carry_out(resumed)));
 
     let handlers = handlers::Handlers {
         me: Arc::new(me),

@@ -1,154 +1,176 @@
-//! Button presses: each is decided at once, in the order the chat's presses came, and answered
-//! (and its message edited) on a task of its own, so that no press waits for another's calls.
+//! Button presses: each is handed to the core in the order the chat's presses came, then
+//! answered (and its message edited) on a task of its own, so that no press waits for
+//! another's calls.
 
-use std::sync::Arc;
+use std::sync::Mutex;
 use std::time::Instant;
 
+use futures::future::BoxFuture;
 use teloxide::payloads::AnswerCallbackQuerySetters;
 use teloxide::prelude::*;
 use teloxide::types::MessageId;
 
-use rand::SeedableRng;
-use rand::rngs::StdRng;
-
 use super::effects::Interpreter;
 use super::handlers::Arrived;
-use super::lanes::{self};
+use super::lanes;
 use super::outbox::Outbox;
 use super::send;
 use super::users::{is_member_admin, player};
-use crate::app::{App, Press, Reply};
-use crate::core::{Core, Pressed};
-use crate::i18n::fill;
+use crate::app::Reply;
+use crate::core::{Input, Platform, Pressed};
+use crate::effect::Effect;
+use crate::limits::Verdict;
 use crate::metrics::{self, Dropped};
 use crate::vocab::ChatKind;
 
-/// Decides at once what a press does (so the chat's next press sees the decision), then
-/// answers it and makes the edit on a task of its own: no press waits for another's calls. A
-/// press that needs Telegram or storage first (a settings button: is the presser an admin?
-/// store the change) is decided on its task too.
+/// Hands a press to the core and carries out its answer on a task of its own. A press that
+/// changes nothing stored is decided without waiting on anything, so presses are decided in
+/// the order they came (tasks start in the order spawned), and the chat's next press sees
+/// the edit as made already.
 pub(super) fn on_callback(q: CallbackQuery, run: &Interpreter, arrived: Arrived) {
-    let (run, app) = (run.clone(), Arc::clone(&run.core.app));
+    let run = run.clone();
     let started = Instant::now();
-    let data = q.data.as_deref().unwrap_or_default();
-    let mut rng = StdRng::from_rng(&mut rand::rng());
-    if let Some(press) = run
-        .core
-        .press_now(data, q.from.language_code.as_deref(), &mut rng)
-    {
-        let (answer, edit) = decide(&run.bot, &q, &press, &app, &run.outbox);
-        lanes::spawn(
-            "button",
-            finish(press, answer, edit, run, (started, arrived)),
-        );
-        return;
-    }
-    lanes::spawn("settings button", async move {
-        let data = q.data.as_deref().unwrap_or_default();
+    lanes::spawn("button", async move {
         let from = player(&q.from);
+        let chat = q.regular_message().map(|m| (m.chat.id.0, kind_of(&m.chat)));
         let pressed = Pressed {
-            chat: q.regular_message().map(|m| {
-                let kind = if m.chat.is_private() {
-                    ChatKind::Private
-                } else {
-                    ChatKind::Group
-                };
-                (m.chat.id.0, kind)
-            }),
+            chat,
             from: &from,
-            data,
+            data: q.data.as_deref().unwrap_or_default(),
             now: crate::clock::now_ms(),
         };
-        // getChatMember only for a settings button pressed in a group.
-        let is_admin = match pressed.chat {
-            Some((chat, _)) if Core::press_needs_admin(&pressed) => {
-                is_member_admin(&run.bot, ChatId(chat), q.from.id).await
-            }
-            _ => false,
+        let platform = PressPlatform {
+            bot: &run.bot,
+            outbox: &run.outbox,
+            q: &q,
+            edit: Mutex::new(None),
         };
-        let mut rng = StdRng::from_rng(&mut rand::rng());
-        let press = run.core.press(&pressed, is_admin, &mut rng).await;
-        let (answer, edit) = decide(&run.bot, &q, &press, &app, &run.outbox);
-        finish(press, answer, edit, run, (started, arrived)).await;
+        let handled = run.core.handle(Input::Press(pressed), &platform).await;
+        let edit = platform
+            .edit
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        for effect in handled.effects {
+            match effect {
+                Effect::AnswerPress { notice } => {
+                    answer(&run, &q, notice, (started, arrived)).await;
+                }
+                Effect::EditPressed { .. } => {
+                    if let Some(edit) = &edit {
+                        make(&run, edit).await;
+                    }
+                }
+                other => drop(run.carry_out(vec![other]).await),
+            }
+        }
     });
 }
 
-/// The answer to a callback query, as built.
-type Answer = teloxide::requests::JsonRequest<teloxide::payloads::AnswerCallbackQuery>;
-
-/// An edit to make for a press: the key it is remembered under, the message, the new reply.
-type Edit = (String, (Option<(ChatId, MessageId)>, Option<String>), Reply);
-
-/// The answer to a press and the edit it makes, if any.
-fn decide(
-    bot: &Bot,
-    q: &CallbackQuery,
-    press: &Press,
-    app: &App,
-    outbox: &Outbox,
-) -> (Answer, Option<Edit>) {
-    let mut answer = bot.answer_callback_query(q.id.clone());
-    let mut edit = None;
-    match press {
-        Press::Notice(text) => answer = answer.text(text.clone()),
-        Press::Edit(reply) => {
-            // An edit that would change nothing is skipped (the message shows it already, or
-            // the bot set it so a moment ago), and one over the chat's budget is not made (the
-            // presser is told to slow down).
-            let key = match (q.regular_message(), &q.inline_message_id) {
-                (Some(message), _) => Some(send::edit_key(message.chat.id, message.id)),
-                (None, Some(id)) => Some(send::inline_key(id)),
-                (None, None) => None,
-            };
-            let unchanged = key.as_ref().is_none_or(|key| outbox.shows(key, reply))
-                || q.regular_message()
-                    .is_some_and(|m| send::message_shows(m, reply));
-            let within_budget = unchanged
-                || q.regular_message().is_none_or(|m| {
-                    let kind = if m.chat.is_private() {
-                        ChatKind::Private
-                    } else {
-                        ChatKind::Group
-                    };
-                    outbox.limits.edit(m.chat.id.0, kind)
-                });
-            if !within_budget {
-                metrics::dropped(Dropped::ChatLimit);
-                let per_minute = outbox.limits.settings().replies_per_chat_per_minute;
-                let lang = app.lang(q.from.language_code.as_deref());
-                answer = answer.text(fill(
-                    &app.view(lang).ui.slow_down,
-                    &[("count", &per_minute.to_string())],
-                ));
-            }
-            if let (false, true, Some(key)) = (unchanged, within_budget, key) {
-                // The chat's next presses see the edit as made already.
-                outbox.showing(key.clone(), reply);
-                let target = (
-                    q.regular_message().map(|m| (m.chat.id, m.id)),
-                    q.inline_message_id.clone(),
-                );
-                edit = Some((key, target, reply.clone()));
-            }
-        }
+fn kind_of(chat: &teloxide::types::Chat) -> ChatKind {
+    if chat.is_private() {
+        ChatKind::Private
+    } else {
+        ChatKind::Group
     }
-    (answer, edit)
 }
 
-/// Answers a press, then makes its edit.
-async fn finish(
-    press: Press,
-    answer: Answer,
-    edit: Option<Edit>,
-    run: Interpreter,
+/// What the core may ask about a press: whether the presser administers the chat (asked of
+/// Telegram only for a settings button in a group), and whether an edit of the pressed
+/// message fits its chat's budget. An edit that would change nothing (the message shows it
+/// already, or the bot set it so a moment ago) fits and is not made; one that fits is
+/// remembered as shown at once, so the chat's next press sees it.
+struct PressPlatform<'a> {
+    bot: &'a Bot,
+    outbox: &'a Outbox,
+    q: &'a CallbackQuery,
+    /// The edit to make, once the core has decided it fits.
+    edit: Mutex<Option<Edit>>,
+}
+
+/// An edit to make for a press: the key it is remembered under, the message, the new reply.
+struct Edit {
+    key: String,
+    target: (Option<(ChatId, MessageId)>, Option<String>),
+    reply: Reply,
+}
+
+impl Platform for PressPlatform<'_> {
+    fn sender_is_admin(&self) -> BoxFuture<'_, bool> {
+        Box::pin(async move {
+            match self.q.regular_message() {
+                Some(m) => is_member_admin(self.bot, m.chat.id, self.q.from.id).await,
+                None => false,
+            }
+        })
+    }
+
+    fn budget(&self) -> Verdict {
+        Verdict::Send
+    }
+
+    fn may_edit(&self, reply: &Reply) -> bool {
+        let (q, outbox) = (self.q, self.outbox);
+        let key = match (q.regular_message(), &q.inline_message_id) {
+            (Some(message), _) => Some(send::edit_key(message.chat.id, message.id)),
+            (None, Some(id)) => Some(send::inline_key(id)),
+            (None, None) => None,
+        };
+        let unchanged = key.as_ref().is_none_or(|key| outbox.shows(key, reply))
+            || q.regular_message()
+                .is_some_and(|m| send::message_shows(m, reply));
+        if unchanged {
+            return true;
+        }
+        let within_budget = q
+            .regular_message()
+            .is_none_or(|m| outbox.limits.edit(m.chat.id.0, kind_of(&m.chat)));
+        if !within_budget {
+            metrics::dropped(Dropped::ChatLimit);
+            return false;
+        }
+        if let Some(key) = key {
+            // The chat's next presses see the edit as made already.
+            outbox.showing(key.clone(), reply);
+            let target = (
+                q.regular_message().map(|m| (m.chat.id, m.id)),
+                q.inline_message_id.clone(),
+            );
+            let edit = Edit {
+                key,
+                target,
+                reply: reply.clone(),
+            };
+            *self.edit.lock().unwrap_or_else(|e| e.into_inner()) = Some(edit);
+        }
+        true
+    }
+
+    fn replies_per_minute(&self) -> u32 {
+        self.outbox.limits.settings().replies_per_chat_per_minute
+    }
+
+    fn stale_minutes(&self) -> u32 {
+        self.outbox.limits.settings().stale_minutes
+    }
+}
+
+/// Answers the press, at once: a callback query expires within seconds, and answering is no
+/// message, so it never waits behind the overall pace.
+async fn answer(
+    run: &Interpreter,
+    q: &CallbackQuery,
+    notice: Option<String>,
     (started, arrived): (Instant, Arrived),
 ) {
-    let (bot, outbox) = (run.bot, run.outbox);
-    let stale = matches!(press, Press::Notice(_));
-    // Answered first and at once: a callback query expires within seconds, and answering
-    // is no message, so it never waits behind the overall pace.
-    let answered = outbox
-        .answer("answerCallbackQuery", || answer.clone().send())
+    let stale = notice.is_some();
+    let mut request = run.bot.answer_callback_query(q.id.clone());
+    if let Some(text) = notice {
+        request = request.text(text);
+    }
+    let answered = run
+        .outbox
+        .answer("answerCallbackQuery", || request.clone().send())
         .await
         .map(|_| ());
     match &answered {
@@ -162,16 +184,18 @@ async fn finish(
         ok = answered.is_ok(),
         "button handled"
     );
-    // The edit waits its turn at the overall pace.
-    if let Some((key, target, reply)) = edit {
-        let edited = match target {
-            (Some((chat, id)), _) => send::edit(&bot, &outbox, chat, id, &reply).await,
-            (None, Some(id)) => send::edit_inline(&bot, &outbox, &id, &reply).await,
-            (None, None) => Ok(()),
-        };
-        if let Err(e) = edited {
-            outbox.forget_shown(&key);
-            tracing::warn!(error = %e, "could not edit a message for a button press");
-        }
+}
+
+/// Makes a press's edit; it waits its turn at the overall pace.
+async fn make(run: &Interpreter, edit: &Edit) {
+    let (bot, outbox) = (&run.bot, &run.outbox);
+    let edited = match &edit.target {
+        (Some((chat, id)), _) => send::edit(bot, outbox, *chat, *id, &edit.reply).await,
+        (None, Some(id)) => send::edit_inline(bot, outbox, id, &edit.reply).await,
+        (None, None) => Ok(()),
+    };
+    if let Err(e) = edited {
+        outbox.forget_shown(&edit.key);
+        tracing::warn!(error = %e, "could not edit a message for a button press");
     }
 }

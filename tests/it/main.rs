@@ -7,6 +7,7 @@ mod support;
 
 mod cli;
 mod compose;
+mod core;
 mod corpus;
 mod debate_engine;
 mod debate_telegram;

@@ -1744,6 +1744,7 @@ async fn forgetme_from_a_shared_identity_is_one_line_in_either_language() {
             text,
             command: command.as_ref(),
             bot_username: Some("debate_bot"),
+            message_id: None,
             now: T0,
             sent_at: T0,
             shared_identity: true,
