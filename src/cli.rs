@@ -15,9 +15,8 @@ use tracing_subscriber::EnvFilter;
 use crate::app::App;
 use crate::config::{Config, Env, LogFormat, Mode};
 use crate::core::Core;
-use crate::debate::DebateSettings;
 use crate::i18n::Lang;
-use crate::quiz::QuizSettings;
+use crate::settings::{DebateSettings, QuizSettings};
 use crate::store::Store;
 use crate::telegram;
 

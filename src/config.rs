@@ -9,10 +9,9 @@ use secrecy::SecretString;
 use serde::Deserialize;
 use url::Url;
 
-use crate::debate::DebateSettings;
 use crate::i18n::Lang;
 use crate::limits::LimitSettings;
-use crate::quiz::QuizSettings;
+use crate::settings::{DebateSettings, QuizSettings};
 
 /// The file read when `--config` is not given, if it exists.
 pub const DEFAULT_PATH: &str = "config.toml";

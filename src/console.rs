@@ -15,12 +15,10 @@ use crate::app::{Button, Reply};
 use crate::clock::now_ms;
 use crate::command;
 use crate::core::{Core, Handled, Incoming, Input, PollOf, Pressed, Unlimited};
-use crate::debate::VotePoll;
-use crate::effect::{Effect, Place, Timer};
+use crate::effect::Effect;
 use crate::i18n::{Lang, UiText, fill};
-use crate::quiz::PollSpec;
 use crate::store::Recorded;
-use crate::vocab::{ChatKind, GRACE_MS, Millis, Player};
+use crate::vocab::{ChatKind, GRACE_MS, Millis, Place, Player, PollSpec, Timer, VotePoll};
 
 /// The console's one chat.
 const CHAT: Place = Place {

@@ -4,62 +4,8 @@
 //! `telegram::effects` and the console's.
 
 use crate::app::{InlineAnswer, Reply};
-use crate::debate::VotePoll;
-use crate::quiz::PollSpec;
-use crate::vocab::{ChatKind, DebateId, Millis, QuizId};
-
-/// Where something is said: a chat and, in a forum supergroup, the topic (its
-/// `message_thread_id`). `thread` is `None` outside topics: a private chat, a plain group, a
-/// forum's General topic, or a reply thread in a group that is not a forum (Telegram answers
-/// "message thread not found" to a send naming such a thread).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Place {
-    pub chat: i64,
-    pub thread: Option<i32>,
-}
-
-impl Place {
-    /// A place outside topics.
-    pub fn chat(chat: i64) -> Place {
-        Place { chat, thread: None }
-    }
-
-    /// A topic of a forum, or the chat itself when `thread` is `None`.
-    pub fn topic(chat: i64, thread: Option<i32>) -> Place {
-        Place { chat, thread }
-    }
-
-    /// The same topic in another chat: where a place went when its group was upgraded to a
-    /// supergroup (a basic group has no topics, so this keeps `thread`, which is `None`).
-    pub fn moved_to(self, chat: i64) -> Place {
-        Place { chat, ..self }
-    }
-
-    /// The kind of chat: Telegram's group and supergroup ids are negative.
-    pub fn kind(self) -> ChatKind {
-        if self.chat < 0 {
-            ChatKind::Group
-        } else {
-            ChatKind::Private
-        }
-    }
-}
-
-impl From<i64> for Place {
-    fn from(chat: i64) -> Place {
-        Place::chat(chat)
-    }
-}
-
-/// A wake-up an engine asked for, and for what.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Timer {
-    /// Question `index` of quiz `quiz` may be over: see [`crate::quiz::Quizzes::wake`].
-    Question { quiz: QuizId, index: i64 },
-    /// Debate `debate`'s vote may close, or its result be due: see
-    /// [`crate::debate::Debates::wake`].
-    Debate { debate: DebateId },
-}
+use crate::vocab::{DebateId, Millis, PollSpec, QuizId, VotePoll};
+pub use crate::vocab::{Place, Timer};
 
 /// A button of Telegram's own under a message: a link that opens `url`.
 #[derive(Debug, Clone, PartialEq, Eq)]

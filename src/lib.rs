@@ -14,9 +14,12 @@ pub mod config;
 pub mod console;
 pub mod core;
 pub mod corpus;
+pub mod data;
 pub mod debate;
 pub mod effect;
 pub mod i18n;
+#[cfg(test)]
+mod layers;
 pub mod limits;
 pub mod metrics;
 pub mod quiz;

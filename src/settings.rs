@@ -5,12 +5,43 @@
 //! [`Change::decode`] accepts nothing else, so forged button data changes nothing.
 //!
 //! Applied from the next quiz or debate on: a quiz or debate keeps the values it started with
-//! (they are stored with it).
+//! (they are stored with it). The config's defaults for them are [`QuizSettings`] and
+//! [`DebateSettings`].
 
-use crate::debate::DebateSettings;
 use crate::i18n::Lang;
-use crate::quiz::QuizSettings;
 pub use crate::vocab::Scoring;
+
+/// `[quiz]` settings: the defaults a chat's own settings (`/settings`) override.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuizSettings {
+    /// Questions when `/quiz` names no number.
+    pub questions: usize,
+    pub question_seconds: u32,
+    pub max_questions: usize,
+}
+
+impl Default for QuizSettings {
+    fn default() -> Self {
+        QuizSettings {
+            questions: 5,
+            question_seconds: 30,
+            max_questions: 20,
+        }
+    }
+}
+
+/// `[debate]` settings: the defaults a chat's own settings (`/settings`) override.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DebateSettings {
+    /// How long a vote stays open unless closed earlier.
+    pub minutes: u32,
+}
+
+impl Default for DebateSettings {
+    fn default() -> Self {
+        DebateSettings { minutes: 60 }
+    }
+}
 
 /// The seconds per question a chat may choose.
 pub const SECONDS: [u32; 5] = [10, 20, 30, 60, 120];

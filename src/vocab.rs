@@ -3,10 +3,12 @@
 //! another for a word. It depends on nothing else in the crate, and does nothing: types, a
 //! constant, the arithmetic of times.
 //!
-//! What is here: the kind of chat, who sent something ([`Player`]), times ([`Millis`]) and the
-//! answer grace ([`GRACE_MS`]), the ids of quizzes and debates, a question as dealt for one
-//! quiz ([`Dealt`]), how a chat's quizzes are scored ([`Scoring`]; the rule itself is
-//! `quiz::scoring`'s), and the sides of a debate's vote ([`Side`]).
+//! What is here: the kind of chat and where something is said ([`Place`]), who sent something
+//! ([`Player`]), times ([`Millis`]) and the answer grace ([`GRACE_MS`]), the ids of quizzes and
+//! debates and what a wake-up is for ([`Timer`]), a question as dealt for one quiz ([`Dealt`]),
+//! the polls as specified ([`PollSpec`], [`VotePoll`]) and whose a poll is ([`Poll`]), how a
+//! chat's quizzes are scored ([`Scoring`]; the rule itself is `quiz::scoring`'s), and the sides
+//! of a debate's vote ([`Side`]).
 
 use std::fmt;
 use std::ops::{Add, AddAssign, Sub};
@@ -184,6 +186,94 @@ impl Side {
             Side::Undecided => Side::Undecided,
         }
     }
+}
+
+/// Where something is said: a chat and, in a forum supergroup, the topic (its
+/// `message_thread_id`). `thread` is `None` outside topics: a private chat, a plain group, a
+/// forum's General topic, or a reply thread in a group that is not a forum (Telegram answers
+/// "message thread not found" to a send naming such a thread).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Place {
+    pub chat: i64,
+    pub thread: Option<i32>,
+}
+
+impl Place {
+    /// A place outside topics.
+    pub fn chat(chat: i64) -> Place {
+        Place { chat, thread: None }
+    }
+
+    /// A topic of a forum, or the chat itself when `thread` is `None`.
+    pub fn topic(chat: i64, thread: Option<i32>) -> Place {
+        Place { chat, thread }
+    }
+
+    /// The same topic in another chat: where a place went when its group was upgraded to a
+    /// supergroup (a basic group has no topics, so this keeps `thread`, which is `None`).
+    pub fn moved_to(self, chat: i64) -> Place {
+        Place { chat, ..self }
+    }
+
+    /// The kind of chat: Telegram's group and supergroup ids are negative.
+    pub fn kind(self) -> ChatKind {
+        if self.chat < 0 {
+            ChatKind::Group
+        } else {
+            ChatKind::Private
+        }
+    }
+}
+
+impl From<i64> for Place {
+    fn from(chat: i64) -> Place {
+        Place::chat(chat)
+    }
+}
+
+/// A wake-up an engine asked for, and for what.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Timer {
+    /// Question `index` of quiz `quiz` may be over: see [`crate::quiz::Quizzes::wake`].
+    Question { quiz: QuizId, index: i64 },
+    /// Debate `debate`'s vote may close, or its result be due: see
+    /// [`crate::debate::Debates::wake`].
+    Debate { debate: DebateId },
+}
+
+/// A native quiz poll to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PollSpec {
+    /// With "k/N" in front.
+    pub question: String,
+    pub options: Vec<String>,
+    pub correct: usize,
+    pub explanation: String,
+    /// Shown with the question: the whole quote when the question had to cut it; may be empty.
+    pub description: String,
+    pub open_seconds: u32,
+    /// Whether Telegram shows the options in a random order to each person (answers still
+    /// name them in this order). A live quiz keeps one order, the one the class sees on the
+    /// teacher's screen; it is already shuffled when dealt.
+    pub shuffle_options: bool,
+}
+
+/// The vote as a regular, non-anonymous poll with one answer: its options are the
+/// [`Side::ALL`], in that order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VotePoll {
+    pub question: String,
+    pub options: [String; 3],
+    /// Whether the counts stay hidden until the vote closes, so the first voters do not sway
+    /// the rest (Bot API 9.6; an older server shows them as it always has).
+    pub hide_results_until_closes: bool,
+}
+
+/// Whose poll a poll answer was for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Poll {
+    Quiz,
+    Debate,
 }
 
 #[cfg(test)]

@@ -3,11 +3,9 @@
 //! What may be chosen, and reading a press back, is [`crate::settings`]'s.
 
 use super::{App, Button, Reply};
-use crate::debate::DebateSettings;
 use crate::i18n::{Lang, UiText, fill};
-use crate::quiz::QuizSettings;
 use crate::render::{Doc, Span};
-use crate::settings::{Change, ChatSettings, Scoring, Starters};
+use crate::settings::{Change, ChatSettings, DebateSettings, QuizSettings, Scoring, Starters};
 
 /// The config's defaults, which a chat's unset settings read as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,10 +6,10 @@ use futures::future::BoxFuture;
 
 use crate::app::Reply;
 use crate::command::{Builtin, Command, Part};
-use crate::effect::{Effect, Place, Timer};
+use crate::effect::Effect;
 use crate::limits::Verdict;
 use crate::store::Recorded;
-use crate::vocab::{ChatKind, DebateId, Millis, Player, QuizId};
+use crate::vocab::{ChatKind, DebateId, Millis, Place, Player, Poll, QuizId, Timer};
 
 /// Everything that reaches the bot, as the core sees it.
 #[derive(Debug, Clone, Copy)]
@@ -151,13 +151,6 @@ pub trait Platform: Send + Sync {
     /// A `/quiz` or `/debate` that waited longer than this while the bot was down starts
     /// nothing.
     fn stale_minutes(&self) -> u32;
-}
-
-/// Whose poll a poll answer was for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Poll {
-    Quiz,
-    Debate,
 }
 
 /// What an input came to: the effects to carry out, in order, and what to log of it.

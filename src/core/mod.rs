@@ -9,7 +9,8 @@
 
 mod input;
 
-pub use input::{Handled, Incoming, Input, Platform, Poll, PollOf, Pressed, Unlimited};
+pub use crate::vocab::Poll;
+pub use input::{Handled, Incoming, Input, Platform, PollOf, Pressed, Unlimited};
 
 use std::sync::Arc;
 
@@ -18,14 +19,14 @@ use rand::rngs::StdRng;
 
 use crate::app::{App, Defaults, Press, Reply, Request};
 use crate::command::{Builtin, Part};
-use crate::debate::{self, DebateRequest, DebateSettings, Debates};
-use crate::effect::{Effect, Link, Place, Timer};
+use crate::debate::{self, DebateRequest, Debates};
+use crate::effect::{Effect, Link};
 use crate::i18n::{Lang, fill};
 use crate::limits::Verdict;
-use crate::quiz::{self, QuizRequest, QuizSettings, Quizzes};
-use crate::settings::{Change, ChatSettings};
+use crate::quiz::{self, QuizRequest, Quizzes};
+use crate::settings::{Change, ChatSettings, DebateSettings, QuizSettings};
 use crate::store::{Recorded, Store};
-use crate::vocab::{ChatKind, Millis, Player};
+use crate::vocab::{ChatKind, Millis, Place, Player, Timer};
 
 /// Why the core could not answer: an engine's storage failed. Logged where it happens; the
 /// user is told (the UI's `store_error`).

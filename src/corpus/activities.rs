@@ -6,8 +6,9 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::files::{DebatesFile, QuestionEntry, SideEntry};
-use super::load::{Problem, is_valid_id};
+use super::is_valid_id;
 use super::{Article, Excerpt, FactQuestion, Motion, Text, Voice};
+use crate::data::Problem;
 use crate::vocab::Side;
 
 /// Telegram's limits on quiz polls, with room for the "k/N" the bot puts before a question.

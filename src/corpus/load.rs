@@ -2,61 +2,18 @@
 //! names the file, the entry and what is wrong, so whoever edits the data can fix it in one go.
 
 use std::collections::{HashMap, HashSet};
-use std::fmt;
 use std::path::{Path, PathBuf};
-
-use serde::de::DeserializeOwned;
 
 use super::activities::{motions, question};
 use super::files::{
     DebatesFile, ExcerptEntry, ExcerptsFile, PeopleFile, PersonKindEntry, QuizFile, RoleSource,
     SourceFile, Speech, TopicsFile,
 };
-use super::{Article, Corpus, Excerpt, FactQuestion, Person, PersonKind, Text, Topic, Voice};
+use super::{
+    Article, Corpus, Excerpt, FactQuestion, Person, PersonKind, Text, Topic, Voice, is_valid_id,
+};
 use crate::command::{BUILTIN_COMMANDS, is_valid_command_name};
-
-/// One thing wrong with the data: where, which entry, and what.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub file: PathBuf,
-    pub entry: Option<String>,
-    pub message: String,
-}
-
-impl Problem {
-    pub fn new(file: &Path, entry: Option<String>, message: impl Into<String>) -> Self {
-        Problem {
-            file: file.to_path_buf(),
-            entry,
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: ", self.file.display())?;
-        if let Some(entry) = &self.entry {
-            write!(f, "{entry}: ")?;
-        }
-        f.write_str(&self.message)
-    }
-}
-
-/// Reads a TOML file into `T`, or says why it can't.
-pub fn read_toml<T: DeserializeOwned>(path: &Path) -> Result<T, Problem> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Problem::new(path, None, format!("cannot read: {e}")))?;
-    toml::from_str(&text).map_err(|e| Problem::new(path, None, e.to_string().trim_end()))
-}
-
-/// Ids are ASCII so they fit in callback data: 1-48 characters of a-z, 0-9 and '-'.
-pub(super) fn is_valid_id(id: &str) -> bool {
-    (1..=48).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
+pub use crate::data::{Problem, read_toml};
 
 /// Loads and validates every article folder, people.toml and topics.toml under `dir`.
 pub fn load(dir: &Path) -> Result<Corpus, Vec<Problem>> {

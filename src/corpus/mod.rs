@@ -281,3 +281,11 @@ impl Person {
             .map(|s| name_key(s))
     }
 }
+
+/// Ids are ASCII so they fit in callback data: 1-48 characters of a-z, 0-9 and '-'.
+fn is_valid_id(id: &str) -> bool {
+    (1..=48).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}

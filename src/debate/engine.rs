@@ -11,35 +11,11 @@ use rand::Rng;
 
 use super::{Error, result};
 use crate::app::{App, DebateChoice, Reply};
-use crate::effect::{Effect, Place, Timer};
+use crate::effect::Effect;
 use crate::i18n::{Lang, fill};
-use crate::settings::Starters;
+use crate::settings::{DebateSettings, Starters};
 use crate::store::{DebateRow, NewDebate, Recorded, Refusal, Store};
-use crate::vocab::{ChatKind, DebateId, GRACE_MS, Millis, Player, Side};
-
-/// `[debate]` settings: the defaults a chat's own settings (`/settings`) override.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DebateSettings {
-    /// How long a vote stays open unless closed earlier.
-    pub minutes: u32,
-}
-
-impl Default for DebateSettings {
-    fn default() -> Self {
-        DebateSettings { minutes: 60 }
-    }
-}
-
-/// The vote as a regular, non-anonymous poll with one answer: its options are the
-/// [`Side::ALL`], in that order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VotePoll {
-    pub question: String,
-    pub options: [String; 3],
-    /// Whether the counts stay hidden until the vote closes, so the first voters do not sway
-    /// the rest (Bot API 9.6; an older server shows them as it always has).
-    pub hide_results_until_closes: bool,
-}
+use crate::vocab::{ChatKind, DebateId, GRACE_MS, Millis, Place, Player, Side, Timer, VotePoll};
 
 /// A `/debate` command.
 #[derive(Debug, Clone)]

@@ -8,7 +8,9 @@
 pub mod engine;
 pub mod result;
 
-pub use engine::{DebateRequest, DebateSettings, Debates, VotePoll};
+pub use crate::settings::DebateSettings;
+pub use crate::vocab::VotePoll;
+pub use engine::{DebateRequest, Debates};
 
 /// Why the debate engine could not answer: its storage failed (the adapter apologises with
 /// the UI's `store_error`). What a user got wrong is no error: it is answered.

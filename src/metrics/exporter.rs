@@ -116,7 +116,9 @@ pub fn install<'a>(
         refused: Labelled::new(REFUSALS, counter(ANSWERS_REFUSED, "reason")),
         writes: Labelled::new(WRITES, histogram(SQLITE_WRITE_SECONDS, "op")),
     };
-    Ok(HANDLES.get_or_init(|| handles).prometheus.clone())
+    let prometheus = HANDLES.get_or_init(|| handles).prometheus.clone();
+    crate::store::report_writes_to(super::write);
+    Ok(prometheus)
 }
 
 // ---- serving ------------------------------------------------------------------------------

@@ -24,8 +24,8 @@ use std::time::{Duration, Instant};
 
 use metrics::Unit;
 
-use crate::core::Poll;
 use crate::store::{Recorded, Refusal};
+use crate::vocab::Poll;
 
 mod exporter;
 
@@ -119,20 +119,7 @@ pub const REFUSALS: &[&str] = &[
     "store_failed",
 ];
 /// `op` of [`SQLITE_WRITE_SECONDS`]: the store's writes.
-pub const WRITES: &[&str] = &[
-    "answers",
-    "vote",
-    "create_quiz",
-    "quiz_poll_sent",
-    "advance_quiz",
-    "create_debate",
-    "debate_poll_sent",
-    "close_debate",
-    "report_debate",
-    "migrate_chat",
-    "forget",
-    "chat_settings",
-];
+pub use crate::store::WRITES;
 /// Command names that are no command the user typed, as [`COMMANDS`] counts them.
 pub const OTHER_ANSWERS: &[&str] = &["text", "unknown", "stale", "slow_down"];
 
@@ -359,20 +346,11 @@ pub fn answer(poll: Option<Poll>, recorded: Option<Recorded>) {
     h.refused.get(reason).increment(1);
 }
 
-/// Times one SQLite write (`op` from [`WRITES`]) until the guard is dropped.
-pub fn write(op: &'static str) -> Write {
-    Write(handles().map(|_| (op, Instant::now())))
-}
-
-/// See [`write`].
-#[must_use]
-pub struct Write(Option<(&'static str, Instant)>);
-
-impl Drop for Write {
-    fn drop(&mut self) {
-        if let (Some((op, started)), Some(h)) = (self.0, handles()) {
-            h.writes.get(op).record(started.elapsed().as_secs_f64());
-        }
+/// Records one SQLite write's time: the store reports each to this once metrics are
+/// installed.
+fn write(op: &'static str, seconds: f64) {
+    if let Some(h) = handles() {
+        h.writes.get(op).record(seconds);
     }
 }
 

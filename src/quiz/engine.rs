@@ -11,48 +11,14 @@ use rand::Rng;
 use super::{Error, overrides, questions, results};
 use crate::app::{App, Reply};
 use crate::command::Builtin;
-use crate::effect::{Effect, Place, Timer};
+use crate::effect::Effect;
 use crate::i18n::{Lang, fill};
 use crate::render::user_text;
-use crate::settings::{ChatSettings, Starters};
+use crate::settings::{ChatSettings, QuizSettings, Starters};
 use crate::store::{Answer, NewQuiz, QuizRow, Recorded, Refusal, Store};
-use crate::vocab::{ChatKind, Dealt, GRACE_MS, Millis, Player, QuizId, Scoring};
-
-/// `[quiz]` settings: the defaults a chat's own settings (`/settings`) override.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct QuizSettings {
-    /// Questions when `/quiz` names no number.
-    pub questions: usize,
-    pub question_seconds: u32,
-    pub max_questions: usize,
-}
-
-impl Default for QuizSettings {
-    fn default() -> Self {
-        QuizSettings {
-            questions: 5,
-            question_seconds: 30,
-            max_questions: 20,
-        }
-    }
-}
-
-/// A native quiz poll to send.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PollSpec {
-    /// With "k/N" in front.
-    pub question: String,
-    pub options: Vec<String>,
-    pub correct: usize,
-    pub explanation: String,
-    /// Shown with the question: the whole quote when the question had to cut it; may be empty.
-    pub description: String,
-    pub open_seconds: u32,
-    /// Whether Telegram shows the options in a random order to each person (answers still
-    /// name them in this order). A live quiz keeps one order, the one the class sees on the
-    /// teacher's screen; it is already shuffled when dealt.
-    pub shuffle_options: bool,
-}
+use crate::vocab::{
+    ChatKind, Dealt, GRACE_MS, Millis, Place, Player, PollSpec, QuizId, Scoring, Timer,
+};
 
 /// A request to the quiz engine.
 #[derive(Debug, Clone)]

@@ -11,7 +11,9 @@ pub mod questions;
 pub mod results;
 pub mod scoring;
 
-pub use engine::{PollSpec, QuizRequest, QuizSettings, Quizzes};
+pub use crate::settings::QuizSettings;
+pub use crate::vocab::PollSpec;
+pub use engine::{QuizRequest, Quizzes};
 
 /// Why the quiz engine could not answer: its storage failed (the adapter apologises with the
 /// UI's `store_error`). What a user got wrong is no error: it is answered.

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use sqlx::Row;
 
 use super::{Error, Recorded, Refusal, Store};
-use crate::effect::Place;
+use crate::vocab::Place;
 use crate::vocab::{DebateId, GRACE_MS, Millis, Side};
 
 /// A debate as stored.
@@ -80,7 +80,7 @@ impl DebateRow {
 impl Store {
     /// Stores a new debate, or `None` when the chat already has one open.
     pub async fn create_debate(&self, debate: &NewDebate<'_>) -> Result<Option<DebateId>, Error> {
-        let _timer = crate::metrics::write("create_debate");
+        let _timer = super::timing::write("create_debate");
         let inserted = sqlx::query(
             "INSERT INTO debates (chat_id, thread_id, motion_id, starter_id, lang, started_at, deadline)
              VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -139,7 +139,7 @@ impl Store {
         poll_id: &str,
         message_id: i64,
     ) -> Result<(), Error> {
-        let _timer = crate::metrics::write("debate_poll_sent");
+        let _timer = super::timing::write("debate_poll_sent");
         sqlx::query("UPDATE debates SET poll_id = ?, message_id = ? WHERE id = ?")
             .bind(poll_id)
             .bind(message_id)
@@ -151,7 +151,7 @@ impl Store {
 
     /// Closes the debate's vote at `at`; false when it was closed already.
     pub async fn close_debate(&self, id: DebateId, at: Millis) -> Result<bool, Error> {
-        let _timer = crate::metrics::write("close_debate");
+        let _timer = super::timing::write("close_debate");
         let closed =
             sqlx::query("UPDATE debates SET closed_at = ? WHERE id = ? AND closed_at IS NULL")
                 .bind(at)
@@ -165,7 +165,7 @@ impl Store {
     /// Marks a closed debate's result as posted at `at`; false when someone else did first
     /// (so the result is posted once).
     pub async fn report_debate(&self, id: DebateId, at: Millis) -> Result<bool, Error> {
-        let _timer = crate::metrics::write("report_debate");
+        let _timer = super::timing::write("report_debate");
         let reported = sqlx::query(
             "UPDATE debates SET reported_at = ?
              WHERE id = ? AND closed_at IS NOT NULL AND reported_at IS NULL",
@@ -201,7 +201,7 @@ impl Store {
         side: Option<Side>,
         at: Millis,
     ) -> Result<Recorded, Error> {
-        let _timer = crate::metrics::write("vote");
+        let _timer = super::timing::write("vote");
         let upsert = format!(
             "INSERT INTO debate_votes (debate_id, user_id, option, voted_at)
              SELECT id, ?, ?, ? FROM debates WHERE {OPEN}

@@ -24,8 +24,10 @@ mod debates;
 mod quizzes;
 mod schema;
 mod settings;
+mod timing;
 pub use debates::{DebateRow, NewDebate, Tally};
 pub use quizzes::{Answer, AnswerRow, NewQuiz, QuestionRow, QuizRow};
+pub use timing::{Listener, WRITES, report_writes_to};
 
 /// What went wrong with the database.
 #[derive(Debug, thiserror::Error)]
@@ -163,7 +165,7 @@ impl Store {
         if old == new {
             return Ok(0);
         }
-        let _timer = crate::metrics::write("migrate_chat");
+        let _timer = timing::write("migrate_chat");
         let _writing = self.settings.write().await;
         let mut tx = self.pool.begin().await?;
         sqlx::query(
@@ -222,7 +224,7 @@ impl Store {
     /// those go on by their timers, and an admin may still stop them, but the bot no longer
     /// knows the forgotten user as their starter); returns how many answers and votes went.
     pub async fn forget(&self, user_id: i64) -> Result<u64, Error> {
-        let _timer = crate::metrics::write("forget");
+        let _timer = timing::write("forget");
         let mut tx = self.pool.begin().await?;
         let answers = sqlx::query("DELETE FROM answers WHERE user_id = ?")
             .bind(user_id)

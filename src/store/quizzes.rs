@@ -20,7 +20,7 @@ use sqlx::{Row, Sqlite, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{Error, Recorded, Refusal, Store};
-use crate::effect::Place;
+use crate::vocab::Place;
 use crate::vocab::{Dealt, GRACE_MS, Millis, QuizId, Scoring};
 
 /// Answers committed together at most.
@@ -131,7 +131,7 @@ const QUIZ_COLUMNS: &str = "id, chat_id, thread_id, starter_id, starter_name, la
 impl Store {
     /// Stores a new quiz, or `None` when the chat already has one running.
     pub async fn create_quiz(&self, quiz: &NewQuiz<'_>) -> Result<Option<QuizId>, Error> {
-        let _timer = crate::metrics::write("create_quiz");
+        let _timer = super::timing::write("create_quiz");
         let mut tx = self.pool.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO quizzes (chat_id, thread_id, starter_id, starter_name, lang, question_seconds, scoring, started_at)
@@ -264,7 +264,7 @@ impl Store {
         sent_at: Millis,
         deadline: Millis,
     ) -> Result<(), Error> {
-        let _timer = crate::metrics::write("quiz_poll_sent");
+        let _timer = super::timing::write("quiz_poll_sent");
         sqlx::query(
             "UPDATE questions SET poll_id = ?, message_id = ?, sent_at = ?, deadline = ?
              WHERE quiz_id = ? AND idx = ?",
@@ -290,7 +290,7 @@ impl Store {
         at: Millis,
         finish: bool,
     ) -> Result<bool, Error> {
-        let _timer = crate::metrics::write("advance_quiz");
+        let _timer = super::timing::write("advance_quiz");
         let mut tx: Transaction<'_, Sqlite> = self.pool.begin().await?;
         let moved = sqlx::query(
             "UPDATE quizzes SET current = ?, finished_at = CASE WHEN ? THEN ? ELSE NULL END
@@ -426,7 +426,7 @@ fn answer_row(r: &sqlx::sqlite::SqliteRow) -> AnswerRow {
 pub(super) async fn write_answers(pool: SqlitePool, mut queue: mpsc::Receiver<Pending>) {
     let mut batch = Vec::with_capacity(BATCH);
     while queue.recv_many(&mut batch, BATCH).await > 0 {
-        let timer = crate::metrics::write("answers");
+        let timer = super::timing::write("answers");
         let committed = commit(&pool, &batch).await;
         drop(timer);
         match committed {

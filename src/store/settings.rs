@@ -100,7 +100,7 @@ impl Store {
         change: Change,
         at: Millis,
     ) -> Result<ChatSettings, Error> {
-        let _timer = crate::metrics::write("chat_settings");
+        let _timer = super::timing::write("chat_settings");
         let (column, value): (&str, Option<String>) = match change {
             Change::Language(l) => ("language", l.map(|l| l.code().to_string())),
             Change::Seconds(s) => ("question_seconds", Some(s.to_string())),

@@ -21,9 +21,8 @@ use super::send::{self, Lean};
 use crate::app::Reply;
 use crate::clock::{self, now_ms};
 use crate::core::{Core, Input, PollOf, Unlimited};
-use crate::debate::VotePoll;
-use crate::effect::{Effect, Place};
-use crate::quiz::PollSpec;
+use crate::effect::Effect;
+use crate::vocab::{Place, PollSpec, VotePoll};
 
 /// Why an effect's calls did not go through.
 enum Failure {
@@ -42,7 +41,7 @@ pub struct Interpreter {
     /// Where replies wait their turn, per chat, off the dispatch.
     pub lanes: super::lanes::Lanes,
     /// Groups upgraded lately: Telegram reports the bot as joining each, and it is no join.
-    pub upgrades: super::introduce::Upgrades,
+    pub upgrades: super::upgrades::Upgrades,
     /// Told each time a quiz poll or a debate's vote is stored as sent: an answer that came
     /// first, for a poll not known yet, is tried again then (see `handlers::record`).
     pub polls_stored: Arc<tokio::sync::Notify>,

@@ -25,10 +25,10 @@ use super::outbox::Outbox;
 use super::users::{is_admin, is_shared_identity, player};
 use crate::app::Reply;
 use crate::core::{Incoming, Input, Platform, Unlimited};
-use crate::effect::{Effect, Place};
+use crate::effect::Effect;
 use crate::limits::Verdict;
 use crate::metrics::{self, Dropped};
-use crate::vocab::{ChatKind, Millis};
+use crate::vocab::{ChatKind, Millis, Place};
 
 /// The kinds of update [`Handlers::dispatch`] handles: messages (service messages of a group
 /// upgrade among them), button presses, inline queries, poll answers, and the bot's own
@@ -71,7 +71,7 @@ impl Handlers {
                 on_migration(msg, &self.run)
             }
             UpdateKind::Message(msg) => on_message(msg, self, arrived),
-            UpdateKind::CallbackQuery(q) => super::presses::on_callback(q, &self.run, arrived),
+            UpdateKind::CallbackQuery(q) => super::presses::on_callback(q, &self.run, arrived.0),
             UpdateKind::InlineQuery(q) => on_inline_query(q, &self.run, arrived),
             UpdateKind::PollAnswer(answer) => {
                 let work = super::answers::on_poll_answer(answer, self.run.clone());
@@ -79,7 +79,9 @@ impl Handlers {
                     panicked("poll answer", Box::pin(work)).await;
                 });
             }
-            UpdateKind::MyChatMember(update) => super::introduce::on_my_chat_member(update, self),
+            UpdateKind::MyChatMember(update) => {
+                super::introduce::on_my_chat_member(update, &self.me, &self.run)
+            }
             // Not asked for (`ALLOWED_UPDATES`); unreadable ones never reach here.
             _ => {}
         }

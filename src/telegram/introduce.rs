@@ -7,57 +7,30 @@
 //! tdlib/telegram-bot-api #266). That class has met the bot already: so the greeting waits a
 //! moment, and a chat that was upgraded meanwhile or just before is not greeted.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use teloxide::payloads::GetChat;
 use teloxide::prelude::*;
 use teloxide::requests::JsonRequest;
-use teloxide::types::{ChatMemberKind, ChatMemberUpdated, ChatPermissions};
+use teloxide::types::{ChatMemberKind, ChatMemberUpdated, ChatPermissions, Me};
 
-use super::handlers::Handlers;
+use super::effects::Interpreter;
 use super::lanes;
 use super::send::Lean;
 use crate::core::{Input, Unlimited};
 
 /// How long a greeting waits for an upgrade's service message to arrive.
 const SETTLE: Duration = Duration::from_secs(2);
-/// How long a group counts as just upgraded.
-const UPGRADE_REMEMBERED: Duration = Duration::from_secs(60);
-
-/// Supergroups that groups were upgraded to lately, by id.
-#[derive(Clone, Default)]
-pub struct Upgrades {
-    lately: Arc<Mutex<HashMap<i64, Instant>>>,
-}
-
-impl Upgrades {
-    /// A group was upgraded to the supergroup `new`.
-    pub fn record(&self, new: i64) {
-        let mut lately = self.lately.lock().unwrap_or_else(|e| e.into_inner());
-        lately.retain(|_, at| at.elapsed() < UPGRADE_REMEMBERED);
-        lately.insert(new, Instant::now());
-    }
-
-    /// Whether `chat` is a supergroup some group was upgraded to lately.
-    fn lately(&self, chat: i64) -> bool {
-        let lately = self.lately.lock().unwrap_or_else(|e| e.into_inner());
-        lately
-            .get(&chat)
-            .is_some_and(|at| at.elapsed() < UPGRADE_REMEMBERED)
-    }
-}
-
 /// The bot's own membership changed: when it was added to a group, it introduces itself.
-pub fn on_my_chat_member(update: ChatMemberUpdated, handlers: &Handlers) {
+pub fn on_my_chat_member(update: ChatMemberUpdated, me: &Arc<Me>, run: &Interpreter) {
     let chat = &update.chat;
     let joined =
         !update.old_chat_member.kind.is_present() && update.new_chat_member.kind.is_present();
     if !joined || !(chat.is_group() || chat.is_supergroup()) {
         return;
     }
-    let Handlers { me, run } = handlers.clone();
+    let (me, run) = (Arc::clone(me), run.clone());
     let chat = chat.id;
     let language_code = update.from.language_code;
     let rights = update.new_chat_member.kind;

@@ -15,6 +15,7 @@ mod polling;
 mod polls;
 mod presses;
 mod send;
+mod upgrades;
 mod users;
 mod webhook;
 
@@ -89,7 +90,7 @@ pub async fn run(settings: Settings, core: Core, stop: Stop) -> anyhow::Result<(
         outbox: Arc::clone(&outbox),
         core,
         lanes: lanes::Lanes::default(),
-        upgrades: introduce::Upgrades::default(),
+        upgrades: upgrades::Upgrades::default(),
         polls_stored: Arc::default(),
     };
     // The command menu is set before the first update is taken; quizzes and debates that

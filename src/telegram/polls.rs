@@ -26,9 +26,7 @@ use teloxide::types::{MessageId, ReplyParameters, ThreadId};
 
 use super::outbox::Outbox;
 use super::send::{self, Sent};
-use crate::debate::VotePoll;
-use crate::effect::Place;
-use crate::quiz::PollSpec;
+use crate::vocab::{Place, PollSpec, VotePoll};
 
 /// The `sendPoll` call as Bot API 10.1 documents it, with the legacy `correct_option_id`
 /// beside `correct_option_ids`. Fields left `None` or `false` are not sent.

@@ -11,7 +11,6 @@ use teloxide::prelude::*;
 use teloxide::types::MessageId;
 
 use super::effects::Interpreter;
-use super::handlers::Arrived;
 use super::lanes;
 use super::outbox::Outbox;
 use super::send;
@@ -26,8 +25,9 @@ use crate::vocab::ChatKind;
 /// Hands a press to the core and carries out its answer on a task of its own. A press that
 /// changes nothing stored is decided without waiting on anything, so presses are decided in
 /// the order they came (tasks start in the order spawned), and the chat's next press sees
-/// the edit as made already.
-pub(super) fn on_callback(q: CallbackQuery, run: &Interpreter, arrived: Arrived) {
+/// the edit as made already. `arrived`: when the update reached the bot, for the
+/// update-to-reply latency.
+pub(super) fn on_callback(q: CallbackQuery, run: &Interpreter, arrived: Instant) {
     let run = run.clone();
     let started = Instant::now();
     lanes::spawn("button", async move {
@@ -161,7 +161,7 @@ async fn answer(
     run: &Interpreter,
     q: &CallbackQuery,
     notice: Option<String>,
-    (started, arrived): (Instant, Arrived),
+    (started, arrived): (Instant, Instant),
 ) {
     let stale = notice.is_some();
     let mut request = run.bot.answer_callback_query(q.id.clone());
@@ -174,7 +174,7 @@ async fn answer(
         .await
         .map(|_| ());
     match &answered {
-        Ok(()) => metrics::replied("callback_query", arrived.0),
+        Ok(()) => metrics::replied("callback_query", arrived),
         Err(e) => tracing::warn!(error = %e, "could not answer a button press"),
     }
     metrics::handled("callback_query", started.elapsed());

@@ -23,7 +23,7 @@ use url::Url;
 
 use super::outbox::Outbox;
 use crate::app::Reply;
-use crate::effect::Place;
+use crate::vocab::Place;
 
 /// What the bot reads of a message it sent: its id and, for a poll, the poll's id.
 ///
