@@ -1,10 +1,12 @@
 //! debate-bot: a Telegram bot that answers with sourced, verbatim excerpts of one article.
 //!
-//! The core ([`core`], the way in; [`effect`], the way out; [`app`], [`quiz`], [`debate`],
-//! [`corpus`], [`render`], [`command`], [`i18n`]) knows nothing of Telegram; [`telegram`] and
-//! [`console`] are thin adapters around it, and [`cli`] the command that builds and runs them; [`metrics`] names what the adapter and the store
-//! record for Prometheus; [`vocab`] holds the words they all share (chat kinds, players, times,
-//! ids, sides). See docs/architecture.md for the map.
+//! The core ([`core`], the way in: `Core::handle`; [`effect`], the way out; below them the
+//! [`app`], the engines [`quiz`] and [`debate`], the [`store`], and the data: [`corpus`],
+//! [`i18n`], [`render`], [`command`], [`settings`], [`vocab`]) decides everything a user sees
+//! and knows nothing of Telegram. [`telegram`] and [`console`] are adapters that translate
+//! and carry out; [`cli`] is the command that builds and runs them; [`metrics`] names what
+//! the adapter records for Prometheus. The modules form layers, held by a test (`layers.rs`).
+//! See docs/architecture.md for the map.
 
 pub mod app;
 pub mod cli;
