@@ -11,7 +11,7 @@ use url::Url;
 
 use crate::i18n::Lang;
 use crate::limits::LimitSettings;
-use crate::settings::{DebateSettings, QuizSettings};
+use crate::settings::{DebateSettings, MAX_DEBATE_MINUTES, QuizSettings};
 
 /// The file read when `--config` is not given, if it exists.
 pub const DEFAULT_PATH: &str = "config.toml";
@@ -136,9 +136,6 @@ pub struct DebateConfig {
     /// How long a debate's vote stays open unless closed with /debate close.
     pub minutes: u32,
 }
-
-/// The longest a vote may stay open: a week.
-pub const MAX_DEBATE_MINUTES: u32 = 7 * 24 * 60;
 
 impl Default for DebateConfig {
     fn default() -> Self {

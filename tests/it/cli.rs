@@ -400,7 +400,7 @@ fn json_logs_are_one_object_a_line_and_never_hold_the_token() {
         .find(|l| l["message"] == "cannot reach Telegram")
         .unwrap_or_else(|| panic!("no retry line in:\n{logs}"));
     assert_eq!(retry["level"], "WARN");
-    assert_eq!(retry["target"], "debate_bot::telegram");
+    assert_eq!(retry["target"], "debate_telegram::telegram");
     assert!(retry["retry_in_ms"].is_u64(), "{retry}");
     assert!(retry["timestamp"].is_string(), "{retry}");
 }

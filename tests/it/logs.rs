@@ -89,7 +89,10 @@ async fn json_lines_carry_the_fields_and_the_health_check_asks_the_metrics_liste
     assert_eq!(handled.len(), 2, "{logs}");
     for (line, command) in handled.iter().zip(["who", "text"]) {
         assert_eq!(line["level"], "INFO", "{line}");
-        assert_eq!(line["target"], "debate_bot::telegram::handlers", "{line}");
+        assert_eq!(
+            line["target"], "debate_telegram::telegram::handlers",
+            "{line}"
+        );
         assert_eq!(line["chat"], "private", "{line}");
         assert_eq!(line["command"], command, "{line}");
         assert!(line["ms"].as_f64().is_some_and(|ms| ms >= 0.0), "{line}");

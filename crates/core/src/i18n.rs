@@ -545,7 +545,7 @@ mod tests {
     /// "2 players", never "1 players".
     #[test]
     fn english_counts_read_right_for_one_and_many() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("responses");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../responses");
         let ui = Ui::load(&dir).unwrap_or_else(|p| panic!("{p:#?}"));
         let nouns = [
             "player", "question", "message", "excerpt", "record", "vote", "answer", "minute",
@@ -595,7 +595,7 @@ mod tests {
     fn a_malformed_plural_form_names_the_file_and_key() {
         let dir = std::env::temp_dir().join(format!("ui-plural-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("responses");
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../responses");
         std::fs::copy(shipped.join("ui.zh.toml"), dir.join("ui.zh.toml")).unwrap();
         let en = std::fs::read_to_string(shipped.join("ui.en.toml")).unwrap();
         assert!(en.contains("{people|player|players}"));
@@ -622,7 +622,7 @@ mod tests {
     /// The shipped files: both languages load, with the same keys and the same placeholders.
     #[test]
     fn shipped_ui_files_agree() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("responses");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../responses");
         let ui = Ui::load(&dir).unwrap_or_else(|p| panic!("{p:#?}"));
         let zh = ui.get(Lang::Zh).entries();
         let en = ui.get(Lang::En).entries();
@@ -636,7 +636,7 @@ mod tests {
     fn a_missing_key_names_the_file_and_key() {
         let dir = std::env::temp_dir().join(format!("ui-missing-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("responses");
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../responses");
         std::fs::copy(shipped.join("ui.zh.toml"), dir.join("ui.zh.toml")).unwrap();
         let en = std::fs::read_to_string(shipped.join("ui.en.toml")).unwrap();
         let without: String = en

@@ -173,7 +173,7 @@ mod tests {
 
     #[test]
     fn the_shipped_article_splits_into_verbatim_sentences_with_their_paragraphs() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("responses");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../responses");
         let corpus = crate::corpus::load(&dir).unwrap();
         let article = &corpus.articles[0];
         let sentences: Vec<&Sentence> =
@@ -234,7 +234,7 @@ mod tests {
 
     #[test]
     fn sentences_know_the_excerpts_that_hold_them() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("responses");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../responses");
         let corpus = crate::corpus::load(&dir).unwrap();
         let id = |i: usize| corpus.excerpts[i].id.as_str();
         let find = |start: &str| {

@@ -37,6 +37,9 @@ pub struct DebateSettings {
     pub minutes: u32,
 }
 
+/// The longest a vote may stay open: a week.
+pub const MAX_DEBATE_MINUTES: u32 = 7 * 24 * 60;
+
 impl Default for DebateSettings {
     fn default() -> Self {
         DebateSettings { minutes: 60 }

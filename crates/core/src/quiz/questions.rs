@@ -405,7 +405,7 @@ mod tests {
 
     fn app() -> App {
         App::load(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("responses"),
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../responses"),
             Lang::Zh,
         )
         .unwrap()

@@ -11,7 +11,7 @@ use crate::i18n::{UiText, fill};
 use crate::render::{MESSAGE_LIMIT, escape_html, utf16_len};
 
 fn app() -> App {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("responses");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../responses");
     App::load(&dir, Lang::Zh).unwrap_or_else(|p| panic!("{p:#?}"))
 }
 
@@ -1109,9 +1109,9 @@ fn every_debate_poll_fits_telegrams_poll_limits() {
     for lang in Lang::ALL {
         for motion in 0..app.corpus.motions.len() {
             let (question, options) =
-                app.debate_poll(lang, motion, crate::config::MAX_DEBATE_MINUTES);
+                app.debate_poll(lang, motion, crate::settings::MAX_DEBATE_MINUTES);
             let motion_text = app.corpus.motions[motion].motion.get(lang);
-            let minutes = crate::config::MAX_DEBATE_MINUTES.to_string();
+            let minutes = crate::settings::MAX_DEBATE_MINUTES.to_string();
             let whole = fill(
                 &app.ui.get(lang).debate_vote_question,
                 &[("motion", motion_text), ("minutes", &minutes)],
@@ -1161,7 +1161,7 @@ fn the_longest_motion_the_data_allows_is_shortened_in_the_poll_never_its_suffix(
     // the Basic Multilingual Plane (an emoji, a rare CJK ideograph like 𠮷) is up to 510 units:
     // with the suffix more than sendPoll's 300. The motion gives way, with "…"; the suffix stays.
     let mut app = app();
-    let minutes = crate::config::MAX_DEBATE_MINUTES;
+    let minutes = crate::settings::MAX_DEBATE_MINUTES;
     assert_eq!(minutes, 10080);
     // What stands around the motion in the question (responses/ui.*.toml).
     let rest = Lang::ALL.map(|lang| {
