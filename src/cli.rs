@@ -3,7 +3,7 @@
 //! composition root, where the store and the engines are built once for whichever adapter
 //! runs. It lives in the library, not in `src/main.rs`, which only calls [`main`]: code in the
 //! binary would compile the async state machines it drives, and every generic they reach
-//! (the dispatch, serde's readers of Telegram's answers), a second time (issue 12 §3).
+//! (the dispatch, serde's readers of Telegram's answers), a second time.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -98,9 +98,8 @@ pub fn main() -> ExitCode {
     // One thread runs all the bot's async work. The bot waits on the network nearly all the
     // time and Telegram takes at most 30 messages a second from it, while one thread answers
     // over 6,000 a second in the load bench; SQLite works on threads of its own (sqlx). Tokio's
-    // multi-threaded runtime only added hand-overs between its threads and a malloc arena per
-    // thread: on the load bench's mix, CPU per 1,000 updates fell from 544 to 484 ms and peak
-    // RSS from 30.6 to 22.6 MB with one thread (issue 12 §4).
+    // multi-threaded runtime would add hand-overs between its threads and a malloc arena per
+    // thread, each costing CPU and memory on the load bench's mix (docs/performance.md).
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -54,7 +54,7 @@ struct Console<'a> {
 }
 
 /// Reads lines from `input` until EOF, answering each on `out`. Not generic, so that it is
-/// compiled once, here, not again in the binary (issue 12 §3).
+/// compiled once, here, not again in the binary.
 pub async fn run(
     core: &Core,
     lang: Lang,

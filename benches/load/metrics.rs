@@ -1,4 +1,4 @@
-//! What metrics cost (issue 14): with `LOAD_METRICS=1` every round also runs debate-bot with
+//! What metrics cost: with `LOAD_METRICS=1` every round also runs debate-bot with
 //! `[metrics] listen` on a loopback port, scraped on `GET /metrics` every [`SCRAPE_EVERY`]
 //! during the loads (Prometheus' default is 15 s: this scrapes three times as often). Its CPU
 //! per 1,000 updates is compared with debate-bot's without metrics in the same round; the

@@ -1,7 +1,7 @@
 //! Reads Telegram's updates: teloxide's [`Update`] from the JSON Telegram sends, for the bot's
 //! long polling and its webhook alike.
 //!
-//! A crate of its own for the build's sake (issue 12 §3). serde's reading of `Update` (the
+//! A crate of its own for the build's sake. serde's reading of `Update` (the
 //! `Message` it holds, and the hundreds of types under that, with untagged enums and
 //! flattened fields that serde reads through buffers of its own) is generic code, compiled
 //! into whichever crate names the reader. Named here, in one function that is not generic, it

@@ -15,9 +15,10 @@ use rand::seq::IndexedRandom;
 
 use crate::command::{Builtin, Command, Kind};
 use crate::corpus::{self, Corpus, Problem};
-use crate::i18n::{Lang, Ui};
+use crate::i18n::{Lang, Ui, fill};
 use crate::render::{Doc, Span, user_text};
 use crate::search::SearchIndex;
+use crate::settings::ChatSettings;
 use crate::vocab::ChatKind;
 use buttons::Action;
 pub use debate::DebateChoice;
@@ -25,7 +26,10 @@ pub use lookup::{INLINE_PAGE, InlineAnswer, InlineItem, QueryMemo, SEARCH_PAGE};
 pub use settings::Defaults;
 pub use views::View;
 
-/// A message as the core sees it.
+/// A message as the app answers it: what the core passes on of an [`Incoming`], its language
+/// already chosen by the chat's settings.
+///
+/// [`Incoming`]: crate::core::Incoming
 #[derive(Debug, Clone, Copy)]
 pub struct Request<'a> {
     pub chat: ChatKind,
@@ -88,7 +92,9 @@ pub enum Press {
     Notice(String),
 }
 
-/// The core, built once at start and shared by every handler.
+/// The answers: what a message or a button press is answered with, from the corpus, the
+/// search index and the sentences, loaded once at start. It does no I/O; the engines and the
+/// core (which routes to it) build on it.
 #[derive(Debug)]
 pub struct App {
     corpus: Corpus,
@@ -136,6 +142,20 @@ impl App {
 
     pub fn default_lang(&self) -> Lang {
         self.default_lang
+    }
+
+    /// The language to speak, in a chat with `settings`, to someone whose Telegram language is
+    /// `language_code`: the chat's when its settings fix one, else theirs.
+    pub fn lang_in(&self, settings: &ChatSettings, language_code: Option<&str>) -> Lang {
+        settings.lang(self.lang(language_code))
+    }
+
+    /// The notice for a chat over its budget: at most `per_minute` answers a minute.
+    pub fn slow_down(&self, lang: Lang, per_minute: u32) -> String {
+        fill(
+            &self.view(lang).ui.slow_down,
+            &[("count", &per_minute.to_string())],
+        )
     }
 
     pub fn view(&self, lang: Lang) -> View<'_> {

@@ -21,7 +21,7 @@ use crate::app::{App, Defaults, Press, Reply, Request};
 use crate::command::{Builtin, Part};
 use crate::debate::{self, DebateRequest, Debates};
 use crate::effect::{Effect, Link};
-use crate::i18n::{Lang, fill};
+use crate::i18n::Lang;
 use crate::limits::Verdict;
 use crate::quiz::{self, QuizRequest, Quizzes};
 use crate::settings::{Change, ChatSettings, DebateSettings, QuizSettings};
@@ -272,8 +272,7 @@ impl Core {
             }
             (Verdict::SlowDown, _) => {
                 let lang = self.lang_of(msg).await;
-                let per_minute = platform.replies_per_minute().to_string();
-                let notice = fill(&self.app.view(lang).ui.slow_down, &[("count", &per_minute)]);
+                let notice = self.app.slow_down(lang, platform.replies_per_minute());
                 Ok(Outcome::Answer {
                     command: "slow_down".into(),
                     reply: Reply::plain(notice),
@@ -334,8 +333,9 @@ impl Core {
     /// The language to speak to the sender of `msg` in: the chat's when its settings fix one,
     /// else theirs.
     async fn lang_of(&self, msg: &Incoming<'_>) -> Lang {
-        let own = self.app.lang(msg.from.language_code.as_deref());
-        self.settings_or_defaults(msg.place.chat).await.lang(own)
+        let settings = self.settings_or_defaults(msg.place.chat).await;
+        self.app
+            .lang_in(&settings, msg.from.language_code.as_deref())
     }
 
     /// Under `/start` in a private chat: Telegram's link that adds the bot to a group of the
@@ -394,7 +394,9 @@ impl Core {
             .map(|(command, args)| (command.part(), command, args));
         let settings = self.settings_or_defaults(msg.place.chat).await;
         // The chat's language when its settings fix one, else the sender's.
-        let lang = settings.lang(self.app.lang(msg.from.language_code.as_deref()));
+        let lang = self
+            .app
+            .lang_in(&settings, msg.from.language_code.as_deref());
         let language_code = Some(lang.code());
         if let Some((part, command, args)) = addressed
             && part != Part::App
@@ -484,8 +486,7 @@ impl Core {
             ],
             Press::Edit(_) => {
                 let lang = self.app.lang(press.from.language_code.as_deref());
-                let per_minute = platform.replies_per_minute().to_string();
-                let notice = fill(&self.app.view(lang).ui.slow_down, &[("count", &per_minute)]);
+                let notice = self.app.slow_down(lang, platform.replies_per_minute());
                 vec![Effect::AnswerPress {
                     notice: Some(notice),
                 }]

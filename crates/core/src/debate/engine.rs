@@ -87,7 +87,9 @@ impl Debates {
         rng: &mut (impl Rng + Send),
     ) -> Result<Vec<Effect>, Error> {
         let settings = self.store.chat_settings(request.place.chat).await?;
-        let lang = settings.lang(self.app.lang(request.player.language_code.as_deref()));
+        let lang = self
+            .app
+            .lang_in(&settings, request.player.language_code.as_deref());
         if request.is_close() {
             return self.close(request, lang).await;
         }

@@ -134,7 +134,9 @@ impl Quizzes {
         rng: &mut (impl Rng + Send),
     ) -> Result<Vec<Effect>, Error> {
         let settings = self.store.chat_settings(request.place.chat).await?;
-        let lang = settings.lang(self.app.lang(request.player.language_code.as_deref()));
+        let lang = self
+            .app
+            .lang_in(&settings, request.player.language_code.as_deref());
         match request.command {
             Builtin::Quiz => {
                 self.start(request, lang, &settings, request.args, rng)
@@ -550,7 +552,7 @@ impl Quizzes {
     /// records are not one person's.
     pub async fn forget_shared(&self, place: Place, player: &Player) -> Result<Vec<Effect>, Error> {
         let settings = self.store.chat_settings(place.chat).await?;
-        let lang = settings.lang(self.app.lang(player.language_code.as_deref()));
+        let lang = self.app.lang_in(&settings, player.language_code.as_deref());
         Ok(vec![Effect::say(
             place,
             self.app.view(lang).ui.quiz_forget_shared.clone(),

@@ -1,7 +1,7 @@
 //! The database schema: the migrations in `src/store/migrations/`, embedded in the binary.
 //!
 //! sqlx's `migrate!` macro would embed them too, but it is the only reason to build sqlx's
-//! macros, which compile sqlx and SQLite a second time for the compiler (issue 12 §3). The
+//! macros, which compile sqlx and SQLite a second time for the compiler. The
 //! list below is checked against the folder, as sqlx itself reads it, by the test at the end:
 //! same versions, descriptions and checksums, so a database migrated by an earlier build is
 //! recognised as up to date.

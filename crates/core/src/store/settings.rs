@@ -1,7 +1,7 @@
 //! Chats' settings (migration `0004_chat_settings.sql`), held in memory whole: every message
 //! needs its chat's language, and a busy bot sees thousands of chats that never changed a
-//! setting, so a lookup must not cost a query (issue 12 §4: a query per new chat cost about a
-//! tenth of the bot's CPU on the load bench's mix of 2,000 private chats). Only chats that
+//! setting, so a lookup must not cost a query (on the load bench's mix of 2,000 private chats, a
+//! query per new chat is about a tenth of the bot's CPU). Only chats that
 //! changed something have a row, so the table is small; it is read once when the store opens,
 //! and every write (a change, an upgraded group's move) updates the table and this copy
 //! together, one write at a time. This assumes the process is the only writer of its

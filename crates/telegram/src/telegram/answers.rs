@@ -12,9 +12,9 @@ use crate::core::{Handled, Input, Unlimited};
 use crate::metrics;
 use crate::store::{Recorded, Refusal};
 
-pub(super) async fn on_poll_answer(answer: PollAnswer, run: Interpreter) {
+pub(super) async fn on_poll_answer(answer: PollAnswer, interpreter: Interpreter) {
     let started = Instant::now();
-    let handled = record(&answer, &run).await;
+    let handled = record(&answer, &interpreter).await;
     match handled.recorded {
         Some((poll, recorded)) => {
             metrics::answer(poll, Some(recorded));
@@ -27,7 +27,7 @@ pub(super) async fn on_poll_answer(answer: PollAnswer, run: Interpreter) {
         // Not stored: logged by the core.
         None => metrics::answer(None, None),
     }
-    run.carry_out(handled.effects).await;
+    interpreter.carry_out(handled.effects).await;
     metrics::handled("poll_answer", started.elapsed());
 }
 
@@ -37,7 +37,7 @@ pub(super) async fn on_poll_answer(answer: PollAnswer, run: Interpreter) {
 /// stored, for up to [`UNKNOWN_POLL_WAIT`]; it keeps the time it arrived, so its timing and
 /// points are as if stored at once. An anonymous voter (a channel) is refused: polls are not
 /// anonymous.
-async fn record(answer: &PollAnswer, run: &Interpreter) -> Handled {
+async fn record(answer: &PollAnswer, interpreter: &Interpreter) -> Handled {
     let MaybeAnonymousUser::User(user) = &answer.voter else {
         return Handled {
             recorded: Some((None, Recorded::Refused(Refusal::Anonymous))),
@@ -49,7 +49,7 @@ async fn record(answer: &PollAnswer, run: &Interpreter) -> Handled {
     let deadline = tokio::time::Instant::now() + UNKNOWN_POLL_WAIT;
     loop {
         // Listening before looking: a poll stored in between still wakes this.
-        let stored = run.polls_stored.notified();
+        let stored = interpreter.polls_stored.notified();
         let mut stored = std::pin::pin!(stored);
         stored.as_mut().enable();
         let input = Input::PollAnswer {
@@ -58,7 +58,7 @@ async fn record(answer: &PollAnswer, run: &Interpreter) -> Handled {
             option_ids: &answer.option_ids,
             now,
         };
-        let handled = run.core.handle(input, &Unlimited).await;
+        let handled = interpreter.core.handle(input, &Unlimited).await;
         let unknown = matches!(handled.recorded, Some((_, Recorded::UnknownPoll)));
         if !unknown || tokio::time::timeout_at(deadline, stored).await.is_err() {
             return handled;

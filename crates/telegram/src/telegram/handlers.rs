@@ -20,9 +20,9 @@ use teloxide::types::{
 use tokio::task::JoinSet;
 
 use super::effects::Interpreter;
-use super::lanes::{self, panicked};
+use super::lanes::{self, run_catching};
 use super::outbox::Outbox;
-use super::users::{is_admin, is_shared_identity, player};
+use super::users::{chat_kind, is_admin, is_shared_identity, player};
 use crate::app::Reply;
 use crate::core::{Incoming, Input, Platform, Unlimited};
 use crate::effect::Effect;
@@ -53,7 +53,7 @@ pub struct Arrived(pub Instant);
 pub struct Handlers {
     /// Who the bot is (getMe).
     pub me: Arc<Me>,
-    pub run: Interpreter,
+    pub interpreter: Interpreter,
 }
 
 impl Handlers {
@@ -68,19 +68,21 @@ impl Handlers {
             UpdateKind::Message(msg)
                 if msg.migrate_to_chat_id().is_some() || msg.migrate_from_chat_id().is_some() =>
             {
-                on_migration(msg, &self.run)
+                on_migration(msg, &self.interpreter)
             }
             UpdateKind::Message(msg) => on_message(msg, self, arrived),
-            UpdateKind::CallbackQuery(q) => super::presses::on_callback(q, &self.run, arrived.0),
-            UpdateKind::InlineQuery(q) => on_inline_query(q, &self.run, arrived),
+            UpdateKind::CallbackQuery(q) => {
+                super::presses::on_callback(q, &self.interpreter, arrived.0)
+            }
+            UpdateKind::InlineQuery(q) => on_inline_query(q, &self.interpreter, arrived),
             UpdateKind::PollAnswer(answer) => {
-                let work = super::answers::on_poll_answer(answer, self.run.clone());
+                let work = super::answers::on_poll_answer(answer, self.interpreter.clone());
                 answers.spawn(async move {
-                    panicked("poll answer", Box::pin(work)).await;
+                    run_catching("poll answer", Box::pin(work)).await;
                 });
             }
             UpdateKind::MyChatMember(update) => {
-                super::introduce::on_my_chat_member(update, &self.me, &self.run)
+                super::introduce::on_my_chat_member(update, &self.me, &self.interpreter)
             }
             // Not asked for (`ALLOWED_UPDATES`); unreadable ones never reach here.
             _ => {}
@@ -114,18 +116,14 @@ pub fn place_of(msg: &Message) -> Place {
 }
 
 fn on_message(msg: Message, handlers: &Handlers, arrived: Arrived) {
-    let Handlers { me, run } = handlers.clone();
+    let Handlers { me, interpreter } = handlers.clone();
     // Handled in the chat's lane, in the order the chat said things, each message once the
     // one before is answered (a quiz's /next acts on what the last one sent); the dispatch
     // goes on meanwhile, whatever this chat waits for.
-    let lanes = run.lanes.clone();
+    let lanes = interpreter.lanes.clone();
     lanes.queue(msg.chat.id.0, async move {
         let Some(text) = msg.text() else { return };
-        let kind = if msg.chat.is_private() {
-            ChatKind::Private
-        } else if msg.chat.is_group() || msg.chat.is_supergroup() {
-            ChatKind::Group
-        } else {
+        let Some(kind) = chat_kind(&msg.chat) else {
             return;
         };
         let Some(user) = msg.from.as_ref() else {
@@ -147,15 +145,15 @@ fn on_message(msg: Message, handlers: &Handlers, arrived: Arrived) {
             sent_at: Millis(msg.date.timestamp_millis()),
             shared_identity: is_shared_identity(&msg),
         };
-        let handled = handle_message(incoming, &msg, run.clone(), arrived);
-        if panicked("message", Box::pin(handled)).await && incoming.addressed() {
+        let handled = handle_message(incoming, &msg, interpreter.clone(), arrived);
+        if run_catching("message", Box::pin(handled)).await && incoming.addressed() {
             // Something, rather than silence, for whoever addressed the bot.
             let failed = Input::Failed {
                 place: incoming.place,
                 language_code: from.language_code.as_deref(),
                 reply_to: incoming.message_id.filter(|_| kind == ChatKind::Group),
             };
-            run.tell(failed).await;
+            interpreter.tell(failed).await;
         }
     });
 }
@@ -164,15 +162,15 @@ fn on_message(msg: Message, handlers: &Handlers, arrived: Arrived) {
 /// old chat and `migrate_from_chat_id` in the new one (either may come first, or only one).
 /// Either moves the old chat's quizzes, debates and leaderboard to the new id, once.
 /// Moved in the chat's lane: the chat's next messages see the moved records.
-fn on_migration(msg: Message, run: &Interpreter) {
+fn on_migration(msg: Message, interpreter: &Interpreter) {
     let (old, new) = match (msg.migrate_to_chat_id(), msg.migrate_from_chat_id()) {
         (Some(to), _) => (msg.chat.id.0, to.0),
         (None, Some(from)) => (from.0, msg.chat.id.0),
         (None, None) => return,
     };
-    let run = run.clone();
-    run.lanes.clone().queue(msg.chat.id.0, async move {
-        panicked("migration", Box::pin(run.migrate(old, new))).await;
+    let interpreter = interpreter.clone();
+    interpreter.lanes.clone().queue(msg.chat.id.0, async move {
+        run_catching("migration", Box::pin(interpreter.migrate(old, new))).await;
     });
 }
 
@@ -207,15 +205,23 @@ impl Platform for MessagePlatform<'_> {
     }
 }
 
-async fn handle_message(incoming: Incoming<'_>, msg: &Message, run: Interpreter, arrived: Arrived) {
+async fn handle_message(
+    incoming: Incoming<'_>,
+    msg: &Message,
+    interpreter: Interpreter,
+    arrived: Arrived,
+) {
     let started = Instant::now();
     let platform = MessagePlatform {
-        bot: &run.bot,
-        outbox: &run.outbox,
+        bot: &interpreter.bot,
+        outbox: &interpreter.outbox,
         msg,
         kind: incoming.kind,
     };
-    let handled = run.core.handle(Input::Message(incoming), &platform).await;
+    let handled = interpreter
+        .core
+        .handle(Input::Message(incoming), &platform)
+        .await;
     let chat = incoming.kind.as_str();
     let verdict = match handled.verdict {
         // Not for this bot.
@@ -231,7 +237,7 @@ async fn handle_message(incoming: Incoming<'_>, msg: &Message, run: Interpreter,
         }
         Some(Verdict::Send) => Verdict::Send,
     };
-    let sent = run.carry_out(handled.effects).await;
+    let sent = interpreter.carry_out(handled.effects).await;
     if sent {
         metrics::replied("message", arrived.0);
     }
@@ -248,8 +254,8 @@ async fn handle_message(incoming: Incoming<'_>, msg: &Message, run: Interpreter,
 }
 
 /// Answers an inline query on a task of its own, so that no query waits for another's call.
-fn on_inline_query(q: InlineQuery, run: &Interpreter, arrived: Arrived) {
-    let run = run.clone();
+fn on_inline_query(q: InlineQuery, interpreter: &Interpreter, arrived: Arrived) {
+    let interpreter = interpreter.clone();
     let started = Instant::now();
     lanes::spawn("inline query", async move {
         let input = Input::InlineQuery {
@@ -257,10 +263,10 @@ fn on_inline_query(q: InlineQuery, run: &Interpreter, arrived: Arrived) {
             offset: &q.offset,
             language_code: q.from.language_code.as_deref(),
         };
-        let handled = run.core.handle(input, &Unlimited).await;
+        let handled = interpreter.core.handle(input, &Unlimited).await;
         for effect in handled.effects {
             let Effect::AnswerInline(answer) = effect else {
-                run.carry_out(vec![effect]).await;
+                interpreter.carry_out(vec![effect]).await;
                 continue;
             };
             let count = answer.items.len();
@@ -276,13 +282,13 @@ fn on_inline_query(q: InlineQuery, run: &Interpreter, arrived: Arrived) {
                         .into()
                 })
                 .collect();
-            let request = run
+            let request = interpreter
                 .bot
                 .answer_inline_query(q.id.clone(), results)
                 .next_offset(answer.next_offset)
                 .cache_time(answer.cache_seconds)
                 .is_personal(answer.is_personal);
-            let result = run
+            let result = interpreter
                 .outbox
                 .answer("answerInlineQuery", || request.clone().send())
                 .await;

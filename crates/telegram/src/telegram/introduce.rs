@@ -23,27 +23,27 @@ use crate::core::{Input, Unlimited};
 /// How long a greeting waits for an upgrade's service message to arrive.
 const SETTLE: Duration = Duration::from_secs(2);
 /// The bot's own membership changed: when it was added to a group, it introduces itself.
-pub fn on_my_chat_member(update: ChatMemberUpdated, me: &Arc<Me>, run: &Interpreter) {
+pub fn on_my_chat_member(update: ChatMemberUpdated, me: &Arc<Me>, interpreter: &Interpreter) {
     let chat = &update.chat;
     let joined =
         !update.old_chat_member.kind.is_present() && update.new_chat_member.kind.is_present();
     if !joined || !(chat.is_group() || chat.is_supergroup()) {
         return;
     }
-    let (me, run) = (Arc::clone(me), run.clone());
+    let (me, interpreter) = (Arc::clone(me), interpreter.clone());
     let chat = chat.id;
     let language_code = update.from.language_code;
     let rights = update.new_chat_member.kind;
     lanes::spawn("introduction", async move {
         tokio::time::sleep(SETTLE).await;
-        if run.upgrades.lately(chat.0) {
+        if interpreter.upgrades.lately(chat.0) {
             tracing::info!("no introduction: the group was upgraded, not joined");
             return;
         }
         let can_send_polls = match rights {
             ChatMemberKind::Owner(_) | ChatMemberKind::Administrator(_) => true,
             ChatMemberKind::Restricted(restricted) => restricted.can_send_polls,
-            _ => chat_allows_polls(&run.bot, chat).await,
+            _ => chat_allows_polls(&interpreter.bot, chat).await,
         };
         let joined = Input::Joined {
             chat: chat.0,
@@ -51,10 +51,10 @@ pub fn on_my_chat_member(update: ChatMemberUpdated, me: &Arc<Me>, run: &Interpre
             can_send_polls,
             bot_username: me.user.username.as_deref(),
         };
-        let handled = run.core.handle(joined, &Unlimited).await;
-        let lanes = run.lanes.clone();
+        let handled = interpreter.core.handle(joined, &Unlimited).await;
+        let lanes = interpreter.lanes.clone();
         lanes.queue(chat.0, async move {
-            if run.carry_out(handled.effects).await {
+            if interpreter.carry_out(handled.effects).await {
                 tracing::info!(can_send_polls, "introduced itself to a group");
             }
         });

@@ -8,7 +8,7 @@
 //! the chat's work in the order the chat asked, on a task of its own, while other chats'
 //! lanes go on. A lane ends when it has nothing left to deliver.
 //!
-//! A panic in any of this work is caught and logged ([`panicked`], and [`caught`] for the
+//! A panic in any of this work is caught and logged ([`run_catching`], and [`caught`] for the
 //! handlers' own part).
 
 use std::collections::HashMap;
@@ -106,7 +106,7 @@ async fn deliver(chat: i64, mut jobs: mpsc::UnboundedReceiver<Job>, shared: Arc<
                 }
             }
         };
-        panicked("delivery", job).await;
+        run_catching("delivery", job).await;
         shared.pending.fetch_sub(1, Ordering::Relaxed);
     }
 }
@@ -115,16 +115,16 @@ async fn deliver(chat: i64, mut jobs: mpsc::UnboundedReceiver<Job>, shared: Arc<
 pub fn spawn(what: &'static str, work: impl Future<Output = ()> + Send + 'static) {
     let work: Job = Box::pin(work);
     tokio::spawn(async move {
-        panicked(what, work).await;
+        run_catching(what, work).await;
     });
 }
 
-/// Work of any kind, boxed: [`panicked`] is compiled once, not once per kind of work it
-/// guards (issue 12 §3).
+/// Work of any kind, boxed: [`run_catching`] is compiled once, not once per kind of work it
+/// guards.
 pub type Work<'a> = Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
 
-/// Runs `work`; a panic is logged and answered `true`.
-pub async fn panicked(what: &'static str, work: Work<'_>) -> bool {
+/// Runs `work` to its end, catching a panic (logged); answers whether it panicked.
+pub async fn run_catching(what: &'static str, work: Work<'_>) -> bool {
     let Err(panic) = AssertUnwindSafe(work).catch_unwind().await else {
         return false;
     };

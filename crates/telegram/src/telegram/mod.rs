@@ -85,7 +85,7 @@ pub async fn run(settings: Settings, core: Core, stop: Stop) -> anyhow::Result<(
         () = &mut stop => return Ok(()),
     };
     tracing::info!(username = me.username(), "connected to Telegram");
-    let run = effects::Interpreter {
+    let interpreter = effects::Interpreter {
         bot: bot.clone(),
         outbox: Arc::clone(&outbox),
         core,
@@ -96,7 +96,7 @@ pub async fn run(settings: Settings, core: Core, stop: Stop) -> anyhow::Result<(
     // The command menu is set before the first update is taken; quizzes and debates that
     // were running when the bot stopped carry on meanwhile.
     let now = crate::clock::now_ms();
-    let started = run
+    let started = interpreter
         .core
         .handle(core::Input::Started { now }, &core::Unlimited);
     let (menu, resumed) = started
@@ -104,12 +104,12 @@ pub async fn run(settings: Settings, core: Core, stop: Stop) -> anyhow::Result<(
         .effects
         .into_iter()
         .partition(|e| matches!(e, crate::effect::Effect::Menu { .. }));
-    run.carry_out(menu).await;
-    drop(tokio::spawn(run.carry_out(resumed)));
+    interpreter.carry_out(menu).await;
+    drop(tokio::spawn(interpreter.carry_out(resumed)));
 
     let handlers = handlers::Handlers {
         me: Arc::new(me),
-        run: run.clone(),
+        interpreter: interpreter.clone(),
     };
     let drain = settings.shutdown;
     match settings.webhook {
@@ -132,12 +132,15 @@ pub async fn run(settings: Settings, core: Core, stop: Stop) -> anyhow::Result<(
     // The handlers have returned; their replies may still wait in the chats' lanes. They get
     // `shutdown_seconds`; then whatever still waits gives up, so that the process exits before
     // Docker kills it (10 s after SIGTERM).
-    if tokio::time::timeout(drain, run.lanes.idle()).await.is_err() {
+    if tokio::time::timeout(drain, interpreter.lanes.idle())
+        .await
+        .is_err()
+    {
         outbox.give_up();
-        let _ = tokio::time::timeout(Duration::from_millis(500), run.lanes.idle()).await;
+        let _ = tokio::time::timeout(Duration::from_millis(500), interpreter.lanes.idle()).await;
     }
     tracing::info!(
-        not_sent = outbox.given_up() + run.lanes.pending(),
+        not_sent = outbox.given_up() + interpreter.lanes.pending(),
         "stopped"
     );
     Ok(())

@@ -7,7 +7,7 @@
 //! The retry loop is generic over each call's answer, so it is compiled once per Bot API method
 //! the bot uses; everything in it that is not the call itself (waiting for a turn, deciding on
 //! a retry, the metrics and the log line, giving up at shutdown) lives in functions that are not
-//! generic and are compiled once (issue 12 §3).
+//! generic and are compiled once.
 
 use std::collections::HashMap;
 use std::future::Future;

@@ -3,7 +3,7 @@
 //! teloxide's `Polling` reads each getUpdates answer through its `TelegramResponse`, an
 //! untagged enum: serde buffers the whole batch as a tree of values, then reads it again as
 //! updates, and rustc compiles the reading of every Telegram type a second time for that
-//! buffer (issue 12 §3 and §4). This listener asks Telegram the same thing (the offset past the
+//! buffer. This listener asks Telegram the same thing (the offset past the
 //! last update handed out, a long-poll timeout, the update kinds the handlers take; when
 //! stopped, one last call that confirms the updates handed out, so Telegram does not send
 //! them again) through teloxide's own HTTP client, and reads each update straight from its

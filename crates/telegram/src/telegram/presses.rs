@@ -14,25 +14,26 @@ use super::effects::Interpreter;
 use super::lanes;
 use super::outbox::Outbox;
 use super::send;
-use super::users::{is_member_admin, player};
+use super::users::{chat_kind, is_member_admin, player};
 use crate::app::Reply;
 use crate::core::{Input, Platform, Pressed};
 use crate::effect::Effect;
 use crate::limits::Verdict;
 use crate::metrics::{self, Dropped};
-use crate::vocab::ChatKind;
 
 /// Hands a press to the core and carries out its answer on a task of its own. A press that
 /// changes nothing stored is decided without waiting on anything, so presses are decided in
 /// the order they came (tasks start in the order spawned), and the chat's next press sees
 /// the edit as made already. `arrived`: when the update reached the bot, for the
 /// update-to-reply latency.
-pub(super) fn on_callback(q: CallbackQuery, run: &Interpreter, arrived: Instant) {
-    let run = run.clone();
+pub(super) fn on_callback(q: CallbackQuery, interpreter: &Interpreter, arrived: Instant) {
+    let interpreter = interpreter.clone();
     let started = Instant::now();
     lanes::spawn("button", async move {
         let from = player(&q.from);
-        let chat = q.regular_message().map(|m| (m.chat.id.0, kind_of(&m.chat)));
+        let chat = q
+            .regular_message()
+            .and_then(|m| Some((m.chat.id.0, chat_kind(&m.chat)?)));
         let pressed = Pressed {
             chat,
             from: &from,
@@ -40,12 +41,15 @@ pub(super) fn on_callback(q: CallbackQuery, run: &Interpreter, arrived: Instant)
             now: crate::clock::now_ms(),
         };
         let platform = PressPlatform {
-            bot: &run.bot,
-            outbox: &run.outbox,
+            bot: &interpreter.bot,
+            outbox: &interpreter.outbox,
             q: &q,
             edit: Mutex::new(None),
         };
-        let handled = run.core.handle(Input::Press(pressed), &platform).await;
+        let handled = interpreter
+            .core
+            .handle(Input::Press(pressed), &platform)
+            .await;
         let edit = platform
             .edit
             .lock()
@@ -54,25 +58,17 @@ pub(super) fn on_callback(q: CallbackQuery, run: &Interpreter, arrived: Instant)
         for effect in handled.effects {
             match effect {
                 Effect::AnswerPress { notice } => {
-                    answer(&run, &q, notice, (started, arrived)).await;
+                    answer(&interpreter, &q, notice, (started, arrived)).await;
                 }
                 Effect::EditPressed { .. } => {
                     if let Some(edit) = &edit {
-                        make(&run, edit).await;
+                        make(&interpreter, edit).await;
                     }
                 }
-                other => drop(run.carry_out(vec![other]).await),
+                other => drop(interpreter.carry_out(vec![other]).await),
             }
         }
     });
-}
-
-fn kind_of(chat: &teloxide::types::Chat) -> ChatKind {
-    if chat.is_private() {
-        ChatKind::Private
-    } else {
-        ChatKind::Group
-    }
 }
 
 /// What the core may ask about a press: whether the presser administers the chat (asked of
@@ -122,9 +118,9 @@ impl Platform for PressPlatform<'_> {
         if unchanged {
             return true;
         }
-        let within_budget = q
-            .regular_message()
-            .is_none_or(|m| outbox.limits.edit(m.chat.id.0, kind_of(&m.chat)));
+        let within_budget = q.regular_message().is_none_or(|m| {
+            chat_kind(&m.chat).is_none_or(|kind| outbox.limits.edit(m.chat.id.0, kind))
+        });
         if !within_budget {
             metrics::dropped(Dropped::ChatLimit);
             return false;
@@ -158,17 +154,17 @@ impl Platform for PressPlatform<'_> {
 /// Answers the press, at once: a callback query expires within seconds, and answering is no
 /// message, so it never waits behind the overall pace.
 async fn answer(
-    run: &Interpreter,
+    interpreter: &Interpreter,
     q: &CallbackQuery,
     notice: Option<String>,
     (started, arrived): (Instant, Instant),
 ) {
     let stale = notice.is_some();
-    let mut request = run.bot.answer_callback_query(q.id.clone());
+    let mut request = interpreter.bot.answer_callback_query(q.id.clone());
     if let Some(text) = notice {
         request = request.text(text);
     }
-    let answered = run
+    let answered = interpreter
         .outbox
         .answer("answerCallbackQuery", || request.clone().send())
         .await
@@ -187,8 +183,8 @@ async fn answer(
 }
 
 /// Makes a press's edit; it waits its turn at the overall pace.
-async fn make(run: &Interpreter, edit: &Edit) {
-    let (bot, outbox) = (&run.bot, &run.outbox);
+async fn make(interpreter: &Interpreter, edit: &Edit) {
+    let (bot, outbox) = (&interpreter.bot, &interpreter.outbox);
     let edited = match &edit.target {
         (Some((chat, id)), _) => send::edit(bot, outbox, *chat, *id, &edit.reply).await,
         (None, Some(id)) => send::edit_inline(bot, outbox, id, &edit.reply).await,

@@ -29,7 +29,7 @@ use crate::vocab::Place;
 ///
 /// teloxide would read Telegram's answer as a whole `Message`: dozens of optional fields and
 /// untagged enums tried kind by kind, for every reply the bot sends, when it needs at most these
-/// two (issue 12 §4). Fields not named here are skipped unread.
+/// two. Fields not named here are skipped unread.
 #[derive(Clone, Debug, Deserialize)]
 pub struct Sent {
     pub message_id: i32,

@@ -3,7 +3,21 @@
 
 use teloxide::prelude::*;
 
-use crate::vocab::Player;
+use teloxide::types::Chat;
+
+use crate::vocab::{ChatKind, Player};
+
+/// The kind of a chat the bot answers in: a private chat, or a group (a basic group or a
+/// supergroup); `None` for a channel, where it answers nothing.
+pub fn chat_kind(chat: &Chat) -> Option<ChatKind> {
+    if chat.is_private() {
+        Some(ChatKind::Private)
+    } else if chat.is_group() || chat.is_supergroup() {
+        Some(ChatKind::Group)
+    } else {
+        None
+    }
+}
 
 /// The player behind a Telegram user.
 pub fn player(user: &teloxide::types::User) -> Player {
