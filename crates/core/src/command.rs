@@ -70,7 +70,39 @@ builtins! {
     Settings = "settings", Settings;
 }
 
+/// What follows `/debate`: the list of motions, closing the open vote, or a motion to put
+/// (its number, or nothing for one at random; anything else gets the usage).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DebateArgs<'a> {
+    List,
+    Close,
+    Motion(&'a str),
+}
+
+impl<'a> DebateArgs<'a> {
+    pub fn read(args: &'a str) -> DebateArgs<'a> {
+        let args = args.trim();
+        if args.eq_ignore_ascii_case("list") {
+            DebateArgs::List
+        } else if args.eq_ignore_ascii_case("close") {
+            DebateArgs::Close
+        } else {
+            DebateArgs::Motion(args)
+        }
+    }
+}
+
 impl Builtin {
+    /// Whether `/command args` would start a quiz or a debate: what a chat may keep to its
+    /// admins, and what a long wait while the bot was down cancels.
+    pub fn starts(self, args: &str) -> bool {
+        match self {
+            Builtin::Quiz => true,
+            Builtin::Debate => matches!(DebateArgs::read(args), DebateArgs::Motion(_)),
+            _ => false,
+        }
+    }
+
     /// The built-in command called `name` (lower-case), if any.
     pub fn from_name(name: &str) -> Option<Builtin> {
         Builtin::ALL.iter().copied().find(|b| b.name() == name)
@@ -160,6 +192,22 @@ pub fn parse(text: &str) -> Option<Command<'_>> {
 
 #[cfg(test)]
 mod tests {
+
+    /// `/debate` reads its arguments one way everywhere: what starts a debate (a motion, a
+    /// number, nothing) and what does not (`list`, `close`, any case, any spaces).
+    #[test]
+    fn debate_arguments_and_what_starts_something() {
+        assert_eq!(DebateArgs::read(" List "), DebateArgs::List);
+        assert_eq!(DebateArgs::read("CLOSE"), DebateArgs::Close);
+        assert_eq!(DebateArgs::read(" 2 "), DebateArgs::Motion("2"));
+        assert_eq!(DebateArgs::read(""), DebateArgs::Motion(""));
+        assert!(Builtin::Debate.starts("2"));
+        assert!(Builtin::Debate.starts(""));
+        assert!(!Builtin::Debate.starts("close"));
+        assert!(!Builtin::Debate.starts("list"));
+        assert!(Builtin::Quiz.starts("10 20s"));
+        assert!(!Builtin::Top.starts(""));
+    }
     use super::*;
 
     #[test]

@@ -9,6 +9,7 @@
 //! [`DebateSettings`].
 
 use crate::i18n::Lang;
+use crate::vocab::ChatKind;
 pub use crate::vocab::Scoring;
 
 /// `[quiz]` settings: the defaults a chat's own settings (`/settings`) override.
@@ -90,6 +91,18 @@ pub struct ChatSettings {
 }
 
 impl ChatSettings {
+    /// Whether starting a quiz or a debate in a chat of `kind` needs its starter to be an
+    /// admin: in a group where only admins may start.
+    pub fn start_needs_admin(&self, kind: ChatKind) -> bool {
+        kind == ChatKind::Group && self.starters == Starters::Admins
+    }
+
+    /// Whether someone may start a quiz or a debate in a chat of `kind` (`is_admin`: whether
+    /// they administer it, where that was asked).
+    pub fn may_start(&self, kind: ChatKind, is_admin: bool) -> bool {
+        !self.start_needs_admin(kind) || is_admin
+    }
+
     /// The language to post in, for someone whose own language is `own`.
     pub fn lang(&self, own: Lang) -> Lang {
         self.language.unwrap_or(own)

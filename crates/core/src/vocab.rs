@@ -269,6 +269,13 @@ pub struct VotePoll {
     pub hide_results_until_closes: bool,
 }
 
+/// Whether `player` may manage (move on, stop, close, ask for the report of) a quiz or a
+/// debate that `starter` started, in a chat of `kind`: anyone in a private chat, else its
+/// starter or an admin (`is_admin`, where that was asked).
+pub fn may_manage(kind: ChatKind, starter: i64, player: i64, is_admin: bool) -> bool {
+    kind == ChatKind::Private || starter == player || is_admin
+}
+
 /// Whose poll a poll answer was for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Poll {

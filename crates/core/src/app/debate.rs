@@ -5,6 +5,7 @@
 
 use super::buttons::{self, Action};
 use super::{App, Button, Reply};
+use crate::command::DebateArgs;
 use crate::i18n::{Lang, fill};
 use crate::render::{Doc, Span, utf16_len};
 use crate::vocab::Side;
@@ -41,25 +42,29 @@ impl App {
         if motions.is_empty() {
             return text(view.ui.debate_none.clone());
         }
-        let args = args.trim();
-        if args.eq_ignore_ascii_case("list") {
-            let mut doc = Doc::new();
-            doc.line(vec![Span::Bold(view.ui.debate_list_title.clone())]);
-            for (i, motion) in motions.iter().enumerate() {
-                doc.text(fill(
-                    &view.ui.debate_list_line,
-                    &[
-                        ("number", &(i + 1).to_string()),
-                        ("motion", motion.motion.get(lang)),
-                    ],
-                ));
+        let args = match DebateArgs::read(args) {
+            DebateArgs::Motion(args) => args,
+            // `/debate close` is the engine's; here it names no motion.
+            DebateArgs::Close => return text(view.ui.debate_usage.clone()),
+            DebateArgs::List => {
+                let mut doc = Doc::new();
+                doc.line(vec![Span::Bold(view.ui.debate_list_title.clone())]);
+                for (i, motion) in motions.iter().enumerate() {
+                    doc.text(fill(
+                        &view.ui.debate_list_line,
+                        &[
+                            ("number", &(i + 1).to_string()),
+                            ("motion", motion.motion.get(lang)),
+                        ],
+                    ));
+                }
+                doc.blank().text(view.ui.debate_usage.clone());
+                return DebateChoice::Show(Reply {
+                    doc,
+                    buttons: Vec::new(),
+                });
             }
-            doc.blank().text(view.ui.debate_usage.clone());
-            return DebateChoice::Show(Reply {
-                doc,
-                buttons: Vec::new(),
-            });
-        }
+        };
         if args.is_empty() {
             return DebateChoice::Any;
         }

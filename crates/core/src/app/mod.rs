@@ -266,25 +266,7 @@ impl App {
         if waited_ms <= i64::from(stale_minutes) * 60_000 {
             return None;
         }
-        let starts = match command {
-            Builtin::Quiz => true,
-            Builtin::Debate => {
-                let args = args.trim();
-                !args.eq_ignore_ascii_case("list") && !args.eq_ignore_ascii_case("close")
-            }
-            Builtin::Start
-            | Builtin::Help
-            | Builtin::Search
-            | Builtin::Quote
-            | Builtin::Who
-            | Builtin::Source
-            | Builtin::Next
-            | Builtin::Stop
-            | Builtin::Top
-            | Builtin::Report
-            | Builtin::Forgetme
-            | Builtin::Settings => false,
-        };
+        let starts = command.starts(args);
         if !starts {
             return None;
         }

@@ -11,10 +11,12 @@ use rand::Rng;
 
 use super::{Error, result};
 use crate::app::{App, DebateChoice, Reply};
+use crate::command::DebateArgs;
 use crate::effect::Effect;
 use crate::i18n::{Lang, fill};
-use crate::settings::{DebateSettings, Starters};
+use crate::settings::DebateSettings;
 use crate::store::{DebateRow, NewDebate, Recorded, Refusal, Store};
+use crate::vocab;
 use crate::vocab::{ChatKind, DebateId, GRACE_MS, Millis, Place, Player, Side, Timer, VotePoll};
 
 /// A `/debate` command.
@@ -34,7 +36,7 @@ pub struct DebateRequest<'a> {
 
 impl DebateRequest<'_> {
     fn is_close(&self) -> bool {
-        self.args.trim().eq_ignore_ascii_case("close")
+        DebateArgs::read(self.args) == DebateArgs::Close
     }
 }
 
@@ -74,7 +76,7 @@ impl Debates {
             let settings = self.store.chat_settings(request.place.chat).await?;
             let lang = self.app.default_lang();
             let starts = !matches!(self.app.debate(lang, request.args), DebateChoice::Show(_));
-            return Ok(starts && settings.starters == Starters::Admins);
+            return Ok(starts && settings.start_needs_admin(request.kind));
         }
         let open = self.store.open_debate(request.place).await?;
         Ok(open.is_some_and(|d| d.starter_id != request.player.id))
@@ -95,9 +97,7 @@ impl Debates {
         }
         let choice = self.app.debate(lang, request.args);
         if !matches!(choice, DebateChoice::Show(_))
-            && request.kind == ChatKind::Group
-            && settings.starters == Starters::Admins
-            && !request.is_admin
+            && !settings.may_start(request.kind, request.is_admin)
         {
             let refusal = self.app.view(lang).ui.debate_only_admins_start.clone();
             return Ok(vec![Effect::say(request.place, refusal)]);
@@ -275,10 +275,12 @@ impl Debates {
                 ui.debate_none_open.clone(),
             )]);
         };
-        let may_close = request.kind == ChatKind::Private
-            || row.starter_id == request.player.id
-            || request.is_admin;
-        if !may_close {
+        if !vocab::may_manage(
+            request.kind,
+            row.starter_id,
+            request.player.id,
+            request.is_admin,
+        ) {
             return Ok(vec![Effect::say(
                 request.place,
                 ui.debate_only_starter_close.clone(),

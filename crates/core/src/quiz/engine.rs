@@ -14,8 +14,9 @@ use crate::command::Builtin;
 use crate::effect::Effect;
 use crate::i18n::{Lang, fill};
 use crate::render::user_text;
-use crate::settings::{ChatSettings, QuizSettings, Starters};
+use crate::settings::{ChatSettings, QuizSettings};
 use crate::store::{Answer, NewQuiz, QuizRow, Recorded, Refusal, Store};
+use crate::vocab;
 use crate::vocab::{
     ChatKind, Dealt, GRACE_MS, Millis, Place, Player, PollSpec, QuizId, Scoring, Timer,
 };
@@ -55,7 +56,21 @@ fn stop_if_open(
 /// Who may stop a quiz or download its report: its starter, a chat administrator, or anyone
 /// in a private chat (their own quiz).
 fn may_manage(request: &QuizRequest<'_>, quiz: &QuizRow) -> bool {
-    request.kind == ChatKind::Private || quiz.starter_id == request.player.id || request.is_admin
+    vocab::may_manage(
+        request.kind,
+        quiz.starter_id,
+        request.player.id,
+        request.is_admin,
+    )
+}
+
+/// The wake-up at which question `index` of `quiz` is over: its poll closed at `deadline`,
+/// and the answers on their way have had the grace to arrive.
+fn question_over(quiz: QuizId, index: i64, deadline: Millis) -> Effect {
+    Effect::Wake {
+        at: deadline + GRACE_MS,
+        timer: Timer::Question { quiz, index },
+    }
 }
 
 /// Running quizzes for every chat.
@@ -107,22 +122,13 @@ impl Quizzes {
         let quiz = match command {
             Builtin::Quiz => {
                 let settings = self.store.chat_settings(place.chat).await?;
-                return Ok(settings.starters == Starters::Admins
+                return Ok(settings.start_needs_admin(kind)
                     && overrides::parse(args, self.settings.max_questions).is_ok());
             }
             Builtin::Stop => self.store.running_quiz(place).await?,
             Builtin::Report => self.store.last_quiz(place).await?,
-            Builtin::Next
-            | Builtin::Top
-            | Builtin::Forgetme
-            | Builtin::Start
-            | Builtin::Help
-            | Builtin::Search
-            | Builtin::Quote
-            | Builtin::Who
-            | Builtin::Source
-            | Builtin::Debate
-            | Builtin::Settings => return Ok(false),
+            // Anyone may move their own quiz on, see the leaderboard, forget themselves.
+            _ => return Ok(false),
         };
         Ok(quiz.is_some_and(|q| q.starter_id != player.id))
     }
@@ -147,14 +153,8 @@ impl Quizzes {
             Builtin::Top => self.top(request, lang, settings.scoring).await,
             Builtin::Report => self.report(request, lang).await,
             Builtin::Forgetme => self.forget(request, lang).await,
-            Builtin::Start
-            | Builtin::Help
-            | Builtin::Search
-            | Builtin::Quote
-            | Builtin::Who
-            | Builtin::Source
-            | Builtin::Debate
-            | Builtin::Settings => Ok(Vec::new()),
+            // Not a quiz command: the core routes only `Part::Quiz`'s here.
+            _ => Ok(Vec::new()),
         }
     }
 
@@ -173,10 +173,7 @@ impl Quizzes {
             Ok(asked) => asked,
             Err(refused) => return Ok(vec![Effect::say(chat, refused.line(ui, max))]),
         };
-        if request.kind == ChatKind::Group
-            && settings.starters == Starters::Admins
-            && !request.is_admin
-        {
+        if !settings.may_start(request.kind, request.is_admin) {
             return Ok(vec![Effect::say(chat, ui.quiz_only_admins_start.clone())]);
         }
         let chosen = settings.quiz(self.settings);
@@ -283,10 +280,7 @@ impl Quizzes {
         self.store
             .mark_sent(quiz, index, poll_id, message_id, now, deadline)
             .await?;
-        Ok(vec![Effect::Wake {
-            at: deadline + GRACE_MS,
-            timer: Timer::Question { quiz, index },
-        }])
+        Ok(vec![question_over(quiz, index, deadline)])
     }
 
     /// The poll for question `index` could not be sent: end the quiz with the results so far.
@@ -373,10 +367,9 @@ impl Quizzes {
             return Ok(Vec::new());
         };
         match question.deadline {
-            Some(deadline) if now < deadline + GRACE_MS => Ok(vec![Effect::Wake {
-                at: deadline + GRACE_MS,
-                timer: Timer::Question { quiz, index },
-            }]),
+            Some(deadline) if now < deadline + GRACE_MS => {
+                Ok(vec![question_over(quiz, index, deadline)])
+            }
             Some(_) => self.advance(&row, now).await,
             // Its poll was never sent: Telegram asked to wait (a long retry_after) and the
             // adapter woke the quiz when it may send again. The question moves back, it does
@@ -586,13 +579,9 @@ impl Quizzes {
                     questions.len(),
                     row.question_seconds,
                 )),
-                Some(deadline) if now < deadline + GRACE_MS => outs.push(Effect::Wake {
-                    at: deadline + GRACE_MS,
-                    timer: Timer::Question {
-                        quiz: row.id,
-                        index: row.current,
-                    },
-                }),
+                Some(deadline) if now < deadline + GRACE_MS => {
+                    outs.push(question_over(row.id, row.current, deadline))
+                }
                 Some(_) => outs.extend(self.advance(&row, now).await?),
             }
         }
