@@ -11,7 +11,7 @@
 
 /// The layers, lowest first.
 const LAYERS: &[&[&str]] = &[
-    &["vocab"],
+    &["vocab", "bot_api"],
     &["clock", "limits", "command", "render", "data"],
     &["i18n"],
     &["corpus", "settings"],

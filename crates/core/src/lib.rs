@@ -8,6 +8,7 @@
 //! way.
 
 pub mod app;
+pub mod bot_api;
 pub mod clock;
 pub mod command;
 pub mod core;

@@ -7,8 +7,7 @@
 
 use std::fmt::Write as _;
 
-/// Telegram's limit on a message's text after entity parsing.
-pub const MESSAGE_LIMIT: usize = 4096;
+pub use crate::bot_api::MESSAGE_LIMIT;
 
 /// How text that came from a user is cut before it is echoed back.
 pub const ECHO_LIMIT: usize = 64;
@@ -39,17 +38,21 @@ impl Span {
     }
 }
 
+/// `text` in at most `limit` characters: whole when it fits, else its start and "…".
+pub fn cut(text: &str, limit: usize) -> String {
+    if text.chars().count() <= limit {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(limit.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
 /// Text a user typed, made safe to echo: control characters dropped, cut to `ECHO_LIMIT`
 /// characters with an ellipsis. (Escaping still happens at rendering, like for all text.)
 pub fn user_text(raw: &str) -> String {
     let clean: String = raw.chars().filter(|c| !c.is_control()).collect();
-    if clean.chars().count() <= ECHO_LIMIT {
-        clean
-    } else {
-        let mut cut: String = clean.chars().take(ECHO_LIMIT - 1).collect();
-        cut.push('…');
-        cut
-    }
+    cut(&clean, ECHO_LIMIT)
 }
 
 /// A block of a message: a line of spans, or a quotation (shown as a blockquote).

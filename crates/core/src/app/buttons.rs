@@ -11,8 +11,7 @@
 use crate::corpus::Corpus;
 use crate::i18n::Lang;
 
-/// Telegram's limit on callback data.
-pub const CALLBACK_DATA_LIMIT: usize = 64;
+pub use crate::bot_api::CALLBACK_DATA_LIMIT;
 
 /// What a button does.
 #[derive(Debug, Clone, PartialEq, Eq)]

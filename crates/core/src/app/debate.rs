@@ -10,9 +10,9 @@ use crate::i18n::{Lang, fill};
 use crate::render::{Doc, Span, utf16_len};
 use crate::vocab::Side;
 
-/// sendPoll's question: 1-300 characters. Counted here in UTF-16 code units, which is never fewer
-/// than characters, so a question that fits here fits however Telegram counts.
-pub const POLL_QUESTION_LIMIT: usize = 300;
+// A vote's question is counted in UTF-16 code units, which is never fewer than characters, so
+// a question that fits here fits however Telegram counts.
+use crate::bot_api::POLL_QUESTION_LIMIT;
 
 /// What `/debate ARGS` asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]

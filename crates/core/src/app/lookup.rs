@@ -301,9 +301,5 @@ impl App {
 
 /// The start of a quote, for an inline result's description.
 fn description(text: &str) -> String {
-    let mut description: String = text.chars().take(DESCRIPTION_CHARS).collect();
-    if text.chars().count() > DESCRIPTION_CHARS {
-        description.push('…');
-    }
-    description
+    crate::render::cut(text, DESCRIPTION_CHARS + 1)
 }

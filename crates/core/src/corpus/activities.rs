@@ -13,7 +13,7 @@ use crate::vocab::Side;
 
 /// Telegram's limits on quiz polls, with room for the "k/N" the bot puts before a question.
 const QUESTION_LIMIT: usize = 280;
-const OPTION_LIMIT: usize = 100;
+use crate::bot_api::POLL_OPTION_LIMIT as OPTION_LIMIT;
 const OPTIONS_MAX: usize = 10;
 
 pub(super) fn question(

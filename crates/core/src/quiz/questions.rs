@@ -13,14 +13,13 @@ use rand::seq::SliceRandom;
 use crate::app::View;
 use crate::corpus::{Corpus, PersonKind, Voice};
 use crate::i18n::{Lang, fill};
+use crate::render::cut;
 use crate::vocab::Dealt;
 
-/// Telegram's limits for a quiz poll.
-pub const QUESTION_LIMIT: usize = 300;
-pub const OPTION_LIMIT: usize = 100;
-pub const EXPLANATION_LIMIT: usize = 200;
-/// A poll's description (Bot API 9.6): 0-1,024 characters.
-pub const DESCRIPTION_LIMIT: usize = 1024;
+use crate::bot_api::{
+    POLL_DESCRIPTION_LIMIT as DESCRIPTION_LIMIT, POLL_OPTION_LIMIT as OPTION_LIMIT,
+    POLL_QUESTION_LIMIT as QUESTION_LIMIT, QUIZ_EXPLANATION_LIMIT as EXPLANATION_LIMIT,
+};
 /// Room kept for the "k/N · " before a question.
 const PREFIX_ROOM: usize = 20;
 /// At most this many options per who-said question.
@@ -190,22 +189,11 @@ fn fit_explanation(text: &str) -> String {
     if lines.len() > 3 {
         lines.truncate(3);
     }
-    let joined = lines.join("\n");
-    if joined.chars().count() <= EXPLANATION_LIMIT {
-        return joined;
-    }
-    let mut cut: String = joined.chars().take(EXPLANATION_LIMIT - 1).collect();
-    cut.push('…');
-    cut
+    cut(&lines.join("\n"), EXPLANATION_LIMIT)
 }
 
 fn fit_option(text: &str) -> String {
-    if text.chars().count() <= OPTION_LIMIT {
-        return text.to_string();
-    }
-    let mut cut: String = text.chars().take(OPTION_LIMIT - 1).collect();
-    cut.push('…');
-    cut
+    cut(text, OPTION_LIMIT)
 }
 
 /// Deals a question in the view's language, options shuffled.
@@ -322,10 +310,15 @@ fn who_question(view: &View, e: usize) -> (String, String) {
             return String::new();
         }
         let citation = view.citation(excerpt);
-        fill(
+        let whole = fill(
             &ui.quiz_whole_quote,
             &[("quote", quote), ("citation", &citation)],
-        )
+        );
+        // Too long for Telegram, it would be cut in turn: better none (no shipped quote is).
+        if whole.chars().count() > DESCRIPTION_LIMIT {
+            return String::new();
+        }
+        whole
     };
     if let Some(en) = translation(view, e) {
         let block = |t: &str| {

@@ -98,10 +98,8 @@ pub fn quiz_results(
             (right * 100 / of_q.len()) as u32
         };
         let number = q.idx as usize + 1;
-        let mut title: String = q.dealt.question.chars().take(24).collect();
-        if q.dealt.question.chars().count() > 24 {
-            title.push('…');
-        }
+        // Its first 24 characters, "…" when there is more.
+        let title = crate::render::cut(&q.dealt.question, 25);
         doc.text(fill(
             &ui.quiz_results_question,
             &[
