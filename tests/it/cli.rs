@@ -323,12 +323,6 @@ fn wait(child: &mut Child, limit: Duration) -> Option<std::process::ExitStatus> 
     None
 }
 
-/// A port on 127.0.0.1 with nothing listening: the network is "dead".
-fn dead_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
-}
-
 fn run_against_dead_network(signal_name: &str) -> (Option<std::process::ExitStatus>, String) {
     run_against_dead_network_with(signal_name, &[])
 }
@@ -340,9 +334,10 @@ fn run_against_dead_network_with(
     let mut child = bin()
         .envs(env.iter().copied())
         .env("TELOXIDE_TOKEN", TOKEN)
+        // A port nothing listens on: the network is "dead".
         .env(
             "TELOXIDE_API_URL",
-            format!("http://127.0.0.1:{}", dead_port()),
+            format!("http://{}", support::free_port()),
         )
         .env("RUST_LOG", "trace")
         .stdout(Stdio::piped())

@@ -1,12 +1,13 @@
 //! Test support: a fake Telegram Bot API on loopback ([`fake_api`]), the real bot run against it
-//! in-process ([`bot`]), and what the tests share: the sentences users see ([`sentences`]) and
-//! temporary folders and databases ([`temp`]).
+//! in-process ([`bot`]), and what the tests share: the sentences users see ([`sentences`]),
+//! temporary folders and databases ([`temp`]) and free ports ([`ports`]).
 
 // Each test crate uses a different part of the support.
 #![allow(dead_code, unused_imports)]
 
 pub mod bot;
 pub mod fake_api;
+pub mod ports;
 pub mod sentences;
 pub mod temp;
 
@@ -23,6 +24,7 @@ pub use bot::{
     start, start_bot, start_bot_limited, start_bot_on, start_bot_with, start_bot_with_token,
 };
 pub use fake_api::{Call, Failure, FakeApi, Fault, TOKEN, TgUser};
+pub use ports::free_port;
 pub use sentences::{
     citation, citation_start, li_role, name, quiz_zh, role, say, say_after, say_until,
     speaker_line, topic_header, unsay,
