@@ -6,10 +6,10 @@
 //! `</blockquote>`) and very long runs (up to 20,000 characters). Failures are not persisted
 //! to a regressions file; proptest prints the shrunk input instead.
 
+use crate::support::{copy_of, responses_dir, shipped_app};
+
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::Path;
 
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -483,15 +483,6 @@ proptest! {
 
 // ---- 3. the core -----------------------------------------------------------------------
 
-fn responses() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("responses")
-}
-
-fn app() -> &'static App {
-    static APP: OnceLock<App> = OnceLock::new();
-    APP.get_or_init(|| App::load(&responses(), Lang::Zh).unwrap_or_else(|p| panic!("{p:#?}")))
-}
-
 fn language_code() -> impl Strategy<Value = Option<String>> {
     prop_oneof![
         Just(None),
@@ -507,7 +498,7 @@ fn language_code() -> impl Strategy<Value = Option<String>> {
 
 /// Every command the core knows, and some it does not.
 fn known_commands() -> Vec<String> {
-    let corpus = app().corpus();
+    let corpus = shipped_app().corpus();
     BUILTIN_COMMANDS
         .iter()
         .map(|c| c.to_string())
@@ -623,7 +614,7 @@ fn check_press(press: &Press) -> Result<(), TestCaseError> {
 
 /// Callback data the core writes, for every kind of button.
 fn valid_data() -> Vec<String> {
-    let corpus = app().corpus();
+    let corpus = shipped_app().corpus();
     let mut data = Vec::new();
     for lang in ["zh", "en"] {
         for topic in &corpus.topics {
@@ -654,7 +645,7 @@ fn valid_data() -> Vec<String> {
 
 /// Debate data naming a real motion, with positions that may be anything.
 fn debate_data() -> impl Strategy<Value = String> {
-    let ids: Vec<String> = app()
+    let ids: Vec<String> = shipped_app()
         .corpus()
         .motions
         .iter()
@@ -753,7 +744,7 @@ proptest! {
         ],
         seed in any::<u64>(),
     ) {
-        let app = app();
+        let app = shipped_app();
         let text = message_text(&message, bot.as_deref());
         let command = command::parse(&text);
         let request = Request {
@@ -785,7 +776,7 @@ proptest! {
         language_code in language_code(),
         seed in any::<u64>(),
     ) {
-        let press = app().press(&data, language_code.as_deref(), &mut StdRng::seed_from_u64(seed));
+        let press = shipped_app().press(&data, language_code.as_deref(), &mut StdRng::seed_from_u64(seed));
         check_press(&press)?;
     }
 
@@ -801,7 +792,7 @@ proptest! {
         for d in &damages {
             data = apply_damage(&data, d);
         }
-        let press = app().press(&data, language_code.as_deref(), &mut StdRng::seed_from_u64(seed));
+        let press = shipped_app().press(&data, language_code.as_deref(), &mut StdRng::seed_from_u64(seed));
         check_press(&press)?;
     }
 }
@@ -821,7 +812,7 @@ proptest! {
         ],
         language_code in language_code(),
     ) {
-        let answer = app().inline(&query, &offset, language_code.as_deref());
+        let answer = shipped_app().inline(&query, &offset, language_code.as_deref());
         prop_assert!(answer.items.len() <= INLINE_PAGE);
         let mut ids = HashSet::new();
         for item in &answer.items {
@@ -838,45 +829,6 @@ proptest! {
 }
 
 // ---- 4. the corpus loader --------------------------------------------------------------
-
-/// A copy of responses/ in a fresh folder under the system temp dir, removed on drop (also
-/// when a case fails).
-struct TempCorpus {
-    dir: PathBuf,
-}
-
-impl TempCorpus {
-    fn new() -> TempCorpus {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "debate-bot-properties-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        copy_dir(&responses(), &dir);
-        TempCorpus { dir }
-    }
-}
-
-impl Drop for TempCorpus {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 /// The files a mutation may hit, relative to responses/.
 fn target_files() -> [String; 7] {
@@ -1313,9 +1265,9 @@ proptest! {
         which in any::<Index>(),
         content in content(),
     ) {
-        let temp = TempCorpus::new();
+        let temp = copy_of(&responses_dir(), "properties");
         let files = target_files();
-        let path = temp.dir.join(which.get(&files));
+        let path = temp.path().join(which.get(&files));
         match &content {
             Content::Removed => std::fs::remove_file(&path).unwrap(),
             Content::Bytes(bytes) => std::fs::write(&path, bytes).unwrap(),
@@ -1338,14 +1290,14 @@ proptest! {
                 std::fs::write(&path, text).unwrap();
             }
         }
-        check_load(&temp.dir)?;
+        check_load(temp.path())?;
     }
 }
 
 #[test]
 fn temp_corpora_are_removed() {
-    let temp = TempCorpus::new();
-    let dir = temp.dir.clone();
+    let temp = copy_of(&responses_dir(), "properties");
+    let dir = temp.path().to_path_buf();
     assert!(dir.join("people.toml").exists());
     drop(temp);
     assert!(!dir.exists());

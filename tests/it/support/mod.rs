@@ -29,7 +29,7 @@ pub use sentences::{
     citation, citation_start, li_role, name, quiz_zh, role, say, say_after, say_until,
     speaker_line, topic_header, unsay,
 };
-pub use temp::{TempDir, temp_database};
+pub use temp::{TempDir, copy_dir, copy_of, temp_database};
 
 /// The shipped corpus and sentences: responses/.
 pub fn responses_dir() -> PathBuf {

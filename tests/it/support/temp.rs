@@ -1,5 +1,6 @@
 //! Fresh folders under the system's temp folder for the tests' files: a folder removed when
-//! dropped ([`TempDir`]) and a database file for one bot run ([`temp_database`]).
+//! dropped ([`TempDir`]), a copy of a folder in one ([`copy_of`]), and a database file for one
+//! bot run ([`temp_database`]).
 
 use std::path::Path;
 
@@ -26,6 +27,28 @@ impl TempDir {
 impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A copy of the folder `from` (e.g. the shipped responses/, to break on purpose) in a fresh
+/// [`TempDir`].
+pub fn copy_of(from: &Path, tag: &str) -> TempDir {
+    let dir = TempDir::new(tag);
+    copy_dir(from, dir.path());
+    dir
+}
+
+/// Copies the folder `from` into `to`, subfolders and all.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
     }
 }
 
