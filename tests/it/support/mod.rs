@@ -1,11 +1,13 @@
 //! Test support: a fake Telegram Bot API on loopback ([`fake_api`]), the real bot run against it
 //! in-process ([`bot`]), and what the tests share: the sentences users see ([`sentences`]),
-//! temporary folders and databases ([`temp`]) and free ports ([`ports`]).
+//! what the core answers ([`core_replies`]), temporary folders and databases ([`temp`]) and
+//! free ports ([`ports`]).
 
 // Each test crate uses a different part of the support.
 #![allow(dead_code, unused_imports)]
 
 pub mod bot;
+pub mod core_replies;
 pub mod fake_api;
 pub mod ports;
 pub mod sentences;
@@ -23,6 +25,7 @@ pub use bot::{
     RunningBot, STOP_WITHIN, generous_limits, init_logging, launch, process_runtime, run, settings,
     start, start_bot, start_bot_limited, start_bot_on, start_bot_with, start_bot_with_token,
 };
+pub use core_replies::{core_reply, shown};
 pub use fake_api::{Call, Failure, FakeApi, Fault, TOKEN, TgUser};
 pub use ports::free_port;
 pub use sentences::{
