@@ -11,16 +11,18 @@
 
 use crate::support;
 
+use std::ops::{Deref, DerefMut};
 use std::time::Duration;
 
 use debate_bot::i18n::Lang;
 use debate_bot::quiz::QuizSettings;
-use debate_bot::store::{DebateRow, Store, Tally};
+use debate_bot::render::utf16_len;
+use debate_bot::store::{DebateRow, Tally};
 use serde_json::{Value, json};
-use support::fake_api::{WAIT, visible_text};
-use support::{
-    Call, FakeApi, RunningBot, TgUser, eventually, start_bot_with, temp_database, utf16_len,
-};
+use support::fake_api::WAIT;
+use support::group_chat::GroupChat;
+use support::people::{student, teacher};
+use support::{Call, FakeApi, TgUser, eventually, visible};
 use tokio::time::Instant;
 
 const GROUP: i64 = -4_000_000_777;
@@ -81,29 +83,21 @@ fn camps(lang: Lang, for_: &str, against: &str) -> String {
     support::say(lang, "debate_camps", &[("for", for_), ("against", against)])
 }
 
-fn teacher() -> TgUser {
-    TgUser::new(2_000, "王老师", Some("zh-hans"))
-}
-
-fn student(i: usize) -> TgUser {
-    TgUser::new(
-        3_000 + i as i64,
-        &format!("学生{:02}", i + 1),
-        Some("zh-hans"),
-    )
-}
-
-/// The text a reader sees.
-fn visible(call: &Call) -> String {
-    visible_text(call.text(), call.body.get("parse_mode"))
-}
-
 /// A group with the bot, its database, and the fake Telegram.
-struct Group {
-    api: FakeApi,
-    bot: Option<RunningBot>,
-    database: String,
-    store: Store,
+struct Group(GroupChat);
+
+impl Deref for Group {
+    type Target = GroupChat;
+
+    fn deref(&self) -> &GroupChat {
+        &self.0
+    }
+}
+
+impl DerefMut for Group {
+    fn deref_mut(&mut self) -> &mut GroupChat {
+        &mut self.0
+    }
 }
 
 /// A vote the bot posted.
@@ -116,50 +110,12 @@ struct Vote {
 }
 
 impl Group {
-    async fn start_on(runtime: &tokio::runtime::Handle) -> Group {
-        let api = FakeApi::start().await;
-        let database = temp_database();
-        let bot = support::start_bot_on(runtime, &api, &database, QuizSettings::default());
-        api.wait_nth("getUpdates", 0).await;
-        let store = Store::open(&database).await.expect("the bot's database");
-        Group {
-            api,
-            bot: Some(bot),
-            database,
-            store,
-        }
-    }
-
     async fn start() -> Group {
-        Group::start_on(&tokio::runtime::Handle::current()).await
+        Group(GroupChat::start(GROUP, QuizSettings::default()).await)
     }
 
-    async fn end_process(&mut self, process: tokio::runtime::Runtime) {
-        if let Some(bot) = self.bot.take() {
-            bot.stop().await;
-        }
-        process.shutdown_background();
-    }
-
-    async fn start_again(&mut self) {
-        assert!(self.bot.is_none(), "stop the running bot first");
-        let updates = self.api.count("getUpdates");
-        self.bot = Some(start_bot_with(
-            &self.api,
-            &self.database,
-            QuizSettings::default(),
-        ));
-        self.api.wait_nth("getUpdates", updates + 1).await;
-    }
-
-    /// Sends `text` from `user` in the group; returns the visible text of the next sendMessage.
-    async fn ask(&self, user: &TgUser, text: &str) -> String {
-        let before = self.api.count("sendMessage");
-        self.api.group_text(GROUP, user, text);
-        let call = self.api.wait_nth("sendMessage", before).await;
-        assert_eq!(call.chat_id(), Some(GROUP), "{}", call.summary());
-        assert!(call.ok(), "{}", call.response);
-        visible(&call)
+    async fn start_on(runtime: &tokio::runtime::Handle) -> Group {
+        Group(GroupChat::start_on(runtime, GROUP, QuizSettings::default()).await)
     }
 
     /// `user` opens a debate with `text` in `chat`; returns the motion message and the poll

@@ -1,7 +1,8 @@
 //! Test support: a fake Telegram Bot API on loopback ([`fake_api`]), the real bot run against it
 //! in-process ([`bot`]), and what the tests share: the sentences users see ([`sentences`]),
-//! what the core answers ([`core_replies`]), temporary folders and databases ([`temp`]) and
-//! free ports ([`ports`]).
+//! the people of a class ([`people`]), a group chat with the bot and its database
+//! ([`group_chat`]), what the core answers ([`core_replies`]), temporary folders and databases
+//! ([`temp`]) and free ports ([`ports`]).
 
 // Each test crate uses a different part of the support.
 #![allow(dead_code, unused_imports)]
@@ -9,6 +10,8 @@
 pub mod bot;
 pub mod core_replies;
 pub mod fake_api;
+pub mod group_chat;
+pub mod people;
 pub mod ports;
 pub mod sentences;
 pub mod temp;
@@ -26,10 +29,10 @@ pub use bot::{
     start, start_bot, start_bot_limited, start_bot_on, start_bot_with, start_bot_with_token,
 };
 pub use core_replies::{core_reply, shown};
-pub use fake_api::{Call, Failure, FakeApi, Fault, TOKEN, TgUser};
+pub use fake_api::{Call, Failure, FakeApi, Fault, TOKEN, TgUser, visible};
 pub use ports::free_port;
 pub use sentences::{
-    citation, citation_start, li_role, name, quiz_zh, role, say, say_after, say_until,
+    citation, citation_start, li_role, name, quiz_intro, quiz_zh, role, say, say_after, say_until,
     speaker_line, topic_header, unsay,
 };
 pub use temp::{TempDir, copy_dir, copy_of, temp_database};

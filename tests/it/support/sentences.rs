@@ -86,6 +86,24 @@ pub mod quiz_zh {
     pub fn top_title() -> String {
         zh("top_title")
     }
+    /// The quiz's intro: "测验开始:5 题,每题 30 秒,由 王老师 发起。…".
+    pub fn intro(count: usize, seconds: u32, name: &str) -> String {
+        quiz_intro(Lang::Zh, count, seconds, name)
+    }
+    /// A line of /top, without its medal: "11. 学生12 — 答对 2 题(共答 5 题)".
+    pub fn top_line(rank: usize, name: &str, correct: usize, answers: usize) -> String {
+        let (rank, correct, answers) = (rank.to_string(), correct.to_string(), answers.to_string());
+        say(
+            Lang::Zh,
+            "top_line",
+            &[
+                ("rank", &rank),
+                ("name", name),
+                ("correct", &correct),
+                ("answers", &answers),
+            ],
+        )
+    }
     pub fn top_you_none() -> String {
         zh("top_you_none")
     }
@@ -104,6 +122,16 @@ pub mod quiz_zh {
             &[("count", &count), ("people", &people)],
         )
     }
+}
+
+/// A quiz's intro in `lang`: `count` questions of `seconds`, started by `name`.
+pub fn quiz_intro(lang: Lang, count: usize, seconds: u32, name: &str) -> String {
+    let (count, seconds) = (count.to_string(), seconds.to_string());
+    say(
+        lang,
+        "quiz_intro",
+        &[("count", &count), ("seconds", &seconds), ("name", name)],
+    )
 }
 
 /// [`say`] read backwards: the value of each `{placeholder}` if `text` is the ui key `key`

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::chats::chat_json;
 use super::forums::landing;
-use super::{Inner, Shared, as_i64, bad_request, bot_user, merge, now, ok};
+use super::{Call, Inner, Shared, as_i64, bad_request, bot_user, merge, now, ok};
 
 /// A new message from the bot in `chat_id` with `content` (text, poll, document...), landed
 /// where Telegram would put it (see [`landing`]) and numbered; or Telegram's refusal.
@@ -160,4 +160,10 @@ pub fn visible_text(text: &str, parse_mode: Option<&Value>) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The text a reader sees of the message `call` sent or edited (its `text` in its
+/// `parse_mode`).
+pub fn visible(call: &Call) -> String {
+    visible_text(call.text(), call.body.get("parse_mode"))
 }

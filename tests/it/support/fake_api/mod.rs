@@ -60,7 +60,7 @@ mod updates;
 pub use calls::Call;
 pub use documents::Document;
 pub use failures::{Failure, Fault};
-pub use messages::visible_text;
+pub use messages::{visible, visible_text};
 pub use polls::Version;
 pub use updates::{Pushed, TgUser};
 
