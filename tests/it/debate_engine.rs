@@ -18,11 +18,12 @@ use debate_bot::debate::{DebateRequest, DebateSettings, Debates, VotePoll};
 use debate_bot::effect::{Effect, Place, Timer};
 use debate_bot::i18n::Lang;
 use debate_bot::quiz::{QuizRequest, QuizSettings, Quizzes};
-use debate_bot::store::{Recorded, Refusal, Store};
+use debate_bot::store::{Recorded, Refusal};
 use debate_bot::vocab::{ChatKind, DebateId, GRACE_MS, Millis, Player};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use support::{TempDir, app, messages, name, player};
+use support::engines::EngineFile;
+use support::{app, messages, name, player};
 
 const GROUP: i64 = -1_001_234_567_890;
 const OTHER_GROUP: i64 = -1_009_876_543_210;
@@ -260,9 +261,8 @@ struct Bot {
     debates: Arc<Debates>,
     quizzes: Quizzes,
     settings: DebateSettings,
-    url: String,
     // Dropped last, after the store.
-    _dir: TempDir,
+    file: EngineFile,
 }
 
 impl Bot {
@@ -271,19 +271,16 @@ impl Bot {
     }
 
     async fn with(tag: &str, settings: DebateSettings) -> Bot {
-        let dir = TempDir::new(tag);
-        let url = format!("sqlite://{}", dir.path().join("debates.sqlite").display());
-        Bot::on(url, dir, settings).await
+        Bot::on(EngineFile::new(tag), settings).await
     }
 
-    async fn on(url: String, dir: TempDir, settings: DebateSettings) -> Bot {
-        let store = Store::open(&url).await.expect("open the store");
+    async fn on(file: EngineFile, settings: DebateSettings) -> Bot {
+        let store = file.open().await;
         Bot {
             debates: Arc::new(Debates::new(app(), store.clone(), settings)),
             quizzes: Quizzes::new(app(), store, QuizSettings::default()),
             settings,
-            url,
-            _dir: dir,
+            file,
         }
     }
 
@@ -293,12 +290,11 @@ impl Bot {
             debates,
             quizzes,
             settings,
-            url,
-            _dir: dir,
+            file,
         } = self;
         drop(debates);
         drop(quizzes);
-        Bot::on(url, dir, settings).await
+        Bot::on(file, settings).await
     }
 
     /// `/debate ARGS` from `player` in `chat`, who administers it if `is_admin`.
@@ -1361,7 +1357,7 @@ async fn forgetme_deletes_the_user_s_votes_too() {
     assert_eq!(bot.forgetme(GROUP, &mallory, T0 + 3).await, forgotten(0));
 
     // Nothing of hers is kept.
-    let db = sqlx::SqlitePool::connect(&bot.url).await.unwrap();
+    let db = sqlx::SqlitePool::connect(bot.file.url()).await.unwrap();
     let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM debate_votes WHERE user_id = ?")
         .bind(mallory.id)
         .fetch_one(&db)

@@ -1,14 +1,16 @@
 //! Test support: a fake Telegram Bot API on loopback ([`fake_api`]), the real bot run against it
 //! in-process ([`bot`]), and what the tests share: the sentences users see ([`sentences`]),
 //! the people of a class ([`people`]), a group chat with the bot and its database
-//! ([`group_chat`]), what the core answers ([`core_replies`]), temporary folders and databases
-//! ([`temp`]) and free ports ([`ports`]).
+//! ([`group_chat`]), the engines driven on a file of their own ([`engines`]), what the core
+//! answers ([`core_replies`]), temporary folders and databases ([`temp`]) and free ports
+//! ([`ports`]).
 
 // Each test crate uses a different part of the support.
 #![allow(dead_code, unused_imports)]
 
 pub mod bot;
 pub mod core_replies;
+pub mod engines;
 pub mod fake_api;
 pub mod group_chat;
 pub mod people;
@@ -111,9 +113,4 @@ where
         );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-}
-
-/// Length in UTF-16 code units, as Telegram counts message length.
-pub fn utf16_len(text: &str) -> usize {
-    text.encode_utf16().count()
 }
