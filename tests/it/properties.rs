@@ -10,6 +10,7 @@ use crate::support::{copy_of, responses_dir, shipped_app};
 
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -22,6 +23,7 @@ use debate_bot::command::{self, BUILTIN_COMMANDS};
 use debate_bot::corpus;
 use debate_bot::i18n::Lang;
 use debate_bot::render::{Block, Doc, MESSAGE_LIMIT, Span, utf16_len};
+use debate_bot::search::SearchIndex;
 use debate_bot::vocab::ChatKind;
 
 const ARTICLE: &str = "dianchang-2024-07-12-open-vs-closed";
@@ -356,7 +358,22 @@ proptest! {
     #[test]
     fn html_of_any_document_is_telegram_html_within_the_limit(doc in doc()) {
         check_doc(&doc)?;
-        let _ = doc.to_plain();
+        // The terminal shows the whole document, uncut: each line as it is, each line of a
+        // quote behind the quote's bar.
+        let plain = doc.to_plain();
+        for block in doc.blocks() {
+            let (Block::Line(spans) | Block::Quote(spans)) = block;
+            let text: String = spans.iter().map(span_text).collect();
+            match block {
+                Block::Line(_) => prop_assert!(plain.contains(&text), "a line is missing"),
+                Block::Quote(_) => {
+                    for line in text.lines() {
+                        let shown = format!("  │ {line}");
+                        prop_assert!(plain.contains(&shown), "a quoted line is missing");
+                    }
+                }
+            }
+        }
     }
 
     // A document whose whole blocks fill the budget (4,095 units) exactly once got "\n…"
@@ -439,11 +456,30 @@ proptest! {
 
     #[test]
     fn parse_never_panics(text in prop_oneof![user_text(), user_text().prop_map(|t| format!("/{t}"))]) {
-        if let Some(command) = command::parse(&text) {
-            prop_assert!(text.starts_with('/'));
-            prop_assert!(!command.name().is_empty());
-            prop_assert_eq!(command.args, command.args.trim());
-            let _ = command.is_for(Some("debate_bot"));
+        // What the user typed: after the '/', a name up to the first space or '@', the bot it
+        // names after the '@', and the rest.
+        let typed = text.strip_prefix('/').map(|rest| {
+            let head = rest.split(char::is_whitespace).next().unwrap_or_default();
+            let (name, mention) = match head.split_once('@') {
+                Some((name, mention)) => (name, Some(mention)),
+                None => (head, None),
+            };
+            (name, mention, rest[head.len()..].trim())
+        });
+        match (command::parse(&text), typed) {
+            (Some(command), Some((name, mention, args))) => {
+                prop_assert!(!name.is_empty());
+                prop_assert_eq!(command.name(), name.to_lowercase());
+                prop_assert_eq!(command.mention, mention);
+                prop_assert_eq!(command.args, args);
+                let for_us = mention.is_none_or(|m| m.eq_ignore_ascii_case("debate_bot"));
+                prop_assert_eq!(command.is_for(Some("debate_bot")), for_us);
+            }
+            (None, Some((name, _, _))) => {
+                prop_assert!(name.is_empty(), "{:?} names a command", text);
+            }
+            (Some(_), None) => prop_assert!(false, "{:?} has no '/' in front", text),
+            (None, None) => {}
         }
     }
 
@@ -482,6 +518,12 @@ proptest! {
 }
 
 // ---- 3. the core -----------------------------------------------------------------------
+
+/// The search index of the shipped corpus, built apart from the app's.
+fn index() -> &'static SearchIndex {
+    static INDEX: OnceLock<SearchIndex> = OnceLock::new();
+    INDEX.get_or_init(|| SearchIndex::from_corpus(shipped_app().corpus()))
+}
 
 fn language_code() -> impl Strategy<Value = Option<String>> {
     prop_oneof![
@@ -814,6 +856,18 @@ proptest! {
     ) {
         let answer = shipped_app().inline(&query, &offset, language_code.as_deref());
         prop_assert!(answer.items.len() <= INLINE_PAGE);
+        // The page the offset names (a page number, as `next_offset` gives it; anything else
+        // is the first) of what the words find, or of every quote when there are none; more
+        // are offered while some are left.
+        let words = query.trim();
+        let found = if words.is_empty() {
+            shipped_app().corpus().excerpts.len()
+        } else {
+            index().search(words).len()
+        };
+        let first = offset.parse::<usize>().unwrap_or(0).saturating_mul(INLINE_PAGE);
+        prop_assert_eq!(answer.items.len(), found.saturating_sub(first).min(INLINE_PAGE));
+        prop_assert_eq!(answer.next_offset.is_empty(), first.saturating_add(INLINE_PAGE) >= found);
         let mut ids = HashSet::new();
         for item in &answer.items {
             prop_assert!((1..=64).contains(&item.id.len()), "id {:?}", &item.id);
@@ -1247,7 +1301,10 @@ fn check_load(dir: &Path) -> Result<(), TestCaseError> {
                         check_reply(&app, &handled.reply, Some(lang), 1)?;
                     }
                 }
+                // An inline query with no words offers the first page of every quote.
                 let answer = app.inline("", "", Some(lang));
+                let quotes = app.corpus().excerpts.len();
+                prop_assert_eq!(answer.items.len(), quotes.min(INLINE_PAGE));
                 for item in &answer.items {
                     check_doc(&item.message)?;
                 }
