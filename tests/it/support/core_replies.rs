@@ -23,32 +23,40 @@ pub fn shown(reply: &Reply) -> (String, Vec<Vec<(String, String)>>) {
     (reply.doc.to_html(), buttons)
 }
 
+/// What the core answers to `text` in a private chat whose user's Telegram speaks
+/// `language_code`, the bot being `bot_username` (`None` in the console).
+pub fn core_answer(language_code: Option<&str>, bot_username: Option<&str>, text: &str) -> Reply {
+    let command = debate_bot::command::parse(text);
+    app()
+        .handle(
+            &Request {
+                chat: ChatKind::Private,
+                language_code,
+                text,
+                command: command.as_ref(),
+                bot_username,
+            },
+            &mut rand::rng(),
+        )
+        .unwrap_or_else(|| panic!("the core answers {text:?}"))
+        .reply
+}
+
 /// What the core answers to `text` from `user` in a private chat, as HTML and buttons: the
 /// adapter must send exactly that. /help ends with the chat's settings, here the defaults the
 /// bot runs with.
 pub fn core_reply(user: &TgUser, text: &str) -> (String, Vec<Vec<(String, String)>>) {
-    let app = app();
-    let command = debate_bot::command::parse(text);
-    let mut handled = app
-        .handle(
-            &Request {
-                chat: ChatKind::Private,
-                language_code: user.language_code.as_deref(),
-                text,
-                command: command.as_ref(),
-                bot_username: Some(BOT_USERNAME),
-            },
-            &mut rand::rng(),
-        )
-        .unwrap_or_else(|| panic!("the core answers {text:?}"));
+    let language_code = user.language_code.as_deref();
+    let mut reply = core_answer(language_code, Some(BOT_USERNAME), text);
     if text == "/help" {
-        let lang = app.lang(user.language_code.as_deref());
+        let app = app();
+        let lang = app.lang(language_code);
         let defaults = Defaults {
             quiz: QuizSettings::default(),
             debate: Default::default(),
         };
         let foot = app.settings_foot(lang, &Default::default(), defaults);
-        handled.reply.doc.blank().append(foot);
+        reply.doc.blank().append(foot);
     }
-    shown(&handled.reply)
+    shown(&reply)
 }

@@ -30,7 +30,7 @@ pub use bot::{
     RunningBot, STOP_WITHIN, generous_limits, init_logging, launch, process_runtime, run, settings,
     start, start_bot, start_bot_limited, start_bot_on, start_bot_with, start_bot_with_token,
 };
-pub use core_replies::{core_reply, shown};
+pub use core_replies::{core_answer, core_reply, shown};
 pub use fake_api::{Call, Failure, FakeApi, Fault, TOKEN, TgUser, visible};
 pub use ports::free_port;
 pub use sentences::{
