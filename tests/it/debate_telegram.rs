@@ -22,65 +22,15 @@ use serde_json::{Value, json};
 use support::fake_api::WAIT;
 use support::group_chat::GroupChat;
 use support::people::{student, teacher};
+use support::sentences::debate::*;
 use support::{Call, FakeApi, TgUser, eventually, visible};
 use tokio::time::Instant;
 
 const GROUP: i64 = -4_000_000_777;
 
 // The sentences users see: responses/ui.zh.toml, filled as the bot fills them.
-fn only_starter() -> String {
-    support::say(Lang::Zh, "debate_only_starter_close", &[])
-}
-
-fn none_open() -> String {
-    support::say(Lang::Zh, "debate_none_open", &[])
-}
-
-fn already_open(motion: &str) -> String {
-    support::say(Lang::Zh, "debate_already_open", &[("motion", motion)])
-}
-
 fn zh(key: &str, args: &[(&str, &str)]) -> String {
     support::say(Lang::Zh, key, args)
-}
-
-/// The sides of a vote, as its options read: for, against, undecided.
-fn sides(lang: Lang) -> [String; 3] {
-    [
-        "debate_side_for",
-        "debate_side_against",
-        "debate_vote_undecided",
-    ]
-    .map(|key| support::say(lang, key, &[]))
-}
-
-/// The head of a result: its title, a line per side (votes, percent) and the total.
-fn result_head(lang: Lang, motion: &str, votes: [(u64, u64); 3], total: u64) -> String {
-    let mut lines = vec![support::say(
-        lang,
-        "debate_result_title",
-        &[("motion", motion)],
-    )];
-    for (side, (votes, percent)) in sides(lang).iter().zip(votes) {
-        let (votes, percent) = (votes.to_string(), percent.to_string());
-        lines.push(support::say(
-            lang,
-            "debate_result_line",
-            &[("side", side), ("votes", &votes), ("percent", &percent)],
-        ));
-    }
-    let total = total.to_string();
-    lines.push(support::say(
-        lang,
-        "debate_result_total",
-        &[("total", &total)],
-    ));
-    lines.join("\n")
-}
-
-/// The article's camps on a motion: "文中站队 —— 正方:李彦宏;反方:罗璇".
-fn camps(lang: Lang, for_: &str, against: &str) -> String {
-    support::say(lang, "debate_camps", &[("for", for_), ("against", against)])
 }
 
 /// A group with the bot, its database, and the fake Telegram.
@@ -368,7 +318,7 @@ async fn a_group_debates_votes_and_sees_the_result_next_to_the_articles_camps() 
     );
     assert_eq!(
         group.ask(&students[0], "/debate close").await,
-        only_starter()
+        only_starter_close()
     );
     let asked = api.wait_nth("getChatMember", 0).await;
     assert_eq!(asked.body["user_id"], json!(students[0].id));

@@ -124,6 +124,61 @@ pub mod quiz_zh {
     }
 }
 
+/// A debate's sentences (responses/ui.*.toml): in Chinese unless a `lang` is given.
+pub mod debate {
+    use super::*;
+
+    pub fn none_open() -> String {
+        say(Lang::Zh, "debate_none_open", &[])
+    }
+    pub fn only_starter_close() -> String {
+        say(Lang::Zh, "debate_only_starter_close", &[])
+    }
+    pub fn already_open(motion: &str) -> String {
+        already_open_in(Lang::Zh, motion)
+    }
+    pub fn already_open_in(lang: Lang, motion: &str) -> String {
+        say(lang, "debate_already_open", &[("motion", motion)])
+    }
+
+    /// The sides of a vote, as its options read: for, against, undecided.
+    pub fn sides(lang: Lang) -> [String; 3] {
+        [
+            "debate_side_for",
+            "debate_side_against",
+            "debate_vote_undecided",
+        ]
+        .map(|key| say(lang, key, &[]))
+    }
+
+    /// The article's camps on a motion: "文中站队 —— 正方:李彦宏;反方:罗璇".
+    pub fn camps(lang: Lang, for_: &str, against: &str) -> String {
+        say(lang, "debate_camps", &[("for", for_), ("against", against)])
+    }
+
+    /// A side's line of the result: "正方:1 票(25%)".
+    pub fn result_line(lang: Lang, side: &str, votes: u64, percent: u64) -> String {
+        let (votes, percent) = (votes.to_string(), percent.to_string());
+        say(
+            lang,
+            "debate_result_line",
+            &[("side", side), ("votes", &votes), ("percent", &percent)],
+        )
+    }
+
+    /// The head of a result: its title, a line per side (`votes` are each side's votes and
+    /// percent) and the total.
+    pub fn result_head(lang: Lang, motion: &str, votes: [(u64, u64); 3], total: u64) -> String {
+        let mut lines = vec![say(lang, "debate_result_title", &[("motion", motion)])];
+        for (side, (votes, percent)) in sides(lang).iter().zip(votes) {
+            lines.push(result_line(lang, side, votes, percent));
+        }
+        let total = total.to_string();
+        lines.push(say(lang, "debate_result_total", &[("total", &total)]));
+        lines.join("\n")
+    }
+}
+
 /// A quiz's intro in `lang`: `count` questions of `seconds`, started by `name`.
 pub fn quiz_intro(lang: Lang, count: usize, seconds: u32, name: &str) -> String {
     let (count, seconds) = (count.to_string(), seconds.to_string());
