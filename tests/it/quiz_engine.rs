@@ -85,12 +85,6 @@ fn hardest(number: usize, share: u32) -> String {
     )
 }
 
-/// A line of the podium: "🥇 Bob — 1/2 · 2.7 秒" (the name is bold in HTML).
-fn podium_line(medal: &str, name: &str, correct: usize, total: usize, seconds: &str) -> String {
-    let took = support::say(Lang::Zh, "quiz_seconds", &[("seconds", seconds)]);
-    format!("{medal} {name} — {correct}/{total} · {took}")
-}
-
 // ---------------------------------------------------------------------------------------------
 // Set-up: one app for the whole binary, one database per test.
 

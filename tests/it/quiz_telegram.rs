@@ -397,8 +397,7 @@ fn read_results(text: &str, asked: usize, total: usize) -> Results {
 /// The podium line for a participant's line.
 fn podium_line(medal: &str, line: &Line, total: usize) -> String {
     let seconds = format!("{:.1}", line.seconds);
-    let took = support::say(Lang::Zh, "quiz_seconds", &[("seconds", &seconds)]);
-    format!("{medal} {} — {}/{total} · {took}", line.name, line.correct)
+    support::quiz_zh::podium_line(medal, &line.name, line.correct, total, &seconds)
 }
 
 /// A question's line: its share of right answers and its first 24 characters.

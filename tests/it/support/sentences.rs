@@ -104,6 +104,17 @@ pub mod quiz_zh {
             ],
         )
     }
+    /// A line of the podium: "🥇 Bob — 1/2 · 2.7 秒" (the name is bold in HTML).
+    pub fn podium_line(
+        medal: &str,
+        name: &str,
+        correct: usize,
+        total: usize,
+        seconds: &str,
+    ) -> String {
+        let took = say(Lang::Zh, "quiz_seconds", &[("seconds", seconds)]);
+        format!("{medal} {name} — {correct}/{total} · {took}")
+    }
     pub fn top_you_none() -> String {
         zh("top_you_none")
     }
