@@ -11,7 +11,6 @@
 
 use crate::support;
 
-use std::ops::{Deref, DerefMut};
 use std::time::Duration;
 
 use debate_bot::i18n::Lang;
@@ -20,7 +19,7 @@ use debate_bot::render::utf16_len;
 use debate_bot::store::{DebateRow, Tally};
 use serde_json::{Value, json};
 use support::fake_api::WAIT;
-use support::group_chat::GroupChat;
+use support::group_chat::{GroupChat, derefs_to_group_chat};
 use support::people::{student, teacher};
 use support::sentences::debate::*;
 use support::{Call, FakeApi, TgUser, eventually, visible};
@@ -36,19 +35,7 @@ fn zh(key: &str, args: &[(&str, &str)]) -> String {
 /// A group with the bot, its database, and the fake Telegram.
 struct Group(GroupChat);
 
-impl Deref for Group {
-    type Target = GroupChat;
-
-    fn deref(&self) -> &GroupChat {
-        &self.0
-    }
-}
-
-impl DerefMut for Group {
-    fn deref_mut(&mut self) -> &mut GroupChat {
-        &mut self.0
-    }
-}
+derefs_to_group_chat!(Group);
 
 /// A vote the bot posted.
 #[derive(Debug, Clone)]

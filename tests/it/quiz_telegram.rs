@@ -16,7 +16,6 @@
 use crate::support;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::ops::{Deref, DerefMut};
 use std::time::Duration;
 
 use debate_bot::i18n::Lang;
@@ -24,7 +23,7 @@ use debate_bot::quiz::QuizSettings;
 use debate_bot::store::AnswerRow;
 use serde_json::{Value, json};
 use support::fake_api::{Pushed, Version};
-use support::group_chat::GroupChat;
+use support::group_chat::{GroupChat, derefs_to_group_chat};
 use support::people::{self, teacher};
 use support::{Call, FakeApi, TgUser, eventually, visible};
 use tokio::time::Instant;
@@ -57,19 +56,7 @@ fn student(i: usize) -> TgUser {
 /// The class's group: the fake API, the bot, and its database.
 struct Class(GroupChat);
 
-impl Deref for Class {
-    type Target = GroupChat;
-
-    fn deref(&self) -> &GroupChat {
-        &self.0
-    }
-}
-
-impl DerefMut for Class {
-    fn deref_mut(&mut self) -> &mut GroupChat {
-        &mut self.0
-    }
-}
+derefs_to_group_chat!(Class);
 
 impl Class {
     /// A fresh fake API and the bot running against it with [`SETTINGS`] and a new database.

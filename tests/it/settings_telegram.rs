@@ -8,15 +8,13 @@
 
 use crate::support;
 
-use std::ops::{Deref, DerefMut};
-
 use debate_bot::app::Defaults;
 use debate_bot::i18n::Lang;
 use debate_bot::quiz::QuizSettings;
 use debate_bot::settings::{Change, ChatSettings, Scoring, Starters};
 use debate_bot::store::Store;
 use debate_bot::vocab::Millis;
-use support::group_chat::GroupChat;
+use support::group_chat::{GroupChat, derefs_to_group_chat};
 use support::people::{student, teacher};
 use support::{Call, TgUser, shown, ui, visible};
 
@@ -48,19 +46,7 @@ pub fn expected(lang: Lang, settings: &ChatSettings) -> (String, Vec<Vec<(String
 /// A group with the bot (the teacher an admin there), its database and the fake Telegram.
 pub struct Room(GroupChat);
 
-impl Deref for Room {
-    type Target = GroupChat;
-
-    fn deref(&self) -> &GroupChat {
-        &self.0
-    }
-}
-
-impl DerefMut for Room {
-    fn deref_mut(&mut self) -> &mut GroupChat {
-        &mut self.0
-    }
-}
+derefs_to_group_chat!(Room);
 
 impl Room {
     pub async fn start() -> Room {

@@ -10,6 +10,7 @@ use super::bot::{RunningBot, start_bot_on, start_bot_with};
 use super::fake_api::{Call, FakeApi, TgUser, visible};
 use super::temp_database;
 
+/// A group chat with the bot in it, as the module says.
 pub struct GroupChat {
     pub api: FakeApi,
     /// The bot, while it runs.
@@ -86,3 +87,24 @@ impl GroupChat {
         visible(&self.say(user, text).await)
     }
 }
+
+/// Makes a test's own type over a [`GroupChat`] (`struct Class(GroupChat)`, with the test's
+/// methods) deref to it, so that the group chat's fields and methods are the type's too.
+macro_rules! derefs_to_group_chat {
+    ($wrapper:ty) => {
+        impl std::ops::Deref for $wrapper {
+            type Target = $crate::support::group_chat::GroupChat;
+
+            fn deref(&self) -> &Self::Target {
+                &self.0
+            }
+        }
+
+        impl std::ops::DerefMut for $wrapper {
+            fn deref_mut(&mut self) -> &mut Self::Target {
+                &mut self.0
+            }
+        }
+    };
+}
+pub(crate) use derefs_to_group_chat;

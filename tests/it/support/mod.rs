@@ -6,7 +6,7 @@
 //! ([`ports`]).
 
 // Each test crate uses a different part of the support.
-#![allow(dead_code, unused_imports)]
+#![allow(dead_code, unused_imports, unused_macros)]
 
 pub mod bot;
 pub mod core_replies;
