@@ -20,13 +20,12 @@
 mod support;
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use debate_bot::app::Request;
 use debate_bot::effect::{Effect, Place};
 use debate_bot::i18n::Lang;
 use debate_bot::quiz::{QuizRequest, QuizSettings, Quizzes};
@@ -34,8 +33,8 @@ use debate_bot::store::Store;
 use debate_bot::vocab::{ChatKind, Millis};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use support::fake_api::{BOT_USERNAME, visible_text};
-use support::{Call, Failure, FakeApi, TOKEN, TgUser};
+use support::fake_api::visible_text;
+use support::{Call, Failure, FakeApi, TOKEN, TempDir, TgUser, core_reply};
 use tokio::sync::mpsc;
 
 const GROUP: i64 = -4_000_000_555;
@@ -45,26 +44,6 @@ const FIRST_BACKOFF: Duration = Duration::from_millis(500);
 /// How long teloxide's default HTTP client waits for an answer (teloxide-core's
 /// `net::default_reqwest_settings`).
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(17);
-
-/// What the core answers `text` in a private chat, as HTML: what the user should see.
-fn core_answer(user: &TgUser, text: &str) -> String {
-    let command = debate_bot::command::parse(text);
-    support::app()
-        .handle(
-            &Request {
-                chat: ChatKind::Private,
-                language_code: user.language_code.as_deref(),
-                text,
-                command: command.as_ref(),
-                bot_username: Some(BOT_USERNAME),
-            },
-            &mut rand::rng(),
-        )
-        .unwrap_or_else(|| panic!("the core answers {text:?}"))
-        .reply
-        .doc
-        .to_html()
-}
 
 /// The messages the bot sent (delivered) to `chat`, in order.
 fn delivered_to(api: &FakeApi, chat: i64) -> Vec<Call> {
@@ -127,7 +106,7 @@ async fn a_handler_that_panics_is_caught_and_the_bot_carries_on() {
         })
         .await;
     assert!(open.ok(), "{}", open.response);
-    assert_eq!(open.text(), core_answer(&alice, "/open"));
+    assert_eq!(open.text(), core_reply(&alice, "/open").0);
     assert_eq!(
         panics.load(Ordering::SeqCst),
         before + 1,
@@ -141,7 +120,7 @@ async fn a_handler_that_panics_is_caught_and_the_bot_carries_on() {
             c.method == "sendMessage" && c.chat_id() == Some(bob.id)
         })
         .await;
-    assert_eq!(closed.text(), core_answer(&bob, "/closed"));
+    assert_eq!(closed.text(), core_reply(&bob, "/closed").0);
     let first = support::say_until(
         Lang::En,
         "topic_header",
@@ -160,8 +139,8 @@ async fn a_handler_that_panics_is_caught_and_the_bot_carries_on() {
         to_alice,
         [
             support::say(debate_bot::i18n::Lang::Zh, "internal_error", &[]),
-            core_answer(&alice, "/open"),
-            core_answer(&alice, "/closed")
+            core_reply(&alice, "/open").0,
+            core_reply(&alice, "/closed").0
         ],
         "{}",
         api.describe_calls()
@@ -189,7 +168,7 @@ async fn a_panic_in_the_dispatch_costs_one_update_and_the_bot_carries_on() {
             c.method == "sendMessage" && c.chat_id() == Some(alice.id)
         })
         .await;
-    assert_eq!(open.text(), core_answer(&alice, "/open"));
+    assert_eq!(open.text(), core_reply(&alice, "/open").0);
     assert_eq!(panics.load(Ordering::SeqCst), before + 1);
     api.private_text(&alice, "/closed");
     api.wait_count("sendMessage", 2).await;
@@ -198,7 +177,10 @@ async fn a_panic_in_the_dispatch_costs_one_update_and_the_bot_carries_on() {
     let to_alice = texts_delivered_to(&api, alice.id);
     assert_eq!(
         to_alice,
-        [core_answer(&alice, "/open"), core_answer(&alice, "/closed")],
+        [
+            core_reply(&alice, "/open").0,
+            core_reply(&alice, "/closed").0
+        ],
         "{}",
         api.describe_calls()
     );
@@ -247,7 +229,7 @@ async fn reply_despite(failure: Failure, within: Duration) -> (Call, Call) {
         "delivered once: {}",
         api.describe_calls()
     );
-    assert_eq!(delivered[0].text(), core_answer(&user, "/closed"));
+    assert_eq!(delivered[0].text(), core_reply(&user, "/closed").0);
     assert_eq!(
         api.count("sendMessage"),
         2,
@@ -383,7 +365,7 @@ impl Jail {
         let disk = dir.join("disk");
         std::fs::create_dir_all(&disk).expect("the mount point");
         let config = dir.join("config.toml");
-        let responses = Path::new(env!("CARGO_MANIFEST_DIR")).join("responses");
+        let responses = support::responses_dir();
         std::fs::write(
             &config,
             format!(
@@ -518,29 +500,11 @@ impl Drop for Jail {
     }
 }
 
-/// A fresh folder under the system's temp folder, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("debate-bot-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("a temp folder");
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_disk_gets_an_apology_and_what_needs_no_writes_keeps_working() {
     let api = FakeApi::start().await;
     let dir = TempDir::new("full-disk");
-    let mut jail = Jail::start(&api, &dir.0);
+    let mut jail = Jail::start(&api, dir.path());
     if jail.line().await.as_deref() != Some("mounted") {
         panic!(
             "`unshare -rm sh -c 'mount -t tmpfs ...'` failed: the full-disk test needs user and \
@@ -587,13 +551,13 @@ async fn a_full_disk_gets_an_apology_and_what_needs_no_writes_keeps_working() {
             c.method == "sendMessage" && c.chat_id() == Some(reader.id)
         })
         .await;
-    assert_eq!(topic.text(), core_answer(&reader, "/closed"));
+    assert_eq!(topic.text(), core_reply(&reader, "/closed").0);
     let found = api
         .wait_for("the search results", |c| {
             c.method == "sendMessage" && c.chat_id() == Some(searcher.id)
         })
         .await;
-    assert_eq!(found.text(), core_answer(&searcher, "/search open source"));
+    assert_eq!(found.text(), core_reply(&searcher, "/search open source").0);
     assert_eq!(api.count("sendPoll"), 0, "no quiz started on a full disk");
     assert_eq!(
         delivered_to(&api, GROUP).len(),

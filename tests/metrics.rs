@@ -14,10 +14,8 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use debate_bot::telegram::Settings;
-use secrecy::SecretString;
-use support::{Failure, FakeApi, TOKEN, TgUser, eventually};
+use support::{Failure, FakeApi, TgUser, eventually, free_port};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::sync::oneshot;
 
 const GROUP: i64 = -4_000_000_914;
 const OTHER_GROUP: i64 = -4_000_000_915;
@@ -91,33 +89,21 @@ async fn scrape(addr: SocketAddr) -> Scrape {
     Scrape::parse(body)
 }
 
-fn free_port() -> SocketAddr {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_counters_move_by_what_was_done() {
     support::init_logging();
     let api = FakeApi::start().await;
     let listen = free_port();
     let settings = Settings {
-        token: SecretString::from(TOKEN.to_string()),
-        api_url: api.url(),
-        webhook: None,
-        limits: support::generous_limits(),
-        shutdown: Duration::from_secs(8),
         metrics: Some(listen),
+        ..support::settings(&api)
     };
-    let (stop, stopped) = oneshot::channel::<()>();
-    let bot = tokio::spawn(support::run(
+    let bot = support::launch(
+        &tokio::runtime::Handle::current(),
         settings,
         support::temp_database(),
         Default::default(),
-        async move {
-            let _ = stopped.await;
-        },
-    ));
+    );
     api.wait_nth("getUpdates", 0).await;
 
     let (status, body) = get(listen, "/healthz").await;
@@ -374,12 +360,7 @@ async fn the_counters_move_by_what_was_done() {
             .contains("# TYPE debate_bot_handler_seconds histogram")
     );
 
-    let _ = stop.send(());
-    tokio::time::timeout(Duration::from_secs(15), bot)
-        .await
-        .expect("run returns after stop")
-        .expect("run did not panic")
-        .expect("run returns Ok");
+    bot.stop_within(Duration::from_secs(15)).await;
     eventually("the metrics listener closed with the bot", || async {
         tokio::net::TcpStream::connect(listen).await.err().map(drop)
     })

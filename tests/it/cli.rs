@@ -288,13 +288,31 @@ fn console_runs_a_debate_voted_by_number_with_the_result() {
 
 #[test]
 fn console_survives_odd_input() {
-    let junk = format!(
-        "{}\n/who {}\n#0\n#99999999999999999999\n\u{0}\n/\n",
+    let (emoji, who) = (
         "😀".repeat(20_000),
-        "\u{202e}".repeat(3000)
+        format!("/who {}", "\u{202e}".repeat(3000)),
     );
+    let junk = format!("{emoji}\n{who}\n#0\n#99999999999999999999\n\u{0}\n/\n");
     let output = console(&junk, &[]);
+    let stdout = text(&output.stdout);
     assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(
+        stdout.starts_with(&say(Lang::Zh, "console_banner", &[])),
+        "{stdout}"
+    );
+    // Each line gets the core's answer in a private chat (the bot named nothing in the
+    // terminal): a search, a name not found, a search for "\0" and for "/" ...
+    for line in [emoji.as_str(), who.as_str(), "\u{0}", "/"] {
+        let answer = support::core_answer(Some("zh"), None, line).doc.to_plain();
+        let start: String = line.chars().take(8).collect();
+        assert!(
+            stdout.contains(&answer),
+            "no answer to {start:?}…: {stdout}"
+        );
+    }
+    // ... and a press on a button there is not ("#0", a number past any) the stale notice.
+    let stale = say(Lang::Zh, "button_stale", &[]);
+    assert_eq!(stdout.matches(&stale).count(), 2, "{stdout}");
 }
 
 // ---- run, stopped by signals ---------------------------------------------------------
@@ -323,12 +341,6 @@ fn wait(child: &mut Child, limit: Duration) -> Option<std::process::ExitStatus> 
     None
 }
 
-/// A port on 127.0.0.1 with nothing listening: the network is "dead".
-fn dead_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
-}
-
 fn run_against_dead_network(signal_name: &str) -> (Option<std::process::ExitStatus>, String) {
     run_against_dead_network_with(signal_name, &[])
 }
@@ -340,9 +352,10 @@ fn run_against_dead_network_with(
     let mut child = bin()
         .envs(env.iter().copied())
         .env("TELOXIDE_TOKEN", TOKEN)
+        // A port nothing listens on: the network is "dead".
         .env(
             "TELOXIDE_API_URL",
-            format!("http://127.0.0.1:{}", dead_port()),
+            format!("http://{}", support::free_port()),
         )
         .env("RUST_LOG", "trace")
         .stdout(Stdio::piped())

@@ -2,26 +2,23 @@
 //! makes), and the loader refuses each kind of bad data with a message naming the file, the
 //! entry and the problem.
 
+use crate::support::{self, TempDir};
+
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use debate_bot::corpus::{self, Corpus, PersonKind, Problem, Voice};
 use debate_bot::vocab::Side;
 
 const ARTICLE: &str = "dianchang-2024-07-12-open-vs-closed";
 
-fn shipped_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("responses")
-}
-
 fn shipped() -> Corpus {
-    corpus::load(&shipped_dir()).unwrap_or_else(|problems| panic!("{problems:#?}"))
+    corpus::load(&support::responses_dir()).unwrap_or_else(|problems| panic!("{problems:#?}"))
 }
 
 /// The article text, read straight from the file the project was given when it is there.
 fn original_article() -> String {
     let given = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/source/article.txt");
-    let shipped = shipped_dir().join(ARTICLE).join("article.txt");
+    let shipped = support::responses_dir().join(ARTICLE).join("article.txt");
     std::fs::read_to_string(if given.exists() { given } else { shipped }).unwrap()
 }
 
@@ -29,7 +26,9 @@ fn original_article() -> String {
 
 #[test]
 fn the_shipped_article_is_the_given_text_unchanged() {
-    let shipped = std::fs::read_to_string(shipped_dir().join(ARTICLE).join("article.txt")).unwrap();
+    let shipped =
+        std::fs::read_to_string(support::responses_dir().join(ARTICLE).join("article.txt"))
+            .unwrap();
     assert_eq!(shipped, original_article());
 }
 
@@ -435,21 +434,15 @@ fn roles_are_the_articles_or_marked_as_from_outside() {
 // ---- bad data --------------------------------------------------------------------------
 
 /// A copy of the shipped responses/ in a fresh temporary folder, to break on purpose.
-struct Scratch(PathBuf);
+struct Scratch(TempDir);
 
 impl Scratch {
     fn new() -> Self {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let dir =
-            std::env::temp_dir().join(format!("debate-bot-corpus-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        copy_dir(&shipped_dir(), &dir);
-        Scratch(dir)
+        Scratch(support::copy_of(&support::responses_dir(), "corpus"))
     }
 
     fn path(&self, file: &str) -> PathBuf {
-        self.0.join(file)
+        self.0.path().join(file)
     }
 
     /// Replaces `from` (which must occur) with `to` in `file`.
@@ -469,7 +462,7 @@ impl Scratch {
     }
 
     fn problems(&self) -> Vec<Problem> {
-        match corpus::load(&self.0) {
+        match corpus::load(self.0.path()) {
             Ok(_) => panic!("the broken corpus loaded"),
             Err(problems) => problems,
         }
@@ -488,31 +481,12 @@ impl Scratch {
     }
 }
 
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 const EXCERPTS: &str = "dianchang-2024-07-12-open-vs-closed/excerpts.toml";
 
 #[test]
 fn the_scratch_copy_itself_loads() {
     let scratch = Scratch::new();
-    assert!(corpus::load(&scratch.0).is_ok());
+    assert!(corpus::load(scratch.0.path()).is_ok());
 }
 
 #[test]
@@ -723,7 +697,7 @@ fn a_second_article_folder_adds_an_article_without_code() {
         "  \"luo-open-breaks-monopoly\",\n  \"lin-most-efficient-way\",",
         "  \"luo-open-breaks-monopoly\",\n  \"lin-most-efficient-way\",\n  \"second-open\",",
     );
-    let corpus = corpus::load(&scratch.0).unwrap_or_else(|p| panic!("{p:#?}"));
+    let corpus = corpus::load(scratch.0.path()).unwrap_or_else(|p| panic!("{p:#?}"));
     assert_eq!(corpus.articles.len(), 2);
     let excerpt = corpus
         .excerpts

@@ -18,11 +18,14 @@ use debate_bot::debate::{DebateRequest, DebateSettings, Debates, VotePoll};
 use debate_bot::effect::{Effect, Place, Timer};
 use debate_bot::i18n::Lang;
 use debate_bot::quiz::{QuizRequest, QuizSettings, Quizzes};
-use debate_bot::store::{Recorded, Refusal, Store};
+use debate_bot::store::{Recorded, Refusal};
 use debate_bot::vocab::{ChatKind, DebateId, GRACE_MS, Millis, Player};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use support::{TempDir, app, messages, name, player};
+use support::engines::EngineFile;
+use support::quiz_zh::{forgotten, zh};
+use support::sentences::debate::*;
+use support::{app, messages, name, player};
 
 const GROUP: i64 = -1_001_234_567_890;
 const OTHER_GROUP: i64 = -1_009_876_543_210;
@@ -57,40 +60,17 @@ const MOTION_1_EN: &str = "Will closed source ultimately defeat open source?";
 const FOR_CAMP_1: &str = "李彦宏";
 const AGAINST_CAMP_1: &str = "罗璇";
 
-fn zh(key: &str) -> String {
-    support::say(Lang::Zh, key, &[])
-}
-
 /// Motion 1's camps and where the article's narration leans.
 fn camps_1(lang: Lang) -> String {
-    let camps = support::say(
+    let camps = camps(
         lang,
-        "debate_camps",
-        &[
-            ("for", &name(lang, FOR_CAMP_1, "Robin Li")),
-            ("against", &name(lang, AGAINST_CAMP_1, "Luo Xuan")),
-        ],
+        &name(lang, FOR_CAMP_1, "Robin Li"),
+        &name(lang, AGAINST_CAMP_1, "Luo Xuan"),
     );
     let narration = support::say(lang, "debate_narration_against", &[]);
     format!("{camps}\n{narration}")
 }
 
-/// The vote's options: for, against, undecided.
-fn options(lang: Lang) -> [String; 3] {
-    [
-        "debate_side_for",
-        "debate_side_against",
-        "debate_vote_undecided",
-    ]
-    .map(|key| support::say(lang, key, &[]))
-}
-
-fn none_open() -> String {
-    zh("debate_none_open")
-}
-fn only_starter_close() -> String {
-    zh("debate_only_starter_close")
-}
 fn poll_failed(lang: Lang) -> String {
     support::say(lang, "debate_poll_failed", &[])
 }
@@ -139,18 +119,6 @@ fn question(motion: &str, minutes: u32) -> String {
     question_in(Lang::Zh, motion, minutes)
 }
 
-fn already_open_in(lang: Lang, motion: &str) -> String {
-    support::say(lang, "debate_already_open", &[("motion", motion)])
-}
-
-fn already_open(motion: &str) -> String {
-    already_open_in(Lang::Zh, motion)
-}
-
-fn forgotten(count: u64) -> String {
-    support::say(Lang::Zh, "quiz_forgotten", &[("count", &count.to_string())])
-}
-
 fn leans_in(lang: Lang, key: &str, camp: &str) -> String {
     support::say(lang, key, &[("camp", camp)])
 }
@@ -163,16 +131,6 @@ fn leans_against(camp: &str) -> String {
     leans_in(Lang::Zh, "debate_result_leans_against", camp)
 }
 
-/// A side's line of the result: "正方:1 票(25%)".
-fn result_line(lang: Lang, side: &str, votes: u64, percent: u64) -> String {
-    let (votes, percent) = (votes.to_string(), percent.to_string());
-    support::say(
-        lang,
-        "debate_result_line",
-        &[("side", side), ("votes", &votes), ("percent", &percent)],
-    )
-}
-
 /// The result of the vote on motion 1, as the group reads it in `lang`: `sides` are (votes,
 /// percent) for, against and undecided.
 fn result_1_in(lang: Lang, sides: [(u64, u64); 3], total: u64, lean: &str) -> String {
@@ -180,20 +138,7 @@ fn result_1_in(lang: Lang, sides: [(u64, u64); 3], total: u64, lean: &str) -> St
         Lang::Zh => MOTION_1,
         Lang::En => MOTION_1_EN,
     };
-    let mut lines = vec![support::say(
-        lang,
-        "debate_result_title",
-        &[("motion", motion)],
-    )];
-    for (side, (votes, percent)) in options(lang).iter().zip(sides) {
-        lines.push(result_line(lang, side, votes, percent));
-    }
-    let total = total.to_string();
-    lines.push(support::say(
-        lang,
-        "debate_result_total",
-        &[("total", &total)],
-    ));
+    let mut lines = vec![result_head(lang, motion, sides, total)];
     lines.push(String::new());
     lines.push(lean.to_string());
     lines.push(camps_1(lang));
@@ -260,9 +205,8 @@ struct Bot {
     debates: Arc<Debates>,
     quizzes: Quizzes,
     settings: DebateSettings,
-    url: String,
     // Dropped last, after the store.
-    _dir: TempDir,
+    file: EngineFile,
 }
 
 impl Bot {
@@ -271,19 +215,16 @@ impl Bot {
     }
 
     async fn with(tag: &str, settings: DebateSettings) -> Bot {
-        let dir = TempDir::new(tag);
-        let url = format!("sqlite://{}", dir.path().join("debates.sqlite").display());
-        Bot::on(url, dir, settings).await
+        Bot::on(EngineFile::new(tag), settings).await
     }
 
-    async fn on(url: String, dir: TempDir, settings: DebateSettings) -> Bot {
-        let store = Store::open(&url).await.expect("open the store");
+    async fn on(file: EngineFile, settings: DebateSettings) -> Bot {
+        let store = file.open().await;
         Bot {
             debates: Arc::new(Debates::new(app(), store.clone(), settings)),
             quizzes: Quizzes::new(app(), store, QuizSettings::default()),
             settings,
-            url,
-            _dir: dir,
+            file,
         }
     }
 
@@ -293,12 +234,11 @@ impl Bot {
             debates,
             quizzes,
             settings,
-            url,
-            _dir: dir,
+            file,
         } = self;
         drop(debates);
         drop(quizzes);
-        Bot::on(url, dir, settings).await
+        Bot::on(file, settings).await
     }
 
     /// `/debate ARGS` from `player` in `chat`, who administers it if `is_admin`.
@@ -575,7 +515,7 @@ async fn debate_n_opens_the_motion_and_its_vote_which_wakes_the_engine_at_the_de
         motion.doc.to_html()
     );
     assert!(!motion.buttons.is_empty(), "the motion keeps its buttons");
-    assert_eq!(vote, &poll(question(MOTION_1, 60), options(Lang::Zh)));
+    assert_eq!(vote, &poll(question(MOTION_1, 60), sides(Lang::Zh)));
 
     // Posted: the engine wants to be woken at the deadline, an hour on.
     let wakes = bot.debates.poll_sent(*debate, "vote-a", 501).await.unwrap();
@@ -608,7 +548,7 @@ async fn debate_n_opens_the_motion_and_its_vote_which_wakes_the_engine_at_the_de
     );
     assert_eq!(
         posted.poll,
-        poll(question_in(Lang::En, MOTION_1_EN, 60), options(Lang::En))
+        poll(question_in(Lang::En, MOTION_1_EN, 60), sides(Lang::En))
     );
     assert_ne!(posted.debate, *debate);
 
@@ -675,7 +615,7 @@ async fn every_motion_s_vote_fits_telegram_s_poll_limits() {
             let posted = bot.start(chat, who, &(n + 1).to_string(), T0).await;
             let vote = &posted.poll;
             if i == 0 {
-                assert_eq!(vote, &poll(question(motion, 60), options(Lang::Zh)));
+                assert_eq!(vote, &poll(question(motion, 60), sides(Lang::Zh)));
             } else {
                 let end = support::say_after(
                     Lang::En,
@@ -684,7 +624,7 @@ async fn every_motion_s_vote_fits_telegram_s_poll_limits() {
                     "motion",
                 );
                 assert!(vote.question.ends_with(&end), "{vote:#?}");
-                assert_eq!(vote.options, options(Lang::En));
+                assert_eq!(vote.options, sides(Lang::En));
             }
             // sendPoll: a question of 1-300 characters, options of 1-100.
             let len = |s: &str| s.encode_utf16().count();
@@ -848,7 +788,7 @@ async fn a_vote_counts_once_per_voter_a_change_replaces_it_and_a_retraction_remo
         result.doc.to_html().starts_with(&format!(
             "<b>{}</b>\n{}\n",
             support::say(Lang::Zh, "debate_result_title", &[("motion", MOTION_1)]),
-            result_line(Lang::Zh, &options(Lang::Zh)[0], 1, 25)
+            result_line(Lang::Zh, &sides(Lang::Zh)[0], 1, 25)
         )),
         "{}",
         result.doc.to_html()
@@ -1290,10 +1230,7 @@ async fn a_restart_resumes_every_debate_where_it_was() {
     // The unposted one is posted now (the same motion and poll), to its first deadline.
     let posted = bot.post(&unposted_outs, later).await;
     assert_eq!(posted.debate, unposted);
-    assert_eq!(
-        posted.poll,
-        poll(question(MOTIONS[2], 60), options(Lang::Zh))
-    );
+    assert_eq!(posted.poll, poll(question(MOTIONS[2], 60), sides(Lang::Zh)));
     assert_eq!(
         bot.vote(&posted, &v[0], &[FOR], now + 3).await,
         Recorded::Counted
@@ -1361,7 +1298,7 @@ async fn forgetme_deletes_the_user_s_votes_too() {
     assert_eq!(bot.forgetme(GROUP, &mallory, T0 + 3).await, forgotten(0));
 
     // Nothing of hers is kept.
-    let db = sqlx::SqlitePool::connect(&bot.url).await.unwrap();
+    let db = sqlx::SqlitePool::connect(bot.file.url()).await.unwrap();
     let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM debate_votes WHERE user_id = ?")
         .bind(mallory.id)
         .fetch_one(&db)

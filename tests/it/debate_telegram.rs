@@ -15,96 +15,27 @@ use std::time::Duration;
 
 use debate_bot::i18n::Lang;
 use debate_bot::quiz::QuizSettings;
-use debate_bot::store::{DebateRow, Store, Tally};
+use debate_bot::render::utf16_len;
+use debate_bot::store::{DebateRow, Tally};
 use serde_json::{Value, json};
-use support::fake_api::{WAIT, visible_text};
-use support::{
-    Call, FakeApi, RunningBot, TgUser, eventually, start_bot_with, temp_database, utf16_len,
-};
+use support::fake_api::WAIT;
+use support::group_chat::{GroupChat, derefs_to_group_chat};
+use support::people::{student, teacher};
+use support::sentences::debate::*;
+use support::{Call, FakeApi, TgUser, eventually, visible};
 use tokio::time::Instant;
 
 const GROUP: i64 = -4_000_000_777;
 
 // The sentences users see: responses/ui.zh.toml, filled as the bot fills them.
-fn only_starter() -> String {
-    support::say(Lang::Zh, "debate_only_starter_close", &[])
-}
-
-fn none_open() -> String {
-    support::say(Lang::Zh, "debate_none_open", &[])
-}
-
-fn already_open(motion: &str) -> String {
-    support::say(Lang::Zh, "debate_already_open", &[("motion", motion)])
-}
-
 fn zh(key: &str, args: &[(&str, &str)]) -> String {
     support::say(Lang::Zh, key, args)
 }
 
-/// The sides of a vote, as its options read: for, against, undecided.
-fn sides(lang: Lang) -> [String; 3] {
-    [
-        "debate_side_for",
-        "debate_side_against",
-        "debate_vote_undecided",
-    ]
-    .map(|key| support::say(lang, key, &[]))
-}
-
-/// The head of a result: its title, a line per side (votes, percent) and the total.
-fn result_head(lang: Lang, motion: &str, votes: [(u64, u64); 3], total: u64) -> String {
-    let mut lines = vec![support::say(
-        lang,
-        "debate_result_title",
-        &[("motion", motion)],
-    )];
-    for (side, (votes, percent)) in sides(lang).iter().zip(votes) {
-        let (votes, percent) = (votes.to_string(), percent.to_string());
-        lines.push(support::say(
-            lang,
-            "debate_result_line",
-            &[("side", side), ("votes", &votes), ("percent", &percent)],
-        ));
-    }
-    let total = total.to_string();
-    lines.push(support::say(
-        lang,
-        "debate_result_total",
-        &[("total", &total)],
-    ));
-    lines.join("\n")
-}
-
-/// The article's camps on a motion: "文中站队 —— 正方:李彦宏;反方:罗璇".
-fn camps(lang: Lang, for_: &str, against: &str) -> String {
-    support::say(lang, "debate_camps", &[("for", for_), ("against", against)])
-}
-
-fn teacher() -> TgUser {
-    TgUser::new(2_000, "王老师", Some("zh-hans"))
-}
-
-fn student(i: usize) -> TgUser {
-    TgUser::new(
-        3_000 + i as i64,
-        &format!("学生{:02}", i + 1),
-        Some("zh-hans"),
-    )
-}
-
-/// The text a reader sees.
-fn visible(call: &Call) -> String {
-    visible_text(call.text(), call.body.get("parse_mode"))
-}
-
 /// A group with the bot, its database, and the fake Telegram.
-struct Group {
-    api: FakeApi,
-    bot: Option<RunningBot>,
-    database: String,
-    store: Store,
-}
+struct Group(GroupChat);
+
+derefs_to_group_chat!(Group);
 
 /// A vote the bot posted.
 #[derive(Debug, Clone)]
@@ -116,50 +47,12 @@ struct Vote {
 }
 
 impl Group {
-    async fn start_on(runtime: &tokio::runtime::Handle) -> Group {
-        let api = FakeApi::start().await;
-        let database = temp_database();
-        let bot = support::start_bot_on(runtime, &api, &database, QuizSettings::default());
-        api.wait_nth("getUpdates", 0).await;
-        let store = Store::open(&database).await.expect("the bot's database");
-        Group {
-            api,
-            bot: Some(bot),
-            database,
-            store,
-        }
-    }
-
     async fn start() -> Group {
-        Group::start_on(&tokio::runtime::Handle::current()).await
+        Group(GroupChat::start(GROUP, QuizSettings::default()).await)
     }
 
-    async fn end_process(&mut self, process: tokio::runtime::Runtime) {
-        if let Some(bot) = self.bot.take() {
-            bot.stop().await;
-        }
-        process.shutdown_background();
-    }
-
-    async fn start_again(&mut self) {
-        assert!(self.bot.is_none(), "stop the running bot first");
-        let updates = self.api.count("getUpdates");
-        self.bot = Some(start_bot_with(
-            &self.api,
-            &self.database,
-            QuizSettings::default(),
-        ));
-        self.api.wait_nth("getUpdates", updates + 1).await;
-    }
-
-    /// Sends `text` from `user` in the group; returns the visible text of the next sendMessage.
-    async fn ask(&self, user: &TgUser, text: &str) -> String {
-        let before = self.api.count("sendMessage");
-        self.api.group_text(GROUP, user, text);
-        let call = self.api.wait_nth("sendMessage", before).await;
-        assert_eq!(call.chat_id(), Some(GROUP), "{}", call.summary());
-        assert!(call.ok(), "{}", call.response);
-        visible(&call)
+    async fn start_on(runtime: &tokio::runtime::Handle) -> Group {
+        Group(GroupChat::start_on(runtime, GROUP, QuizSettings::default()).await)
     }
 
     /// `user` opens a debate with `text` in `chat`; returns the motion message and the poll
@@ -412,7 +305,7 @@ async fn a_group_debates_votes_and_sees_the_result_next_to_the_articles_camps() 
     );
     assert_eq!(
         group.ask(&students[0], "/debate close").await,
-        only_starter()
+        only_starter_close()
     );
     let asked = api.wait_nth("getChatMember", 0).await;
     assert_eq!(asked.body["user_id"], json!(students[0].id));

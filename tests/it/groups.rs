@@ -23,15 +23,6 @@ const SETTINGS: QuizSettings = QuizSettings {
     max_questions: 20,
 };
 
-/// The quiz's intro as the message's HTML carries it (responses/ui.zh.toml).
-fn intro(count: &str, seconds: &str, name: &str) -> String {
-    escape_html(&support::say(
-        Lang::Zh,
-        "quiz_intro",
-        &[("count", count), ("seconds", seconds), ("name", name)],
-    ))
-}
-
 /// The start of a debate's result, bold, before its motion: "<b>投票结果:".
 fn result_title() -> String {
     let title = support::say_until(Lang::Zh, "debate_result_title", &[], "motion");
@@ -72,7 +63,11 @@ impl Forum {
 async fn everything_about_a_command_in_a_topic_lands_in_that_topic_and_two_classes_run_at_once() {
     let forum = Forum::start().await;
     let (a, b) = (teacher(1), teacher(2));
-    let intro_of = |user: &TgUser| intro("2", "30", &user.first_name);
+    // The quiz's intro as the message's HTML carries it.
+    let intro_of = |user: &TgUser| {
+        let seconds = SETTINGS.question_seconds;
+        escape_html(&support::quiz_intro(Lang::Zh, 2, seconds, &user.first_name))
+    };
 
     // A topic command: the reply lands in the topic (General is closed: elsewhere it would
     // be refused).

@@ -11,12 +11,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
-use support::{FakeApi, TOKEN, TgUser};
-
-fn free_port() -> SocketAddr {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap()
-}
+use support::{FakeApi, TOKEN, TgUser, free_port};
 
 fn healthcheck(metrics: SocketAddr) -> bool {
     Command::new(env!("CARGO_BIN_EXE_debate-bot"))

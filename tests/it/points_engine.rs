@@ -6,17 +6,13 @@
 
 use crate::support;
 
-use std::sync::Arc;
-
-use debate_bot::effect::Effect;
 use debate_bot::i18n::{Lang, UiText, fill};
-use debate_bot::quiz::{PollSpec, QuizRequest, QuizSettings, Quizzes};
+use debate_bot::quiz::QuizSettings;
 use debate_bot::settings::Change;
-use debate_bot::store::{Recorded, Store};
-use debate_bot::vocab::{ChatKind, GRACE_MS, Millis, Player, QuizId, Scoring};
-use rand::SeedableRng;
-use rand::rngs::StdRng;
-use support::{TempDir, app};
+use debate_bot::store::Recorded;
+use debate_bot::vocab::{GRACE_MS, Millis, Player, Scoring};
+use support::engines::{Pace, QuizBot, Sent};
+use support::messages;
 
 const GROUP: i64 = -1_001_555_000_111;
 const T0: Millis = Millis(1_750_000_000_000);
@@ -28,8 +24,7 @@ const SETTINGS: QuizSettings = QuizSettings {
 };
 
 fn ui() -> &'static UiText {
-    static APP: std::sync::OnceLock<Arc<debate_bot::app::App>> = std::sync::OnceLock::new();
-    APP.get_or_init(app).view(Lang::Zh).ui
+    support::ui(Lang::Zh)
 }
 
 fn player(id: i64, name: &str) -> Player {
@@ -39,136 +34,26 @@ fn player(id: i64, name: &str) -> Player {
     }
 }
 
-struct Engine {
-    quizzes: Arc<Quizzes>,
-    rng: StdRng,
-    url: String,
-    _dir: TempDir,
+/// The quiz engine on a fresh file with [`SETTINGS`], playing in [`GROUP`], its polls
+/// lasting what each quiz asks for.
+async fn engine() -> QuizBot {
+    QuizBot::open("points", SETTINGS, Pace::PerQuiz, 13, GROUP).await
 }
 
-/// A poll as the test "sent" it.
-struct Sent {
-    quiz: QuizId,
-    index: i64,
-    poll_id: String,
-    poll: PollSpec,
-    sent_at: Millis,
-}
-
-impl Sent {
-    fn right(&self) -> u8 {
-        self.poll.correct as u8
-    }
-
-    fn wrong(&self) -> u8 {
-        ((self.poll.correct + 1) % self.poll.options.len()) as u8
-    }
-
-    fn deadline(&self) -> Millis {
-        self.sent_at + i64::from(self.poll.open_seconds) * 1000
-    }
-}
-
-impl Engine {
-    async fn open() -> Engine {
-        let dir = TempDir::new("points");
-        let url = format!("sqlite://{}", dir.path().join("quiz.sqlite").display());
-        let store = Store::open(&url).await.expect("open the store");
-        Engine {
-            quizzes: Arc::new(Quizzes::new(app(), store, SETTINGS)),
-            rng: StdRng::seed_from_u64(13),
-            url,
-            _dir: dir,
-        }
-    }
-
-    /// A restart: a new engine and store on the same file.
-    async fn restart(self) -> Engine {
-        let Engine { url, _dir, .. } = self;
-        let store = Store::open(&url).await.expect("reopen the store");
-        Engine {
-            quizzes: Arc::new(Quizzes::new(app(), store, SETTINGS)),
-            rng: StdRng::seed_from_u64(14),
-            url,
-            _dir,
-        }
-    }
-
+impl QuizBot {
+    /// The chat scores by `scoring` from now on.
     async fn scoring(&self, scoring: Scoring) {
-        self.quizzes
-            .store()
-            .change_chat_settings(GROUP, Change::Scoring(scoring), T0)
+        self.store()
+            .change_chat_settings(self.chat, Change::Scoring(scoring), T0)
             .await
             .expect("store the setting");
     }
 
-    async fn command(&mut self, player: &Player, text: &str, now: Millis) -> Vec<Effect> {
-        let (command, args) = support::builtin(text).expect("a built-in command");
-        let request = QuizRequest {
-            place: GROUP.into(),
-            kind: ChatKind::Group,
-            player,
-            command,
-            args,
-            is_admin: false,
-            now,
-        };
-        self.quizzes
-            .handle(&request, &mut self.rng)
-            .await
-            .expect("a quiz command")
-    }
-
-    /// Sends the one poll among `outs` at `now`.
-    async fn send(&self, outs: &[Effect], now: Millis) -> Sent {
-        let (quiz, index, poll) = outs
-            .iter()
-            .find_map(|o| match o {
-                Effect::QuizPoll {
-                    quiz, index, poll, ..
-                } => Some((*quiz, *index, poll.clone())),
-                _ => None,
-            })
-            .unwrap_or_else(|| panic!("a poll in {outs:#?}"));
-        let poll_id = format!("points-{quiz}-{index}");
-        self.quizzes
-            .poll_sent(quiz, index, &poll_id, 100 + index, now)
-            .await
-            .expect("poll_sent");
-        Sent {
-            quiz,
-            index,
-            poll_id,
-            poll,
-            sent_at: now,
-        }
-    }
-
-    async fn answer(&self, sent: &Sent, player: &Player, option: u8, now: Millis) {
-        let recorded = self
-            .quizzes
-            .answer(&sent.poll_id, player, &[option], now)
-            .await
-            .expect("an answer");
+    /// `player` answers `option` to `sent` at `now`, which must count.
+    async fn counted(&self, sent: &Sent, player: &Player, option: u8, now: Millis) {
+        let recorded = self.answer(sent, player, &[option], now).await;
         assert_eq!(recorded, Recorded::Counted);
     }
-
-    /// The wake-up after `sent`'s close: the next poll or the results.
-    async fn close(&self, sent: &Sent) -> Vec<Effect> {
-        self.quizzes
-            .wake(sent.quiz, sent.index, sent.deadline() + GRACE_MS)
-            .await
-            .expect("wake")
-    }
-}
-
-fn texts(outs: &[Effect]) -> Vec<String> {
-    outs.iter()
-        .filter_map(|o| match o {
-            Effect::Send { reply, .. } => Some(reply.doc.to_plain()),
-            _ => None,
-        })
-        .collect()
 }
 
 fn line_points(
@@ -194,7 +79,7 @@ fn line_points(
 
 #[tokio::test]
 async fn points_fall_from_1000_to_500_over_the_poll_and_wrong_or_no_answer_is_0() {
-    let mut engine = Engine::open().await;
+    let mut engine = engine().await;
     engine.scoring(Scoring::Points).await;
     let teacher = player(1, "老师");
     let alice = player(11, "Alice");
@@ -202,24 +87,24 @@ async fn points_fall_from_1000_to_500_over_the_poll_and_wrong_or_no_answer_is_0(
     let carol = player(13, "Carol");
     let dave = player(14, "Dave");
 
-    let outs = engine.command(&teacher, "/quiz 2 20s", T0).await;
-    let intro = texts(&outs).remove(0);
+    let outs = engine.group(&teacher, "/quiz 2 20s", T0).await;
+    let intro = messages(&outs).remove(0);
     assert!(intro.ends_with(&ui().quiz_intro_points), "{intro}");
-    let q1 = engine.send(&outs, T0 + 500).await;
+    let q1 = engine.send_poll(&outs, T0 + 500).await;
     assert_eq!(q1.poll.open_seconds, 20);
     let s = q1.sent_at;
     // Instant, mid-way, at the close, wrong.
-    engine.answer(&q1, &alice, q1.right(), s).await;
-    engine.answer(&q1, &bob, q1.right(), s + 10_000).await;
-    engine.answer(&q1, &carol, q1.right(), s + 20_000).await;
-    engine.answer(&q1, &dave, q1.wrong(), s + 1_000).await;
+    engine.counted(&q1, &alice, q1.right(), s).await;
+    engine.counted(&q1, &bob, q1.right(), s + 10_000).await;
+    engine.counted(&q1, &carol, q1.right(), s + 20_000).await;
+    engine.counted(&q1, &dave, q1.wrong(), s + 1_000).await;
 
-    let outs = engine.close(&q1).await;
-    let q2 = engine.send(&outs, q1.deadline() + GRACE_MS).await;
+    let outs = engine.wake(&q1).await;
+    let q2 = engine.send_poll(&outs, q1.deadline() + GRACE_MS).await;
     let s = q2.sent_at;
     // Alice and Carol give no answer; Bob is right at once, Dave wrong a quarter in.
-    engine.answer(&q2, &bob, q2.right(), s).await;
-    engine.answer(&q2, &dave, q2.wrong(), s + 5_000).await;
+    engine.counted(&q2, &bob, q2.right(), s).await;
+    engine.counted(&q2, &dave, q2.wrong(), s + 5_000).await;
 
     let answers = engine
         .quizzes
@@ -243,8 +128,8 @@ async fn points_fall_from_1000_to_500_over_the_poll_and_wrong_or_no_answer_is_0(
         ]
     );
 
-    let outs = engine.close(&q2).await;
-    let results = texts(&outs).join("\n");
+    let outs = engine.wake(&q2).await;
+    let results = messages(&outs).join("\n");
     // Bob 1,750; Alice 1,000 (no answer to question 2 is 0); Carol 500; Dave 0.
     for line in [
         line_points(1, "Bob", 1_750, 2, 2, "10.0"),
@@ -261,7 +146,7 @@ async fn points_fall_from_1000_to_500_over_the_poll_and_wrong_or_no_answer_is_0(
     );
 
     // /top ranks the chat's answers by points too.
-    let top = texts(&engine.command(&alice, "/top", T0 + 600_000).await).join("\n");
+    let top = messages(&engine.group(&alice, "/top", T0 + 600_000).await).join("\n");
     assert!(top.starts_with(&ui().top_title_points), "{top}");
     let top_line = fill(
         &ui().top_line_points,
@@ -277,7 +162,7 @@ async fn points_fall_from_1000_to_500_over_the_poll_and_wrong_or_no_answer_is_0(
 
     // By right answers, the same answers rank Bob, Alice (faster), Carol, Dave, with no points.
     engine.scoring(Scoring::Right).await;
-    let top = texts(&engine.command(&alice, "/top", T0 + 700_000).await).join("\n");
+    let top = messages(&engine.group(&alice, "/top", T0 + 700_000).await).join("\n");
     assert!(top.starts_with(&ui().top_title), "{top}");
     assert!(!top.contains(&ui().top_title_points), "{top}");
     let first = fill(
@@ -294,22 +179,22 @@ async fn points_fall_from_1000_to_500_over_the_poll_and_wrong_or_no_answer_is_0(
 
 #[tokio::test]
 async fn a_quiz_keeps_the_scoring_it_started_with() {
-    let mut engine = Engine::open().await;
+    let mut engine = engine().await;
     let teacher = player(1, "老师");
     let alice = player(11, "Alice");
 
     // Started by right answers; the chat switches to points meanwhile.
-    let outs = engine.command(&teacher, "/quiz 1", T0).await;
+    let outs = engine.group(&teacher, "/quiz 1", T0).await;
     assert!(
-        !texts(&outs)[0].contains(&ui().quiz_intro_points),
+        !messages(&outs)[0].contains(&ui().quiz_intro_points),
         "{outs:#?}"
     );
-    let q = engine.send(&outs, T0 + 500).await;
+    let q = engine.send_poll(&outs, T0 + 500).await;
     engine
-        .answer(&q, &alice, q.right(), q.sent_at + 3_000)
+        .counted(&q, &alice, q.right(), q.sent_at + 3_000)
         .await;
     engine.scoring(Scoring::Points).await;
-    let results = texts(&engine.close(&q).await).join("\n");
+    let results = messages(&engine.wake(&q).await).join("\n");
     let right_line = fill(
         &ui().quiz_results_line,
         &[
@@ -325,12 +210,12 @@ async fn a_quiz_keeps_the_scoring_it_started_with() {
     assert!(!results.contains(&podium), "{results}");
 
     // The next quiz scores by points: 30 s, right after 3 s: 1000 − 500 × 3/30 = 950.
-    let outs = engine.command(&teacher, "/quiz 1", T0 + 100_000).await;
-    let q = engine.send(&outs, T0 + 100_500).await;
+    let outs = engine.group(&teacher, "/quiz 1", T0 + 100_000).await;
+    let q = engine.send_poll(&outs, T0 + 100_500).await;
     engine
-        .answer(&q, &alice, q.right(), q.sent_at + 3_000)
+        .counted(&q, &alice, q.right(), q.sent_at + 3_000)
         .await;
-    let results = texts(&engine.close(&q).await).join("\n");
+    let results = messages(&engine.wake(&q).await).join("\n");
     assert!(
         results.contains(&line_points(1, "Alice", 950, 1, 1, "3.0")),
         "{results}"
@@ -339,7 +224,7 @@ async fn a_quiz_keeps_the_scoring_it_started_with() {
 
 #[tokio::test]
 async fn a_quiz_resumed_after_a_restart_keeps_its_scoring_and_its_seconds() {
-    let mut engine = Engine::open().await;
+    let mut engine = engine().await;
     engine.scoring(Scoring::Points).await;
     engine
         .quizzes
@@ -349,12 +234,12 @@ async fn a_quiz_resumed_after_a_restart_keeps_its_scoring_and_its_seconds() {
         .unwrap();
     let teacher = player(1, "老师");
     let alice = player(11, "Alice");
-    let outs = engine.command(&teacher, "/quiz 1", T0).await;
-    let q = engine.send(&outs, T0 + 500).await;
+    let outs = engine.group(&teacher, "/quiz 1", T0).await;
+    let q = engine.send_poll(&outs, T0 + 500).await;
     assert_eq!(q.poll.open_seconds, 20);
     // A quarter in: 1000 − 500 × 5/20 = 875.
     engine
-        .answer(&q, &alice, q.right(), q.sent_at + 5_000)
+        .counted(&q, &alice, q.right(), q.sent_at + 5_000)
         .await;
     // The chat changes its mind, and the bot restarts before the poll closes.
     engine.scoring(Scoring::Right).await;
@@ -364,7 +249,7 @@ async fn a_quiz_resumed_after_a_restart_keeps_its_scoring_and_its_seconds() {
         .resume(q.deadline() + GRACE_MS)
         .await
         .expect("resume");
-    let results = texts(&outs).join("\n");
+    let results = messages(&outs).join("\n");
     assert!(
         results.contains(&line_points(1, "Alice", 875, 1, 1, "5.0")),
         "{results}"

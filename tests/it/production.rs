@@ -13,7 +13,7 @@ use debate_bot::limits::LimitSettings;
 use debate_bot::telegram::{Settings, Webhook};
 use secrecy::SecretString;
 use serde_json::json;
-use support::{Failure, FakeApi, TOKEN, TgUser};
+use support::{Failure, FakeApi, RunningBot, TgUser, free_port};
 
 /// The first line of /closed's reply, bold: "<b>闭源 · 1/10</b>" (the topic's title is the
 /// corpus's; the rest, responses/ui.zh.toml's).
@@ -21,58 +21,37 @@ fn closed_title() -> String {
     let header = support::topic_header(Lang::Zh, "闭源", 1, 10);
     format!("<b>{}</b>", debate_bot::render::escape_html(&header))
 }
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
 const GROUP: i64 = -4_000_000_777;
 const OTHER_GROUP: i64 = -4_000_000_888;
 
-/// The bot, run with settings of the test's choosing.
-struct Bot {
-    stop: oneshot::Sender<()>,
-    task: JoinHandle<anyhow::Result<()>>,
+/// How long a bot here may take to stop: it delivers what is still queued for its shutdown
+/// time (8 s) first.
+const STOP_WITHIN: Duration = Duration::from_secs(15);
+
+/// The bot, run with a webhook and limits of the test's choosing.
+fn run_bot(api: &FakeApi, webhook: Option<Webhook>, limits: LimitSettings) -> RunningBot {
+    run_bot_on(api, webhook, limits, support::temp_database())
 }
 
-impl Bot {
-    fn start(api: &FakeApi, webhook: Option<Webhook>, limits: LimitSettings) -> Bot {
-        Bot::start_on(api, webhook, limits, support::temp_database())
-    }
-
-    fn start_on(
-        api: &FakeApi,
-        webhook: Option<Webhook>,
-        limits: LimitSettings,
-        database: String,
-    ) -> Bot {
-        support::init_logging();
-        let settings = Settings {
-            token: SecretString::from(TOKEN.to_string()),
-            api_url: api.url(),
-            webhook,
-            limits,
-            shutdown: std::time::Duration::from_secs(8),
-            metrics: None,
-        };
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(support::run(
-            settings,
-            database,
-            Default::default(),
-            async move {
-                let _ = stopped.await;
-            },
-        ));
-        Bot { stop, task }
-    }
-
-    async fn stop(self) {
-        let _ = self.stop.send(());
-        let result = tokio::time::timeout(Duration::from_secs(15), self.task)
-            .await
-            .expect("run returns after stop")
-            .expect("run did not panic");
-        result.expect("run returns Ok");
-    }
+/// The same, with its data in `database`.
+fn run_bot_on(
+    api: &FakeApi,
+    webhook: Option<Webhook>,
+    limits: LimitSettings,
+    database: String,
+) -> RunningBot {
+    let settings = Settings {
+        webhook,
+        limits,
+        ..support::settings(api)
+    };
+    support::launch(
+        &tokio::runtime::Handle::current(),
+        settings,
+        database,
+        Default::default(),
+    )
 }
 
 /// A plain HTTP/1.1 request to 127.0.0.1; returns the status code and the body.
@@ -111,11 +90,6 @@ fn http(
     (status, body)
 }
 
-fn free_port() -> SocketAddr {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap()
-}
-
 fn start_update(update_id: i64, chat: i64) -> String {
     json!({
         "update_id": update_id,
@@ -140,7 +114,7 @@ async fn the_webhook_takes_only_updates_with_the_secret_and_answers_healthz() {
         listen,
         secret: Some(SecretString::from(secret.to_string())),
     };
-    let bot = Bot::start(&api, Some(webhook), support::generous_limits());
+    let bot = run_bot(&api, Some(webhook), support::generous_limits());
 
     let set = api
         .wait_for("setWebhook", |c| c.method == "setWebhook")
@@ -236,7 +210,7 @@ async fn the_webhook_takes_only_updates_with_the_secret_and_answers_healthz() {
         reply.text()
     );
 
-    bot.stop().await;
+    bot.stop_within(STOP_WITHIN).await;
     let sent: Vec<Option<i64>> = api
         .calls_of("sendMessage")
         .iter()
@@ -322,11 +296,11 @@ async fn the_webhook_asks_for_what_polling_asks_for_and_never_logs_an_update_it_
 
     // Long polling: getUpdates asks for what the handlers take (`handlers::ALLOWED_UPDATES`).
     let api = FakeApi::start().await;
-    let bot = Bot::start(&api, None, support::generous_limits());
+    let bot = run_bot(&api, None, support::generous_limits());
     let polling = api
         .wait_for("getUpdates", |c| c.method == "getUpdates")
         .await;
-    bot.stop().await;
+    bot.stop_within(STOP_WITHIN).await;
     let expected = [
         "callback_query",
         "inline_query",
@@ -345,7 +319,7 @@ async fn the_webhook_asks_for_what_polling_asks_for_and_never_logs_an_update_it_
         listen,
         secret: Some(SecretString::from(secret.to_string())),
     };
-    let bot = Bot::start(&api, Some(webhook), support::generous_limits());
+    let bot = run_bot(&api, Some(webhook), support::generous_limits());
     let set = api
         .wait_for("setWebhook", |c| c.method == "setWebhook")
         .await;
@@ -395,7 +369,7 @@ async fn the_webhook_asks_for_what_polling_asks_for_and_never_logs_an_update_it_
         })
         .await;
     assert_eq!(reply.chat_id(), Some(604));
-    bot.stop().await;
+    bot.stop_within(STOP_WITHIN).await;
     assert_eq!(api.count("sendMessage"), 1);
 
     let logs = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
@@ -419,7 +393,7 @@ async fn the_webhook_asks_for_what_polling_asks_for_and_never_logs_an_update_it_
 #[tokio::test]
 async fn a_group_gets_its_budget_of_replies_then_one_notice_and_other_groups_are_not_held_up() {
     let api = FakeApi::start().await;
-    let bot = Bot::start(&api, None, LimitSettings::default());
+    let bot = run_bot(&api, None, LimitSettings::default());
     let student = TgUser::new(3001, "Flood", None);
     for _ in 0..25 {
         api.group_text(GROUP, &student, "/closed");
@@ -433,7 +407,7 @@ async fn a_group_gets_its_budget_of_replies_then_one_notice_and_other_groups_are
         })
         .await;
     assert!(other.text().contains("开源"));
-    bot.stop().await;
+    bot.stop_within(STOP_WITHIN).await;
 
     let to_group: Vec<String> = api
         .calls_of("sendMessage")
@@ -465,7 +439,7 @@ async fn a_group_gets_its_budget_of_replies_then_one_notice_and_other_groups_are
 async fn a_429_is_waited_out_and_the_reply_delivered_once() {
     let api = FakeApi::start().await;
     api.fail("sendMessage", 1, Failure::retry_after(1));
-    let bot = Bot::start(&api, None, support::generous_limits());
+    let bot = run_bot(&api, None, support::generous_limits());
     let user = TgUser::new(3002, "Patient", None);
     api.private_text(&user, "/closed");
     let calls = api.wait_count("sendMessage", 2).await;
@@ -476,7 +450,7 @@ async fn a_429_is_waited_out_and_the_reply_delivered_once() {
         calls[1].text(),
         "the same message, tried again"
     );
-    bot.stop().await;
+    bot.stop_within(STOP_WITHIN).await;
     let delivered = api
         .calls_of("sendMessage")
         .iter()
@@ -489,7 +463,7 @@ async fn a_429_is_waited_out_and_the_reply_delivered_once() {
 async fn a_send_failing_with_502_is_retried_with_backoff_and_delivered_once() {
     let api = FakeApi::start().await;
     api.fail("sendMessage", 1, Failure::bad_gateway());
-    let bot = Bot::start(&api, None, support::generous_limits());
+    let bot = run_bot(&api, None, support::generous_limits());
     let user = TgUser::new(3004, "Retried", None);
     api.private_text(&user, "/closed");
     // teloxide holds a 5xx answer 10 s before the bot sees it; then the bot's 0.5 s backoff.
@@ -514,7 +488,7 @@ async fn a_send_failing_with_502_is_retried_with_backoff_and_delivered_once() {
         "the same message, tried again"
     );
     assert!(calls[0].text().starts_with(&closed_title()));
-    bot.stop().await;
+    bot.stop_within(STOP_WITHIN).await;
     assert_eq!(
         api.count("sendMessage"),
         2,
@@ -527,7 +501,7 @@ async fn a_send_failing_with_502_is_retried_with_backoff_and_delivered_once() {
 async fn getupdates_failing_with_502_backs_off_and_resumes() {
     let api = FakeApi::start().await;
     api.fail("getUpdates", 1, Failure::bad_gateway());
-    let bot = Bot::start(&api, None, support::generous_limits());
+    let bot = run_bot(&api, None, support::generous_limits());
     let user = TgUser::new(3003, "Later", None);
     api.private_text(&user, "/start");
     // The next getUpdates waits out a backoff of 1 s (doubling while calls keep failing): the
@@ -549,7 +523,7 @@ async fn getupdates_failing_with_502_backs_off_and_resumes() {
         "no backoff: {}",
         api.describe_calls()
     );
-    bot.stop().await;
+    bot.stop_within(STOP_WITHIN).await;
 }
 
 /// Stopping, the bot's long polling drops the getUpdates in flight and makes one last call
@@ -559,13 +533,13 @@ async fn getupdates_failing_with_502_backs_off_and_resumes() {
 #[tokio::test]
 async fn a_stop_is_not_held_up_by_a_getupdates_telegram_never_answers() {
     let api = FakeApi::start().await;
-    let bot = Bot::start(&api, None, support::generous_limits());
+    let bot = run_bot(&api, None, support::generous_limits());
     api.wait_nth("getUpdates", 0).await;
     api.fail("getUpdates", 100, Failure::no_answer());
     // The next poll hangs; the stop comes while it is in flight.
     api.wait_nth("getUpdates", 1).await;
     let asked = Instant::now();
-    bot.stop().await;
+    bot.stop_within(STOP_WITHIN).await;
     let took = asked.elapsed();
     assert!(
         took < Duration::from_secs(5),
@@ -592,7 +566,7 @@ async fn a_locked_database_gets_an_apology_and_everything_else_keeps_working() {
     use sqlx::Connection;
     let api = FakeApi::start().await;
     let database = support::temp_database();
-    let bot = Bot::start_on(&api, None, support::generous_limits(), database.clone());
+    let bot = run_bot_on(&api, None, support::generous_limits(), database.clone());
     let user = TgUser::new(3004, "Teacher", None);
     api.private_text(&user, "/start");
     api.wait_count("sendMessage", 1).await;
@@ -631,7 +605,7 @@ async fn a_locked_database_gets_an_apology_and_everything_else_keeps_working() {
         })
         .await;
     assert!(poll.ok());
-    bot.stop().await;
+    bot.stop_within(STOP_WITHIN).await;
 }
 
 /// One group held by a 429 (Telegram counts flood limits per chat) must not hold anyone else:
@@ -642,7 +616,7 @@ async fn a_locked_database_gets_an_apology_and_everything_else_keeps_working() {
 async fn a_group_held_by_a_429_delays_no_other_chat() {
     let api = FakeApi::start().await;
     api.fail_in_chat("sendMessage", GROUP, 1, Failure::retry_after(40));
-    let bot = Bot::start(&api, None, support::generous_limits());
+    let bot = run_bot(&api, None, support::generous_limits());
     let class = TgUser::new(3101, "Class", None);
     api.group_text(GROUP, &class, "/closed");
     api.wait_for("the group's reply refused with 429", |c| {

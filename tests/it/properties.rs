@@ -6,10 +6,11 @@
 //! `</blockquote>`) and very long runs (up to 20,000 characters). Failures are not persisted
 //! to a regressions file; proptest prints the shrunk input instead.
 
+use crate::support::{copy_of, responses_dir, shipped_app};
+
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -22,6 +23,7 @@ use debate_bot::command::{self, BUILTIN_COMMANDS};
 use debate_bot::corpus;
 use debate_bot::i18n::Lang;
 use debate_bot::render::{Block, Doc, MESSAGE_LIMIT, Span, utf16_len};
+use debate_bot::search::SearchIndex;
 use debate_bot::vocab::ChatKind;
 
 const ARTICLE: &str = "dianchang-2024-07-12-open-vs-closed";
@@ -356,7 +358,22 @@ proptest! {
     #[test]
     fn html_of_any_document_is_telegram_html_within_the_limit(doc in doc()) {
         check_doc(&doc)?;
-        let _ = doc.to_plain();
+        // The terminal shows the whole document, uncut: each line as it is, each line of a
+        // quote behind the quote's bar.
+        let plain = doc.to_plain();
+        for block in doc.blocks() {
+            let (Block::Line(spans) | Block::Quote(spans)) = block;
+            let text: String = spans.iter().map(span_text).collect();
+            match block {
+                Block::Line(_) => prop_assert!(plain.contains(&text), "a line is missing"),
+                Block::Quote(_) => {
+                    for line in text.lines() {
+                        let shown = format!("  │ {line}");
+                        prop_assert!(plain.contains(&shown), "a quoted line is missing");
+                    }
+                }
+            }
+        }
     }
 
     // A document whose whole blocks fill the budget (4,095 units) exactly once got "\n…"
@@ -439,11 +456,30 @@ proptest! {
 
     #[test]
     fn parse_never_panics(text in prop_oneof![user_text(), user_text().prop_map(|t| format!("/{t}"))]) {
-        if let Some(command) = command::parse(&text) {
-            prop_assert!(text.starts_with('/'));
-            prop_assert!(!command.name().is_empty());
-            prop_assert_eq!(command.args, command.args.trim());
-            let _ = command.is_for(Some("debate_bot"));
+        // What the user typed: after the '/', a name up to the first space or '@', the bot it
+        // names after the '@', and the rest.
+        let typed = text.strip_prefix('/').map(|rest| {
+            let head = rest.split(char::is_whitespace).next().unwrap_or_default();
+            let (name, mention) = match head.split_once('@') {
+                Some((name, mention)) => (name, Some(mention)),
+                None => (head, None),
+            };
+            (name, mention, rest[head.len()..].trim())
+        });
+        match (command::parse(&text), typed) {
+            (Some(command), Some((name, mention, args))) => {
+                prop_assert!(!name.is_empty());
+                prop_assert_eq!(command.name(), name.to_lowercase());
+                prop_assert_eq!(command.mention, mention);
+                prop_assert_eq!(command.args, args);
+                let for_us = mention.is_none_or(|m| m.eq_ignore_ascii_case("debate_bot"));
+                prop_assert_eq!(command.is_for(Some("debate_bot")), for_us);
+            }
+            (None, Some((name, _, _))) => {
+                prop_assert!(name.is_empty(), "{:?} names a command", text);
+            }
+            (Some(_), None) => prop_assert!(false, "{:?} has no '/' in front", text),
+            (None, None) => {}
         }
     }
 
@@ -483,13 +519,10 @@ proptest! {
 
 // ---- 3. the core -----------------------------------------------------------------------
 
-fn responses() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("responses")
-}
-
-fn app() -> &'static App {
-    static APP: OnceLock<App> = OnceLock::new();
-    APP.get_or_init(|| App::load(&responses(), Lang::Zh).unwrap_or_else(|p| panic!("{p:#?}")))
+/// The search index of the shipped corpus, built apart from the app's.
+fn index() -> &'static SearchIndex {
+    static INDEX: OnceLock<SearchIndex> = OnceLock::new();
+    INDEX.get_or_init(|| SearchIndex::from_corpus(shipped_app().corpus()))
 }
 
 fn language_code() -> impl Strategy<Value = Option<String>> {
@@ -507,7 +540,7 @@ fn language_code() -> impl Strategy<Value = Option<String>> {
 
 /// Every command the core knows, and some it does not.
 fn known_commands() -> Vec<String> {
-    let corpus = app().corpus();
+    let corpus = shipped_app().corpus();
     BUILTIN_COMMANDS
         .iter()
         .map(|c| c.to_string())
@@ -623,7 +656,7 @@ fn check_press(press: &Press) -> Result<(), TestCaseError> {
 
 /// Callback data the core writes, for every kind of button.
 fn valid_data() -> Vec<String> {
-    let corpus = app().corpus();
+    let corpus = shipped_app().corpus();
     let mut data = Vec::new();
     for lang in ["zh", "en"] {
         for topic in &corpus.topics {
@@ -654,7 +687,7 @@ fn valid_data() -> Vec<String> {
 
 /// Debate data naming a real motion, with positions that may be anything.
 fn debate_data() -> impl Strategy<Value = String> {
-    let ids: Vec<String> = app()
+    let ids: Vec<String> = shipped_app()
         .corpus()
         .motions
         .iter()
@@ -753,7 +786,7 @@ proptest! {
         ],
         seed in any::<u64>(),
     ) {
-        let app = app();
+        let app = shipped_app();
         let text = message_text(&message, bot.as_deref());
         let command = command::parse(&text);
         let request = Request {
@@ -785,7 +818,7 @@ proptest! {
         language_code in language_code(),
         seed in any::<u64>(),
     ) {
-        let press = app().press(&data, language_code.as_deref(), &mut StdRng::seed_from_u64(seed));
+        let press = shipped_app().press(&data, language_code.as_deref(), &mut StdRng::seed_from_u64(seed));
         check_press(&press)?;
     }
 
@@ -801,7 +834,7 @@ proptest! {
         for d in &damages {
             data = apply_damage(&data, d);
         }
-        let press = app().press(&data, language_code.as_deref(), &mut StdRng::seed_from_u64(seed));
+        let press = shipped_app().press(&data, language_code.as_deref(), &mut StdRng::seed_from_u64(seed));
         check_press(&press)?;
     }
 }
@@ -821,8 +854,20 @@ proptest! {
         ],
         language_code in language_code(),
     ) {
-        let answer = app().inline(&query, &offset, language_code.as_deref());
+        let answer = shipped_app().inline(&query, &offset, language_code.as_deref());
         prop_assert!(answer.items.len() <= INLINE_PAGE);
+        // The page the offset names (a page number, as `next_offset` gives it; anything else
+        // is the first) of what the words find, or of every quote when there are none; more
+        // are offered while some are left.
+        let words = query.trim();
+        let found = if words.is_empty() {
+            shipped_app().corpus().excerpts.len()
+        } else {
+            index().search(words).len()
+        };
+        let first = offset.parse::<usize>().unwrap_or(0).saturating_mul(INLINE_PAGE);
+        prop_assert_eq!(answer.items.len(), found.saturating_sub(first).min(INLINE_PAGE));
+        prop_assert_eq!(answer.next_offset.is_empty(), first.saturating_add(INLINE_PAGE) >= found);
         let mut ids = HashSet::new();
         for item in &answer.items {
             prop_assert!((1..=64).contains(&item.id.len()), "id {:?}", &item.id);
@@ -838,45 +883,6 @@ proptest! {
 }
 
 // ---- 4. the corpus loader --------------------------------------------------------------
-
-/// A copy of responses/ in a fresh folder under the system temp dir, removed on drop (also
-/// when a case fails).
-struct TempCorpus {
-    dir: PathBuf,
-}
-
-impl TempCorpus {
-    fn new() -> TempCorpus {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "debate-bot-properties-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        copy_dir(&responses(), &dir);
-        TempCorpus { dir }
-    }
-}
-
-impl Drop for TempCorpus {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 /// The files a mutation may hit, relative to responses/.
 fn target_files() -> [String; 7] {
@@ -1295,7 +1301,10 @@ fn check_load(dir: &Path) -> Result<(), TestCaseError> {
                         check_reply(&app, &handled.reply, Some(lang), 1)?;
                     }
                 }
+                // An inline query with no words offers the first page of every quote.
                 let answer = app.inline("", "", Some(lang));
+                let quotes = app.corpus().excerpts.len();
+                prop_assert_eq!(answer.items.len(), quotes.min(INLINE_PAGE));
                 for item in &answer.items {
                     check_doc(&item.message)?;
                 }
@@ -1313,9 +1322,9 @@ proptest! {
         which in any::<Index>(),
         content in content(),
     ) {
-        let temp = TempCorpus::new();
+        let temp = copy_of(&responses_dir(), "properties");
         let files = target_files();
-        let path = temp.dir.join(which.get(&files));
+        let path = temp.path().join(which.get(&files));
         match &content {
             Content::Removed => std::fs::remove_file(&path).unwrap(),
             Content::Bytes(bytes) => std::fs::write(&path, bytes).unwrap(),
@@ -1338,14 +1347,14 @@ proptest! {
                 std::fs::write(&path, text).unwrap();
             }
         }
-        check_load(&temp.dir)?;
+        check_load(temp.path())?;
     }
 }
 
 #[test]
 fn temp_corpora_are_removed() {
-    let temp = TempCorpus::new();
-    let dir = temp.dir.clone();
+    let temp = copy_of(&responses_dir(), "properties");
+    let dir = temp.path().to_path_buf();
     assert!(dir.join("people.toml").exists());
     drop(temp);
     assert!(!dir.exists());

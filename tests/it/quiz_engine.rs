@@ -18,12 +18,14 @@ use debate_bot::core::Incoming;
 use debate_bot::effect::{Effect, Place, Timer};
 use debate_bot::i18n::Lang;
 use debate_bot::quiz::questions;
-use debate_bot::quiz::{PollSpec, QuizRequest, QuizSettings, Quizzes};
-use debate_bot::store::{Recorded, Refusal, Store};
+use debate_bot::quiz::{PollSpec, QuizRequest, QuizSettings};
+use debate_bot::render::utf16_len;
+use debate_bot::store::{Recorded, Refusal};
 use debate_bot::vocab::{ChatKind, GRACE_MS, Millis, Player, QuizId};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use support::{TempDir, app, messages, player};
+use support::engines::{Pace, QuizBot, Sent};
+use support::{app, messages, player};
 
 const GROUP: i64 = -1_001_234_567_890;
 const OTHER_GROUP: i64 = -1_009_876_543_210;
@@ -43,10 +45,9 @@ fn bad_count() -> String {
     support::say(Lang::Zh, "quiz_bad_count", &[("max", "20")])
 }
 
+/// The quiz's intro, for questions of [`SETTINGS`]' seconds.
 fn intro(count: usize, name: &str) -> String {
-    let count = count.to_string();
-    let args = [("count", count.as_str()), ("seconds", "30"), ("name", name)];
-    support::say(Lang::Zh, "quiz_intro", &args)
+    support::quiz_zh::intro(count, SETTINGS.question_seconds, name)
 }
 
 /// Everyone's line of the results: "1. Bob — 答对 2/3 · 用时 5.5 秒".
@@ -84,223 +85,16 @@ fn hardest(number: usize, share: u32) -> String {
     )
 }
 
-/// A line of the podium: "🥇 Bob — 1/2 · 2.7 秒" (the name is bold in HTML).
-fn podium_line(medal: &str, name: &str, correct: usize, total: usize, seconds: &str) -> String {
-    let took = support::say(Lang::Zh, "quiz_seconds", &[("seconds", seconds)]);
-    format!("{medal} {name} — {correct}/{total} · {took}")
-}
-
 // ---------------------------------------------------------------------------------------------
 // Set-up: one app for the whole binary, one database per test.
 
-/// A poll the test has "sent": what the adapter knows about it.
-#[derive(Debug, Clone)]
-struct Sent {
-    chat: i64,
-    quiz: QuizId,
-    index: i64,
-    poll_id: String,
-    message_id: i64,
-    poll: PollSpec,
-    sent_at: Millis,
-    /// When the engine asked to be woken.
-    wake_at: Millis,
+/// The quiz engine on a fresh file (`tag` names its folder) with [`SETTINGS`], playing in
+/// [`GROUP`].
+async fn bot(tag: &str) -> QuizBot {
+    QuizBot::open(tag, SETTINGS, Pace::Settings, 7, GROUP).await
 }
 
-impl Sent {
-    fn deadline(&self) -> Millis {
-        self.sent_at + QUESTION_MS
-    }
-
-    fn right(&self) -> u8 {
-        self.poll.correct as u8
-    }
-
-    fn wrong(&self) -> u8 {
-        ((self.poll.correct + 1) % self.poll.options.len()) as u8
-    }
-
-    /// The question as dealt, without the "k/N · " in front.
-    fn text(&self) -> &str {
-        self.poll
-            .question
-            .split_once(" · ")
-            .map_or(self.poll.question.as_str(), |(_, q)| q)
-    }
-}
-
-/// The engine, its database file, and a seeded random source: the adapter's side.
-struct Bot {
-    quizzes: Arc<Quizzes>,
-    rng: StdRng,
-    url: String,
-    // Dropped last, after the store.
-    _dir: TempDir,
-}
-
-impl Bot {
-    async fn open(tag: &str) -> Bot {
-        let dir = TempDir::new(tag);
-        let url = format!("sqlite://{}", dir.path().join("quiz.sqlite").display());
-        let store = Store::open(&url).await.expect("open the store");
-        Bot {
-            quizzes: Arc::new(Quizzes::new(app(), store, SETTINGS)),
-            rng: StdRng::seed_from_u64(7),
-            url,
-            _dir: dir,
-        }
-    }
-
-    /// A restart: the old engine (and its store and answer writer) goes, a new one opens the
-    /// same file.
-    async fn restart(self) -> Bot {
-        let Bot {
-            quizzes, url, _dir, ..
-        } = self;
-        drop(quizzes);
-        let store = Store::open(&url).await.expect("reopen the store");
-        Bot {
-            quizzes: Arc::new(Quizzes::new(app(), store, SETTINGS)),
-            rng: StdRng::seed_from_u64(8),
-            url,
-            _dir,
-        }
-    }
-
-    fn store(&self) -> &Store {
-        self.quizzes.store()
-    }
-
-    async fn command_as(
-        &mut self,
-        chat: i64,
-        kind: ChatKind,
-        player: &Player,
-        text: &str,
-        is_admin: bool,
-        now: Millis,
-    ) -> Vec<Effect> {
-        let Some((command, args)) = support::builtin(text) else {
-            return Vec::new();
-        };
-        let request = QuizRequest {
-            place: chat.into(),
-            kind,
-            player,
-            command,
-            args,
-            is_admin,
-            now,
-        };
-        self.quizzes
-            .handle(&request, &mut self.rng)
-            .await
-            .expect("handle a quiz command")
-    }
-
-    /// A command from a non-admin in the group.
-    async fn group(&mut self, player: &Player, text: &str, now: Millis) -> Vec<Effect> {
-        self.command_as(GROUP, ChatKind::Group, player, text, false, now)
-            .await
-    }
-
-    /// Sends every poll among `outs` at `now`, as the adapter does.
-    async fn send_polls(&self, outs: &[Effect], now: Millis) -> Vec<Sent> {
-        let mut sent = Vec::new();
-        for out in outs {
-            let Effect::QuizPoll {
-                place: chat,
-                quiz,
-                index,
-                poll,
-            } = out
-            else {
-                continue;
-            };
-            let poll_id = format!("poll-{quiz}-{index}");
-            let message_id = 10_000 * quiz.0 + index;
-            let wakes = self
-                .quizzes
-                .poll_sent(*quiz, *index, &poll_id, message_id, now)
-                .await
-                .expect("poll_sent");
-            assert_eq!(
-                wakes,
-                vec![Effect::Wake {
-                    at: now + QUESTION_MS + GRACE_MS,
-                    timer: Timer::Question {
-                        quiz: *quiz,
-                        index: *index
-                    },
-                }],
-                "a sent poll asks for a wake-up at its deadline plus the grace"
-            );
-            sent.push(Sent {
-                chat: chat.chat,
-                quiz: *quiz,
-                index: *index,
-                poll_id,
-                message_id,
-                poll: poll.clone(),
-                sent_at: now,
-                wake_at: now + QUESTION_MS + GRACE_MS,
-            });
-        }
-        sent
-    }
-
-    /// Sends the one poll among `outs`.
-    async fn send_poll(&self, outs: &[Effect], now: Millis) -> Sent {
-        let mut sent = self.send_polls(outs, now).await;
-        assert_eq!(sent.len(), 1, "one poll in {outs:#?}");
-        sent.remove(0)
-    }
-
-    async fn answer(&self, sent: &Sent, player: &Player, options: &[u8], now: Millis) -> Recorded {
-        self.answer_poll(&sent.poll_id, player, options, now).await
-    }
-
-    async fn answer_poll(
-        &self,
-        poll_id: &str,
-        player: &Player,
-        options: &[u8],
-        now: Millis,
-    ) -> Recorded {
-        self.quizzes
-            .answer(poll_id, player, options, now)
-            .await
-            .expect("record an answer")
-    }
-
-    /// The wake-up the engine asked for, when the clock reaches it.
-    async fn wake(&self, sent: &Sent) -> Vec<Effect> {
-        self.wake_at(sent, sent.wake_at).await
-    }
-
-    async fn wake_at(&self, sent: &Sent, now: Millis) -> Vec<Effect> {
-        self.quizzes
-            .wake(sent.quiz, sent.index, now)
-            .await
-            .expect("wake")
-    }
-
-    async fn needs_admin_check(
-        &self,
-        chat: i64,
-        kind: ChatKind,
-        player: &Player,
-        text: &str,
-    ) -> bool {
-        let Some((command, args)) = support::builtin(text) else {
-            return false;
-        };
-        self.quizzes
-            .needs_admin_check(chat.into(), kind, player, command, args)
-            .await
-            .expect("needs_admin_check")
-    }
-
+impl QuizBot {
     /// Starts a quiz of `count` in the group and sends its first poll one second later.
     async fn start(&mut self, starter: &Player, count: usize, now: Millis) -> Sent {
         let outs = self.group(starter, &format!("/quiz {count}"), now).await;
@@ -358,19 +152,17 @@ fn quiz_id(outs: &[Effect]) -> QuizId {
         .expect("a poll")
 }
 
-fn utf16(s: &str) -> usize {
-    s.encode_utf16().count()
-}
-
 /// A poll Telegram accepts for a quiz of `total`, asking question `number`.
 fn assert_valid_poll(poll: &PollSpec, number: usize, total: usize) {
     let prefix = format!("{number}/{total} · ");
     assert!(poll.question.starts_with(&prefix), "{poll:#?}");
     assert!(poll.question.len() > prefix.len(), "{poll:#?}");
-    assert!(utf16(&poll.question) <= 300, "{poll:#?}");
+    assert!(utf16_len(&poll.question) <= 300, "{poll:#?}");
     assert!((2..=10).contains(&poll.options.len()), "{poll:#?}");
     assert!(
-        poll.options.iter().all(|o| (1..=100).contains(&utf16(o))),
+        poll.options
+            .iter()
+            .all(|o| (1..=100).contains(&utf16_len(o))),
         "{poll:#?}"
     );
     let unique: HashSet<&String> = poll.options.iter().collect();
@@ -380,7 +172,7 @@ fn assert_valid_poll(poll: &PollSpec, number: usize, total: usize) {
         "options differ: {poll:#?}"
     );
     assert!(poll.correct < poll.options.len(), "{poll:#?}");
-    assert!(utf16(&poll.explanation) <= 200, "{poll:#?}");
+    assert!(utf16_len(&poll.explanation) <= 200, "{poll:#?}");
     assert!(poll.explanation.matches('\n').count() <= 2, "{poll:#?}");
     assert_eq!(poll.open_seconds, 30);
 }
@@ -391,7 +183,7 @@ fn assert_valid_poll(poll: &PollSpec, number: usize, total: usize) {
 #[tokio::test]
 async fn quiz_starts_with_an_intro_and_a_valid_first_poll_and_refuses_bad_counts_and_a_second_quiz()
 {
-    let mut bot = Bot::open("start").await;
+    let mut bot = bot("start").await;
     let alice = player(11, "Alice");
     let outs = bot.group(&alice, "/quiz 3", T0).await;
     assert_eq!(outs.len(), 2, "{outs:#?}");
@@ -495,7 +287,7 @@ async fn quiz_starts_with_an_intro_and_a_valid_first_poll_and_refuses_bad_counts
 
 #[tokio::test]
 async fn results_rank_by_right_answers_then_time_show_shares_and_the_hardest_and_escape_names() {
-    let mut bot = Bot::open("scoring").await;
+    let mut bot = bot("scoring").await;
     let teacher = player(1, "Teacher");
     let alice = player(11, "Alice");
     let bob = player(12, "<b>Bob & \"Co\"</b>");
@@ -632,7 +424,7 @@ async fn results_rank_by_right_answers_then_time_show_shares_and_the_hardest_and
 
 #[tokio::test]
 async fn late_unknown_repeated_and_duplicate_option_answers_count_at_most_once() {
-    let mut bot = Bot::open("late").await;
+    let mut bot = bot("late").await;
     let teacher = player(1, "Teacher");
     let alice = player(11, "Alice");
     let bob = player(12, "Bob");
@@ -771,7 +563,7 @@ async fn late_unknown_repeated_and_duplicate_option_answers_count_at_most_once()
 
 #[tokio::test]
 async fn next_is_for_the_starter_closes_the_open_poll_and_stale_wakes_do_nothing() {
-    let mut bot = Bot::open("next").await;
+    let mut bot = bot("next").await;
     let alice = player(11, "Alice");
     let bob = player(12, "Bob");
 
@@ -864,7 +656,7 @@ async fn next_is_for_the_starter_closes_the_open_poll_and_stale_wakes_do_nothing
 
 #[tokio::test]
 async fn stop_is_for_the_starter_an_admin_or_a_private_chat_and_posts_the_results() {
-    let mut bot = Bot::open("stop").await;
+    let mut bot = bot("stop").await;
     let alice = player(11, "Alice");
     let bob = player(12, "Bob");
     let carol = player(13, "Carol");
@@ -1030,7 +822,7 @@ async fn stop_is_for_the_starter_an_admin_or_a_private_chat_and_posts_the_result
 
 #[tokio::test]
 async fn a_restart_resumes_every_quiz_where_it_was() {
-    let mut bot = Bot::open("resume").await;
+    let mut bot = bot("resume").await;
     let alice = player(11, "Alice");
     let bob = player(12, "Bob");
     let carol = player(13, "Carol");
@@ -1174,7 +966,7 @@ async fn a_restart_resumes_every_quiz_where_it_was() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn thirty_concurrent_answers_count_exactly_once() {
-    let mut bot = Bot::open("concurrent").await;
+    let mut bot = bot("concurrent").await;
     let teacher = player(1, "Teacher");
     let q1 = bot.start(&teacher, 1, T0).await;
     let players: Vec<Player> = (0..30)
@@ -1285,7 +1077,7 @@ async fn a_chat_meets_every_question_before_any_repeats() {
     // Every quiz is at least half who-said questions (issue #11), so who-said questions come
     // round again sooner than facts: a chat meets every who-said question before one repeats,
     // and every fact question before one repeats.
-    let mut bot = Bot::open("select").await;
+    let mut bot = bot("select").await;
     let teacher = player(1, "Teacher");
     let pool: BTreeSet<String> = questions::pool(app().corpus())
         .into_iter()
@@ -1390,7 +1182,7 @@ async fn every_quiz_is_at_least_half_who_said_and_english_users_see_the_quote_in
     );
     let explained = explained.rsplit('\u{1}').next().unwrap_or_default();
     for (tag, language) in [("mix-zh", None), ("mix-en", Some("en"))] {
-        let mut bot = Bot::open(tag).await;
+        let mut bot = bot(tag).await;
         let teacher = Player {
             id: 1,
             name: "Teacher".into(),
@@ -1455,7 +1247,7 @@ async fn every_quiz_is_at_least_half_who_said_and_english_users_see_the_quote_in
 
 #[tokio::test]
 async fn top_report_and_forgetme() {
-    let mut bot = Bot::open("top").await;
+    let mut bot = bot("top").await;
     let teacher = player(1, "Teacher");
     // Twelve players; user ids run against the rank, so only the time can order ties.
     let right_counts = [4, 3, 3, 2, 2, 2, 1, 1, 1, 0, 0, 0];
@@ -1516,19 +1308,6 @@ async fn top_report_and_forgetme() {
         }
     }
 
-    let top_line = |rank: usize, name: &str, correct: usize, answers: usize| {
-        let (rank, correct, answers) = (rank.to_string(), correct.to_string(), answers.to_string());
-        support::say(
-            Lang::Zh,
-            "top_line",
-            &[
-                ("rank", &rank),
-                ("name", name),
-                ("correct", &correct),
-                ("answers", &answers),
-            ],
-        )
-    };
     let top_you = |line: String| support::say(Lang::Zh, "top_you", &[("line", &line)]);
     let mut expected = vec![top_title()];
     for (i, name) in names.iter().enumerate().take(10) {
@@ -1689,7 +1468,7 @@ async fn top_report_and_forgetme() {
     assert!(!csv.contains(",P1,"), "{csv}");
 
     // Nothing of P1 is kept: no name in the database either.
-    let db = sqlx::SqlitePool::connect(&bot.url).await.unwrap();
+    let db = sqlx::SqlitePool::connect(bot.url()).await.unwrap();
     let kept: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE user_id = ? OR name = 'P1'")
             .bind(players[0].id)
@@ -1731,7 +1510,7 @@ async fn top_report_and_forgetme() {
 
 #[tokio::test]
 async fn forgetme_from_a_shared_identity_is_one_line_in_either_language() {
-    let bot = Bot::open("shared").await;
+    let bot = bot("shared").await;
     // GroupAnonymousBot carries no language: the default one.
     let anonymous = player(1_087_968_824, "Group");
     // What the core sends to `forget_shared`: `/forgetme` for this bot.
@@ -1782,7 +1561,7 @@ async fn forgetme_from_a_shared_identity_is_one_line_in_either_language() {
 
 #[tokio::test]
 async fn a_poll_held_back_by_telegram_is_sent_when_woken_and_the_quiz_goes_on() {
-    let mut bot = Bot::open("held-back").await;
+    let mut bot = bot("held-back").await;
     let teacher = player(1, "Teacher");
     let outs = bot.group(&teacher, "/quiz 2", T0).await;
     let Some(Effect::QuizPoll {

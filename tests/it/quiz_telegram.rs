@@ -20,10 +20,12 @@ use std::time::Duration;
 
 use debate_bot::i18n::Lang;
 use debate_bot::quiz::QuizSettings;
-use debate_bot::store::{AnswerRow, Store};
+use debate_bot::store::AnswerRow;
 use serde_json::{Value, json};
-use support::fake_api::{Pushed, Version, visible_text};
-use support::{Call, FakeApi, RunningBot, TgUser, eventually, start_bot_with, temp_database};
+use support::fake_api::{Pushed, Version};
+use support::group_chat::{GroupChat, derefs_to_group_chat};
+use support::people::{self, teacher};
+use support::{Call, FakeApi, TgUser, eventually, visible};
 use tokio::time::Instant;
 
 const GROUP: i64 = -4_000_000_321;
@@ -39,106 +41,36 @@ use support::quiz_zh::*;
 const CSV_HEADER: &str = "user_id,user,question_number,question,answer,correct,seconds";
 const MEDALS: [&str; 3] = ["🥇", "🥈", "🥉"];
 
+/// The quiz's intro, for questions of [`SETTINGS`]' seconds.
 fn intro(count: usize, name: &str) -> String {
-    let count = count.to_string();
-    let args = [("count", count.as_str()), ("seconds", "5"), ("name", name)];
-    support::say(Lang::Zh, "quiz_intro", &args)
+    support::quiz_zh::intro(count, SETTINGS.question_seconds, name)
 }
 
-/// A line of /top, without its medal: "11. 学生12 — 答对 2 题(共答 5 题)".
-fn top_line(rank: usize, name: &str, correct: usize, answers: usize) -> String {
-    let (rank, correct, answers) = (rank.to_string(), correct.to_string(), answers.to_string());
-    support::say(
-        Lang::Zh,
-        "top_line",
-        &[
-            ("rank", &rank),
-            ("name", name),
-            ("correct", &correct),
-            ("answers", &answers),
-        ],
-    )
-}
-
-fn teacher() -> TgUser {
-    TgUser::new(2_000, "王老师", Some("zh-hans"))
-}
-
-/// Student `i` (from 0): 学生01, 学生02, ...
+/// Student `i` (from 0): 学生01, 学生02, ...; every other one's Telegram tells no language.
 fn student(i: usize) -> TgUser {
-    let language = if i.is_multiple_of(2) {
-        Some("zh-hans")
-    } else {
-        None
-    };
-    TgUser::new(3_000 + i as i64, &format!("学生{:02}", i + 1), language)
+    people::student_speaking(i, i.is_multiple_of(2).then_some("zh-hans"))
 }
 
 // ---- the class: a fake API, the bot, and its database ---------------------------------------
 
-struct Class {
-    api: FakeApi,
-    bot: Option<RunningBot>,
-    database: String,
-    /// The bot's database, opened by the test too (to see which answers are stored).
-    store: Store,
-}
+/// The class's group: the fake API, the bot, and its database.
+struct Class(GroupChat);
+
+derefs_to_group_chat!(Class);
 
 impl Class {
     /// A fresh fake API and the bot running against it with [`SETTINGS`] and a new database.
     async fn start() -> Class {
-        Class::start_on(&tokio::runtime::Handle::current()).await
+        Class(GroupChat::start(GROUP, SETTINGS).await)
     }
 
-    /// The same, with the bot on `runtime` (a "process" that [`Class::end_process`] ends).
+    /// The same, with the bot on `runtime` (a "process" that [`GroupChat::end_process`] ends).
     async fn start_on(runtime: &tokio::runtime::Handle) -> Class {
-        let api = FakeApi::start().await;
-        let database = temp_database();
-        let bot = support::start_bot_on(runtime, &api, &database, SETTINGS);
-        // The bot opens (and migrates) its database before it polls.
-        api.wait_nth("getUpdates", 0).await;
-        let store = Store::open(&database).await.expect("the bot's database");
-        Class {
-            api,
-            bot: Some(bot),
-            database,
-            store,
-        }
-    }
-
-    /// Stops the bot (everything it sends is sent by then).
-    async fn stop(&mut self) {
-        if let Some(bot) = self.bot.take() {
-            bot.stop().await;
-        }
-    }
-
-    /// Stops the bot and ends its process: what it spawned (wake-ups) goes with it.
-    async fn end_process(&mut self, process: tokio::runtime::Runtime) {
-        self.stop().await;
-        process.shutdown_background();
-    }
-
-    /// Starts a new bot on the same database and fake Telegram; returns once it polls.
-    async fn start_again(&mut self) {
-        assert!(self.bot.is_none(), "stop the running bot first");
-        let updates = self.api.count("getUpdates");
-        self.bot = Some(start_bot_with(&self.api, &self.database, SETTINGS));
-        self.api.wait_nth("getUpdates", updates + 1).await;
+        Class(GroupChat::start_on(runtime, GROUP, SETTINGS).await)
     }
 
     fn group(&self, user: &TgUser, text: &str) -> Pushed {
         self.api.group_text(GROUP, user, text)
-    }
-
-    /// Sends `text` from `user` in the group; returns the visible text of the next sendMessage.
-    async fn ask(&self, user: &TgUser, text: &str) -> String {
-        let before = self.api.count("sendMessage");
-        self.group(user, text);
-        let call = self.api.wait_nth("sendMessage", before).await;
-        assert_eq!(call.chat_id(), Some(GROUP), "{}", call.summary());
-        assert!(call.ok(), "{}", call.response);
-        visible(&call)
     }
 
     /// Sends `text` from `user` in their private chat; returns the visible reply.
@@ -223,11 +155,6 @@ impl Class {
         assert_eq!(stop.result()["is_closed"], json!(true));
         stop
     }
-}
-
-/// The text a reader sees.
-fn visible(call: &Call) -> String {
-    visible_text(call.text(), call.body.get("parse_mode"))
 }
 
 /// Whether `call` is a quiz's results: its title, up to the number of questions.
@@ -457,8 +384,7 @@ fn read_results(text: &str, asked: usize, total: usize) -> Results {
 /// The podium line for a participant's line.
 fn podium_line(medal: &str, line: &Line, total: usize) -> String {
     let seconds = format!("{:.1}", line.seconds);
-    let took = support::say(Lang::Zh, "quiz_seconds", &[("seconds", &seconds)]);
-    format!("{medal} {} — {}/{total} · {took}", line.name, line.correct)
+    support::quiz_zh::podium_line(medal, &line.name, line.correct, total, &seconds)
 }
 
 /// A question's line: its share of right answers and its first 24 characters.

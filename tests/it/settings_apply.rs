@@ -5,7 +5,7 @@
 //! line naming the allowed range when it is out of it. Expected text comes from the ui files
 //! through the same fill function the bot uses.
 
-use crate::settings_telegram::{GROUP, Room, english_student, student, teacher, ui, visible};
+use crate::settings_telegram::{GROUP, Room, english_student};
 use crate::support;
 
 use debate_bot::app::Request;
@@ -14,18 +14,8 @@ use debate_bot::quiz::overrides::{MAX_SECONDS, MIN_SECONDS};
 use debate_bot::settings::{Change, Scoring, Starters};
 use debate_bot::store::Store;
 use debate_bot::vocab::ChatKind;
-use support::{Call, TgUser, eventually};
-
-fn intro(lang: Lang, count: usize, seconds: u32, name: &str) -> String {
-    fill(
-        &ui(lang).quiz_intro,
-        &[
-            ("count", &count.to_string()),
-            ("seconds", &seconds.to_string()),
-            ("name", name),
-        ],
-    )
-}
+use support::people::{student, teacher};
+use support::{Call, TgUser, eventually, quiz_intro, ui, visible};
 
 /// A quiz the bot started: its intro and first poll.
 struct Started {
@@ -77,18 +67,18 @@ impl Room {
 #[tokio::test]
 async fn seconds_and_questions_follow_the_settings_and_a_running_quiz_keeps_its_own() {
     let mut room = Room::start().await;
-    let student = student();
+    let student = student(0);
 
     // The config's values.
     let quiz = room.quiz(&student, "/quiz").await;
-    assert_eq!(visible(&quiz.intro), intro(Lang::Zh, 5, 30, "学生01"));
+    assert_eq!(visible(&quiz.intro), quiz_intro(Lang::Zh, 5, 30, "学生01"));
     assert_eq!((quiz.total(), quiz.open_period()), (5, 30));
     room.end_quiz(&student).await;
 
     room.set(Change::Seconds(10)).await;
     room.set(Change::Questions(10)).await;
     let quiz = room.quiz(&student, "/quiz").await;
-    assert_eq!(visible(&quiz.intro), intro(Lang::Zh, 10, 10, "学生01"));
+    assert_eq!(visible(&quiz.intro), quiz_intro(Lang::Zh, 10, 10, "学生01"));
     assert_eq!((quiz.total(), quiz.open_period()), (10, 10));
 
     // Changed while it runs: this quiz goes on at 10 s; the next one takes 60.
@@ -122,7 +112,7 @@ async fn seconds_and_questions_follow_the_settings_and_a_running_quiz_keeps_its_
 #[tokio::test]
 async fn quiz_overrides_set_one_quizs_pace_and_out_of_range_values_start_nothing() {
     let mut room = Room::start().await;
-    let student = student();
+    let student = student(0);
     room.set(Change::Questions(15)).await;
 
     for (text, total, seconds) in [
@@ -137,7 +127,7 @@ async fn quiz_overrides_set_one_quizs_pace_and_out_of_range_values_start_nothing
         // The starter sees the values in force in the intro.
         assert_eq!(
             visible(&quiz.intro),
-            intro(Lang::Zh, total, seconds, "学生01"),
+            quiz_intro(Lang::Zh, total, seconds, "学生01"),
             "{text}"
         );
         assert_eq!(
@@ -180,7 +170,7 @@ async fn quiz_overrides_set_one_quizs_pace_and_out_of_range_values_start_nothing
 #[tokio::test]
 async fn only_admins_start_quizzes_and_debates_when_the_group_says_so() {
     let mut room = Room::start().await;
-    let (teacher, student) = (teacher(), student());
+    let (teacher, student) = (teacher(), student(0));
 
     // Everyone may, by default, and Telegram is not asked who anyone is.
     room.quiz(&student, "/quiz 1").await;
@@ -231,7 +221,7 @@ async fn only_admins_start_quizzes_and_debates_when_the_group_says_so() {
 #[tokio::test]
 async fn points_scoring_shows_on_the_podium_and_on_top() {
     let mut room = Room::start().await;
-    let student = student();
+    let student = student(0);
     room.set(Change::Scoring(Scoring::Points)).await;
 
     let quiz = room.quiz(&student, "/quiz 1").await;
@@ -240,7 +230,7 @@ async fn points_scoring_shows_on_the_podium_and_on_top() {
         visible(&quiz.intro),
         format!(
             "{}\n{}",
-            intro(Lang::Zh, 1, 30, "学生01"),
+            quiz_intro(Lang::Zh, 1, 30, "学生01"),
             zh.quiz_intro_points
         )
     );
@@ -338,7 +328,7 @@ fn app_reply(lang: Lang, text: &str) -> String {
 #[tokio::test]
 async fn the_groups_language_is_the_language_of_everything_posted_there() {
     let mut room = Room::start().await;
-    let (student, sam) = (student(), english_student());
+    let (student, sam) = (student(0), english_student());
 
     // Each person's own, by default.
     assert_eq!(
@@ -359,7 +349,7 @@ async fn the_groups_language_is_the_language_of_everything_posted_there() {
         app_reply(Lang::En, "/closed")
     );
     let quiz = room.quiz(&student, "/quiz 1").await;
-    assert_eq!(visible(&quiz.intro), intro(Lang::En, 1, 30, "学生01"));
+    assert_eq!(visible(&quiz.intro), quiz_intro(Lang::En, 1, 30, "学生01"));
     let before = room.api.count("sendMessage");
     room.api.group_text(GROUP, &student, "/stop");
     assert_eq!(
@@ -403,7 +393,7 @@ async fn the_groups_language_is_the_language_of_everything_posted_there() {
 #[tokio::test]
 async fn a_debates_vote_stays_open_for_the_groups_minutes() {
     let mut room = Room::start().await;
-    let student = student();
+    let student = student(0);
     room.set(Change::Minutes(10)).await;
     let polls = room.api.count("sendPoll");
     room.say(&student, "/debate 2").await;

@@ -8,14 +8,15 @@
 
 use crate::support;
 
-use debate_bot::app::{Defaults, Reply};
-use debate_bot::i18n::{Lang, UiText};
+use debate_bot::app::Defaults;
+use debate_bot::i18n::Lang;
 use debate_bot::quiz::QuizSettings;
 use debate_bot::settings::{Change, ChatSettings, Scoring, Starters};
 use debate_bot::store::Store;
 use debate_bot::vocab::Millis;
-use support::fake_api::visible_text;
-use support::{Call, FakeApi, RunningBot, TgUser, temp_database};
+use support::group_chat::{GroupChat, derefs_to_group_chat};
+use support::people::{student, teacher};
+use support::{Call, TgUser, shown, ui, visible};
 
 pub const GROUP: i64 = -4_000_000_913;
 
@@ -33,41 +34,8 @@ pub fn defaults() -> Defaults {
     }
 }
 
-pub fn ui(lang: Lang) -> &'static UiText {
-    static APP: std::sync::OnceLock<std::sync::Arc<debate_bot::app::App>> =
-        std::sync::OnceLock::new();
-    APP.get_or_init(support::app).view(lang).ui
-}
-
-pub fn teacher() -> TgUser {
-    TgUser::new(2_000, "王老师", Some("zh-hans"))
-}
-
-pub fn student() -> TgUser {
-    TgUser::new(3_001, "学生01", Some("zh-hans"))
-}
-
 pub fn english_student() -> TgUser {
     TgUser::new(3_002, "Sam", Some("en"))
-}
-
-/// What a reader sees of a call's text.
-pub fn visible(call: &Call) -> String {
-    visible_text(call.text(), call.body.get("parse_mode"))
-}
-
-/// A reply as the fake shows it: its HTML and its buttons.
-pub fn shown(reply: &Reply) -> (String, Vec<Vec<(String, String)>>) {
-    let buttons = reply
-        .buttons
-        .iter()
-        .map(|row| {
-            row.iter()
-                .map(|b| (b.label.clone(), b.data.clone()))
-                .collect()
-        })
-        .collect();
-    (reply.doc.to_html(), buttons)
 }
 
 /// The settings message the bot should show for `settings`, in `lang`.
@@ -76,40 +44,16 @@ pub fn expected(lang: Lang, settings: &ChatSettings) -> (String, Vec<Vec<(String
 }
 
 /// A group with the bot (the teacher an admin there), its database and the fake Telegram.
-pub struct Room {
-    pub api: FakeApi,
-    pub bot: Option<RunningBot>,
-    pub database: String,
-}
+pub struct Room(GroupChat);
+
+derefs_to_group_chat!(Room);
 
 impl Room {
     pub async fn start() -> Room {
-        let api = FakeApi::start().await;
-        let database = temp_database();
-        let bot = support::start_bot_with(&api, &database, QUIZ);
-        api.wait_nth("getUpdates", 0).await;
-        api.set_member_status(GROUP, &teacher(), "administrator");
-        Room {
-            api,
-            bot: Some(bot),
-            database,
-        }
-    }
-
-    pub async fn stop(&mut self) {
-        if let Some(bot) = self.bot.take() {
-            bot.stop().await;
-        }
-    }
-
-    /// Sends `text` from `user` in the group; returns the next sendMessage.
-    pub async fn say(&self, user: &TgUser, text: &str) -> Call {
-        let before = self.api.count("sendMessage");
-        self.api.group_text(GROUP, user, text);
-        let call = self.api.wait_nth("sendMessage", before).await;
-        assert_eq!(call.chat_id(), Some(GROUP), "{}", call.summary());
-        assert!(call.ok(), "{}", call.response);
-        call
+        let chat = GroupChat::start(GROUP, QUIZ).await;
+        chat.api
+            .set_member_status(GROUP, &teacher(), "administrator");
+        Room(chat)
     }
 
     /// Presses `data` under `message` as `user`; returns the callback's answer.
@@ -150,7 +94,7 @@ fn notice(answer: &Call) -> &str {
 #[tokio::test]
 async fn admins_change_a_groups_settings_in_place_and_members_cannot() {
     let mut room = Room::start().await;
-    let (teacher, student) = (teacher(), student());
+    let (teacher, student) = (teacher(), student(0));
     let zh = ui(Lang::Zh);
 
     // A member asking gets one line, and Telegram was asked who they are.
@@ -361,7 +305,7 @@ async fn an_upgraded_group_keeps_its_settings() {
     room.api.migrate_from_message(new, GROUP, &teacher());
     room.api.wait_nth("getUpdates", updates + 2).await;
     let polls = room.api.count("sendPoll");
-    room.api.supergroup_text(new, &student(), "/quiz 1");
+    room.api.supergroup_text(new, &student(0), "/quiz 1");
     let poll = room.api.wait_nth("sendPoll", polls).await;
     assert_eq!(poll.chat_id(), Some(new));
     assert_eq!(poll.body["open_period"], 120);

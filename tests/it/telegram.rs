@@ -10,12 +10,11 @@ use crate::support;
 
 use std::collections::BTreeSet;
 
-use debate_bot::app::Request;
 use debate_bot::i18n::Lang;
-use debate_bot::render::escape_html;
+use debate_bot::render::{escape_html, utf16_len};
 use serde_json::{Value, json};
-use support::fake_api::{BOT_USERNAME, visible_text};
-use support::{Call, Failure, FakeApi, TgUser, start, start_bot, start_bot_with_token, utf16_len};
+use support::fake_api::visible_text;
+use support::{Call, Failure, FakeApi, TgUser, core_reply, start, start_bot, start_bot_with_token};
 use support::{citation, li_role, role, say, say_after, say_until, speaker_line, topic_header};
 
 const GROUP: i64 = -4_000_000_123;
@@ -113,47 +112,6 @@ fn assert_no_buttons(call: &Call) {
         "no keyboard expected: {}",
         call.body
     );
-}
-
-/// What the core answers to `text` in a private chat, as HTML and buttons: the adapter must
-/// send exactly that.
-fn core_reply(user: &TgUser, text: &str) -> (String, Vec<Vec<(String, String)>>) {
-    let app = support::app();
-    let command = debate_bot::command::parse(text);
-    let handled = app
-        .handle(
-            &Request {
-                chat: ChatKind::Private,
-                language_code: user.language_code.as_deref(),
-                text,
-                command: command.as_ref(),
-                bot_username: Some(BOT_USERNAME),
-            },
-            &mut rand::rng(),
-        )
-        .expect("the core answers");
-    let mut handled = handled;
-    if text == "/help" {
-        // The core puts the chat's settings (here the defaults the bot runs with) at the foot.
-        let lang = app.lang(user.language_code.as_deref());
-        let defaults = debate_bot::app::Defaults {
-            quiz: debate_bot::quiz::QuizSettings::default(),
-            debate: Default::default(),
-        };
-        let foot = app.settings_foot(lang, &Default::default(), defaults);
-        handled.reply.doc.blank().append(foot);
-    }
-    let buttons = handled
-        .reply
-        .buttons
-        .iter()
-        .map(|row| {
-            row.iter()
-                .map(|b| (b.label.clone(), b.data.clone()))
-                .collect()
-        })
-        .collect();
-    (handled.reply.doc.to_html(), buttons)
 }
 
 // ---- 1. start-up --------------------------------------------------------------------------
@@ -1259,7 +1217,6 @@ async fn post(url: &str, content_type: &str, body: &[u8]) -> Value {
 
 use debate_bot::app::Press;
 use debate_bot::search::SearchIndex;
-use debate_bot::vocab::ChatKind;
 
 const SEARCH_PAGE: usize = debate_bot::app::SEARCH_PAGE;
 
@@ -1274,7 +1231,7 @@ fn search_count(query: &str) -> usize {
 /// What the core edits a message to when a user with `language_code` presses `data`.
 fn core_press(data: &str, language_code: Option<&str>) -> (String, Vec<Vec<(String, String)>>) {
     match support::app().press(data, language_code, &mut rand::rng()) {
-        Press::Edit(reply) => crate::settings_telegram::shown(&reply),
+        Press::Edit(reply) => support::shown(&reply),
         Press::Notice(notice) => panic!("{data:?} is stale for the core: {notice}"),
     }
 }
