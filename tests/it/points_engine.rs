@@ -8,7 +8,7 @@ use crate::support;
 
 use debate_bot::i18n::{Lang, UiText, fill};
 use debate_bot::quiz::QuizSettings;
-use debate_bot::settings::Change;
+use debate_bot::settings::SettingChange;
 use debate_bot::store::Recorded;
 use debate_bot::vocab::{GRACE_MS, Millis, Player, Scoring};
 use support::engines::{Pace, QuizBot, Sent};
@@ -44,7 +44,7 @@ impl QuizBot {
     /// The chat scores by `scoring` from now on.
     async fn scoring(&self, scoring: Scoring) {
         self.store()
-            .change_chat_settings(self.chat, Change::Scoring(scoring), T0)
+            .change_chat_settings(self.chat, SettingChange::Scoring(scoring), T0)
             .await
             .expect("store the setting");
     }
@@ -229,7 +229,7 @@ async fn a_quiz_resumed_after_a_restart_keeps_its_scoring_and_its_seconds() {
     engine
         .quizzes
         .store()
-        .change_chat_settings(GROUP, Change::Seconds(20), T0)
+        .change_chat_settings(GROUP, SettingChange::Seconds(20), T0)
         .await
         .unwrap();
     let teacher = player(1, "老师");

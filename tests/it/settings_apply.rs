@@ -10,8 +10,8 @@ use crate::support;
 
 use debate_bot::app::Request;
 use debate_bot::i18n::{Lang, fill};
-use debate_bot::quiz::overrides::{MAX_SECONDS, MIN_SECONDS};
-use debate_bot::settings::{Change, Scoring, Starters};
+use debate_bot::quiz::pace::{MAX_SECONDS, MIN_SECONDS};
+use debate_bot::settings::{Scoring, SettingChange, Starters};
 use debate_bot::store::Store;
 use debate_bot::vocab::ChatKind;
 use support::people::{student, teacher};
@@ -75,14 +75,14 @@ async fn seconds_and_questions_follow_the_settings_and_a_running_quiz_keeps_its_
     assert_eq!((quiz.total(), quiz.open_period()), (5, 30));
     room.end_quiz(&student).await;
 
-    room.set(Change::Seconds(10)).await;
-    room.set(Change::Questions(10)).await;
+    room.set(SettingChange::Seconds(10)).await;
+    room.set(SettingChange::Questions(10)).await;
     let quiz = room.quiz(&student, "/quiz").await;
     assert_eq!(visible(&quiz.intro), quiz_intro(Lang::Zh, 10, 10, "学生01"));
     assert_eq!((quiz.total(), quiz.open_period()), (10, 10));
 
     // Changed while it runs: this quiz goes on at 10 s; the next one takes 60.
-    room.set(Change::Seconds(60)).await;
+    room.set(SettingChange::Seconds(60)).await;
     let store = Store::open(&room.database).await.unwrap();
     eventually("the first poll stored", || async {
         let quiz = store.running_quiz(GROUP).await.ok()??;
@@ -113,7 +113,7 @@ async fn seconds_and_questions_follow_the_settings_and_a_running_quiz_keeps_its_
 async fn quiz_overrides_set_one_quizs_pace_and_out_of_range_values_start_nothing() {
     let mut room = Room::start().await;
     let student = student(0);
-    room.set(Change::Questions(15)).await;
+    room.set(SettingChange::Questions(15)).await;
 
     for (text, total, seconds) in [
         ("/quiz 3 20s", 3, 20),
@@ -177,7 +177,7 @@ async fn only_admins_start_quizzes_and_debates_when_the_group_says_so() {
     room.end_quiz(&student).await;
     assert_eq!(room.api.count("getChatMember"), 0);
 
-    room.set(Change::Starters(Starters::Admins)).await;
+    room.set(SettingChange::Starters(Starters::Admins)).await;
     let asked = room.api.count("getChatMember");
     let zh = ui(Lang::Zh);
     assert_eq!(
@@ -222,7 +222,7 @@ async fn only_admins_start_quizzes_and_debates_when_the_group_says_so() {
 async fn points_scoring_shows_on_the_podium_and_on_top() {
     let mut room = Room::start().await;
     let student = student(0);
-    room.set(Change::Scoring(Scoring::Points)).await;
+    room.set(SettingChange::Scoring(Scoring::Points)).await;
 
     let quiz = room.quiz(&student, "/quiz 1").await;
     let zh = ui(Lang::Zh);
@@ -300,7 +300,7 @@ async fn points_scoring_shows_on_the_podium_and_on_top() {
     assert!(top.contains(&top_line), "{top}");
 
     // Back to right answers: /top counts them, no points.
-    room.set(Change::Scoring(Scoring::Right)).await;
+    room.set(SettingChange::Scoring(Scoring::Right)).await;
     let top = visible(&room.say(&student, "/top").await);
     assert!(top.starts_with(&zh.top_title), "{top}");
     assert!(!top.contains(&podium), "{top}");
@@ -342,7 +342,7 @@ async fn the_groups_language_is_the_language_of_everything_posted_there() {
 
     // English: a Chinese-speaking student's quiz, its results, /top, a reply to them, and a
     // debate's motion and vote are all in English.
-    room.set(Change::Language(Some(Lang::En))).await;
+    room.set(SettingChange::Language(Some(Lang::En))).await;
     let en = ui(Lang::En);
     assert_eq!(
         room.say(&student, "/closed").await.text(),
@@ -371,7 +371,7 @@ async fn the_groups_language_is_the_language_of_everything_posted_there() {
     assert_eq!(vote.body["question"], app.debate_poll(Lang::En, 0, 60).0);
 
     // 中文: an English speaker is answered in Chinese.
-    room.set(Change::Language(Some(Lang::Zh))).await;
+    room.set(SettingChange::Language(Some(Lang::Zh))).await;
     assert_eq!(
         room.say(&sam, "/closed").await.text(),
         app_reply(Lang::Zh, "/closed")
@@ -382,7 +382,7 @@ async fn the_groups_language_is_the_language_of_everything_posted_there() {
     );
 
     // Each person's own again.
-    room.set(Change::Language(None)).await;
+    room.set(SettingChange::Language(None)).await;
     assert_eq!(
         room.say(&sam, "/closed").await.text(),
         app_reply(Lang::En, "/closed")
@@ -394,7 +394,7 @@ async fn the_groups_language_is_the_language_of_everything_posted_there() {
 async fn a_debates_vote_stays_open_for_the_groups_minutes() {
     let mut room = Room::start().await;
     let student = student(0);
-    room.set(Change::Minutes(10)).await;
+    room.set(SettingChange::Minutes(10)).await;
     let polls = room.api.count("sendPoll");
     room.say(&student, "/debate 2").await;
     let vote = room.api.wait_nth("sendPoll", polls).await;
@@ -408,7 +408,7 @@ async fn a_debates_vote_stays_open_for_the_groups_minutes() {
     assert_eq!(debate.deadline - debate.started_at, 10 * 60_000);
 
     // A day, for the next one.
-    room.set(Change::Minutes(1440)).await;
+    room.set(SettingChange::Minutes(1440)).await;
     room.say(&student, "/debate close").await;
     let polls = room.api.count("sendPoll");
     eventually("the debate closed", || async {

@@ -11,7 +11,7 @@ use crate::support;
 use debate_bot::app::Defaults;
 use debate_bot::i18n::Lang;
 use debate_bot::quiz::QuizSettings;
-use debate_bot::settings::{Change, ChatSettings, Scoring, Starters};
+use debate_bot::settings::{ChatSettings, Scoring, SettingChange, Starters};
 use debate_bot::store::Store;
 use debate_bot::vocab::Millis;
 use support::group_chat::{GroupChat, derefs_to_group_chat};
@@ -67,7 +67,7 @@ impl Room {
 
     /// The teacher makes one change through a fresh /settings message; returns once it is
     /// stored (the press is answered after the change is committed) and the message edited.
-    pub async fn set(&self, change: Change) {
+    pub async fn set(&self, change: SettingChange) {
         let message = self.say(&teacher(), "/settings").await;
         let edits = self.api.count("editMessageText");
         let answer = self
@@ -167,11 +167,11 @@ async fn admins_change_a_groups_settings_in_place_and_members_cannot() {
     // The admin's presses change the settings and the message in place.
     let mut now = unset;
     for change in [
-        Change::Seconds(20),
-        Change::Questions(10),
-        Change::Starters(Starters::Admins),
-        Change::Scoring(Scoring::Points),
-        Change::Minutes(1440),
+        SettingChange::Seconds(20),
+        SettingChange::Questions(10),
+        SettingChange::Starters(Starters::Admins),
+        SettingChange::Scoring(Scoring::Points),
+        SettingChange::Minutes(1440),
     ] {
         let edits = room.api.count("editMessageText");
         let answer = room
@@ -192,7 +192,7 @@ async fn admins_change_a_groups_settings_in_place_and_members_cannot() {
     // "English": the message turns English at once.
     room.press(&teacher, &message, "c:zh:lang:en").await;
     let edit = room.api.wait_nth("editMessageText", edits).await;
-    now = now.with(Change::Language(Some(Lang::En)));
+    now = now.with(SettingChange::Language(Some(Lang::En)));
     assert_eq!(
         (edit.text().to_string(), edit.buttons()),
         expected(Lang::En, &now)
@@ -220,7 +220,7 @@ async fn anyone_changes_their_private_chats_settings_and_no_one_is_asked_about()
     let answer = room.press(&user, &message, "c:en:sec:60").await;
     assert!(answer.body.get("text").is_none(), "{}", answer.body);
     let edit = room.api.wait_nth("editMessageText", 0).await;
-    let now = ChatSettings::default().with(Change::Seconds(60));
+    let now = ChatSettings::default().with(SettingChange::Seconds(60));
     assert_eq!(
         (edit.text().to_string(), edit.buttons()),
         expected(Lang::En, &now)
@@ -241,11 +241,11 @@ async fn settings_move_with_an_upgraded_group() {
     let store = Store::open(&url).await.unwrap();
     let (old, new, other_old, other_new) = (-11, -1_000_000_011, -12, -1_000_000_012);
     store
-        .change_chat_settings(old, Change::Seconds(120), Millis(1))
+        .change_chat_settings(old, SettingChange::Seconds(120), Millis(1))
         .await
         .unwrap();
     store
-        .change_chat_settings(old, Change::Scoring(Scoring::Points), Millis(2))
+        .change_chat_settings(old, SettingChange::Scoring(Scoring::Points), Millis(2))
         .await
         .unwrap();
     // Read before the move: the move must not leave a stale copy behind.
@@ -255,8 +255,8 @@ async fn settings_move_with_an_upgraded_group() {
     );
     store.migrate_chat(old, new, Millis(3)).await.unwrap();
     let moved = ChatSettings::default()
-        .with(Change::Seconds(120))
-        .with(Change::Scoring(Scoring::Points));
+        .with(SettingChange::Seconds(120))
+        .with(SettingChange::Scoring(Scoring::Points));
     assert_eq!(store.chat_settings(new).await.unwrap(), moved);
     assert_eq!(
         store.chat_settings(old).await.unwrap(),
@@ -274,18 +274,18 @@ async fn settings_move_with_an_upgraded_group() {
     );
 
     store
-        .change_chat_settings(other_old, Change::Seconds(10), Millis(5))
+        .change_chat_settings(other_old, SettingChange::Seconds(10), Millis(5))
         .await
         .unwrap();
     store
-        .change_chat_settings(other_new, Change::Seconds(60), Millis(6))
+        .change_chat_settings(other_new, SettingChange::Seconds(60), Millis(6))
         .await
         .unwrap();
     store
         .migrate_chat(other_old, other_new, Millis(7))
         .await
         .unwrap();
-    let kept = ChatSettings::default().with(Change::Seconds(60));
+    let kept = ChatSettings::default().with(SettingChange::Seconds(60));
     assert_eq!(store.chat_settings(other_new).await.unwrap(), kept);
     assert_eq!(
         store.chat_settings(other_old).await.unwrap(),
@@ -298,7 +298,7 @@ async fn settings_move_with_an_upgraded_group() {
 #[tokio::test]
 async fn an_upgraded_group_keeps_its_settings() {
     let mut room = Room::start().await;
-    room.set(Change::Seconds(120)).await;
+    room.set(SettingChange::Seconds(120)).await;
     let new = -1_000_004_000_913;
     room.api.upgrade(GROUP, new);
     let updates = room.api.count("getUpdates");

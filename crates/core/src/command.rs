@@ -5,7 +5,7 @@
 
 /// Which part of the bot answers a built-in command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Part {
+pub enum Route {
     /// The app: answers from the corpus, needing no storage.
     App,
     /// The quiz engine.
@@ -39,9 +39,9 @@ macro_rules! builtins {
             }
 
             /// Which part of the bot answers it.
-            pub fn part(self) -> Part {
+            pub fn route(self) -> Route {
                 match self {
-                    $(Builtin::$variant => Part::$part,)+
+                    $(Builtin::$variant => Route::$part,)+
                 }
             }
         }
@@ -119,7 +119,7 @@ pub fn is_valid_command_name(name: &str) -> bool {
 
 /// What a command's name is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Kind {
+pub enum CommandName {
     Builtin(Builtin),
     /// Any other name, lower-cased: a topic command if the corpus knows it, else unknown (or
     /// another bot's). It may hold any characters.
@@ -130,7 +130,7 @@ pub enum Kind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Command<'a> {
     /// The name (lower-cased: Telegram clients may send `/Closed`), read.
-    pub kind: Kind,
+    pub kind: CommandName,
     /// The bot named after `@`, if any.
     pub mention: Option<&'a str>,
     /// Everything after the name, trimmed.
@@ -141,16 +141,16 @@ impl Command<'_> {
     /// The name, lower-cased.
     pub fn name(&self) -> &str {
         match &self.kind {
-            Kind::Builtin(builtin) => builtin.name(),
-            Kind::Other(name) => name,
+            CommandName::Builtin(builtin) => builtin.name(),
+            CommandName::Other(name) => name,
         }
     }
 
     /// The built-in command this is, if it is one.
     pub fn builtin(&self) -> Option<Builtin> {
         match self.kind {
-            Kind::Builtin(builtin) => Some(builtin),
-            Kind::Other(_) => None,
+            CommandName::Builtin(builtin) => Some(builtin),
+            CommandName::Other(_) => None,
         }
     }
 
@@ -180,8 +180,8 @@ pub fn parse(text: &str) -> Option<Command<'_>> {
     }
     let name = name.to_lowercase();
     let kind = match Builtin::from_name(&name) {
-        Some(builtin) => Kind::Builtin(builtin),
-        None => Kind::Other(name),
+        Some(builtin) => CommandName::Builtin(builtin),
+        None => CommandName::Other(name),
     };
     Some(Command {
         kind,
@@ -214,7 +214,7 @@ mod tests {
     fn plain_command() {
         let c = parse("/closed").unwrap();
         assert_eq!((c.name(), c.mention, c.args), ("closed", None, ""));
-        assert_eq!(c.kind, Kind::Other("closed".into()));
+        assert_eq!(c.kind, CommandName::Other("closed".into()));
         assert_eq!(c.builtin(), None);
     }
 
@@ -222,7 +222,7 @@ mod tests {
     fn command_with_mention_and_args() {
         let c = parse("/who@Debate_Bot   李彦宏 \n").unwrap();
         assert_eq!(c.name(), "who");
-        assert_eq!(c.kind, Kind::Builtin(Builtin::Who));
+        assert_eq!(c.kind, CommandName::Builtin(Builtin::Who));
         assert_eq!(c.mention, Some("Debate_Bot"));
         assert_eq!(c.args, "李彦宏");
         assert!(c.is_for(Some("debate_bot")));
@@ -293,18 +293,18 @@ mod tests {
     #[test]
     fn the_parts_are_the_bots() {
         let part = |part| {
-            let names = Builtin::ALL.iter().filter(|b| b.part() == part);
+            let names = Builtin::ALL.iter().filter(|b| b.route() == part);
             names.map(|b| b.name()).collect::<Vec<_>>()
         };
         assert_eq!(
-            part(Part::App),
+            part(Route::App),
             ["start", "help", "search", "quote", "who", "source"]
         );
         assert_eq!(
-            part(Part::Quiz),
+            part(Route::Quiz),
             ["quiz", "next", "stop", "top", "report", "forgetme"]
         );
-        assert_eq!(part(Part::Debate), ["debate"]);
-        assert_eq!(part(Part::Settings), ["settings"]);
+        assert_eq!(part(Route::Debate), ["debate"]);
+        assert_eq!(part(Route::Settings), ["settings"]);
     }
 }

@@ -123,14 +123,14 @@ impl ChatSettings {
     }
 
     /// The settings with `change` made.
-    pub fn with(mut self, change: Change) -> ChatSettings {
+    pub fn with(mut self, change: SettingChange) -> ChatSettings {
         match change {
-            Change::Language(language) => self.language = language,
-            Change::Seconds(s) => self.question_seconds = Some(s),
-            Change::Questions(q) => self.questions = Some(q),
-            Change::Starters(s) => self.starters = s,
-            Change::Scoring(s) => self.scoring = s,
-            Change::Minutes(m) => self.debate_minutes = Some(m),
+            SettingChange::Language(language) => self.language = language,
+            SettingChange::Seconds(s) => self.question_seconds = Some(s),
+            SettingChange::Questions(q) => self.questions = Some(q),
+            SettingChange::Starters(s) => self.starters = s,
+            SettingChange::Scoring(s) => self.scoring = s,
+            SettingChange::Minutes(m) => self.debate_minutes = Some(m),
         }
         self
     }
@@ -138,7 +138,7 @@ impl ChatSettings {
 
 /// One setting changed to one of its allowed values: what a `/settings` button does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Change {
+pub enum SettingChange {
     Language(Option<Lang>),
     Seconds(u32),
     Questions(usize),
@@ -151,18 +151,18 @@ pub enum Change {
 /// language the settings message is shown in.
 const PREFIX: &str = "c";
 
-impl Change {
+impl SettingChange {
     /// Every change a `/settings` message offers, row by row (one row per setting).
-    pub fn rows() -> Vec<Vec<Change>> {
+    pub fn rows() -> Vec<Vec<SettingChange>> {
         vec![
             [Some(Lang::Zh), Some(Lang::En), None]
-                .map(Change::Language)
+                .map(SettingChange::Language)
                 .to_vec(),
-            SECONDS.map(Change::Seconds).to_vec(),
-            QUESTIONS.map(Change::Questions).to_vec(),
-            Starters::ALL.map(Change::Starters).to_vec(),
-            Scoring::ALL.map(Change::Scoring).to_vec(),
-            MINUTES.map(Change::Minutes).to_vec(),
+            SECONDS.map(SettingChange::Seconds).to_vec(),
+            QUESTIONS.map(SettingChange::Questions).to_vec(),
+            Starters::ALL.map(SettingChange::Starters).to_vec(),
+            Scoring::ALL.map(SettingChange::Scoring).to_vec(),
+            MINUTES.map(SettingChange::Minutes).to_vec(),
         ]
     }
 
@@ -174,24 +174,24 @@ impl Change {
         debate: DebateSettings,
     ) -> bool {
         match self {
-            Change::Language(l) => settings.language == l,
-            Change::Seconds(s) => settings.quiz(quiz).question_seconds == s,
-            Change::Questions(q) => settings.quiz(quiz).questions == q,
-            Change::Starters(s) => settings.starters == s,
-            Change::Scoring(s) => settings.scoring == s,
-            Change::Minutes(m) => settings.debate_minutes(debate) == m,
+            SettingChange::Language(l) => settings.language == l,
+            SettingChange::Seconds(s) => settings.quiz(quiz).question_seconds == s,
+            SettingChange::Questions(q) => settings.quiz(quiz).questions == q,
+            SettingChange::Starters(s) => settings.starters == s,
+            SettingChange::Scoring(s) => settings.scoring == s,
+            SettingChange::Minutes(m) => settings.debate_minutes(debate) == m,
         }
     }
 
     /// The button data for this change on a message shown in `lang` (at most 20 bytes).
     pub fn encode(self, lang: Lang) -> String {
         let (key, value) = match self {
-            Change::Language(l) => ("lang", l.map_or("own", Lang::code).to_string()),
-            Change::Seconds(s) => ("sec", s.to_string()),
-            Change::Questions(q) => ("q", q.to_string()),
-            Change::Starters(s) => ("who", s.code().to_string()),
-            Change::Scoring(s) => ("score", s.code().to_string()),
-            Change::Minutes(m) => ("min", m.to_string()),
+            SettingChange::Language(l) => ("lang", l.map_or("own", Lang::code).to_string()),
+            SettingChange::Seconds(s) => ("sec", s.to_string()),
+            SettingChange::Questions(q) => ("q", q.to_string()),
+            SettingChange::Starters(s) => ("who", s.code().to_string()),
+            SettingChange::Scoring(s) => ("score", s.code().to_string()),
+            SettingChange::Minutes(m) => ("min", m.to_string()),
         };
         format!("{PREFIX}:{}:{key}:{value}", lang.code())
     }
@@ -204,7 +204,7 @@ impl Change {
     /// Reads a settings button's data back: the message's language and the change, or `None`
     /// for anything [`Change::encode`] could not have written (an unknown key, a value outside
     /// the allowed set, extra parts).
-    pub fn decode(data: &str) -> Option<(Lang, Change)> {
+    pub fn decode(data: &str) -> Option<(Lang, SettingChange)> {
         let mut parts = data.split(':');
         let (prefix, lang, key, value) =
             (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
@@ -218,17 +218,19 @@ impl Change {
             (n.to_string() == value).then_some(n)
         };
         let change = match key {
-            "lang" if value == "own" => Change::Language(None),
-            "lang" => Change::Language(Some(Lang::ALL.into_iter().find(|l| l.code() == value)?)),
-            "sec" => Change::Seconds(number(value).filter(|n| SECONDS.contains(n))?),
-            "q" => Change::Questions(
+            "lang" if value == "own" => SettingChange::Language(None),
+            "lang" => {
+                SettingChange::Language(Some(Lang::ALL.into_iter().find(|l| l.code() == value)?))
+            }
+            "sec" => SettingChange::Seconds(number(value).filter(|n| SECONDS.contains(n))?),
+            "q" => SettingChange::Questions(
                 number(value)
                     .map(|n| n as usize)
                     .filter(|n| QUESTIONS.contains(n))?,
             ),
-            "who" => Change::Starters(Starters::from_code(value)?),
-            "score" => Change::Scoring(Scoring::from_code(value)?),
-            "min" => Change::Minutes(number(value).filter(|n| MINUTES.contains(n))?),
+            "who" => SettingChange::Starters(Starters::from_code(value)?),
+            "score" => SettingChange::Scoring(Scoring::from_code(value)?),
+            "min" => SettingChange::Minutes(number(value).filter(|n| MINUTES.contains(n))?),
             _ => return None,
         };
         Some((lang, change))
@@ -243,11 +245,11 @@ mod tests {
     #[test]
     fn every_change_round_trips_and_fits() {
         for lang in Lang::ALL {
-            for change in Change::rows().into_iter().flatten() {
+            for change in SettingChange::rows().into_iter().flatten() {
                 let data = change.encode(lang);
                 assert!(data.len() <= CALLBACK_DATA_LIMIT, "{data}");
-                assert!(Change::is_settings_data(&data));
-                assert_eq!(Change::decode(&data), Some((lang, change)), "{data}");
+                assert!(SettingChange::is_settings_data(&data));
+                assert_eq!(SettingChange::decode(&data), Some((lang, change)), "{data}");
             }
         }
     }
@@ -274,7 +276,7 @@ mod tests {
             "",
             "t:zh:closed:0",
         ] {
-            assert_eq!(Change::decode(data), None, "{data}");
+            assert_eq!(SettingChange::decode(data), None, "{data}");
         }
     }
 
@@ -291,16 +293,16 @@ mod tests {
         assert_eq!(none.debate_minutes(debate), 15);
         assert_eq!(none.lang(Lang::En), Lang::En);
         let set = none
-            .with(Change::Seconds(20))
-            .with(Change::Questions(10))
-            .with(Change::Minutes(1440))
-            .with(Change::Language(Some(Lang::Zh)));
+            .with(SettingChange::Seconds(20))
+            .with(SettingChange::Questions(10))
+            .with(SettingChange::Minutes(1440))
+            .with(SettingChange::Language(Some(Lang::Zh)));
         assert_eq!(set.quiz(quiz).question_seconds, 20);
         assert_eq!(set.quiz(quiz).questions, 10);
         assert_eq!(set.debate_minutes(debate), 1440);
         assert_eq!(set.lang(Lang::En), Lang::Zh);
-        assert!(Change::Seconds(20).is_current(&set, quiz, debate));
-        assert!(!Change::Seconds(30).is_current(&set, quiz, debate));
-        assert!(Change::Language(None).is_current(&none, quiz, debate));
+        assert!(SettingChange::Seconds(20).is_current(&set, quiz, debate));
+        assert!(!SettingChange::Seconds(30).is_current(&set, quiz, debate));
+        assert!(SettingChange::Language(None).is_current(&none, quiz, debate));
     }
 }

@@ -4,7 +4,7 @@
 
 pub mod buttons;
 mod debate;
-mod lookup;
+mod search_replies;
 mod settings;
 mod views;
 
@@ -13,7 +13,7 @@ use std::path::Path;
 use rand::Rng;
 use rand::seq::IndexedRandom;
 
-use crate::command::{Builtin, Command, Kind};
+use crate::command::{Builtin, Command, CommandName};
 use crate::corpus::{self, Corpus, Problem};
 use crate::i18n::{Lang, Ui, fill};
 use crate::render::{Doc, Span, user_text};
@@ -22,7 +22,7 @@ use crate::settings::ChatSettings;
 use crate::vocab::ChatKind;
 use buttons::Action;
 pub use debate::DebateChoice;
-pub use lookup::{INLINE_PAGE, InlineAnswer, InlineItem, QueryMemo, SEARCH_PAGE};
+pub use search_replies::{INLINE_PAGE, InlineAnswer, InlineItem, QueryMemo, SEARCH_PAGE};
 pub use settings::Defaults;
 pub use views::View;
 
@@ -197,23 +197,25 @@ impl App {
         let reply = match command.kind {
             // `/start quiz` is what Telegram sends a group when a teacher adds the bot through
             // its "add to a group" link (`?startgroup=quiz`).
-            Kind::Builtin(Builtin::Start)
+            CommandName::Builtin(Builtin::Start)
                 if request.chat == ChatKind::Group && command.args.trim() == START_GROUP =>
             {
                 Reply::text(view.teacher_guide())
             }
-            Kind::Builtin(Builtin::Start) => Reply::text(view.start()),
-            Kind::Builtin(Builtin::Help) => Reply::text(view.help()),
-            Kind::Builtin(Builtin::Quote) => {
+            CommandName::Builtin(Builtin::Start) => Reply::text(view.start()),
+            CommandName::Builtin(Builtin::Help) => Reply::text(view.help()),
+            CommandName::Builtin(Builtin::Quote) => {
                 let excerpt = rng.random_range(0..self.corpus.excerpts.len());
                 self.quote(lang, excerpt)
             }
-            Kind::Builtin(Builtin::Who) if command.args.is_empty() => Reply::text(view.people()),
-            Kind::Builtin(Builtin::Who) => Reply::text(self.who(lang, command.args)),
-            Kind::Builtin(Builtin::Source) => Reply::text(view.source()),
-            Kind::Builtin(Builtin::Search) => self.search(lang, command.args),
+            CommandName::Builtin(Builtin::Who) if command.args.is_empty() => {
+                Reply::text(view.people())
+            }
+            CommandName::Builtin(Builtin::Who) => Reply::text(self.who(lang, command.args)),
+            CommandName::Builtin(Builtin::Source) => Reply::text(view.source()),
+            CommandName::Builtin(Builtin::Search) => self.search(lang, command.args),
             // The engines' and the settings' (routed by `core::Core`), or a topic command.
-            Kind::Builtin(
+            CommandName::Builtin(
                 Builtin::Debate
                 | Builtin::Quiz
                 | Builtin::Next
@@ -223,7 +225,7 @@ impl App {
                 | Builtin::Forgetme
                 | Builtin::Settings,
             )
-            | Kind::Other(_) => match self.corpus.topic_by_command(command.name()) {
+            | CommandName::Other(_) => match self.corpus.topic_by_command(command.name()) {
                 Some(topic) => {
                     return Some(Handled {
                         command: self.corpus.topics[topic].command.clone(),

@@ -5,7 +5,9 @@
 use super::{App, Button, Reply};
 use crate::i18n::{Lang, UiText, fill};
 use crate::render::{Doc, Span};
-use crate::settings::{Change, ChatSettings, DebateSettings, QuizSettings, Scoring, Starters};
+use crate::settings::{
+    ChatSettings, DebateSettings, QuizSettings, Scoring, SettingChange, Starters,
+};
 
 /// The config's defaults, which a chat's unset settings read as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,19 +17,25 @@ pub struct Defaults {
 }
 
 /// How a value of a setting reads (on its button, and after its line's name).
-fn label(ui: &UiText, change: Change) -> String {
+fn label(ui: &UiText, change: SettingChange) -> String {
     match change {
-        Change::Language(Some(Lang::Zh)) => ui.settings_language_zh.clone(),
-        Change::Language(Some(Lang::En)) => ui.settings_language_en.clone(),
-        Change::Language(None) => ui.settings_language_own.clone(),
-        Change::Seconds(s) => fill(&ui.settings_seconds_value, &[("seconds", &s.to_string())]),
-        Change::Questions(q) => fill(&ui.settings_questions_value, &[("count", &q.to_string())]),
-        Change::Starters(Starters::Everyone) => ui.settings_starters_everyone.clone(),
-        Change::Starters(Starters::Admins) => ui.settings_starters_admins.clone(),
-        Change::Scoring(Scoring::Right) => ui.settings_scoring_right.clone(),
-        Change::Scoring(Scoring::Points) => ui.settings_scoring_points.clone(),
-        Change::Minutes(1440) => ui.settings_minutes_day.clone(),
-        Change::Minutes(m) => fill(&ui.settings_minutes_value, &[("minutes", &m.to_string())]),
+        SettingChange::Language(Some(Lang::Zh)) => ui.settings_language_zh.clone(),
+        SettingChange::Language(Some(Lang::En)) => ui.settings_language_en.clone(),
+        SettingChange::Language(None) => ui.settings_language_own.clone(),
+        SettingChange::Seconds(s) => {
+            fill(&ui.settings_seconds_value, &[("seconds", &s.to_string())])
+        }
+        SettingChange::Questions(q) => {
+            fill(&ui.settings_questions_value, &[("count", &q.to_string())])
+        }
+        SettingChange::Starters(Starters::Everyone) => ui.settings_starters_everyone.clone(),
+        SettingChange::Starters(Starters::Admins) => ui.settings_starters_admins.clone(),
+        SettingChange::Scoring(Scoring::Right) => ui.settings_scoring_right.clone(),
+        SettingChange::Scoring(Scoring::Points) => ui.settings_scoring_points.clone(),
+        SettingChange::Minutes(1440) => ui.settings_minutes_day.clone(),
+        SettingChange::Minutes(m) => {
+            fill(&ui.settings_minutes_value, &[("minutes", &m.to_string())])
+        }
     }
 }
 
@@ -37,14 +45,29 @@ impl App {
         let ui = self.view(lang).ui;
         let quiz = settings.quiz(defaults.quiz);
         let values = [
-            (&ui.settings_language, Change::Language(settings.language)),
-            (&ui.settings_seconds, Change::Seconds(quiz.question_seconds)),
-            (&ui.settings_questions, Change::Questions(quiz.questions)),
-            (&ui.settings_starters, Change::Starters(settings.starters)),
-            (&ui.settings_scoring, Change::Scoring(settings.scoring)),
+            (
+                &ui.settings_language,
+                SettingChange::Language(settings.language),
+            ),
+            (
+                &ui.settings_seconds,
+                SettingChange::Seconds(quiz.question_seconds),
+            ),
+            (
+                &ui.settings_questions,
+                SettingChange::Questions(quiz.questions),
+            ),
+            (
+                &ui.settings_starters,
+                SettingChange::Starters(settings.starters),
+            ),
+            (
+                &ui.settings_scoring,
+                SettingChange::Scoring(settings.scoring),
+            ),
             (
                 &ui.settings_minutes,
-                Change::Minutes(settings.debate_minutes(defaults.debate)),
+                SettingChange::Minutes(settings.debate_minutes(defaults.debate)),
             ),
         ];
         let mut doc = Doc::new();
@@ -61,7 +84,7 @@ impl App {
         doc.line(vec![Span::Bold(ui.settings_title.clone())]);
         doc.append(self.settings_lines(lang, settings, defaults));
         doc.blank().text(ui.settings_note.clone());
-        let buttons = Change::rows()
+        let buttons = SettingChange::rows()
             .into_iter()
             .map(|row| {
                 row.into_iter()

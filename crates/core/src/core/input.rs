@@ -5,7 +5,7 @@
 use futures::future::BoxFuture;
 
 use crate::app::Reply;
-use crate::command::{Builtin, Command, Part};
+use crate::command::{Builtin, Command, Route};
 use crate::effect::Effect;
 use crate::limits::Verdict;
 use crate::store::Recorded;
@@ -110,9 +110,9 @@ impl<'a> Incoming<'a> {
     /// Which part of the bot answers this message: a built-in command's own (see
     /// [`Builtin::part`]); the app for anything else (text, topic commands, unknown commands,
     /// other bots' commands).
-    pub fn route(&self) -> Part {
+    pub fn route(&self) -> Route {
         self.builtin()
-            .map_or(Part::App, |(builtin, _)| builtin.part())
+            .map_or(Route::App, |(builtin, _)| builtin.route())
     }
 
     /// Whether the sender expects an answer: anything in a private chat, this bot's commands

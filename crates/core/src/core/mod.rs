@@ -18,13 +18,13 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use crate::app::{App, Defaults, Press, Reply, Request};
-use crate::command::{Builtin, Part};
+use crate::command::{Builtin, Route};
 use crate::debate::{self, DebateRequest, Debates};
 use crate::effect::{Effect, Link};
 use crate::i18n::Lang;
 use crate::limits::Verdict;
 use crate::quiz::{self, QuizRequest, Quizzes};
-use crate::settings::{Change, ChatSettings, DebateSettings, QuizSettings};
+use crate::settings::{ChatSettings, DebateSettings, QuizSettings, SettingChange};
 use crate::store::{Recorded, Store};
 use crate::vocab::{ChatKind, Millis, Place, Player, Timer};
 
@@ -254,7 +254,7 @@ impl Core {
     /// Over the budget, the first answer a minute is the slow-down notice, the rest nothing.
     async fn on_message(&self, msg: &Incoming<'_>, platform: &dyn Platform) -> Handled {
         let stale_minutes = platform.stale_minutes();
-        let read = if msg.route() == Part::App {
+        let read = if msg.route() == Route::App {
             match self.message(msg, false, stale_minutes).await {
                 Ok(Outcome::Ignored) => return Handled::default(),
                 outcome => Some(outcome),
@@ -364,19 +364,19 @@ impl Core {
         let Some((command, args)) = msg.builtin() else {
             return Ok(false);
         };
-        Ok(match command.part() {
-            Part::Settings => msg.kind == ChatKind::Group,
-            Part::Quiz => {
+        Ok(match command.route() {
+            Route::Settings => msg.kind == ChatKind::Group,
+            Route::Quiz => {
                 self.quizzes
                     .needs_admin_check(msg.place, msg.kind, msg.from, command, args)
                     .await?
             }
-            Part::Debate => {
+            Route::Debate => {
                 self.debates
                     .needs_admin_check(&debate(msg, args, false))
                     .await?
             }
-            Part::App => false,
+            Route::App => false,
         })
     }
 
@@ -391,7 +391,7 @@ impl Core {
         let mut rng = StdRng::from_rng(&mut rand::rng());
         let addressed = msg
             .builtin()
-            .map(|(command, args)| (command.part(), command, args));
+            .map(|(command, args)| (command.route(), command, args));
         let settings = self.settings_or_defaults(msg.place.chat).await;
         // The chat's language when its settings fix one, else the sender's.
         let lang = self
@@ -399,7 +399,7 @@ impl Core {
             .lang_in(&settings, msg.from.language_code.as_deref());
         let language_code = Some(lang.code());
         if let Some((part, command, args)) = addressed
-            && part != Part::App
+            && part != Route::App
         {
             let waited = msg.now - msg.sent_at;
             if let Some(reply) =
@@ -414,11 +414,11 @@ impl Core {
         }
         // What to call it in the logs is its name: never the user's words.
         Ok(match addressed {
-            Some((Part::Quiz, Builtin::Forgetme, _)) if msg.shared_identity => Outcome::Effects {
+            Some((Route::Quiz, Builtin::Forgetme, _)) if msg.shared_identity => Outcome::Effects {
                 command: Builtin::Forgetme.name().into(),
                 effects: self.quizzes.forget_shared(msg.place, msg.from).await?,
             },
-            Some((Part::Quiz, command, args)) => {
+            Some((Route::Quiz, command, args)) => {
                 let request = QuizRequest {
                     place: msg.place,
                     kind: msg.kind,
@@ -433,14 +433,14 @@ impl Core {
                     effects: self.quizzes.handle(&request, &mut rng).await?,
                 }
             }
-            Some((Part::Debate, command, args)) => Outcome::Effects {
+            Some((Route::Debate, command, args)) => Outcome::Effects {
                 command: command.name().into(),
                 effects: self
                     .debates
                     .handle(&debate(msg, args, is_admin), &mut rng)
                     .await?,
             },
-            Some((Part::Settings, command, _)) => Outcome::Answer {
+            Some((Route::Settings, command, _)) => Outcome::Answer {
                 command: command.name().into(),
                 reply: if msg.kind == ChatKind::Group && !is_admin {
                     Reply::plain(self.app.view(lang).ui.settings_only_admins.clone())
@@ -448,7 +448,7 @@ impl Core {
                     self.app.settings_reply(lang, &settings, self.defaults())
                 },
             },
-            Some((Part::App, ..)) | None => {
+            Some((Route::App, ..)) | None => {
                 let request = Request {
                     chat: msg.kind,
                     language_code,
@@ -501,12 +501,12 @@ impl Core {
     async fn press(&self, press: &Pressed<'_>, platform: &dyn Platform) -> Press {
         let language_code = press.from.language_code.as_deref();
         let mut rng = StdRng::from_rng(&mut rand::rng());
-        if !Change::is_settings_data(press.data) {
+        if !SettingChange::is_settings_data(press.data) {
             return self.app.press(press.data, language_code, &mut rng);
         }
         let ui = self.app.view(self.app.lang(language_code)).ui;
         let (Some((chat, kind)), Some((shown_in, change))) =
-            (press.chat, Change::decode(press.data))
+            (press.chat, SettingChange::decode(press.data))
         else {
             return Press::Notice(ui.button_stale.clone());
         };
@@ -606,7 +606,7 @@ mod tests {
     use crate::command;
 
     /// Where `text` goes, and the built-in command it is for this bot.
-    fn routed(text: &str) -> (Part, Option<(Builtin, String)>) {
+    fn routed(text: &str) -> (Route, Option<(Builtin, String)>) {
         let from = Player {
             id: 1,
             name: "A".into(),
@@ -633,14 +633,14 @@ mod tests {
     fn a_builtin_for_this_bot_goes_to_its_part_anything_else_to_the_app() {
         assert_eq!(
             routed("/Stop@Debate_Bot"),
-            (Part::Quiz, Some((Builtin::Stop, String::new())))
+            (Route::Quiz, Some((Builtin::Stop, String::new())))
         );
-        let debate = (Part::Debate, Some((Builtin::Debate, "close".into())));
+        let debate = (Route::Debate, Some((Builtin::Debate, "close".into())));
         assert_eq!(routed("/debate  close"), debate);
-        assert_eq!(routed("/settings").0, Part::Settings);
-        assert_eq!(routed("/help").0, Part::App);
+        assert_eq!(routed("/settings").0, Route::Settings);
+        assert_eq!(routed("/help").0, Route::App);
         for other in ["/quiz@other_bot", "/closed", "/nothing", "quiz", ""] {
-            assert_eq!(routed(other), (Part::App, None), "{other}");
+            assert_eq!(routed(other), (Route::App, None), "{other}");
         }
     }
 }

@@ -4,11 +4,11 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use super::activities::{motions, question};
 use super::files::{
     DebatesFile, ExcerptEntry, ExcerptsFile, PeopleFile, PersonKindEntry, QuizFile, RoleSource,
     SourceFile, Speech, TopicsFile,
 };
+use super::questions_and_motions::{motions, question};
 use super::{
     Article, Corpus, Excerpt, FactQuestion, Person, PersonKind, Text, Topic, Voice, is_valid_id,
 };

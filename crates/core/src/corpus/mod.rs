@@ -2,9 +2,9 @@
 //! that group excerpts into bot commands. Loaded once from `responses/` by [`load`] and
 //! read-only afterwards; everything the bot quotes comes from here.
 
-mod activities;
 mod files;
 mod load;
+mod questions_and_motions;
 mod sentences;
 
 use std::collections::HashMap;

@@ -9,7 +9,7 @@ use crate::vocab::Side;
 
 /// Which way a vote went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lean {
+pub enum AnswerAs {
     NoVotes,
     For,
     Against,
@@ -19,15 +19,15 @@ pub enum Lean {
     Undecided,
 }
 
-impl Lean {
-    pub fn of(tally: Tally) -> Lean {
+impl AnswerAs {
+    pub fn of(tally: Tally) -> AnswerAs {
         let [yes, no, undecided] = tally;
         match (yes.cmp(&no), yes + no + undecided) {
-            (_, 0) => Lean::NoVotes,
-            (std::cmp::Ordering::Greater, _) => Lean::For,
-            (std::cmp::Ordering::Less, _) => Lean::Against,
-            (std::cmp::Ordering::Equal, _) if yes == 0 => Lean::Undecided,
-            (std::cmp::Ordering::Equal, _) => Lean::Tied,
+            (_, 0) => AnswerAs::NoVotes,
+            (std::cmp::Ordering::Greater, _) => AnswerAs::For,
+            (std::cmp::Ordering::Less, _) => AnswerAs::Against,
+            (std::cmp::Ordering::Equal, _) if yes == 0 => AnswerAs::Undecided,
+            (std::cmp::Ordering::Equal, _) => AnswerAs::Tied,
         }
     }
 }
@@ -79,20 +79,20 @@ pub fn render(app: &App, lang: Lang, motion: usize, tally: Tally) -> Doc {
             )
         }
     };
-    let lean = match Lean::of(tally) {
-        Lean::NoVotes => ui.debate_result_none.clone(),
-        Lean::For => leans(
+    let lean = match AnswerAs::of(tally) {
+        AnswerAs::NoVotes => ui.debate_result_none.clone(),
+        AnswerAs::For => leans(
             Side::For,
             &ui.debate_result_leans_for,
             &ui.debate_result_leans_for_nobody,
         ),
-        Lean::Against => leans(
+        AnswerAs::Against => leans(
             Side::Against,
             &ui.debate_result_leans_against,
             &ui.debate_result_leans_against_nobody,
         ),
-        Lean::Tied => ui.debate_result_tied.clone(),
-        Lean::Undecided => ui.debate_result_undecided.clone(),
+        AnswerAs::Tied => ui.debate_result_tied.clone(),
+        AnswerAs::Undecided => ui.debate_result_undecided.clone(),
     };
     doc.blank().text(lean);
     for line in app.camps(lang, motion) {
@@ -107,11 +107,11 @@ mod tests {
 
     #[test]
     fn leans_and_shares() {
-        assert_eq!(Lean::of([0, 0, 0]), Lean::NoVotes);
-        assert_eq!(Lean::of([2, 1, 5]), Lean::For);
-        assert_eq!(Lean::of([0, 1, 0]), Lean::Against);
-        assert_eq!(Lean::of([3, 3, 1]), Lean::Tied);
-        assert_eq!(Lean::of([0, 0, 4]), Lean::Undecided);
+        assert_eq!(AnswerAs::of([0, 0, 0]), AnswerAs::NoVotes);
+        assert_eq!(AnswerAs::of([2, 1, 5]), AnswerAs::For);
+        assert_eq!(AnswerAs::of([0, 1, 0]), AnswerAs::Against);
+        assert_eq!(AnswerAs::of([3, 3, 1]), AnswerAs::Tied);
+        assert_eq!(AnswerAs::of([0, 0, 4]), AnswerAs::Undecided);
         assert_eq!(percent(1, 3), 33);
         assert_eq!(percent(2, 3), 67);
         assert_eq!(percent(1, 2), 50);

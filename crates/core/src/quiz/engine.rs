@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use rand::Rng;
 
-use super::{Error, overrides, questions, results};
+use super::{Error, pace, questions, results};
 use crate::app::{App, Reply};
 use crate::command::Builtin;
 use crate::effect::Effect;
@@ -28,7 +28,7 @@ pub struct QuizRequest<'a> {
     pub place: Place,
     pub kind: ChatKind,
     pub player: &'a Player,
-    /// The command, one of [`crate::command::Part::Quiz`]'s (routed here by `core::Core`),
+    /// The command, one of [`crate::command::Route::Quiz`]'s (routed here by `core::Core`),
     /// and its arguments.
     pub command: Builtin,
     pub args: &'a str,
@@ -123,7 +123,7 @@ impl Quizzes {
             Builtin::Quiz => {
                 let settings = self.store.chat_settings(place.chat).await?;
                 return Ok(settings.start_needs_admin(kind)
-                    && overrides::parse(args, self.settings.max_questions).is_ok());
+                    && pace::parse(args, self.settings.max_questions).is_ok());
             }
             Builtin::Stop => self.store.running_quiz(place).await?,
             Builtin::Report => self.store.last_quiz(place).await?,
@@ -153,7 +153,7 @@ impl Quizzes {
             Builtin::Top => self.top(request, lang, settings.scoring).await,
             Builtin::Report => self.report(request, lang).await,
             Builtin::Forgetme => self.forget(request, lang).await,
-            // Not a quiz command: the core routes only `Part::Quiz`'s here.
+            // Not a quiz command: the core routes only `Route::Quiz`'s here.
             _ => Ok(Vec::new()),
         }
     }
@@ -169,7 +169,7 @@ impl Quizzes {
         let ui = self.app.view(lang).ui;
         let chat = request.place;
         let max = self.settings.max_questions;
-        let asked = match overrides::parse(args, max) {
+        let asked = match pace::parse(args, max) {
             Ok(asked) => asked,
             Err(refused) => return Ok(vec![Effect::say(chat, refused.line(ui, max))]),
         };

@@ -6,7 +6,7 @@
 //! turns answers into what the class sees.
 
 pub mod engine;
-pub mod overrides;
+pub mod pace;
 pub mod questions;
 pub mod results;
 pub mod scoring;

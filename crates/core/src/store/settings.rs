@@ -15,7 +15,7 @@ use sqlx::sqlite::SqlitePool;
 
 use super::{Error, Store};
 use crate::i18n::Lang;
-use crate::settings::{Change, ChatSettings, Starters};
+use crate::settings::{ChatSettings, SettingChange, Starters};
 use crate::vocab::{Millis, Scoring};
 
 /// Every chat's own settings, as stored.
@@ -97,17 +97,17 @@ impl Store {
     pub async fn change_chat_settings(
         &self,
         chat_id: i64,
-        change: Change,
+        change: SettingChange,
         at: Millis,
     ) -> Result<ChatSettings, Error> {
         let _timer = super::timing::write("chat_settings");
         let (column, value): (&str, Option<String>) = match change {
-            Change::Language(l) => ("language", l.map(|l| l.code().to_string())),
-            Change::Seconds(s) => ("question_seconds", Some(s.to_string())),
-            Change::Questions(q) => ("questions", Some(q.to_string())),
-            Change::Starters(s) => ("starters", Some(s.code().to_string())),
-            Change::Scoring(s) => ("scoring", Some(s.code().to_string())),
-            Change::Minutes(m) => ("debate_minutes", Some(m.to_string())),
+            SettingChange::Language(l) => ("language", l.map(|l| l.code().to_string())),
+            SettingChange::Seconds(s) => ("question_seconds", Some(s.to_string())),
+            SettingChange::Questions(q) => ("questions", Some(q.to_string())),
+            SettingChange::Starters(s) => ("starters", Some(s.code().to_string())),
+            SettingChange::Scoring(s) => ("scoring", Some(s.code().to_string())),
+            SettingChange::Minutes(m) => ("debate_minutes", Some(m.to_string())),
         };
         let _writing = self.settings.write().await;
         let mut tx = self.pool.begin().await?;

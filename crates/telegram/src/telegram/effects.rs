@@ -17,7 +17,7 @@ use teloxide::types::{InputFile, MessageId};
 
 use super::outbox::Outbox;
 use super::polls::{self, SendPoll};
-use super::send::{self, Lean};
+use super::send::{self, AnswerAs};
 use crate::app::Reply;
 use crate::clock::{self, now_ms};
 use crate::core::{Core, Input, PollOf, Unlimited};
@@ -216,7 +216,7 @@ impl Interpreter {
                 }
                 let request = MultipartRequest::new(
                     bot.clone(),
-                    Lean::<_, serde::de::IgnoredAny>::new(payload),
+                    AnswerAs::<_, serde::de::IgnoredAny>::new(payload),
                 );
                 let sent = outbox
                     .deliver("sendDocument", || request.clone().send())

@@ -17,7 +17,7 @@ use teloxide::types::{ChatMemberKind, ChatMemberUpdated, ChatPermissions, Me};
 
 use super::effects::Interpreter;
 use super::lanes;
-use super::send::Lean;
+use super::send::AnswerAs;
 use crate::core::{Input, Unlimited};
 
 /// How long a greeting waits for an upgrade's service message to arrive.
@@ -65,13 +65,16 @@ pub fn on_my_chat_member(update: ChatMemberUpdated, me: &Arc<Me>, interpreter: &
 /// polls: the group's default permissions, as getChat answers them. When Telegram cannot say,
 /// yes: a warning that may be false is worse than none.
 async fn chat_allows_polls(bot: &Bot, chat: ChatId) -> bool {
-    /// What is read of getChat's answer (see [`Lean`]).
+    /// What is read of getChat's answer (see [`AnswerAs`]).
     #[derive(Clone, serde::Deserialize)]
     struct Defaults {
         #[serde(default)]
         permissions: Option<ChatPermissions>,
     }
-    let request = JsonRequest::new(bot.clone(), Lean::<_, Defaults>::new(GetChat::new(chat)));
+    let request = JsonRequest::new(
+        bot.clone(),
+        AnswerAs::<_, Defaults>::new(GetChat::new(chat)),
+    );
     match request.send().await {
         Ok(info) => info.permissions.is_none_or(|p| p.can_send_polls()),
         Err(e) => {

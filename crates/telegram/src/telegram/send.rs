@@ -49,22 +49,22 @@ pub struct SentPoll {
 /// an answer as is compiled into this crate for serde's buffer of untagged enums.
 #[derive(Clone, Serialize)]
 #[serde(transparent)]
-pub struct Lean<P, O> {
+pub struct AnswerAs<P, O> {
     payload: P,
     #[serde(skip)]
     answer: PhantomData<fn() -> O>,
 }
 
-impl<P, O> Lean<P, O> {
+impl<P, O> AnswerAs<P, O> {
     pub fn new(payload: P) -> Self {
-        Lean {
+        AnswerAs {
             payload,
             answer: PhantomData,
         }
     }
 }
 
-impl<P: Payload, O> Payload for Lean<P, O> {
+impl<P: Payload, O> Payload for AnswerAs<P, O> {
     type Output = O;
     const NAME: &'static str = P::NAME;
 
@@ -73,7 +73,7 @@ impl<P: Payload, O> Payload for Lean<P, O> {
     }
 }
 
-impl<P: MultipartPayload, O> MultipartPayload for Lean<P, O> {
+impl<P: MultipartPayload, O> MultipartPayload for AnswerAs<P, O> {
     fn copy_files(&self, into: &mut dyn FnMut(InputFile)) {
         self.payload.copy_files(into)
     }
@@ -89,7 +89,7 @@ where
     P: Payload + Serialize + Clone + Send + Sync + 'static,
     O: DeserializeOwned + Clone + Send + 'static,
 {
-    let request = JsonRequest::new(bot.clone(), Lean::new(payload));
+    let request = JsonRequest::new(bot.clone(), AnswerAs::new(payload));
     outbox.deliver(what, || request.clone().send()).await
 }
 

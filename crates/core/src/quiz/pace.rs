@@ -2,13 +2,14 @@
 //! question), `/quiz 10 20s` or `/quiz 10 20` (both); anything else is refused with the range
 //! allowed, and no quiz starts.
 
-/// Seconds per question one quiz may ask for: Telegram's `open_period` allows 5-600.
+/// Seconds per question one quiz may ask for: `open_period` allows 5-600 on every Bot API
+/// server (5-2,628,000 since Bot API 9.6); a question longer than 10 minutes serves no class.
 pub const MIN_SECONDS: u32 = 5;
 pub const MAX_SECONDS: u32 = 600;
 
 /// What `/quiz ARGS` asked for; `None` is the chat's setting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Overrides {
+pub struct Pace {
     pub questions: Option<usize>,
     pub seconds: Option<u32>,
 }
@@ -48,8 +49,8 @@ impl Refused {
 
 /// Reads `/quiz`'s words: at most a number of questions and a number of seconds (written `20s`,
 /// `20秒`, or as the second bare number), each within range.
-pub fn parse(args: &str, max_questions: usize) -> Result<Overrides, Refused> {
-    let mut overrides = Overrides::default();
+pub fn parse(args: &str, max_questions: usize) -> Result<Pace, Refused> {
+    let mut pace = Pace::default();
     let words: Vec<&str> = args.split_whitespace().collect();
     if words.len() > 2 {
         return Err(Refused::Usage);
@@ -60,35 +61,35 @@ pub fn parse(args: &str, max_questions: usize) -> Result<Overrides, Refused> {
             .or_else(|| word.strip_suffix('秒'))
         {
             Some(digits) => (digits, true),
-            None => (word, overrides.questions.is_some()),
+            None => (word, pace.questions.is_some()),
         };
         let number: i64 = digits.parse().map_err(|_| Refused::Usage)?;
         if is_seconds {
-            if overrides.seconds.is_some() {
+            if pace.seconds.is_some() {
                 return Err(Refused::Usage);
             }
             let seconds = u32::try_from(number)
                 .ok()
                 .filter(|s| (MIN_SECONDS..=MAX_SECONDS).contains(s))
                 .ok_or(Refused::Seconds)?;
-            overrides.seconds = Some(seconds);
+            pace.seconds = Some(seconds);
         } else {
             let questions = usize::try_from(number)
                 .ok()
                 .filter(|n| (1..=max_questions).contains(n))
                 .ok_or(Refused::Questions)?;
-            overrides.questions = Some(questions);
+            pace.questions = Some(questions);
         }
     }
-    Ok(overrides)
+    Ok(pace)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn ok(questions: Option<usize>, seconds: Option<u32>) -> Result<Overrides, Refused> {
-        Ok(Overrides { questions, seconds })
+    fn ok(questions: Option<usize>, seconds: Option<u32>) -> Result<Pace, Refused> {
+        Ok(Pace { questions, seconds })
     }
 
     #[test]
