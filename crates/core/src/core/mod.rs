@@ -14,6 +14,7 @@ pub use input::{Handled, Incoming, Input, Platform, PollOf, Pressed, Unlimited};
 
 use std::sync::Arc;
 
+use futures::future::BoxFuture;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
@@ -94,7 +95,19 @@ impl Core {
 
     /// Handles one input; answers the effects to carry out, in order. Never fails: a storage
     /// failure is logged here and the user told, as [`Handled::failed`] says.
-    pub async fn handle(&self, input: Input<'_>, platform: &dyn Platform) -> Handled {
+    ///
+    /// The future is boxed here: a caller awaiting the `async fn` itself would compile its
+    /// whole state machine (the engines' included) again into its own crate, the adapter's and
+    /// the binary's, each time either changes. Boxed, it is compiled once, in this crate.
+    pub fn handle<'a>(
+        &'a self,
+        input: Input<'a>,
+        platform: &'a dyn Platform,
+    ) -> BoxFuture<'a, Handled> {
+        Box::pin(self.decide(input, platform))
+    }
+
+    async fn decide(&self, input: Input<'_>, platform: &dyn Platform) -> Handled {
         match input {
             Input::Message(msg) => self.on_message(&msg, platform).await,
             Input::Press(press) => self.on_press(&press, platform).await,

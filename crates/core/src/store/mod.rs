@@ -12,6 +12,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures::future::BoxFuture;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -114,7 +115,13 @@ pub enum Refusal {
 impl Store {
     /// Opens (creating if needed) the database at `url` (`sqlite://path` or `sqlite::memory:`)
     /// and brings its schema up to date.
-    pub async fn open(url: &str) -> Result<Store, Error> {
+    /// Boxed, so that its future is compiled here once, not in every crate that opens a store
+    /// (see `Core::handle`).
+    pub fn open(url: &str) -> BoxFuture<'_, Result<Store, Error>> {
+        Box::pin(Store::open_now(url))
+    }
+
+    async fn open_now(url: &str) -> Result<Store, Error> {
         let options = SqliteConnectOptions::from_str(url)
             .map_err(|source| Error::Url {
                 url: url.to_string(),

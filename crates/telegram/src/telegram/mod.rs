@@ -64,9 +64,17 @@ const POLL_TIMEOUT: Duration = Duration::from_secs(10);
 pub type Stop = Pin<Box<dyn Future<Output = ()> + Send>>;
 
 /// Runs the bot over `core` (built in `cli.rs`) until `stop` completes, then stops taking
-/// updates, lets the replies in flight finish, and returns. Not generic, so that it is compiled
-/// once, here, rather than again in every binary that calls it.
-pub async fn run(settings: Settings, core: Core, stop: Stop) -> anyhow::Result<()> {
+/// updates, lets the replies in flight finish, and returns. The future is boxed here, so that
+/// the adapter's async code is compiled once, in this crate, and not again into the binary
+/// that runs it.
+pub fn run(settings: Settings, core: Core, stop: Stop) -> Running {
+    Box::pin(run_now(settings, core, stop))
+}
+
+/// What [`run`] answers: a boxed future of the whole run.
+pub type Running = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>;
+
+async fn run_now(settings: Settings, core: Core, stop: Stop) -> anyhow::Result<()> {
     let metrics_server = match settings.metrics {
         Some(listen) => {
             let handle = crate::metrics::install(core.topic_commands())?;
