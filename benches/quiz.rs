@@ -18,10 +18,12 @@ use std::time::{Duration, Instant};
 
 use debate_bot::app::App;
 use debate_bot::command::Builtin;
-use debate_bot::effect::{Effect, Place};
+use debate_bot::effect::Effect;
 use debate_bot::i18n::Lang;
-use debate_bot::quiz::{QuizRequest, QuizSettings, Quizzes};
+use debate_bot::quiz::{QuizRequest, Quizzes};
+use debate_bot::settings::QuizSettings;
 use debate_bot::store::{Recorded, Store};
+use debate_bot::vocab::Place;
 use debate_bot::vocab::{ChatKind, Millis, Player};
 use rand::SeedableRng;
 use rand::rngs::StdRng;

@@ -26,10 +26,13 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use debate_bot::effect::{Effect, Place};
+use debate_bot::effect::Effect;
+
 use debate_bot::i18n::Lang;
-use debate_bot::quiz::{QuizRequest, QuizSettings, Quizzes};
+use debate_bot::quiz::{QuizRequest, Quizzes};
+use debate_bot::settings::QuizSettings;
 use debate_bot::store::Store;
+use debate_bot::vocab::Place;
 use debate_bot::vocab::{ChatKind, Millis};
 use rand::SeedableRng;
 use rand::rngs::StdRng;

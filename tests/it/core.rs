@@ -10,12 +10,14 @@ use std::sync::Mutex;
 use debate_bot::app::Reply;
 use debate_bot::command::{self, Command};
 use debate_bot::core::{Core, Incoming, Input, Platform, PollOf, Unlimited};
-use debate_bot::debate::DebateSettings;
-use debate_bot::effect::{Effect, Link, Place, Timer};
+use debate_bot::effect::{Effect, Link};
 use debate_bot::i18n::Lang;
 use debate_bot::limits::Verdict;
-use debate_bot::quiz::QuizSettings;
+use debate_bot::settings::DebateSettings;
+use debate_bot::settings::QuizSettings;
 use debate_bot::store::{Recorded, Store};
+use debate_bot::vocab::Place;
+use debate_bot::vocab::Timer;
 use debate_bot::vocab::{Millis, Player};
 use futures::future::BoxFuture;
 

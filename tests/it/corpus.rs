@@ -6,7 +6,9 @@ use crate::support::{self, TempDir};
 
 use std::path::{Path, PathBuf};
 
-use debate_bot::corpus::{self, Corpus, PersonKind, Problem, Voice};
+use debate_bot::corpus::{self, Corpus, PersonKind, Voice};
+
+use debate_bot::data::Problem;
 use debate_bot::vocab::Side;
 
 const ARTICLE: &str = "dianchang-2024-07-12-open-vs-closed";

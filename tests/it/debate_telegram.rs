@@ -14,8 +14,8 @@ use crate::support;
 use std::time::Duration;
 
 use debate_bot::i18n::Lang;
-use debate_bot::quiz::QuizSettings;
 use debate_bot::render::utf16_len;
+use debate_bot::settings::QuizSettings;
 use debate_bot::store::{DebateRow, Tally};
 use serde_json::{Value, json};
 use support::fake_api::WAIT;

@@ -7,8 +7,8 @@
 use crate::support;
 
 use debate_bot::i18n::Lang;
-use debate_bot::quiz::QuizSettings;
 use debate_bot::render::escape_html;
+use debate_bot::settings::QuizSettings;
 use support::fake_api::Pushed;
 use support::{Call, FakeApi, RunningBot, TgUser, start_bot_with, temp_database};
 

@@ -7,7 +7,7 @@
 use crate::support;
 
 use debate_bot::i18n::{Lang, UiText, fill};
-use debate_bot::quiz::QuizSettings;
+use debate_bot::settings::QuizSettings;
 use debate_bot::settings::SettingChange;
 use debate_bot::store::Recorded;
 use debate_bot::vocab::{GRACE_MS, Millis, Player, Scoring};

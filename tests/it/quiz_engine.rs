@@ -15,12 +15,16 @@ use std::sync::Arc;
 
 use debate_bot::command::{self, Builtin};
 use debate_bot::core::Incoming;
-use debate_bot::effect::{Effect, Place, Timer};
+use debate_bot::effect::Effect;
 use debate_bot::i18n::Lang;
+use debate_bot::quiz::QuizRequest;
 use debate_bot::quiz::questions;
-use debate_bot::quiz::{PollSpec, QuizRequest, QuizSettings};
 use debate_bot::render::utf16_len;
+use debate_bot::settings::QuizSettings;
 use debate_bot::store::{Recorded, Refusal};
+use debate_bot::vocab::Place;
+use debate_bot::vocab::PollSpec;
+use debate_bot::vocab::Timer;
 use debate_bot::vocab::{ChatKind, GRACE_MS, Millis, Player, QuizId};
 use rand::SeedableRng;
 use rand::rngs::StdRng;

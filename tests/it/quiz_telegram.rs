@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use debate_bot::i18n::Lang;
-use debate_bot::quiz::QuizSettings;
+use debate_bot::settings::QuizSettings;
 use debate_bot::store::AnswerRow;
 use serde_json::{Value, json};
 use support::fake_api::{Pushed, Version};

@@ -10,7 +10,7 @@ use crate::support;
 
 use debate_bot::app::Defaults;
 use debate_bot::i18n::Lang;
-use debate_bot::quiz::QuizSettings;
+use debate_bot::settings::QuizSettings;
 use debate_bot::settings::{ChatSettings, Scoring, SettingChange, Starters};
 use debate_bot::store::Store;
 use debate_bot::vocab::Millis;

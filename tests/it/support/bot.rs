@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use debate_bot::limits::LimitSettings;
-use debate_bot::quiz::QuizSettings;
+use debate_bot::settings::QuizSettings;
 use debate_bot::telegram::{self, Settings};
 use secrecy::SecretString;
 use tokio::runtime::Handle;

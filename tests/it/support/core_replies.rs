@@ -3,7 +3,7 @@
 //! exactly that.
 
 use debate_bot::app::{Defaults, Reply, Request};
-use debate_bot::quiz::QuizSettings;
+use debate_bot::settings::QuizSettings;
 use debate_bot::vocab::ChatKind;
 
 use super::app;

@@ -6,9 +6,13 @@
 
 use std::sync::Arc;
 
-use debate_bot::effect::{Effect, Timer};
-use debate_bot::quiz::{PollSpec, QuizRequest, QuizSettings, Quizzes};
+use debate_bot::effect::Effect;
+
+use debate_bot::quiz::{QuizRequest, Quizzes};
+use debate_bot::settings::QuizSettings;
 use debate_bot::store::{Recorded, Store};
+use debate_bot::vocab::PollSpec;
+use debate_bot::vocab::Timer;
 use debate_bot::vocab::{ChatKind, GRACE_MS, Millis, Player, QuizId};
 use rand::SeedableRng;
 use rand::rngs::StdRng;

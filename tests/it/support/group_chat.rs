@@ -2,7 +2,7 @@
 //! database of its own, which the test opens too (to see what is stored), and the group's id.
 //! The bot can be stopped, its "process" ended, and started again on the same database.
 
-use debate_bot::quiz::QuizSettings;
+use debate_bot::settings::QuizSettings;
 use debate_bot::store::Store;
 use tokio::runtime::{Handle, Runtime};
 

@@ -14,7 +14,8 @@ use rand::Rng;
 use rand::seq::IndexedRandom;
 
 use crate::command::{Builtin, Command, CommandName};
-use crate::corpus::{self, Corpus, Problem};
+use crate::corpus::{self, Corpus};
+use crate::data::Problem;
 use crate::i18n::{Lang, Ui, fill};
 use crate::render::{Doc, Span, user_text};
 use crate::search::SearchIndex;

@@ -9,7 +9,6 @@
 
 mod input;
 
-pub use crate::vocab::Poll;
 pub use input::{Handled, Incoming, Input, Platform, PollOf, Pressed, Unlimited};
 
 use std::sync::Arc;
@@ -27,7 +26,7 @@ use crate::limits::Verdict;
 use crate::quiz::{self, QuizRequest, Quizzes};
 use crate::settings::{ChatSettings, DebateSettings, QuizSettings, SettingChange};
 use crate::store::{Recorded, Store};
-use crate::vocab::{ChatKind, Millis, Place, Player, Timer};
+use crate::vocab::{ChatKind, Millis, Place, Player, Poll, Timer};
 
 /// Why the core could not answer: an engine's storage failed. Logged where it happens; the
 /// user is told (the UI's `store_error`).

@@ -13,7 +13,7 @@ use super::{
     Article, Corpus, Excerpt, FactQuestion, Person, PersonKind, Text, Topic, Voice, is_valid_id,
 };
 use crate::command::{BUILTIN_COMMANDS, is_valid_command_name};
-pub use crate::data::{Problem, read_toml};
+use crate::data::{Problem, read_toml};
 
 /// Loads and validates every article folder, people.toml and topics.toml under `dir`.
 pub fn load(dir: &Path) -> Result<Corpus, Vec<Problem>> {

@@ -9,7 +9,7 @@ mod sentences;
 
 use std::collections::HashMap;
 
-pub use load::{Problem, load, read_toml};
+pub use load::load;
 pub use sentences::split as split_sentences;
 
 use crate::i18n::Lang;
