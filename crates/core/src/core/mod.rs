@@ -81,11 +81,6 @@ impl Core {
         self.app.corpus().topics.iter().map(|t| t.command.as_str())
     }
 
-    /// The language of the terminal's one chat when it names none: the config's.
-    pub fn default_lang(&self) -> Lang {
-        self.app.default_lang()
-    }
-
     /// The sentences in `lang`, for an adapter that draws what the core sent its own way (the
     /// terminal's prompts and its rendering of a quiz poll).
     pub fn ui(&self, lang: Lang) -> &crate::i18n::UiText {
