@@ -13,11 +13,12 @@ use crate::support;
 use std::sync::Arc;
 
 use debate_bot::app::Reply;
-use debate_bot::command::Builtin;
+use debate_bot::command;
+use debate_bot::core::{Core, Incoming, Input, Unlimited};
 use debate_bot::debate::{DebateRequest, Debates};
 use debate_bot::effect::Effect;
 use debate_bot::i18n::Lang;
-use debate_bot::quiz::{QuizRequest, Quizzes};
+use debate_bot::quiz::Quizzes;
 use debate_bot::settings::DebateSettings;
 use debate_bot::settings::QuizSettings;
 use debate_bot::store::{Recorded, Refusal};
@@ -400,23 +401,32 @@ impl Bot {
         self.result(&posted, T0 + 2 * MINUTE).await.doc.to_plain()
     }
 
-    /// `/forgetme` from `player`, handled by the quiz engine: its confirmation.
+    /// `/forgetme` from `player`, handed to a core over the same store (the core forgets a
+    /// person everywhere): its confirmation.
     async fn forgetme(&self, chat: i64, player: &Player, now: Millis) -> String {
-        let request = QuizRequest {
+        let core = Core::new(
+            app(),
+            self.quizzes.store().clone(),
+            QuizSettings::default(),
+            DebateSettings::default(),
+        );
+        let parsed = command::parse("/forgetme");
+        let incoming = Incoming {
             place: chat.into(),
             kind: kind_of(chat),
-            player,
-            command: Builtin::Forgetme,
-            args: "",
-            is_admin: false,
+            from: player,
+            text: "/forgetme",
+            command: parsed.as_ref(),
+            bot_username: Some("debate_bot"),
+            message_id: None,
             now,
+            sent_at: now,
+            shared_identity: false,
         };
-        let mut rng = StdRng::seed_from_u64(1);
-        let outs = self
-            .quizzes
-            .handle(&request, &mut rng)
+        let outs = core
+            .handle(Input::Message(incoming), &Unlimited)
             .await
-            .expect("handle /forgetme");
+            .effects;
         let [Effect::Send { place: to, reply }] = outs.as_slice() else {
             panic!("one message expected: {outs:#?}");
         };

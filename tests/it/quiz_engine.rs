@@ -1517,7 +1517,7 @@ async fn forgetme_from_a_shared_identity_is_one_line_in_either_language() {
     let bot = bot("shared").await;
     // GroupAnonymousBot carries no language: the default one.
     let anonymous = player(1_087_968_824, "Group");
-    // What the core sends to `forget_shared`: `/forgetme` for this bot.
+    // What the core forgets nothing for: `/forgetme` for this bot, from a shared identity.
     let is_forgetme = |text: &str| {
         let command = command::parse(text);
         let incoming = Incoming {
@@ -1539,20 +1539,16 @@ async fn forgetme_from_a_shared_identity_is_one_line_in_either_language() {
     assert!(!is_forgetme("/forgetme@other_bot"));
     assert!(!is_forgetme("/top"));
     let outs = bot
-        .quizzes
-        .forget_shared(GROUP.into(), &anonymous)
-        .await
-        .unwrap();
+        .through_core(GROUP, &anonymous, "/forgetme", true, T0)
+        .await;
     assert_eq!(only_message(&outs), zh("quiz_forget_shared"));
     let english = Player {
         language_code: Some("en".into()),
         ..player(136_817_688, "Channel")
     };
     let outs = bot
-        .quizzes
-        .forget_shared(GROUP.into(), &english)
-        .await
-        .unwrap();
+        .through_core(GROUP, &english, "/forgetme@debate_bot", true, T0)
+        .await;
     assert_eq!(
         only_message(&outs),
         support::say(Lang::En, "quiz_forget_shared", &[])

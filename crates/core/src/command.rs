@@ -14,6 +14,8 @@ pub enum Route {
     Debate,
     /// The chat's settings (`/settings`), for its admins (anyone, in a private chat).
     Settings,
+    /// The sender's own records everywhere (`/forgetme`): the core, over the store.
+    Forget,
 }
 
 /// Writes the [`Builtin`] enum, its [`Builtin::ALL`], [`Builtin::name`], [`Builtin::part`] and
@@ -66,7 +68,7 @@ builtins! {
     Top = "top", Quiz;
     Report = "report", Quiz;
     /// Forget the sender's answers and scores.
-    Forgetme = "forgetme", Quiz;
+    Forgetme = "forgetme", Forget;
     Settings = "settings", Settings;
 }
 
@@ -300,10 +302,8 @@ mod tests {
             part(Route::App),
             ["start", "help", "search", "quote", "who", "source"]
         );
-        assert_eq!(
-            part(Route::Quiz),
-            ["quiz", "next", "stop", "top", "report", "forgetme"]
-        );
+        assert_eq!(part(Route::Quiz), ["quiz", "next", "stop", "top", "report"]);
+        assert_eq!(part(Route::Forget), ["forgetme"]);
         assert_eq!(part(Route::Debate), ["debate"]);
         assert_eq!(part(Route::Settings), ["settings"]);
     }

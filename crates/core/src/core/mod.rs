@@ -21,7 +21,7 @@ use crate::app::{App, Defaults, Press, Reply, Request};
 use crate::command::{Builtin, Route};
 use crate::debate::{self, DebateRequest, Debates};
 use crate::effect::{Effect, Link};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, fill};
 use crate::limits::Verdict;
 use crate::quiz::{self, QuizRequest, Quizzes};
 use crate::settings::{ChatSettings, DebateSettings, QuizSettings, SettingChange};
@@ -36,6 +36,8 @@ pub enum Error {
     Quiz(#[from] quiz::Error),
     #[error(transparent)]
     Debate(#[from] debate::Error),
+    #[error(transparent)]
+    Store(#[from] crate::store::Error),
 }
 
 /// The app and the two engines, built once and shared by every handler.
@@ -383,7 +385,7 @@ impl Core {
                     .needs_admin_check(&debate(msg, args, false))
                     .await?
             }
-            Route::App => false,
+            Route::App | Route::Forget => false,
         })
     }
 
@@ -421,9 +423,9 @@ impl Core {
         }
         // What to call it in the logs is its name: never the user's words.
         Ok(match addressed {
-            Some((Route::Quiz, Builtin::Forgetme, _)) if msg.shared_identity => Outcome::Effects {
-                command: Builtin::Forgetme.name().into(),
-                effects: self.quizzes.forget_shared(msg.place, msg.from).await?,
+            Some((Route::Forget, command, _)) => Outcome::Effects {
+                command: command.name().into(),
+                effects: vec![Effect::say(msg.place, self.forget(msg, lang).await?)],
             },
             Some((Route::Quiz, command, args)) => {
                 let request = QuizRequest {
@@ -478,6 +480,19 @@ impl Core {
                 }
             }
         })
+    }
+
+    /// `/forgetme`: the sender's quiz answers, debate votes and name go everywhere, and they
+    /// are taken off what they started; answers how many answers and votes went. Someone
+    /// writing under an identity many people share (an anonymous admin, a channel) cannot be
+    /// told apart from the others, so nothing is forgotten and they are told why.
+    async fn forget(&self, msg: &Incoming<'_>, lang: Lang) -> Result<String, Error> {
+        let ui = self.app.view(lang).ui;
+        if msg.shared_identity {
+            return Ok(ui.quiz_forget_shared.clone());
+        }
+        let removed = self.store().forget(msg.from.id).await?;
+        Ok(fill(&ui.quiz_forgotten, &[("count", &removed.to_string())]))
     }
 
     /// A button press: the press is answered (with a short notice, or none) and, when the

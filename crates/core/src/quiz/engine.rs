@@ -127,7 +127,7 @@ impl Quizzes {
             }
             Builtin::Stop => self.store.running_quiz(place).await?,
             Builtin::Report => self.store.last_quiz(place).await?,
-            // Anyone may move their own quiz on, see the leaderboard, forget themselves.
+            // Anyone may move their own quiz on and see the leaderboard.
             _ => return Ok(false),
         };
         Ok(quiz.is_some_and(|q| q.starter_id != player.id))
@@ -152,7 +152,6 @@ impl Quizzes {
             Builtin::Stop => self.stop(request, lang).await,
             Builtin::Top => self.top(request, lang, settings.scoring).await,
             Builtin::Report => self.report(request, lang).await,
-            Builtin::Forgetme => self.forget(request, lang).await,
             // Not a quiz command: the core routes only `Route::Quiz`'s here.
             _ => Ok(Vec::new()),
         }
@@ -538,27 +537,6 @@ impl Quizzes {
                 )],
             ),
         }])
-    }
-
-    /// The answer to `/forgetme` from an identity many people share (an anonymous admin
-    /// writing as the group, or someone writing as a channel): nothing is deleted, since the
-    /// records are not one person's.
-    pub async fn forget_shared(&self, place: Place, player: &Player) -> Result<Vec<Effect>, Error> {
-        let settings = self.store.chat_settings(place.chat).await?;
-        let lang = self.app.lang_in(&settings, player.language_code.as_deref());
-        Ok(vec![Effect::say(
-            place,
-            self.app.view(lang).ui.quiz_forget_shared.clone(),
-        )])
-    }
-
-    async fn forget(&self, request: &QuizRequest<'_>, lang: Lang) -> Result<Vec<Effect>, Error> {
-        let ui = self.app.view(lang).ui;
-        let removed = self.store.forget(request.player.id).await?;
-        Ok(vec![Effect::say(
-            request.place,
-            fill(&ui.quiz_forgotten, &[("count", &removed.to_string())]),
-        )])
     }
 
     /// After a restart: every running quiz carries on. A question whose poll was never sent
