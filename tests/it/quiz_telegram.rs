@@ -1187,6 +1187,55 @@ async fn repeated_option_ids_second_votes_and_unknown_polls_count_at_most_once()
     assert_eq!(class.answers(2).await.len(), 2);
 }
 
+/// A quiz in a private chat has one player: Telegram delivers their answer (`poll_answer`
+/// comes for every non-anonymous poll the bot sent, private chats included), and the bot
+/// closes that question's poll and sends the next at once, then the results, without
+/// waiting out the 5 s of each question.
+#[tokio::test]
+async fn a_quiz_in_a_private_chat_moves_on_at_each_answer() {
+    let class = Class::start().await;
+    let solo = student(0);
+    assert_eq!(
+        class.ask_private(&solo, "/quiz 2").await,
+        intro(2, "学生01")
+    );
+    for q in 0..2 {
+        let call = class.api.wait_nth("sendPoll", q).await;
+        assert!(call.ok(), "{}", call.response);
+        assert_eq!(call.chat_id(), Some(solo.id));
+        let poll_id = call.poll()["id"].as_str().expect("a poll id").to_string();
+        // Stored before it is answered, as an answer that came sooner would wait for it.
+        let quiz = class
+            .store
+            .last_quiz(solo.id)
+            .await
+            .unwrap()
+            .expect("the quiz");
+        eventually("the poll stored", || async {
+            let questions = class.store.questions(quiz.id).await.ok()?;
+            (questions[q].poll_id.as_deref() == Some(poll_id.as_str())).then_some(())
+        })
+        .await;
+        class.api.poll_answer(&poll_id, &solo, &[0]);
+        // Closed by the bot, while still open: its 5 s were not waited out (at the deadline
+        // Telegram closes it itself and the bot stops nothing).
+        let stop = class.api.wait_nth("stopPoll", q).await;
+        assert_eq!(stop.body["message_id"], json!(call.message_id()));
+        assert!(stop.ok(), "the poll was still open: {}", stop.response);
+    }
+    let results = class
+        .api
+        .wait_for("the results", |c| {
+            is_results(c) && c.chat_id() == Some(solo.id)
+        })
+        .await;
+    assert!(
+        visible(&results).starts_with(&results_title(2, 1)),
+        "{}",
+        visible(&results)
+    );
+}
+
 /// A self-hosted Bot API server older than 9.6 knows only `correct_option_id` (and ignores
 /// `correct_option_ids`, `description` and the rest of 9.6): the same quiz runs there, every
 /// poll accepted, every answer scored against the bot's own record of the right option.

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::chats::chat_json;
 use super::forums::landing;
-use super::{Call, Inner, Shared, as_i64, bad_request, bot_user, merge, now, ok};
+use super::{Call, Inner, Shared, as_i64, bad_request, bot_user, merge, message_named, now, ok};
 
 /// A new message from the bot in `chat_id` with `content` (text, poll, document...), landed
 /// where Telegram would put it (see [`landing`]) and numbered; or Telegram's refusal.
@@ -85,11 +85,9 @@ pub(super) fn edit_message_text(shared: &Shared, body: &Value) -> (u16, Value) {
     if body.get("inline_message_id").is_some() {
         return ok(json!(true));
     }
-    let (Some(chat_id), Some(message_id)) = (
-        body.get("chat_id").and_then(as_i64),
-        body.get("message_id").and_then(as_i64),
-    ) else {
-        return bad_request("chat_id and message_id are required");
+    let (chat_id, message_id) = match message_named(body) {
+        Ok(named) => named,
+        Err(refused) => return refused,
     };
     let mut inner = shared.lock();
     let Some(message) = inner.sent.get_mut(&(chat_id, message_id)) else {

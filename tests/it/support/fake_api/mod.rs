@@ -164,6 +164,18 @@ fn bad_request(description: &str) -> (u16, Value) {
 }
 
 /// A number, or a string holding one (form fields are strings).
+/// The message a call names (`chat_id` and `message_id`: editMessageText, stopPoll), or the
+/// Bad Request Telegram answers without both.
+fn message_named(body: &Value) -> Result<(i64, i64), (u16, Value)> {
+    match (
+        body.get("chat_id").and_then(as_i64),
+        body.get("message_id").and_then(as_i64),
+    ) {
+        (Some(chat_id), Some(message_id)) => Ok((chat_id, message_id)),
+        _ => Err(bad_request("chat_id and message_id are required")),
+    }
+}
+
 fn as_i64(value: &Value) -> Option<i64> {
     value
         .as_i64()

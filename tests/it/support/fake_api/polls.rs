@@ -23,7 +23,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
-use super::{FakeApi, Pushed, Shared, TgUser, as_i64, bad_request, bot_message, ok};
+use super::{FakeApi, Pushed, Shared, TgUser, as_i64, bad_request, bot_message, message_named, ok};
 
 /// The Bot API version the fake answers as.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -349,11 +349,9 @@ fn correct_option_ids(body: &Value, options: usize) -> Result<Vec<i64>, (u16, Va
 
 /// stopPoll: closes the poll of the bot's message and answers the Poll.
 pub(super) fn stop_poll(shared: &Shared, body: &Value) -> (u16, Value) {
-    let (Some(chat_id), Some(message_id)) = (
-        body.get("chat_id").and_then(as_i64),
-        body.get("message_id").and_then(as_i64),
-    ) else {
-        return bad_request("chat_id and message_id are required");
+    let (chat_id, message_id) = match message_named(body) {
+        Ok(named) => named,
+        Err(refused) => return refused,
     };
     let mut inner = shared.lock();
     let Some(poll) = inner
