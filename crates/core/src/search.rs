@@ -28,7 +28,7 @@
 //! then article order.
 //!
 //! Character bigrams were chosen over a word segmenter (jieba-rs): they need no dictionary,
-//! cost nothing at start, and find every query in the table of `tests/search.rs`; a segmenter
+//! cost nothing at start, and find every query in the table of `tests/it/search.rs`; a segmenter
 //! splits names and rare terms differently in queries and text, which loses exact matches.
 
 use std::cell::RefCell;
