@@ -13,8 +13,6 @@ use crate::support;
 use std::sync::Arc;
 
 use debate_bot::app::Reply;
-use debate_bot::command;
-use debate_bot::core::{Core, Incoming, Input, Unlimited};
 use debate_bot::debate::{DebateRequest, Debates};
 use debate_bot::effect::Effect;
 use debate_bot::i18n::Lang;
@@ -28,6 +26,7 @@ use debate_bot::vocab::VotePoll;
 use debate_bot::vocab::{ChatKind, DebateId, GRACE_MS, Millis, Player};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
+use support::core_replies::through_core;
 use support::engines::EngineFile;
 use support::quiz_zh::{forgotten, zh};
 use support::sentences::debate::*;
@@ -404,29 +403,7 @@ impl Bot {
     /// `/forgetme` from `player`, handed to a core over the same store (the core forgets a
     /// person everywhere): its confirmation.
     async fn forgetme(&self, chat: i64, player: &Player, now: Millis) -> String {
-        let core = Core::new(
-            app(),
-            self.quizzes.store().clone(),
-            QuizSettings::default(),
-            DebateSettings::default(),
-        );
-        let parsed = command::parse("/forgetme");
-        let incoming = Incoming {
-            place: chat.into(),
-            kind: kind_of(chat),
-            from: player,
-            text: "/forgetme",
-            command: parsed.as_ref(),
-            bot_username: Some("debate_bot"),
-            message_id: None,
-            now,
-            sent_at: now,
-            shared_identity: false,
-        };
-        let outs = core
-            .handle(Input::Message(incoming), &Unlimited)
-            .await
-            .effects;
+        let outs = through_core(self.quizzes.store(), chat, player, "/forgetme", false, now).await;
         let [Effect::Send { place: to, reply }] = outs.as_slice() else {
             panic!("one message expected: {outs:#?}");
         };

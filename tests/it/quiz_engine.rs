@@ -28,6 +28,7 @@ use debate_bot::vocab::Timer;
 use debate_bot::vocab::{ChatKind, GRACE_MS, Millis, Player, QuizId};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
+use support::core_replies::through_core;
 use support::engines::{Pace, QuizBot, Sent};
 use support::{app, messages, player};
 
@@ -1538,17 +1539,21 @@ async fn forgetme_from_a_shared_identity_is_one_line_in_either_language() {
     assert!(is_forgetme("/forgetme@debate_bot"));
     assert!(!is_forgetme("/forgetme@other_bot"));
     assert!(!is_forgetme("/top"));
-    let outs = bot
-        .through_core(GROUP, &anonymous, "/forgetme", true, T0)
-        .await;
+    let outs = through_core(bot.store(), GROUP, &anonymous, "/forgetme", true, T0).await;
     assert_eq!(only_message(&outs), zh("quiz_forget_shared"));
     let english = Player {
         language_code: Some("en".into()),
         ..player(136_817_688, "Channel")
     };
-    let outs = bot
-        .through_core(GROUP, &english, "/forgetme@debate_bot", true, T0)
-        .await;
+    let outs = through_core(
+        bot.store(),
+        GROUP,
+        &english,
+        "/forgetme@debate_bot",
+        true,
+        T0,
+    )
+    .await;
     assert_eq!(
         only_message(&outs),
         support::say(Lang::En, "quiz_forget_shared", &[])

@@ -3,8 +3,11 @@
 //! exactly that.
 
 use debate_bot::app::{Defaults, Reply, Request};
-use debate_bot::settings::QuizSettings;
-use debate_bot::vocab::ChatKind;
+use debate_bot::core::{Core, Incoming, Input, Unlimited};
+use debate_bot::effect::Effect;
+use debate_bot::settings::{DebateSettings, QuizSettings};
+use debate_bot::store::Store;
+use debate_bot::vocab::{ChatKind, Millis, Place, Player};
 
 use super::app;
 use super::fake_api::{BOT_USERNAME, TgUser};
@@ -59,4 +62,40 @@ pub fn core_reply(user: &TgUser, text: &str) -> (String, Vec<Vec<(String, String
         reply.doc.blank().append(foot);
     }
     shown(&reply)
+}
+
+/// The effects of `text` from `player` in `chat`, handed to a core over `store` as an adapter
+/// hands it (`shared_identity`: sent as the group or as a channel), with nothing to ask and no
+/// budget to keep: what an engine test sees of a command that is the core's own.
+pub async fn through_core(
+    store: &Store,
+    chat: i64,
+    player: &Player,
+    text: &str,
+    shared_identity: bool,
+    now: Millis,
+) -> Vec<Effect> {
+    let core = Core::new(
+        app(),
+        store.clone(),
+        QuizSettings::default(),
+        DebateSettings::default(),
+    );
+    let parsed = debate_bot::command::parse(text);
+    let place = Place::from(chat);
+    let incoming = Incoming {
+        place,
+        kind: place.kind(),
+        from: player,
+        text,
+        command: parsed.as_ref(),
+        bot_username: Some("debate_bot"),
+        message_id: None,
+        now,
+        sent_at: now,
+        shared_identity,
+    };
+    core.handle(Input::Message(incoming), &Unlimited)
+        .await
+        .effects
 }

@@ -6,20 +6,19 @@
 
 use std::sync::Arc;
 
-use debate_bot::command::{self, Route};
-use debate_bot::core::{Core, Incoming, Input, Unlimited};
+use debate_bot::command::Route;
 use debate_bot::effect::Effect;
-use debate_bot::settings::DebateSettings;
 
 use debate_bot::quiz::{QuizRequest, Quizzes};
 use debate_bot::settings::QuizSettings;
 use debate_bot::store::{Recorded, Store};
 use debate_bot::vocab::PollSpec;
 use debate_bot::vocab::Timer;
-use debate_bot::vocab::{ChatKind, GRACE_MS, Millis, Place, Player, QuizId};
+use debate_bot::vocab::{ChatKind, GRACE_MS, Millis, Player, QuizId};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
+use super::core_replies::through_core;
 use super::{TempDir, app, builtin};
 
 /// A SQLite file for one engine test, in a fresh folder removed when this is dropped (so it
@@ -180,7 +179,7 @@ impl QuizBot {
         };
         if command.route() == Route::Forget {
             // Not the engine's: the core's, over the same store.
-            return self.through_core(chat, player, text, false, now).await;
+            return through_core(self.store(), chat, player, text, false, now).await;
         }
         let request = QuizRequest {
             place: chat.into(),
@@ -195,41 +194,6 @@ impl QuizBot {
             .handle(&request, &mut self.rng)
             .await
             .expect("handle a quiz command")
-    }
-
-    /// `text` from `player` in `chat` handed to a core over this engine's store, as the
-    /// adapter hands it (`shared_identity`: sent as the group or as a channel): its effects.
-    pub async fn through_core(
-        &self,
-        chat: i64,
-        player: &Player,
-        text: &str,
-        shared_identity: bool,
-        now: Millis,
-    ) -> Vec<Effect> {
-        let core = Core::new(
-            app(),
-            self.store().clone(),
-            self.settings,
-            DebateSettings::default(),
-        );
-        let parsed = command::parse(text);
-        let place = Place::from(chat);
-        let incoming = Incoming {
-            place,
-            kind: place.kind(),
-            from: player,
-            text,
-            command: parsed.as_ref(),
-            bot_username: Some("debate_bot"),
-            message_id: None,
-            now,
-            sent_at: now,
-            shared_identity,
-        };
-        core.handle(Input::Message(incoming), &Unlimited)
-            .await
-            .effects
     }
 
     /// A command from a non-admin in the group.
