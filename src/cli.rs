@@ -16,7 +16,6 @@ use crate::app::App;
 use crate::config::{Config, Env, LogFormat, Mode};
 use crate::core::Core;
 use crate::i18n::Lang;
-use crate::settings::{DebateSettings, QuizSettings};
 use crate::store::Store;
 use crate::telegram;
 
@@ -43,6 +42,10 @@ enum Command {
         /// The language to answer in: zh or en [default: [ui] default_language]
         #[arg(long, value_parser = parse_lang)]
         lang: Option<Lang>,
+        /// Try homework as a class would: /assign goes to a pretended group, and its card's
+        /// button opens the attempt here
+        #[arg(long)]
+        homework: bool,
     },
     /// Check config.toml and responses/, print what was loaded, list every problem
     Check,
@@ -116,26 +119,24 @@ pub fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Healthcheck => unreachable!("answered before loading the corpus"),
-        Command::Console { lang } => {
+        Command::Console { lang, homework } => {
             let lang = lang.unwrap_or(config.ui.default_language);
             // The console keeps its quizzes and debates in memory: nothing to clean up,
             // nothing shared.
-            let (quiz, debate) = (config.quiz.settings(), config.debate.settings());
-            match build_core(&runtime, app, "sqlite::memory:", quiz, debate) {
-                Ok(core) => runtime.block_on(console(core, lang)),
+            match build_core(&runtime, app, "sqlite::memory:", &config) {
+                Ok(core) => runtime.block_on(console(core, lang, homework)),
                 Err(code) => code,
             }
         }
         Command::Run => {
-            let Some(token) = config.telegram.token else {
+            let Some(token) = config.telegram.token.clone() else {
                 eprintln!(
                     "error: no bot token. Get one from @BotFather in Telegram and set TELOXIDE_TOKEN \
                      (or [telegram] token in config.toml).\nTo try the bot without Telegram: debate-bot console"
                 );
                 return ExitCode::from(EXIT_NO_TOKEN);
             };
-            let (quiz, debate) = (config.quiz.settings(), config.debate.settings());
-            let core = match build_core(&runtime, app, &config.storage.database, quiz, debate) {
+            let core = match build_core(&runtime, app, &config.storage.database, &config) {
                 Ok(core) => core,
                 Err(code) => return code,
             };
@@ -271,17 +272,22 @@ fn check(config: &Config, app: &App) {
     println!("ok");
 }
 
-/// The composition root: the store (at `database`) and both engines, built once for whichever
-/// adapter runs. A store that cannot be opened is said on stderr (and in the log).
+/// The composition root: the store (at `database`) and the engines with the config's
+/// settings, built once for whichever adapter runs. A store that cannot be opened is said on
+/// stderr (and in the log).
 fn build_core(
     runtime: &tokio::runtime::Runtime,
     app: App,
     database: &str,
-    quiz: QuizSettings,
-    debate: DebateSettings,
+    config: &Config,
 ) -> Result<Core, ExitCode> {
+    let (quiz, debate) = (config.quiz.settings(), config.debate.settings());
+    let homework = config
+        .homework
+        .settings()
+        .expect("checked when the config was loaded");
     match runtime.block_on(Store::open(database)) {
-        Ok(store) => Ok(Core::new(Arc::new(app), store, quiz, debate)),
+        Ok(store) => Ok(Core::new(Arc::new(app), store, quiz, debate, homework)),
         Err(e) => {
             // Through anyhow, whose `{:#}` prints the causes too.
             let e = anyhow::Error::from(e);
@@ -292,11 +298,11 @@ fn build_core(
     }
 }
 
-async fn console(core: Core, lang: Lang) -> ExitCode {
+async fn console(core: Core, lang: Lang, homework: bool) -> ExitCode {
     let mut stdin = tokio::io::BufReader::new(tokio::io::stdin());
     let mut stdout = std::io::stdout();
     tokio::select! {
-        result = crate::console::run(&core, lang, &mut stdin, &mut stdout) => match result {
+        result = crate::console::run(&core, lang, homework, &mut stdin, &mut stdout) => match result {
             Ok(()) => ExitCode::SUCCESS,
             // A closed stdout (e.g. piped into `head`) is a normal way to stop.
             Err(e) if e.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) => ExitCode::SUCCESS,

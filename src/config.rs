@@ -11,7 +11,7 @@ use url::Url;
 
 use crate::i18n::Lang;
 use crate::limits::LimitSettings;
-use crate::settings::{DebateSettings, MAX_DEBATE_MINUTES, QuizSettings};
+use crate::settings::{DebateSettings, HomeworkSettings, MAX_DEBATE_MINUTES, QuizSettings};
 
 /// The file read when `--config` is not given, if it exists.
 pub const DEFAULT_PATH: &str = "config.toml";
@@ -24,6 +24,7 @@ pub struct Config {
     pub ui: UiConfig,
     pub quiz: QuizConfig,
     pub debate: DebateConfig,
+    pub homework: HomeworkConfig,
     pub storage: StorageConfig,
     pub limits: LimitsConfig,
     pub metrics: MetricsConfig,
@@ -150,6 +151,31 @@ impl DebateConfig {
         DebateSettings {
             minutes: self.minutes,
         }
+    }
+}
+
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields, default)]
+pub struct HomeworkConfig {
+    /// The IANA time zone homework's deadlines are read and shown in.
+    pub timezone: String,
+    /// How long homework stays open when /assign names no deadline.
+    pub default_hours: u32,
+}
+
+impl Default for HomeworkConfig {
+    fn default() -> Self {
+        HomeworkConfig {
+            timezone: "Asia/Shanghai".to_string(),
+            default_hours: 48,
+        }
+    }
+}
+
+impl HomeworkConfig {
+    /// The settings, or why the time zone is none (checked when the config is loaded).
+    pub fn settings(&self) -> Result<HomeworkSettings, String> {
+        HomeworkSettings::new(&self.timezone, self.default_hours)
     }
 }
 
@@ -331,6 +357,13 @@ impl Config {
                 "debate.minutes must be 1-{MAX_DEBATE_MINUTES} (a week), not {}",
                 config.debate.minutes
             );
+        }
+        if let Err(e) = config.homework.settings() {
+            bail!("{e}");
+        }
+        let hours = config.homework.default_hours;
+        if !(1..=14 * 24).contains(&hours) || hours * 60 < 10 {
+            bail!("homework.default_hours must be 1-336 (14 days), not {hours}");
         }
         if let Some(token) = &env.token {
             config.telegram.token = Some(SecretString::from(token.trim().to_string()));

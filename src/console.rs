@@ -4,7 +4,13 @@
 //! options and the time left; typing a number answers it, the right answer and its source
 //! follow, and the next question comes at once (one player) or when the time is up.
 //! `/debate` shows the motion and the vote's options by number; typing a number votes (again
-//! to change it), and `/debate close` shows the result.
+//! to change it), and `/debate close` shows the result. A link button is listed too; pressing
+//! one of this bot's deep links (`t.me/<bot>?start=...`) sends `/start ...` in the private
+//! chat, as Telegram does; any other link is printed.
+//!
+//! With `--homework`, the terminal is also a teacher's group: `/assign` and its words go to
+//! that group (homework is set in a group), whose card's link the student opens with its
+//! button, and takes the homework here as in a private chat.
 
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
@@ -15,7 +21,7 @@ use crate::app::{Button, Reply};
 use crate::clock::now_ms;
 use crate::command;
 use crate::core::{Core, Handled, Incoming, Input, PollOf, Pressed, Unlimited};
-use crate::effect::Effect;
+use crate::effect::{Effect, Link};
 use crate::i18n::{Lang, UiText, fill};
 use crate::store::Recorded;
 use crate::vocab::{ChatKind, GRACE_MS, Millis, Place, Player, PollSpec, Timer, VotePoll};
@@ -25,6 +31,22 @@ const CHAT: Place = Place {
     chat: 1,
     thread: None,
 };
+
+/// The group the console pretends with `--homework`, where `/assign` goes.
+const GROUP: Place = Place {
+    chat: -1,
+    thread: None,
+};
+
+/// The bot's name in the links it makes for the pretended group.
+const BOT_USERNAME: &str = "debate_bot";
+
+/// A button under the last reply: one to press, or a link to open.
+#[derive(Debug, Clone)]
+enum Shown {
+    Press(Button),
+    Link(Link),
+}
 
 /// A quiz question waiting for an answer.
 struct OpenPoll {
@@ -45,7 +67,9 @@ struct Console<'a> {
     lang: Lang,
     player: Player,
     out: &'a mut dyn Write,
-    buttons: Vec<Button>,
+    buttons: Vec<Shown>,
+    /// `--homework`: `/assign` goes to the pretended group.
+    homework: bool,
     poll: Option<OpenPoll>,
     vote: Option<OpenVote>,
     /// The engines' wake-ups: (when, what).
@@ -58,6 +82,7 @@ struct Console<'a> {
 pub async fn run(
     core: &Core,
     lang: Lang,
+    homework: bool,
     input: &mut (dyn AsyncBufRead + Unpin + Send),
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
@@ -75,6 +100,7 @@ pub async fn run(
         },
         out,
         buttons: Vec::new(),
+        homework,
         poll: None,
         vote: None,
         wakes: Vec::new(),
@@ -82,6 +108,10 @@ pub async fn run(
     };
     let banner = console.ui().console_banner.clone();
     writeln!(console.out, "{banner}")?;
+    if homework {
+        // The teacher sets homework in the pretended group; its card's button opens it here.
+        console.line("/assign").await?;
+    }
     let prompt = std::io::stdin().is_terminal();
     let mut lines = input.lines();
     loop {
@@ -157,14 +187,29 @@ impl Console<'_> {
                 return self.cast(choice).await;
             }
         }
+        self.say(line).await
+    }
+
+    /// Sends `line` as a message: to the pretended group for `/assign` with `--homework`, else
+    /// in the private chat.
+    async fn say(&mut self, line: &str) -> anyhow::Result<()> {
         let command = command::parse(line);
+        let in_group = self.homework
+            && command
+                .as_ref()
+                .is_some_and(|c| c.name() == command::Builtin::Assign.name());
+        let (place, kind, bot_username) = if in_group {
+            (GROUP, ChatKind::Group, Some(BOT_USERNAME))
+        } else {
+            (CHAT, ChatKind::Private, None)
+        };
         let incoming = Incoming {
-            place: CHAT,
-            kind: ChatKind::Private,
+            place,
+            kind,
             from: &self.player,
             text: line,
             command: command.as_ref(),
-            bot_username: None,
+            bot_username,
             message_id: None,
             now: now_ms(),
             sent_at: now_ms(),
@@ -182,10 +227,14 @@ impl Console<'_> {
             .and_then(|n| n.checked_sub(1))
             .and_then(|n| self.buttons.get(n))
             .cloned();
-        let Some(button) = pressed else {
-            let stale = self.ui().button_stale.clone();
-            writeln!(self.out, "{stale}\n")?;
-            return Ok(());
+        let button = match pressed {
+            Some(Shown::Press(button)) => button,
+            Some(Shown::Link(link)) => return self.open(&link).await,
+            None => {
+                let stale = self.ui().button_stale.clone();
+                writeln!(self.out, "{stale}\n")?;
+                return Ok(());
+            }
         };
         let pressed = Pressed {
             chat: Some((CHAT.chat, ChatKind::Private)),
@@ -195,6 +244,19 @@ impl Console<'_> {
         };
         let handled = self.tell(Input::Press(pressed)).await;
         self.carry_out(handled.effects).await
+    }
+
+    /// Opens a link button: this bot's deep link sends `/start PAYLOAD` in the private chat,
+    /// as Telegram does; any other link is printed for the reader to open.
+    async fn open(&mut self, link: &Link) -> anyhow::Result<()> {
+        let prefix = format!("https://t.me/{BOT_USERNAME}?start=");
+        match link.url.strip_prefix(&prefix) {
+            Some(payload) => self.say(&format!("/start {payload}")).await,
+            None => {
+                writeln!(self.out, "{}\n", link.url)?;
+                Ok(())
+            }
+        }
     }
 
     /// Answers the open question with option `choice` (1-based), shows whether it was
@@ -239,9 +301,26 @@ impl Console<'_> {
         let mut queue = std::collections::VecDeque::from(effects);
         while let Some(effect) = queue.pop_front() {
             match effect {
-                Effect::Send { reply, .. }
-                | Effect::Answer { reply, .. }
-                | Effect::EditPressed { reply } => self.show(&reply)?,
+                Effect::Send { reply, .. } | Effect::EditPressed { reply } => {
+                    self.show(&reply, None)?
+                }
+                Effect::Answer { reply, link, .. } | Effect::Edit { reply, link, .. } => {
+                    self.show(&reply, link)?
+                }
+                Effect::Post {
+                    reply, link, then, ..
+                } => {
+                    self.show(&reply, link)?;
+                    if let Some(posted) = then {
+                        self.polls_sent += 1;
+                        let input = Input::Posted {
+                            posted,
+                            message_id: self.polls_sent,
+                            now: now_ms(),
+                        };
+                        queue.extend(self.tell(input).await.effects);
+                    }
+                }
                 Effect::AnswerPress { notice } => {
                     if let Some(notice) = notice {
                         writeln!(self.out, "{notice}\n")?;
@@ -294,7 +373,7 @@ impl Console<'_> {
                     poll,
                     ..
                 } => {
-                    self.show(&motion)?;
+                    self.show(&motion, None)?;
                     writeln!(self.out, "{}", poll.question)?;
                     for (i, option) in poll.options.iter().enumerate() {
                         writeln!(self.out, "  {}. {option}", i + 1)?;
@@ -381,14 +460,24 @@ impl Console<'_> {
         Ok(())
     }
 
-    fn show(&mut self, reply: &Reply) -> std::io::Result<()> {
-        self.buttons = reply.buttons.iter().flatten().cloned().collect();
+    fn show(&mut self, reply: &Reply, link: Option<Link>) -> std::io::Result<()> {
+        self.buttons = reply
+            .buttons
+            .iter()
+            .flatten()
+            .cloned()
+            .map(Shown::Press)
+            .chain(link.map(Shown::Link))
+            .collect();
         writeln!(self.out, "{}", reply.doc.to_plain())?;
         let labels: Vec<String> = self
             .buttons
             .iter()
             .enumerate()
-            .map(|(i, b)| format!("[#{} {}]", i + 1, b.label))
+            .map(|(i, shown)| match shown {
+                Shown::Press(b) => format!("[#{} {}]", i + 1, b.label),
+                Shown::Link(l) => format!("[#{} {} ↗]", i + 1, l.label),
+            })
             .collect();
         if !labels.is_empty() {
             writeln!(self.out, "{}", labels.join("  "))?;

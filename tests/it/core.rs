@@ -13,12 +13,12 @@ use debate_bot::core::{Core, Incoming, Input, Platform, PollOf, Unlimited};
 use debate_bot::effect::{Effect, Link};
 use debate_bot::i18n::Lang;
 use debate_bot::limits::Verdict;
-use debate_bot::settings::DebateSettings;
 use debate_bot::settings::QuizSettings;
+use debate_bot::settings::{DebateSettings, HomeworkSettings};
 use debate_bot::store::{Recorded, Store};
 use debate_bot::vocab::Place;
 use debate_bot::vocab::Timer;
-use debate_bot::vocab::{Millis, Player};
+use debate_bot::vocab::{Members, Membership, Millis, Player};
 use futures::future::BoxFuture;
 
 const T0: Millis = Millis(1_720_742_400_000);
@@ -31,7 +31,13 @@ async fn core() -> Core {
         question_seconds: 30,
         max_questions: 20,
     };
-    Core::new(support::app(), store, quiz, DebateSettings::default())
+    Core::new(
+        support::app(),
+        store,
+        quiz,
+        DebateSettings::default(),
+        HomeworkSettings::default(),
+    )
 }
 
 fn student() -> Player {
@@ -59,6 +65,12 @@ impl Asked {
             edit: true,
             admin_asked: Mutex::new(0),
         }
+    }
+}
+
+impl Members for Asked {
+    fn membership(&self, _chat: i64) -> BoxFuture<'_, Membership> {
+        Box::pin(std::future::ready(Membership::Member))
     }
 }
 

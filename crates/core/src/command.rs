@@ -16,6 +16,9 @@ pub enum Route {
     Settings,
     /// The sender's own records everywhere (`/forgetme`): the core, over the store.
     Forget,
+    /// The homework engine: `/assign`, homework's deep links (`/start hw_...`), and `/report`
+    /// (which chooses between the last quiz's report and the last homework's).
+    Homework,
 }
 
 /// Writes the [`Builtin`] enum, its [`Builtin::ALL`], [`Builtin::name`], [`Builtin::part`] and
@@ -66,11 +69,19 @@ builtins! {
     Next = "next", Quiz;
     Stop = "stop", Quiz;
     Top = "top", Quiz;
-    Report = "report", Quiz;
+    Report = "report", Homework;
+    /// Homework: a quiz each student takes alone, in private, by a deadline.
+    Assign = "assign", Homework;
     /// Forget the sender's answers and scores.
     Forgetme = "forgetme", Forget;
     Settings = "settings", Settings;
 }
+
+/// The deep link's payload (`/start <payload>`, from `t.me/<bot>?start=<payload>`) of a
+/// student's link to homework: `hw_<code>`.
+pub const HOMEWORK_LINK: &str = "hw_";
+/// The deep link's payload of a teacher's link to homework's report: `report_<code>`.
+pub const HOMEWORK_REPORT_LINK: &str = "report_";
 
 /// What follows `/debate`: the list of motions, closing the open vote, or a motion to put
 /// (its number, or nothing for one at random; anything else gets the usage).
@@ -101,7 +112,27 @@ impl Builtin {
         match self {
             Builtin::Quiz => true,
             Builtin::Debate => matches!(DebateArgs::read(args), DebateArgs::Motion(_)),
+            Builtin::Assign => {
+                let first = args.split_whitespace().next().unwrap_or_default();
+                !first.eq_ignore_ascii_case("list") && !first.eq_ignore_ascii_case("close")
+            }
             _ => false,
+        }
+    }
+
+    /// Which part of the bot answers `/command args`: the command's own (see
+    /// [`Builtin::route`]), but a `/start` whose payload is one of homework's deep links
+    /// (`hw_...`, `report_...`) is homework's.
+    pub fn route_with(self, args: &str) -> Route {
+        let payload = args.trim();
+        match self {
+            Builtin::Start
+                if payload.starts_with(HOMEWORK_LINK)
+                    || payload.starts_with(HOMEWORK_REPORT_LINK) =>
+            {
+                Route::Homework
+            }
+            _ => self.route(),
         }
     }
 
@@ -302,9 +333,30 @@ mod tests {
             part(Route::App),
             ["start", "help", "search", "quote", "who", "source"]
         );
-        assert_eq!(part(Route::Quiz), ["quiz", "next", "stop", "top", "report"]);
+        assert_eq!(part(Route::Quiz), ["quiz", "next", "stop", "top"]);
+        assert_eq!(part(Route::Homework), ["report", "assign"]);
         assert_eq!(part(Route::Forget), ["forgetme"]);
         assert_eq!(part(Route::Debate), ["debate"]);
         assert_eq!(part(Route::Settings), ["settings"]);
+    }
+
+    #[test]
+    fn homework_links_are_homeworks_and_any_other_start_the_apps() {
+        assert_eq!(
+            Builtin::Start.route_with("hw_AbC123xyz890"),
+            Route::Homework
+        );
+        assert_eq!(
+            Builtin::Start.route_with(" report_AbC123xyz890"),
+            Route::Homework
+        );
+        for other in ["", "quiz", "hw", "xhw_1"] {
+            assert_eq!(Builtin::Start.route_with(other), Route::App, "{other}");
+        }
+        assert_eq!(Builtin::Quiz.route_with("hw_1"), Route::Quiz);
+        assert!(Builtin::Assign.starts("10 2d"));
+        assert!(Builtin::Assign.starts(""));
+        assert!(!Builtin::Assign.starts("list"));
+        assert!(!Builtin::Assign.starts("Close 2"));
     }
 }

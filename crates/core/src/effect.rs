@@ -4,7 +4,7 @@
 //! `telegram::effects` and the console's.
 
 use crate::app::{InlineAnswer, Reply};
-use crate::vocab::{DebateId, Millis, PollSpec, QuizId, VotePoll};
+use crate::vocab::{AssignmentId, DebateId, Millis, PollSpec, QuizId, VotePoll};
 pub use crate::vocab::{Place, Timer};
 
 /// A button of Telegram's own under a message: a link that opens `url`.
@@ -12,6 +12,13 @@ pub use crate::vocab::{Place, Timer};
 pub struct Link {
     pub label: String,
     pub url: String,
+}
+
+/// Which message a [`Effect::Post`] was, for the core to keep its id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Posted {
+    /// Homework's card in its group, edited as students finish.
+    Card(AssignmentId),
 }
 
 /// What the core asks an adapter to do. Quiz and debate messages take from the chat's budget
@@ -56,6 +63,22 @@ pub enum Effect {
         motion: Reply,
         poll: VotePoll,
     },
+    /// Send a message the core keeps track of, with a link button under it if any; then tell
+    /// the core its id (`then`: what it is, see [`Posted`]).
+    Post {
+        place: Place,
+        reply: Reply,
+        link: Option<Link>,
+        then: Option<Posted>,
+    },
+    /// Replace the text (and link button) of message `message_id`, one the bot sent, when the
+    /// chat's budget allows (it waits its turn).
+    Edit {
+        place: Place,
+        message_id: i64,
+        reply: Reply,
+        link: Option<Link>,
+    },
     /// Close a poll the bot sent (stopPoll).
     StopPoll { place: Place, message_id: i64 },
     /// Send a file.
@@ -90,6 +113,8 @@ impl Effect {
             | Effect::QuizPoll { place, .. }
             | Effect::OpenVote { place, .. }
             | Effect::StopPoll { place, .. }
+            | Effect::Post { place, .. }
+            | Effect::Edit { place, .. }
             | Effect::Document { place, .. } => f(place),
             Effect::AnswerPress { .. }
             | Effect::EditPressed { .. }

@@ -7,7 +7,7 @@
 //!
 //! From the bottom: the vocabulary; the pure pieces (the clock, limits, commands, rendering,
 //! reading the data); the sentences; the corpus and the settings' values; search and the
-//! store; the app; the effects; the engines; the core.
+//! store; the app; the effects; the engines; homework, over the quiz engine; the core.
 
 /// The layers, lowest first.
 const LAYERS: &[&[&str]] = &[
@@ -19,6 +19,7 @@ const LAYERS: &[&[&str]] = &[
     &["app"],
     &["effect"],
     &["quiz", "debate"],
+    &["homework"],
     &["core"],
 ];
 

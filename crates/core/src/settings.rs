@@ -47,6 +47,37 @@ impl Default for DebateSettings {
     }
 }
 
+/// `[homework]` settings: how homework's deadlines are read and shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HomeworkSettings {
+    /// The time zone a deadline such as `2026-12-10 18:00` is read in, and every deadline is
+    /// shown in (an IANA name, checked when the config is read).
+    pub time_zone: jiff::tz::TimeZone,
+    /// Its name, as the config gives it, shown beside each deadline.
+    pub time_zone_name: String,
+    /// How long homework stays open when `/assign` names no deadline.
+    pub default_hours: u32,
+}
+
+impl HomeworkSettings {
+    /// The settings for the IANA time zone `name`, or why it is none.
+    pub fn new(name: &str, default_hours: u32) -> Result<HomeworkSettings, String> {
+        let time_zone = jiff::tz::TimeZone::get(name)
+            .map_err(|e| format!("homework.timezone {name:?} is no IANA time zone: {e}"))?;
+        Ok(HomeworkSettings {
+            time_zone,
+            time_zone_name: name.to_string(),
+            default_hours,
+        })
+    }
+}
+
+impl Default for HomeworkSettings {
+    fn default() -> Self {
+        HomeworkSettings::new("UTC", 48).expect("UTC is a time zone")
+    }
+}
+
 /// The seconds per question a chat may choose.
 pub const SECONDS: [u32; 5] = [10, 20, 30, 60, 120];
 /// The questions per quiz a chat may choose.

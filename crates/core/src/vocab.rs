@@ -5,10 +5,11 @@
 //!
 //! What is here: the kind of chat and where something is said ([`Place`]), who sent something
 //! ([`Player`]), times ([`Millis`]) and the answer grace ([`GRACE_MS`]), the ids of quizzes and
-//! debates and what a wake-up is for ([`Timer`]), a question as dealt for one quiz ([`Dealt`]),
+//! debates and assignments and what a wake-up is for ([`Timer`]), a question as dealt for one quiz ([`Dealt`]),
 //! the polls as specified ([`PollSpec`], [`VotePoll`]) and whose a poll is ([`Poll`]), how a
-//! chat's quizzes are scored ([`Scoring`]; the rule itself is `quiz::scoring`'s), and the sides
-//! of a debate's vote ([`Side`]).
+//! chat's quizzes are scored ([`Scoring`]; the rule itself is `quiz::scoring`'s), the sides
+//! of a debate's vote ([`Side`]), and where someone stands in a group ([`Membership`], asked
+//! through [`Members`]).
 
 use std::fmt;
 use std::ops::{Add, AddAssign, Sub};
@@ -91,6 +92,10 @@ pub struct QuizId(pub i64);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct DebateId(pub i64);
 
+/// A homework assignment, by its id in the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AssignmentId(pub i64);
+
 impl fmt::Display for Millis {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)
@@ -98,6 +103,12 @@ impl fmt::Display for Millis {
 }
 
 impl fmt::Display for QuizId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl fmt::Display for AssignmentId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)
     }
@@ -239,6 +250,9 @@ pub enum Timer {
     /// Debate `debate`'s vote may close, or its result be due: see
     /// [`crate::debate::Debates::wake`].
     Debate { debate: DebateId },
+    /// Homework `assignment` may be due, or its card in the group behind on who finished:
+    /// see [`crate::homework::Homework::wake`].
+    Assignment { assignment: AssignmentId },
 }
 
 /// A native quiz poll to send.
@@ -274,6 +288,25 @@ pub struct VotePoll {
 /// starter or an admin (`is_admin`, where that was asked).
 pub fn may_manage(kind: ChatKind, starter: i64, player: i64, is_admin: bool) -> bool {
     kind == ChatKind::Private || starter == player || is_admin
+}
+
+/// Where someone stands in a group, as the platform tells it (Telegram: getChatMember).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Membership {
+    /// Its creator or an administrator.
+    Admin,
+    /// A member (a restricted one included, while they are in it).
+    Member,
+    /// Not in it: never joined, left, or removed.
+    Outside,
+    /// The platform could not tell (the bot is not in the group, a network failure).
+    Unknown,
+}
+
+/// What the core may ask of the platform about who is in which group.
+pub trait Members: Send + Sync {
+    /// Where the sender of the input being handled stands in the group `chat`.
+    fn membership(&self, chat: i64) -> futures::future::BoxFuture<'_, Membership>;
 }
 
 /// Whose poll a poll answer was for.

@@ -98,7 +98,8 @@ pub async fn run(
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let store = debate_bot::store::Store::open(&database).await?;
-    let core = debate_bot::core::Core::new(app(), store, quiz, Default::default());
+    let core =
+        debate_bot::core::Core::new(app(), store, quiz, Default::default(), Default::default());
     telegram::run(settings, core, Box::pin(stop)).await
 }
 

@@ -80,6 +80,7 @@ pub async fn through_core(
         store.clone(),
         QuizSettings::default(),
         DebateSettings::default(),
+        Default::default(),
     );
     let parsed = debate_bot::command::parse(text);
     let place = Place::from(chat);

@@ -215,38 +215,31 @@ impl App {
             CommandName::Builtin(Builtin::Who) => Reply::text(self.who(lang, command.args)),
             CommandName::Builtin(Builtin::Source) => Reply::text(view.source()),
             CommandName::Builtin(Builtin::Search) => self.search(lang, command.args),
-            // The engines' and the settings' (routed by `core::Core`), or a topic command.
-            CommandName::Builtin(
-                Builtin::Debate
-                | Builtin::Quiz
-                | Builtin::Next
-                | Builtin::Stop
-                | Builtin::Top
-                | Builtin::Report
-                | Builtin::Forgetme
-                | Builtin::Settings,
-            )
-            | CommandName::Other(_) => match self.corpus.topic_by_command(command.name()) {
-                Some(topic) => {
-                    return Some(Handled {
-                        command: self.corpus.topics[topic].command.clone(),
-                        reply: self.topic(lang, topic, 0),
-                    });
+            // The other built-ins are the engines' and the settings' (routed there by
+            // `core::Core`, never here); anything else may be a topic command.
+            CommandName::Builtin(_) | CommandName::Other(_) => {
+                match self.corpus.topic_by_command(command.name()) {
+                    Some(topic) => {
+                        return Some(Handled {
+                            command: self.corpus.topics[topic].command.clone(),
+                            reply: self.topic(lang, topic, 0),
+                        });
+                    }
+                    None if request.chat == ChatKind::Group && command.mention.is_none() => {
+                        // Probably another bot's command; stay quiet.
+                        return None;
+                    }
+                    None => {
+                        return Some(Handled {
+                            command: "unknown".into(),
+                            reply: Reply::text(one_line(&crate::i18n::fill(
+                                &view.ui.unknown_command,
+                                &[("command", &user_text(command.name()))],
+                            ))),
+                        });
+                    }
                 }
-                None if request.chat == ChatKind::Group && command.mention.is_none() => {
-                    // Probably another bot's command; stay quiet.
-                    return None;
-                }
-                None => {
-                    return Some(Handled {
-                        command: "unknown".into(),
-                        reply: Reply::text(one_line(&crate::i18n::fill(
-                            &view.ui.unknown_command,
-                            &[("command", &user_text(command.name()))],
-                        ))),
-                    });
-                }
-            },
+            }
         };
         Some(Handled {
             command: command.name().to_string(),

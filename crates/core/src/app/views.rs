@@ -296,6 +296,7 @@ impl View<'_> {
             Builtin::Stop => &ui.cmd_stop,
             Builtin::Top => &ui.cmd_top,
             Builtin::Report => &ui.cmd_report,
+            Builtin::Assign => &ui.cmd_assign,
             Builtin::Forgetme => &ui.cmd_forgetme,
             Builtin::Settings => &ui.cmd_settings,
         }

@@ -7,9 +7,10 @@ use futures::future::BoxFuture;
 use crate::app::Reply;
 use crate::command::{Builtin, Command, Route};
 use crate::effect::Effect;
+use crate::effect::Posted;
 use crate::limits::Verdict;
 use crate::store::Recorded;
-use crate::vocab::{ChatKind, DebateId, Millis, Place, Player, Poll, QuizId, Timer};
+use crate::vocab::{ChatKind, DebateId, Members, Millis, Place, Player, Poll, QuizId, Timer};
 
 /// Everything that reaches the bot, as the core sees it.
 #[derive(Debug, Clone, Copy)]
@@ -44,6 +45,12 @@ pub enum Input<'a> {
     PollRefused {
         poll: PollOf,
         retry_after: Option<u32>,
+        now: Millis,
+    },
+    /// A message an [`Effect::Post`] asked for was sent, with this id.
+    Posted {
+        posted: Posted,
+        message_id: i64,
         now: Millis,
     },
     /// A group became the supergroup `new`: what was kept under `old` moves there.
@@ -112,7 +119,7 @@ impl<'a> Incoming<'a> {
     /// other bots' commands).
     pub fn route(&self) -> Route {
         self.builtin()
-            .map_or(Route::App, |(builtin, _)| builtin.route())
+            .map_or(Route::App, |(builtin, args)| builtin.route_with(args))
     }
 
     /// Whether the sender expects an answer: anything in a private chat, this bot's commands
@@ -134,10 +141,10 @@ pub struct Pressed<'a> {
 }
 
 /// What the core may ask of the platform while it decides, about the input being handled:
-/// who is asking, and what the chat's budget allows. The adapter answers from what it knows
-/// (Telegram: getChatMember, its own count of what each chat was sent); the terminal, one
-/// private chat, allows everything.
-pub trait Platform: Send + Sync {
+/// who is asking (an admin here? a member of that group?), and what the chat's budget
+/// allows. The adapter answers from what it knows (Telegram: getChatMember, its own count of
+/// what each chat was sent); the terminal, one private chat, allows everything.
+pub trait Platform: Members {
     /// Whether the sender of the message, or the presser of the button, administers the chat.
     fn sender_is_admin(&self) -> BoxFuture<'_, bool>;
     /// Whether an answer to this message fits its chat's budget now; one that does takes
@@ -178,8 +185,16 @@ impl Handled {
 }
 
 /// The platform of an input no one sent (a timer, a poll sent, the bot's start), and of the
-/// terminal's one private chat: no admins to ask about, no budget to keep.
+/// terminal's one private chat: no admins to ask about, no budget to keep, and everyone a
+/// member.
 pub struct Unlimited;
+
+impl Members for Unlimited {
+    /// The terminal's one user is in every group it pretends.
+    fn membership(&self, _chat: i64) -> BoxFuture<'_, crate::vocab::Membership> {
+        Box::pin(std::future::ready(crate::vocab::Membership::Member))
+    }
+}
 
 impl Platform for Unlimited {
     fn sender_is_admin(&self) -> BoxFuture<'_, bool> {

@@ -10,10 +10,11 @@ use crate::app::{Reply, Request};
 use crate::command::{Builtin, Route};
 use crate::debate::DebateRequest;
 use crate::effect::{Effect, Link};
+use crate::homework::HomeworkRequest;
 use crate::i18n::{Lang, fill};
 use crate::limits::Verdict;
 use crate::quiz::QuizRequest;
-use crate::vocab::ChatKind;
+use crate::vocab::{ChatKind, Members};
 
 /// What a message comes to, before the chat's budget is asked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,7 +37,7 @@ impl Core {
     pub(super) async fn on_message(&self, msg: &Incoming<'_>, platform: &dyn Platform) -> Handled {
         let stale_minutes = platform.stale_minutes();
         let read = if msg.route() == Route::App {
-            match self.message(msg, false, stale_minutes).await {
+            match self.message(msg, false, stale_minutes, platform).await {
                 Ok(Outcome::Ignored) => return Handled::default(),
                 outcome => Some(outcome),
             }
@@ -69,7 +70,7 @@ impl Core {
                         false
                     }
                 };
-                self.message(msg, is_admin, stale_minutes).await
+                self.message(msg, is_admin, stale_minutes, platform).await
             }
         };
         let reply_to = msg.message_id.filter(|_| msg.kind == ChatKind::Group);
@@ -139,13 +140,13 @@ impl Core {
 
     /// Whether answering `msg` needs to know if its sender administers the chat (asked of
     /// Telegram only then), in a group: `/stop`, `/report` or `/debate close` from someone
-    /// other than the starter; `/settings`; a `/quiz` or `/debate` that would start one where
-    /// only admins may.
+    /// other than the starter; `/assign close`; `/settings`; a `/quiz`, `/debate` or
+    /// `/assign` that would start one where only admins may.
     async fn needs_admin(&self, msg: &Incoming<'_>) -> Result<bool, Error> {
         let Some((command, args)) = msg.builtin() else {
             return Ok(false);
         };
-        Ok(match command.route() {
+        Ok(match command.route_with(args) {
             Route::Settings => msg.kind == ChatKind::Group,
             Route::Quiz => {
                 self.quizzes
@@ -155,6 +156,11 @@ impl Core {
             Route::Debate => {
                 self.debates
                     .needs_admin_check(&debate(msg, args, false))
+                    .await?
+            }
+            Route::Homework => {
+                self.homework
+                    .needs_admin_check(&homework(msg, command, args, false))
                     .await?
             }
             Route::App | Route::Forget => false,
@@ -168,11 +174,12 @@ impl Core {
         msg: &Incoming<'_>,
         is_admin: bool,
         stale_minutes: u32,
+        members: &dyn Members,
     ) -> Result<Outcome, Error> {
         let mut rng = StdRng::from_rng(&mut rand::rng());
         let addressed = msg
             .builtin()
-            .map(|(command, args)| (command.route(), command, args));
+            .map(|(command, args)| (command.route_with(args), command, args));
         let settings = self.settings_or_defaults(msg.place.chat).await;
         // The chat's language when its settings fix one, else the sender's.
         let lang = self
@@ -214,6 +221,13 @@ impl Core {
                     effects: self.quizzes.handle(&request, &mut rng).await?,
                 }
             }
+            Some((Route::Homework, command, args)) => Outcome::Effects {
+                command: command.name().into(),
+                effects: self
+                    .homework
+                    .handle(&homework(msg, command, args, is_admin), members, &mut rng)
+                    .await?,
+            },
             Some((Route::Debate, command, args)) => Outcome::Effects {
                 command: command.name().into(),
                 effects: self
@@ -265,6 +279,24 @@ impl Core {
         }
         let removed = self.store().forget(msg.from.id).await?;
         Ok(fill(&ui.quiz_forgotten, &[("count", &removed.to_string())]))
+    }
+}
+
+fn homework<'a>(
+    msg: &Incoming<'a>,
+    command: Builtin,
+    args: &'a str,
+    is_admin: bool,
+) -> HomeworkRequest<'a> {
+    HomeworkRequest {
+        place: msg.place,
+        kind: msg.kind,
+        player: msg.from,
+        command,
+        args,
+        is_admin,
+        bot_username: msg.bot_username,
+        now: msg.now,
     }
 }
 

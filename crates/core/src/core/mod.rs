@@ -19,7 +19,8 @@ use futures::future::BoxFuture;
 
 use crate::app::{App, Defaults, Reply};
 use crate::debate::{self, Debates};
-use crate::effect::Effect;
+use crate::effect::{Effect, Posted};
+use crate::homework::{self, Homework, HomeworkSettings};
 use crate::i18n::Lang;
 use crate::quiz::{self, Quizzes};
 use crate::settings::{ChatSettings, DebateSettings, QuizSettings};
@@ -35,24 +36,40 @@ pub enum Error {
     #[error(transparent)]
     Debate(#[from] debate::Error),
     #[error(transparent)]
+    Homework(#[from] homework::Error),
+    #[error(transparent)]
     Store(#[from] crate::store::Error),
 }
 
-/// The app and the two engines, built once and shared by every handler.
+/// The app and the engines, built once and shared by every handler.
 #[derive(Clone)]
 pub struct Core {
     app: Arc<App>,
     quizzes: Arc<Quizzes>,
     debates: Arc<Debates>,
+    homework: Arc<Homework>,
 }
 
 impl Core {
-    /// The app and both engines over one store: the composition root builds it once for
+    /// The app and the engines over one store: the composition root builds it once for
     /// whichever adapter runs (tests build their own).
-    pub fn new(app: Arc<App>, store: Store, quiz: QuizSettings, debate: DebateSettings) -> Core {
+    pub fn new(
+        app: Arc<App>,
+        store: Store,
+        quiz: QuizSettings,
+        debate: DebateSettings,
+        homework: HomeworkSettings,
+    ) -> Core {
+        let quizzes = Arc::new(Quizzes::new(Arc::clone(&app), store.clone(), quiz));
         Core {
-            quizzes: Arc::new(Quizzes::new(Arc::clone(&app), store.clone(), quiz)),
+            homework: Arc::new(Homework::new(
+                Arc::clone(&app),
+                store.clone(),
+                Arc::clone(&quizzes),
+                homework,
+            )),
             debates: Arc::new(Debates::new(Arc::clone(&app), store, debate)),
+            quizzes,
             app,
         }
     }
@@ -151,6 +168,17 @@ impl Core {
                 };
                 stored("a poll was refused", refused)
             }
+            Input::Posted {
+                posted: Posted::Card(assignment),
+                message_id,
+                now: _,
+            } => stored(
+                "a card was posted",
+                self.homework
+                    .posted(assignment, message_id)
+                    .await
+                    .map_err(Error::from),
+            ),
             Input::ChatMoved { old, new, now } => {
                 match self.store().migrate_chat(old, new, now).await {
                     Ok(moved) => tracing::info!(moved, "a group was upgraded to a supergroup"),
@@ -168,6 +196,11 @@ impl Core {
                     Timer::Debate { debate } => {
                         self.debates.wake(debate, now).await.map_err(Error::from)
                     }
+                    Timer::Assignment { assignment } => self
+                        .homework
+                        .wake(assignment, now)
+                        .await
+                        .map_err(Error::from),
                 };
                 stored("a deadline", due)
             }
@@ -221,7 +254,7 @@ impl Core {
     }
 
     /// The bot's start: its command menu, once per language (the default language's for
-    /// everyone), then the quizzes and debates that were running carry on.
+    /// everyone), then the quizzes, debates and homework that were running carry on.
     async fn on_start(&self, now: Millis) -> Handled {
         let mut effects: Vec<Effect> = Lang::ALL
             .into_iter()
@@ -238,6 +271,11 @@ impl Core {
         match self.debates.resume(now).await {
             Ok(resumed) => effects.extend(resumed),
             Err(e) => tracing::error!(error = %e, "cannot resume the open debates"),
+        }
+        // Deadlines and cards of homework (its attempts are quizzes, resumed above).
+        match self.homework.resume(now).await {
+            Ok(resumed) => effects.extend(resumed),
+            Err(e) => tracing::error!(error = %e, "cannot resume the open homework"),
         }
         Handled::effects(effects)
     }

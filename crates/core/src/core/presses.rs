@@ -1,5 +1,5 @@
-//! Button presses: a settings button changes the chat's settings (an admin's, in a group),
-//! any other is the app's; the press is answered, and its message edited within the chat's
+//! Button presses: homework's Start button begins a student's attempt, a settings button
+//! changes the chat's settings (an admin's, in a group), any other is the app's; the press is answered, and its message edited within the chat's
 //! budget.
 
 use rand::SeedableRng;
@@ -16,6 +16,30 @@ impl Core {
     /// button changes its message, the message is replaced, within the chat's budget (over
     /// it, the presser is told to slow down and the message stays).
     pub(super) async fn on_press(&self, press: &Pressed<'_>, platform: &dyn Platform) -> Handled {
+        if crate::homework::is_start_data(press.data) {
+            let mut rng = StdRng::from_rng(&mut rand::rng());
+            let started = self
+                .homework
+                .press(
+                    press.data, press.from, press.chat, platform, press.now, &mut rng,
+                )
+                .await;
+            return match started {
+                Ok(effects) => Handled::effects(effects),
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot begin an attempt at homework");
+                    let lang = self.app.lang(press.from.language_code.as_deref());
+                    let notice = self.app.view(lang).ui.store_error.clone();
+                    Handled {
+                        effects: vec![Effect::AnswerPress {
+                            notice: Some(notice),
+                        }],
+                        failed: true,
+                        ..Handled::default()
+                    }
+                }
+            };
+        }
         let decided = self.press(press, platform).await;
         let effects = match decided {
             Press::Notice(text) => vec![Effect::AnswerPress { notice: Some(text) }],

@@ -198,6 +198,7 @@ impl Quizzes {
             scoring,
             started_at: request.now,
             questions: &dealt,
+            assignment: None,
         };
         let Some(quiz) = self.store.create_quiz(&new).await? else {
             // Another /quiz won the race for this chat.
@@ -225,6 +226,40 @@ impl Quizzes {
             },
             self.poll_out(chat, quiz, 0, &dealt[0], dealt.len(), i64::from(seconds)),
         ])
+    }
+
+    /// Begins a student's attempt at homework (`new.assignment` set, in their private chat):
+    /// stores it and sends its first question. `None` when a quiz runs in that chat already,
+    /// or the student has an attempt of their own (the database holds one each).
+    pub async fn start_attempt(&self, new: &NewQuiz<'_>) -> Result<Option<Vec<Effect>>, Error> {
+        let Some(first) = new.questions.first() else {
+            return Ok(None);
+        };
+        let Some(quiz) = self.store.create_quiz(new).await? else {
+            return Ok(None);
+        };
+        Ok(Some(vec![self.poll_out(
+            new.place,
+            quiz,
+            0,
+            first,
+            new.questions.len(),
+            new.question_seconds,
+        )]))
+    }
+
+    /// Ends a running attempt at homework whose deadline came: its open poll is stopped, and
+    /// the student gets their result, told that the deadline came first.
+    pub async fn end_attempt(&self, row: &QuizRow, now: Millis) -> Result<Vec<Effect>, Error> {
+        if !self.store.advance(row.id, row.current, now, true).await? {
+            return Ok(Vec::new());
+        }
+        let questions = self.store.questions(row.id).await?;
+        let mut outs: Vec<Effect> = stop_if_open(row, questions.get(row.current as usize), now)
+            .into_iter()
+            .collect();
+        outs.extend(self.attempt_results(row, true, now).await?);
+        Ok(outs)
     }
 
     fn already_running(&self, chat: Place, lang: Lang, running: &QuizRow) -> Effect {
@@ -300,7 +335,7 @@ impl Quizzes {
             row.place(),
             self.app.view(lang).ui.quiz_poll_failed.clone(),
         )];
-        outs.push(self.results(&row).await?);
+        outs.extend(self.results(&row, now).await?);
         Ok(outs)
     }
 
@@ -395,7 +430,7 @@ impl Quizzes {
             .into_iter()
             .collect();
         if last {
-            outs.push(self.results(row).await?);
+            outs.extend(self.results(row, now).await?);
         } else {
             let next = (row.current + 1) as usize;
             outs.push(self.poll_out(
@@ -462,12 +497,55 @@ impl Quizzes {
                 .into_iter()
                 .collect();
         outs.push(Effect::say(request.place, ui.quiz_stopped.clone()));
-        outs.push(self.results(&row).await?);
+        outs.extend(self.results(&row, request.now).await?);
         Ok(outs)
     }
 
-    /// The results message of a quiz.
-    async fn results(&self, row: &QuizRow) -> Result<Effect, Error> {
+    /// What a quiz ends with: the class's results; for an attempt at homework, the student's
+    /// own, and a wake-up for the homework's card, one more having finished.
+    async fn results(&self, row: &QuizRow, now: Millis) -> Result<Vec<Effect>, Error> {
+        if row.assignment_id.is_some() {
+            return self.attempt_results(row, false, now).await;
+        }
+        Ok(vec![self.class_results(row).await?])
+    }
+
+    /// A student's result of their attempt at homework (`late`: the deadline ended it), each
+    /// question with where the article answers it; and the wake-up that redraws the
+    /// homework's card in its group.
+    async fn attempt_results(
+        &self,
+        row: &QuizRow,
+        late: bool,
+        now: Millis,
+    ) -> Result<Vec<Effect>, Error> {
+        let Some(assignment) = row.assignment_id else {
+            return Ok(Vec::new());
+        };
+        let Some(number) = self.store.assignment(assignment).await?.map(|a| a.number) else {
+            return Ok(Vec::new());
+        };
+        let questions = self.store.questions(row.id).await?;
+        let answers = self.store.answers(row.id).await?;
+        let view = self.app.view(self.lang_of(row));
+        let doc = results::attempt(&view, &questions, &answers, row.scoring, number, late);
+        Ok(vec![
+            Effect::Send {
+                place: row.place(),
+                reply: Reply {
+                    doc,
+                    buttons: Vec::new(),
+                },
+            },
+            Effect::Wake {
+                at: now,
+                timer: Timer::Assignment { assignment },
+            },
+        ])
+    }
+
+    /// The results message of a quiz the class took together.
+    async fn class_results(&self, row: &QuizRow) -> Result<Effect, Error> {
         let questions = self.store.questions(row.id).await?;
         let answers = self.store.answers(row.id).await?;
         let view = self.app.view(self.lang_of(row));

@@ -196,6 +196,40 @@ fn fit_option(text: &str) -> String {
     cut(text, OPTION_LIMIT)
 }
 
+/// The same question with its options in another random order, for one student of a class
+/// that all answer the same questions (homework): the text, the options and the answer stay.
+pub fn reshuffle(dealt: &Dealt, rng: &mut impl Rng) -> Dealt {
+    let mut order: Vec<usize> = (0..dealt.options.len()).collect();
+    order.shuffle(rng);
+    Dealt {
+        options: order.iter().map(|&o| dealt.options[o].clone()).collect(),
+        correct: order
+            .iter()
+            .position(|&o| o == dealt.correct)
+            .expect("the answer is an option"),
+        ..dealt.clone()
+    }
+}
+
+/// Where question `id` (as [`pool`] names it) is answered in the article: the article and
+/// the paragraph; `None` for an id this corpus does not have.
+pub fn answered_at(corpus: &Corpus, id: &str) -> Option<(usize, usize)> {
+    if let Some(excerpt) = id
+        .strip_prefix("who-")
+        .and_then(|e| corpus.excerpts.iter().find(|x| x.id == e))
+    {
+        return Some((excerpt.article, excerpt.paragraph));
+    }
+    let fact = corpus.questions.iter().find(|q| q.id == id)?;
+    Some((fact.article, fact.paragraph))
+}
+
+/// The citation (outlet, date, reporter, paragraph) of where question `id` is answered.
+pub fn citation(view: &View, id: &str) -> Option<String> {
+    let (article, paragraph) = answered_at(view.corpus, id)?;
+    Some(view.cite(article, paragraph))
+}
+
 /// Deals a question in the view's language, options shuffled.
 pub fn deal(view: &View, source: Source, rng: &mut impl Rng) -> Dealt {
     let corpus = view.corpus;

@@ -126,6 +126,70 @@ pub fn quiz_results(
     doc
 }
 
+/// A student's result of their attempt at homework `number`: right answers (and points, when
+/// it scores so), each question marked right, wrong or unanswered with where the article
+/// answers it; `late` when the deadline ended it.
+pub fn attempt(
+    view: &View,
+    questions: &[QuestionRow],
+    answers: &[AnswerRow],
+    scoring: Scoring,
+    number: i64,
+    late: bool,
+) -> Doc {
+    let ui = view.ui;
+    let right = answers.iter().filter(|a| a.correct).count();
+    let mut doc = Doc::new();
+    doc.line(vec![Span::Bold(fill(
+        &ui.hw_result_title,
+        &[
+            ("number", &number.to_string()),
+            ("right", &right.to_string()),
+            ("total", &questions.len().to_string()),
+        ],
+    ))]);
+    if scoring == Scoring::Points {
+        let points: u64 = answers.iter().map(AnswerRow::points).sum();
+        doc.text(fill(
+            &ui.hw_result_points,
+            &[("points", &points.to_string())],
+        ));
+    }
+    doc.blank();
+    let mut article = None;
+    for q in questions {
+        let mark = match answers.iter().find(|a| a.idx == q.idx) {
+            Some(a) if a.correct => &ui.hw_result_right,
+            Some(_) => &ui.hw_result_wrong,
+            None => &ui.hw_result_unanswered,
+        };
+        let at = super::questions::answered_at(view.corpus, &q.dealt.id);
+        let paragraph = at.map_or(String::new(), |(_, p)| format!(" · ¶{p}"));
+        article = article.or(at.map(|(a, _)| a));
+        doc.text(format!(
+            "{mark} {}. {}{paragraph}",
+            q.idx + 1,
+            crate::render::cut(&q.dealt.question, 60)
+        ));
+    }
+    if let Some(article) = article.map(|a| &view.corpus.articles[a]) {
+        doc.line(vec![Span::Italic(fill(
+            &ui.hw_result_paragraphs,
+            &[
+                ("outlet", &view.both(&article.outlet)),
+                ("date", article.date()),
+                ("reporter", &view.both(&article.reporter)),
+            ],
+        ))]);
+    }
+    doc.blank();
+    if late {
+        doc.text(ui.hw_result_late.clone());
+    }
+    doc.text(ui.hw_result_foot.clone());
+    doc
+}
+
 /// /top: the chat's all-time leaderboard from every answer given in it, ranked by the chat's
 /// `scoring`: top ten and the caller's own rank.
 pub fn leaderboard(view: &View, answers: &[AnswerRow], scoring: Scoring, me: i64) -> Doc {
@@ -173,7 +237,7 @@ pub fn leaderboard(view: &View, answers: &[AnswerRow], scoring: Scoring, me: i64
 }
 
 /// Guards a CSV cell against spreadsheet formulas (a name like `=HYPERLINK(...)`).
-fn cell(text: &str) -> String {
+pub fn cell(text: &str) -> String {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {

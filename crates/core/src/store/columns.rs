@@ -1,12 +1,12 @@
-//! How the vocabulary's newtypes ([`Millis`], [`QuizId`], [`DebateId`]) are stored: as the
-//! SQLite integers they wrap, so that they bind and read back like the `i64`s they were.
+//! How the vocabulary's newtypes ([`Millis`], [`QuizId`], [`DebateId`], [`AssignmentId`]) are
+//! stored: as the SQLite integers they wrap, so that they bind and read back like the `i64`s they were.
 
 use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
 use sqlx::sqlite::{Sqlite, SqliteTypeInfo, SqliteValueRef};
 use sqlx::{Database, Decode, Encode, Type};
 
-use crate::vocab::{DebateId, Millis, QuizId};
+use crate::vocab::{AssignmentId, DebateId, Millis, QuizId};
 
 macro_rules! integer_column {
     ($($newtype:ident),*) => {$(
@@ -37,4 +37,4 @@ macro_rules! integer_column {
     )*};
 }
 
-integer_column!(Millis, QuizId, DebateId);
+integer_column!(Millis, QuizId, DebateId, AssignmentId);

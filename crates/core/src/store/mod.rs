@@ -22,11 +22,13 @@ use crate::vocab::Millis;
 
 mod columns;
 mod debates;
+mod homework;
 mod quizzes;
 mod schema;
 mod settings;
 mod timing;
 pub use debates::{DebateRow, NewDebate, Tally};
+pub use homework::{AssignmentRow, NewAssignment, Progress};
 pub use quizzes::{Answer, AnswerRow, NewQuiz, QuestionRow, QuizRow};
 pub use timing::{Listener, WRITES, report_writes_to};
 
@@ -162,12 +164,12 @@ impl Store {
 
     /// Moves everything kept under the basic group `old` to the supergroup `new` it was
     /// upgraded to (Telegram gives the group a new id): quizzes with their questions and
-    /// answers (and so the leaderboard), debates with their votes, and the group's settings
+    /// answers (and so the leaderboard), debates with their votes, homework, and the group's settings
     /// (unless the supergroup has settings of its own already). One transaction; doing it
     /// again moves nothing, so the service message and a refused call may both trigger it, in
     /// either order. Should `new` already run a quiz or a debate of its own (started there
     /// before the move was seen), the old chat's running one is ended rather than clash with
-    /// it. Answers how many quizzes and debates moved.
+    /// it. Answers how many quizzes, debates and assignments moved.
     pub async fn migrate_chat(&self, old: i64, new: i64, at: Millis) -> Result<u64, Error> {
         if old == new {
             return Ok(0);
@@ -208,6 +210,21 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
+        // Homework keeps its numbers, after any the supergroup has of its own.
+        let (offset,): (i64,) =
+            sqlx::query_as("SELECT COALESCE(MAX(number), 0) FROM assignments WHERE chat_id = ?")
+                .bind(new)
+                .fetch_one(&mut *tx)
+                .await?;
+        let assignments = sqlx::query(
+            "UPDATE assignments SET chat_id = ?, number = number + ? WHERE chat_id = ?",
+        )
+        .bind(new)
+        .bind(offset)
+        .bind(old)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
         sqlx::query(
             "UPDATE OR IGNORE chat_settings SET chat_id = ? WHERE chat_id = ?
              AND NOT EXISTS (SELECT 1 FROM chat_settings n WHERE n.chat_id = ?)",
@@ -223,13 +240,14 @@ impl Store {
             .await?;
         tx.commit().await?;
         self.settings.moved(old, new);
-        Ok(quizzes + debates)
+        Ok(quizzes + debates + assignments)
     }
 
-    /// Deletes a user's quiz answers, debate votes and name everywhere, and takes them off the
-    /// quizzes and debates they started (the starter becomes [`NOBODY`], running ones included:
-    /// those go on by their timers, and an admin may still stop them, but the bot no longer
-    /// knows the forgotten user as their starter); returns how many answers and votes went.
+    /// Deletes a user's quiz answers, debate votes, homework attempts, name and private chat
+    /// everywhere, and takes them off the quizzes, debates and assignments they started (the
+    /// starter becomes [`NOBODY`], running ones included: those go on by their timers, and an
+    /// admin may still stop them, but the bot no longer knows the forgotten user as their
+    /// starter); returns how many answers and votes went.
     pub async fn forget(&self, user_id: i64) -> Result<u64, Error> {
         let _timer = timing::write("forget");
         let mut tx = self.pool.begin().await?;
@@ -247,6 +265,29 @@ impl Store {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
+        // An attempt at homework is nobody's once its student is forgotten: it goes whole.
+        sqlx::query(
+            "DELETE FROM questions WHERE quiz_id IN
+                 (SELECT id FROM quizzes WHERE starter_id = ? AND assignment_id IS NOT NULL)",
+        )
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM quizzes WHERE starter_id = ? AND assignment_id IS NOT NULL")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM private_chats WHERE user_id = ?")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE assignments SET teacher_id = ?, teacher_name = '' WHERE teacher_id = ?",
+        )
+        .bind(NOBODY)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query("UPDATE quizzes SET starter_id = ?, starter_name = '' WHERE starter_id = ?")
             .bind(NOBODY)
             .bind(user_id)

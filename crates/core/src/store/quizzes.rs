@@ -21,7 +21,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::{Error, Recorded, Refusal, Store};
 use crate::vocab::Place;
-use crate::vocab::{Dealt, GRACE_MS, Millis, QuizId, Scoring};
+use crate::vocab::{AssignmentId, Dealt, GRACE_MS, Millis, QuizId, Scoring};
 
 /// Answers committed together at most.
 pub(super) const BATCH: usize = 1024;
@@ -59,6 +59,9 @@ pub struct QuizRow {
     pub started_at: Millis,
     pub current: i64,
     pub finished_at: Option<Millis>,
+    /// The homework this quiz is a student's attempt at (run in the student's private chat);
+    /// `None` for a quiz started with /quiz.
+    pub assignment_id: Option<AssignmentId>,
 }
 
 /// A question of a quiz as stored, with its poll once sent.
@@ -98,9 +101,11 @@ pub struct NewQuiz<'a> {
     pub scoring: Scoring,
     pub started_at: Millis,
     pub questions: &'a [Dealt],
+    /// The homework it is an attempt at, if any: one per student, as the database holds.
+    pub assignment: Option<AssignmentId>,
 }
 
-fn quiz_row(row: &sqlx::sqlite::SqliteRow) -> QuizRow {
+pub(super) fn quiz_row(row: &sqlx::sqlite::SqliteRow) -> QuizRow {
     QuizRow {
         id: row.get("id"),
         chat_id: row.get("chat_id"),
@@ -113,6 +118,7 @@ fn quiz_row(row: &sqlx::sqlite::SqliteRow) -> QuizRow {
         started_at: row.get("started_at"),
         current: row.get("current"),
         finished_at: row.get("finished_at"),
+        assignment_id: row.get("assignment_id"),
     }
 }
 
@@ -126,16 +132,17 @@ impl QuizRow {
 /// The rows of one place: `chat_id = ? AND thread_id IS ?` (`IS` matches NULL to NULL).
 const AT_PLACE: &str = "chat_id = ? AND thread_id IS ?";
 
-const QUIZ_COLUMNS: &str = "id, chat_id, thread_id, starter_id, starter_name, lang, question_seconds, scoring, started_at, current, finished_at";
+pub(super) const QUIZ_COLUMNS: &str = "id, chat_id, thread_id, starter_id, starter_name, lang, question_seconds, scoring, started_at, current, finished_at, assignment_id";
 
 impl Store {
-    /// Stores a new quiz, or `None` when the chat already has one running.
+    /// Stores a new quiz, or `None` when the chat already has one running (or, for an attempt
+    /// at homework, when the student has one already).
     pub async fn create_quiz(&self, quiz: &NewQuiz<'_>) -> Result<Option<QuizId>, Error> {
         let _timer = super::timing::write("create_quiz");
         let mut tx = self.pool.begin().await?;
         let inserted = sqlx::query(
-            "INSERT INTO quizzes (chat_id, thread_id, starter_id, starter_name, lang, question_seconds, scoring, started_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO quizzes (chat_id, thread_id, starter_id, starter_name, lang, question_seconds, scoring, started_at, assignment_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(quiz.place.chat)
         .bind(quiz.place.thread)
@@ -145,6 +152,7 @@ impl Store {
         .bind(quiz.question_seconds)
         .bind(quiz.scoring.code())
         .bind(quiz.started_at)
+        .bind(quiz.assignment)
         .execute(&mut *tx)
         .await;
         let id = match inserted {
@@ -403,13 +411,13 @@ impl Store {
 }
 
 /// Counted answers with their question, its times and the answerer's name; a WHERE follows.
-const ANSWER_ROWS: &str =
+pub(super) const ANSWER_ROWS: &str =
     "SELECT a.user_id, COALESCE(u.name, '') AS name, q.idx, a.option, a.correct,
         MAX(a.answered_at - q.sent_at, 0) AS took, COALESCE(q.deadline - q.sent_at, 0) AS open
      FROM answers a JOIN questions q ON q.poll_id = a.poll_id
      LEFT JOIN users u ON u.user_id = a.user_id";
 
-fn answer_row(r: &sqlx::sqlite::SqliteRow) -> AnswerRow {
+pub(super) fn answer_row(r: &sqlx::sqlite::SqliteRow) -> AnswerRow {
     AnswerRow {
         user_id: r.get("user_id"),
         name: r.get("name"),

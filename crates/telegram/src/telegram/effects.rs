@@ -1,5 +1,6 @@
-//! The Telegram interpreter of the core's [`Effect`]s: messages, native quiz polls, a debate's
-//! motion and vote, stopPoll, documents, and wake-ups at deadlines (a sleeping task each;
+//! The Telegram interpreter of the core's [`Effect`]s: messages (and edits of the bot's own),
+//! native quiz polls, a debate's motion and vote, stopPoll, documents, and wake-ups at
+//! deadlines (a sleeping task each;
 //! after a restart the engines' `resume` schedules them again from what is stored). Every
 //! effect goes to its [`Place`]: the chat and, in a forum, the topic. What an effect leads to
 //! (a sent poll's wake-up, a deadline's next question) is carried out in turn. Quiz and debate
@@ -130,15 +131,48 @@ impl Interpreter {
                 link,
             } => {
                 let reply_to = reply_to.map(|id| MessageId(id as i32));
-                let sent = match link.and_then(|l| Some((l.label, l.url.parse().ok()?))) {
-                    Some(link) => {
-                        send::send_with_link(bot, outbox, place, &reply, reply_to, link).await
-                    }
-                    None => send::send(bot, outbox, place, &reply, reply_to).await,
-                };
-                match sent {
-                    Ok(()) => Ok(Vec::new()),
+                let link = link.and_then(send::link_button);
+                match send::send_with_link(bot, outbox, place, &reply, reply_to, link).await {
+                    Ok(_) => Ok(Vec::new()),
                     Err(e) => failed(e.into(), "answer a message"),
+                }
+            }
+            Effect::Post {
+                place,
+                reply,
+                link,
+                then,
+            } => {
+                outbox.limits.reserve(place.chat, place.kind()).await;
+                let link = link.and_then(send::link_button);
+                match send::send_with_link(bot, outbox, place, &reply, None, link).await {
+                    Ok(sent) => match then {
+                        Some(posted) => {
+                            let input = Input::Posted {
+                                posted,
+                                message_id: i64::from(sent.message_id),
+                                now: now_ms(),
+                            };
+                            Ok(self.core.handle(input, &Unlimited).await.effects)
+                        }
+                        None => Ok(Vec::new()),
+                    },
+                    Err(e) => failed(e.into(), "post a message"),
+                }
+            }
+            Effect::Edit {
+                place,
+                message_id,
+                reply,
+                link,
+            } => {
+                outbox.limits.reserve(place.chat, place.kind()).await;
+                let link = link.and_then(send::link_button);
+                let message = MessageId(message_id as i32);
+                let chat = ChatId(place.chat);
+                match send::edit_with_link(bot, outbox, chat, message, &reply, link).await {
+                    Ok(()) => Ok(Vec::new()),
+                    Err(e) => failed(e.into(), "edit a message"),
                 }
             }
             Effect::QuizPoll {

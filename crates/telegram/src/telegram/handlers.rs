@@ -22,13 +22,13 @@ use tokio::task::JoinSet;
 use super::effects::Interpreter;
 use super::lanes::{self, run_catching};
 use super::outbox::Outbox;
-use super::users::{chat_kind, is_admin, is_shared_identity, player};
+use super::users::{chat_kind, is_admin, is_shared_identity, membership, player};
 use crate::app::Reply;
 use crate::core::{Incoming, Input, Platform, Unlimited};
 use crate::effect::Effect;
 use crate::limits::Verdict;
 use crate::metrics::{self, Dropped};
-use crate::vocab::{ChatKind, Millis, Place};
+use crate::vocab::{ChatKind, Members, Membership, Millis, Place};
 
 /// The kinds of update [`Handlers::dispatch`] handles: messages (service messages of a group
 /// upgrade among them), button presses, inline queries, poll answers, and the bot's own
@@ -174,13 +174,24 @@ fn on_migration(msg: Message, interpreter: &Interpreter) {
     });
 }
 
-/// What the core may ask about a message: whether its sender is an admin (asked of Telegram
-/// only then), and its chat's budget.
+/// What the core may ask about a message: whether its sender is an admin here, or a member of
+/// another group (asked of Telegram only then), and its chat's budget.
 struct MessagePlatform<'a> {
     bot: &'a Bot,
     outbox: &'a Outbox,
     msg: &'a Message,
     kind: ChatKind,
+}
+
+impl Members for MessagePlatform<'_> {
+    fn membership(&self, chat: i64) -> BoxFuture<'_, Membership> {
+        Box::pin(async move {
+            match self.msg.from.as_ref() {
+                Some(user) => membership(self.bot, ChatId(chat), user.id).await,
+                None => Membership::Unknown,
+            }
+        })
+    }
 }
 
 impl Platform for MessagePlatform<'_> {

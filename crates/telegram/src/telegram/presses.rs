@@ -14,12 +14,13 @@ use super::effects::Interpreter;
 use super::lanes;
 use super::outbox::Outbox;
 use super::send;
-use super::users::{chat_kind, is_member_admin, player};
+use super::users::{chat_kind, is_member_admin, membership, player};
 use crate::app::Reply;
 use crate::core::{Input, Platform, Pressed};
 use crate::effect::Effect;
 use crate::limits::Verdict;
 use crate::metrics::{self, Dropped};
+use crate::vocab::{Members, Membership};
 
 /// Hands a press to the core and carries out its answer on a task of its own. A press that
 /// changes nothing stored is decided without waiting on anything, so presses are decided in
@@ -89,6 +90,12 @@ struct Edit {
     key: String,
     target: (Option<(ChatId, MessageId)>, Option<String>),
     reply: Reply,
+}
+
+impl Members for PressPlatform<'_> {
+    fn membership(&self, chat: i64) -> BoxFuture<'_, Membership> {
+        Box::pin(membership(self.bot, ChatId(chat), self.q.from.id))
+    }
 }
 
 impl Platform for PressPlatform<'_> {

@@ -146,23 +146,36 @@ pub async fn send_message(
     send_with_markup(bot, outbox, place, reply, reply_to, keyboard(reply)).await
 }
 
-/// [`send`] with a button of Telegram's own under the reply's: a link that opens `url`.
+/// A link of the core's as Telegram's button: a label and the URL it opens, when it is one.
+pub fn link_button(link: crate::effect::Link) -> Option<(String, Url)> {
+    let url = link.url.parse().ok()?;
+    Some((link.label, url))
+}
+
+/// The reply's buttons, and under them, when given, a button of Telegram's own: a link that
+/// opens `url`.
+fn keyboard_with_link(reply: &Reply, link: Option<(String, Url)>) -> Option<InlineKeyboardMarkup> {
+    let Some((label, url)) = link else {
+        return keyboard(reply);
+    };
+    let link = vec![InlineKeyboardButton::url(label, url)];
+    Some(match keyboard(reply) {
+        Some(markup) => markup.append_row(link),
+        None => InlineKeyboardMarkup::new([link]),
+    })
+}
+
+/// [`send_message`] with a link button under the reply's, when given.
 pub async fn send_with_link(
     bot: &Bot,
     outbox: &Outbox,
     place: Place,
     reply: &Reply,
     reply_to: Option<MessageId>,
-    (label, url): (String, Url),
-) -> ResponseResult<()> {
-    let link = vec![InlineKeyboardButton::url(label, url)];
-    let markup = match keyboard(reply) {
-        Some(markup) => markup.append_row(link),
-        None => InlineKeyboardMarkup::new([link]),
-    };
-    send_with_markup(bot, outbox, place, reply, reply_to, Some(markup))
-        .await
-        .map(|_| ())
+    link: Option<(String, Url)>,
+) -> ResponseResult<Sent> {
+    let markup = keyboard_with_link(reply, link);
+    send_with_markup(bot, outbox, place, reply, reply_to, markup).await
 }
 
 async fn send_with_markup(
@@ -215,9 +228,22 @@ pub async fn edit(
     message: MessageId,
     reply: &Reply,
 ) -> ResponseResult<()> {
+    edit_with_link(bot, outbox, chat, message, reply, None).await
+}
+
+/// [`edit`], with a link button under the reply's when given (an edit without a markup
+/// takes the message's buttons away: the link must be sent again to stay).
+pub async fn edit_with_link(
+    bot: &Bot,
+    outbox: &Outbox,
+    chat: ChatId,
+    message: MessageId,
+    reply: &Reply,
+    link: Option<(String, Url)>,
+) -> ResponseResult<()> {
     let mut request =
         EditMessageText::new(chat, message, reply.doc.to_html()).parse_mode(ParseMode::Html);
-    if let Some(markup) = keyboard(reply) {
+    if let Some(markup) = keyboard_with_link(reply, link) {
         request = request.reply_markup(markup);
     }
     not_modified_is_fine(

@@ -5,7 +5,7 @@ use teloxide::prelude::*;
 
 use teloxide::types::Chat;
 
-use crate::vocab::{ChatKind, Player};
+use crate::vocab::{ChatKind, Membership, Player};
 
 /// The kind of a chat the bot answers in: a private chat, or a group (a basic group or a
 /// supergroup); `None` for a channel, where it answers nothing.
@@ -60,6 +60,22 @@ pub async fn is_member_admin(bot: &Bot, chat: ChatId, user: UserId) -> bool {
         Err(e) => {
             tracing::warn!(error = %e, "getChatMember failed; treating the user as not an admin");
             false
+        }
+    }
+}
+
+/// Where `user` stands in `chat`, asked of Telegram (getChatMember). A user who is not in it
+/// is answered with status "left" (or "kicked"; "restricted" with `is_member` false when they
+/// left while restricted): outside. An error (the bot is not in the group, the network):
+/// unknown, so the core can say it could not tell rather than refuse.
+pub async fn membership(bot: &Bot, chat: ChatId, user: UserId) -> Membership {
+    match bot.get_chat_member(chat, user).await {
+        Ok(member) if member.is_privileged() => Membership::Admin,
+        Ok(member) if member.is_present() => Membership::Member,
+        Ok(_) => Membership::Outside,
+        Err(e) => {
+            tracing::warn!(error = %e, "getChatMember failed; membership unknown");
+            Membership::Unknown
         }
     }
 }

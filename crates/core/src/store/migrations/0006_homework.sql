@@ -15,7 +15,7 @@ CREATE TABLE assignments (
     lang             TEXT    NOT NULL,
     question_seconds INTEGER NOT NULL,
     scoring          TEXT    NOT NULL,
-    question_ids     TEXT    NOT NULL,        -- JSON array of the corpus's question ids, in order
+    questions        TEXT    NOT NULL,        -- JSON: the questions as dealt for the class, in order
     bot_username     TEXT    NOT NULL,        -- for the links the summary carries
     created_at       INTEGER NOT NULL,
     deadline         INTEGER NOT NULL,
