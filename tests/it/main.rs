@@ -12,6 +12,7 @@ mod corpus;
 mod debate_engine;
 mod debate_telegram;
 mod groups;
+mod homework_core;
 mod introduce;
 mod logs;
 mod points_engine;

@@ -595,7 +595,7 @@ impl Homework {
         let ui = view.ui;
         let attempts = self.store.attempts(row.id).await?;
         let answers = self.store.assignment_answers(row.id).await?;
-        let finished = attempts.iter().filter(|a| a.finished_at.is_some()).count() as i64;
+        let finished = attempts.iter().filter(|a| report::finished(a)).count() as i64;
         let mut effects = Vec::new();
         if let Some(message_id) = row.card_message_id {
             effects.push(Effect::Edit {

@@ -16,6 +16,11 @@ use crate::vocab::{Millis, Scoring};
 
 const MEDALS: [&str; 3] = ["🥇", "🥈", "🥉"];
 
+/// Whether a student finished their attempt: it ended, and not cut short by the deadline.
+pub fn finished(attempt: &QuizRow) -> bool {
+    attempt.finished_at.is_some() && !attempt.cut_short
+}
+
 /// A time as shown in the bot's time zone: `2026-12-10 18:00`.
 pub fn local(settings: &HomeworkSettings, at: Millis) -> String {
     match Timestamp::from_millisecond(at.0) {
@@ -155,7 +160,7 @@ pub fn summary(
     answers: &[AnswerRow],
 ) -> Doc {
     let ui = view.ui;
-    let finished = attempts.iter().filter(|a| a.finished_at.is_some()).count();
+    let finished = attempts.iter().filter(|a| finished(a)).count();
     let mut doc = Doc::new();
     doc.line(vec![Span::Bold(fill(
         &ui.hw_summary_title,
@@ -302,14 +307,7 @@ pub fn csv(
         if with_points {
             record.push(score.map_or(0, |s| s.points).to_string());
         }
-        record.push(
-            if attempt.finished_at.is_some() {
-                "yes"
-            } else {
-                "no"
-            }
-            .into(),
-        );
+        record.push(if finished(attempt) { "yes" } else { "no" }.into());
         writer.write_record(&record)?;
     }
     let bytes = writer.into_inner().map_err(|e| e.into_error())?;

@@ -248,12 +248,14 @@ impl Quizzes {
         )]))
     }
 
-    /// Ends a running attempt at homework whose deadline came: its open poll is stopped, and
-    /// the student gets their result, told that the deadline came first.
+    /// Ends a running attempt at homework whose deadline came: its open poll is stopped, the
+    /// attempt is marked cut short, and the student gets their result, told that the
+    /// deadline came first.
     pub async fn end_attempt(&self, row: &QuizRow, now: Millis) -> Result<Vec<Effect>, Error> {
         if !self.store.advance(row.id, row.current, now, true).await? {
             return Ok(Vec::new());
         }
+        self.store.cut_short(row.id).await?;
         let questions = self.store.questions(row.id).await?;
         let mut outs: Vec<Effect> = stop_if_open(row, questions.get(row.current as usize), now)
             .into_iter()

@@ -310,10 +310,21 @@ impl Store {
         Ok(rows.iter().map(quiz_row).collect())
     }
 
+    /// The attempt `quiz` ended at its homework's deadline, before its last question was
+    /// over: it does not count as finished.
+    pub async fn cut_short(&self, quiz: QuizId) -> Result<(), Error> {
+        sqlx::query("UPDATE quizzes SET cut_short = 1 WHERE id = ?")
+            .bind(quiz)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// How many began an assignment, and how many finished it.
     pub async fn progress(&self, assignment: AssignmentId) -> Result<Progress, Error> {
         let row = sqlx::query(
-            "SELECT COUNT(*) AS started, COUNT(finished_at) AS finished
+            "SELECT COUNT(*) AS started,
+                    COUNT(*) FILTER (WHERE finished_at IS NOT NULL AND NOT cut_short) AS finished
              FROM quizzes WHERE assignment_id = ?",
         )
         .bind(assignment)

@@ -62,6 +62,8 @@ pub struct QuizRow {
     /// The homework this quiz is a student's attempt at (run in the student's private chat);
     /// `None` for a quiz started with /quiz.
     pub assignment_id: Option<AssignmentId>,
+    /// An attempt whose homework's deadline came before its last question was over.
+    pub cut_short: bool,
 }
 
 /// A question of a quiz as stored, with its poll once sent.
@@ -119,6 +121,7 @@ pub(super) fn quiz_row(row: &sqlx::sqlite::SqliteRow) -> QuizRow {
         current: row.get("current"),
         finished_at: row.get("finished_at"),
         assignment_id: row.get("assignment_id"),
+        cut_short: row.get::<i64, _>("cut_short") != 0,
     }
 }
 
@@ -132,7 +135,7 @@ impl QuizRow {
 /// The rows of one place: `chat_id = ? AND thread_id IS ?` (`IS` matches NULL to NULL).
 const AT_PLACE: &str = "chat_id = ? AND thread_id IS ?";
 
-pub(super) const QUIZ_COLUMNS: &str = "id, chat_id, thread_id, starter_id, starter_name, lang, question_seconds, scoring, started_at, current, finished_at, assignment_id";
+pub(super) const QUIZ_COLUMNS: &str = "id, chat_id, thread_id, starter_id, starter_name, lang, question_seconds, scoring, started_at, current, finished_at, assignment_id, cut_short";
 
 impl Store {
     /// Stores a new quiz, or `None` when the chat already has one running (or, for an attempt

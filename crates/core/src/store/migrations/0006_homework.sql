@@ -29,8 +29,10 @@ CREATE UNIQUE INDEX assignments_number_per_chat ON assignments (chat_id, number)
 CREATE INDEX assignments_open ON assignments (deadline) WHERE closed_at IS NULL;
 CREATE INDEX assignments_unreported ON assignments (closed_at) WHERE reported_at IS NULL;
 
--- A student's attempt: one per student and assignment, enforced by the database.
+-- A student's attempt: one per student and assignment, enforced by the database; cut short
+-- when the deadline came before its last question was over (it does not count as finished).
 ALTER TABLE quizzes ADD COLUMN assignment_id INTEGER REFERENCES assignments (id);
+ALTER TABLE quizzes ADD COLUMN cut_short INTEGER NOT NULL DEFAULT 0;
 CREATE UNIQUE INDEX quizzes_one_attempt_each
     ON quizzes (assignment_id, starter_id) WHERE assignment_id IS NOT NULL;
 
