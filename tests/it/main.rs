@@ -13,6 +13,7 @@ mod debate_engine;
 mod debate_telegram;
 mod groups;
 mod homework_core;
+mod homework_telegram;
 mod introduce;
 mod logs;
 mod points_engine;

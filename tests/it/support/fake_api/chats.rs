@@ -146,7 +146,27 @@ pub(super) fn refuse_if_migrated(shared: &Shared, body: &Value) -> Option<(u16, 
     ))
 }
 
-/// getChatMember: the status a test set for this user in this chat, "member" otherwise.
+/// A message to the private chat of a user who never wrote to the bot there is refused:
+/// Telegram lets a bot write first to no one ("403: Forbidden: bot can't initiate
+/// conversation with a user", as bots report it: TelegramBotAPI/errors #2, lnp2pBot/bot
+/// #159). Opening the bot through a deep link sends `/start ...` from the user, which counts.
+pub(super) fn refuse_uninvited(inner: &super::Inner, chat_id: i64) -> Option<(u16, Value)> {
+    (chat_id > 0 && !inner.started.contains(&chat_id)).then(|| {
+        (
+            403,
+            json!({
+                "ok": false,
+                "error_code": 403,
+                "description": "Forbidden: bot can't initiate conversation with a user",
+            }),
+        )
+    })
+}
+
+/// getChatMember: the status a test set for this user in this chat; else "member" for a user
+/// seen writing in it, and "left" for anyone else: Telegram answers a user who is not in the
+/// chat with ChatMemberLeft (tdlib's telegram-bot-api, `Client::is_chat_member`: "left" and
+/// "kicked" are not members; the Bot API's ChatMemberLeft).
 pub(super) fn get_chat_member(shared: &Shared, body: &Value) -> (u16, Value) {
     let (Some(chat_id), Some(user_id)) = (
         body.get("chat_id").and_then(as_i64),
@@ -154,15 +174,17 @@ pub(super) fn get_chat_member(shared: &Shared, body: &Value) -> (u16, Value) {
     ) else {
         return bad_request("chat_id and user_id are required");
     };
-    let (user, status) = shared
-        .lock()
+    let inner = shared.lock();
+    let (user, status) = inner
         .members
         .get(&(chat_id, user_id))
         .cloned()
         .unwrap_or_else(|| {
             let user = json!({"id": user_id, "is_bot": false, "first_name": "Member"});
-            (user, "member".to_string())
+            let seen = inner.seen_in.contains(&(chat_id, user_id));
+            (user, if seen { "member" } else { "left" }.to_string())
         });
+    drop(inner);
     let member = match status.as_str() {
         "creator" => json!({"status": "creator", "user": user, "is_anonymous": false}),
         "administrator" => json!({

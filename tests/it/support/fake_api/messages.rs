@@ -20,6 +20,9 @@ pub(super) fn bot_message(
     body: &Value,
     content: Value,
 ) -> Result<Value, (u16, Value)> {
+    if let Some(refused) = super::chats::refuse_uninvited(inner, chat_id) {
+        return Err(refused);
+    }
     let topic = landing(inner, chat_id, body)?;
     let message_id = inner.next_message_id;
     inner.next_message_id += 1;

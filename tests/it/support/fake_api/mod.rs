@@ -25,7 +25,10 @@
 //!   `landing` for the sources). [`Call::landed_in`] tells where a message went.
 //! - `chats`: chats and members: a basic group upgraded to a supergroup, the bot added to a
 //!   group, `getChat` with the permissions a test set, and `getChatMember`, which answers the
-//!   status a test set with [`FakeApi::set_member_status`] ("member" otherwise).
+//!   status a test set with [`FakeApi::set_member_status`], else "member" for a user seen
+//!   writing in that group and "left" for anyone else, as Telegram answers for a non-member.
+//!   A message to the private chat of a user who never wrote to the bot there is refused 403
+//!   "bot can't initiate conversation with a user" (see `refuse_uninvited`).
 //! - `documents`: `sendDocument` keeps the uploaded file ([`FakeApi::documents`]).
 //! - `polls`: `sendPoll` holds the bot to Bot API 10.1's contract (or, after
 //!   [`FakeApi::speak`], an older server's) and answers with a Message carrying the Poll (a
@@ -103,6 +106,11 @@ struct Inner {
     version: Version,
     /// getChatMember answers set by tests, by (chat id, user id): the User object and status.
     members: HashMap<(i64, i64), (Value, String)>,
+    /// Users seen writing in a group, by (chat id, user id): its members, as getChatMember
+    /// answers when a test set nothing.
+    seen_in: std::collections::HashSet<(i64, i64)>,
+    /// Users who wrote to the bot in their private chat: the only ones it may write to there.
+    started: std::collections::HashSet<i64>,
     /// Files the bot uploaded with sendDocument, in order.
     documents: Vec<Document>,
     /// Forum supergroups set up by tests, by chat id.

@@ -119,6 +119,14 @@ impl FakeApi {
     /// A Message object from `from` in `chat` with `fields` (text, sticker, ...).
     pub(super) fn user_message(&self, chat: Value, from: Option<&TgUser>, fields: Value) -> Value {
         self.remember_chat(&chat);
+        if let (Some(user), Some(chat_id)) = (from, as_i64(&chat["id"])) {
+            let mut inner = self.shared.lock();
+            if chat["type"] == "private" {
+                inner.started.insert(user.id);
+            } else {
+                inner.seen_in.insert((chat_id, user.id));
+            }
+        }
         let mut message = json!({
             "message_id": self.next_message_id(),
             "date": now(),
