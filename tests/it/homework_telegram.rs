@@ -91,7 +91,21 @@ impl Class {
         assert_eq!(*label, say("hw_button_start", &[]));
         let polls = self.count_to("sendPoll", student.id);
         self.api.press(student, &intro, data);
-        self.nth_to("sendPoll", student.id, polls).await
+        let poll = self.nth_to("sendPoll", student.id, polls).await;
+        // The introduction now says it started, in place.
+        let edit = self
+            .api
+            .wait_for("the introduction replaced", |c| {
+                c.method == "editMessageText" && c.body["message_id"] == intro.message_id()
+            })
+            .await;
+        assert!(edit.ok(), "{}", edit.response);
+        assert!(
+            visible(&edit).starts_with(&say_until_count("hw_started")),
+            "{}",
+            visible(&edit)
+        );
+        poll
     }
 
     /// Answers `poll` (a sendPoll call): right or not.
@@ -297,6 +311,11 @@ async fn a_class_takes_homework_in_private_and_the_teacher_gets_the_report() {
             );
         }
     }
+}
+
+/// A sentence's text up to its count.
+fn say_until_count(key: &str) -> String {
+    support::say_until(Lang::Zh, key, &[], "count")
 }
 
 /// `hw_closed`'s text up to its date (the date is the moment the teacher closed it).

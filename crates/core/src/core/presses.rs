@@ -25,7 +25,17 @@ impl Core {
                 )
                 .await;
             return match started {
-                Ok(effects) => Handled::effects(effects),
+                // The introduction is replaced within the chat's budget, as any pressed
+                // message is (the platform makes the edit it allowed).
+                Ok(effects) => Handled::effects(
+                    effects
+                        .into_iter()
+                        .filter(|e| match e {
+                            Effect::EditPressed { reply } => platform.may_edit(reply),
+                            _ => true,
+                        })
+                        .collect(),
+                ),
                 Err(e) => {
                     tracing::error!(error = %e, "cannot begin an attempt at homework");
                     let lang = self.app.lang(press.from.language_code.as_deref());
