@@ -282,10 +282,14 @@ fn build_core(
     config: &Config,
 ) -> Result<Core, ExitCode> {
     let (quiz, debate) = (config.quiz.settings(), config.debate.settings());
-    let homework = config
-        .homework
-        .settings()
-        .expect("checked when the config was loaded");
+    let homework = config.homework.settings();
+    let mut app = app;
+    app.set_zone(
+        config
+            .homework
+            .zone()
+            .expect("checked when the config was loaded"),
+    );
     match runtime.block_on(Store::open(database)) {
         Ok(store) => Ok(Core::new(Arc::new(app), store, quiz, debate, homework)),
         Err(e) => {

@@ -11,7 +11,7 @@ use url::Url;
 
 use crate::i18n::Lang;
 use crate::limits::LimitSettings;
-use crate::settings::{DebateSettings, HomeworkSettings, MAX_DEBATE_MINUTES, QuizSettings};
+use crate::settings::{DebateSettings, HomeworkSettings, MAX_DEBATE_MINUTES, QuizSettings, Zone};
 
 /// The file read when `--config` is not given, if it exists.
 pub const DEFAULT_PATH: &str = "config.toml";
@@ -173,9 +173,15 @@ impl Default for HomeworkConfig {
 }
 
 impl HomeworkConfig {
-    /// The settings, or why the time zone is none (checked when the config is loaded).
-    pub fn settings(&self) -> Result<HomeworkSettings, String> {
-        HomeworkSettings::new(&self.timezone, self.default_hours)
+    pub fn settings(&self) -> HomeworkSettings {
+        HomeworkSettings {
+            default_hours: self.default_hours,
+        }
+    }
+
+    /// The bot's time zone, or why it is none (checked when the config is loaded).
+    pub fn zone(&self) -> Result<Zone, String> {
+        Zone::new(&self.timezone).map_err(|e| format!("homework.timezone: {e}"))
     }
 }
 
@@ -358,7 +364,7 @@ impl Config {
                 config.debate.minutes
             );
         }
-        if let Err(e) = config.homework.settings() {
+        if let Err(e) = config.homework.zone() {
             bail!("{e}");
         }
         let hours = config.homework.default_hours;
@@ -559,12 +565,19 @@ mod tests {
             "[debate]\nminutes = 10081\n",
             "[debate]\nseconds = 5\n",
             "[storage]\ndatabase = \"postgres://x\"\n",
+            "[homework]\ntimezone = \"Mars/Olympus_Mons\"\n",
+            "[homework]\ntimezone = \"\"\n",
+            "[homework]\ndefault_hours = 0\n",
+            "[homework]\ndefault_hours = 337\n",
         ] {
             assert!(
                 Config::load(Some(&write("quiz", bad)), &Env::default()).is_err(),
                 "{bad}"
             );
         }
+        let zone = "[homework]\ntimezone = \"Europe/Berlin\"\n";
+        let config = Config::load(Some(&write("zone", zone)), &Env::default()).unwrap();
+        assert_eq!(config.homework.zone().unwrap().name, "Europe/Berlin");
     }
 
     #[test]

@@ -124,7 +124,7 @@ impl Shown {
 }
 
 fn settings() -> HomeworkSettings {
-    HomeworkSettings::new("Asia/Shanghai", 48).unwrap()
+    HomeworkSettings { default_hours: 48 }
 }
 
 async fn class_over(store: Store) -> Class {

@@ -47,34 +47,63 @@ impl Default for DebateSettings {
     }
 }
 
-/// `[homework]` settings: how homework's deadlines are read and shown.
+/// The bot's time zone: where times users type are read (`/assign 10 2026-12-10 18:00`) and
+/// every time the bot shows is written (`[homework] timezone`, an IANA name).
 #[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Zone {
+    pub tz: jiff::tz::TimeZone,
+    /// Its name, as the config gives it, shown beside a time.
+    pub name: String,
+}
+
+impl Zone {
+    /// The IANA time zone `name`, or why it is none.
+    pub fn new(name: &str) -> Result<Zone, String> {
+        let tz = jiff::tz::TimeZone::get(name)
+            .map_err(|e| format!("{name:?} is no IANA time zone: {e}"))?;
+        Ok(Zone {
+            tz,
+            name: name.to_string(),
+        })
+    }
+
+    /// `at` as a reader there sees it: `2026-12-10 18:00`.
+    pub fn local(&self, at: crate::vocab::Millis) -> String {
+        self.format(at, "%Y-%m-%d %H:%M")
+    }
+
+    /// The day of `at` there: `2026-12-10`.
+    pub fn date(&self, at: crate::vocab::Millis) -> String {
+        self.format(at, "%Y-%m-%d")
+    }
+
+    fn format(&self, at: crate::vocab::Millis, format: &str) -> String {
+        match jiff::Timestamp::from_millisecond(at.0) {
+            Ok(ts) => ts
+                .to_zoned_datetime(self.tz.clone())
+                .strftime(format)
+                .to_string(),
+            Err(_) => String::new(),
+        }
+    }
+}
+
+impl Default for Zone {
+    fn default() -> Self {
+        Zone::new("UTC").expect("UTC is a time zone")
+    }
+}
+
+/// `[homework]` settings besides the time zone (which is the whole bot's: [`Zone`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HomeworkSettings {
-    /// The time zone a deadline such as `2026-12-10 18:00` is read in, and every deadline is
-    /// shown in (an IANA name, checked when the config is read).
-    pub time_zone: jiff::tz::TimeZone,
-    /// Its name, as the config gives it, shown beside each deadline.
-    pub time_zone_name: String,
     /// How long homework stays open when `/assign` names no deadline.
     pub default_hours: u32,
 }
 
-impl HomeworkSettings {
-    /// The settings for the IANA time zone `name`, or why it is none.
-    pub fn new(name: &str, default_hours: u32) -> Result<HomeworkSettings, String> {
-        let time_zone = jiff::tz::TimeZone::get(name)
-            .map_err(|e| format!("homework.timezone {name:?} is no IANA time zone: {e}"))?;
-        Ok(HomeworkSettings {
-            time_zone,
-            time_zone_name: name.to_string(),
-            default_hours,
-        })
-    }
-}
-
 impl Default for HomeworkSettings {
     fn default() -> Self {
-        HomeworkSettings::new("UTC", 48).expect("UTC is a time zone")
+        HomeworkSettings { default_hours: 48 }
     }
 }
 

@@ -48,7 +48,9 @@ pub fn responses_dir() -> PathBuf {
 fn loaded() -> &'static Arc<App> {
     static APP: OnceLock<Arc<App>> = OnceLock::new();
     APP.get_or_init(|| {
-        let app = App::load(&responses_dir(), Lang::Zh).unwrap_or_else(|p| panic!("{p:#?}"));
+        let mut app = App::load(&responses_dir(), Lang::Zh).unwrap_or_else(|p| panic!("{p:#?}"));
+        // The shipped config's time zone.
+        app.set_zone(debate_bot::settings::Zone::new("Asia/Shanghai").expect("a time zone"));
         Arc::new(app)
     })
 }

@@ -19,7 +19,7 @@ use crate::data::Problem;
 use crate::i18n::{Lang, Ui, fill};
 use crate::render::{Doc, Span, user_text};
 use crate::search::SearchIndex;
-use crate::settings::ChatSettings;
+use crate::settings::{ChatSettings, Zone};
 use crate::vocab::ChatKind;
 use buttons::Action;
 pub use debate::DebateChoice;
@@ -101,6 +101,8 @@ pub struct App {
     corpus: Corpus,
     ui: Ui,
     default_lang: Lang,
+    /// Where times are read and shown; UTC until the config sets it.
+    zone: Zone,
     search: SearchIndex,
     queries: QueryMemo,
 }
@@ -112,6 +114,7 @@ impl App {
             corpus,
             ui,
             default_lang,
+            zone: Zone::default(),
             search,
             queries: QueryMemo::default(),
         }
@@ -132,6 +135,15 @@ impl App {
 
     pub fn corpus(&self) -> &Corpus {
         &self.corpus
+    }
+
+    /// Sets the time zone times are read and shown in (before the app is shared).
+    pub fn set_zone(&mut self, zone: Zone) {
+        self.zone = zone;
+    }
+
+    pub fn zone(&self) -> &Zone {
+        &self.zone
     }
 
     /// The language for a user: theirs if the bot speaks it, the configured default otherwise.
@@ -164,6 +176,7 @@ impl App {
             corpus: &self.corpus,
             ui: self.ui.get(lang),
             lang,
+            zone: &self.zone,
         }
     }
 

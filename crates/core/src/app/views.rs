@@ -5,6 +5,7 @@ use crate::command::Builtin;
 use crate::corpus::{Corpus, Excerpt, Person, PersonKind, Sentence, Text, Voice};
 use crate::i18n::{Lang, UiText, fill};
 use crate::render::{Doc, Span};
+use crate::settings::Zone;
 
 /// What a page of the bot needs to speak: the data, the sentences, the reader's language.
 #[derive(Clone, Copy)]
@@ -12,6 +13,8 @@ pub struct View<'a> {
     pub corpus: &'a Corpus,
     pub ui: &'a UiText,
     pub lang: Lang,
+    /// Where times are shown.
+    pub zone: &'a Zone,
 }
 
 impl View<'_> {

@@ -85,7 +85,7 @@ impl Homework {
         Ok(match request.command {
             Builtin::Assign => {
                 let settings = self.store.chat_settings(request.place.chat).await?;
-                let tz = &self.settings.time_zone;
+                let tz = &self.app.zone().tz;
                 match args::parse(request.args, request.now, tz, self.max_questions()) {
                     Ok(Assign::New { .. }) => settings.start_needs_admin(request.kind),
                     Ok(Assign::Close(_)) => true,
@@ -157,9 +157,9 @@ impl Homework {
         if request.kind == ChatKind::Private {
             return Ok(vec![Effect::say(place, ui.hw_only_groups.clone())]);
         }
-        let zone = &self.settings.time_zone_name;
+        let zone = &self.app.zone().name;
         let max = self.max_questions();
-        let asked = match args::parse(request.args, request.now, &self.settings.time_zone, max) {
+        let asked = match args::parse(request.args, request.now, &self.app.zone().tz, max) {
             Ok(asked) => asked,
             Err(args::Refused::Deadline) => {
                 return Ok(vec![Effect::say(
@@ -233,7 +233,7 @@ impl Homework {
     fn card(&self, row: &AssignmentRow, finished: i64, now: Millis) -> Reply {
         let view = self.view(self.lang_of(row));
         Reply {
-            doc: report::card(&view, &self.settings, row, finished, now),
+            doc: report::card(&view, row, finished, now),
             buttons: Vec::new(),
         }
     }
@@ -261,7 +261,7 @@ impl Homework {
         doc.text(view.ui.hw_list_title.clone());
         for row in &open {
             let progress = self.store.progress(row.id).await?;
-            doc.text(report::list_line(&view, &self.settings, row, progress, now));
+            doc.text(report::list_line(&view, row, progress, now));
         }
         Ok(vec![Effect::Send {
             place,
@@ -345,7 +345,7 @@ impl Homework {
         Ok(vec![Effect::Send {
             place,
             reply: Reply {
-                doc: report::intro(&view, &self.settings, &row, request.now),
+                doc: report::intro(&view, &row, request.now),
                 buttons: vec![vec![Button {
                     label: view.ui.hw_button_start.clone(),
                     data: format!("{START_PREFIX}{}", row.code),
@@ -380,8 +380,8 @@ impl Homework {
             let mut text = fill(
                 &ui.hw_closed,
                 &[
-                    ("date", &report::local(&self.settings, closed)),
-                    ("zone", &self.settings.time_zone_name),
+                    ("date", &self.app.zone().local(closed)),
+                    ("zone", &self.app.zone().name),
                 ],
             );
             if let Some(attempt) = &attempt {

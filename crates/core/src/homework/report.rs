@@ -3,14 +3,11 @@
 //! student, one column per question, the total). Deadlines are shown in the bot's time zone,
 //! as a date and as "in 2 days".
 
-use jiff::Timestamp;
-
 use crate::app::View;
 use crate::i18n::fill;
 use crate::quiz::results::{UTF8_BOM, cell};
 use crate::quiz::scoring::rank;
 use crate::render::{Doc, Span, user_text};
-use crate::settings::HomeworkSettings;
 use crate::store::{AnswerRow, AssignmentRow, Progress, QuizRow};
 use crate::vocab::{Millis, Scoring};
 
@@ -19,17 +16,6 @@ const MEDALS: [&str; 3] = ["🥇", "🥈", "🥉"];
 /// Whether a student finished their attempt: it ended, and not cut short by the deadline.
 pub fn finished(attempt: &QuizRow) -> bool {
     attempt.finished_at.is_some() && !attempt.cut_short
-}
-
-/// A time as shown in the bot's time zone: `2026-12-10 18:00`.
-pub fn local(settings: &HomeworkSettings, at: Millis) -> String {
-    match Timestamp::from_millisecond(at.0) {
-        Ok(ts) => ts
-            .to_zoned_datetime(settings.time_zone.clone())
-            .strftime("%Y-%m-%d %H:%M")
-            .to_string(),
-        Err(_) => String::new(),
-    }
 }
 
 /// How far `at` is from `now`, rounded: "in 2 days" from 36 hours on, "in 5 hours" from 90
@@ -67,13 +53,7 @@ fn name_or_someone(view: &View, name: &str) -> String {
 
 /// The card in the group: what the homework is, its deadline, how many finished, and how to
 /// take it (the button under it is the deep link); once closed, says so.
-pub fn card(
-    view: &View,
-    settings: &HomeworkSettings,
-    row: &AssignmentRow,
-    finished: i64,
-    now: Millis,
-) -> Doc {
+pub fn card(view: &View, row: &AssignmentRow, finished: i64, now: Millis) -> Doc {
     let ui = view.ui;
     let mut doc = Doc::new();
     doc.line(vec![Span::Bold(fill(
@@ -98,8 +78,8 @@ pub fn card(
     doc.text(fill(
         &ui.hw_card_due,
         &[
-            ("date", &local(settings, row.deadline)),
-            ("zone", &settings.time_zone_name),
+            ("date", &view.zone.local(row.deadline)),
+            ("zone", &view.zone.name),
             ("relative", &relative(view, now, row.deadline)),
         ],
     ));
@@ -112,19 +92,13 @@ pub fn card(
 }
 
 /// One line of `/assign list`.
-pub fn list_line(
-    view: &View,
-    settings: &HomeworkSettings,
-    row: &AssignmentRow,
-    progress: Progress,
-    now: Millis,
-) -> String {
+pub fn list_line(view: &View, row: &AssignmentRow, progress: Progress, now: Millis) -> String {
     fill(
         &view.ui.hw_list_line,
         &[
             ("number", &row.number.to_string()),
             ("count", &row.questions.len().to_string()),
-            ("date", &local(settings, row.deadline)),
+            ("date", &view.zone.local(row.deadline)),
             ("relative", &relative(view, now, row.deadline)),
             ("finished", &progress.finished.to_string()),
         ],
@@ -132,7 +106,7 @@ pub fn list_line(
 }
 
 /// What a student sees before starting: the homework, its pace and deadline.
-pub fn intro(view: &View, settings: &HomeworkSettings, row: &AssignmentRow, now: Millis) -> Doc {
+pub fn intro(view: &View, row: &AssignmentRow, now: Millis) -> Doc {
     let mut doc = Doc::new();
     doc.text(fill(
         &view.ui.hw_intro,
@@ -142,8 +116,8 @@ pub fn intro(view: &View, settings: &HomeworkSettings, row: &AssignmentRow, now:
             ("count", &row.questions.len().to_string()),
             ("title", &title(view)),
             ("seconds", &row.question_seconds.to_string()),
-            ("date", &local(settings, row.deadline)),
-            ("zone", &settings.time_zone_name),
+            ("date", &view.zone.local(row.deadline)),
+            ("zone", &view.zone.name),
             ("relative", &relative(view, now, row.deadline)),
         ],
     ));
