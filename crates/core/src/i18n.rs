@@ -378,6 +378,14 @@ ui_text! {
     hw_report_caption,
     hw_report_not_yours,
     hw_report_none,
+    /// The results as a picture: its title for a quiz and for homework, the date and the
+    /// players, the questions' heading, the hardest question's mark, those who do not fit.
+    pic_quiz_title,
+    pic_homework_title,
+    pic_subtitle,
+    pic_questions,
+    pic_hardest,
+    pic_more,
 }
 
 /// Replaces each `{key}` in `template` with its value, and each `{key|one|other}` with `one`

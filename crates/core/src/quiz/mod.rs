@@ -7,6 +7,7 @@
 
 pub mod engine;
 pub mod pace;
+pub mod picture;
 pub mod questions;
 pub mod results;
 pub mod scoring;
