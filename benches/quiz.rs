@@ -90,6 +90,7 @@ async fn main() {
         questions: 5,
         question_seconds: 600,
         max_questions: 20,
+        pictures: false,
     };
     let quizzes = Arc::new(Quizzes::new(app, store, settings));
     println!("debate-bot quiz benchmark (database {})\n", dir.display());

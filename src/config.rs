@@ -108,6 +108,8 @@ pub struct QuizConfig {
     pub question_seconds: u32,
     /// The most questions /quiz N may ask for.
     pub max_questions: usize,
+    /// Whether results come with a picture.
+    pub pictures: bool,
 }
 
 impl Default for QuizConfig {
@@ -117,6 +119,7 @@ impl Default for QuizConfig {
             questions: d.questions,
             question_seconds: d.question_seconds,
             max_questions: d.max_questions,
+            pictures: d.pictures,
         }
     }
 }
@@ -127,6 +130,7 @@ impl QuizConfig {
             questions: self.questions,
             question_seconds: self.question_seconds,
             max_questions: self.max_questions,
+            pictures: self.pictures,
         }
     }
 }

@@ -8,6 +8,9 @@
 //! one of this bot's deep links (`t.me/<bot>?start=...`) sends `/start ...` in the private
 //! chat, as Telegram does; any other link is printed.
 //!
+//! A picture (a quiz's results) is written to a PNG file in the temporary folder, its path
+//! printed above its caption.
+//!
 //! With `--homework`, the terminal is also a teacher's group: `/assign` and its words go to
 //! that group (homework is set in a group), whose card's link the student opens with its
 //! button, and takes the homework here as in a private chat.
@@ -74,6 +77,8 @@ struct Console<'a> {
     vote: Option<OpenVote>,
     /// The engines' wake-ups: (when, what).
     wakes: Vec<(Millis, Timer)>,
+    /// Pictures written so far, to number their files.
+    pictures: u32,
     polls_sent: i64,
 }
 
@@ -104,6 +109,7 @@ pub async fn run(
         poll: None,
         vote: None,
         wakes: Vec::new(),
+        pictures: 0,
         polls_sent: 0,
     };
     let banner = console.ui().console_banner.clone();
@@ -409,6 +415,22 @@ impl Console<'_> {
                     } else {
                         self.poll = None;
                     }
+                }
+                Effect::Photo { png, caption, .. } => {
+                    self.pictures += 1;
+                    let dir = std::env::temp_dir().join("debate-bot-console");
+                    let path = dir.join(format!(
+                        "results-{}-{}.png",
+                        std::process::id(),
+                        self.pictures
+                    ));
+                    let written =
+                        std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, &png));
+                    match written {
+                        Ok(()) => writeln!(self.out, "🖼 {}", path.display())?,
+                        Err(e) => writeln!(self.out, "🖼 (cannot write {}: {e})", path.display())?,
+                    }
+                    self.show(&caption, None)?;
                 }
                 Effect::Document {
                     name,

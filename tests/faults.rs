@@ -316,6 +316,45 @@ async fn a_report_that_cannot_be_written_is_an_apology_not_an_empty_file() {
     scenario.teardown();
 }
 
+/// A picture that cannot be made (a bug, say) costs the class nothing but the picture: the
+/// text results go out as a message, as without pictures.
+#[tokio::test]
+async fn a_picture_that_cannot_be_made_leaves_the_text_results() {
+    let scenario = fail::FailScenario::setup();
+    let store = Store::open("sqlite::memory:").await.expect("a database");
+    let quizzes = Quizzes::new(support::app(), store, QuizSettings::default());
+    let teacher = support::player(7, "Teacher");
+    let mut rng = StdRng::seed_from_u64(1);
+    let (command, args) = support::builtin("/quiz 1").expect("a built-in command");
+    let request = QuizRequest {
+        place: Place::chat(-7),
+        kind: ChatKind::Group,
+        player: &teacher,
+        command,
+        args,
+        is_admin: false,
+        now: Millis(1_000),
+    };
+    let outs = quizzes.handle(&request, &mut rng).await.unwrap();
+    let Some(&Effect::QuizPoll { quiz, index, .. }) = outs.get(1) else {
+        panic!("a quiz starts: {outs:#?}");
+    };
+    quizzes
+        .poll_sent(quiz, index, "poll-1", 1, Millis(2_000))
+        .await
+        .unwrap();
+    fail::cfg("picture", "return").expect("a valid failpoint action");
+    // Its time is up: the results, as text alone.
+    let outs = quizzes.wake(quiz, index, Millis(40_000)).await.unwrap();
+    fail::remove("picture");
+    let [Effect::Send { reply, .. }] = outs.as_slice() else {
+        panic!("the text results alone: {outs:#?}");
+    };
+    let title = support::say_until(Lang::Zh, "quiz_results_title", &[], "count");
+    assert!(reply.doc.to_plain().starts_with(&title));
+    scenario.teardown();
+}
+
 // ---- a full disk ----------------------------------------------------------------------------
 
 /// Runs in a user and mount namespace of its own (`unshare -rm`, same network): mounts a small

@@ -30,6 +30,7 @@ async fn core() -> Core {
         questions: 5,
         question_seconds: 30,
         max_questions: 20,
+        pictures: true,
     };
     Core::new(
         support::app(),
@@ -327,8 +328,12 @@ async fn a_solo_quiz_moves_on_at_each_answer_and_ends_with_the_results() {
                 other => panic!("not the next question: {other:?}"),
             };
         } else {
+            // The picture, with the text results as its caption.
             let results = match &answered.effects[1] {
-                Effect::Send { reply, .. } => reply.doc.to_plain(),
+                Effect::Photo { png, caption, .. } => {
+                    assert_eq!(&png[1..4], b"PNG");
+                    caption.doc.to_plain()
+                }
                 other => panic!("not the results: {other:?}"),
             };
             let title = support::say_until(Lang::Zh, "quiz_results_title", &[], "count");

@@ -21,6 +21,7 @@ const SETTINGS: QuizSettings = QuizSettings {
     questions: 2,
     question_seconds: 30,
     max_questions: 20,
+    pictures: false,
 };
 
 /// The start of a debate's result, bold, before its motion: "<b>投票结果:".
@@ -256,6 +257,7 @@ async fn answers_telegram_delivers_after_downtime_count_for_a_poll_it_closed_by_
         questions: 2,
         question_seconds: 5,
         max_questions: 20,
+        pictures: false,
     };
     let api = FakeApi::start().await;
     let database = temp_database();
@@ -335,6 +337,7 @@ async fn a_quiz_running_when_its_group_is_upgraded_goes_on_in_the_supergroup_wit
         questions: 3,
         question_seconds: 5,
         max_questions: 20,
+        pictures: false,
     };
     let api = FakeApi::start().await;
     let database = temp_database();

@@ -102,6 +102,7 @@ struct Shown {
     documents: Vec<(Place, String, Vec<u8>)>,
     stopped: Vec<i64>,
     buttons: Vec<String>,
+    pictures: usize,
 }
 
 impl Shown {
@@ -132,6 +133,7 @@ async fn class_over(store: Store) -> Class {
         questions: 5,
         question_seconds: 30,
         max_questions: 20,
+        pictures: true,
     };
     Class {
         core: Core::new(
@@ -253,6 +255,7 @@ impl Class {
             shown.edits.extend(more.edits);
             shown.documents.extend(more.documents);
             shown.stopped.extend(more.stopped);
+            shown.pictures += more.pictures;
         }
     }
 
@@ -332,6 +335,17 @@ impl Class {
                         shown.documents.push((place, name, bytes));
                         Vec::new()
                     }
+                    Effect::Photo {
+                        place,
+                        png,
+                        caption,
+                        ..
+                    } => {
+                        assert_eq!(&png[1..4], b"PNG");
+                        shown.pictures += 1;
+                        shown.texts.push((place, caption.doc.to_plain()));
+                        Vec::new()
+                    }
                     Effect::StopPoll { message_id, .. } => {
                         shown.stopped.push(message_id);
                         Vec::new()
@@ -357,6 +371,7 @@ impl Class {
                 shown.documents.extend(more.documents);
                 shown.stopped.extend(more.stopped);
                 shown.buttons.extend(more.buttons);
+                shown.pictures += more.pictures;
             }
             shown
         })
@@ -550,6 +565,7 @@ async fn homework_from_the_card_to_the_teachers_report() {
         &[("average", "1.7"), ("total", "3")]
     )));
     assert!(summary.contains("🥇 Ana — 3/3"), "{summary}");
+    assert_eq!(closed.pictures, 1, "the summary's picture");
     assert!(summary.contains(&say("hw_summary_report_start", &[("name", "王老师")])));
     let report_link = closed.links.last().expect("the report's button");
     assert_eq!(

@@ -50,6 +50,7 @@ impl Class {
             questions: 2,
             question_seconds: 30,
             max_questions: 20,
+            pictures: true,
         };
         Class(GroupChat::start(GROUP, quiz).await)
     }

@@ -16,6 +16,7 @@ mod homework_core;
 mod homework_telegram;
 mod introduce;
 mod logs;
+mod pictures;
 mod points_engine;
 mod production;
 mod properties;

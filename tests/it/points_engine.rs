@@ -21,6 +21,7 @@ const SETTINGS: QuizSettings = QuizSettings {
     questions: 5,
     question_seconds: 30,
     max_questions: 20,
+    pictures: true,
 };
 
 fn ui() -> &'static UiText {

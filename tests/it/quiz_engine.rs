@@ -42,6 +42,7 @@ const SETTINGS: QuizSettings = QuizSettings {
     questions: 5,
     question_seconds: 30,
     max_questions: 20,
+    pictures: true,
 };
 
 // The sentences users see: responses/ui.zh.toml, filled as the bot fills them.
@@ -127,7 +128,9 @@ impl QuizBot {
 fn html(outs: &[Effect]) -> Vec<String> {
     outs.iter()
         .filter_map(|o| match o {
-            Effect::Send { reply, .. } => Some(reply.doc.to_html()),
+            Effect::Send { reply, .. } | Effect::Photo { caption: reply, .. } => {
+                Some(reply.doc.to_html())
+            }
             _ => None,
         })
         .collect()

@@ -34,6 +34,7 @@ const SETTINGS: QuizSettings = QuizSettings {
     questions: 5,
     question_seconds: 5,
     max_questions: 20,
+    pictures: false,
 };
 
 // The sentences users see: responses/ui.zh.toml, filled as the bot fills them.

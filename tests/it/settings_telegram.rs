@@ -25,6 +25,7 @@ pub const QUIZ: QuizSettings = QuizSettings {
     questions: 5,
     question_seconds: 30,
     max_questions: 20,
+    pictures: false,
 };
 
 pub fn defaults() -> Defaults {

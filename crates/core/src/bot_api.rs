@@ -20,3 +20,7 @@ pub const QUIZ_EXPLANATION_LIMIT: usize = 200;
 
 /// A poll's description (Bot API 9.6): 0-1,024 characters.
 pub const POLL_DESCRIPTION_LIMIT: usize = 1024;
+
+/// A photo's caption (sendPhoto): 0-1,024 characters after entity parsing, counted here in
+/// UTF-16 code units.
+pub const CAPTION_LIMIT: usize = 1024;

@@ -81,6 +81,15 @@ pub enum Effect {
     },
     /// Close a poll the bot sent (stopPoll).
     StopPoll { place: Place, message_id: i64 },
+    /// Send a picture (a PNG) with a caption (HTML within Telegram's 1,024 characters);
+    /// should Telegram refuse it, send `otherwise` instead, when given (the text the picture
+    /// and its caption carried), so that nothing readable is lost.
+    Photo {
+        place: Place,
+        png: Vec<u8>,
+        caption: Reply,
+        otherwise: Option<Reply>,
+    },
     /// Send a file.
     Document {
         place: Place,
@@ -115,7 +124,8 @@ impl Effect {
             | Effect::StopPoll { place, .. }
             | Effect::Post { place, .. }
             | Effect::Edit { place, .. }
-            | Effect::Document { place, .. } => f(place),
+            | Effect::Document { place, .. }
+            | Effect::Photo { place, .. } => f(place),
             Effect::AnswerPress { .. }
             | Effect::EditPressed { .. }
             | Effect::AnswerInline(_)

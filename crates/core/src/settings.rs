@@ -19,6 +19,8 @@ pub struct QuizSettings {
     pub questions: usize,
     pub question_seconds: u32,
     pub max_questions: usize,
+    /// Whether a quiz's results (and homework's summary) come with a picture.
+    pub pictures: bool,
 }
 
 impl Default for QuizSettings {
@@ -27,6 +29,7 @@ impl Default for QuizSettings {
             questions: 5,
             question_seconds: 30,
             max_questions: 20,
+            pictures: true,
         }
     }
 }
@@ -174,6 +177,7 @@ impl ChatSettings {
             questions: self.questions.unwrap_or(defaults.questions),
             question_seconds: self.question_seconds.unwrap_or(defaults.question_seconds),
             max_questions: defaults.max_questions,
+            pictures: defaults.pictures,
         }
     }
 
@@ -346,6 +350,7 @@ mod tests {
             questions: 7,
             question_seconds: 45,
             max_questions: 20,
+            pictures: true,
         };
         let debate = DebateSettings { minutes: 15 };
         let none = ChatSettings::default();

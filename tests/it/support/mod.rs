@@ -86,11 +86,15 @@ pub fn builtin(text: &str) -> Option<(debate_bot::command::Builtin, &str)> {
     Some((command.builtin()?, command.args))
 }
 
-/// The plain text of every message among `outs`.
+/// The plain text of every message among `outs`: a picture's caption too (the results, where
+/// they fit there).
 pub fn messages(outs: &[debate_bot::effect::Effect]) -> Vec<String> {
     outs.iter()
         .filter_map(|o| match o {
-            debate_bot::effect::Effect::Send { reply, .. } => Some(reply.doc.to_plain()),
+            debate_bot::effect::Effect::Send { reply, .. }
+            | debate_bot::effect::Effect::Photo { caption: reply, .. } => {
+                Some(reply.doc.to_plain())
+            }
             _ => None,
         })
         .collect()

@@ -128,6 +128,15 @@ impl View<'_> {
         self.cite(excerpt.article, excerpt.paragraph)
     }
 
+    /// The article's title, in this reader's language: what a quiz or homework is about.
+    pub fn article_title(&self) -> String {
+        self.corpus
+            .articles
+            .first()
+            .map(|a| a.title.get(self.lang).to_string())
+            .unwrap_or_default()
+    }
+
     /// The citation of paragraph `paragraph` of article `article`.
     pub fn cite(&self, article: usize, paragraph: usize) -> String {
         let article = &self.corpus.articles[article];

@@ -14,7 +14,7 @@ use crate::app::{App, Button, Reply, View};
 use crate::command::{Builtin, HOMEWORK_LINK, HOMEWORK_REPORT_LINK};
 use crate::effect::{Effect, Link, Posted};
 use crate::i18n::{Lang, fill};
-use crate::quiz::{QuizRequest, Quizzes, questions};
+use crate::quiz::{QuizRequest, Quizzes, picture, questions};
 use crate::render::{Doc, user_text};
 use crate::settings::ChatSettings;
 use crate::store::{AssignmentRow, NewAssignment, NewQuiz, Store};
@@ -624,6 +624,35 @@ impl Homework {
                     row.bot_username, row.code
                 ),
             });
+        }
+        // The picture first (its caption the title alone), then the summary with its button.
+        if !attempts.is_empty() && self.quizzes.settings().pictures {
+            let title = fill(
+                &ui.pic_homework_title,
+                &[
+                    ("title", &view.article_title()),
+                    ("number", &row.number.to_string()),
+                ],
+            );
+            let asked: Vec<&Dealt> = row.questions.iter().collect();
+            let board = picture::board(
+                &view,
+                title.clone(),
+                now,
+                &asked,
+                &answers,
+                row.scoring,
+                Some(attempts.len()),
+            );
+            match picture::png(&board) {
+                Ok(png) => effects.push(Effect::Photo {
+                    place: row.place(),
+                    png,
+                    caption: Reply::plain(title),
+                    otherwise: None,
+                }),
+                Err(e) => tracing::error!(error = %e, "cannot draw homework's picture"),
+            }
         }
         effects.push(Effect::Post {
             place: row.place(),

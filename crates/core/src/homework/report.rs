@@ -34,15 +34,6 @@ pub fn relative(view: &View, now: Millis, at: Millis) -> String {
     fill(template, &[("count", &count.to_string())])
 }
 
-/// The article's title, in the view's language.
-fn title(view: &View) -> String {
-    view.corpus
-        .articles
-        .first()
-        .map(|a| a.title.get(view.lang).to_string())
-        .unwrap_or_default()
-}
-
 fn name_or_someone(view: &View, name: &str) -> String {
     if name.is_empty() {
         view.ui.quiz_someone.clone()
@@ -58,7 +49,10 @@ pub fn card(view: &View, row: &AssignmentRow, finished: i64, now: Millis) -> Doc
     let mut doc = Doc::new();
     doc.line(vec![Span::Bold(fill(
         &ui.hw_card_title,
-        &[("number", &row.number.to_string()), ("title", &title(view))],
+        &[
+            ("number", &row.number.to_string()),
+            ("title", &view.article_title()),
+        ],
     ))]);
     doc.text(fill(
         &ui.hw_card_pace,
@@ -114,7 +108,7 @@ pub fn intro(view: &View, row: &AssignmentRow, now: Millis) -> Doc {
             ("number", &row.number.to_string()),
             ("name", &name_or_someone(view, &row.teacher_name)),
             ("count", &row.questions.len().to_string()),
-            ("title", &title(view)),
+            ("title", &view.article_title()),
             ("seconds", &row.question_seconds.to_string()),
             ("date", &view.zone.local(row.deadline)),
             ("zone", &view.zone.name),

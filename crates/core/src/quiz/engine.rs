@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use rand::Rng;
 
-use super::{Error, pace, questions, results};
+use super::{Error, pace, picture, questions, results};
 use crate::app::{App, Reply};
 use crate::command::Builtin;
 use crate::effect::Effect;
@@ -509,7 +509,7 @@ impl Quizzes {
         if row.assignment_id.is_some() {
             return self.attempt_results(row, false, now).await;
         }
-        Ok(vec![self.class_results(row).await?])
+        self.class_results(row, now).await
     }
 
     /// A student's result of their attempt at homework (`late`: the deadline ended it), each
@@ -546,19 +546,31 @@ impl Quizzes {
         ])
     }
 
-    /// The results message of a quiz the class took together.
-    async fn class_results(&self, row: &QuizRow) -> Result<Effect, Error> {
+    /// The results of a quiz the class took together: the picture (see [`picture`]) with the
+    /// text results as its caption where they fit, else the picture and the text message; the
+    /// text message alone when the picture cannot be made (logged).
+    async fn class_results(&self, row: &QuizRow, now: Millis) -> Result<Vec<Effect>, Error> {
         let questions = self.store.questions(row.id).await?;
         let answers = self.store.answers(row.id).await?;
         let view = self.app.view(self.lang_of(row));
         let doc = results::quiz_results(&view, &questions, &answers, row.scoring);
-        Ok(Effect::Send {
-            place: row.place(),
-            reply: Reply {
-                doc,
-                buttons: Vec::new(),
-            },
-        })
+        if !self.settings.pictures {
+            return Ok(vec![Effect::Send {
+                place: row.place(),
+                reply: Reply {
+                    doc,
+                    buttons: Vec::new(),
+                },
+            }]);
+        }
+        let asked: Vec<&Dealt> = questions
+            .iter()
+            .filter(|q| q.sent_at.is_some())
+            .map(|q| &q.dealt)
+            .collect();
+        let title = fill(&view.ui.pic_quiz_title, &[("title", &view.article_title())]);
+        let board = picture::board(&view, title, now, &asked, &answers, row.scoring, None);
+        Ok(picture::with_text(row.place(), &board, doc))
     }
 
     async fn top(

@@ -11,10 +11,12 @@ use debate_picture::{Align, Color, Item, Scene};
 
 use super::questions;
 use super::scoring::rank;
-use crate::app::View;
+use crate::app::{Reply, View};
+use crate::effect::Effect;
 use crate::i18n::fill;
+use crate::render::Doc;
 use crate::store::AnswerRow;
-use crate::vocab::{Dealt, Millis, Scoring};
+use crate::vocab::{Dealt, Millis, Place, Scoring};
 
 /// The picture's size: 16:9, readable on a projector and on a phone.
 pub const WIDTH: u32 = 1280;
@@ -148,6 +150,59 @@ fn cue(question: &str) -> String {
     }
 }
 
+/// Why a picture was not made.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Draw(#[from] debate_picture::Error),
+    /// A fault injected in tests (tests/faults.rs).
+    #[error("injected")]
+    Injected,
+}
+
+/// The board drawn as a PNG.
+pub fn png(board: &Board) -> Result<Vec<u8>, Error> {
+    // A fault injected in tests; nothing unless the failpoints feature is on.
+    fail::fail_point!("picture", |_| Err(Error::Injected));
+    Ok(debate_picture::png(&scene(board))?)
+}
+
+/// Results as a picture with the text `doc`: as its caption where it fits Telegram's 1,024
+/// characters, else under a caption of the picture's title alone and then as a message of its
+/// own; should the picture not be drawn (logged), the text alone, as a message.
+pub fn with_text(place: Place, board: &Board, doc: Doc) -> Vec<Effect> {
+    let text = Reply {
+        doc,
+        buttons: Vec::new(),
+    };
+    let png = match png(board) {
+        Ok(png) => png,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot draw the results picture; sending the text alone");
+            return vec![Effect::Send { place, reply: text }];
+        }
+    };
+    let fits = crate::render::utf16_len(&text.doc.to_visible()) <= crate::bot_api::CAPTION_LIMIT;
+    if fits {
+        vec![Effect::Photo {
+            place,
+            png,
+            caption: text.clone(),
+            otherwise: Some(text),
+        }]
+    } else {
+        vec![
+            Effect::Photo {
+                place,
+                png,
+                caption: Reply::plain(board.title.clone()),
+                otherwise: None,
+            },
+            Effect::Send { place, reply: text },
+        ]
+    }
+}
+
 fn text(x: f32, y: f32, w: f32, size: f32, color: Color, align: Align, text: &str) -> Item {
     Item::Text {
         x,
@@ -171,20 +226,43 @@ const PODIUM_BASE: f32 = 420.0;
 
 /// Lays the board out: the scene to draw.
 pub fn scene(board: &Board) -> Scene {
+    // A long title is set smaller before it is cut.
+    let title_width = debate_picture::width(&board.title, 30.0).max(1.0);
+    let title_size = (30.0 * 840.0 / title_width).clamp(22.0, 30.0);
     let mut items = vec![
         rect(0.0, 0.0, WIDTH as f32, 76.0, BAND),
-        text(40.0, 50.0, 820.0, 30.0, WHITE, Align::Left, &board.title),
         text(
-            880.0,
+            40.0,
+            50.0,
+            840.0,
+            title_size,
+            WHITE,
+            Align::Left,
+            &board.title,
+        ),
+        text(
+            900.0,
             48.0,
-            360.0,
+            340.0,
             22.0,
             WHITE,
             Align::Right,
             &board.subtitle,
         ),
     ];
-    // The podium.
+    podium(board, &mut items);
+    questions(board, &mut items);
+    Scene {
+        width: WIDTH,
+        height: HEIGHT,
+        background: WHITE,
+        items,
+    }
+}
+
+/// The left half: the top three on the podium, everyone else in three columns of nine under
+/// it, and how many more there are.
+fn podium(board: &Board, items: &mut Vec<Item>) {
     if board.ranked.is_empty() {
         items.push(text(
             40.0,
@@ -201,6 +279,7 @@ pub fn scene(board: &Board) -> Scene {
             continue;
         };
         let top = PODIUM_BASE - height;
+        let rank = (place + 1).to_string();
         items.push(rect(x, top, COLUMN_W, height, STEPS[place]));
         items.push(text(
             x,
@@ -209,7 +288,7 @@ pub fn scene(board: &Board) -> Scene {
             40.0,
             WHITE,
             Align::Center,
-            &(place + 1).to_string(),
+            &rank,
         ));
         items.push(text(
             x,
@@ -230,7 +309,6 @@ pub fn scene(board: &Board) -> Scene {
             &placed.score,
         ));
     }
-    // Everyone else, in three columns of nine.
     let others = board.ranked.iter().enumerate().skip(3);
     for (i, (rank, placed)) in others.clone().take(LISTED).enumerate() {
         let (column, row) = (i / 9, i % 9);
@@ -250,19 +328,16 @@ pub fn scene(board: &Board) -> Scene {
     }
     let left = others.count().saturating_sub(LISTED);
     if left > 0 {
-        let more = crate::i18n::fill(&board.more, &[("count", &left.to_string())]);
+        let more = fill(&board.more, &[("count", &left.to_string())]);
         items.push(text(40.0, 708.0, 580.0, 16.0, MUTED, Align::Left, &more));
     }
-    // The questions.
-    items.push(text(
-        660.0,
-        112.0,
-        580.0,
-        22.0,
-        INK,
-        Align::Left,
-        &board.questions_heading,
-    ));
+}
+
+/// The right half: a row per question (label, cue, paragraph, the bar of right answers, the
+/// share), the hardest on a tinted row with its mark.
+fn questions(board: &Board, items: &mut Vec<Item>) {
+    let heading = &board.questions_heading;
+    items.push(text(660.0, 112.0, 580.0, 22.0, INK, Align::Left, heading));
     let shown = board.bars.len().min(BARS);
     let row = if shown == 0 {
         0.0
@@ -289,62 +364,45 @@ pub fn scene(board: &Board) -> Scene {
         items.push(text(
             706.0,
             baseline,
-            226.0,
+            200.0,
             size,
             INK,
             Align::Left,
             &bar.cue,
         ));
+        let paragraph = &bar.paragraph;
         items.push(text(
-            934.0,
+            910.0,
             baseline,
-            48.0,
+            44.0,
             size * 0.9,
             MUTED,
             Align::Left,
-            &bar.paragraph,
+            paragraph,
         ));
-        let (track_x, track_w) = (986.0, 170.0);
+        let (track_x, track_w) = (958.0, 150.0);
         let bar_h = (row * 0.5).max(6.0);
         let bar_y = top + (row - bar_h) / 2.0;
         items.push(rect(track_x, bar_y, track_w, bar_h, TRACK));
         let filled = track_w * bar.share.min(100) as f32 / 100.0;
         if filled > 0.0 {
-            items.push(rect(
-                track_x,
-                bar_y,
-                filled,
-                bar_h,
-                if hardest { HARD } else { BAR },
-            ));
+            let color = if hardest { HARD } else { BAR };
+            items.push(rect(track_x, bar_y, filled, bar_h, color));
         }
         let share = format!("{}%", bar.share);
         items.push(text(
-            1160.0,
+            1110.0,
             baseline,
-            44.0,
+            58.0,
             size,
             INK,
             Align::Right,
             &share,
         ));
         if hardest {
-            items.push(text(
-                1206.0,
-                baseline,
-                44.0,
-                size * 0.8,
-                HARD,
-                Align::Left,
-                &board.hardest_label,
-            ));
+            let label = &board.hardest_label;
+            items.push(text(1174.0, baseline, 72.0, 15.0, HARD, Align::Left, label));
         }
-    }
-    Scene {
-        width: WIDTH,
-        height: HEIGHT,
-        background: WHITE,
-        items,
     }
 }
 

@@ -1,5 +1,5 @@
 //! The Telegram interpreter of the core's [`Effect`]s: messages (and edits of the bot's own),
-//! native quiz polls, a debate's motion and vote, stopPoll, documents, and wake-ups at
+//! pictures, native quiz polls, a debate's motion and vote, stopPoll, documents, and wake-ups at
 //! deadlines (a sleeping task each;
 //! after a restart the engines' `resume` schedules them again from what is stored). Every
 //! effect goes to its [`Place`]: the chat and, in a forum, the topic. What an effect leads to
@@ -258,6 +258,32 @@ impl Interpreter {
                 match sent {
                     Ok(_) => Ok(Vec::new()),
                     Err(e) => failed(e.into(), "send the quiz report"),
+                }
+            }
+            Effect::Photo {
+                place,
+                png,
+                caption,
+                otherwise,
+            } => {
+                outbox.limits.reserve(place.chat, place.kind()).await;
+                match send::send_photo(bot, outbox, place, png, &caption).await {
+                    Ok(()) => Ok(Vec::new()),
+                    Err(e) => match (moved(&e.into()), otherwise) {
+                        (Some(moved), _) => Err(moved),
+                        // What the picture carried goes as text (its budget was taken).
+                        (None, Some(reply)) => {
+                            tracing::warn!("could not send a picture; sending its text instead");
+                            match send::send(bot, outbox, place, &reply, None).await {
+                                Ok(()) => Ok(Vec::new()),
+                                Err(e) => failed(e.into(), "send a picture's text"),
+                            }
+                        }
+                        (None, None) => {
+                            tracing::warn!("could not send a picture");
+                            Err(Failure::Failed)
+                        }
+                    },
                 }
             }
             Effect::Menu { language, commands } => {

@@ -9,10 +9,10 @@ use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Serialize};
 use teloxide::payloads::{
     EditMessageText, EditMessageTextInline, EditMessageTextInlineSetters, EditMessageTextSetters,
-    SendMessage, SendMessageSetters, StopPoll,
+    SendMessage, SendMessageSetters, SendPhoto, SendPhotoSetters, StopPoll,
 };
 use teloxide::prelude::*;
-use teloxide::requests::{JsonRequest, MultipartPayload, Payload};
+use teloxide::requests::{JsonRequest, MultipartPayload, MultipartRequest, Payload};
 use teloxide::types::{
     InlineKeyboardButton, InlineKeyboardMarkup, InputFile, MessageId, ParseMode, ReplyParameters,
     ThreadId,
@@ -200,6 +200,29 @@ async fn send_with_markup(
         request = request.reply_markup(markup);
     }
     call(bot, outbox, "sendMessage", request).await
+}
+
+/// Sends a PNG picture to `place` with an HTML caption (sendPhoto, the file uploaded as
+/// multipart).
+pub async fn send_photo(
+    bot: &Bot,
+    outbox: &Outbox,
+    place: Place,
+    png: Vec<u8>,
+    caption: &Reply,
+) -> ResponseResult<()> {
+    let file = InputFile::memory(png).file_name("results.png");
+    let mut payload = SendPhoto::new(ChatId(place.chat), file)
+        .caption(caption.doc.to_html())
+        .parse_mode(ParseMode::Html);
+    if let Some(thread) = thread(place) {
+        payload = payload.message_thread_id(thread);
+    }
+    let request = MultipartRequest::new(bot.clone(), AnswerAs::<_, IgnoredAny>::new(payload));
+    outbox
+        .deliver("sendPhoto", || request.clone().send())
+        .await
+        .map(|_| ())
 }
 
 /// The key under which [`Outbox`] remembers what a message shows.

@@ -35,10 +35,11 @@ impl Call {
         as_i64(self.body.get("chat_id")?)
     }
 
-    /// The `text` parameter, or "" when there is none.
+    /// The `text` parameter (a photo's or a document's `caption`), or "" when there is none.
     pub fn text(&self) -> &str {
         self.body
             .get("text")
+            .or_else(|| self.body.get("caption"))
             .and_then(Value::as_str)
             .unwrap_or_default()
     }

@@ -30,6 +30,8 @@
 //!   A message to the private chat of a user who never wrote to the bot there is refused 403
 //!   "bot can't initiate conversation with a user" (see `refuse_uninvited`).
 //! - `documents`: `sendDocument` keeps the uploaded file ([`FakeApi::documents`]).
+//! - `photos`: `sendPhoto` holds a picture to the Bot API's sizes and its caption to 1,024
+//!   characters after entity parsing, and keeps it ([`FakeApi::photos`]).
 //! - `polls`: `sendPoll` holds the bot to Bot API 10.1's contract (or, after
 //!   [`FakeApi::speak`], an older server's) and answers with a Message carrying the Poll (a
 //!   fresh poll id each); `stopPoll` closes it and answers the Poll (an error once closed, by
@@ -56,6 +58,7 @@ mod documents;
 mod failures;
 mod forums;
 mod messages;
+mod photos;
 mod polls;
 mod server;
 mod updates;
@@ -64,6 +67,7 @@ pub use calls::Call;
 pub use documents::Document;
 pub use failures::{Failure, Fault};
 pub use messages::{visible, visible_text};
+pub use photos::Photo;
 pub use polls::Version;
 pub use updates::{Pushed, TgUser};
 
@@ -113,6 +117,8 @@ struct Inner {
     started: std::collections::HashSet<i64>,
     /// Files the bot uploaded with sendDocument, in order.
     documents: Vec<Document>,
+    /// Pictures the bot sent with sendPhoto, in order.
+    photos: Vec<photos::Photo>,
     /// Forum supergroups set up by tests, by chat id.
     forums: HashMap<i64, Forum>,
     /// When each callback query was made, by id: answering one too late is refused.

@@ -27,7 +27,9 @@ use tokio::sync::Notify;
 use super::bodies::{Upload, multipart_files, parse_body};
 use super::calls::record;
 use super::failures::{Fault, take_failure};
-use super::{BOT_ID, BOT_USERNAME, FakeApi, Inner, Shared, TOKEN, chats, documents, ok, polls};
+use super::{
+    BOT_ID, BOT_USERNAME, FakeApi, Inner, Shared, TOKEN, chats, documents, ok, photos, polls,
+};
 use super::{messages, updates};
 
 impl FakeApi {
@@ -201,6 +203,7 @@ fn answer(shared: &Shared, method: &str, body: &Value, files: Vec<Upload>) -> (u
         "getchatmember" => chats::get_chat_member(shared, body),
         "getchat" => chats::get_chat(shared, body),
         "senddocument" => documents::send_document(shared, body, files),
+        "sendphoto" => photos::send_photo(shared, body, files),
         _ => (
             404,
             json!({"ok": false, "error_code": 404, "description": "Not Found: method not found"}),

@@ -1,0 +1,116 @@
+//! The results as a picture, end to end on the fake Telegram: a quiz in a group ends with a
+//! sendPhoto (a 1280x720 PNG, not blank where the podium's names stand) whose caption is the
+//! text results, valid HTML within Telegram's 1,024 characters (the fake refuses more); with
+//! pictures off, the text alone, as before.
+
+use crate::support;
+
+use debate_bot::i18n::Lang;
+use debate_bot::settings::QuizSettings;
+
+use support::fake_api::{Call, TgUser, visible};
+use support::group_chat::GroupChat;
+
+const GROUP: i64 = -1_002_000_000_099;
+
+fn settings(pictures: bool) -> QuizSettings {
+    QuizSettings {
+        questions: 2,
+        question_seconds: 30,
+        max_questions: 20,
+        pictures,
+    }
+}
+
+fn person(id: i64, name: &str) -> TgUser {
+    TgUser::new(id, name, Some("zh-hans"))
+}
+
+/// A one-question quiz that three students answer (the first two right), moved on by its
+/// starter; answers the call that carried the results.
+async fn quiz(class: &GroupChat) -> Call {
+    let teacher = person(1, "王老师");
+    let students = [
+        person(11, "学生甲"),
+        person(12, "学生乙"),
+        person(13, "学生丙"),
+    ];
+    class.say(&teacher, "/quiz 1").await;
+    let poll = class.api.wait_nth("sendPoll", 0).await;
+    let correct = poll.body["correct_option_ids"][0].as_u64().unwrap() as u8;
+    let poll_id = poll.poll()["id"].as_str().unwrap().to_string();
+    support::eventually("the poll stored", || async {
+        let quiz = class.store.last_quiz(GROUP).await.ok()??;
+        let questions = class.store.questions(quiz.id).await.ok()?;
+        questions[0].poll_id.is_some().then_some(())
+    })
+    .await;
+    for (i, s) in students.iter().enumerate() {
+        let option = if i < 2 { correct } else { (correct + 1) % 4 };
+        class.api.poll_answer(&poll_id, s, &[option]);
+    }
+    support::eventually("three answers stored", || async {
+        let quiz = class.store.last_quiz(GROUP).await.ok()??;
+        (class.store.answers(quiz.id).await.ok()?.len() == 3).then_some(())
+    })
+    .await;
+    class.api.group_text(GROUP, &teacher, "/next");
+    let title = support::say_until(Lang::Zh, "quiz_results_title", &[], "count");
+    class
+        .api
+        .wait_for("the results", |c| {
+            (c.method == "sendPhoto" || c.method == "sendMessage") && visible(c).starts_with(&title)
+        })
+        .await
+}
+
+#[tokio::test]
+async fn a_quiz_ends_with_its_picture_and_the_text_results_as_its_caption() {
+    let class = GroupChat::start(GROUP, settings(true)).await;
+    let results = quiz(&class).await;
+    assert_eq!(results.method, "sendPhoto", "{}", results.summary());
+    assert!(results.ok(), "{}", results.response);
+    assert_eq!(results.chat_id(), Some(GROUP));
+    assert_eq!(results.parse_mode(), Some("HTML"));
+    let caption = visible(&results);
+    assert!(caption.encode_utf16().count() <= 1024);
+    assert!(
+        caption.contains("🥇 学生甲") || caption.contains("🥇 学生乙"),
+        "{caption}"
+    );
+    // The text results are not sent again beside it.
+    let title = support::say_until(Lang::Zh, "quiz_results_title", &[], "count");
+    assert!(
+        !class
+            .api
+            .calls_of("sendMessage")
+            .iter()
+            .any(|c| visible(c).starts_with(&title))
+    );
+    let photo = class.api.photos().pop().expect("the picture kept");
+    let decoder = png::Decoder::new(std::io::Cursor::new(photo.bytes.clone()));
+    let mut reader = decoder.read_info().expect("a PNG");
+    let mut pixels = vec![0; reader.output_buffer_size().expect("a size")];
+    let info = reader.next_frame(&mut pixels).expect("its pixels");
+    assert_eq!((info.width, info.height), (1280, 720));
+    assert!(
+        photo.bytes.len() <= 200 * 1024,
+        "{} bytes",
+        photo.bytes.len()
+    );
+    // Ink where the podium's first name stands (its box: x 235-410, above the block).
+    let channels = info.line_size / info.width as usize;
+    let dark = (180..230)
+        .flat_map(|y| (235..410).map(move |x| (x, y)))
+        .filter(|&(x, y)| pixels[y * info.line_size + x * channels] < 128)
+        .count();
+    assert!(dark > 100, "the winner's name is drawn: {dark} dark pixels");
+}
+
+#[tokio::test]
+async fn with_pictures_off_the_results_are_the_text_alone() {
+    let class = GroupChat::start(GROUP, settings(false)).await;
+    let results = quiz(&class).await;
+    assert_eq!(results.method, "sendMessage", "{}", results.summary());
+    assert_eq!(class.api.count("sendPhoto"), 0);
+}
