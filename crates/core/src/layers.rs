@@ -7,7 +7,7 @@
 //!
 //! From the bottom: the vocabulary; the pure pieces (the clock, limits, commands, rendering,
 //! reading the data); the sentences; the corpus and the settings' values; search and the
-//! store; the app; the effects; the engines; homework, over the quiz engine; the core.
+//! store; the app; the effects; pictures as effects; the engines; homework, over the quiz engine; the core.
 
 /// The layers, lowest first.
 const LAYERS: &[&[&str]] = &[
@@ -18,6 +18,7 @@ const LAYERS: &[&[&str]] = &[
     &["search", "store"],
     &["app"],
     &["effect"],
+    &["picture"],
     &["quiz", "debate"],
     &["homework"],
     &["core"],

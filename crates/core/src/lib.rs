@@ -22,6 +22,7 @@ pub mod i18n;
 #[cfg(test)]
 mod layers;
 pub mod limits;
+pub mod picture;
 pub mod quiz;
 pub mod render;
 pub mod search;

@@ -11,7 +11,7 @@ use debate_picture::{Align, Color, Item, Scene};
 
 use super::questions;
 use super::scoring::rank;
-use crate::app::{Reply, View};
+use crate::app::View;
 use crate::effect::Effect;
 use crate::i18n::fill;
 use crate::render::Doc;
@@ -150,57 +150,14 @@ fn cue(question: &str) -> String {
     }
 }
 
-/// Why a picture was not made.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error(transparent)]
-    Draw(#[from] debate_picture::Error),
-    /// A fault injected in tests (tests/faults.rs).
-    #[error("injected")]
-    Injected,
-}
-
 /// The board drawn as a PNG.
-pub fn png(board: &Board) -> Result<Vec<u8>, Error> {
-    // A fault injected in tests; nothing unless the failpoints feature is on.
-    fail::fail_point!("picture", |_| Err(Error::Injected));
-    Ok(debate_picture::png(&scene(board))?)
+pub fn png(board: &Board) -> Result<Vec<u8>, crate::picture::Error> {
+    crate::picture::png(&scene(board))
 }
 
-/// Results as a picture with the text `doc`: as its caption where it fits Telegram's 1,024
-/// characters, else under a caption of the picture's title alone and then as a message of its
-/// own; should the picture not be drawn (logged), the text alone, as a message.
+/// The board's picture with the text results `doc` (see [`crate::picture::with_text`]).
 pub fn with_text(place: Place, board: &Board, doc: Doc) -> Vec<Effect> {
-    let text = Reply {
-        doc,
-        buttons: Vec::new(),
-    };
-    let png = match png(board) {
-        Ok(png) => png,
-        Err(e) => {
-            tracing::error!(error = %e, "cannot draw the results picture; sending the text alone");
-            return vec![Effect::Send { place, reply: text }];
-        }
-    };
-    let fits = crate::render::utf16_len(&text.doc.to_visible()) <= crate::bot_api::CAPTION_LIMIT;
-    if fits {
-        vec![Effect::Photo {
-            place,
-            png,
-            caption: text.clone(),
-            otherwise: Some(text),
-        }]
-    } else {
-        vec![
-            Effect::Photo {
-                place,
-                png,
-                caption: Reply::plain(board.title.clone()),
-                otherwise: None,
-            },
-            Effect::Send { place, reply: text },
-        ]
-    }
+    crate::picture::with_text(place, png(board), &board.title, doc)
 }
 
 fn text(x: f32, y: f32, w: f32, size: f32, color: Color, align: Align, text: &str) -> Item {
