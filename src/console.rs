@@ -284,6 +284,7 @@ impl Console<'_> {
         let answer = Input::PollAnswer {
             poll_id: &open.poll_id,
             from: &self.player,
+            shared_identity: false,
             option_ids: &[option as u8],
             now: now_ms(),
         };
@@ -465,6 +466,7 @@ impl Console<'_> {
         let vote_cast = Input::PollAnswer {
             poll_id: &vote.poll_id,
             from: &self.player,
+            shared_identity: false,
             option_ids: &[option as u8],
             now: now_ms(),
         };

@@ -1,7 +1,7 @@
 //! Prometheus metrics end to end: the real bot (`debate_bot::telegram::run`) against the fake
 //! Bot API on 127.0.0.1 with `[metrics] listen` on, scraped on `GET /metrics` before and after a
 //! few commands, a 429 injected on a reply, a quiz answered (once, then again), and a debate
-//! voted in; every counter must have moved by exactly what was done, as the fake recorded it.
+//! voted in (by a person, then by a channel); every counter must have moved by exactly what was done, as the fake recorded it.
 //!
 //! The metrics recorder is global to its process, and the integration tests in tests/it run in
 //! parallel in one process: this binary runs apart so that nothing else moves the counters.
@@ -175,6 +175,17 @@ async fn the_counters_move_by_what_was_done() {
     .await;
     // A second answer to the same quiz question does not count.
     api.poll_answer(&quiz_id, &alice, &[1]);
+    // Nor does a channel's vote, as Telegram sends it: the channel as `voter_chat`, and
+    // Channel_Bot as `user` for clients that know nothing of `voter_chat`.
+    api.push_update(
+        "poll_answer",
+        serde_json::json!({
+            "poll_id": vote_id,
+            "voter_chat": {"id": -1_001_555_000_001_i64, "type": "channel", "title": "A channel"},
+            "user": {"id": 136_817_688, "is_bot": true, "first_name": "Channel", "username": "Channel_Bot"},
+            "option_ids": [0],
+        }),
+    );
     // Added to another group, the bot introduces itself.
     api.bot_added_to_group(OTHER_GROUP, &alice, "member");
     api.wait_for("the introduction", |c| {
@@ -189,7 +200,7 @@ async fn the_counters_move_by_what_was_done() {
             "debate_bot_handler_seconds_count",
             &[("update", "poll_answer")],
         );
-        (messages == 5.0 && answers == 3.0).then_some(())
+        (messages == 5.0 && answers == 4.0).then_some(())
     })
     .await;
     // A scrape reads series one after another: a handler ending during it may show in the
@@ -205,7 +216,7 @@ async fn the_counters_move_by_what_was_done() {
     );
     assert_eq!(
         delta("debate_bot_updates_total", &[("kind", "poll_answer")]),
-        3.0
+        4.0
     );
     assert_eq!(
         delta("debate_bot_updates_total", &[("kind", "my_chat_member")]),
@@ -278,7 +289,8 @@ async fn the_counters_move_by_what_was_done() {
         ),
         5.0
     );
-    // The quiz answer and the vote count; the repeated answer does not, and says why.
+    // The quiz answer and the vote count; the repeated answer and the channel's vote do not,
+    // and say why.
     assert_eq!(
         delta("debate_bot_answers_recorded_total", &[("poll", "quiz")]),
         1.0
@@ -296,13 +308,16 @@ async fn the_counters_move_by_what_was_done() {
         "{}",
         after.text
     );
-    for reason in [
-        "closed",
-        "invalid",
-        "anonymous",
-        "unknown_poll",
-        "store_failed",
-    ] {
+    assert_eq!(
+        delta(
+            "debate_bot_answers_refused_total",
+            &[("reason", "anonymous")]
+        ),
+        1.0,
+        "{}",
+        after.text
+    );
+    for reason in ["closed", "invalid", "unknown_poll", "store_failed"] {
         assert_eq!(
             delta("debate_bot_answers_refused_total", &[("reason", reason)]),
             0.0,

@@ -15,10 +15,10 @@ use debate_bot::i18n::Lang;
 use debate_bot::limits::Verdict;
 use debate_bot::settings::QuizSettings;
 use debate_bot::settings::{DebateSettings, HomeworkSettings};
-use debate_bot::store::{Recorded, Store};
+use debate_bot::store::{Recorded, Refusal, Store};
 use debate_bot::vocab::Place;
 use debate_bot::vocab::Timer;
-use debate_bot::vocab::{Members, Membership, Millis, Player};
+use debate_bot::vocab::{Members, Membership, Millis, Player, Poll};
 use futures::future::BoxFuture;
 
 const T0: Millis = Millis(1_720_742_400_000);
@@ -304,6 +304,7 @@ async fn a_solo_quiz_moves_on_at_each_answer_and_ends_with_the_results() {
                 Input::PollAnswer {
                     poll_id: &poll_id,
                     from: &from,
+                    shared_identity: false,
                     option_ids: &[spec.correct as u8],
                     now: Millis(T0.0 + 2_000),
                 },
@@ -340,6 +341,112 @@ async fn a_solo_quiz_moves_on_at_each_answer_and_ends_with_the_results() {
             assert!(results.starts_with(&title), "{results}");
         }
     }
+}
+
+/// A channel voting as itself (Telegram's `voter_chat`) is an identity many people share: its
+/// answer in a quiz and its vote in a debate are refused, before any poll is looked up, and
+/// counted nowhere; a person's vote in the same poll counts.
+#[tokio::test]
+async fn a_channels_answer_or_vote_counts_nowhere() {
+    let core = core().await;
+    let from = student();
+    let channel = Player {
+        id: -1_009_876_543,
+        name: "A channel".into(),
+        language_code: None,
+    };
+    // Option 0 of poll `poll_id`, chosen by `voter` at `now`, as the adapter hands it in.
+    let answer = |poll_id: &'static str, voter: &Player, shared_identity: bool, now: Millis| {
+        let voter = voter.clone();
+        let core = core.clone();
+        async move {
+            let input = Input::PollAnswer {
+                poll_id,
+                from: &voter,
+                shared_identity,
+                option_ids: &[0],
+                now,
+            };
+            core.handle(input, &Unlimited).await
+        }
+    };
+
+    // A quiz in the group: the channel's answer is refused and stored nowhere.
+    let parsed = command::parse("/quiz 1");
+    let started = core
+        .handle(
+            message(GROUP, &from, "/quiz 1", parsed.as_ref(), T0),
+            &Asked::with(Verdict::Send),
+        )
+        .await;
+    let (quiz, index) = started
+        .effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::QuizPoll { quiz, index, .. } => Some((*quiz, *index)),
+            _ => None,
+        })
+        .expect("a question");
+    let poll = PollOf::Question { quiz, index };
+    core.handle(
+        Input::PollSent {
+            poll,
+            poll_id: "quiz-poll",
+            message_id: 100,
+            now: T0,
+        },
+        &Unlimited,
+    )
+    .await;
+    let refused = answer("quiz-poll", &channel, true, Millis(T0.0 + 1_000)).await;
+    assert_eq!(
+        refused.recorded,
+        Some((None, Recorded::Refused(Refusal::Anonymous)))
+    );
+    assert!(refused.effects.is_empty(), "{:?}", refused.effects);
+    assert!(!refused.failed);
+    assert!(core.store().answers(quiz).await.unwrap().is_empty());
+
+    // A debate in another group: the channel's vote is refused, the student's counts.
+    let debate_group = GROUP - 1;
+    let parsed = command::parse("/debate 1");
+    let started = core
+        .handle(
+            message(debate_group, &from, "/debate 1", parsed.as_ref(), T0),
+            &Asked::with(Verdict::Send),
+        )
+        .await;
+    let debate = started
+        .effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::OpenVote { debate, .. } => Some(*debate),
+            _ => None,
+        })
+        .expect("a vote");
+    core.handle(
+        Input::PollSent {
+            poll: PollOf::Vote { debate },
+            poll_id: "vote-poll",
+            message_id: 200,
+            now: T0,
+        },
+        &Unlimited,
+    )
+    .await;
+    let refused = answer("vote-poll", &channel, true, Millis(T0.0 + 1_000)).await;
+    assert_eq!(
+        refused.recorded,
+        Some((None, Recorded::Refused(Refusal::Anonymous)))
+    );
+    assert!(refused.effects.is_empty(), "{:?}", refused.effects);
+    assert_eq!(core.store().tally(debate).await.unwrap(), [0, 0, 0]);
+    let counted = answer("vote-poll", &from, false, Millis(T0.0 + 2_000)).await;
+    assert_eq!(
+        counted.recorded,
+        Some((Some(Poll::Debate), Recorded::Counted))
+    );
+    assert_eq!(core.store().tally(debate).await.unwrap(), [1, 0, 0]);
 }
 
 /// A quiz question Telegram held back (a long retry_after) comes back when Telegram allows.

@@ -207,6 +207,7 @@ impl Class {
         let input = Input::PollAnswer {
             poll_id: &open.poll_id,
             from: student,
+            shared_identity: false,
             option_ids: &[option],
             now,
         };

@@ -9,6 +9,7 @@
 use crate::support;
 
 use debate_bot::app::Defaults;
+use debate_bot::callback_data::{self, Action};
 use debate_bot::i18n::Lang;
 use debate_bot::settings::QuizSettings;
 use debate_bot::settings::{ChatSettings, Scoring, SettingChange, Starters};
@@ -44,6 +45,15 @@ pub fn expected(lang: Lang, settings: &ChatSettings) -> (String, Vec<Vec<(String
     shown(&support::app().settings_reply(lang, settings, defaults()))
 }
 
+/// The data of the button that makes `change` on a settings message in Chinese.
+pub fn setting_data(change: SettingChange) -> String {
+    let action = Action::Setting {
+        lang: Lang::Zh,
+        change,
+    };
+    callback_data::encode(&action, support::shipped_app().corpus()).expect("a setting's data")
+}
+
 /// A group with the bot (the teacher an admin there), its database and the fake Telegram.
 pub struct Room(GroupChat);
 
@@ -72,7 +82,7 @@ impl Room {
         let message = self.say(&teacher(), "/settings").await;
         let edits = self.api.count("editMessageText");
         let answer = self
-            .press(&teacher(), &message, &change.encode(Lang::Zh))
+            .press(&teacher(), &message, &setting_data(change))
             .await;
         assert!(answer.body.get("text").is_none(), "{}", answer.body);
         let edit = self.api.wait_nth("editMessageText", edits).await;
@@ -175,9 +185,7 @@ async fn admins_change_a_groups_settings_in_place_and_members_cannot() {
         SettingChange::Minutes(1440),
     ] {
         let edits = room.api.count("editMessageText");
-        let answer = room
-            .press(&teacher, &message, &change.encode(Lang::Zh))
-            .await;
+        let answer = room.press(&teacher, &message, &setting_data(change)).await;
         assert!(answer.body.get("text").is_none(), "{}", answer.body);
         let edit = room.api.wait_nth("editMessageText", edits).await;
         now = now.with(change);

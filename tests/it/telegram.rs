@@ -1230,7 +1230,10 @@ fn search_count(query: &str) -> usize {
 
 /// What the core edits a message to when a user with `language_code` presses `data`.
 fn core_press(data: &str, language_code: Option<&str>) -> (String, Vec<Vec<(String, String)>>) {
-    match support::app().press(data, language_code, &mut rand::rng()) {
+    let app = support::app();
+    let action = debate_bot::callback_data::decode(data, app.corpus())
+        .unwrap_or_else(|| panic!("{data:?} is no data the core writes"));
+    match app.press(action, language_code, &mut rand::rng()) {
         Press::Edit(reply) => support::shown(&reply),
         Press::Notice(notice) => panic!("{data:?} is stale for the core: {notice}"),
     }

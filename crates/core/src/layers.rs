@@ -6,8 +6,9 @@
 //! (`debate-telegram`) and the binary (`debate-bot`) depend on it, and it on neither.
 //!
 //! From the bottom: the vocabulary; the pure pieces (the clock, limits, commands, rendering,
-//! reading the data); the sentences; the corpus and the settings' values; search and the
-//! store; the app; the effects; pictures as effects; the engines; homework, over the quiz engine; the core.
+//! reading the data); the sentences; the corpus and the settings' values; search, the
+//! store and the buttons' data; the app; the effects; pictures as effects; the engines;
+//! homework, over the quiz engine; the core.
 
 /// The layers, lowest first.
 const LAYERS: &[&[&str]] = &[
@@ -15,7 +16,7 @@ const LAYERS: &[&[&str]] = &[
     &["clock", "limits", "command", "render", "data"],
     &["i18n"],
     &["corpus", "settings"],
-    &["search", "store"],
+    &["search", "store", "callback_data"],
     &["app"],
     &["effect"],
     &["picture"],

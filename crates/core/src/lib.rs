@@ -2,14 +2,15 @@
 //! Telegram, of HTTP or of a terminal. The way in is [`core::Core::handle`], with an
 //! [`core::Input`]; the way out, the [`effect::Effect`]s it answers. Below the core: the
 //! [`app`] (what a message or a press is answered with), the engines [`quiz`] and [`debate`]
-//! and, over the quiz engine, [`homework`],
-//! the [`store`], and the data ([`corpus`], [`i18n`], [`render`], [`command`], [`settings`],
-//! [`search`], [`vocab`]). The modules form layers, held by a test (`layers.rs`); the
-//! adapters (`debate-telegram`, the binary's console) depend on this crate, never the other
-//! way.
+//! and, over the quiz engine, [`homework`], the [`store`], the buttons' data
+//! ([`callback_data`]), and the data ([`corpus`], [`i18n`], [`render`], [`command`],
+//! [`settings`], [`search`], [`vocab`]). The modules form layers, held by a test
+//! (`layers.rs`); the adapters (`debate-telegram`, the binary's console) depend on this crate,
+//! never the other way.
 
 pub mod app;
 pub mod bot_api;
+pub mod callback_data;
 pub mod clock;
 pub mod command;
 pub mod core;

@@ -1,8 +1,9 @@
 //! A chat's own settings (`/settings`): the language of what the bot posts there, a quiz's
 //! pace and length, who may start quizzes and debates, how quizzes are scored, and how long a
 //! debate's vote stays open. Stored per chat (not per forum topic) by [`crate::store`]; a
-//! setting left unset is the config's default. What may be chosen is fixed here, and
-//! [`Change::decode`] accepts nothing else, so forged button data changes nothing.
+//! setting left unset is the config's default. What may be chosen is fixed here, and a
+//! settings button's data is read back only within it ([`crate::callback_data`]), so forged
+//! data changes nothing.
 //!
 //! Applied from the next quiz or debate on: a quiz or debate keeps the values it started with
 //! (they are stored with it). The config's defaults for them are [`QuizSettings`] and
@@ -211,10 +212,6 @@ pub enum SettingChange {
     Minutes(u32),
 }
 
-/// Prefix of a settings button's callback data: `c:<lang>:<key>:<value>`, `<lang>` being the
-/// language the settings message is shown in.
-const PREFIX: &str = "c";
-
 impl SettingChange {
     /// Every change a `/settings` message offers, row by row (one row per setting).
     pub fn rows() -> Vec<Vec<SettingChange>> {
@@ -246,103 +243,11 @@ impl SettingChange {
             SettingChange::Minutes(m) => settings.debate_minutes(debate) == m,
         }
     }
-
-    /// The button data for this change on a message shown in `lang` (at most 20 bytes).
-    pub fn encode(self, lang: Lang) -> String {
-        let (key, value) = match self {
-            SettingChange::Language(l) => ("lang", l.map_or("own", Lang::code).to_string()),
-            SettingChange::Seconds(s) => ("sec", s.to_string()),
-            SettingChange::Questions(q) => ("q", q.to_string()),
-            SettingChange::Starters(s) => ("who", s.code().to_string()),
-            SettingChange::Scoring(s) => ("score", s.code().to_string()),
-            SettingChange::Minutes(m) => ("min", m.to_string()),
-        };
-        format!("{PREFIX}:{}:{key}:{value}", lang.code())
-    }
-
-    /// Whether `data` is a settings button's (well formed or not).
-    pub fn is_settings_data(data: &str) -> bool {
-        data.split(':').next() == Some(PREFIX)
-    }
-
-    /// Reads a settings button's data back: the message's language and the change, or `None`
-    /// for anything [`Change::encode`] could not have written (an unknown key, a value outside
-    /// the allowed set, extra parts).
-    pub fn decode(data: &str) -> Option<(Lang, SettingChange)> {
-        let mut parts = data.split(':');
-        let (prefix, lang, key, value) =
-            (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-        if prefix != PREFIX || parts.next().is_some() {
-            return None;
-        }
-        let lang = Lang::ALL.into_iter().find(|l| l.code() == lang)?;
-        // Numbers as written by `encode` only: "020" or "+20" are not.
-        let number = |value: &str| -> Option<u32> {
-            let n: u32 = value.parse().ok()?;
-            (n.to_string() == value).then_some(n)
-        };
-        let change = match key {
-            "lang" if value == "own" => SettingChange::Language(None),
-            "lang" => {
-                SettingChange::Language(Some(Lang::ALL.into_iter().find(|l| l.code() == value)?))
-            }
-            "sec" => SettingChange::Seconds(number(value).filter(|n| SECONDS.contains(n))?),
-            "q" => SettingChange::Questions(
-                number(value)
-                    .map(|n| n as usize)
-                    .filter(|n| QUESTIONS.contains(n))?,
-            ),
-            "who" => SettingChange::Starters(Starters::from_code(value)?),
-            "score" => SettingChange::Scoring(Scoring::from_code(value)?),
-            "min" => SettingChange::Minutes(number(value).filter(|n| MINUTES.contains(n))?),
-            _ => return None,
-        };
-        Some((lang, change))
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::buttons::CALLBACK_DATA_LIMIT;
-
-    #[test]
-    fn every_change_round_trips_and_fits() {
-        for lang in Lang::ALL {
-            for change in SettingChange::rows().into_iter().flatten() {
-                let data = change.encode(lang);
-                assert!(data.len() <= CALLBACK_DATA_LIMIT, "{data}");
-                assert!(SettingChange::is_settings_data(&data));
-                assert_eq!(SettingChange::decode(&data), Some((lang, change)), "{data}");
-            }
-        }
-    }
-
-    #[test]
-    fn forged_data_is_refused() {
-        for data in [
-            "c:zh:sec:25",
-            "c:zh:sec:020",
-            "c:zh:sec:+20",
-            "c:zh:sec:",
-            "c:zh:q:0",
-            "c:zh:q:21",
-            "c:zh:min:5",
-            "c:zh:min:99999999999999999999",
-            "c:zh:lang:fr",
-            "c:zh:who:teachers",
-            "c:zh:score:stars",
-            "c:zh:colour:red",
-            "c:fr:sec:20",
-            "c:zh:sec:20:extra",
-            "c:zh:sec",
-            "c",
-            "",
-            "t:zh:closed:0",
-        ] {
-            assert_eq!(SettingChange::decode(data), None, "{data}");
-        }
-    }
 
     #[test]
     fn unset_values_are_the_config_defaults() {

@@ -3,8 +3,8 @@
 //! The vote on it (a poll, stored votes, the result) is [`crate::debate`]'s; it asks here
 //! which motion a `/debate` names and what the motion, its camps and its poll look like.
 
-use super::buttons::{self, Action};
 use super::{App, Button, Reply};
+use crate::callback_data::{self, Action};
 use crate::command::DebateArgs;
 use crate::i18n::{Lang, fill};
 use crate::render::{Doc, Span, utf16_len};
@@ -147,7 +147,7 @@ impl App {
         }
         let button = |label: &str, action: Action| Button {
             label: label.to_string(),
-            data: buttons::encode(&action, &self.corpus)
+            data: callback_data::encode(&action, &self.corpus)
                 .expect("debate data fits: ids are at most 48 bytes"),
         };
         let mut more = Vec::new();
@@ -209,7 +209,7 @@ impl App {
         }
         let back = Button {
             label: ui.button_back_to_debate.clone(),
-            data: buttons::encode(
+            data: callback_data::encode(
                 &Action::Debate {
                     lang,
                     motion,

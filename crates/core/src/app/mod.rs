@@ -2,7 +2,6 @@
 //! answer, as data. It knows nothing of Telegram or the terminal; the adapters in
 //! `crate::telegram` and `crate::console` translate in and out, so both behave the same.
 
-pub mod buttons;
 mod debate;
 mod search_replies;
 mod settings;
@@ -13,6 +12,7 @@ use std::path::Path;
 use rand::Rng;
 use rand::seq::IndexedRandom;
 
+use crate::callback_data::{self, Action};
 use crate::command::{Builtin, Command, CommandName};
 use crate::corpus::{self, Corpus};
 use crate::data::Problem;
@@ -21,7 +21,6 @@ use crate::render::{Doc, Span, user_text};
 use crate::search::SearchIndex;
 use crate::settings::{ChatSettings, Zone};
 use crate::vocab::ChatKind;
-use buttons::Action;
 pub use debate::DebateChoice;
 pub use search_replies::{INLINE_PAGE, InlineAnswer, InlineItem, QueryMemo, SEARCH_PAGE};
 pub use settings::Defaults;
@@ -287,35 +286,36 @@ impl App {
         )))
     }
 
-    /// Answers a button press. Forged, stale or malformed data gets a notice, never an error.
-    pub fn press(&self, data: &str, language_code: Option<&str>, rng: &mut impl Rng) -> Press {
+    /// Answers a press of one of the app's buttons, its data already read back (by the core,
+    /// which answers data it cannot read, and a setting's button, itself). A search whose
+    /// query is no longer kept gets a notice.
+    pub fn press(&self, action: Action, language_code: Option<&str>, rng: &mut impl Rng) -> Press {
         let stale = || Press::Notice(self.ui.get(self.lang(language_code)).button_stale.clone());
-        match buttons::decode(data, &self.corpus) {
-            Some(Action::Topic { lang, topic, index }) => {
-                Press::Edit(self.topic(lang, topic, index))
-            }
-            Some(Action::Another { lang, current }) => {
+        match action {
+            Action::Topic { lang, topic, index } => Press::Edit(self.topic(lang, topic, index)),
+            Action::Another { lang, current } => {
                 let others: Vec<usize> = (0..self.corpus.excerpts.len())
                     .filter(|&e| e != current)
                     .collect();
                 let next = others.choose(rng).copied().unwrap_or(current);
                 Press::Edit(self.quote(lang, next))
             }
-            Some(Action::Debate {
+            Action::Debate {
                 lang,
                 motion,
                 at,
                 sources,
-            }) => Press::Edit(if sources {
+            } => Press::Edit(if sources {
                 self.debate_sources(lang, motion, at)
             } else {
                 self.debate_page(lang, motion, at)
             }),
-            Some(Action::Search { lang, page, query }) => match self.recall(&query) {
+            Action::Search { lang, page, query } => match self.recall(&query) {
                 Some(query) => Press::Edit(self.search_page(lang, &query, page)),
                 None => stale(),
             },
-            None => stale(),
+            // The core's: never handed here.
+            Action::Setting { .. } => stale(),
         }
     }
 
@@ -342,7 +342,7 @@ impl App {
             };
             vec![vec![Button {
                 label: view.ui.button_next.clone(),
-                data: buttons::encode(&next, &self.corpus)
+                data: callback_data::encode(&next, &self.corpus)
                     .expect("topic data fits: commands are at most 32 bytes"),
             }]]
         } else {
@@ -365,7 +365,7 @@ impl App {
             doc,
             buttons: vec![vec![Button {
                 label: view.ui.button_another.clone(),
-                data: buttons::encode(&another, &self.corpus)
+                data: callback_data::encode(&another, &self.corpus)
                     .expect("quote data fits: ids are at most 48 bytes"),
             }]],
         }

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Mutex;
 
-use super::buttons::{self, Action, QueryRef};
 use super::{App, Button, Reply};
+use crate::callback_data::{self, Action, QueryRef};
 use crate::i18n::{Lang, fill};
 use crate::render::{Doc, Span, user_text};
 use crate::search::{QUERY_LIMIT, Unit};
@@ -192,7 +192,7 @@ impl App {
             page: last_page,
             query: QueryRef::Inline(query.to_string()),
         };
-        match buttons::encode(&inline, &self.corpus) {
+        match callback_data::encode(&inline, &self.corpus) {
             Some(_) => QueryRef::Inline(query.to_string()),
             None => QueryRef::Memo(self.queries.remember(query)),
         }
@@ -206,7 +206,8 @@ impl App {
         };
         Button {
             label: label.to_string(),
-            data: buttons::encode(&action, &self.corpus).expect("a query that fits, or a memo key"),
+            data: callback_data::encode(&action, &self.corpus)
+                .expect("a query that fits, or a memo key"),
         }
     }
 

@@ -1,8 +1,9 @@
 //! How a chat's settings look: the `/settings` message (a line per setting, then a row of
 //! buttons per setting, the current choice ticked) and the same lines at the foot of /help.
-//! What may be chosen, and reading a press back, is [`crate::settings`]'s.
+//! What may be chosen is [`crate::settings`]'s; the buttons' data, [`crate::callback_data`]'s.
 
 use super::{App, Button, Reply};
+use crate::callback_data::{self, Action};
 use crate::i18n::{Lang, UiText, fill};
 use crate::render::{Doc, Span};
 use crate::settings::{
@@ -97,7 +98,11 @@ impl App {
                             } else {
                                 text
                             },
-                            data: change.encode(lang),
+                            data: callback_data::encode(
+                                &Action::Setting { lang, change },
+                                &self.corpus,
+                            )
+                            .expect("a setting's data fits: at most 20 bytes"),
                         }
                     })
                     .collect()

@@ -15,6 +15,15 @@ fn app() -> App {
     App::load(&dir, Lang::Zh).unwrap_or_else(|p| panic!("{p:#?}"))
 }
 
+/// A press of `data` as the core hands it to the app: read back first, and answered with the
+/// stale notice when it cannot be.
+fn answer_press(app: &App, data: &str, language_code: Option<&str>, rng: &mut StdRng) -> Press {
+    match callback_data::decode(data, &app.corpus) {
+        Some(action) => app.press(action, language_code, rng),
+        None => Press::Notice(app.view(app.lang(language_code)).ui.button_stale.clone()),
+    }
+}
+
 // What users see: the sentences of responses/ui.*.toml as the app loaded them, filled by
 // `fill` as the bot fills them, around the corpus's own words (quotes, names, roles, motions,
 // topics), which stay literal here: they are what the tests check verbatim.
@@ -231,7 +240,7 @@ fn the_articles_own_words_are_never_put_in_a_persons_mouth() {
         .position(|&e| app.corpus.excerpts[e].id == "unattributed-code-meaningless")
         .unwrap();
     let data = format!("t:zh:license:{position}");
-    let Press::Edit(reply) = app.press(&data, None, &mut rng()) else {
+    let Press::Edit(reply) = answer_press(&app, &data, None, &mut rng()) else {
         panic!("the button should work")
     };
     assert!(html(&reply).contains(&h(&zh(&app).voice_unattributed)));
@@ -246,7 +255,7 @@ fn next_walks_the_topic_and_wraps_around() {
     let mut data = private(&app, "/closed").buttons[0][0].data.clone();
     let mut seen = vec![html(&private(&app, "/closed"))];
     for _ in 1..count {
-        let Press::Edit(reply) = app.press(&data, None, &mut rng()) else {
+        let Press::Edit(reply) = answer_press(&app, &data, None, &mut rng()) else {
             panic!("{data} was refused")
         };
         seen.push(html(&reply));
@@ -280,7 +289,7 @@ fn forged_or_stale_callback_data_gets_a_notice() {
         long.as_str(),
     ] {
         assert_eq!(
-            app.press(data, Some("en"), &mut rng()),
+            answer_press(&app, data, Some("en"), &mut rng()),
             Press::Notice(en(&app).button_stale.clone()),
             "{data:?}"
         );
@@ -296,7 +305,8 @@ fn another_quote_is_a_different_excerpt() {
     let data = first.buttons[0][0].data.clone();
     assert!(data.starts_with("q:zh:"));
     for seed in 0..20 {
-        let Press::Edit(next) = app.press(&data, None, &mut StdRng::seed_from_u64(seed)) else {
+        let Press::Edit(next) = answer_press(&app, &data, None, &mut StdRng::seed_from_u64(seed))
+        else {
             panic!("another was refused")
         };
         assert_ne!(next.doc.blocks()[1], first.doc.blocks()[1]);
@@ -553,14 +563,14 @@ fn every_reply_fits_telegram_limits() {
     for (t, topic) in app.corpus.topics.iter().enumerate() {
         for index in 0..topic.excerpts.len() {
             for lang in Lang::ALL {
-                let action = buttons::Action::Topic {
+                let action = Action::Topic {
                     lang,
                     topic: t,
                     index,
                 };
-                let data = buttons::encode(&action, &app.corpus).unwrap();
-                assert!(data.len() <= buttons::CALLBACK_DATA_LIMIT);
-                assert_eq!(buttons::decode(&data, &app.corpus), Some(action));
+                let data = callback_data::encode(&action, &app.corpus).unwrap();
+                assert!(data.len() <= crate::bot_api::CALLBACK_DATA_LIMIT);
+                assert_eq!(callback_data::decode(&data, &app.corpus), Some(action));
             }
         }
     }
@@ -569,7 +579,7 @@ fn every_reply_fits_telegram_limits() {
 // ---- /search -----------------------------------------------------------------------------
 
 fn press(app: &App, data: &str) -> Reply {
-    match app.press(data, None, &mut rng()) {
+    match answer_press(app, data, None, &mut rng()) {
         Press::Edit(reply) => reply,
         Press::Notice(notice) => panic!("{data} was refused: {notice}"),
     }
@@ -828,15 +838,15 @@ fn a_query_over_256_characters_is_cut_with_a_note_and_still_pages() {
     assert!(html(&press(&app, more)).starts_with(&header));
     // A memo key nobody issued is stale.
     assert!(matches!(
-        app.press("S:zh:1:00000000deadbeef", None, &mut rng()),
+        answer_press(&app, "S:zh:1:00000000deadbeef", None, &mut rng()),
         Press::Notice(_)
     ));
     assert!(matches!(
-        app.press("S:zh:1:xyz", None, &mut rng()),
+        answer_press(&app, "S:zh:1:xyz", None, &mut rng()),
         Press::Notice(_)
     ));
     assert!(matches!(
-        app.press("s:zh:1:", None, &mut rng()),
+        answer_press(&app, "s:zh:1:", None, &mut rng()),
         Press::Notice(_)
     ));
 }
@@ -1008,13 +1018,14 @@ fn a_debate_shows_the_motion_and_the_best_quote_of_each_side() {
     );
 
     // More against walks that side only, and wraps.
-    let Press::Edit(next) = app.press("d:zh:closed-will-win:0:4", None, &mut rng()) else {
+    let Press::Edit(next) = answer_press(&app, "d:zh:closed-will-win:0:4", None, &mut rng()) else {
         panic!()
     };
     assert!(html(&next).contains(&heading(&ui.debate_against, "5", "5")));
     assert_eq!(next.buttons[0][1].data, "d:zh:closed-will-win:0:0");
     // Sources list every cited paragraph, with a way back.
-    let Press::Edit(sources) = app.press("D:zh:closed-will-win:0:4", None, &mut rng()) else {
+    let Press::Edit(sources) = answer_press(&app, "D:zh:closed-will-win:0:4", None, &mut rng())
+    else {
         panic!()
     };
     let text = html(&sources);
@@ -1080,7 +1091,7 @@ fn debate_list_usage_and_forged_buttons() {
         "d:xx:closed-will-win:0:0",
     ] {
         assert!(
-            matches!(app.press(data, None, &mut rng()), Press::Notice(_)),
+            matches!(answer_press(&app, data, None, &mut rng()), Press::Notice(_)),
             "{data}"
         );
     }
@@ -1089,13 +1100,13 @@ fn debate_list_usage_and_forged_buttons() {
             for i in 0..motion.sides[side].len() {
                 let mut at = [0, 0];
                 at[side] = i;
-                let action = buttons::Action::Debate {
+                let action = Action::Debate {
                     lang: Lang::En,
                     motion: m,
                     at,
                     sources: true,
                 };
-                let data = buttons::encode(&action, &app.corpus).unwrap();
+                let data = callback_data::encode(&action, &app.corpus).unwrap();
                 assert!(data.len() <= 64);
             }
         }

@@ -30,6 +30,9 @@ pub enum Input<'a> {
     PollAnswer {
         poll_id: &'a str,
         from: &'a Player,
+        /// Cast under an identity many people share (a channel voting as itself): `from` is
+        /// that chat, not a person, and such an answer counts nowhere.
+        shared_identity: bool,
         option_ids: &'a [u8],
         now: Millis,
     },

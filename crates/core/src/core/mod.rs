@@ -24,7 +24,7 @@ use crate::homework::{self, Homework, HomeworkSettings};
 use crate::i18n::Lang;
 use crate::quiz::{self, Quizzes};
 use crate::settings::{ChatSettings, DebateSettings, QuizSettings};
-use crate::store::{Recorded, Store};
+use crate::store::{Recorded, Refusal, Store};
 use crate::vocab::{Millis, Place, Player, Poll, Timer};
 
 /// Why the core could not answer: an engine's storage failed. Logged where it happens; the
@@ -120,9 +120,13 @@ impl Core {
             Input::PollAnswer {
                 poll_id,
                 from,
+                shared_identity,
                 option_ids,
                 now,
-            } => self.on_poll_answer(poll_id, from, option_ids, now).await,
+            } => {
+                self.on_poll_answer(poll_id, from, shared_identity, option_ids, now)
+                    .await
+            }
             Input::PollSent {
                 poll,
                 poll_id,
@@ -282,13 +286,22 @@ impl Core {
 
     /// A poll answer: an answer in a quiz, or a vote in a debate, whichever poll it is. A
     /// question of a quiz in a private chat, answered by its one player, moves on at once.
+    /// An answer under a shared identity (a channel) is refused, whatever the poll: the bot's
+    /// polls are not anonymous, as a quiz scores a person and a vote counts one.
     async fn on_poll_answer(
         &self,
         poll_id: &str,
         from: &Player,
+        shared_identity: bool,
         option_ids: &[u8],
         now: Millis,
     ) -> Handled {
+        if shared_identity {
+            return Handled {
+                recorded: Some((None, Recorded::Refused(Refusal::Anonymous))),
+                ..Handled::default()
+            };
+        }
         let recorded = async {
             match self.quizzes.answer(poll_id, from, option_ids, now).await? {
                 Recorded::UnknownPoll => Ok::<_, Error>(

@@ -1,13 +1,16 @@
-//! Button presses: homework's Start button begins a student's attempt, a settings button
-//! changes the chat's settings (an admin's, in a group), any other is the app's; the press is answered, and its message edited within the chat's
-//! budget.
+//! Button presses: homework's Start button begins a student's attempt (its data, `h:<code>`,
+//! is homework's own); any other button's data is read back once ([`crate::callback_data`]),
+//! then a settings button changes the chat's settings (an admin's, in a group) and any other
+//! is the app's. The press is answered, and its message edited within the chat's budget.
 
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use super::{Core, Handled, Platform, Pressed};
 use crate::app::Press;
+use crate::callback_data::{self, Action};
 use crate::effect::Effect;
+use crate::i18n::Lang;
 use crate::settings::SettingChange;
 use crate::vocab::ChatKind;
 
@@ -68,21 +71,42 @@ impl Core {
         Handled::effects(effects)
     }
 
-    /// What a press does. A settings button changes the chat's settings (an admin's press, in
-    /// a group) and shows them anew; forged data or a member's press gets a notice and changes
-    /// nothing. Every other button is the app's, decided without waiting for anything.
+    /// What a press does, by its data read back: a settings button changes the chat's settings
+    /// (see [`Core::change_setting`]); every other button is the app's, decided without
+    /// waiting for anything. Data the bot could not have written (forged, or from a corpus
+    /// since changed) gets a notice and changes nothing.
     async fn press(&self, press: &Pressed<'_>, platform: &dyn Platform) -> Press {
         let language_code = press.from.language_code.as_deref();
-        let mut rng = StdRng::from_rng(&mut rand::rng());
-        if !SettingChange::is_settings_data(press.data) {
-            return self.app.press(press.data, language_code, &mut rng);
+        match callback_data::decode(press.data, self.app.corpus()) {
+            Some(Action::Setting { lang, change }) => {
+                self.change_setting(press, platform, lang, change).await
+            }
+            Some(action) => {
+                let mut rng = StdRng::from_rng(&mut rand::rng());
+                self.app.press(action, language_code, &mut rng)
+            }
+            None => self.stale(press),
         }
-        let ui = self.app.view(self.app.lang(language_code)).ui;
-        let (Some((chat, kind)), Some((shown_in, change))) =
-            (press.chat, SettingChange::decode(press.data))
-        else {
-            return Press::Notice(ui.button_stale.clone());
+    }
+
+    /// A settings button on a message shown in `shown_in`: changes the chat's settings (an
+    /// admin's press, in a group) and shows them anew; a member's press gets a notice and
+    /// changes nothing.
+    async fn change_setting(
+        &self,
+        press: &Pressed<'_>,
+        platform: &dyn Platform,
+        shown_in: Lang,
+        change: SettingChange,
+    ) -> Press {
+        // A message sent through inline mode has no chat, and no settings button.
+        let Some((chat, kind)) = press.chat else {
+            return self.stale(press);
         };
+        let ui = self
+            .app
+            .view(self.app.lang(press.from.language_code.as_deref()))
+            .ui;
         // Telegram is asked only for a settings button pressed in a group.
         if kind == ChatKind::Group && !platform.sender_is_admin().await {
             return Press::Notice(ui.settings_press_only_admins.clone());
@@ -103,5 +127,11 @@ impl Core {
                 Press::Notice(ui.store_error.clone())
             }
         }
+    }
+
+    /// The notice for a button that does nothing (any more), in the presser's language.
+    fn stale(&self, press: &Pressed<'_>) -> Press {
+        let lang = self.app.lang(press.from.language_code.as_deref());
+        Press::Notice(self.app.view(lang).ui.button_stale.clone())
     }
 }

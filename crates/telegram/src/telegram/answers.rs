@@ -4,13 +4,12 @@
 use std::time::{Duration, Instant};
 
 use teloxide::prelude::*;
-use teloxide::types::MaybeAnonymousUser;
 
 use super::effects::Interpreter;
-use super::users::player;
+use super::users::voter;
 use crate::core::{Handled, Input, Unlimited};
 use crate::metrics;
-use crate::store::{Recorded, Refusal};
+use crate::store::Recorded;
 
 pub(super) async fn on_poll_answer(answer: PollAnswer, interpreter: Interpreter) {
     let started = Instant::now();
@@ -35,16 +34,9 @@ pub(super) async fn on_poll_answer(answer: PollAnswer, interpreter: Interpreter)
 /// for a poll not known yet (it can arrive while the poll's id is being stored, which on a
 /// busy machine or a slow disk takes more than a moment) is tried again each time a poll is
 /// stored, for up to [`UNKNOWN_POLL_WAIT`]; it keeps the time it arrived, so its timing and
-/// points are as if stored at once. An anonymous voter (a channel) is refused: polls are not
-/// anonymous.
+/// points are as if stored at once.
 async fn record(answer: &PollAnswer, interpreter: &Interpreter) -> Handled {
-    let MaybeAnonymousUser::User(user) = &answer.voter else {
-        return Handled {
-            recorded: Some((None, Recorded::Refused(Refusal::Anonymous))),
-            ..Handled::default()
-        };
-    };
-    let from = player(user);
+    let (from, shared_identity) = voter(&answer.voter);
     let now = crate::clock::now_ms();
     let deadline = tokio::time::Instant::now() + UNKNOWN_POLL_WAIT;
     loop {
@@ -55,6 +47,7 @@ async fn record(answer: &PollAnswer, interpreter: &Interpreter) -> Handled {
         let input = Input::PollAnswer {
             poll_id: &answer.poll_id.0,
             from: &from,
+            shared_identity,
             option_ids: &answer.option_ids,
             now,
         };

@@ -3,7 +3,7 @@
 
 use teloxide::prelude::*;
 
-use teloxide::types::Chat;
+use teloxide::types::{Chat, MaybeAnonymousUser};
 
 use crate::vocab::{ChatKind, Membership, Player};
 
@@ -25,6 +25,23 @@ pub fn player(user: &teloxide::types::User) -> Player {
         id: user.id.0 as i64,
         name: user.full_name(),
         language_code: user.language_code.clone(),
+    }
+}
+
+/// Who answered a poll: a user, or a chat voting as itself (a channel: Telegram's
+/// `voter_chat`), an identity many people share; `true` for the latter. What such an answer
+/// counts for is the core's to decide.
+pub fn voter(voter: &MaybeAnonymousUser) -> (Player, bool) {
+    match voter {
+        MaybeAnonymousUser::User(user) => (player(user), false),
+        MaybeAnonymousUser::Chat(chat) => (
+            Player {
+                id: chat.id.0,
+                name: chat.title().unwrap_or_default().to_string(),
+                language_code: None,
+            },
+            true,
+        ),
     }
 }
 
