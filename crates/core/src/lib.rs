@@ -4,9 +4,9 @@
 //! [`app`] (what a message or a press is answered with), the engines [`quiz`] and [`debate`]
 //! and, over the quiz engine, [`homework`],
 //! the [`store`], and the data ([`corpus`], [`i18n`], [`render`], [`command`], [`settings`],
-//! [`search`], [`vocab`]). The modules form layers, held by a test (`layers.rs`); the
-//! adapters (`debate-telegram`, the binary's console) depend on this crate, never the other
-//! way.
+//! [`search`], [`vocab`]) and CSV files ([`sheet`]). The modules form layers, held by a test
+//! (`layers.rs`); the adapters (`debate-telegram`, the binary's console) depend on this crate,
+//! never the other way.
 
 pub mod app;
 pub mod bot_api;
@@ -27,5 +27,6 @@ pub mod quiz;
 pub mod render;
 pub mod search;
 pub mod settings;
+pub mod sheet;
 pub mod store;
 pub mod vocab;

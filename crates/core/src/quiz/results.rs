@@ -7,6 +7,7 @@ use super::scoring::{Score, rank};
 use crate::app::View;
 use crate::i18n::fill;
 use crate::render::{Doc, Span, user_text};
+use crate::sheet::{Cell, Sheet};
 use crate::store::{AnswerRow, QuestionRow};
 use crate::vocab::Scoring;
 
@@ -236,22 +237,14 @@ pub fn leaderboard(view: &View, answers: &[AnswerRow], scoring: Scoring, me: i64
     doc
 }
 
-/// Guards a CSV cell against spreadsheet formulas (a name like `=HYPERLINK(...)`).
-pub fn cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    }
-}
-
-/// The byte-order mark that makes Excel read a CSV file as UTF-8 (without it, Excel on a Chinese
-/// Windows reads the file in the local code page and shows mojibake).
-pub const UTF8_BOM: char = '\u{FEFF}';
+/// The one guard of a CSV's text cells and the byte-order mark, for a CSV written here
+/// without a [`Sheet`] (homework's report).
+pub use crate::sheet::{UTF8_BOM, as_text as cell};
 
 /// The report: one row per participant per question asked, UTF-8 with a byte-order mark,
-/// participants in the quiz's rank; a quiz scored by points has a `points` column too. An
-/// error when the CSV cannot be written, never a file with rows missing.
+/// participants in the quiz's rank; a quiz scored by points has a `points` column too. Every
+/// text cell (names, questions, answers) is written as text a spreadsheet will not run
+/// ([`crate::sheet`]). An error when the CSV cannot be written, never a file with rows missing.
 pub fn csv(
     questions: &[QuestionRow],
     answers: &[AnswerRow],
@@ -261,7 +254,6 @@ pub fn csv(
     fail::fail_point!("report-csv", |_| Err(
         std::io::Error::other("injected").into()
     ));
-    let mut writer = csv::Writer::from_writer(Vec::new());
     let asked: Vec<&QuestionRow> = questions.iter().filter(|q| q.sent_at.is_some()).collect();
     let with_points = scoring == Scoring::Points;
     let mut header = vec![
@@ -276,45 +268,34 @@ pub fn csv(
     if with_points {
         header.push("points");
     }
-    writer.write_record(&header)?;
+    let mut sheet = Sheet::new(&header)?;
     for score in rank(answers, scoring) {
         for q in &asked {
             let answer = answers
                 .iter()
                 .find(|a| a.user_id == score.user_id && a.idx == q.idx);
-            let (option, correct, took, points) = match answer {
-                Some(a) => (
-                    q.dealt
-                        .options
-                        .get(a.option as usize)
-                        .cloned()
-                        .unwrap_or_default(),
-                    if a.correct { "yes" } else { "no" }.to_string(),
-                    seconds(a.took_ms),
-                    a.points(),
-                ),
-                None => (String::new(), "no answer".to_string(), String::new(), 0),
-            };
-            let mut record = vec![
-                score.user_id.to_string(),
-                cell(&score.name),
-                (q.idx + 1).to_string(),
-                cell(&q.dealt.question),
-                cell(&option),
-                correct,
-                took,
+            let option = answer.and_then(|a| q.dealt.options.get(a.option as usize));
+            let mut row = vec![
+                Cell::Int(score.user_id),
+                Cell::Text(&score.name),
+                Cell::Int(q.idx + 1),
+                Cell::Text(&q.dealt.question),
+                Cell::Text(option.map_or("", String::as_str)),
             ];
-            if with_points {
-                record.push(points.to_string());
+            match answer {
+                Some(a) => row.extend([
+                    Cell::Text(if a.correct { "yes" } else { "no" }),
+                    Cell::Tenths(a.took_ms as f64 / 1000.0),
+                ]),
+                None => row.extend([Cell::Text("no answer"), Cell::Text("")]),
             }
-            writer.write_record(&record)?;
+            if with_points {
+                row.push(Cell::Int(answer.map_or(0, |a| a.points()) as i64));
+            }
+            sheet.row(&row)?;
         }
     }
-    let bytes = writer.into_inner().map_err(|e| e.into_error())?;
-    // Every field was a `String`, so the file is UTF-8; should it not be, that is an error too.
-    let body = String::from_utf8(bytes)
-        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
-    Ok(format!("{UTF8_BOM}{body}"))
+    sheet.finish()
 }
 
 #[cfg(test)]
