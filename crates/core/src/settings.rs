@@ -6,11 +6,12 @@
 //!
 //! Applied from the next quiz or debate on: a quiz or debate keeps the values it started with
 //! (they are stored with it). The config's defaults for them are [`QuizSettings`] and
-//! [`DebateSettings`].
+//! [`DebateSettings`]. Stored with them, the start of the chat's leaderboard period, and the
+//! data of the button that confirms a new one ([`TopReset`]).
 
 use crate::i18n::Lang;
-use crate::vocab::ChatKind;
 pub use crate::vocab::Scoring;
+use crate::vocab::{ChatKind, Millis};
 
 /// `[quiz]` settings: the defaults a chat's own settings (`/settings`) override.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,6 +152,9 @@ pub struct ChatSettings {
     pub starters: Starters,
     pub scoring: Scoring,
     pub debate_minutes: Option<u32>,
+    /// When the chat's leaderboard period began (`/top reset`): /top counts only the answers
+    /// given since then. `None`: all time.
+    pub top_since: Option<Millis>,
 }
 
 impl ChatSettings {
@@ -301,6 +305,32 @@ impl SettingChange {
     }
 }
 
+/// The button that confirms `/top reset` (a new leaderboard period for the chat): `r:<lang>`,
+/// `<lang>` being the language the question is shown in. Kept beside the settings' data: like
+/// a settings button, only an admin's press (anyone's, in a private chat) does anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TopReset;
+
+/// Prefix of the `/top reset` button's data.
+const TOP_RESET: &str = "r";
+
+impl TopReset {
+    /// The button's data, on a question shown in `lang`.
+    pub fn encode(lang: Lang) -> String {
+        format!("{TOP_RESET}:{}", lang.code())
+    }
+
+    /// The language of the question, or `None` for anything [`TopReset::encode`] could not
+    /// have written.
+    pub fn decode(data: &str) -> Option<Lang> {
+        let (prefix, lang) = data.split_once(':')?;
+        if prefix != TOP_RESET {
+            return None;
+        }
+        Lang::ALL.into_iter().find(|l| l.code() == lang)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,6 +345,20 @@ mod tests {
                 assert!(SettingChange::is_settings_data(&data));
                 assert_eq!(SettingChange::decode(&data), Some((lang, change)), "{data}");
             }
+        }
+    }
+
+    #[test]
+    fn the_top_reset_button_round_trips_and_forged_data_is_refused() {
+        for lang in Lang::ALL {
+            let data = TopReset::encode(lang);
+            assert!(data.len() <= CALLBACK_DATA_LIMIT);
+            assert_eq!(TopReset::decode(&data), Some(lang));
+            assert!(!SettingChange::is_settings_data(&data));
+            assert_eq!(SettingChange::decode(&data), None);
+        }
+        for data in ["r", "r:", "r:fr", "r:zh:x", "R:zh", "c:zh", "r:zh ", ""] {
+            assert_eq!(TopReset::decode(data), None, "{data}");
         }
     }
 

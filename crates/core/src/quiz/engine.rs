@@ -580,7 +580,7 @@ impl Quizzes {
         scoring: Scoring,
     ) -> Result<Vec<Effect>, Error> {
         // The leaderboard is the whole chat's, whichever topic asks, ranked as it scores now.
-        let answers = self.store.chat_answers(request.place.chat).await?;
+        let answers = self.store.chat_answers(request.place.chat, None).await?;
         let view = self.app.view(lang);
         let doc = results::leaderboard(&view, &answers, scoring, request.player.id);
         Ok(vec![Effect::Send {
