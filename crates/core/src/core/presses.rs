@@ -1,14 +1,17 @@
 //! Button presses: homework's Start button begins a student's attempt, a settings button
-//! changes the chat's settings (an admin's, in a group), any other is the app's; the press is answered, and its message edited within the chat's
-//! budget.
+//! changes the chat's settings (an admin's, in a group), the button under `/top reset` starts
+//! the chat's new leaderboard period (likewise), any other is the app's; the press is answered,
+//! and its message edited within the chat's budget.
 
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use super::{Core, Handled, Platform, Pressed};
-use crate::app::Press;
+use crate::app::{Press, Reply};
+use crate::clock::Utc;
 use crate::effect::Effect;
-use crate::settings::SettingChange;
+use crate::i18n::{Lang, fill};
+use crate::settings::{SettingChange, TopReset};
 use crate::vocab::ChatKind;
 
 impl Core {
@@ -74,6 +77,9 @@ impl Core {
     async fn press(&self, press: &Pressed<'_>, platform: &dyn Platform) -> Press {
         let language_code = press.from.language_code.as_deref();
         let mut rng = StdRng::from_rng(&mut rand::rng());
+        if let Some(shown_in) = TopReset::decode(press.data) {
+            return self.reset_top(press, shown_in, platform).await;
+        }
         if !SettingChange::is_settings_data(press.data) {
             return self.app.press(press.data, language_code, &mut rng);
         }
@@ -100,6 +106,41 @@ impl Core {
             )),
             Err(e) => {
                 tracing::error!(error = %e, "cannot store a chat's settings");
+                Press::Notice(ui.store_error.clone())
+            }
+        }
+    }
+
+    /// The button under `/top reset`'s question, shown in `shown_in`: an admin's press (anyone's,
+    /// in a private chat) starts the chat's new leaderboard period now, and the question
+    /// becomes the line that says so; a member's press gets a notice and changes nothing.
+    async fn reset_top(
+        &self,
+        press: &Pressed<'_>,
+        shown_in: Lang,
+        platform: &dyn Platform,
+    ) -> Press {
+        let ui = self
+            .app
+            .view(self.app.lang(press.from.language_code.as_deref()))
+            .ui;
+        let Some((chat, kind)) = press.chat else {
+            return Press::Notice(ui.button_stale.clone());
+        };
+        if kind == ChatKind::Group && !platform.sender_is_admin().await {
+            return Press::Notice(ui.top_reset_only_admins.clone());
+        }
+        match self.store().reset_top(chat, press.now).await {
+            Ok(settings) => {
+                let shown = self.app.view(settings.lang(shown_in)).ui;
+                let date = Utc::of(press.now).minute();
+                Press::Edit(Reply::plain(fill(
+                    &shown.top_reset_done,
+                    &[("date", &date)],
+                )))
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot start a chat's new leaderboard period");
                 Press::Notice(ui.store_error.clone())
             }
         }

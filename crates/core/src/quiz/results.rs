@@ -5,11 +5,13 @@
 
 use super::scoring::{Score, rank};
 use crate::app::View;
+use crate::clock::Utc;
+use crate::command::TopPeriod;
 use crate::i18n::fill;
 use crate::render::{Doc, Span, user_text};
 use crate::sheet::{Cell, Sheet};
-use crate::store::{AnswerRow, QuestionRow};
-use crate::vocab::Scoring;
+use crate::store::{AnswerRow, NOBODY, QuestionRow, RecordedQuiz};
+use crate::vocab::{Millis, Scoring};
 
 const MEDALS: [&str; 3] = ["🥇", "🥈", "🥉"];
 /// Lines of /top before the caller's own rank.
@@ -191,21 +193,51 @@ pub fn attempt(
     doc
 }
 
-/// /top: the chat's all-time leaderboard from every answer given in it, ranked by the chat's
-/// `scoring`: top ten and the caller's own rank.
-pub fn leaderboard(view: &View, answers: &[AnswerRow], scoring: Scoring, me: i64) -> Doc {
+/// /top: the chat's leaderboard over `period` from the answers given in it then, ranked by the
+/// chat's `scoring`: top ten and the caller's own rank. `reset`: when the chat's current
+/// period began (`/top reset`), if that falls within `period` and so cuts it.
+pub fn leaderboard(
+    view: &View,
+    answers: &[AnswerRow],
+    scoring: Scoring,
+    me: i64,
+    period: TopPeriod,
+    reset: Option<Millis>,
+) -> Doc {
     let ui = view.ui;
     let standings = rank(answers, scoring);
+    let date = reset.map(|at| Utc::of(at).minute()).unwrap_or_default();
+    let dated = |template: &String| fill(template, &[("date", &date)]);
     let mut doc = Doc::new();
     if standings.is_empty() {
-        doc.text(ui.top_empty.clone());
+        doc.text(match (period, reset) {
+            (_, Some(_)) => dated(&ui.top_empty_since),
+            (TopPeriod::AllTime, None) => ui.top_empty.clone(),
+            (TopPeriod::Week, None) => ui.top_empty_week.clone(),
+            (TopPeriod::Month, None) => ui.top_empty_month.clone(),
+        });
         return doc;
     }
-    let (title, template) = match scoring {
-        Scoring::Right => (&ui.top_title, &ui.top_line),
-        Scoring::Points => (&ui.top_title_points, &ui.top_line_points),
+    let points = scoring == Scoring::Points;
+    let title = match (period, reset, points) {
+        (TopPeriod::AllTime, None, false) => ui.top_title.clone(),
+        (TopPeriod::AllTime, None, true) => ui.top_title_points.clone(),
+        (TopPeriod::AllTime, Some(_), false) => dated(&ui.top_title_since),
+        (TopPeriod::AllTime, Some(_), true) => dated(&ui.top_title_since_points),
+        (TopPeriod::Week, _, false) => ui.top_title_week.clone(),
+        (TopPeriod::Week, _, true) => ui.top_title_week_points.clone(),
+        (TopPeriod::Month, _, false) => ui.top_title_month.clone(),
+        (TopPeriod::Month, _, true) => ui.top_title_month_points.clone(),
     };
-    doc.line(vec![Span::Bold(title.clone())]);
+    doc.line(vec![Span::Bold(title)]);
+    if reset.is_some() && period != TopPeriod::AllTime {
+        doc.text(dated(&ui.top_period_from));
+    }
+    let template = if points {
+        &ui.top_line_points
+    } else {
+        &ui.top_line
+    };
     let line = |rank: usize, s: &Score| {
         fill(
             template,
@@ -298,6 +330,72 @@ pub fn csv(
     sheet.finish()
 }
 
+/// `/report all`: the chat's whole record in one file, a gradebook for the term. One row per
+/// student per quiz (a live quiz, or an attempt at homework), oldest first, students in each
+/// quiz's rank: when it started (UTC, ISO 8601), its kind (`live` or `homework`), the quiz's
+/// id and the assignment's number, the student, the questions asked, the right answers, the
+/// points (for a quiz scored by points; empty otherwise, as no one was shown any) and the
+/// accuracy (right answers of the questions asked). A student who started an attempt and
+/// answered nothing has a row too. Answers the file and its number of rows.
+pub fn record_csv(record: &[RecordedQuiz]) -> Result<(String, usize), csv::Error> {
+    let mut sheet = Sheet::new(&[
+        "date",
+        "kind",
+        "quiz_id",
+        "assignment",
+        "user_id",
+        "user",
+        "questions",
+        "right_answers",
+        "points",
+        "accuracy",
+    ])?;
+    let mut rows = 0;
+    for quiz in record {
+        let mut scores = rank(&quiz.answers, quiz.scoring);
+        if scores.is_empty() && quiz.assignment.is_some() && quiz.starter_id != NOBODY {
+            scores.push(Score {
+                user_id: quiz.starter_id,
+                name: quiz.starter_name.clone(),
+                correct: 0,
+                answered: 0,
+                took_ms: 0,
+                points: 0,
+            });
+        }
+        let date = Utc::of(quiz.started_at).iso();
+        let kind = if quiz.assignment.is_some() {
+            "homework"
+        } else {
+            "live"
+        };
+        rows += scores.len();
+        for score in &scores {
+            let correct = score.correct as i64;
+            sheet.row(&[
+                Cell::Text(&date),
+                Cell::Text(kind),
+                Cell::Int(quiz.id.0),
+                quiz.assignment.map_or(Cell::Text(""), Cell::Int),
+                Cell::Int(score.user_id),
+                Cell::Text(&score.name),
+                Cell::Int(quiz.asked),
+                Cell::Int(correct),
+                match quiz.scoring {
+                    Scoring::Points => Cell::Int(score.points as i64),
+                    Scoring::Right => Cell::Text(""),
+                },
+                if quiz.asked > 0 {
+                    Cell::Percent(correct as f64 / quiz.asked as f64)
+                } else {
+                    Cell::Text("")
+                },
+            ])?;
+        }
+    }
+    Ok((sheet.finish()?, rows))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -359,5 +457,151 @@ mod tests {
                 "7,学生07,1,谁说的:“=不是公式”,马化腾,no,2.5,0",
             ]
         );
+    }
+
+    fn answer(user_id: i64, name: &str, idx: i64, correct: bool) -> AnswerRow {
+        AnswerRow {
+            user_id,
+            name: name.to_string(),
+            idx,
+            option: if correct { 0 } else { 1 },
+            correct,
+            took_ms: 10_000,
+            open_ms: 20_000,
+        }
+    }
+
+    /// What a spreadsheet would run as a formula if a cell began with it (OWASP's list, and
+    /// one that hides behind a `;`), each as it must be written: as text, behind a `'`.
+    const RISKY: [(&str, &str); 7] = [
+        (
+            "=HYPERLINK(\"http://x\",\"y\")",
+            "'=HYPERLINK(\"http://x\",\"y\")",
+        ),
+        ("+1+1", "'+1+1"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\r=1", "'\r=1"),
+        ("x;=1+1", "x;'=1+1"),
+    ];
+
+    /// The rows of a CSV the bot wrote, read back as a spreadsheet's import would split them.
+    fn read_back(text: &str) -> Vec<Vec<String>> {
+        let body = text.strip_prefix(UTF8_BOM).expect("a byte-order mark");
+        csv::Reader::from_reader(body.as_bytes())
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_string).collect())
+            .collect()
+    }
+
+    /// Every text cell of every CSV the bot writes (names, questions, answers) that would
+    /// start a formula comes back as that text behind a `'`; the numbers stay numbers.
+    #[test]
+    fn every_csv_writes_text_that_would_start_a_formula_as_text() {
+        let mut quiz = question(0);
+        quiz.dealt.question = RISKY[0].0.to_string();
+        quiz.dealt.options = vec![RISKY[1].0.to_string(), RISKY[2].0.to_string()];
+        let answers: Vec<AnswerRow> = RISKY
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _))| answer(i as i64 + 1, name, 0, i.is_multiple_of(2)))
+            .collect();
+        let rows = read_back(&csv(&[quiz], &answers, Scoring::Points).unwrap());
+        assert_eq!(rows.len(), RISKY.len());
+        for row in &rows {
+            let i: usize = row[0].parse().unwrap();
+            assert_eq!(row[1], RISKY[i - 1].1, "{row:?}");
+            assert_eq!(row[3], RISKY[0].1, "{row:?}");
+            let chosen = if (i - 1).is_multiple_of(2) {
+                RISKY[1]
+            } else {
+                RISKY[2]
+            };
+            assert_eq!(row[4], chosen.1, "{row:?}");
+            assert!(
+                row[6].parse::<f64>().is_ok() && row[7].parse::<u64>().is_ok(),
+                "{row:?}"
+            );
+        }
+
+        let record: Vec<RecordedQuiz> = vec![RecordedQuiz {
+            id: crate::vocab::QuizId(3),
+            started_at: Millis(0),
+            scoring: Scoring::Points,
+            assignment: Some(1),
+            starter_id: 1,
+            starter_name: RISKY[0].0.to_string(),
+            asked: 1,
+            answers,
+        }];
+        let (text, count) = record_csv(&record).unwrap();
+        let rows = read_back(&text);
+        assert_eq!(count, RISKY.len());
+        for row in &rows {
+            let i: usize = row[4].parse().unwrap();
+            assert_eq!(row[5], RISKY[i - 1].1, "{row:?}");
+            assert_eq!(row[..4], ["1970-01-01T00:00:00Z", "homework", "3", "1"]);
+        }
+    }
+
+    /// The record: a row per student per quiz, oldest first, in each quiz's rank; points only
+    /// where the quiz scored by points; the accuracy of the questions asked; a student who
+    /// started homework and answered nothing has a row; a forgotten starter has none.
+    #[test]
+    fn the_record_has_a_row_per_student_per_quiz() {
+        let live = RecordedQuiz {
+            id: crate::vocab::QuizId(1),
+            started_at: Millis(1_720_771_509_000),
+            scoring: Scoring::Right,
+            assignment: None,
+            starter_id: 9,
+            starter_name: "王老师".into(),
+            asked: 3,
+            answers: vec![
+                answer(2, "乙", 0, true),
+                answer(1, "甲", 0, true),
+                answer(1, "甲", 1, true),
+                answer(2, "乙", 1, false),
+            ],
+        };
+        let homework = RecordedQuiz {
+            id: crate::vocab::QuizId(2),
+            started_at: Millis(1_720_857_600_000),
+            scoring: Scoring::Points,
+            assignment: Some(4),
+            starter_id: 1,
+            starter_name: "甲".into(),
+            asked: 2,
+            answers: vec![answer(1, "甲", 0, true), answer(1, "甲", 1, false)],
+        };
+        let started = RecordedQuiz {
+            id: crate::vocab::QuizId(3),
+            answers: Vec::new(),
+            asked: 0,
+            starter_id: 3,
+            starter_name: "丙".into(),
+            ..homework.clone()
+        };
+        let forgotten = RecordedQuiz {
+            id: crate::vocab::QuizId(4),
+            starter_id: NOBODY,
+            starter_name: String::new(),
+            ..started.clone()
+        };
+        let (text, rows) = record_csv(&[live, homework, started, forgotten]).unwrap();
+        assert_eq!(rows, 4);
+        let lines: Vec<&str> = text.strip_prefix(UTF8_BOM).unwrap().lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "date,kind,quiz_id,assignment,user_id,user,questions,right_answers,points,accuracy",
+                "2024-07-12T08:05:09Z,live,1,,1,甲,3,2,,66.7%",
+                "2024-07-12T08:05:09Z,live,1,,2,乙,3,1,,33.3%",
+                "2024-07-13T08:00:00Z,homework,2,4,1,甲,2,1,750,50.0%",
+                "2024-07-13T08:00:00Z,homework,3,4,3,丙,0,0,0,",
+            ]
+        );
+        assert_eq!(record_csv(&[]).unwrap().1, 0);
     }
 }
