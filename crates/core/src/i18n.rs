@@ -254,20 +254,21 @@ ui_text! {
     top_you_none,
     /// /top with arguments it does not know.
     top_usage,
-    /// /top after a `/top reset` ({date}: when the period began), and /top week, /top month.
+    /// /top after a `/top reset` ({date} and {zone}: when the period began, in the bot's time
+    /// zone), and /top week, /top month.
     top_title_since,
     top_title_since_points,
     top_title_week,
     top_title_week_points,
     top_title_month,
     top_title_month_points,
-    /// Under /top week or /top month when the chat's period began within it ({date}).
+    /// Under /top week or /top month when the chat's period began within it ({date}, {zone}).
     top_period_from,
     top_empty_week,
     top_empty_month,
     top_empty_since,
     /// /top reset: the refusal, the question, its button, and what the question becomes once
-    /// confirmed ({date}).
+    /// confirmed ({date}, {zone}).
     top_reset_only_admins,
     top_reset_ask,
     button_top_reset,

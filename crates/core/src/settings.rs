@@ -81,6 +81,12 @@ impl Zone {
         self.format(at, "%Y-%m-%d")
     }
 
+    /// `at` in ISO 8601 with the zone's offset, to the second, as a spreadsheet's cell:
+    /// `2026-12-10T18:00:00+08:00`.
+    pub fn iso(&self, at: crate::vocab::Millis) -> String {
+        self.format(at, "%Y-%m-%dT%H:%M:%S%:z")
+    }
+
     fn format(&self, at: crate::vocab::Millis, format: &str) -> String {
         match jiff::Timestamp::from_millisecond(at.0) {
             Ok(ts) => ts
@@ -386,6 +392,23 @@ mod tests {
         ] {
             assert_eq!(SettingChange::decode(data), None, "{data}");
         }
+    }
+
+    /// A time as the zone reads it: to the minute for people, in ISO 8601 with its offset for
+    /// a spreadsheet; 20:00 UTC is the next morning in Shanghai.
+    #[test]
+    fn times_read_in_the_zone() {
+        let evening = crate::vocab::Millis(1_720_814_400_000);
+        let utc = Zone::default();
+        assert_eq!(utc.local(evening), "2024-07-12 20:00");
+        assert_eq!(utc.iso(evening), "2024-07-12T20:00:00+00:00");
+        let shanghai = Zone::new("Asia/Shanghai").unwrap();
+        assert_eq!(shanghai.date(evening), "2024-07-13");
+        assert_eq!(shanghai.iso(evening), "2024-07-13T04:00:00+08:00");
+        assert_eq!(
+            shanghai.iso(crate::vocab::Millis(1_999)),
+            "1970-01-01T08:00:01+08:00"
+        );
     }
 
     #[test]

@@ -8,7 +8,6 @@ use rand::rngs::StdRng;
 
 use super::{Core, Handled, Platform, Pressed};
 use crate::app::{Press, Reply};
-use crate::clock::Utc;
 use crate::effect::Effect;
 use crate::i18n::{Lang, fill};
 use crate::settings::{SettingChange, TopReset};
@@ -133,10 +132,10 @@ impl Core {
         match self.store().reset_top(chat, press.now).await {
             Ok(settings) => {
                 let shown = self.app.view(settings.lang(shown_in)).ui;
-                let date = Utc::of(press.now).minute();
+                let zone = self.app.zone();
                 Press::Edit(Reply::plain(fill(
                     &shown.top_reset_done,
-                    &[("date", &date)],
+                    &[("date", &zone.local(press.now)), ("zone", &zone.name)],
                 )))
             }
             Err(e) => {

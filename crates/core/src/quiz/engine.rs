@@ -10,7 +10,6 @@ use rand::Rng;
 
 use super::{Error, pace, picture, questions, results};
 use crate::app::{App, Button, Reply};
-use crate::clock::Utc;
 use crate::command::{Builtin, ReportArgs, TopArgs, TopPeriod};
 use crate::effect::Effect;
 use crate::i18n::{Lang, fill};
@@ -666,7 +665,7 @@ impl Quizzes {
             )]);
         }
         let record = self.store.chat_record(request.place.chat).await?;
-        let (bytes, rows) = match results::record_csv(&record) {
+        let (bytes, rows) = match results::record_csv(&record, self.app.zone()) {
             Ok((_, 0)) => return Ok(vec![Effect::say(request.place, ui.quiz_no_report.clone())]),
             Ok((text, rows)) => (text.into_bytes(), rows),
             Err(e) => {
@@ -676,7 +675,7 @@ impl Quizzes {
         };
         Ok(vec![Effect::Document {
             place: request.place,
-            name: format!("report-all-{}.csv", Utc::of(request.now).date()),
+            name: format!("report-all-{}.csv", self.app.zone().date(request.now)),
             bytes,
             caption: fill(&ui.report_all_caption, &[("count", &rows.to_string())]),
         }])

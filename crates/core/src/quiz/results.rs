@@ -5,10 +5,10 @@
 
 use super::scoring::{Score, rank};
 use crate::app::View;
-use crate::clock::Utc;
 use crate::command::TopPeriod;
 use crate::i18n::fill;
 use crate::render::{Doc, Span, user_text};
+use crate::settings::Zone;
 use crate::sheet::{Cell, Sheet};
 use crate::store::{AnswerRow, NOBODY, QuestionRow, RecordedQuiz};
 use crate::vocab::{Millis, Scoring};
@@ -206,8 +206,8 @@ pub fn leaderboard(
 ) -> Doc {
     let ui = view.ui;
     let standings = rank(answers, scoring);
-    let date = reset.map(|at| Utc::of(at).minute()).unwrap_or_default();
-    let dated = |template: &String| fill(template, &[("date", &date)]);
+    let date = reset.map(|at| view.zone.local(at)).unwrap_or_default();
+    let dated = |template: &String| fill(template, &[("date", &date), ("zone", &view.zone.name)]);
     let mut doc = Doc::new();
     if standings.is_empty() {
         doc.text(match (period, reset) {
@@ -332,12 +332,12 @@ pub fn csv(
 
 /// `/report all`: the chat's whole record in one file, a gradebook for the term. One row per
 /// student per quiz (a live quiz, or an attempt at homework), oldest first, students in each
-/// quiz's rank: when it started (UTC, ISO 8601), its kind (`live` or `homework`), the quiz's
+/// quiz's rank: when it started (ISO 8601, in `zone`), its kind (`live` or `homework`), the quiz's
 /// id and the assignment's number, the student, the questions asked, the right answers, the
 /// points (for a quiz scored by points; empty otherwise, as no one was shown any) and the
 /// accuracy (right answers of the questions asked). A student who started an attempt and
 /// answered nothing has a row too. Answers the file and its number of rows.
-pub fn record_csv(record: &[RecordedQuiz]) -> Result<(String, usize), csv::Error> {
+pub fn record_csv(record: &[RecordedQuiz], zone: &Zone) -> Result<(String, usize), csv::Error> {
     let mut sheet = Sheet::new(&[
         "date",
         "kind",
@@ -363,7 +363,7 @@ pub fn record_csv(record: &[RecordedQuiz]) -> Result<(String, usize), csv::Error
                 points: 0,
             });
         }
-        let date = Utc::of(quiz.started_at).iso();
+        let date = zone.iso(quiz.started_at);
         let kind = if quiz.assignment.is_some() {
             "homework"
         } else {
@@ -535,13 +535,16 @@ mod tests {
             asked: 1,
             answers,
         }];
-        let (text, count) = record_csv(&record).unwrap();
+        let (text, count) = record_csv(&record, &Zone::default()).unwrap();
         let rows = read_back(&text);
         assert_eq!(count, RISKY.len());
         for row in &rows {
             let i: usize = row[4].parse().unwrap();
             assert_eq!(row[5], RISKY[i - 1].1, "{row:?}");
-            assert_eq!(row[..4], ["1970-01-01T00:00:00Z", "homework", "3", "1"]);
+            assert_eq!(
+                row[..4],
+                ["1970-01-01T00:00:00+00:00", "homework", "3", "1"]
+            );
         }
     }
 
@@ -589,19 +592,20 @@ mod tests {
             starter_name: String::new(),
             ..started.clone()
         };
-        let (text, rows) = record_csv(&[live, homework, started, forgotten]).unwrap();
+        let (text, rows) =
+            record_csv(&[live, homework, started, forgotten], &Zone::default()).unwrap();
         assert_eq!(rows, 4);
         let lines: Vec<&str> = text.strip_prefix(UTF8_BOM).unwrap().lines().collect();
         assert_eq!(
             lines,
             [
                 "date,kind,quiz_id,assignment,user_id,user,questions,right_answers,points,accuracy",
-                "2024-07-12T08:05:09Z,live,1,,1,甲,3,2,,66.7%",
-                "2024-07-12T08:05:09Z,live,1,,2,乙,3,1,,33.3%",
-                "2024-07-13T08:00:00Z,homework,2,4,1,甲,2,1,750,50.0%",
-                "2024-07-13T08:00:00Z,homework,3,4,3,丙,0,0,0,",
+                "2024-07-12T08:05:09+00:00,live,1,,1,甲,3,2,,66.7%",
+                "2024-07-12T08:05:09+00:00,live,1,,2,乙,3,1,,33.3%",
+                "2024-07-13T08:00:00+00:00,homework,2,4,1,甲,2,1,750,50.0%",
+                "2024-07-13T08:00:00+00:00,homework,3,4,3,丙,0,0,0,",
             ]
         );
-        assert_eq!(record_csv(&[]).unwrap().1, 0);
+        assert_eq!(record_csv(&[], &Zone::default()).unwrap().1, 0);
     }
 }
