@@ -26,3 +26,4 @@ mod search;
 mod settings_apply;
 mod settings_telegram;
 mod telegram;
+mod top;
