@@ -9,6 +9,7 @@ mod cli;
 mod compose;
 mod core;
 mod corpus;
+mod csv_files;
 mod debate_engine;
 mod debate_telegram;
 mod groups;
