@@ -13,7 +13,7 @@ pub mod config;
 pub mod console;
 
 pub use debate_core::{
-    app, bot_api, callback_data, clock, command, core, corpus, data, debate, effect, i18n, limits,
-    quiz, render, search, settings, store, vocab,
+    app, bot_api, callback_data, clock, command, core, corpus, data, debate, effect, homework,
+    i18n, limits, picture, quiz, render, search, settings, sheet, store, vocab,
 };
 pub use debate_telegram::{metrics, telegram};

@@ -852,3 +852,146 @@ async fn a_restart_in_the_middle_loses_nothing() {
         Some(T0 + 3_600_000)
     );
 }
+
+/// Homework counts in the group's /top as a live quiz does, and /report all has a row per
+/// student per attempt (its kind and the assignment's number) beside the live quizzes', its
+/// times in the bot's time zone and a name that would start a formula written as text.
+#[tokio::test]
+async fn homework_counts_in_the_groups_top_and_report_all() {
+    let class = class().await;
+    let teacher = person(1, "王老师");
+    let (code, _) = class.assign(&teacher, "2 20s 2d", T0).await;
+    let ana = person(11, "Ana");
+    class.begin(&ana, &code, T0 + 60_000).await;
+    class.answer(&ana, true, T0 + 65_000).await;
+    class.answer(&ana, true, T0 + 70_000).await;
+    let ben = person(12, "=HYPERLINK(\"x\")");
+    class.begin(&ben, &code, T0 + 90_000).await;
+    class.answer(&ben, false, T0 + 95_000).await;
+    class.answer(&ben, false, T0 + 96_000).await;
+    // A live quiz in the group an hour later: Ben right, Ana wrong.
+    let at = T0 + 3_600_000;
+    class
+        .say(GROUP, &teacher, "/quiz 1", at, &Asked::member())
+        .await;
+    let poll = class.open_poll(GROUP).expect("the group's question");
+    for (student, right) in [(&ben, true), (&ana, false)] {
+        let option = if right {
+            poll.spec.correct
+        } else {
+            (poll.spec.correct + 1) % poll.spec.options.len()
+        } as u8;
+        let input = Input::PollAnswer {
+            poll_id: &poll.poll_id,
+            from: student,
+            option_ids: &[option],
+            now: at + 2_000,
+            shared_identity: false,
+        };
+        class.core.handle(input, &Unlimited).await;
+    }
+    class
+        .say(GROUP, &teacher, "/next", at + 3_000, &Asked::member())
+        .await;
+
+    let top = class
+        .say(GROUP, &teacher, "/top week", at + 60_000, &Asked::member())
+        .await
+        .text_in(Place::from(GROUP));
+    let line = |rank: &str, name: &str, correct: &str| {
+        say(
+            "top_line",
+            &[
+                ("rank", rank),
+                ("name", name),
+                ("correct", correct),
+                ("answers", "3"),
+            ],
+        )
+    };
+    assert_eq!(
+        top,
+        [
+            say("top_title_week", &[]),
+            format!("🥇 {}", line("1", "Ana", "2")),
+            format!("🥈 {}", line("2", &ben.name, "1")),
+            String::new(),
+            say("top_you_none", &[]),
+        ]
+        .join("\n")
+    );
+
+    let admin = Asked {
+        admin: true,
+        membership: Membership::Member,
+    };
+    let shown = class
+        .say(GROUP, &teacher, "/report all", at + 60_000, &admin)
+        .await;
+    let [(place, name, bytes)] = shown.documents.as_slice() else {
+        panic!("not one document: {shown:#?}");
+    };
+    assert_eq!(
+        (place.chat, name.as_str()),
+        (GROUP, "report-all-2026-12-07.csv")
+    );
+    let text = std::str::from_utf8(bytes).unwrap();
+    let text = text.strip_prefix('\u{FEFF}').expect("a byte-order mark");
+    let rows: Vec<Vec<String>> = csv::Reader::from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    let ids: Vec<&str> = rows.iter().map(|r| r[2].as_str()).collect();
+    let expected = [
+        [
+            "2026-12-07T12:01:00+08:00",
+            "homework",
+            ids[0],
+            "1",
+            "11",
+            "Ana",
+            "2",
+            "2",
+            "",
+            "100.0%",
+        ],
+        [
+            "2026-12-07T12:01:30+08:00",
+            "homework",
+            ids[1],
+            "1",
+            "12",
+            "'=HYPERLINK(\"x\")",
+            "2",
+            "0",
+            "",
+            "0.0%",
+        ],
+        [
+            "2026-12-07T13:00:00+08:00",
+            "live",
+            ids[2],
+            "",
+            "12",
+            "'=HYPERLINK(\"x\")",
+            "1",
+            "1",
+            "",
+            "100.0%",
+        ],
+        [
+            "2026-12-07T13:00:00+08:00",
+            "live",
+            ids[2],
+            "",
+            "11",
+            "Ana",
+            "1",
+            "0",
+            "",
+            "0.0%",
+        ],
+    ];
+    assert_eq!(rows, expected.map(|row| row.map(str::to_string).to_vec()));
+    assert!(ids[0] != ids[1] && ids[1] != ids[2]);
+}

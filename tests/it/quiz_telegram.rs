@@ -1411,3 +1411,150 @@ async fn quiz_fixtures_match_the_bot_api_schema() {
     );
     class.stop().await;
 }
+
+// ---- 7. the group's record: /top week, /top reset, /report all ----------------------------------
+
+/// A line of /top (a medal for the first three), as the teacher, who answered nothing, reads
+/// the whole leaderboard: the title, the lines, then that they have no results.
+fn top_as_teacher(title: String, lines: &[(&str, usize, usize)]) -> String {
+    let mut text = vec![title];
+    for (n, (name, correct, answers)) in lines.iter().enumerate() {
+        text.push(format!(
+            "{} {}",
+            MEDALS[n],
+            top_line(n + 1, name, *correct, *answers)
+        ));
+    }
+    text.extend([String::new(), top_you_none()]);
+    text.join("\n")
+}
+
+/// Whether `date` reads as ISO 8601 with an offset: `2026-12-07T12:01:00+08:00`.
+fn is_iso_with_offset(date: &str) -> bool {
+    let shape = date
+        .chars()
+        .map(|c| if c.is_ascii_digit() { '9' } else { c })
+        .collect::<String>();
+    shape == "9999-99-99T99:99:99+99:99" || shape == "9999-99-99T99:99:99-99:99"
+}
+
+/// In a group: `/top week` ranks this week's quiz; `/report all` is its admins' (a member gets
+/// one line), one CSV row per student per quiz, a name that would start a formula written as
+/// text; `/top reset` asks an admin to confirm with a button, a member's press changes
+/// nothing, the admin's starts a new period, and the record keeps everything.
+#[tokio::test]
+async fn top_week_report_all_and_top_reset_in_a_group() {
+    let mut class = Class::start().await;
+    let teacher = teacher();
+    class
+        .api
+        .set_member_status(GROUP, &teacher, "administrator");
+    let ana = student(0);
+    let hacker = TgUser::new(3_900, "=HYPERLINK(\"x\")", Some("zh-hans"));
+    // (right, right) and (right, wrong).
+    assert_eq!(class.ask(&teacher, "/quiz 2").await, intro(2, "王老师"));
+    for q in 0..2 {
+        let poll = class.poll(q, 2).await;
+        class.answer(&poll, &ana, poll.right());
+        class.answer(&poll, &hacker, poll.option(1, q == 0));
+        class.answers(2 * (q + 1)).await;
+        class.next(&teacher, &poll).await;
+    }
+    class.results(0).await;
+    let quiz = class.quiz_id().await;
+
+    let week = top_as_teacher(
+        support::say(Lang::Zh, "top_title_week", &[]),
+        &[("学生01", 2, 2), (&hacker.first_name, 1, 2)],
+    );
+    assert_eq!(class.ask(&teacher, "/top week").await, week);
+
+    // /report all: a member gets one line; the admin the file.
+    let only_admins = support::say(Lang::Zh, "report_all_only_admins", &[]);
+    assert_eq!(class.ask(&ana, "/report all").await, only_admins);
+    let before = class.api.count("sendDocument");
+    class.group(&teacher, "/report all");
+    let sent = class.api.wait_nth("sendDocument", before).await;
+    assert!(sent.ok(), "{}", sent.response);
+    assert_eq!(sent.chat_id(), Some(GROUP));
+    let document = class.api.document(&sent);
+    assert!(
+        document.file_name.starts_with("report-all-") && document.file_name.ends_with(".csv"),
+        "{}",
+        document.file_name
+    );
+    let caption = support::say(Lang::Zh, "report_all_caption", &[("count", "2")]);
+    assert_eq!(document.caption.as_deref(), Some(caption.as_str()));
+    let record = |bytes: &[u8]| -> Vec<Vec<String>> {
+        let text = std::str::from_utf8(bytes).expect("UTF-8");
+        let text = text.strip_prefix('\u{FEFF}').expect("a byte-order mark");
+        csv::Reader::from_reader(text.as_bytes())
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_string).collect())
+            .collect()
+    };
+    let rows = record(&document.bytes);
+    assert_eq!(rows.len(), 2, "{rows:#?}");
+    assert!(is_iso_with_offset(&rows[0][0]), "{rows:?}");
+    let (date, quiz) = (rows[0][0].as_str(), quiz.to_string());
+    let (ana_id, hacker_id) = (ana.id.to_string(), hacker.id.to_string());
+    assert_eq!(
+        rows,
+        [
+            [
+                date, "live", &quiz, "", &ana_id, "学生01", "2", "2", "", "100.0%"
+            ],
+            [
+                date,
+                "live",
+                &quiz,
+                "",
+                &hacker_id,
+                "'=HYPERLINK(\"x\")",
+                "2",
+                "1",
+                "",
+                "50.0%"
+            ],
+        ]
+        .map(|row| row.map(str::to_string).to_vec())
+    );
+
+    // /top reset: the question and its button; a member's press is refused.
+    let asked = class.say(&teacher, "/top reset").await;
+    assert_eq!(
+        visible(&asked),
+        support::say(Lang::Zh, "top_reset_ask", &[])
+    );
+    let button = &asked.body["reply_markup"]["inline_keyboard"][0][0];
+    assert_eq!(
+        button["text"],
+        json!(support::say(Lang::Zh, "button_top_reset", &[]))
+    );
+    let data = button["callback_data"].as_str().expect("callback data");
+    let answers = class.api.count("answerCallbackQuery");
+    class.api.press(&ana, &asked, data);
+    let refused = class.api.wait_nth("answerCallbackQuery", answers).await;
+    assert_eq!(
+        refused.body["text"],
+        json!(support::say(Lang::Zh, "top_reset_only_admins", &[]))
+    );
+    assert_eq!(class.ask(&teacher, "/top week").await, week);
+    // The admin's press: the question becomes the line that says when the period began.
+    let edits = class.api.count("editMessageText");
+    class.api.press(&teacher, &asked, data);
+    let edit = class.api.wait_nth("editMessageText", edits).await;
+    assert!(edit.ok(), "{}", edit.response);
+    let done = support::say_until(Lang::Zh, "top_reset_done", &[], "date");
+    assert!(visible(&edit).starts_with(&done), "{}", visible(&edit));
+    let empty = support::say_until(Lang::Zh, "top_empty_since", &[], "date");
+    for form in ["/top", "/top week"] {
+        let after = class.ask(&teacher, form).await;
+        assert!(after.starts_with(&empty), "{form}: {after}");
+    }
+    // Nothing was deleted: the record is whole.
+    class.group(&teacher, "/report all");
+    let again = class.api.wait_nth("sendDocument", before + 1).await;
+    assert_eq!(record(&class.api.document(&again).bytes), rows);
+    class.stop().await;
+}

@@ -2,8 +2,8 @@
 //! ([`CALLBACK_DATA_LIMIT`]) and read back with suspicion. Every button the bot makes is
 //! written by [`encode`] and every press read by [`decode`]; no other code knows a format.
 //!
-//! Data is `<prefix>:<fields>`: the prefix names the kind, and the fields are the kind's own.
-//! Every kind's so far start with `<lang>`, the language of the message the button is under:
+//! Data is `<prefix>:<fields>`: the prefix names the kind, and the fields are the kind's own,
+//! most starting with `<lang>`, the language of the message the button is under:
 //!
 //! | prefix | what the button does | fields |
 //! | --- | --- | --- |
@@ -14,9 +14,11 @@
 //! | `d` | shows a debate's motion | `<lang>:<motion id>:<index for>:<index against>` |
 //! | `D` | lists the same debate's sources | as `d` |
 //! | `c` | changes a chat's setting | `<lang>:<key>:<value>` |
+//! | `r` | starts the chat's new leaderboard period (`/top reset`) | `<lang>` |
+//! | `h` | begins a student's attempt at homework | `<code>` (its link's 12 letters and digits) |
 //!
 //! (`S`: the app keeps the query under the key; `c`'s keys: `lang`, `sec`, `q`, `who`,
-//! `score`, `min`.)
+//! `score`, `min`. `h` names no language: the homework speaks its own.)
 //!
 //! A button stays under its message for as long as the message lives, so a format, once
 //! posted, never changes. Anyone can send any callback data, so [`decode`] accepts exactly
@@ -63,7 +65,15 @@ pub enum Action {
     },
     /// Change one of the chat's settings, on a settings message shown in `lang`.
     Setting { lang: Lang, change: SettingChange },
+    /// Start the chat's new leaderboard period, confirming `/top reset` asked in `lang`.
+    TopReset { lang: Lang },
+    /// Begin a student's attempt at the homework whose link's code is `code` (whether such
+    /// homework exists is the homework engine's to say).
+    Homework { code: String },
 }
+
+/// The length of homework's code: letters and digits, as in its deep link.
+pub const HOMEWORK_CODE_LEN: usize = 12;
 
 /// A search query in callback data: the words themselves, or the key they are kept under.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,6 +118,10 @@ kinds! {
     DebateSources = "D",
     /// [`Action::Setting`].
     Setting = "c",
+    /// [`Action::TopReset`].
+    TopReset = "r",
+    /// [`Action::Homework`].
+    Homework = "h",
 }
 
 impl Action {
@@ -126,6 +140,8 @@ impl Action {
             Action::Debate { sources: false, .. } => Kind::Debate,
             Action::Debate { sources: true, .. } => Kind::DebateSources,
             Action::Setting { .. } => Kind::Setting,
+            Action::TopReset { .. } => Kind::TopReset,
+            Action::Homework { .. } => Kind::Homework,
         }
     }
 }
@@ -176,6 +192,8 @@ fn fields(action: &Action, corpus: &Corpus) -> String {
             let (key, value) = setting_field(*change);
             format!("{}:{key}:{value}", lang.code())
         }
+        Action::TopReset { lang } => lang.code().to_string(),
+        Action::Homework { code } => code.clone(),
     }
 }
 
@@ -246,6 +264,14 @@ fn read(kind: Kind, fields: &str, corpus: &Corpus) -> Option<Action> {
             let change = read_setting(key, value)?;
             Some(Action::Setting { lang, change })
         }
+        Kind::TopReset => Some(Action::TopReset {
+            lang: Lang::ALL.into_iter().find(|l| l.code() == fields)?,
+        }),
+        Kind::Homework => (fields.len() == HOMEWORK_CODE_LEN
+            && fields.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .then(|| Action::Homework {
+            code: fields.to_string(),
+        }),
     }
 }
 
@@ -344,6 +370,11 @@ mod tests {
                 .flatten()
                 .map(|change| Action::Setting { lang, change })
                 .collect(),
+            Kind::TopReset => vec![Action::TopReset { lang }],
+            Kind::Homework => ["AbC123xyz890", "000000000000", "zzzzzzzzzzzz"]
+                .into_iter()
+                .map(|code| Action::Homework { code: code.into() })
+                .collect(),
         }
     }
 
@@ -405,6 +436,15 @@ mod tests {
                 "c:zh:sec",
                 "c",
             ],
+            Kind::TopReset => &["r", "r:", "r:fr", "r:zh:x", "r:zh "],
+            Kind::Homework => &[
+                "h:",
+                "h:AbC123xyz89",
+                "h:AbC123xyz8901",
+                "h:AbC123xyz89_",
+                "h:../../etc/pas",
+                "h:AbC123xyz890:x",
+            ],
         }
     }
 
@@ -421,15 +461,6 @@ mod tests {
                 "{prefix:?} twice"
             );
         }
-    }
-
-    /// Homework's Start button writes data of its own (`h:<code>`), which the core hands to
-    /// homework before reading any other here: no kind may take its prefix.
-    #[test]
-    fn homeworks_own_data_is_no_kind_here() {
-        let prefix = crate::homework::START_PREFIX.trim_end_matches(':');
-        assert!(Kind::ALL.iter().all(|k| k.prefix() != prefix), "{prefix:?}");
-        assert_eq!(decode("h:AbC123xyz", &corpus()), None);
     }
 
     #[test]

@@ -105,6 +105,60 @@ impl<'a> DebateArgs<'a> {
     }
 }
 
+/// What follows `/top`: the leaderboard over a period, or starting a new period (`reset`);
+/// anything else gets the usage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TopArgs {
+    Period(TopPeriod),
+    Reset,
+    Unknown,
+}
+
+/// Which answers a leaderboard adds up: all of them (since the chat's last `/top reset`), or
+/// those of the last 7 or 30 days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TopPeriod {
+    AllTime,
+    Week,
+    Month,
+}
+
+impl TopArgs {
+    pub fn read(args: &str) -> TopArgs {
+        let args = args.trim();
+        let is = |word: &str| args.eq_ignore_ascii_case(word);
+        if args.is_empty() {
+            TopArgs::Period(TopPeriod::AllTime)
+        } else if is("week") {
+            TopArgs::Period(TopPeriod::Week)
+        } else if is("month") {
+            TopArgs::Period(TopPeriod::Month)
+        } else if is("reset") {
+            TopArgs::Reset
+        } else {
+            TopArgs::Unknown
+        }
+    }
+}
+
+/// What follows `/report`: `all` (the chat's every quiz and homework attempt), or anything
+/// else (the last quiz).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportArgs {
+    Last,
+    All,
+}
+
+impl ReportArgs {
+    pub fn read(args: &str) -> ReportArgs {
+        if args.trim().eq_ignore_ascii_case("all") {
+            ReportArgs::All
+        } else {
+            ReportArgs::Last
+        }
+    }
+}
+
 impl Builtin {
     /// Whether `/command args` would start a quiz or a debate: what a chat may keep to its
     /// admins, and what a long wait while the bot was down cancels.
@@ -240,6 +294,21 @@ mod tests {
         assert!(!Builtin::Debate.starts("list"));
         assert!(Builtin::Quiz.starts("10 20s"));
         assert!(!Builtin::Top.starts(""));
+    }
+
+    /// `/top` and `/report` read their arguments one way: any case, any spaces.
+    #[test]
+    fn top_and_report_arguments() {
+        assert_eq!(TopArgs::read(""), TopArgs::Period(TopPeriod::AllTime));
+        assert_eq!(TopArgs::read(" Week "), TopArgs::Period(TopPeriod::Week));
+        assert_eq!(TopArgs::read("MONTH"), TopArgs::Period(TopPeriod::Month));
+        assert_eq!(TopArgs::read("reset"), TopArgs::Reset);
+        for other in ["weeks", "7", "week month", "all", "reset now"] {
+            assert_eq!(TopArgs::read(other), TopArgs::Unknown, "{other}");
+        }
+        assert_eq!(ReportArgs::read(" ALL "), ReportArgs::All);
+        assert_eq!(ReportArgs::read(""), ReportArgs::Last);
+        assert_eq!(ReportArgs::read("everything"), ReportArgs::Last);
     }
     use super::*;
 

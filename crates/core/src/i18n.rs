@@ -229,6 +229,9 @@ ui_text! {
     quiz_stopped,
     quiz_no_report,
     quiz_report_caption,
+    /// /report all: the refusal, and the caption of the file ({count}: its rows).
+    report_all_only_admins,
+    report_all_caption,
     quiz_forgotten,
     quiz_forget_shared,
     quiz_results_title,
@@ -249,6 +252,27 @@ ui_text! {
     top_line_points,
     top_you,
     top_you_none,
+    /// /top with arguments it does not know.
+    top_usage,
+    /// /top after a `/top reset` ({date} and {zone}: when the period began, in the bot's time
+    /// zone), and /top week, /top month.
+    top_title_since,
+    top_title_since_points,
+    top_title_week,
+    top_title_week_points,
+    top_title_month,
+    top_title_month_points,
+    /// Under /top week or /top month when the chat's period began within it ({date}, {zone}).
+    top_period_from,
+    top_empty_week,
+    top_empty_month,
+    top_empty_since,
+    /// /top reset: the refusal, the question, its button, and what the question becomes once
+    /// confirmed ({date}, {zone}).
+    top_reset_only_admins,
+    top_reset_ask,
+    button_top_reset,
+    top_reset_done,
     console_quiz_prompt,
     console_quiz_right,
     console_quiz_wrong,

@@ -13,7 +13,7 @@
 /// The layers, lowest first.
 const LAYERS: &[&[&str]] = &[
     &["vocab", "bot_api"],
-    &["clock", "limits", "command", "render", "data"],
+    &["clock", "limits", "command", "render", "sheet", "data"],
     &["i18n"],
     &["corpus", "settings"],
     &["search", "store", "callback_data"],

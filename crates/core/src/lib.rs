@@ -3,8 +3,8 @@
 //! [`core::Input`]; the way out, the [`effect::Effect`]s it answers. Below the core: the
 //! [`app`] (what a message or a press is answered with), the engines [`quiz`] and [`debate`]
 //! and, over the quiz engine, [`homework`], the [`store`], the buttons' data
-//! ([`callback_data`]), and the data ([`corpus`], [`i18n`], [`render`], [`command`],
-//! [`settings`], [`search`], [`vocab`]). The modules form layers, held by a test
+//! ([`callback_data`]), CSV files ([`sheet`]), and the data ([`corpus`], [`i18n`], [`render`],
+//! [`command`], [`settings`], [`search`], [`vocab`]). The modules form layers, held by a test
 //! (`layers.rs`); the adapters (`debate-telegram`, the binary's console) depend on this crate,
 //! never the other way.
 
@@ -28,5 +28,6 @@ pub mod quiz;
 pub mod render;
 pub mod search;
 pub mod settings;
+pub mod sheet;
 pub mod store;
 pub mod vocab;

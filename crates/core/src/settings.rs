@@ -7,11 +7,11 @@
 //!
 //! Applied from the next quiz or debate on: a quiz or debate keeps the values it started with
 //! (they are stored with it). The config's defaults for them are [`QuizSettings`] and
-//! [`DebateSettings`].
+//! [`DebateSettings`]. Stored with them, the start of the chat's leaderboard period.
 
 use crate::i18n::Lang;
-use crate::vocab::ChatKind;
 pub use crate::vocab::Scoring;
+use crate::vocab::{ChatKind, Millis};
 
 /// `[quiz]` settings: the defaults a chat's own settings (`/settings`) override.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +79,12 @@ impl Zone {
     /// The day of `at` there: `2026-12-10`.
     pub fn date(&self, at: crate::vocab::Millis) -> String {
         self.format(at, "%Y-%m-%d")
+    }
+
+    /// `at` in ISO 8601 with the zone's offset, to the second, as a spreadsheet's cell:
+    /// `2026-12-10T18:00:00+08:00`.
+    pub fn iso(&self, at: crate::vocab::Millis) -> String {
+        self.format(at, "%Y-%m-%dT%H:%M:%S%:z")
     }
 
     fn format(&self, at: crate::vocab::Millis, format: &str) -> String {
@@ -152,6 +158,9 @@ pub struct ChatSettings {
     pub starters: Starters,
     pub scoring: Scoring,
     pub debate_minutes: Option<u32>,
+    /// When the chat's leaderboard period began (`/top reset`): /top counts only the answers
+    /// given since then. `None`: all time.
+    pub top_since: Option<Millis>,
 }
 
 impl ChatSettings {
@@ -248,6 +257,23 @@ impl SettingChange {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A time as the zone reads it: to the minute for people, in ISO 8601 with its offset for
+    /// a spreadsheet; 20:00 UTC is the next morning in Shanghai.
+    #[test]
+    fn times_read_in_the_zone() {
+        let evening = crate::vocab::Millis(1_720_814_400_000);
+        let utc = Zone::default();
+        assert_eq!(utc.local(evening), "2024-07-12 20:00");
+        assert_eq!(utc.iso(evening), "2024-07-12T20:00:00+00:00");
+        let shanghai = Zone::new("Asia/Shanghai").unwrap();
+        assert_eq!(shanghai.date(evening), "2024-07-13");
+        assert_eq!(shanghai.iso(evening), "2024-07-13T04:00:00+08:00");
+        assert_eq!(
+            shanghai.iso(crate::vocab::Millis(1_999)),
+            "1970-01-01T08:00:01+08:00"
+        );
+    }
 
     #[test]
     fn unset_values_are_the_config_defaults() {

@@ -314,8 +314,8 @@ impl App {
                 Some(query) => Press::Edit(self.search_page(lang, &query, page)),
                 None => stale(),
             },
-            // The core's: never handed here.
-            Action::Setting { .. } => stale(),
+            // The core's and homework's: never handed here.
+            Action::Setting { .. } | Action::TopReset { .. } | Action::Homework { .. } => stale(),
         }
     }
 

@@ -140,8 +140,8 @@ impl Core {
 
     /// Whether answering `msg` needs to know if its sender administers the chat (asked of
     /// Telegram only then), in a group: `/stop`, `/report` or `/debate close` from someone
-    /// other than the starter; `/assign close`; `/settings`; a `/quiz`, `/debate` or
-    /// `/assign` that would start one where only admins may.
+    /// other than the starter; `/assign close`; `/settings`, `/top reset` and `/report all`; a
+    /// `/quiz`, `/debate` or `/assign` that would start one where only admins may.
     async fn needs_admin(&self, msg: &Incoming<'_>) -> Result<bool, Error> {
         let Some((command, args)) = msg.builtin() else {
             return Ok(false);

@@ -9,8 +9,9 @@ use rand::Rng;
 use rand::distr::{Alphanumeric, SampleString};
 
 use super::args::{self, Assign};
-use super::{Error, HomeworkSettings, START_PREFIX, report};
+use super::{Error, HomeworkSettings, report};
 use crate::app::{App, Button, Reply, View};
+use crate::callback_data::{self, HOMEWORK_CODE_LEN};
 use crate::command::{Builtin, HOMEWORK_LINK, HOMEWORK_REPORT_LINK};
 use crate::effect::{Effect, Link, Posted};
 use crate::i18n::{Lang, fill};
@@ -22,8 +23,9 @@ use crate::vocab::{
     AssignmentId, ChatKind, Dealt, Members, Membership, Millis, Place, Player, Timer,
 };
 
-/// The length of the code in homework's links: 62^12 codes, not to be guessed.
-const CODE_LEN: usize = 12;
+/// The length of the code in homework's links (and its Start button's data): 62^12 codes,
+/// not to be guessed.
+const CODE_LEN: usize = HOMEWORK_CODE_LEN;
 /// The card is redrawn at most this often (a group takes 20 messages a minute, edits included).
 const CARD_EVERY_MS: i64 = 30_000;
 
@@ -348,7 +350,13 @@ impl Homework {
                 doc: report::intro(&view, &row, request.now),
                 buttons: vec![vec![Button {
                     label: view.ui.hw_button_start.clone(),
-                    data: format!("{START_PREFIX}{}", row.code),
+                    data: callback_data::encode(
+                        &callback_data::Action::Homework {
+                            code: row.code.clone(),
+                        },
+                        self.app.corpus(),
+                    )
+                    .expect("a code fits"),
                 }]],
             },
         }])
@@ -434,7 +442,7 @@ impl Homework {
     /// is told why not, in place of the introduction.
     pub async fn press(
         &self,
-        data: &str,
+        code: &str,
         player: &Player,
         chat: Option<(i64, ChatKind)>,
         members: &dyn Members,
@@ -447,9 +455,6 @@ impl Homework {
             vec![Effect::AnswerPress {
                 notice: Some(ui.button_stale.clone()),
             }]
-        };
-        let Some(code) = data.strip_prefix(START_PREFIX) else {
-            return Ok(stale());
         };
         // Only in the student's own private chat: a forged button elsewhere starts nothing.
         let Some((chat, ChatKind::Private)) = chat.filter(|&(c, _)| c == player.id) else {

@@ -30,11 +30,3 @@ pub enum Error {
     #[error(transparent)]
     Quiz(#[from] crate::quiz::Error),
 }
-
-/// The callback data of the Start button under homework's introduction: `h:<code>`.
-pub const START_PREFIX: &str = "h:";
-
-/// Whether callback data is homework's Start button.
-pub fn is_start_data(data: &str) -> bool {
-    data.starts_with(START_PREFIX)
-}

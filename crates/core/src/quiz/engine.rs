@@ -9,8 +9,8 @@ use std::sync::Arc;
 use rand::Rng;
 
 use super::{Error, pace, picture, questions, results};
-use crate::app::{App, Reply};
-use crate::command::Builtin;
+use crate::app::{App, Button, Reply};
+use crate::command::{Builtin, ReportArgs, TopArgs, TopPeriod};
 use crate::effect::Effect;
 use crate::i18n::{Lang, fill};
 use crate::render::user_text;
@@ -73,6 +73,10 @@ fn question_over(quiz: QuizId, index: i64, deadline: Millis) -> Effect {
     }
 }
 
+/// /top week and /top month: the answers of the last 7 and 30 days.
+const WEEK_MS: i64 = 7 * 24 * 3_600_000;
+const MONTH_MS: i64 = 30 * 24 * 3_600_000;
+
 /// Running quizzes for every chat.
 pub struct Quizzes {
     app: Arc<App>,
@@ -106,8 +110,9 @@ impl Quizzes {
     }
 
     /// Whether answering this request needs to know if the sender is a chat administrator:
-    /// `/stop` or `/report` in a group from someone other than the quiz's starter, and a
-    /// `/quiz` that would start one in a group whose settings let only admins start.
+    /// `/stop` or `/report` in a group from someone other than the quiz's starter, a `/quiz`
+    /// that would start one in a group whose settings let only admins start, and a group's
+    /// `/top reset` and `/report all`.
     pub async fn needs_admin_check(
         &self,
         place: Place,
@@ -125,6 +130,9 @@ impl Quizzes {
                 return Ok(settings.start_needs_admin(kind)
                     && pace::parse(args, self.settings.max_questions).is_ok());
             }
+            // A group's leaderboard period and its whole record are its admins'.
+            Builtin::Top => return Ok(TopArgs::read(args) == TopArgs::Reset),
+            Builtin::Report if ReportArgs::read(args) == ReportArgs::All => return Ok(true),
             Builtin::Stop => self.store.running_quiz(place).await?,
             Builtin::Report => self.store.last_quiz(place).await?,
             // Anyone may move their own quiz on and see the leaderboard.
@@ -150,8 +158,18 @@ impl Quizzes {
             }
             Builtin::Next => self.next(request, lang).await,
             Builtin::Stop => self.stop(request, lang).await,
-            Builtin::Top => self.top(request, lang, settings.scoring).await,
-            Builtin::Report => self.report(request, lang).await,
+            Builtin::Top => match TopArgs::read(request.args) {
+                TopArgs::Period(period) => self.top(request, lang, &settings, period).await,
+                TopArgs::Reset => Ok(vec![self.ask_reset(request, lang)]),
+                TopArgs::Unknown => Ok(vec![Effect::say(
+                    request.place,
+                    self.app.view(lang).ui.top_usage.clone(),
+                )]),
+            },
+            Builtin::Report => match ReportArgs::read(request.args) {
+                ReportArgs::Last => self.report(request, lang).await,
+                ReportArgs::All => self.report_all(request, lang).await,
+            },
             // Not a quiz command: the core routes only `Route::Quiz`'s here.
             _ => Ok(Vec::new()),
         }
@@ -573,22 +591,97 @@ impl Quizzes {
         Ok(picture::with_text(row.place(), &board, doc))
     }
 
+    /// /top, /top week, /top month: the leaderboard of the whole chat, whichever topic asks,
+    /// over the answers given in the period and since the chat's last `/top reset`, ranked as
+    /// the chat scores now.
     async fn top(
         &self,
         request: &QuizRequest<'_>,
         lang: Lang,
-        scoring: Scoring,
+        settings: &ChatSettings,
+        period: TopPeriod,
     ) -> Result<Vec<Effect>, Error> {
-        // The leaderboard is the whole chat's, whichever topic asks, ranked as it scores now.
-        let answers = self.store.chat_answers(request.place.chat).await?;
+        let window = match period {
+            TopPeriod::AllTime => None,
+            TopPeriod::Week => Some(request.now - WEEK_MS),
+            TopPeriod::Month => Some(request.now - MONTH_MS),
+        };
+        // The reset counts when it falls within the window: it is then where counting starts.
+        let reset = settings
+            .top_since
+            .filter(|&since| window.is_none_or(|start| since > start));
+        let answers = self
+            .store
+            .chat_answers(request.place.chat, reset.or(window))
+            .await?;
         let view = self.app.view(lang);
-        let doc = results::leaderboard(&view, &answers, scoring, request.player.id);
+        let doc = results::leaderboard(
+            &view,
+            &answers,
+            settings.scoring,
+            request.player.id,
+            period,
+            reset,
+        );
         Ok(vec![Effect::Send {
             place: request.place,
             reply: Reply {
                 doc,
                 buttons: Vec::new(),
             },
+        }])
+    }
+
+    /// /top reset: a group's admin (anyone, in a private chat) is asked to confirm with a
+    /// button; the press starts the new period (`core::Core`'s, with the settings' buttons).
+    fn ask_reset(&self, request: &QuizRequest<'_>, lang: Lang) -> Effect {
+        let ui = self.app.view(lang).ui;
+        if request.kind == ChatKind::Group && !request.is_admin {
+            return Effect::say(request.place, ui.top_reset_only_admins.clone());
+        }
+        let mut reply = Reply::plain(ui.top_reset_ask.clone());
+        reply.buttons = vec![vec![Button {
+            label: ui.button_top_reset.clone(),
+            data: crate::callback_data::encode(
+                &crate::callback_data::Action::TopReset { lang },
+                self.app.corpus(),
+            )
+            .expect("a few bytes fit"),
+        }]];
+        Effect::Send {
+            place: request.place,
+            reply,
+        }
+    }
+
+    /// /report all: the chat's whole record as one CSV, for a group's admins (anyone, in a
+    /// private chat: their own quizzes and homework).
+    async fn report_all(
+        &self,
+        request: &QuizRequest<'_>,
+        lang: Lang,
+    ) -> Result<Vec<Effect>, Error> {
+        let ui = self.app.view(lang).ui;
+        if request.kind == ChatKind::Group && !request.is_admin {
+            return Ok(vec![Effect::say(
+                request.place,
+                ui.report_all_only_admins.clone(),
+            )]);
+        }
+        let record = self.store.chat_record(request.place.chat).await?;
+        let (bytes, rows) = match results::record_csv(&record, self.app.zone()) {
+            Ok((_, 0)) => return Ok(vec![Effect::say(request.place, ui.quiz_no_report.clone())]),
+            Ok((text, rows)) => (text.into_bytes(), rows),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot write a chat's record");
+                return Ok(vec![Effect::say(request.place, ui.store_error.clone())]);
+            }
+        };
+        Ok(vec![Effect::Document {
+            place: request.place,
+            name: format!("report-all-{}.csv", self.app.zone().date(request.now)),
+            bytes,
+            caption: fill(&ui.report_all_caption, &[("count", &rows.to_string())]),
         }])
     }
 

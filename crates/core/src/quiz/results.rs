@@ -5,10 +5,13 @@
 
 use super::scoring::{Score, rank};
 use crate::app::View;
+use crate::command::TopPeriod;
 use crate::i18n::fill;
 use crate::render::{Doc, Span, user_text};
-use crate::store::{AnswerRow, QuestionRow};
-use crate::vocab::Scoring;
+use crate::settings::Zone;
+use crate::sheet::{Cell, Sheet};
+use crate::store::{AnswerRow, NOBODY, QuestionRow, RecordedQuiz};
+use crate::vocab::{Millis, Scoring};
 
 const MEDALS: [&str; 3] = ["🥇", "🥈", "🥉"];
 /// Lines of /top before the caller's own rank.
@@ -190,21 +193,51 @@ pub fn attempt(
     doc
 }
 
-/// /top: the chat's all-time leaderboard from every answer given in it, ranked by the chat's
-/// `scoring`: top ten and the caller's own rank.
-pub fn leaderboard(view: &View, answers: &[AnswerRow], scoring: Scoring, me: i64) -> Doc {
+/// /top: the chat's leaderboard over `period` from the answers given in it then, ranked by the
+/// chat's `scoring`: top ten and the caller's own rank. `reset`: when the chat's current
+/// period began (`/top reset`), if that falls within `period` and so cuts it.
+pub fn leaderboard(
+    view: &View,
+    answers: &[AnswerRow],
+    scoring: Scoring,
+    me: i64,
+    period: TopPeriod,
+    reset: Option<Millis>,
+) -> Doc {
     let ui = view.ui;
     let standings = rank(answers, scoring);
+    let date = reset.map(|at| view.zone.local(at)).unwrap_or_default();
+    let dated = |template: &String| fill(template, &[("date", &date), ("zone", &view.zone.name)]);
     let mut doc = Doc::new();
     if standings.is_empty() {
-        doc.text(ui.top_empty.clone());
+        doc.text(match (period, reset) {
+            (_, Some(_)) => dated(&ui.top_empty_since),
+            (TopPeriod::AllTime, None) => ui.top_empty.clone(),
+            (TopPeriod::Week, None) => ui.top_empty_week.clone(),
+            (TopPeriod::Month, None) => ui.top_empty_month.clone(),
+        });
         return doc;
     }
-    let (title, template) = match scoring {
-        Scoring::Right => (&ui.top_title, &ui.top_line),
-        Scoring::Points => (&ui.top_title_points, &ui.top_line_points),
+    let points = scoring == Scoring::Points;
+    let title = match (period, reset, points) {
+        (TopPeriod::AllTime, None, false) => ui.top_title.clone(),
+        (TopPeriod::AllTime, None, true) => ui.top_title_points.clone(),
+        (TopPeriod::AllTime, Some(_), false) => dated(&ui.top_title_since),
+        (TopPeriod::AllTime, Some(_), true) => dated(&ui.top_title_since_points),
+        (TopPeriod::Week, _, false) => ui.top_title_week.clone(),
+        (TopPeriod::Week, _, true) => ui.top_title_week_points.clone(),
+        (TopPeriod::Month, _, false) => ui.top_title_month.clone(),
+        (TopPeriod::Month, _, true) => ui.top_title_month_points.clone(),
     };
-    doc.line(vec![Span::Bold(title.clone())]);
+    doc.line(vec![Span::Bold(title)]);
+    if reset.is_some() && period != TopPeriod::AllTime {
+        doc.text(dated(&ui.top_period_from));
+    }
+    let template = if points {
+        &ui.top_line_points
+    } else {
+        &ui.top_line
+    };
     let line = |rank: usize, s: &Score| {
         fill(
             template,
@@ -236,22 +269,14 @@ pub fn leaderboard(view: &View, answers: &[AnswerRow], scoring: Scoring, me: i64
     doc
 }
 
-/// Guards a CSV cell against spreadsheet formulas (a name like `=HYPERLINK(...)`).
-pub fn cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    }
-}
-
-/// The byte-order mark that makes Excel read a CSV file as UTF-8 (without it, Excel on a Chinese
-/// Windows reads the file in the local code page and shows mojibake).
-pub const UTF8_BOM: char = '\u{FEFF}';
+/// The one guard of a CSV's text cells and the byte-order mark, for a CSV written here
+/// without a [`Sheet`] (homework's report).
+pub use crate::sheet::{UTF8_BOM, as_text as cell};
 
 /// The report: one row per participant per question asked, UTF-8 with a byte-order mark,
-/// participants in the quiz's rank; a quiz scored by points has a `points` column too. An
-/// error when the CSV cannot be written, never a file with rows missing.
+/// participants in the quiz's rank; a quiz scored by points has a `points` column too. Every
+/// text cell (names, questions, answers) is written as text a spreadsheet will not run
+/// ([`crate::sheet`]). An error when the CSV cannot be written, never a file with rows missing.
 pub fn csv(
     questions: &[QuestionRow],
     answers: &[AnswerRow],
@@ -261,7 +286,6 @@ pub fn csv(
     fail::fail_point!("report-csv", |_| Err(
         std::io::Error::other("injected").into()
     ));
-    let mut writer = csv::Writer::from_writer(Vec::new());
     let asked: Vec<&QuestionRow> = questions.iter().filter(|q| q.sent_at.is_some()).collect();
     let with_points = scoring == Scoring::Points;
     let mut header = vec![
@@ -276,45 +300,100 @@ pub fn csv(
     if with_points {
         header.push("points");
     }
-    writer.write_record(&header)?;
+    let mut sheet = Sheet::new(&header)?;
     for score in rank(answers, scoring) {
         for q in &asked {
             let answer = answers
                 .iter()
                 .find(|a| a.user_id == score.user_id && a.idx == q.idx);
-            let (option, correct, took, points) = match answer {
-                Some(a) => (
-                    q.dealt
-                        .options
-                        .get(a.option as usize)
-                        .cloned()
-                        .unwrap_or_default(),
-                    if a.correct { "yes" } else { "no" }.to_string(),
-                    seconds(a.took_ms),
-                    a.points(),
-                ),
-                None => (String::new(), "no answer".to_string(), String::new(), 0),
-            };
-            let mut record = vec![
-                score.user_id.to_string(),
-                cell(&score.name),
-                (q.idx + 1).to_string(),
-                cell(&q.dealt.question),
-                cell(&option),
-                correct,
-                took,
+            let option = answer.and_then(|a| q.dealt.options.get(a.option as usize));
+            let mut row = vec![
+                Cell::Int(score.user_id),
+                Cell::Text(&score.name),
+                Cell::Int(q.idx + 1),
+                Cell::Text(&q.dealt.question),
+                Cell::Text(option.map_or("", String::as_str)),
             ];
-            if with_points {
-                record.push(points.to_string());
+            match answer {
+                Some(a) => row.extend([
+                    Cell::Text(if a.correct { "yes" } else { "no" }),
+                    Cell::Tenths(a.took_ms as f64 / 1000.0),
+                ]),
+                None => row.extend([Cell::Text("no answer"), Cell::Text("")]),
             }
-            writer.write_record(&record)?;
+            if with_points {
+                row.push(Cell::Int(answer.map_or(0, |a| a.points()) as i64));
+            }
+            sheet.row(&row)?;
         }
     }
-    let bytes = writer.into_inner().map_err(|e| e.into_error())?;
-    // Every field was a `String`, so the file is UTF-8; should it not be, that is an error too.
-    let body = String::from_utf8(bytes)
-        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
-    Ok(format!("{UTF8_BOM}{body}"))
+    sheet.finish()
+}
+
+/// `/report all`: the chat's whole record in one file, a gradebook for the term. One row per
+/// student per quiz (a live quiz, or an attempt at homework), oldest first, students in each
+/// quiz's rank: when it started (ISO 8601, in `zone`), its kind (`live` or `homework`), the quiz's
+/// id and the assignment's number, the student, the questions asked, the right answers, the
+/// points (for a quiz scored by points; empty otherwise, as no one was shown any) and the
+/// accuracy (right answers of the questions asked). A student who started an attempt and
+/// answered nothing has a row too. Answers the file and its number of rows.
+pub fn record_csv(record: &[RecordedQuiz], zone: &Zone) -> Result<(String, usize), csv::Error> {
+    let mut sheet = Sheet::new(&[
+        "date",
+        "kind",
+        "quiz_id",
+        "assignment",
+        "user_id",
+        "user",
+        "questions",
+        "right_answers",
+        "points",
+        "accuracy",
+    ])?;
+    let mut rows = 0;
+    for quiz in record {
+        let mut scores = rank(&quiz.answers, quiz.scoring);
+        if scores.is_empty() && quiz.assignment.is_some() && quiz.starter_id != NOBODY {
+            scores.push(Score {
+                user_id: quiz.starter_id,
+                name: quiz.starter_name.clone(),
+                correct: 0,
+                answered: 0,
+                took_ms: 0,
+                points: 0,
+            });
+        }
+        let date = zone.iso(quiz.started_at);
+        let kind = if quiz.assignment.is_some() {
+            "homework"
+        } else {
+            "live"
+        };
+        rows += scores.len();
+        for score in &scores {
+            let correct = score.correct as i64;
+            sheet.row(&[
+                Cell::Text(&date),
+                Cell::Text(kind),
+                Cell::Int(quiz.id.0),
+                quiz.assignment.map_or(Cell::Text(""), Cell::Int),
+                Cell::Int(score.user_id),
+                Cell::Text(&score.name),
+                Cell::Int(quiz.asked),
+                Cell::Int(correct),
+                match quiz.scoring {
+                    Scoring::Points => Cell::Int(score.points as i64),
+                    Scoring::Right => Cell::Text(""),
+                },
+                if quiz.asked > 0 {
+                    Cell::Percent(correct as f64 / quiz.asked as f64)
+                } else {
+                    Cell::Text("")
+                },
+            ])?;
+        }
+    }
+    Ok((sheet.finish()?, rows))
 }
 
 #[cfg(test)]
@@ -378,5 +457,78 @@ mod tests {
                 "7,学生07,1,谁说的:“=不是公式”,马化腾,no,2.5,0",
             ]
         );
+    }
+
+    fn answer(user_id: i64, name: &str, idx: i64, correct: bool) -> AnswerRow {
+        AnswerRow {
+            user_id,
+            name: name.to_string(),
+            idx,
+            option: if correct { 0 } else { 1 },
+            correct,
+            took_ms: 10_000,
+            open_ms: 20_000,
+        }
+    }
+
+    /// The record: a row per student per quiz, oldest first, in each quiz's rank; points only
+    /// where the quiz scored by points; the accuracy of the questions asked; a student who
+    /// started homework and answered nothing has a row; a forgotten starter has none.
+    #[test]
+    fn the_record_has_a_row_per_student_per_quiz() {
+        let live = RecordedQuiz {
+            id: crate::vocab::QuizId(1),
+            started_at: Millis(1_720_771_509_000),
+            scoring: Scoring::Right,
+            assignment: None,
+            starter_id: 9,
+            starter_name: "王老师".into(),
+            asked: 3,
+            answers: vec![
+                answer(2, "乙", 0, true),
+                answer(1, "甲", 0, true),
+                answer(1, "甲", 1, true),
+                answer(2, "乙", 1, false),
+            ],
+        };
+        let homework = RecordedQuiz {
+            id: crate::vocab::QuizId(2),
+            started_at: Millis(1_720_857_600_000),
+            scoring: Scoring::Points,
+            assignment: Some(4),
+            starter_id: 1,
+            starter_name: "甲".into(),
+            asked: 2,
+            answers: vec![answer(1, "甲", 0, true), answer(1, "甲", 1, false)],
+        };
+        let started = RecordedQuiz {
+            id: crate::vocab::QuizId(3),
+            answers: Vec::new(),
+            asked: 0,
+            starter_id: 3,
+            starter_name: "丙".into(),
+            ..homework.clone()
+        };
+        let forgotten = RecordedQuiz {
+            id: crate::vocab::QuizId(4),
+            starter_id: NOBODY,
+            starter_name: String::new(),
+            ..started.clone()
+        };
+        let (text, rows) =
+            record_csv(&[live, homework, started, forgotten], &Zone::default()).unwrap();
+        assert_eq!(rows, 4);
+        let lines: Vec<&str> = text.strip_prefix(UTF8_BOM).unwrap().lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "date,kind,quiz_id,assignment,user_id,user,questions,right_answers,points,accuracy",
+                "2024-07-12T08:05:09+00:00,live,1,,1,甲,3,2,,66.7%",
+                "2024-07-12T08:05:09+00:00,live,1,,2,乙,3,1,,33.3%",
+                "2024-07-13T08:00:00+00:00,homework,2,4,1,甲,2,1,750,50.0%",
+                "2024-07-13T08:00:00+00:00,homework,3,4,3,丙,0,0,0,",
+            ]
+        );
+        assert_eq!(record_csv(&[], &Zone::default()).unwrap().1, 0);
     }
 }

@@ -29,7 +29,7 @@ mod settings;
 mod timing;
 pub use debates::{DebateRow, NewDebate, Tally};
 pub use homework::{AssignmentRow, NewAssignment, Progress};
-pub use quizzes::{Answer, AnswerRow, NewQuiz, QuestionRow, QuizRow};
+pub use quizzes::{Answer, AnswerRow, NewQuiz, QuestionRow, QuizRow, RecordedQuiz};
 pub use timing::{Listener, WRITES, report_writes_to};
 
 /// What went wrong with the database.
@@ -164,12 +164,13 @@ impl Store {
 
     /// Moves everything kept under the basic group `old` to the supergroup `new` it was
     /// upgraded to (Telegram gives the group a new id): quizzes with their questions and
-    /// answers (and so the leaderboard), debates with their votes, homework, and the group's settings
-    /// (unless the supergroup has settings of its own already). One transaction; doing it
-    /// again moves nothing, so the service message and a refused call may both trigger it, in
-    /// either order. Should `new` already run a quiz or a debate of its own (started there
-    /// before the move was seen), the old chat's running one is ended rather than clash with
-    /// it. Answers how many quizzes, debates and assignments moved.
+    /// answers (and so the leaderboard), debates with their votes, homework, and the group's
+    /// settings (unless the supergroup has settings of its own already; its leaderboard period
+    /// in any case). One transaction; doing it again moves nothing, so the service message and
+    /// a refused call may both trigger it, in either order. Should `new` already run a quiz or
+    /// a debate of its own (started there before the move was seen), the old chat's running
+    /// one is ended rather than clash with it. Answers how many quizzes, debates and
+    /// assignments moved.
     pub async fn migrate_chat(&self, old: i64, new: i64, at: Millis) -> Result<u64, Error> {
         if old == new {
             return Ok(0);
@@ -230,6 +231,17 @@ impl Store {
              AND NOT EXISTS (SELECT 1 FROM chat_settings n WHERE n.chat_id = ?)",
         )
         .bind(new)
+        .bind(old)
+        .bind(new)
+        .execute(&mut *tx)
+        .await?;
+        // Where the supergroup kept settings of its own, the group's leaderboard period still
+        // holds there: the later of the two.
+        sqlx::query(
+            "UPDATE chat_settings SET top_since = MAX(IFNULL(top_since, 0), o.since)
+             FROM (SELECT top_since AS since FROM chat_settings WHERE chat_id = ?) AS o
+             WHERE chat_id = ? AND o.since IS NOT NULL",
+        )
         .bind(old)
         .bind(new)
         .execute(&mut *tx)
@@ -312,5 +324,58 @@ impl Store {
         .await?;
         use sqlx::Row;
         Ok((row.get(0), row.get(1)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::SettingChange;
+
+    /// An upgraded group's leaderboard period moves with it; where the supergroup has
+    /// settings of its own already, the later period holds.
+    #[tokio::test]
+    async fn the_leaderboard_period_moves_with_an_upgraded_group() {
+        let store = Store::open("sqlite::memory:").await.unwrap();
+        let (old, new) = (-1, -1_001);
+        store.reset_top(old, Millis(5_000)).await.unwrap();
+        store.migrate_chat(old, new, Millis(6_000)).await.unwrap();
+        let moved = store.chat_settings(new).await.unwrap();
+        assert_eq!(moved.top_since, Some(Millis(5_000)));
+        assert_eq!(store.chat_settings(old).await.unwrap().top_since, None);
+
+        // The supergroup changed a setting before the move was seen: its settings stay, the
+        // group's later period with them; an earlier one leaves the supergroup's.
+        let (old, new) = (-2, -1_002);
+        store
+            .change_chat_settings(new, SettingChange::Seconds(20), Millis(1_000))
+            .await
+            .unwrap();
+        store.reset_top(new, Millis(2_000)).await.unwrap();
+        store.reset_top(old, Millis(3_000)).await.unwrap();
+        store.migrate_chat(old, new, Millis(4_000)).await.unwrap();
+        let kept = store.chat_settings(new).await.unwrap();
+        assert_eq!(
+            (kept.question_seconds, kept.top_since),
+            (Some(20), Some(Millis(3_000)))
+        );
+        let (old, new) = (-3, -1_003);
+        store.reset_top(new, Millis(9_000)).await.unwrap();
+        store.reset_top(old, Millis(8_000)).await.unwrap();
+        store.migrate_chat(old, new, Millis(10_000)).await.unwrap();
+        assert_eq!(
+            store.chat_settings(new).await.unwrap().top_since,
+            Some(Millis(9_000))
+        );
+        // The table holds what memory holds.
+        for chat in [-1_001, -1_002, -1_003] {
+            let stored: Option<Millis> =
+                sqlx::query_scalar("SELECT top_since FROM chat_settings WHERE chat_id = ?")
+                    .bind(chat)
+                    .fetch_one(&store.pool)
+                    .await
+                    .unwrap();
+            assert_eq!(stored, store.chat_settings(chat).await.unwrap().top_since);
+        }
     }
 }

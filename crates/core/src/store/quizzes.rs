@@ -92,6 +92,23 @@ pub struct AnswerRow {
     pub open_ms: i64,
 }
 
+/// A quiz of a chat's record (`/report all`): a quiz in the chat, or a student's attempt at
+/// homework assigned in it, with its counted answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedQuiz {
+    pub id: QuizId,
+    pub started_at: Millis,
+    pub scoring: Scoring,
+    /// For an attempt at homework, the assignment's number in its group.
+    pub assignment: Option<i64>,
+    /// Who started it: for an attempt at homework, the student.
+    pub starter_id: i64,
+    pub starter_name: String,
+    /// How many of its questions were asked.
+    pub asked: i64,
+    pub answers: Vec<AnswerRow>,
+}
+
 /// A new quiz to store.
 #[derive(Debug, Clone)]
 pub struct NewQuiz<'a> {
@@ -399,23 +416,90 @@ impl Store {
         Ok(rows.iter().map(answer_row).collect())
     }
 
-    /// Every counted answer in a chat, over all its quizzes and topics: what its all-time
+    /// Every counted answer in a chat given at `since` or later (`None`: all time), over all
+    /// its quizzes and topics and the attempts at homework assigned in it: what its
     /// leaderboard adds up (ranked by `crate::quiz::scoring::rank`, as a quiz's podium is).
-    pub async fn chat_answers(&self, chat_id: i64) -> Result<Vec<AnswerRow>, Error> {
-        let rows = sqlx::query(&format!(
-            "{ANSWER_ROWS} JOIN quizzes z ON z.id = q.quiz_id WHERE z.chat_id = ?
-             ORDER BY q.quiz_id, q.idx, a.answered_at"
+    pub async fn chat_answers(
+        &self,
+        chat_id: i64,
+        since: Option<Millis>,
+    ) -> Result<Vec<AnswerRow>, Error> {
+        let rows = sqlx::query(&chat_answers_since())
+            .bind(chat_id)
+            .bind(chat_id)
+            .bind(since.unwrap_or(Millis(i64::MIN)))
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(answer_row).collect())
+    }
+
+    /// A chat's whole record (`/report all`): every quiz in it and every attempt at homework
+    /// assigned in it, oldest first, each with its counted answers.
+    pub async fn chat_record(&self, chat_id: i64) -> Result<Vec<RecordedQuiz>, Error> {
+        let quizzes = sqlx::query(&format!(
+            "SELECT z.id, z.started_at, z.scoring, z.starter_id, z.starter_name, s.number,
+                    (SELECT COUNT(*) FROM questions q WHERE q.quiz_id = z.id
+                     AND q.sent_at IS NOT NULL) AS asked
+             FROM quizzes z LEFT JOIN assignments s ON s.id = z.assignment_id
+             WHERE z.id IN ({CHAT_QUIZZES}) ORDER BY z.started_at, z.id"
         ))
+        .bind(chat_id)
         .bind(chat_id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.iter().map(answer_row).collect())
+        let answers = sqlx::query(&format!(
+            "{ANSWER_ROWS} WHERE q.quiz_id IN ({CHAT_QUIZZES})
+             ORDER BY q.quiz_id, q.idx, a.answered_at"
+        ))
+        .bind(chat_id)
+        .bind(chat_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut by_quiz: HashMap<QuizId, Vec<AnswerRow>> = HashMap::new();
+        for row in &answers {
+            by_quiz
+                .entry(QuizId(row.get("quiz_id")))
+                .or_default()
+                .push(answer_row(row));
+        }
+        Ok(quizzes
+            .iter()
+            .map(|row| {
+                let id = QuizId(row.get("id"));
+                RecordedQuiz {
+                    id,
+                    started_at: row.get("started_at"),
+                    scoring: Scoring::from_code(row.get("scoring")).unwrap_or_default(),
+                    assignment: row.get("number"),
+                    starter_id: row.get("starter_id"),
+                    starter_name: row.get("starter_name"),
+                    asked: row.get("asked"),
+                    answers: by_quiz.remove(&id).unwrap_or_default(),
+                }
+            })
+            .collect())
     }
 }
 
-/// Counted answers with their question, its times and the answerer's name; a WHERE follows.
+/// A chat's counted answers at or after a time: binds the chat twice, then the time.
+fn chat_answers_since() -> String {
+    format!(
+        "{ANSWER_ROWS} WHERE q.quiz_id IN ({CHAT_QUIZZES}) AND a.answered_at >= ?
+         ORDER BY q.quiz_id, q.idx, a.answered_at"
+    )
+}
+
+/// The ids of a chat's quizzes: its own (live quizzes in the group, or a private chat's own
+/// quizzes and attempts), and the attempts at homework assigned in it, which run in the
+/// students' private chats. Both by index; binds the chat twice.
+const CHAT_QUIZZES: &str = "SELECT id FROM quizzes WHERE chat_id = ?
+     UNION SELECT z.id FROM assignments s JOIN quizzes z ON z.assignment_id = s.id
+     WHERE s.chat_id = ?";
+
+/// Counted answers with their quiz and question, its times and the answerer's name; a WHERE
+/// follows.
 pub(super) const ANSWER_ROWS: &str =
-    "SELECT a.user_id, COALESCE(u.name, '') AS name, q.idx, a.option, a.correct,
+    "SELECT q.quiz_id, a.user_id, COALESCE(u.name, '') AS name, q.idx, a.option, a.correct,
         MAX(a.answered_at - q.sent_at, 0) AS took, COALESCE(q.deadline - q.sent_at, 0) AS open
      FROM answers a JOIN questions q ON q.poll_id = a.poll_id
      LEFT JOIN users u ON u.user_id = a.user_id";
@@ -508,4 +592,186 @@ async fn commit(pool: &SqlitePool, batch: &[Pending]) -> Result<Vec<Recorded>, s
     }
     tx.commit().await?;
     Ok(counted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GROUP: i64 = -100;
+    const T0: Millis = Millis(1_720_742_400_000);
+    const DAY: i64 = 86_400_000;
+
+    fn dealt(n: usize) -> Vec<Dealt> {
+        (0..n)
+            .map(|i| Dealt {
+                id: format!("q{i}"),
+                question: format!("question {i}"),
+                options: vec!["a".into(), "b".into()],
+                correct: 0,
+                explanation: String::new(),
+                description: String::new(),
+            })
+            .collect()
+    }
+
+    /// A quiz of one question in `chat` started at `at`, its poll `poll` sent then, and
+    /// `answers` (user, right?) given a second later.
+    async fn quiz(
+        store: &Store,
+        chat: i64,
+        at: Millis,
+        poll: &str,
+        answers: &[(i64, bool)],
+    ) -> QuizId {
+        let questions = dealt(1);
+        let new = NewQuiz {
+            place: Place::from(chat),
+            starter_id: chat.abs(),
+            starter_name: "starter",
+            lang: "zh",
+            question_seconds: 30,
+            scoring: Scoring::Right,
+            started_at: at,
+            questions: &questions,
+            assignment: None,
+        };
+        let id = store.create_quiz(&new).await.unwrap().unwrap();
+        store
+            .mark_sent(id, 0, poll, 1, at, at + 30_000)
+            .await
+            .unwrap();
+        for &(user_id, right) in answers {
+            let answer = Answer {
+                poll_id: poll.into(),
+                user_id,
+                name: format!("u{user_id}"),
+                option: if right { 0 } else { 1 },
+                at: at + 1_000,
+            };
+            assert_eq!(
+                store.record_answer(answer).await.unwrap(),
+                Recorded::Counted
+            );
+        }
+        store.advance(id, 0, at + 2_000, true).await.unwrap();
+        id
+    }
+
+    /// Homework assigned in `chat` as number `number`, and `attempt` made an attempt at it.
+    async fn assign(store: &Store, chat: i64, number: i64, attempt: QuizId) {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO assignments (code, chat_id, number, teacher_id, teacher_name, lang,
+                question_seconds, scoring, questions, bot_username, created_at, deadline)
+             VALUES (?, ?, ?, 1, 't', 'zh', 30, 'right', '[]', 'bot', 0, 0) RETURNING id",
+        )
+        .bind(format!("{chat}-{number}"))
+        .bind(chat)
+        .bind(number)
+        .fetch_one(&store.pool)
+        .await
+        .unwrap();
+        sqlx::query("UPDATE quizzes SET assignment_id = ? WHERE id = ?")
+            .bind(id)
+            .bind(attempt)
+            .execute(&store.pool)
+            .await
+            .unwrap();
+    }
+
+    fn users(answers: &[AnswerRow]) -> Vec<i64> {
+        answers.iter().map(|a| a.user_id).collect()
+    }
+
+    /// A group's answers are its live quizzes' and its homework's (attempts in the students'
+    /// private chats), at or after `since`; another group's and a private quiz's are not.
+    #[tokio::test]
+    async fn a_chats_answers_are_its_quizzes_and_its_homework_since_a_time() {
+        let store = Store::open("sqlite::memory:").await.unwrap();
+        quiz(&store, GROUP, T0 - 40 * DAY, "old", &[(1, true)]).await;
+        quiz(
+            &store,
+            GROUP,
+            T0 - 10 * DAY,
+            "live",
+            &[(2, true), (3, false)],
+        )
+        .await;
+        let attempt = quiz(&store, 4, T0 - DAY, "hw", &[(4, true)]).await;
+        assign(&store, GROUP, 1, attempt).await;
+        // Another group's quiz and homework, and a private quiz that is no homework.
+        quiz(&store, -200, T0 - DAY, "other", &[(5, true)]).await;
+        let elsewhere = quiz(&store, 6, T0 - DAY, "hw2", &[(6, true)]).await;
+        assign(&store, -200, 1, elsewhere).await;
+        quiz(&store, 7, T0 - DAY, "solo", &[(7, true)]).await;
+
+        let all = store.chat_answers(GROUP, None).await.unwrap();
+        assert_eq!(users(&all), [1, 2, 3, 4]);
+        let month = store
+            .chat_answers(GROUP, Some(T0 - 30 * DAY))
+            .await
+            .unwrap();
+        assert_eq!(users(&month), [2, 3, 4]);
+        let week = store.chat_answers(GROUP, Some(T0 - 7 * DAY)).await.unwrap();
+        assert_eq!(users(&week), [4]);
+        // An answer at the very start of the period counts.
+        let at_start = store
+            .chat_answers(GROUP, Some(T0 - DAY + 1_000))
+            .await
+            .unwrap();
+        assert_eq!(users(&at_start), [4]);
+        assert_eq!(users(&store.chat_answers(7, None).await.unwrap()), [7]);
+        // The student's own private chat holds their attempt too.
+        assert_eq!(users(&store.chat_answers(4, None).await.unwrap()), [4]);
+
+        // The record: every quiz of the group, oldest first, the attempt with its number.
+        let record = store.chat_record(GROUP).await.unwrap();
+        let summary: Vec<(Option<i64>, i64, Vec<i64>)> = record
+            .iter()
+            .map(|q| (q.assignment, q.asked, users(&q.answers)))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (None, 1, vec![1]),
+                (None, 1, vec![2, 3]),
+                (Some(1), 1, vec![4])
+            ]
+        );
+        assert_eq!(record[2].id, attempt);
+        assert_eq!(record[2].starter_id, 4);
+    }
+
+    /// Reading a chat's answers and record takes indexes all the way: no table is scanned
+    /// whole, however many chats and quizzes the database holds.
+    #[tokio::test]
+    async fn a_chats_answers_are_read_by_index() {
+        let store = Store::open("sqlite::memory:").await.unwrap();
+        let sql = format!("EXPLAIN QUERY PLAN {}", chat_answers_since());
+        let plan: Vec<String> = sqlx::query(&sql)
+            .bind(GROUP)
+            .bind(GROUP)
+            .bind(0)
+            .fetch_all(&store.pool)
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.get::<String, _>("detail"))
+            .collect();
+        let scans: Vec<&String> = plan
+            .iter()
+            .filter(|step| step.starts_with("SCAN"))
+            .collect();
+        assert!(scans.is_empty(), "{plan:#?}");
+        for index in [
+            "quizzes_by_chat",
+            "assignments_number_per_chat",
+            "quizzes_one_attempt_each",
+        ] {
+            assert!(
+                plan.iter().any(|step| step.contains(index)),
+                "{index}: {plan:#?}"
+            );
+        }
+    }
 }

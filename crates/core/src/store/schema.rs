@@ -29,6 +29,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("migrations/0005_question_description.sql"),
     ),
     (6, "homework", include_str!("migrations/0006_homework.sql")),
+    (
+        7,
+        "top period",
+        include_str!("migrations/0007_top_period.sql"),
+    ),
 ];
 
 /// The embedded migrations as a source sqlx's [`Migrator`] reads.

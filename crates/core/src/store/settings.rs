@@ -54,11 +54,13 @@ impl Settings {
     }
 
     /// What an upgraded group's move did to the table (see [`Store::migrate_chat`]): the old
-    /// chat's settings go to the new one unless it has its own; the old chat has none.
+    /// chat's settings go to the new one unless it has its own, its leaderboard period in any
+    /// case (the later of the two); the old chat has none.
     pub(super) fn moved(&self, old: i64, new: i64) {
         let mut chats = self.chats();
         if let Some(settings) = chats.remove(&old) {
-            chats.entry(new).or_insert(settings);
+            let kept = chats.entry(new).or_insert(settings);
+            kept.top_since = kept.top_since.max(settings.top_since);
         }
     }
 }
@@ -77,6 +79,7 @@ fn settings_of(row: &sqlx::sqlite::SqliteRow) -> ChatSettings {
         starters: Starters::from_code(row.get("starters")).unwrap_or_default(),
         scoring: Scoring::from_code(row.get("scoring")).unwrap_or_default(),
         debate_minutes: number("debate_minutes"),
+        top_since: row.get("top_since"),
     }
 }
 
@@ -109,6 +112,26 @@ impl Store {
             SettingChange::Scoring(s) => ("scoring", Some(s.code().to_string())),
             SettingChange::Minutes(m) => ("debate_minutes", Some(m.to_string())),
         };
+        self.set_chat_column(chat_id, column, value, at).await
+    }
+
+    /// Starts a new leaderboard period for a chat at `at` (`/top reset`): from then on /top
+    /// counts only the answers given since. Nothing is deleted. Answers the settings as they
+    /// now are.
+    pub async fn reset_top(&self, chat_id: i64, at: Millis) -> Result<ChatSettings, Error> {
+        let _timer = super::timing::write("chat_settings");
+        self.set_chat_column(chat_id, "top_since", Some(at.0.to_string()), at)
+            .await
+    }
+
+    /// Writes one column of a chat's row (made if missing), and the copy in memory.
+    async fn set_chat_column(
+        &self,
+        chat_id: i64,
+        column: &str,
+        value: Option<String>,
+        at: Millis,
+    ) -> Result<ChatSettings, Error> {
         let _writing = self.settings.write().await;
         let mut tx = self.pool.begin().await?;
         sqlx::query("INSERT OR IGNORE INTO chat_settings (chat_id, updated_at) VALUES (?, ?)")
@@ -116,8 +139,8 @@ impl Store {
             .bind(at)
             .execute(&mut *tx)
             .await?;
-        // `column` is one of the names above, never user input. Numbers are bound as text and
-        // stored as integers (the column's affinity).
+        // `column` is one of the names of this file, never user input. Numbers are bound as
+        // text and stored as integers (the column's affinity).
         sqlx::query(&format!(
             "UPDATE chat_settings SET {column} = ?, updated_at = ? WHERE chat_id = ?"
         ))
