@@ -66,7 +66,7 @@ fn main() {
                 },
                 idx: q as i64,
                 option: 0,
-                correct: (p as usize + q) % 3 != 0,
+                correct: !(p as usize + q).is_multiple_of(3),
                 took_ms: 1_000 + p * 37 + q as i64 * 11,
                 open_ms: 30_000,
             })
