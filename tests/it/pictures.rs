@@ -114,3 +114,29 @@ async fn with_pictures_off_the_results_are_the_text_alone() {
     assert_eq!(results.method, "sendMessage", "{}", results.summary());
     assert_eq!(class.api.count("sendPhoto"), 0);
 }
+
+/// A group's admin turns pictures off in `/settings`: the next quiz's results are the text
+/// alone. The button says which is in force.
+#[tokio::test]
+async fn an_admin_turns_pictures_off_in_settings() {
+    let class = GroupChat::start(GROUP, settings(true)).await;
+    let teacher = person(1, "王老师");
+    class.api.set_member_status(GROUP, &teacher, "administrator");
+    let shown = class.say(&teacher, "/settings").await;
+    let on = support::say(Lang::Zh, "settings_pictures", &[("value", "开")]);
+    assert!(visible(&shown).contains(&on), "{}", visible(&shown));
+    let off = shown
+        .buttons()
+        .into_iter()
+        .flatten()
+        .find(|(_, data)| data == "c:zh:pic:off")
+        .expect("a button that turns pictures off");
+    let edits = class.api.count("editMessageText");
+    class.api.press(&teacher, &shown, &off.1);
+    let edited = class.api.wait_nth("editMessageText", edits).await;
+    let now_off = support::say(Lang::Zh, "settings_pictures", &[("value", "关")]);
+    assert!(visible(&edited).contains(&now_off), "{}", visible(&edited));
+    let results = quiz(&class).await;
+    assert_eq!(results.method, "sendMessage", "{}", results.summary());
+    assert_eq!(class.api.count("sendPhoto"), 0);
+}

@@ -18,7 +18,7 @@
 //! | `h` | begins a student's attempt at homework | `<code>` (its link's 12 letters and digits) |
 //!
 //! (`S`: the app keeps the query under the key; `c`'s keys: `lang`, `sec`, `q`, `who`,
-//! `score`, `min`. `h` names no language: the homework speaks its own.)
+//! `score`, `min`, `pic`. `h` names no language: the homework speaks its own.)
 //!
 //! A button stays under its message for as long as the message lives, so a format, once
 //! posted, never changes. Anyone can send any callback data, so [`decode`] accepts exactly
@@ -284,6 +284,7 @@ fn setting_field(change: SettingChange) -> (&'static str, String) {
         SettingChange::Starters(s) => ("who", s.code().to_string()),
         SettingChange::Scoring(s) => ("score", s.code().to_string()),
         SettingChange::Minutes(m) => ("min", m.to_string()),
+        SettingChange::Pictures(p) => ("pic", if p { "on" } else { "off" }.to_string()),
     }
 }
 
@@ -297,6 +298,11 @@ fn read_setting(key: &str, value: &str) -> Option<SettingChange> {
         "who" => SettingChange::Starters(Starters::from_code(value)?),
         "score" => SettingChange::Scoring(Scoring::from_code(value)?),
         "min" => SettingChange::Minutes(value.parse().ok().filter(|n| MINUTES.contains(n))?),
+        "pic" => SettingChange::Pictures(match value {
+            "on" => true,
+            "off" => false,
+            _ => return None,
+        }),
         _ => return None,
     })
 }
@@ -435,6 +441,8 @@ mod tests {
                 "c:zh:sec:20:extra",
                 "c:zh:sec",
                 "c",
+                "c:zh:pic:yes",
+                "c:zh:pic:1",
             ],
             Kind::TopReset => &["r", "r:", "r:fr", "r:zh:x", "r:zh "],
             Kind::Homework => &[

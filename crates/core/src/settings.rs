@@ -158,6 +158,8 @@ pub struct ChatSettings {
     pub starters: Starters,
     pub scoring: Scoring,
     pub debate_minutes: Option<u32>,
+    /// Whether results come with a picture; `None`: the config's default.
+    pub pictures: Option<bool>,
     /// When the chat's leaderboard period began (`/top reset`): /top counts only the answers
     /// given since then. `None`: all time.
     pub top_since: Option<Millis>,
@@ -187,7 +189,7 @@ impl ChatSettings {
             questions: self.questions.unwrap_or(defaults.questions),
             question_seconds: self.question_seconds.unwrap_or(defaults.question_seconds),
             max_questions: defaults.max_questions,
-            pictures: defaults.pictures,
+            pictures: self.pictures.unwrap_or(defaults.pictures),
         }
     }
 
@@ -205,6 +207,7 @@ impl ChatSettings {
             SettingChange::Starters(s) => self.starters = s,
             SettingChange::Scoring(s) => self.scoring = s,
             SettingChange::Minutes(m) => self.debate_minutes = Some(m),
+            SettingChange::Pictures(p) => self.pictures = Some(p),
         }
         self
     }
@@ -219,6 +222,7 @@ pub enum SettingChange {
     Starters(Starters),
     Scoring(Scoring),
     Minutes(u32),
+    Pictures(bool),
 }
 
 impl SettingChange {
@@ -233,6 +237,10 @@ impl SettingChange {
             Starters::ALL.map(SettingChange::Starters).to_vec(),
             Scoring::ALL.map(SettingChange::Scoring).to_vec(),
             MINUTES.map(SettingChange::Minutes).to_vec(),
+            vec![
+                SettingChange::Pictures(true),
+                SettingChange::Pictures(false),
+            ],
         ]
     }
 
@@ -250,6 +258,7 @@ impl SettingChange {
             SettingChange::Starters(s) => settings.starters == s,
             SettingChange::Scoring(s) => settings.scoring == s,
             SettingChange::Minutes(m) => settings.debate_minutes(debate) == m,
+            SettingChange::Pictures(p) => settings.quiz(quiz).pictures == p,
         }
     }
 }

@@ -37,6 +37,8 @@ fn label(ui: &UiText, change: SettingChange) -> String {
         SettingChange::Minutes(m) => {
             fill(&ui.settings_minutes_value, &[("minutes", &m.to_string())])
         }
+        SettingChange::Pictures(true) => ui.settings_pictures_on.clone(),
+        SettingChange::Pictures(false) => ui.settings_pictures_off.clone(),
     }
 }
 
@@ -69,6 +71,10 @@ impl App {
             (
                 &ui.settings_minutes,
                 SettingChange::Minutes(settings.debate_minutes(defaults.debate)),
+            ),
+            (
+                &ui.settings_pictures,
+                SettingChange::Pictures(quiz.pictures),
             ),
         ];
         let mut doc = Doc::new();

@@ -631,7 +631,8 @@ impl Homework {
             });
         }
         // The picture first (its caption the title alone), then the summary with its button.
-        if !attempts.is_empty() && self.quizzes.settings().pictures {
+        let chat = self.store.chat_settings(row.chat_id).await?;
+        if !attempts.is_empty() && chat.quiz(self.quizzes.settings()).pictures {
             let title = fill(
                 &ui.pic_homework_title,
                 &[

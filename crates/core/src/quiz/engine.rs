@@ -572,7 +572,13 @@ impl Quizzes {
         let answers = self.store.answers(row.id).await?;
         let view = self.app.view(self.lang_of(row));
         let doc = results::quiz_results(&view, &questions, &answers, row.scoring);
-        if !self.settings.pictures {
+        let pictures = self
+            .store
+            .chat_settings(row.chat_id)
+            .await?
+            .quiz(self.settings)
+            .pictures;
+        if !pictures {
             return Ok(vec![Effect::Send {
                 place: row.place(),
                 reply: Reply {

@@ -34,6 +34,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "top period",
         include_str!("migrations/0007_top_period.sql"),
     ),
+    (8, "pictures", include_str!("migrations/0008_pictures.sql")),
 ];
 
 /// The embedded migrations as a source sqlx's [`Migrator`] reads.

@@ -79,6 +79,7 @@ fn settings_of(row: &sqlx::sqlite::SqliteRow) -> ChatSettings {
         starters: Starters::from_code(row.get("starters")).unwrap_or_default(),
         scoring: Scoring::from_code(row.get("scoring")).unwrap_or_default(),
         debate_minutes: number("debate_minutes"),
+        pictures: row.get::<Option<i64>, _>("pictures").map(|p| p != 0),
         top_since: row.get("top_since"),
     }
 }
@@ -111,6 +112,7 @@ impl Store {
             SettingChange::Starters(s) => ("starters", Some(s.code().to_string())),
             SettingChange::Scoring(s) => ("scoring", Some(s.code().to_string())),
             SettingChange::Minutes(m) => ("debate_minutes", Some(m.to_string())),
+            SettingChange::Pictures(p) => ("pictures", Some(u8::from(p).to_string())),
         };
         self.set_chat_column(chat_id, column, value, at).await
     }
