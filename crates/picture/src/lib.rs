@@ -264,9 +264,9 @@ fn encode(pixmap: &Pixmap) -> Result<Vec<u8>, Error> {
     let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
-    // Deflate at level 1 with the "up" filter: a full results picture in about 180 KB (under
-    // Telegram-friendly 200 KB) in a third of the time of the default level; fdeflate's
-    // fastest mode is quicker still but near 300 KB (`cargo bench --bench picture`).
+    // Deflate at level 1 with the "up" filter: a full results picture stays under 200 KB at a
+    // fraction of the default level's time; fdeflate's fastest mode is quicker but its files
+    // are half as large again (docs/performance.md, `cargo bench --bench picture`).
     encoder.set_deflate_compression(png::DeflateCompression::Level(1));
     encoder.set_filter(png::Filter::Up);
     let mut writer = encoder
