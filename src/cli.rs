@@ -281,7 +281,8 @@ fn build_core(
     database: &str,
     config: &Config,
 ) -> Result<Core, ExitCode> {
-    let (quiz, debate) = (config.quiz.settings(), config.debate.settings());
+    let quiz = config.quiz.settings();
+    let debate = config.debate.settings(quiz.pictures);
     let homework = config.homework.settings();
     let mut app = app;
     app.set_zone(

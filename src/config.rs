@@ -151,9 +151,12 @@ impl Default for DebateConfig {
 }
 
 impl DebateConfig {
-    pub fn settings(self) -> DebateSettings {
+    /// The debate settings; `pictures`: the config's `[quiz] pictures`, which covers every
+    /// result the bot posts.
+    pub fn settings(self, pictures: bool) -> DebateSettings {
         DebateSettings {
             minutes: self.minutes,
+            pictures,
         }
     }
 }
@@ -456,7 +459,7 @@ mod tests {
         );
         assert!(config.telegram.token.is_none());
         assert_eq!(config.quiz.settings(), QuizSettings::default());
-        assert_eq!(config.debate.settings(), DebateSettings::default());
+        assert_eq!(config.debate.settings(true), DebateSettings::default());
         let db = Path::new(env!("CARGO_MANIFEST_DIR")).join("debate-bot.db");
         assert_eq!(
             config.storage.database,

@@ -215,8 +215,14 @@ struct Bot {
 }
 
 impl Bot {
+    /// The engine with the config's defaults, but for pictures: these tests read the vote's
+    /// result as text (tests/it/pictures.rs has the picture).
     async fn new(tag: &str) -> Bot {
-        Bot::with(tag, DebateSettings::default()).await
+        let settings = DebateSettings {
+            pictures: false,
+            ..DebateSettings::default()
+        };
+        Bot::with(tag, settings).await
     }
 
     async fn with(tag: &str, settings: DebateSettings) -> Bot {
@@ -628,7 +634,14 @@ async fn every_motion_s_vote_fits_telegram_s_poll_limits() {
 
 #[tokio::test]
 async fn the_vote_lasts_debate_minutes_from_the_settings() {
-    let bot = Bot::with("minutes", DebateSettings { minutes: 5 }).await;
+    let bot = Bot::with(
+        "minutes",
+        DebateSettings {
+            minutes: 5,
+            pictures: false,
+        },
+    )
+    .await;
     let posted = bot.start(GROUP, &player(1, "Alice"), "2", T0).await;
     assert_eq!(posted.poll.question, question(MOTION_2, 5));
     assert_eq!(posted.deadline, T0 + 5 * MINUTE);

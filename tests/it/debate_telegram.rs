@@ -25,6 +25,14 @@ use support::sentences::debate::*;
 use support::{Call, FakeApi, TgUser, eventually, visible};
 use tokio::time::Instant;
 
+/// The vote's logic, read from the text result alone (tests/it/pictures.rs has the picture).
+const NO_PICTURES: QuizSettings = QuizSettings {
+    questions: 5,
+    question_seconds: 30,
+    max_questions: 20,
+    pictures: false,
+};
+
 const GROUP: i64 = -4_000_000_777;
 
 // The sentences users see: responses/ui.zh.toml, filled as the bot fills them.
@@ -48,11 +56,11 @@ struct Vote {
 
 impl Group {
     async fn start() -> Group {
-        Group(GroupChat::start(GROUP, QuizSettings::default()).await)
+        Group(GroupChat::start(GROUP, NO_PICTURES).await)
     }
 
     async fn start_on(runtime: &tokio::runtime::Handle) -> Group {
-        Group(GroupChat::start_on(runtime, GROUP, QuizSettings::default()).await)
+        Group(GroupChat::start_on(runtime, GROUP, NO_PICTURES).await)
     }
 
     /// `user` opens a debate with `text` in `chat`; returns the motion message and the poll

@@ -121,7 +121,9 @@ async fn with_pictures_off_the_results_are_the_text_alone() {
 async fn an_admin_turns_pictures_off_in_settings() {
     let class = GroupChat::start(GROUP, settings(true)).await;
     let teacher = person(1, "王老师");
-    class.api.set_member_status(GROUP, &teacher, "administrator");
+    class
+        .api
+        .set_member_status(GROUP, &teacher, "administrator");
     let shown = class.say(&teacher, "/settings").await;
     let on = support::say(Lang::Zh, "settings_pictures", &[("value", "开")]);
     assert!(visible(&shown).contains(&on), "{}", visible(&shown));
@@ -139,4 +141,58 @@ async fn an_admin_turns_pictures_off_in_settings() {
     let results = quiz(&class).await;
     assert_eq!(results.method, "sendMessage", "{}", results.summary());
     assert_eq!(class.api.count("sendPhoto"), 0);
+}
+
+/// A debate's result comes with its vote as a picture; the result's text is the caption where
+/// it fits, else a message of its own after the picture: either way it is all there.
+#[tokio::test]
+async fn a_debate_ends_with_its_vote_as_a_picture() {
+    let class = GroupChat::start(GROUP, settings(true)).await;
+    let teacher = person(1, "王老师");
+    class.api.group_text(GROUP, &teacher, "/debate 1");
+    let vote = class.api.wait_nth("sendPoll", 0).await;
+    let poll_id = vote.poll()["id"].as_str().unwrap().to_string();
+    support::eventually("the vote stored", || async {
+        let debate = class.store.open_debate(GROUP).await.ok()??;
+        debate.poll_id.is_some().then_some(())
+    })
+    .await;
+    for (i, option) in [0u8, 0, 1].into_iter().enumerate() {
+        class
+            .api
+            .poll_answer(&poll_id, &person(20 + i as i64, "学生"), &[option]);
+    }
+    support::eventually("three votes stored", || async {
+        let debate = class.store.open_debate(GROUP).await.ok()??;
+        (class.store.tally(debate.id).await.ok()?.iter().sum::<u64>() == 3).then_some(())
+    })
+    .await;
+    class.api.group_text(GROUP, &teacher, "/debate close");
+    let photo = class.api.wait_nth("sendPhoto", 0).await;
+    assert!(photo.ok(), "{}", photo.response);
+    assert_eq!(photo.chat_id(), Some(GROUP));
+    let title = support::say_until(Lang::Zh, "debate_result_title", &[], "motion");
+    let result = class
+        .api
+        .wait_for("the result's text", |c| {
+            (c.method == "sendPhoto" || c.method == "sendMessage") && visible(c).starts_with(&title)
+        })
+        .await;
+    let text = visible(&result);
+    for line in [
+        support::say(
+            Lang::Zh,
+            "debate_result_line",
+            &[("side", "正方"), ("votes", "2"), ("percent", "67")],
+        ),
+        support::say(
+            Lang::Zh,
+            "debate_result_line",
+            &[("side", "反方"), ("votes", "1"), ("percent", "33")],
+        ),
+    ] {
+        assert!(text.contains(&line), "{line} in {text}");
+    }
+    let picture = class.api.photos().pop().expect("the picture kept");
+    assert!(picture.bytes.len() <= 200 * 1024);
 }

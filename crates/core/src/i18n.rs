@@ -412,6 +412,7 @@ ui_text! {
     pic_subtitle,
     pic_questions,
     pic_hardest,
+    pic_votes,
     pic_more,
 }
 

@@ -40,6 +40,9 @@ impl Default for QuizSettings {
 pub struct DebateSettings {
     /// How long a vote stays open unless closed earlier.
     pub minutes: u32,
+    /// Whether a vote's result comes with a picture (the config's `[quiz] pictures`; a chat's
+    /// own setting overrides it).
+    pub pictures: bool,
 }
 
 /// The longest a vote may stay open: a week.
@@ -47,7 +50,10 @@ pub const MAX_DEBATE_MINUTES: u32 = 7 * 24 * 60;
 
 impl Default for DebateSettings {
     fn default() -> Self {
-        DebateSettings { minutes: 60 }
+        DebateSettings {
+            minutes: 60,
+            pictures: true,
+        }
     }
 }
 
@@ -292,7 +298,10 @@ mod tests {
             max_questions: 20,
             pictures: true,
         };
-        let debate = DebateSettings { minutes: 15 };
+        let debate = DebateSettings {
+            minutes: 15,
+            pictures: true,
+        };
         let none = ChatSettings::default();
         assert_eq!(none.quiz(quiz), quiz);
         assert_eq!(none.debate_minutes(debate), 15);

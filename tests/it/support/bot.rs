@@ -98,8 +98,12 @@ pub async fn run(
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let store = debate_bot::store::Store::open(&database).await?;
-    let core =
-        debate_bot::core::Core::new(app(), store, quiz, Default::default(), Default::default());
+    // As the binary composes it: debates' pictures follow `[quiz] pictures`.
+    let debate = debate_bot::settings::DebateSettings {
+        pictures: quiz.pictures,
+        ..Default::default()
+    };
+    let core = debate_bot::core::Core::new(app(), store, quiz, debate, Default::default());
     telegram::run(settings, core, Box::pin(stop)).await
 }
 

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use rand::Rng;
 
-use super::{Error, result};
+use super::{Error, picture, result};
 use crate::app::{App, DebateChoice, Reply};
 use crate::command::DebateArgs;
 use crate::effect::Effect;
@@ -340,14 +340,39 @@ impl Debates {
             return Ok(Vec::new());
         };
         let tally = self.store.tally(debate).await?;
-        let doc = result::render(&self.app, self.lang_of(&row), motion, tally);
-        Ok(vec![Effect::Send {
-            place: row.place(),
-            reply: Reply {
-                doc,
-                buttons: Vec::new(),
-            },
-        }])
+        let lang = self.lang_of(&row);
+        let doc = result::render(&self.app, lang, motion, tally);
+        let chat = self.store.chat_settings(row.chat_id).await?;
+        if !chat.pictures.unwrap_or(self.settings.pictures) {
+            return Ok(vec![Effect::Send {
+                place: row.place(),
+                reply: Reply {
+                    doc,
+                    buttons: Vec::new(),
+                },
+            }]);
+        }
+        // The vote as a picture too, its result text as the caption where it fits.
+        let view = self.app.view(lang);
+        let total: u64 = tally.iter().sum();
+        let sides = Side::ALL
+            .into_iter()
+            .map(|side| {
+                let votes = tally[side.index()];
+                picture::SideBar {
+                    label: self.app.side_label(lang, side).to_string(),
+                    votes,
+                    share: result::percent(votes, total),
+                }
+            })
+            .collect();
+        let title = self.app.corpus().motions[motion]
+            .motion
+            .get(lang)
+            .to_string();
+        let board = picture::VoteBoard::new(&view, &title, now, sides);
+        let png = crate::picture::png(&picture::scene(&board));
+        Ok(crate::picture::with_text(row.place(), png, &title, doc))
     }
 
     /// After a restart: every debate whose result is not posted carries on. A vote never

@@ -3,9 +3,11 @@
 //! every vote in the [`crate::store`], closes the vote on `/debate close` or after
 //! `[debate] minutes`, and posts the result next to the article's own camps.
 //!
-//! [`engine`] is the state machine (no clock, no Telegram); [`result`] renders the result.
+//! [`engine`] is the state machine (no clock, no Telegram); [`result`] renders the result, and
+//! [`picture`] lays it out as a picture.
 
 pub mod engine;
+pub mod picture;
 pub mod result;
 
 pub use crate::settings::DebateSettings;

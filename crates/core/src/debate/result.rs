@@ -33,7 +33,7 @@ impl AnswerAs {
 }
 
 /// A share of `total` in whole percent, rounded half up.
-fn percent(votes: u64, total: u64) -> u64 {
+pub fn percent(votes: u64, total: u64) -> u64 {
     if total == 0 {
         0
     } else {
