@@ -38,12 +38,23 @@ impl Span {
     }
 }
 
-/// `text` in at most `limit` characters: whole when it fits, else its start and "…".
+/// `text` in at most `limit` characters as Telegram counts them (UTF-16 code units, never
+/// fewer than characters): whole when it fits, else its start, without trailing spaces, and
+/// "…".
 pub fn cut(text: &str, limit: usize) -> String {
-    if text.chars().count() <= limit {
+    if utf16_len(text) <= limit {
         return text.to_string();
     }
-    let mut cut: String = text.chars().take(limit.saturating_sub(1)).collect();
+    let room = limit.saturating_sub(1);
+    let mut used = 0;
+    let mut cut: String = text
+        .chars()
+        .take_while(|c| {
+            used += c.len_utf16();
+            used <= room
+        })
+        .collect();
+    cut.truncate(cut.trim_end().len());
     cut.push('…');
     cut
 }

@@ -7,7 +7,7 @@ use super::{App, Button, Reply};
 use crate::callback_data::{self, Action};
 use crate::command::DebateArgs;
 use crate::i18n::{Lang, fill};
-use crate::render::{Doc, Span, utf16_len};
+use crate::render::{Doc, Span, cut, utf16_len};
 use crate::vocab::Side;
 
 // A vote's question is counted in UTF-16 code units, which is never fewer than characters, so
@@ -110,7 +110,7 @@ impl App {
             )
         };
         let room = POLL_QUESTION_LIMIT.saturating_sub(utf16_len(&question("")));
-        let motion = fit_utf16(self.corpus.motions[motion].motion.get(lang), room);
+        let motion = cut(self.corpus.motions[motion].motion.get(lang), room);
         let options = Side::ALL.map(|side| self.side_label(lang, side).to_string());
         (question(&motion), options)
     }
@@ -267,23 +267,4 @@ impl App {
         }
         lines
     }
-}
-
-/// `text` in at most `limit` UTF-16 code units: whole when it fits, else cut at a character
-/// boundary and ended with "…".
-fn fit_utf16(text: &str, limit: usize) -> String {
-    if utf16_len(text) <= limit {
-        return text.to_string();
-    }
-    let mut used = 0;
-    let mut cut: String = text
-        .chars()
-        .take_while(|c| {
-            used += c.len_utf16();
-            used < limit
-        })
-        .collect();
-    cut.truncate(cut.trim_end().len());
-    cut.push('…');
-    cut
 }

@@ -5,9 +5,9 @@
 
 use crate::app::View;
 use crate::i18n::fill;
-use crate::quiz::results::{UTF8_BOM, cell};
 use crate::quiz::scoring::rank;
 use crate::render::{Doc, Span, user_text};
+use crate::sheet::{Cell, Sheet};
 use crate::store::{AnswerRow, AssignmentRow, Progress, QuizRow};
 use crate::vocab::{Millis, Scoring};
 
@@ -232,22 +232,23 @@ pub fn hardest(
 /// The teacher's report: one row per student who started (in rank order, then those with no
 /// answer), one column per question (`1` right, `0` wrong, empty unanswered), then the
 /// right answers, the points when the homework scores by them, and whether they finished.
-/// UTF-8 with a byte-order mark for Excel; every cell a person typed is written as text.
+/// Written through [`Sheet`]: UTF-8 with a byte-order mark for Excel, every text cell guarded
+/// against formulas.
 pub fn csv(
     row: &AssignmentRow,
     attempts: &[QuizRow],
     answers: &[AnswerRow],
 ) -> Result<String, csv::Error> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
     let with_points = row.scoring == Scoring::Points;
-    let mut header = vec!["user_id".to_string(), "student".to_string()];
-    header.extend((1..=row.questions.len()).map(|n| format!("q{n}")));
-    header.push("right".into());
+    let columns: Vec<String> = (1..=row.questions.len()).map(|n| format!("q{n}")).collect();
+    let mut header = vec!["user_id", "student"];
+    header.extend(columns.iter().map(String::as_str));
+    header.push("right");
     if with_points {
-        header.push("points".into());
+        header.push("points");
     }
-    header.push("finished".into());
-    writer.write_record(&header)?;
+    header.push("finished");
+    let mut sheet = Sheet::new(&header)?;
     let ranked = rank(answers, row.scoring);
     let mut order: Vec<i64> = ranked.iter().map(|s| s.user_id).collect();
     order.extend(
@@ -262,24 +263,21 @@ pub fn csv(
         };
         let score = ranked.iter().find(|s| s.user_id == user);
         let name = score.map_or(attempt.starter_name.as_str(), |s| s.name.as_str());
-        let mut record = vec![user.to_string(), cell(name)];
+        let mut cells = vec![Cell::Int(user), Cell::Text(name)];
         for idx in 0..row.questions.len() as i64 {
             let answer = answers.iter().find(|a| a.user_id == user && a.idx == idx);
-            record.push(match answer {
-                Some(a) if a.correct => "1".into(),
-                Some(_) => "0".into(),
-                None => String::new(),
+            cells.push(match answer {
+                Some(a) if a.correct => Cell::Int(1),
+                Some(_) => Cell::Int(0),
+                None => Cell::Text(""),
             });
         }
-        record.push(score.map_or(0, |s| s.correct).to_string());
+        cells.push(Cell::Int(score.map_or(0, |s| s.correct as i64)));
         if with_points {
-            record.push(score.map_or(0, |s| s.points).to_string());
+            cells.push(Cell::Int(score.map_or(0, |s| s.points as i64)));
         }
-        record.push(if finished(attempt) { "yes" } else { "no" }.into());
-        writer.write_record(&record)?;
+        cells.push(Cell::Text(if finished(attempt) { "yes" } else { "no" }));
+        sheet.row(&cells)?;
     }
-    let bytes = writer.into_inner().map_err(|e| e.into_error())?;
-    let body = String::from_utf8(bytes)
-        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
-    Ok(format!("{UTF8_BOM}{body}"))
+    sheet.finish()
 }

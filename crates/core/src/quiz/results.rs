@@ -269,10 +269,6 @@ pub fn leaderboard(
     doc
 }
 
-/// The one guard of a CSV's text cells and the byte-order mark, for a CSV written here
-/// without a [`Sheet`] (homework's report).
-pub use crate::sheet::{UTF8_BOM, as_text as cell};
-
 /// The report: one row per participant per question asked, UTF-8 with a byte-order mark,
 /// participants in the quiz's rank; a quiz scored by points has a `points` column too. Every
 /// text cell (names, questions, answers) is written as text a spreadsheet will not run
@@ -399,6 +395,7 @@ pub fn record_csv(record: &[RecordedQuiz], zone: &Zone) -> Result<(String, usize
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sheet::UTF8_BOM;
     use crate::vocab::{Dealt, Millis};
 
     fn question(idx: i64) -> QuestionRow {
