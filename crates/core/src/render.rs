@@ -39,8 +39,7 @@ impl Span {
 }
 
 /// `text` in at most `limit` characters as Telegram counts them (UTF-16 code units, never
-/// fewer than characters): whole when it fits, else its start, without trailing spaces, and
-/// "…".
+/// fewer than characters): whole when it fits, else its start and "…".
 pub fn cut(text: &str, limit: usize) -> String {
     if utf16_len(text) <= limit {
         return text.to_string();
@@ -54,7 +53,6 @@ pub fn cut(text: &str, limit: usize) -> String {
             used <= room
         })
         .collect();
-    cut.truncate(cut.trim_end().len());
     cut.push('…');
     cut
 }
