@@ -1,9 +1,9 @@
 //! The fake Bot API of the homework pace bench, on 127.0.0.1 (a port the OS picks; nothing
 //! but loopback is ever contacted). It answers what homework asks of Telegram: getUpdates
 //! (handing out what the bench queued, and recording when each update was first handed out),
-//! sendMessage, sendPoll, stopPoll, editMessageText, answerCallbackQuery, getChatMember
-//! ("creator" for a teacher, "member" for anyone else: every student is in the group), and
-//! the start-up calls. It records the arrival of every call that Telegram counts as a message
+//! sendMessage, sendPoll, stopPoll, editMessageText, answerCallbackQuery, sendPhoto and
+//! sendDocument (answered, not read), getChatMember ("creator" for a teacher, "member" for
+//! anyone else: every student is in the group), and the start-up calls. It records the arrival of every call that Telegram counts as a message
 //! (sends and edits), and tells the bench's student or group of each message and poll sent to
 //! its chat, with the time it arrived. It never refuses a call for pace: the bot must keep
 //! Telegram's 30 messages a second by itself, and the report shows the most that arrived in
@@ -315,7 +315,12 @@ async fn handle(
         *inner.calls.entry(method.clone()).or_default() += 1;
         if matches!(
             method.as_str(),
-            "sendmessage" | "sendpoll" | "stoppoll" | "editmessagetext" | "senddocument"
+            "sendmessage"
+                | "sendpoll"
+                | "stoppoll"
+                | "editmessagetext"
+                | "senddocument"
+                | "sendphoto"
         ) {
             inner.messages.push(arrived);
         }
@@ -328,7 +333,15 @@ async fn handle(
     };
     match method.as_str() {
         "getupdates" => get_updates(&fake, &body).await,
-        "sendmessage" | "senddocument" => {
+        // Uploads (a report, a results picture) come as multipart, not read here: the bot reads
+        // only the sent message's id.
+        "senddocument" | "sendphoto" => ok(json!({
+            "message_id": fake.message_id(),
+            "date": unix_now(),
+            "chat": {"id": 0, "type": "group"},
+            "from": bot_user(),
+        })),
+        "sendmessage" => {
             let Some(chat) = chat else {
                 return error(StatusCode::BAD_REQUEST, "Bad Request: chat_id is empty");
             };
