@@ -16,14 +16,14 @@ use teloxide::prelude::*;
 use teloxide::requests::MultipartRequest;
 use teloxide::types::{InputFile, MessageId};
 
-use super::outbox::Outbox;
+use super::outbox::{Audience, Outbox};
 use super::polls::{self, SendPoll};
 use super::send::{self, AnswerAs};
 use crate::app::Reply;
 use crate::clock::{self, now_ms};
 use crate::core::{Core, Input, PollOf, Unlimited};
 use crate::effect::Effect;
-use crate::vocab::{Place, PollSpec, VotePoll};
+use crate::vocab::{ChatKind, Place, PollSpec, VotePoll};
 
 /// Why an effect's calls did not go through.
 enum Failure {
@@ -223,6 +223,17 @@ impl Interpreter {
                     },
                 }
             }
+            // A private chat's poll is closed aside, never holding up what comes next (the next
+            // question): it waits for a spare turn of the overall pace (`send::stop_poll`).
+            Effect::StopPoll { place, message_id } if place.kind() == ChatKind::Private => {
+                let (bot, outbox) = (bot.clone(), Arc::clone(outbox));
+                super::lanes::spawn("stopPoll", async move {
+                    if let Err(e) = send::stop_poll(&bot, &outbox, place, message_id).await {
+                        tracing::debug!(error = %e, "a private poll was not stopped (closed already, or no spare turn)");
+                    }
+                });
+                Ok(Vec::new())
+            }
             Effect::StopPoll { place, message_id } => {
                 let stopped = send::stop_poll(bot, outbox, place, message_id).await;
                 match stopped.map_err(anyhow::Error::from) {
@@ -253,7 +264,9 @@ impl Interpreter {
                     AnswerAs::<_, serde::de::IgnoredAny>::new(payload),
                 );
                 let sent = outbox
-                    .deliver("sendDocument", || request.clone().send())
+                    .deliver("sendDocument", Audience::of(place.chat), || {
+                        request.clone().send()
+                    })
                     .await;
                 match sent {
                     Ok(_) => Ok(Vec::new()),

@@ -19,7 +19,7 @@ mod upgrades;
 mod users;
 mod webhook;
 
-pub use outbox::Outbox;
+pub use outbox::{Audience, Outbox};
 pub use webhook::Webhook;
 
 use std::future::Future;

@@ -24,7 +24,7 @@ use teloxide::prelude::*;
 use teloxide::requests::Payload;
 use teloxide::types::{MessageId, ReplyParameters, ThreadId};
 
-use super::outbox::Outbox;
+use super::outbox::{Audience, Outbox};
 use super::send::{self, Sent};
 use crate::vocab::{Place, PollSpec, VotePoll};
 
@@ -123,7 +123,8 @@ pub async fn send_poll(
     outbox: &Outbox,
     poll: SendPoll,
 ) -> anyhow::Result<(String, i64)> {
-    let sent: Sent = send::call(bot, outbox, "sendPoll", poll).await?;
+    let audience = Audience::of(poll.chat_id.0);
+    let sent: Sent = send::call(bot, outbox, "sendPoll", audience, poll).await?;
     let poll = sent
         .poll
         .ok_or_else(|| anyhow::anyhow!("sendPoll answered a message without a poll"))?;

@@ -21,7 +21,7 @@ use teloxide::{ApiError, RequestError};
 
 use url::Url;
 
-use super::outbox::Outbox;
+use super::outbox::{Audience, Outbox};
 use crate::app::Reply;
 use crate::vocab::Place;
 
@@ -83,14 +83,23 @@ impl<P: MultipartPayload, O> MultipartPayload for AnswerAs<P, O> {
     }
 }
 
-/// Makes the call `payload` through the outbox (paced, retried), reading its answer as `O`.
-pub async fn call<P, O>(bot: &Bot, outbox: &Outbox, what: &str, payload: P) -> ResponseResult<O>
+/// Makes the call `payload`, a message for `audience`, through the outbox (paced, retried),
+/// reading its answer as `O`.
+pub async fn call<P, O>(
+    bot: &Bot,
+    outbox: &Outbox,
+    what: &str,
+    audience: Audience,
+    payload: P,
+) -> ResponseResult<O>
 where
     P: Payload + Serialize + Clone + Send + Sync + 'static,
     O: DeserializeOwned + Clone + Send + 'static,
 {
     let request = JsonRequest::new(bot.clone(), AnswerAs::new(payload));
-    outbox.deliver(what, || request.clone().send()).await
+    outbox
+        .deliver(what, audience, || request.clone().send())
+        .await
 }
 
 fn keyboard(reply: &Reply) -> Option<InlineKeyboardMarkup> {
@@ -109,7 +118,9 @@ pub fn thread(place: Place) -> Option<ThreadId> {
     place.thread.map(|t| ThreadId(MessageId(t)))
 }
 
-/// Closes a poll the bot sent (stopPoll).
+/// Closes a poll the bot sent (stopPoll). A private chat's poll is closed in a spare turn:
+/// its one voter has answered (or their attempt ended), nobody waits for it to close, and it
+/// closes by itself at its open_period.
 pub async fn stop_poll(
     bot: &Bot,
     outbox: &Outbox,
@@ -117,7 +128,11 @@ pub async fn stop_poll(
     message_id: i64,
 ) -> ResponseResult<()> {
     let payload = StopPoll::new(ChatId(place.chat), MessageId(message_id as i32));
-    call::<_, IgnoredAny>(bot, outbox, "stopPoll", payload)
+    let audience = match Audience::of(place.chat) {
+        Audience::Person => Audience::Spare,
+        audience => audience,
+    };
+    call::<_, IgnoredAny>(bot, outbox, "stopPoll", audience, payload)
         .await
         .map(|_| ())
 }
@@ -199,7 +214,14 @@ async fn send_with_markup(
     if let Some(markup) = markup {
         request = request.reply_markup(markup);
     }
-    call(bot, outbox, "sendMessage", request).await
+    call(
+        bot,
+        outbox,
+        "sendMessage",
+        Audience::of(place.chat),
+        request,
+    )
+    .await
 }
 
 /// Sends a PNG picture to `place` with an HTML caption (sendPhoto, the file uploaded as
@@ -220,7 +242,9 @@ pub async fn send_photo(
     }
     let request = MultipartRequest::new(bot.clone(), AnswerAs::<_, IgnoredAny>::new(payload));
     outbox
-        .deliver("sendPhoto", || request.clone().send())
+        .deliver("sendPhoto", Audience::of(place.chat), || {
+            request.clone().send()
+        })
         .await
         .map(|_| ())
 }
@@ -270,9 +294,15 @@ pub async fn edit_with_link(
         request = request.reply_markup(markup);
     }
     not_modified_is_fine(
-        call::<_, IgnoredAny>(bot, outbox, "editMessageText", request)
-            .await
-            .map(|_| ()),
+        call::<_, IgnoredAny>(
+            bot,
+            outbox,
+            "editMessageText",
+            Audience::of(chat.0),
+            request,
+        )
+        .await
+        .map(|_| ()),
     )
 }
 
@@ -289,7 +319,7 @@ pub async fn edit_inline(
         request = request.reply_markup(markup);
     }
     not_modified_is_fine(
-        call::<_, IgnoredAny>(bot, outbox, "editMessageText", request)
+        call::<_, IgnoredAny>(bot, outbox, "editMessageText", Audience::Group, request)
             .await
             .map(|_| ()),
     )
