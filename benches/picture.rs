@@ -86,7 +86,7 @@ fn main() {
             Scoring::Right,
             None,
         );
-        let png = picture::png(&board).expect("drawn");
+        let png = debate_picture::png(&picture::scene(&board)).expect("drawn");
         times.push(started.elapsed());
         size = png.len();
     }

@@ -417,21 +417,36 @@ impl Console<'_> {
                         self.poll = None;
                     }
                 }
-                Effect::Photo { png, caption, .. } => {
+                Effect::Photo {
+                    scene,
+                    caption,
+                    otherwise,
+                    ..
+                } => {
                     self.pictures += 1;
                     let dir = std::env::temp_dir().join("debate-bot-console");
-                    let path = dir.join(format!(
-                        "results-{}-{}.png",
-                        std::process::id(),
-                        self.pictures
-                    ));
-                    let written =
-                        std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, &png));
-                    match written {
-                        Ok(()) => writeln!(self.out, "🖼 {}", path.display())?,
-                        Err(e) => writeln!(self.out, "🖼 (cannot write {}: {e})", path.display())?,
+                    let name = format!("results-{}-{}.png", std::process::id(), self.pictures);
+                    let path = dir.join(name);
+                    let written = debate_picture::png(&scene)
+                        .map_err(std::io::Error::other)
+                        .and_then(|png| {
+                            std::fs::create_dir_all(&dir)?;
+                            std::fs::write(&path, png)
+                        });
+                    match (written, otherwise) {
+                        (Ok(()), _) => {
+                            writeln!(self.out, "🖼 {}", path.display())?;
+                            self.show(&caption, None)?;
+                        }
+                        // No picture: its text, as Telegram's adapter sends it then.
+                        (Err(e), Some(text)) => {
+                            tracing::warn!(error = %e, "no picture");
+                            self.show(&text, None)?;
+                        }
+                        (Err(e), None) => {
+                            writeln!(self.out, "🖼 (cannot write {}: {e})", path.display())?
+                        }
                     }
-                    self.show(&caption, None)?;
                 }
                 Effect::Document {
                     name,

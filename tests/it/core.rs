@@ -331,7 +331,8 @@ async fn a_solo_quiz_moves_on_at_each_answer_and_ends_with_the_results() {
         } else {
             // The picture, with the text results as its caption.
             let results = match &answered.effects[1] {
-                Effect::Photo { png, caption, .. } => {
+                Effect::Photo { scene, caption, .. } => {
+                    let png = debate_picture::png(scene).expect("drawn");
                     assert_eq!(&png[1..4], b"PNG");
                     caption.doc.to_plain()
                 }

@@ -338,10 +338,11 @@ impl Class {
                     }
                     Effect::Photo {
                         place,
-                        png,
+                        scene,
                         caption,
                         ..
                     } => {
+                        let png = debate_picture::png(&scene).expect("drawn");
                         assert_eq!(&png[1..4], b"PNG");
                         shown.pictures += 1;
                         shown.texts.push((place, caption.doc.to_plain()));

@@ -23,7 +23,7 @@ pub enum Posted {
 
 /// What the core asks an adapter to do. Quiz and debate messages take from the chat's budget
 /// but are never dropped.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Send a message, when the chat's budget allows (it waits its turn; never dropped).
     Send { place: Place, reply: Reply },
@@ -81,12 +81,13 @@ pub enum Effect {
     },
     /// Close a poll the bot sent (stopPoll).
     StopPoll { place: Place, message_id: i64 },
-    /// Send a picture (a PNG) with a caption (HTML within Telegram's 1,024 characters);
-    /// should Telegram refuse it, send `otherwise` instead, when given (the text the picture
-    /// and its caption carried), so that nothing readable is lost.
+    /// Draw `scene` (`debate_picture::png`, off the adapter's main thread where it has one)
+    /// and send it as a picture with a caption (HTML within Telegram's 1,024 characters);
+    /// should it not be drawn or sent, send `otherwise` instead, when given (the text the
+    /// caption carried), so that nothing readable is lost.
     Photo {
         place: Place,
-        png: Vec<u8>,
+        scene: Box<debate_picture::Scene>,
         caption: Reply,
         otherwise: Option<Reply>,
     },

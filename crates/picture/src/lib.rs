@@ -80,6 +80,9 @@ pub enum Error {
     Size(u32, u32),
     #[error("cannot encode the picture as PNG: {0}")]
     Encode(String),
+    /// A fault injected in tests (the failpoint `picture`).
+    #[error("injected")]
+    Injected,
 }
 
 /// Whether the font draws `c`.
@@ -235,6 +238,8 @@ fn draw_text(pixmap: &mut Pixmap, item: &Item) {
 
 /// Draws `scene` and encodes it as PNG.
 pub fn png(scene: &Scene) -> Result<Vec<u8>, Error> {
+    // A fault injected in tests; nothing unless the failpoints feature is on.
+    fail::fail_point!("picture", |_| Err(Error::Injected));
     let mut pixmap =
         Pixmap::new(scene.width, scene.height).ok_or(Error::Size(scene.width, scene.height))?;
     let Color(r, g, b) = scene.background;

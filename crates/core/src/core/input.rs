@@ -164,7 +164,7 @@ pub trait Platform: Members {
 }
 
 /// What an input came to: the effects to carry out, in order, and what to log of it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Handled {
     pub effects: Vec<Effect>,
     /// What it was, for the logs and metrics: a command's name ("quiz", "closed", "stale",

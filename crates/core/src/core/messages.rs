@@ -17,7 +17,7 @@ use crate::quiz::QuizRequest;
 use crate::vocab::{ChatKind, Members};
 
 /// What a message comes to, before the chat's budget is asked.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 enum Outcome {
     /// Not for this bot (chatter in a group, another bot's command): say nothing.
     Ignored,

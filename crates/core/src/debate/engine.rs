@@ -371,8 +371,8 @@ impl Debates {
             .get(lang)
             .to_string();
         let board = picture::VoteBoard::new(&view, &title, now, sides);
-        let png = crate::picture::png(&picture::scene(&board));
-        Ok(crate::picture::with_text(row.place(), png, &title, doc))
+        let scene = picture::scene(&board);
+        Ok(crate::picture::with_text(row.place(), scene, &title, doc))
     }
 
     /// After a restart: every debate whose result is not posted carries on. A vote never

@@ -650,15 +650,12 @@ impl Homework {
                 row.scoring,
                 Some(attempts.len()),
             );
-            match picture::png(&board) {
-                Ok(png) => effects.push(Effect::Photo {
-                    place: row.place(),
-                    png,
-                    caption: Reply::plain(title),
-                    otherwise: None,
-                }),
-                Err(e) => tracing::error!(error = %e, "cannot draw homework's picture"),
-            }
+            effects.push(Effect::Photo {
+                place: row.place(),
+                scene: Box::new(picture::scene(&board)),
+                caption: Reply::plain(title),
+                otherwise: None,
+            });
         }
         effects.push(Effect::Post {
             place: row.place(),

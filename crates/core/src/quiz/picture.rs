@@ -150,14 +150,9 @@ fn cue(question: &str) -> String {
     }
 }
 
-/// The board drawn as a PNG.
-pub fn png(board: &Board) -> Result<Vec<u8>, crate::picture::Error> {
-    crate::picture::png(&scene(board))
-}
-
 /// The board's picture with the text results `doc` (see [`crate::picture::with_text`]).
 pub fn with_text(place: Place, board: &Board, doc: Doc) -> Vec<Effect> {
-    crate::picture::with_text(place, png(board), &board.title, doc)
+    crate::picture::with_text(place, scene(board), &board.title, doc)
 }
 
 fn text(x: f32, y: f32, w: f32, size: f32, color: Color, align: Align, text: &str) -> Item {

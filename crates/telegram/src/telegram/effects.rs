@@ -275,25 +275,38 @@ impl Interpreter {
             }
             Effect::Photo {
                 place,
-                png,
+                scene,
                 caption,
                 otherwise,
             } => {
-                outbox.limits.reserve(place.chat, place.kind()).await;
-                match send::send_photo(bot, outbox, place, png, &caption).await {
+                // Drawn on the runtime's blocking threads: the bot's one thread goes on
+                // answering other chats meanwhile.
+                let drawn = tokio::task::spawn_blocking(move || debate_picture::png(&scene)).await;
+                let sent = match drawn {
+                    Ok(Ok(png)) => {
+                        outbox.limits.reserve(place.chat, place.kind()).await;
+                        send::send_photo(bot, outbox, place, png, &caption)
+                            .await
+                            .map_err(anyhow::Error::from)
+                    }
+                    Ok(Err(e)) => Err(anyhow::Error::from(e)),
+                    Err(e) => Err(anyhow::Error::from(e)),
+                };
+                match sent {
                     Ok(()) => Ok(Vec::new()),
-                    Err(e) => match (moved(&e.into()), otherwise) {
+                    Err(e) => match (moved(&e), otherwise) {
                         (Some(moved), _) => Err(moved),
-                        // What the picture carried goes as text (its budget was taken).
+                        // What the picture carried goes as text.
                         (None, Some(reply)) => {
-                            tracing::warn!("could not send a picture; sending its text instead");
+                            tracing::warn!(error = %e, "no picture; sending its text instead");
+                            outbox.limits.reserve(place.chat, place.kind()).await;
                             match send::send(bot, outbox, place, &reply, None).await {
                                 Ok(()) => Ok(Vec::new()),
                                 Err(e) => failed(e.into(), "send a picture's text"),
                             }
                         }
                         (None, None) => {
-                            tracing::warn!("could not send a picture");
+                            tracing::warn!(error = %e, "could not draw or send a picture");
                             Err(Failure::Failed)
                         }
                     },
