@@ -32,6 +32,23 @@ pub const ELLIPSIS: char = '…';
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Color(pub u8, pub u8, pub u8);
 
+/// The bot's pictures' colours: dark on light, readable in black and white too.
+pub mod palette {
+    use super::Color;
+
+    pub const WHITE: Color = Color(255, 255, 255);
+    /// Text.
+    pub const INK: Color = Color(28, 33, 40);
+    /// Text that matters less (scores beside names, paragraphs).
+    pub const MUTED: Color = Color(90, 98, 110);
+    /// The title's band, and what stands first.
+    pub const BAND: Color = Color(31, 58, 95);
+    /// A bar's empty track.
+    pub const TRACK: Color = Color(226, 230, 236);
+    /// What is marked as a warning (the hardest question, a side against).
+    pub const HARD: Color = Color(160, 40, 40);
+}
+
 /// How a line of text sits in its box.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Align {
@@ -62,6 +79,26 @@ pub enum Item {
         align: Align,
         text: String,
     },
+}
+
+impl Item {
+    /// A line of text (see [`Item::Text`]).
+    pub fn text(x: f32, y: f32, w: f32, size: f32, color: Color, align: Align, text: &str) -> Item {
+        Item::Text {
+            x,
+            y,
+            w,
+            size,
+            color,
+            align,
+            text: text.to_string(),
+        }
+    }
+
+    /// A filled rectangle.
+    pub fn rect(x: f32, y: f32, w: f32, h: f32, color: Color) -> Item {
+        Item::Rect { x, y, w, h, color }
+    }
 }
 
 /// A picture to draw.

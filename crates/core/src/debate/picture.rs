@@ -3,6 +3,7 @@
 //! as data, drawn by `debate_picture`; dark on light, each bar named in words, so it reads in
 //! black and white too.
 
+use debate_picture::palette::*;
 use debate_picture::{Align, Color, Item, Scene};
 
 use crate::app::View;
@@ -12,12 +13,8 @@ use crate::vocab::Millis;
 pub const WIDTH: u32 = 1280;
 pub const HEIGHT: u32 = 720;
 
-const WHITE: Color = Color(255, 255, 255);
-const INK: Color = Color(28, 33, 40);
-const BAND: Color = Color(31, 58, 95);
-const TRACK: Color = Color(226, 230, 236);
 /// The sides' bars: for, against, undecided; told apart by shade and by name.
-const SIDES: [Color; 3] = [Color(31, 58, 95), Color(160, 40, 40), Color(120, 128, 140)];
+const SIDES: [Color; 3] = [BAND, HARD, Color(120, 128, 140)];
 
 /// One side's bar: its name, its votes, its share in percent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,18 +47,6 @@ impl VoteBoard {
     }
 }
 
-fn text(x: f32, y: f32, w: f32, size: f32, color: Color, align: Align, text: &str) -> Item {
-    Item::Text {
-        x,
-        y,
-        w,
-        size,
-        color,
-        align,
-        text: text.to_string(),
-    }
-}
-
 /// Lays the board out: the scene to draw.
 pub fn scene(board: &VoteBoard) -> Scene {
     let title_width = debate_picture::width(&board.title, 34.0).max(1.0);
@@ -74,7 +59,7 @@ pub fn scene(board: &VoteBoard) -> Scene {
             h: 110.0,
             color: BAND,
         },
-        text(
+        Item::text(
             40.0,
             62.0,
             1200.0,
@@ -83,7 +68,7 @@ pub fn scene(board: &VoteBoard) -> Scene {
             Align::Left,
             &board.title,
         ),
-        text(
+        Item::text(
             40.0,
             96.0,
             1200.0,
@@ -96,7 +81,7 @@ pub fn scene(board: &VoteBoard) -> Scene {
     for (i, side) in board.sides.iter().enumerate() {
         let top = 170.0 + i as f32 * 170.0;
         let color = SIDES[i % SIDES.len()];
-        items.push(text(
+        items.push(Item::text(
             60.0,
             top + 58.0,
             260.0,
@@ -124,7 +109,7 @@ pub fn scene(board: &VoteBoard) -> Scene {
             });
         }
         let figure = format!("{} · {}%", side.votes, side.share);
-        items.push(text(
+        items.push(Item::text(
             1060.0,
             top + 54.0,
             190.0,

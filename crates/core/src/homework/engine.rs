@@ -331,12 +331,9 @@ impl Homework {
         members: &dyn Members,
     ) -> Result<Vec<Effect>, Error> {
         let place = request.place;
-        self.store
-            .mark_private_chat(request.player.id, request.now)
-            .await?;
-        let Some(row) = self.by_code(code).await? else {
-            let ui = self.view(lang).ui;
-            return Ok(vec![Effect::say(place, ui.hw_link_invalid.clone())]);
+        let row = match self.opened(request, lang, code).await? {
+            Ok(row) => row,
+            Err(said) => return Ok(said),
         };
         // The homework speaks its own language: its questions are in it.
         let lang = self.lang_of(&row);
@@ -360,6 +357,26 @@ impl Homework {
                 }]],
             },
         }])
+    }
+
+    /// A deep link to homework opened in a private chat: its sender now has a private chat
+    /// with the bot; the homework its code names, or the line that says the link is none.
+    async fn opened(
+        &self,
+        request: &HomeworkRequest<'_>,
+        lang: Lang,
+        code: &str,
+    ) -> Result<Result<AssignmentRow, Vec<Effect>>, Error> {
+        self.store
+            .mark_private_chat(request.player.id, request.now)
+            .await?;
+        Ok(match self.by_code(code).await? {
+            Some(row) => Ok(row),
+            None => {
+                let ui = self.view(lang).ui;
+                Err(vec![Effect::say(request.place, ui.hw_link_invalid.clone())])
+            }
+        })
     }
 
     /// The assignment a link's code names: only a code as this engine makes them is looked up.
@@ -721,12 +738,10 @@ impl Homework {
         members: &dyn Members,
     ) -> Result<Vec<Effect>, Error> {
         let place = request.place;
-        self.store
-            .mark_private_chat(request.player.id, request.now)
-            .await?;
         let ui = self.view(lang).ui;
-        let Some(row) = self.by_code(code).await? else {
-            return Ok(vec![Effect::say(place, ui.hw_link_invalid.clone())]);
+        let row = match self.opened(request, lang, code).await? {
+            Ok(row) => row,
+            Err(said) => return Ok(said),
         };
         let allowed = row.teacher_id == request.player.id
             || members.membership(row.chat_id).await == Membership::Admin;

@@ -7,6 +7,7 @@
 //! `debate_picture`. Every colour is dark on light or light on dark, and the hardest question
 //! is marked with a word as well as a shade, so the picture reads in black and white too.
 
+use debate_picture::palette::*;
 use debate_picture::{Align, Color, Item, Scene};
 
 use super::questions;
@@ -26,16 +27,10 @@ const LISTED: usize = 27;
 /// Question bars at most (a quiz asks at most 20).
 const BARS: usize = 20;
 
-const WHITE: Color = Color(255, 255, 255);
-const INK: Color = Color(28, 33, 40);
-const MUTED: Color = Color(90, 98, 110);
-const BAND: Color = Color(31, 58, 95);
-const TRACK: Color = Color(226, 230, 236);
 const BAR: Color = Color(64, 96, 140);
-const HARD: Color = Color(160, 40, 40);
 const HIGHLIGHT: Color = Color(250, 236, 236);
 /// The podium's blocks: first, second, third.
-const STEPS: [Color; 3] = [Color(31, 58, 95), Color(74, 100, 140), Color(118, 140, 172)];
+const STEPS: [Color; 3] = [BAND, Color(74, 100, 140), Color(118, 140, 172)];
 
 /// Someone on the board: their name and their score as shown ("4/5", "4,320 分 · 4/5").
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,22 +150,6 @@ pub fn with_text(place: Place, board: &Board, doc: Doc) -> Vec<Effect> {
     crate::picture::with_text(place, scene(board), &board.title, doc)
 }
 
-fn text(x: f32, y: f32, w: f32, size: f32, color: Color, align: Align, text: &str) -> Item {
-    Item::Text {
-        x,
-        y,
-        w,
-        size,
-        color,
-        align,
-        text: text.to_string(),
-    }
-}
-
-fn rect(x: f32, y: f32, w: f32, h: f32, color: Color) -> Item {
-    Item::Rect { x, y, w, h, color }
-}
-
 /// The podium's columns, left to right: second, first, third (x, block height).
 const COLUMNS: [(usize, f32, f32); 3] = [(1, 50.0, 110.0), (0, 235.0, 160.0), (2, 420.0, 80.0)];
 const COLUMN_W: f32 = 175.0;
@@ -182,8 +161,8 @@ pub fn scene(board: &Board) -> Scene {
     let title_width = debate_picture::width(&board.title, 30.0).max(1.0);
     let title_size = (30.0 * 840.0 / title_width).clamp(22.0, 30.0);
     let mut items = vec![
-        rect(0.0, 0.0, WIDTH as f32, 76.0, BAND),
-        text(
+        Item::rect(0.0, 0.0, WIDTH as f32, 76.0, BAND),
+        Item::text(
             40.0,
             50.0,
             840.0,
@@ -192,7 +171,7 @@ pub fn scene(board: &Board) -> Scene {
             Align::Left,
             &board.title,
         ),
-        text(
+        Item::text(
             900.0,
             48.0,
             340.0,
@@ -216,7 +195,7 @@ pub fn scene(board: &Board) -> Scene {
 /// it, and how many more there are.
 fn podium(board: &Board, items: &mut Vec<Item>) {
     if board.ranked.is_empty() {
-        items.push(text(
+        items.push(Item::text(
             40.0,
             260.0,
             560.0,
@@ -232,8 +211,8 @@ fn podium(board: &Board, items: &mut Vec<Item>) {
         };
         let top = PODIUM_BASE - height;
         let rank = (place + 1).to_string();
-        items.push(rect(x, top, COLUMN_W, height, STEPS[place]));
-        items.push(text(
+        items.push(Item::rect(x, top, COLUMN_W, height, STEPS[place]));
+        items.push(Item::text(
             x,
             top + 52.0,
             COLUMN_W,
@@ -242,7 +221,7 @@ fn podium(board: &Board, items: &mut Vec<Item>) {
             Align::Center,
             &rank,
         ));
-        items.push(text(
+        items.push(Item::text(
             x,
             top - 44.0,
             COLUMN_W,
@@ -251,7 +230,7 @@ fn podium(board: &Board, items: &mut Vec<Item>) {
             Align::Center,
             &placed.name,
         ));
-        items.push(text(
+        items.push(Item::text(
             x,
             top - 14.0,
             COLUMN_W,
@@ -267,8 +246,8 @@ fn podium(board: &Board, items: &mut Vec<Item>) {
         let x = 40.0 + column as f32 * 195.0;
         let y = 462.0 + row as f32 * 27.0;
         let line = format!("{}. {}", rank + 1, placed.name);
-        items.push(text(x, y, 125.0, 17.0, INK, Align::Left, &line));
-        items.push(text(
+        items.push(Item::text(x, y, 125.0, 17.0, INK, Align::Left, &line));
+        items.push(Item::text(
             x + 125.0,
             y,
             55.0,
@@ -281,7 +260,15 @@ fn podium(board: &Board, items: &mut Vec<Item>) {
     let left = others.count().saturating_sub(LISTED);
     if left > 0 {
         let more = fill(&board.more, &[("count", &left.to_string())]);
-        items.push(text(40.0, 708.0, 580.0, 16.0, MUTED, Align::Left, &more));
+        items.push(Item::text(
+            40.0,
+            708.0,
+            580.0,
+            16.0,
+            MUTED,
+            Align::Left,
+            &more,
+        ));
     }
 }
 
@@ -289,7 +276,15 @@ fn podium(board: &Board, items: &mut Vec<Item>) {
 /// share), the hardest on a tinted row with its mark.
 fn questions(board: &Board, items: &mut Vec<Item>) {
     let heading = &board.questions_heading;
-    items.push(text(660.0, 112.0, 580.0, 22.0, INK, Align::Left, heading));
+    items.push(Item::text(
+        660.0,
+        112.0,
+        580.0,
+        22.0,
+        INK,
+        Align::Left,
+        heading,
+    ));
     let shown = board.bars.len().min(BARS);
     let row = if shown == 0 {
         0.0
@@ -302,9 +297,9 @@ fn questions(board: &Board, items: &mut Vec<Item>) {
         let baseline = top + row * 0.5 + size * 0.36;
         let hardest = board.hardest == Some(i);
         if hardest {
-            items.push(rect(652.0, top + 1.0, 596.0, row - 2.0, HIGHLIGHT));
+            items.push(Item::rect(652.0, top + 1.0, 596.0, row - 2.0, HIGHLIGHT));
         }
-        items.push(text(
+        items.push(Item::text(
             660.0,
             baseline,
             44.0,
@@ -313,7 +308,7 @@ fn questions(board: &Board, items: &mut Vec<Item>) {
             Align::Left,
             &bar.label,
         ));
-        items.push(text(
+        items.push(Item::text(
             706.0,
             baseline,
             200.0,
@@ -323,7 +318,7 @@ fn questions(board: &Board, items: &mut Vec<Item>) {
             &bar.cue,
         ));
         let paragraph = &bar.paragraph;
-        items.push(text(
+        items.push(Item::text(
             910.0,
             baseline,
             44.0,
@@ -335,14 +330,14 @@ fn questions(board: &Board, items: &mut Vec<Item>) {
         let (track_x, track_w) = (958.0, 150.0);
         let bar_h = (row * 0.5).max(6.0);
         let bar_y = top + (row - bar_h) / 2.0;
-        items.push(rect(track_x, bar_y, track_w, bar_h, TRACK));
+        items.push(Item::rect(track_x, bar_y, track_w, bar_h, TRACK));
         let filled = track_w * bar.share.min(100) as f32 / 100.0;
         if filled > 0.0 {
             let color = if hardest { HARD } else { BAR };
-            items.push(rect(track_x, bar_y, filled, bar_h, color));
+            items.push(Item::rect(track_x, bar_y, filled, bar_h, color));
         }
         let share = format!("{}%", bar.share);
-        items.push(text(
+        items.push(Item::text(
             1110.0,
             baseline,
             58.0,
@@ -353,7 +348,15 @@ fn questions(board: &Board, items: &mut Vec<Item>) {
         ));
         if hardest {
             let label = &board.hardest_label;
-            items.push(text(1174.0, baseline, 72.0, 15.0, HARD, Align::Left, label));
+            items.push(Item::text(
+                1174.0,
+                baseline,
+                72.0,
+                15.0,
+                HARD,
+                Align::Left,
+                label,
+            ));
         }
     }
 }
