@@ -996,3 +996,34 @@ async fn homework_counts_in_the_groups_top_and_report_all() {
     assert_eq!(rows, expected.map(|row| row.map(str::to_string).to_vec()));
     assert!(ids[0] != ids[1] && ids[1] != ids[2]);
 }
+
+/// Homework counts as seen in its group, as a quiz does: the group's next homework (or quiz)
+/// asks other questions before any repeats.
+#[tokio::test]
+async fn the_next_homework_asks_other_questions() {
+    let class = class().await;
+    let teacher = person(1, "王老师");
+    let (first, _) = class.assign(&teacher, "5", T0).await;
+    let (second, _) = class.assign(&teacher, "5", T0 + 1).await;
+    let mut asked = Vec::new();
+    for code in [first, second] {
+        let row = class.store.assignment_by_code(&code).await.unwrap();
+        asked.push(
+            row.unwrap()
+                .questions
+                .into_iter()
+                .map(|q| q.id)
+                .collect::<Vec<_>>(),
+        );
+    }
+    let (first, second) = (&asked[0], &asked[1]);
+    let seen = class.store.seen_questions(GROUP).await.unwrap();
+    for q in first.iter().chain(second) {
+        assert_eq!(seen.get(q), Some(&1), "{q} seen once: {seen:?}");
+    }
+    assert_eq!(first.len(), 5);
+    assert!(
+        first.iter().all(|q| !second.contains(q)),
+        "{first:?} then {second:?}"
+    );
+}

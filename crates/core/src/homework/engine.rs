@@ -194,13 +194,7 @@ impl Homework {
                 let seconds = pace.seconds.unwrap_or(chosen.question_seconds);
                 let deadline = deadline
                     .unwrap_or(request.now + i64::from(self.settings.default_hours) * 3_600_000);
-                let pool = questions::pool(self.app.corpus());
-                let seen = self.store.seen_questions(place).await?;
-                let view = self.view(lang);
-                let dealt: Vec<Dealt> = questions::select(&pool, &seen, count, rng)
-                    .into_iter()
-                    .map(|source| questions::deal(&view, source, rng))
-                    .collect();
+                let dealt = self.quizzes.deal(place, lang, count, rng).await?;
                 let code = Alphanumeric.sample_string(rng, CODE_LEN);
                 let new = NewAssignment {
                     code: &code,

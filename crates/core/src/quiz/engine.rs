@@ -200,13 +200,7 @@ impl Quizzes {
         if let Some(running) = self.store.running_quiz(chat).await? {
             return Ok(vec![self.already_running(chat, lang, &running)]);
         }
-        let pool = questions::pool(self.app.corpus());
-        let seen = self.store.seen_questions(chat).await?;
-        let view = self.app.view(lang);
-        let dealt: Vec<Dealt> = questions::select(&pool, &seen, count, rng)
-            .into_iter()
-            .map(|source| questions::deal(&view, source, rng))
-            .collect();
+        let dealt = self.deal(chat, lang, count, rng).await?;
         let new = NewQuiz {
             place: chat,
             starter_id: request.player.id,
@@ -244,6 +238,24 @@ impl Quizzes {
             },
             self.poll_out(chat, quiz, 0, &dealt[0], dealt.len(), i64::from(seconds)),
         ])
+    }
+
+    /// `count` questions for `place` in `lang`, those it has seen least first (see
+    /// [`questions::select`]), each dealt: for a quiz, or for homework set there.
+    pub async fn deal(
+        &self,
+        place: Place,
+        lang: Lang,
+        count: usize,
+        rng: &mut (impl Rng + Send),
+    ) -> Result<Vec<Dealt>, Error> {
+        let pool = questions::pool(self.app.corpus());
+        let seen = self.store.seen_questions(place).await?;
+        let view = self.app.view(lang);
+        Ok(questions::select(&pool, &seen, count, rng)
+            .into_iter()
+            .map(|source| questions::deal(&view, source, rng))
+            .collect())
     }
 
     /// Begins a student's attempt at homework (`new.assignment` set, in their private chat):

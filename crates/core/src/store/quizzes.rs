@@ -349,16 +349,24 @@ impl Store {
         Ok(moved)
     }
 
-    /// How often a chat (or a forum topic: each class its own) has seen each question.
+    /// How often a chat (or a forum topic: each class its own) has seen each question: in
+    /// its quizzes, and in the homework set there (once each, however many students took it).
     pub async fn seen_questions(
         &self,
         place: impl Into<Place>,
     ) -> Result<HashMap<String, u32>, Error> {
         let place = place.into();
         let rows = sqlx::query(
-            "SELECT q.question_id, COUNT(*) AS times FROM questions q JOIN quizzes z ON z.id = q.quiz_id
-             WHERE z.chat_id = ? AND z.thread_id IS ? AND q.sent_at IS NOT NULL GROUP BY q.question_id",
+            "SELECT question_id, COUNT(*) AS times FROM (
+                 SELECT q.question_id FROM questions q JOIN quizzes z ON z.id = q.quiz_id
+                 WHERE z.chat_id = ? AND z.thread_id IS ? AND q.sent_at IS NOT NULL
+                 UNION ALL
+                 SELECT json_extract(d.value, '$.id') FROM assignments a, json_each(a.questions) d
+                 WHERE a.chat_id = ? AND a.thread_id IS ?
+             ) GROUP BY question_id",
         )
+        .bind(place.chat)
+        .bind(place.thread)
         .bind(place.chat)
         .bind(place.thread)
         .fetch_all(&self.pool)
