@@ -808,6 +808,19 @@ async fn forged_links_and_buttons_start_nothing() {
         assert_eq!(pressed.all(), say("button_stale", &[]), "{chat} {data}");
     }
     assert!(class.polls_to(ana.id).is_empty());
+    // Typed in a group, a homework link opens nothing there.
+    let ben = person(12, "Ben");
+    let in_group = class
+        .say(
+            GROUP,
+            &ben,
+            &format!("/start hw_{code}"),
+            T0,
+            &Asked::member(),
+        )
+        .await;
+    assert!(in_group.texts.is_empty(), "{in_group:?}");
+    assert!(!class.store.has_private_chat(ben.id).await.unwrap());
 }
 
 /// A restart in the middle loses nothing: the attempt's question whose poll closed while the

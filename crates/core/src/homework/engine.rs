@@ -131,6 +131,9 @@ impl Homework {
             .lang_in(&settings, request.player.language_code.as_deref());
         match request.command {
             Builtin::Assign => self.assign(request, lang, &settings, rng).await,
+            // Telegram opens a deep link in the user's private chat; the same words typed in
+            // a group open nothing (and say nothing of who has a private chat).
+            Builtin::Start if request.kind != ChatKind::Private => Ok(Vec::new()),
             Builtin::Start => {
                 let args = request.args.trim();
                 if let Some(code) = args.strip_prefix(HOMEWORK_LINK) {
