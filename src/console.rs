@@ -3,8 +3,10 @@
 //! ... and typing `#1` presses the first one. A quiz shows each question with numbered
 //! options and the time left; typing a number answers it, the right answer and its source
 //! follow, and the next question comes at once (one player) or when the time is up.
-//! `/debate` shows the motion and the vote's options by number; typing a number votes (again
-//! to change it), and `/debate close` shows the result. A link button is listed too; pressing
+//! `/debate` shows the first vote's options by number, then both sides' quotes; typing a
+//! number votes (again to change it). `/debate close` moves on: the second vote, then "which
+//! quotes convinced you?" (numbers separated by spaces) once it is cast; `/debate close` again
+//! shows the result. A link button is listed too; pressing
 //! one of this bot's deep links (`t.me/<bot>?start=...`) sends `/start ...` in the private
 //! chat, as Telegram does; any other link is printed.
 //!
@@ -57,7 +59,7 @@ struct OpenPoll {
     poll: PollSpec,
 }
 
-/// A debate's vote waiting for a choice.
+/// A debate's poll waiting for an answer.
 struct OpenVote {
     poll_id: String,
     /// The console's number for it, as the engine knows it.
@@ -74,7 +76,8 @@ struct Console<'a> {
     /// `--homework`: `/assign` goes to the pretended group.
     homework: bool,
     poll: Option<OpenPoll>,
-    vote: Option<OpenVote>,
+    /// The debate's open polls, in the order put; numbers typed answer the first.
+    votes: Vec<OpenVote>,
     /// The engines' wake-ups: (when, what).
     wakes: Vec<(Millis, Timer)>,
     /// Pictures written so far, to number their files.
@@ -107,7 +110,7 @@ pub async fn run(
         buttons: Vec::new(),
         homework,
         poll: None,
-        vote: None,
+        votes: Vec::new(),
         wakes: Vec::new(),
         pictures: 0,
         polls_sent: 0,
@@ -185,13 +188,16 @@ impl Console<'_> {
         if let Some(number) = line.strip_prefix('#') {
             return self.press(number).await;
         }
-        if let Ok(choice) = line.parse::<usize>() {
-            if self.poll.is_some() {
-                return self.answer(choice).await;
-            }
-            if self.vote.is_some() {
-                return self.cast(choice).await;
-            }
+        if let Ok(choice) = line.parse::<usize>()
+            && self.poll.is_some()
+        {
+            return self.answer(choice).await;
+        }
+        let choices: Option<Vec<usize>> = line.split_whitespace().map(|w| w.parse().ok()).collect();
+        if let Some(choices) = choices
+            && !self.votes.is_empty()
+        {
+            return self.cast(&choices).await;
         }
         self.say(line).await
     }
@@ -374,46 +380,39 @@ impl Console<'_> {
                     self.poll = Some(OpenPoll { poll_id, poll });
                     queue.extend(more);
                 }
-                Effect::OpenVote {
+                Effect::DebatePoll {
                     debate,
-                    motion,
+                    round,
                     poll,
                     ..
                 } => {
-                    self.show(&motion, None)?;
-                    writeln!(self.out, "{}", poll.question)?;
-                    for (i, option) in poll.options.iter().enumerate() {
-                        writeln!(self.out, "  {}. {option}", i + 1)?;
-                    }
-                    let prompt = self.ui().console_debate_prompt.clone();
-                    writeln!(self.out, "{prompt}\n")?;
-                    self.out.flush()?;
                     self.polls_sent += 1;
                     let poll_id = format!("console-debate-{debate}-{}", self.polls_sent);
-                    let sent = Input::PollSent {
-                        poll: PollOf::Vote { debate },
-                        poll_id: &poll_id,
-                        message_id: self.polls_sent,
-                        now: now_ms(),
-                    };
-                    let more = self.tell(sent).await.effects;
-                    self.vote = Some(OpenVote {
+                    let vote = OpenVote {
                         poll_id,
                         message_id: self.polls_sent,
                         poll,
-                    });
+                    };
+                    // A second poll waits until the first is answered (see `cast`).
+                    if self.votes.is_empty() {
+                        self.show_vote(&vote)?;
+                    }
+                    let sent = Input::PollSent {
+                        poll: PollOf::Vote { debate, round },
+                        poll_id: &vote.poll_id,
+                        message_id: vote.message_id,
+                        now: now_ms(),
+                    };
+                    let more = self.tell(sent).await.effects;
+                    self.votes.push(vote);
                     queue.extend(more);
                 }
                 Effect::Wake { at, timer } => self.wakes.push((at, timer)),
                 Effect::StopPoll { message_id, .. } => {
-                    // Which of the two it closes: the console numbers every poll it shows.
-                    if self
-                        .vote
-                        .as_ref()
-                        .is_some_and(|v| v.message_id == message_id)
-                    {
-                        self.vote = None;
-                    } else {
+                    // Which it closes: the console numbers every poll it shows.
+                    let before = self.votes.len();
+                    self.votes.retain(|v| v.message_id != message_id);
+                    if self.votes.len() == before {
                         self.poll = None;
                     }
                 }
@@ -465,16 +464,43 @@ impl Console<'_> {
         Ok(())
     }
 
-    /// Votes for option `choice` (1-based) of the open debate.
-    async fn cast(&mut self, choice: usize) -> anyhow::Result<()> {
-        let Some(vote) = &self.vote else {
+    /// Shows a debate's poll: its question, its options by number, what to type.
+    fn show_vote(&mut self, vote: &OpenVote) -> anyhow::Result<()> {
+        writeln!(self.out, "{}", vote.poll.question)?;
+        for (i, option) in vote.poll.options.iter().enumerate() {
+            writeln!(self.out, "  {}. {option}", i + 1)?;
+        }
+        let prompt = self.prompt(vote).to_string();
+        writeln!(self.out, "{prompt}\n")?;
+        self.out.flush()?;
+        Ok(())
+    }
+
+    fn prompt(&self, vote: &OpenVote) -> &str {
+        let ui = self.ui();
+        if vote.poll.multiple {
+            &ui.console_convinced_prompt
+        } else {
+            &ui.console_debate_prompt
+        }
+    }
+
+    /// Answers the first open poll of the debate with options `choices` (1-based): one for a
+    /// vote, any for the convinced poll. A vote cast, the next poll waiting is shown.
+    async fn cast(&mut self, choices: &[usize]) -> anyhow::Result<()> {
+        let Some(vote) = self.votes.first() else {
             return Ok(());
         };
-        let Some(option) = choice
-            .checked_sub(1)
-            .filter(|&o| o < vote.poll.options.len())
-        else {
-            let prompt = self.ui().console_debate_prompt.clone();
+        let options: Option<Vec<u8>> = choices
+            .iter()
+            .map(|c| {
+                c.checked_sub(1)
+                    .filter(|&o| o < vote.poll.options.len())
+                    .and_then(|o| u8::try_from(o).ok())
+            })
+            .collect();
+        let Some(options) = options.filter(|o| vote.poll.multiple || o.len() == 1) else {
+            let prompt = self.prompt(vote).to_string();
             writeln!(self.out, "{prompt}\n")?;
             return Ok(());
         };
@@ -482,20 +508,30 @@ impl Console<'_> {
             poll_id: &vote.poll_id,
             from: &self.player,
             shared_identity: false,
-            option_ids: &[option as u8],
+            option_ids: &options,
             now: now_ms(),
         };
+        let chosen: Vec<&str> = options
+            .iter()
+            .map(|&o| vote.poll.options[usize::from(o)].as_str())
+            .collect();
+        let chosen = chosen.join(", ");
         let handled = self.tell(vote_cast).await;
-        let text = if matches!(handled.recorded, Some((_, Recorded::Counted))) {
-            fill(
-                &self.ui().console_debate_voted,
-                &[("option", &vote.poll.options[option])],
-            )
-        } else {
-            self.vote = None;
-            self.ui().debate_none_open.clone()
-        };
+        if !matches!(handled.recorded, Some((_, Recorded::Counted))) {
+            self.votes.clear();
+            let text = self.ui().debate_none_open.clone();
+            writeln!(self.out, "{text}\n")?;
+            return Ok(());
+        }
+        let text = fill(&self.ui().console_debate_voted, &[("option", &chosen)]);
         writeln!(self.out, "{text}\n")?;
+        // The vote after reading cast, the convinced poll is next; numbers answer it from now on.
+        if !self.votes[0].poll.multiple && self.votes.len() > 1 {
+            self.votes.rotate_left(1);
+            let next = self.votes.remove(0);
+            self.show_vote(&next)?;
+            self.votes.insert(0, next);
+        }
         Ok(())
     }
 

@@ -652,7 +652,7 @@ async fn a_full_disk_gets_an_apology_and_what_needs_no_writes_keeps_working() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_vote_racing_its_polls_storage_is_tried_again_not_refused() {
     use debate_bot::store::{NewDebate, Recorded};
-    use debate_bot::vocab::Side;
+    use debate_bot::vocab::{Round, Side};
     use std::sync::atomic::AtomicBool;
 
     let scenario = fail::FailScenario::setup();
@@ -685,7 +685,7 @@ async fn a_vote_racing_its_polls_storage_is_tried_again_not_refused() {
         let (other, handle) = (other.clone(), handle.clone());
         let (done, stored) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            let _ = done.send(handle.block_on(other.debate_poll_sent(debate, "poll-1", 42)));
+            let _ = done.send(handle.block_on(other.debate_poll_sent(debate, Round::Before, "poll-1", 42, &[])));
         });
         // Stored at once outside a transaction; inside one, it waits for the vote's commit.
         let _ = stored.recv_timeout(Duration::from_secs(1));
@@ -693,22 +693,23 @@ async fn a_vote_racing_its_polls_storage_is_tried_again_not_refused() {
     .expect("a valid failpoint callback");
 
     let first = store
-        .record_vote("poll-1", 8_200, Some(Side::For), at + 1_000)
+        .record_debate_answer("poll-1", 8_200, Some(1 << Side::For.index()), at + 1_000)
         .await
         .expect("stored");
     fail::remove("vote-recorded");
     assert!(stored_meanwhile.load(Ordering::SeqCst), "the failpoint ran");
     assert_eq!(first, Recorded::UnknownPoll, "too early, not too late");
     support::eventually("the poll stored", || async {
-        store.is_debate_poll("poll-1").await.ok()?.then_some(())
+        store.debate_poll("poll-1").await.ok()?.map(|_| ())
     })
     .await;
     // Tried again once the poll is stored (as the adapter does), it counts.
     let again = store
-        .record_vote("poll-1", 8_200, Some(Side::For), at + 1_000)
+        .record_debate_answer("poll-1", 8_200, Some(1 << Side::For.index()), at + 1_000)
         .await
         .expect("stored");
     assert_eq!(again, Recorded::Counted);
-    assert_eq!(store.tally(debate).await.expect("a tally")[0], 1);
+    let answers = store.debate_answers(debate).await.expect("the answers");
+    assert_eq!((answers.len(), answers[0].options), (1, 1 << Side::For.index()));
     scenario.teardown();
 }

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use debate_bot::i18n::Lang;
 
 use crate::support::{self, citation, li_role, say, say_until, speaker_line, topic_header};
+use crate::support::sentences::debate::round_line;
 
 fn bin() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_debate-bot"));
@@ -233,8 +234,12 @@ fn console_settings_are_a_private_chats_and_apply_to_the_next_quiz() {
 
 #[test]
 fn console_runs_a_debate_voted_by_number_with_the_result() {
-    // Vote against, change to for, an out-of-range number, a second /debate, then close.
-    let output = console("/debate 1\n2\n1\n7\n/debate 2\n/debate close\n", &[]);
+    // Vote against, change to for, an out-of-range number, a second /debate; move on to the
+    // second vote: undecided, then quotes 1 and 2 convinced; close.
+    let output = console(
+        "/debate 1\n2\n1\n7\n/debate 2\n/debate close\n3\n1 2\n/debate close\n",
+        &[],
+    );
     let stdout = text(&output.stdout);
     assert!(output.status.success(), "{}", text(&output.stderr));
     // The motion is the corpus's (responses/debates.toml); the words around it, the ui file's.
@@ -250,17 +255,18 @@ fn console_runs_a_debate_voted_by_number_with_the_result() {
         zh("debate_side_against", &[]),
         zh("debate_vote_undecided", &[]),
     ];
-    let poll = format!(
-        "{}\n  1. {}\n  2. {}\n  3. {}\n",
-        zh(
-            "debate_vote_question",
-            &[("motion", motion), ("minutes", "60")]
-        ),
-        sides[0],
-        sides[1],
-        sides[2]
-    );
-    assert!(stdout.contains(&poll), "{stdout}");
+    let vote = |key| {
+        format!(
+            "{}\n  1. {}\n  2. {}\n  3. {}\n",
+            zh(key, &[("motion", motion), ("minutes", "60")]),
+            sides[0],
+            sides[1],
+            sides[2]
+        )
+    };
+    // The first vote comes before both sides' quotes.
+    let first = stdout.find(&vote("debate_vote_before")).expect(&stdout);
+    assert!(first < stdout.find(&title).unwrap(), "{stdout}");
     let voted = |side: &str| zh("console_debate_voted", &[("option", side)]);
     assert!(
         stdout.contains(&voted(&sides[1])) && stdout.contains(&voted(&sides[0])),
@@ -268,22 +274,36 @@ fn console_runs_a_debate_voted_by_number_with_the_result() {
     );
     let already = zh("debate_already_open", &[("motion", motion)]);
     assert!(stdout.contains(&already), "{stdout}");
+    // The second vote, then (once it is cast) the convinced poll with its quotes.
+    assert!(stdout.contains(&vote("debate_vote_after")), "{stdout}");
+    let convinced = zh(
+        "debate_convinced_question",
+        &[("motion", motion), ("minutes", "60")],
+    );
+    let after_vote = stdout.find(&voted(&sides[2])).expect(&stdout);
+    assert!(stdout.find(&convinced).expect(&stdout) > after_vote, "{stdout}");
+    assert!(
+        stdout.contains(&zh("console_convinced_prompt", &[])),
+        "{stdout}"
+    );
     // The result comes after the 2 s grace, even though input has ended.
-    let line = |side: &str, votes, percent| {
-        zh(
-            "debate_result_line",
-            &[("side", side), ("votes", votes), ("percent", percent)],
-        )
-    };
     let result = [
         zh("debate_result_title", &[("motion", motion)]),
-        line(&sides[0], "1", "100"),
-        line(&sides[1], "0", "0"),
-        line(&sides[2], "0", "0"),
-        zh("debate_result_total", &[("total", "1")]),
+        round_line(Lang::Zh, "debate_round_before", [(1, 100), (0, 0), (0, 0)], 1),
+        round_line(Lang::Zh, "debate_round_after", [(0, 0), (0, 0), (1, 100)], 1),
+        String::new(),
+        zh(
+            "debate_result_swing",
+            &[("count", "1"), ("for", "\u{2212}100"), ("against", "0")],
+        ),
+        zh("debate_result_wins_against", &[]),
     ]
     .join("\n");
     assert!(stdout.contains(&result), "{stdout}");
+    assert!(
+        stdout.contains(&zh("debate_result_convinced", &[("count", "1")])),
+        "{stdout}"
+    );
 }
 
 #[test]

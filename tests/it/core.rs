@@ -18,7 +18,7 @@ use debate_bot::settings::{DebateSettings, HomeworkSettings};
 use debate_bot::store::{Recorded, Refusal, Store};
 use debate_bot::vocab::Place;
 use debate_bot::vocab::Timer;
-use debate_bot::vocab::{Members, Membership, Millis, Player, Poll};
+use debate_bot::vocab::{Members, Membership, Millis, Player, Poll, Round};
 use futures::future::BoxFuture;
 
 const T0: Millis = Millis(1_720_742_400_000);
@@ -421,13 +421,16 @@ async fn a_channels_answer_or_vote_counts_nowhere() {
         .effects
         .iter()
         .find_map(|e| match e {
-            Effect::OpenVote { debate, .. } => Some(*debate),
+            Effect::DebatePoll { debate, .. } => Some(*debate),
             _ => None,
         })
         .expect("a vote");
     core.handle(
         Input::PollSent {
-            poll: PollOf::Vote { debate },
+            poll: PollOf::Vote {
+                debate,
+                round: Round::Before,
+            },
             poll_id: "vote-poll",
             message_id: 200,
             now: T0,
@@ -441,13 +444,14 @@ async fn a_channels_answer_or_vote_counts_nowhere() {
         Some((None, Recorded::Refused(Refusal::Anonymous)))
     );
     assert!(refused.effects.is_empty(), "{:?}", refused.effects);
-    assert_eq!(core.store().tally(debate).await.unwrap(), [0, 0, 0]);
+    let votes = || support::votes(core.store(), debate, Round::Before);
+    assert_eq!(votes().await.unwrap(), [0, 0, 0]);
     let counted = answer("vote-poll", &from, false, Millis(T0.0 + 2_000)).await;
     assert_eq!(
         counted.recorded,
         Some((Some(Poll::Debate), Recorded::Counted))
     );
-    assert_eq!(core.store().tally(debate).await.unwrap(), [1, 0, 0]);
+    assert_eq!(votes().await.unwrap(), [1, 0, 0]);
 }
 
 /// A quiz question Telegram held back (a long retry_after) comes back when Telegram allows.

@@ -1,8 +1,9 @@
 //! Debates end to end: the real bot (`debate_bot::telegram::run`) against the fake Bot
-//! API on 127.0.0.1, with its debates in a SQLite file of its own. A group gets the motion
-//! with both camps' best quotes and a regular, non-anonymous poll replying to it; members vote
-//! (`poll_answer` updates: a vote, a changed vote, a retraction), walk the sides with the
-//! buttons, and the starter or an admin closes the vote; the tests assert what the chat sees.
+//! API on 127.0.0.1, with its debates in a SQLite file of its own. A group gets the first
+//! vote (a regular, non-anonymous poll), then both camps' best quotes; members vote
+//! (`poll_answer` updates: a vote, a changed vote, a retraction) and walk the sides with the
+//! buttons; the starter or an admin moves on to the second vote and the poll "which quotes
+//! convinced you?", then closes; the tests assert what the chat sees.
 //!
 //! Votes make no API call, so a test waits until they are stored: it opens the bot's database
 //! (`Store::open` on the same file) and polls it with a deadline. The result comes
@@ -16,7 +17,8 @@ use std::time::Duration;
 use debate_bot::i18n::Lang;
 use debate_bot::render::utf16_len;
 use debate_bot::settings::QuizSettings;
-use debate_bot::store::{DebateRow, Tally};
+use debate_bot::store::DebateRow;
+use debate_bot::vocab::{DebateId, Round};
 use serde_json::{Value, json};
 use support::fake_api::WAIT;
 use support::group_chat::{GroupChat, derefs_to_group_chat};
@@ -45,13 +47,30 @@ struct Group(GroupChat);
 
 derefs_to_group_chat!(Group);
 
-/// A vote the bot posted.
+/// A debate's first vote as the bot posted it.
 #[derive(Debug, Clone)]
 struct Vote {
     poll_id: String,
     message_id: i64,
-    /// The motion message the poll replies to.
+    /// Both sides' quotes, posted after the poll.
     motion: Call,
+}
+
+/// A debate's second vote and convinced poll as the bot posted them.
+#[derive(Debug, Clone)]
+struct Second {
+    after_id: String,
+    convinced_id: String,
+    convinced: Call,
+}
+
+/// A debate's poll of `round` as stored, once it is.
+async fn stored_poll(group: &Group, debate: DebateId, round: Round) -> Option<String> {
+    let polls = group.store.debate_polls(debate).await.ok()?;
+    polls
+        .into_iter()
+        .find(|p| p.round == round)
+        .map(|p| p.poll_id)
 }
 
 impl Group {
@@ -63,8 +82,8 @@ impl Group {
         Group(GroupChat::start_on(runtime, GROUP, NO_PICTURES).await)
     }
 
-    /// `user` opens a debate with `text` in `chat`; returns the motion message and the poll
-    /// once the bot has stored the poll (so votes count from now on).
+    /// `user` opens a debate with `text` in `chat`; returns the first vote and the quotes
+    /// that follow it once the bot has stored the poll (so votes count from now on).
     async fn open(&self, chat: i64, user: &TgUser, text: &str) -> Vote {
         let (messages, polls) = (self.api.count("sendMessage"), self.api.count("sendPoll"));
         if chat == user.id {
@@ -72,27 +91,22 @@ impl Group {
         } else {
             self.api.group_text(chat, user, text);
         }
+        let poll = self.api.wait_nth("sendPoll", polls).await;
+        assert!(poll.ok(), "{}", poll.response);
         let motion = self.api.wait_nth("sendMessage", messages).await;
         assert_eq!(motion.chat_id(), Some(chat), "{}", motion.summary());
         assert!(motion.ok(), "{}", motion.response);
-        let poll = self.api.wait_nth("sendPoll", polls).await;
-        assert!(poll.ok(), "{}", poll.response);
-        assert!(motion.seq < poll.seq, "the motion comes first");
+        assert!(poll.seq < motion.seq, "the vote comes first, before any quote");
         let poll_id = poll.poll()["id"].as_str().expect("a poll id").to_string();
+        let debate = self.debate(chat).await.id;
         let stored = poll_id.clone();
         eventually("the poll stored", || async {
-            let open = self.store.open_debate(chat).await.ok()??;
-            (open.poll_id.as_deref() == Some(stored.as_str())).then_some(())
+            (stored_poll(self, debate, Round::Before).await? == stored).then_some(())
         })
         .await;
-        let vote = Vote {
-            poll_id,
-            message_id: poll.message_id(),
-            motion,
-        };
-        // The poll: regular, not anonymous, one answer, replying to the motion, its counts
-        // hidden until it closes (so the first votes sway no one), no timer (the bot closes it
-        // itself: a server older than Bot API 9.6 allows an open_period of 10 minutes at most).
+        // The poll: regular, not anonymous, one answer, its counts hidden until it closes (so
+        // the first votes sway no one), no timer (the bot closes it itself: a server older
+        // than Bot API 9.6 allows an open_period of 10 minutes at most).
         let body = &poll.body;
         assert_eq!(body["hide_results_until_closes"], json!(true), "{body}");
         assert_eq!(poll.chat_id(), Some(chat), "{body}");
@@ -100,8 +114,47 @@ impl Group {
         assert_eq!(body["is_anonymous"], json!(false), "{body}");
         assert_ne!(body["allows_multiple_answers"], json!(true), "{body}");
         assert!(body.get("open_period").is_none(), "{body}");
-        assert_eq!(poll.reply_to(), Some(vote.motion.message_id()), "{body}");
-        vote
+        Vote {
+            poll_id,
+            message_id: poll.message_id(),
+            motion,
+        }
+    }
+
+    /// After a `/debate close` (or the deadline) in `chat`: the first vote (the `stops`-th
+    /// stopPoll) stops, the second vote and the convinced poll come (two polls after the
+    /// `polls`-th), and are stored.
+    async fn second(&self, chat: i64, vote: &Vote, stops: usize, polls: usize) -> Second {
+        let stop = self.api.wait_nth("stopPoll", stops).await;
+        assert_eq!(stop.body["message_id"], json!(vote.message_id));
+        let after = self.api.wait_nth("sendPoll", polls).await;
+        let convinced = self.api.wait_nth("sendPoll", polls + 1).await;
+        assert!(after.ok() && convinced.ok(), "{}", convinced.response);
+        for (poll, multiple) in [(&after, false), (&convinced, true)] {
+            let body = &poll.body;
+            assert_eq!(poll.chat_id(), Some(chat), "{body}");
+            assert_eq!(body["hide_results_until_closes"], json!(true), "{body}");
+            assert_eq!(body["is_anonymous"], json!(false), "{body}");
+            assert_eq!(
+                body["allows_multiple_answers"].as_bool().unwrap_or(false),
+                multiple,
+                "{body}"
+            );
+        }
+        let id = |poll: &Call| poll.poll()["id"].as_str().unwrap().to_string();
+        let (after_id, convinced_id) = (id(&after), id(&convinced));
+        let debate = self.debate(chat).await.id;
+        eventually("the second vote stored", || async {
+            let a = stored_poll(self, debate, Round::After).await?;
+            let c = stored_poll(self, debate, Round::Convinced).await?;
+            (a == after_id && c == convinced_id).then_some(())
+        })
+        .await;
+        Second {
+            after_id,
+            convinced_id,
+            convinced,
+        }
     }
 
     /// The open debate in `chat`.
@@ -113,12 +166,19 @@ impl Group {
             .expect("an open debate")
     }
 
-    /// Waits until debate `id` has exactly `tally` stored.
-    async fn votes(&self, id: debate_bot::vocab::DebateId, tally: Tally) {
+    /// Waits until debate `id` has exactly `tally` stored for its first vote.
+    async fn votes(&self, id: DebateId, tally: [u64; 3]) {
+        self.votes_in(id, Round::Before, tally).await
+    }
+
+    /// Waits until debate `id` has exactly `tally` stored for its vote of `round`.
+    async fn votes_in(&self, id: DebateId, round: Round, tally: [u64; 3]) {
         let mut last = [0; 3];
         let deadline = Instant::now() + WAIT;
         while Instant::now() < deadline {
-            last = self.store.tally(id).await.expect("the database");
+            last = support::votes(&self.store, id, round)
+                .await
+                .expect("the database");
             if last == tally {
                 return;
             }
@@ -241,7 +301,7 @@ async fn a_group_debates_votes_and_sees_the_result_next_to_the_articles_camps() 
     assert_eq!(
         poll.body["question"],
         json!(zh(
-            "debate_vote_question",
+            "debate_vote_before",
             &[("motion", "闭源最终将战胜开源?"), ("minutes", "60")]
         ))
     );
@@ -320,13 +380,15 @@ async fn a_group_debates_votes_and_sees_the_result_next_to_the_articles_camps() 
     assert_eq!(api.count("stopPoll"), 0);
     assert_eq!(api.count("sendPoll"), 1);
 
-    // The starter closes it: the poll stops at once, the result follows the grace.
+    // The starter moves on: the first vote stops at once, the second vote and the
+    // convinced poll come; nobody votes again. Closed, the result follows the grace.
+    group.api.group_text(GROUP, &teacher, "/debate close");
+    group.second(GROUP, &vote, 0, 1).await;
     let before = api.count("sendMessage");
     let closed = Instant::now();
     api.group_text(GROUP, &teacher, "/debate close");
-    let stop = api.wait_nth("stopPoll", 0).await;
+    let stop = api.wait_nth("stopPoll", 1).await;
     assert!(stop.ok(), "{}", stop.response);
-    assert_eq!(stop.body["message_id"], json!(vote.message_id));
     assert_eq!(stop.result()["is_closed"], json!(true));
     let result = group.result(before).await;
     assert!(closed.elapsed() >= Duration::from_millis(1_900));
@@ -340,7 +402,10 @@ async fn a_group_debates_votes_and_sees_the_result_next_to_the_articles_camps() 
                 3
             ),
             String::new(),
-            zh("debate_result_leans_for", &[("camp", "李彦宏")]),
+            zh("debate_result_no_swing", &[]),
+            String::new(),
+            zh("debate_result_convinced_none", &[]),
+            String::new(),
             camps(Lang::Zh, "李彦宏", "罗璇"),
             zh("debate_narration_against", &[]),
         ]
@@ -350,29 +415,31 @@ async fn a_group_debates_votes_and_sees_the_result_next_to_the_articles_camps() 
     api.poll_answer(&vote.poll_id, &students[3], &[1]);
     assert_eq!(group.ask(&teacher, "/debate close").await, none_open());
     assert_eq!(
-        group.store.tally(debate.id).await.unwrap(),
+        support::votes(&group.store, debate.id, Round::Before)
+            .await
+            .unwrap(),
         [2, 0, 1],
         "the late vote is refused"
     );
 
-    // A student's debate; an admin closes it (asked with getChatMember); nobody voted.
+    // A student's debate; an admin moves it on and closes it (asked with getChatMember);
+    // nobody voted.
     let second = group.open(GROUP, &students[0], "/debate 5").await;
-    let before = api.count("sendMessage");
+    let polls = api.count("sendPoll");
     api.group_text(GROUP, &admin, "/debate close");
-    let stop = api.wait_nth("stopPoll", 1).await;
-    assert_eq!(stop.body["message_id"], json!(second.message_id));
+    group.second(GROUP, &second, 3, polls).await;
     let asked = api.wait_nth("getChatMember", 1).await;
     assert_eq!(asked.body["user_id"], json!(admin.id));
+    let before = api.count("sendMessage");
+    api.group_text(GROUP, &admin, "/debate close");
     let result = group.result(before).await;
     let head = result_head(Lang::Zh, "巨头也应该拥抱开源?", [(0, 0), (0, 0), (0, 0)], 0);
-    let camps_start = support::say_until(Lang::Zh, "debate_camps", &[], "for");
-    assert!(
-        result.starts_with(&format!(
-            "{head}\n\n{}\n{camps_start}",
-            zh("debate_result_none", &[])
-        )),
-        "{result}"
+    assert!(result.starts_with(&format!("{}\n", head.lines().next().unwrap())), "{result}");
+    let nobody = zh(
+        "debate_result_round_none",
+        &[("round", &zh("debate_round_before", &[]))],
     );
+    assert!(result.contains(&format!("\n{nobody}\n")), "{result}");
 
     assert_within_limits(api);
     assert_eq!(
@@ -408,22 +475,26 @@ async fn in_a_private_chat_in_english_the_voter_closes_their_own_debate() {
     assert_eq!(
         poll.body["question"],
         json!(en(
-            "debate_vote_question",
+            "debate_vote_before",
             &[("motion", motion), ("minutes", "60")]
         ))
     );
     let debate = group.debate(user.id).await;
     group.api.poll_answer(&vote.poll_id, &user, &[1]);
     group.votes(debate.id, [0, 1, 0]).await;
-    let before = group.api.count("sendMessage");
     group.api.private_text(&user, "/debate CLOSE");
-    group.api.wait_nth("stopPoll", 0).await;
+    group.second(user.id, &vote, 0, 1).await;
+    let before = group.api.count("sendMessage");
+    group.api.private_text(&user, "/debate close");
     let result = group.result(before).await;
     let nobody = en("debate_camp_nobody", &[]);
     let expected = [
         result_head(Lang::En, motion, [(0, 0), (1, 100), (0, 0)], 1),
         String::new(),
-        en("debate_result_leans_against_nobody", &[]),
+        en("debate_result_no_swing", &[]),
+        String::new(),
+        en("debate_result_convinced_none", &[]),
+        String::new(),
         camps(Lang::En, &nobody, &nobody),
     ]
     .join("\n");
@@ -453,10 +524,10 @@ async fn a_restart_keeps_the_debate_and_its_votes_and_a_deadline_passed_meanwhil
         group.ask(&student(3), "/debate").await,
         already_open("开源就能让初创企业脱颖而出?")
     );
+    group.api.group_text(GROUP, &teacher, "/debate close");
+    group.second(GROUP, &vote, 0, 1).await;
     let before = group.api.count("sendMessage");
     group.api.group_text(GROUP, &teacher, "/debate close");
-    let stop = group.api.wait_nth("stopPoll", 0).await;
-    assert_eq!(stop.body["message_id"], json!(vote.message_id));
     let result = group.result(before).await;
     let head = result_head(
         Lang::Zh,
@@ -464,14 +535,10 @@ async fn a_restart_keeps_the_debate_and_its_votes_and_a_deadline_passed_meanwhil
         [(1, 33), (2, 67), (0, 0)],
         3,
     );
-    let leans = support::say_until(Lang::Zh, "debate_result_leans_against", &[], "camp");
-    assert!(
-        result.starts_with(&format!("{head}\n\n{leans}")),
-        "{result}"
-    );
+    assert!(result.starts_with(&format!("{head}\n")), "{result}");
 
-    // Another debate; the bot is down when its time runs out. On start it closes the vote
-    // and posts the result.
+    // Another debate; the bot is down when its time runs out. On start it stops the first
+    // vote and puts the second.
     let vote = group.open(GROUP, &teacher, "/debate 4").await;
     let debate = group.debate(GROUP).await;
     group.api.poll_answer(&vote.poll_id, &student(0), &[2]);
@@ -485,20 +552,22 @@ async fn a_restart_keeps_the_debate_and_its_votes_and_a_deadline_passed_meanwhil
         .await
         .unwrap();
     pool.close().await;
-    let before = group.api.count("sendMessage");
+    let polls = group.api.count("sendPoll");
     group.start_again().await;
-    let stop = group.api.wait_nth("stopPoll", 1).await;
-    assert_eq!(stop.body["message_id"], json!(vote.message_id));
+    group.second(GROUP, &vote, 3, polls).await;
+    let before = group.api.count("sendMessage");
+    group.api.group_text(GROUP, &teacher, "/debate close");
     let result = group.result(before).await;
-    let undecided = format!(
-        "{}\n\n{}\n",
-        zh("debate_result_total", &[("total", "1")]),
-        zh("debate_result_undecided", &[])
+    let head = result_head(
+        Lang::Zh,
+        "行业落地,闭源比开源更合适?",
+        [(0, 0), (0, 0), (1, 100)],
+        1,
     );
-    assert!(result.contains(&undecided), "{result}");
+    assert!(result.starts_with(&format!("{head}\n")), "{result}");
     assert_eq!(group.ask(&teacher, "/debate close").await, none_open());
     group.bot.take().unwrap().stop().await;
-    assert_eq!(group.api.count("sendPoll"), 2);
+    assert_eq!(group.api.count("sendPoll"), 6, "three polls for each debate");
 }
 
 #[tokio::test]
@@ -520,8 +589,19 @@ async fn an_admin_writing_anonymously_as_the_group_may_close_a_debate() {
             "entities": [{"type": "bot_command", "offset": 0, "length": 7}],
         }),
     );
-    let stop = group.api.wait_nth("stopPoll", 0).await;
-    assert_eq!(stop.body["message_id"], json!(vote.message_id));
+    group.second(GROUP, &vote, 0, 1).await;
+    group.api.push_update(
+        "message",
+        json!({
+            "message_id": 900_002,
+            "date": 1_720_000_001,
+            "chat": chat,
+            "sender_chat": chat,
+            "from": {"id": 1_087_968_824, "is_bot": true, "first_name": "Group", "username": "GroupAnonymousBot"},
+            "text": "/debate close",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 7}],
+        }),
+    );
     let result = group.result(before).await;
     let title = zh(
         "debate_result_title",
@@ -545,21 +625,8 @@ async fn a_vote_telegram_refuses_is_called_off_with_an_apology_and_the_chat_is_f
     );
     let before = group.api.count("sendMessage");
     group.api.group_text(GROUP, &teacher(), "/debate 1");
-    let motion = group.api.wait_nth("sendMessage", before).await;
-    let title = zh(
-        "debate_title",
-        &[
-            ("number", "1"),
-            ("count", "5"),
-            ("motion", "闭源最终将战胜开源?"),
-        ],
-    );
-    assert!(
-        visible(&motion).starts_with(&format!("{title}\n")),
-        "{}",
-        visible(&motion)
-    );
-    let apology = group.api.wait_nth("sendMessage", before + 1).await;
+    // No vote, no quotes: the apology is all the chat gets.
+    let apology = group.api.wait_nth("sendMessage", before).await;
     assert_eq!(
         visible(&apology),
         support::say(Lang::Zh, "debate_poll_failed", &[])

@@ -132,13 +132,12 @@ async fn everything_about_a_command_in_a_topic_lands_in_that_topic_and_two_class
     let report = forum.nth_ok("sendDocument", 0).await;
     assert_eq!(report.landed_in(), Some(CLASS_A));
 
-    // Class B's debate: the motion and its vote in topic 88, the vote replying to the motion.
+    // Class B's debate: its vote and both sides' quotes in topic 88.
     forum.say(CLASS_B, &b, "/debate 1");
-    let motion = forum.nth_ok("sendMessage", 6).await;
-    assert_eq!(motion.landed_in(), Some(CLASS_B), "{}", motion.summary());
     let vote = forum.nth_ok("sendPoll", 3).await;
     assert_eq!(vote.landed_in(), Some(CLASS_B));
-    assert_eq!(vote.reply_to(), Some(motion.message_id()));
+    let motion = forum.nth_ok("sendMessage", 6).await;
+    assert_eq!(motion.landed_in(), Some(CLASS_B), "{}", motion.summary());
     // Class A may debate at the same time, in its own topic.
     forum.say(CLASS_A, &a, "/debate 2");
     let motion_a = forum.nth_ok("sendMessage", 7).await;
@@ -154,7 +153,8 @@ async fn everything_about_a_command_in_a_topic_lands_in_that_topic_and_two_class
         "{}",
         motion_a.summary()
     );
-    // Closing class B's debate: the result in topic 88.
+    // Class B's debate moves on (its second vote in topic 88), then closes: the result in
+    // topic 88.
     forum.say(CLASS_B, &b, "/debate close");
     let vote_id = vote.message_id();
     let stop = forum
@@ -164,6 +164,14 @@ async fn everything_about_a_command_in_a_topic_lands_in_that_topic_and_two_class
         })
         .await;
     assert!(stop.ok(), "{}", stop.response);
+    let after = forum
+        .api
+        .wait_for("the second vote", |c| {
+            c.method == "sendPoll" && c.body["allows_multiple_answers"] == true
+        })
+        .await;
+    assert_eq!(after.landed_in(), Some(CLASS_B));
+    forum.say(CLASS_B, &b, "/debate close");
     let result_title = result_title();
     let result = forum
         .api
@@ -433,7 +441,8 @@ async fn a_service_message_moves_an_open_debate_and_its_votes_before_any_call_is
     let store = debate_bot::store::Store::open(&database).await.unwrap();
     let debate = store.open_debate(BASIC).await.unwrap().unwrap().id;
     support::eventually("three votes", || async {
-        (store.tally(debate).await.ok()?[1] == 3).then_some(())
+        let votes = support::votes(&store, debate, debate_bot::vocab::Round::Before).await?;
+        (votes[1] == 3).then_some(())
     })
     .await;
 
@@ -442,6 +451,15 @@ async fn a_service_message_moves_an_open_debate_and_its_votes_before_any_call_is
     api.migrate_from_message(SUPER, BASIC, &teacher);
     support::eventually("the debate moved", || async {
         store.open_debate(SUPER).await.ok()?.map(|_| ())
+    })
+    .await;
+    // The second vote opens there, then the teacher closes it.
+    api.supergroup_text(SUPER, &teacher, "/debate close");
+    let after = api.wait_nth("sendPoll", 2).await;
+    assert_eq!(after.chat_id(), Some(SUPER));
+    support::eventually("the second vote stored", || async {
+        let debate = store.open_debate(SUPER).await.ok()??;
+        (store.debate_polls(debate.id).await.ok()?.len() == 3).then_some(())
     })
     .await;
     api.supergroup_text(SUPER, &teacher, "/debate close");
@@ -453,7 +471,12 @@ async fn a_service_message_moves_an_open_debate_and_its_votes_before_any_call_is
         .await;
     assert!(result.ok(), "{}", result.response);
     assert_eq!(result.chat_id(), Some(SUPER));
-    let total = support::say(Lang::Zh, "debate_result_total", &[("total", "3")]);
+    let total = support::sentences::debate::round_line(
+        Lang::Zh,
+        "debate_round_before",
+        [(0, 0), (3, 100), (0, 0)],
+        3,
+    );
     assert!(
         result.text().contains(&escape_html(&total)),
         "{}",

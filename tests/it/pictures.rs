@@ -7,6 +7,8 @@ use crate::support;
 
 use debate_bot::i18n::Lang;
 use debate_bot::settings::QuizSettings;
+use debate_bot::vocab::Round;
+use support::sentences::debate::round_line;
 
 use support::fake_api::{Call, TgUser, visible};
 use support::group_chat::GroupChat;
@@ -154,7 +156,8 @@ async fn a_debate_ends_with_its_vote_as_a_picture() {
     let poll_id = vote.poll()["id"].as_str().unwrap().to_string();
     support::eventually("the vote stored", || async {
         let debate = class.store.open_debate(GROUP).await.ok()??;
-        debate.poll_id.is_some().then_some(())
+        let polls = class.store.debate_polls(debate.id).await.ok()?;
+        (!polls.is_empty()).then_some(())
     })
     .await;
     for (i, option) in [0u8, 0, 1].into_iter().enumerate() {
@@ -164,7 +167,30 @@ async fn a_debate_ends_with_its_vote_as_a_picture() {
     }
     support::eventually("three votes stored", || async {
         let debate = class.store.open_debate(GROUP).await.ok()??;
-        (class.store.tally(debate.id).await.ok()?.iter().sum::<u64>() == 3).then_some(())
+        let votes = support::votes(&class.store, debate.id, Round::Before).await?;
+        (votes.iter().sum::<u64>() == 3).then_some(())
+    })
+    .await;
+    // The second vote: two of them change sides.
+    class.api.group_text(GROUP, &teacher, "/debate close");
+    let after = class.api.wait_nth("sendPoll", 1).await;
+    class.api.wait_nth("sendPoll", 2).await;
+    let after_id = after.poll()["id"].as_str().unwrap().to_string();
+    support::eventually("the second vote stored", || async {
+        let debate = class.store.open_debate(GROUP).await.ok()??;
+        let polls = class.store.debate_polls(debate.id).await.ok()?;
+        (polls.len() == 3).then_some(())
+    })
+    .await;
+    for (i, option) in [1u8, 1, 1].into_iter().enumerate() {
+        class
+            .api
+            .poll_answer(&after_id, &person(20 + i as i64, "学生"), &[option]);
+    }
+    support::eventually("three second votes stored", || async {
+        let debate = class.store.open_debate(GROUP).await.ok()??;
+        let votes = support::votes(&class.store, debate.id, Round::After).await?;
+        (votes[1] == 3).then_some(())
     })
     .await;
     class.api.group_text(GROUP, &teacher, "/debate close");
@@ -180,15 +206,22 @@ async fn a_debate_ends_with_its_vote_as_a_picture() {
         .await;
     let text = visible(&result);
     for line in [
-        support::say(
+        round_line(
             Lang::Zh,
-            "debate_result_line",
-            &[("side", "正方"), ("votes", "2"), ("percent", "67")],
+            "debate_round_before",
+            [(2, 67), (1, 33), (0, 0)],
+            3,
+        ),
+        round_line(
+            Lang::Zh,
+            "debate_round_after",
+            [(0, 0), (3, 100), (0, 0)],
+            3,
         ),
         support::say(
             Lang::Zh,
-            "debate_result_line",
-            &[("side", "反方"), ("votes", "1"), ("percent", "33")],
+            "debate_result_swing",
+            &[("count", "3"), ("for", "\u{2212}67"), ("against", "+67")],
         ),
     ] {
         assert!(text.contains(&line), "{line} in {text}");

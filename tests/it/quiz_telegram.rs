@@ -1070,9 +1070,11 @@ async fn forgetme_takes_the_user_off_the_quizzes_and_debates_they_started() {
     let running = class.quiz_id().await;
     assert_ne!(running, finished);
     // And a debate of the teacher's, its vote open.
-    let polls = class.api.count("sendPoll");
+    let (polls, messages) = (class.api.count("sendPoll"), class.api.count("sendMessage"));
     class.group(&teacher, "/debate 1");
     class.api.wait_nth("sendPoll", polls).await;
+    // Both sides' quotes follow the vote.
+    class.api.wait_nth("sendMessage", messages).await;
 
     assert_eq!(class.ask_private(&teacher, "/forgetme").await, forgotten(0));
     // Stored: nobody started them any more, name and id gone.

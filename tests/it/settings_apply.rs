@@ -13,7 +13,7 @@ use debate_bot::i18n::{Lang, fill};
 use debate_bot::quiz::pace::{MAX_SECONDS, MIN_SECONDS};
 use debate_bot::settings::{Scoring, SettingChange, Starters};
 use debate_bot::store::Store;
-use debate_bot::vocab::ChatKind;
+use debate_bot::vocab::{ChatKind, Round};
 use support::people::{student, teacher};
 use support::{Call, TgUser, eventually, quiz_intro, ui, visible};
 
@@ -368,7 +368,7 @@ async fn the_groups_language_is_the_language_of_everything_posted_there() {
         app.debate_page(Lang::En, 0, [0, 0]).doc.to_html()
     );
     let vote = room.api.wait_nth("sendPoll", polls).await;
-    assert_eq!(vote.body["question"], app.debate_poll(Lang::En, 0, 60).0);
+    assert_eq!(vote.body["question"], app.debate_poll(Lang::En, 0, Round::Before, 60).question);
 
     // 中文: an English speaker is answered in Chinese.
     room.set(SettingChange::Language(Some(Lang::Zh))).await;
@@ -399,7 +399,7 @@ async fn a_debates_vote_stays_open_for_the_groups_minutes() {
     room.say(&student, "/debate 2").await;
     let vote = room.api.wait_nth("sendPoll", polls).await;
     let app = support::app();
-    assert_eq!(vote.body["question"], app.debate_poll(Lang::Zh, 1, 10).0);
+    assert_eq!(vote.body["question"], app.debate_poll(Lang::Zh, 1, Round::Before, 10).question);
     let store = Store::open(&room.database).await.unwrap();
     let debate = eventually("the debate stored", || async {
         store.open_debate(GROUP).await.ok()?
@@ -409,6 +409,9 @@ async fn a_debates_vote_stays_open_for_the_groups_minutes() {
 
     // A day, for the next one.
     room.set(SettingChange::Minutes(1440)).await;
+    // Closed: the second vote opens (two polls), then everything closes.
+    room.api.group_text(GROUP, &student, "/debate close");
+    room.api.wait_nth("sendPoll", polls + 2).await;
     room.say(&student, "/debate close").await;
     let polls = room.api.count("sendPoll");
     eventually("the debate closed", || async {
@@ -417,6 +420,6 @@ async fn a_debates_vote_stays_open_for_the_groups_minutes() {
     .await;
     room.say(&student, "/debate 3").await;
     let vote = room.api.wait_nth("sendPoll", polls).await;
-    assert_eq!(vote.body["question"], app.debate_poll(Lang::Zh, 2, 1440).0);
+    assert_eq!(vote.body["question"], app.debate_poll(Lang::Zh, 2, Round::Before, 1440).question);
     room.stop().await;
 }

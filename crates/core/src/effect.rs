@@ -4,7 +4,7 @@
 //! `telegram::effects` and the console's.
 
 use crate::app::{InlineAnswer, Reply};
-use crate::vocab::{AssignmentId, DebateId, Millis, PollSpec, QuizId, VotePoll};
+use crate::vocab::{AssignmentId, DebateId, Millis, PollSpec, QuizId, Round, VotePoll};
 pub use crate::vocab::{Place, Timer};
 
 /// A button of Telegram's own under a message: a link that opens `url`.
@@ -54,13 +54,12 @@ pub enum Effect {
         index: i64,
         poll: PollSpec,
     },
-    /// Send a debate's motion (with its buttons), then the vote as a regular poll replying to
-    /// it; then tell the engine ([`crate::debate::Debates::poll_sent`], or `poll_failed` if
-    /// either could not be sent).
-    OpenVote {
+    /// Send one of a debate's polls, regular and non-anonymous; then tell the engine
+    /// ([`crate::debate::Debates::poll_sent`], or `poll_failed` if it could not be sent).
+    DebatePoll {
         place: Place,
         debate: DebateId,
-        motion: Reply,
+        round: Round,
         poll: VotePoll,
     },
     /// Send a message the core keeps track of, with a link button under it if any; then tell
@@ -121,7 +120,7 @@ impl Effect {
             Effect::Send { place, .. }
             | Effect::Answer { place, .. }
             | Effect::QuizPoll { place, .. }
-            | Effect::OpenVote { place, .. }
+            | Effect::DebatePoll { place, .. }
             | Effect::StopPoll { place, .. }
             | Effect::Post { place, .. }
             | Effect::Edit { place, .. }

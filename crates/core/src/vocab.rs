@@ -272,13 +272,44 @@ pub struct PollSpec {
     pub shuffle_options: bool,
 }
 
-/// The vote as a regular, non-anonymous poll with one answer: its options are the
-/// [`Side::ALL`], in that order.
+/// A debate's three polls, in the order they are put: the vote before reading both sides, the
+/// vote after, and which of the quotes convinced (several answers). Its number is how the
+/// store keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Round {
+    Before,
+    After,
+    Convinced,
+}
+
+impl Round {
+    pub const ALL: [Round; 3] = [Round::Before, Round::After, Round::Convinced];
+
+    pub fn index(self) -> usize {
+        match self {
+            Round::Before => 0,
+            Round::After => 1,
+            Round::Convinced => 2,
+        }
+    }
+
+    pub fn of_index(index: i64) -> Option<Round> {
+        usize::try_from(index)
+            .ok()
+            .and_then(|i| Round::ALL.get(i))
+            .copied()
+    }
+}
+
+/// A debate's poll: regular and non-anonymous. A vote has one answer, its options the
+/// [`Side::ALL`] in that order; the convinced poll has an option per quote and several answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VotePoll {
     pub question: String,
-    pub options: [String; 3],
-    /// Whether the counts stay hidden until the vote closes, so the first voters do not sway
+    pub options: Vec<String>,
+    /// Whether someone may choose several options.
+    pub multiple: bool,
+    /// Whether the counts stay hidden until the poll closes, so the first voters do not sway
     /// the rest (Bot API 9.6; an older server shows them as it always has).
     pub hide_results_until_closes: bool,
 }

@@ -120,3 +120,21 @@ where
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }
+
+/// The votes of a debate's poll of `round` (the first vote or the second) as stored: for,
+/// against, undecided.
+pub async fn votes(
+    store: &debate_bot::store::Store,
+    debate: debate_bot::vocab::DebateId,
+    round: debate_bot::vocab::Round,
+) -> Option<[u64; 3]> {
+    let mut tally = [0; 3];
+    for answer in store.debate_answers(debate).await.ok()? {
+        if answer.round == round {
+            for (side, count) in tally.iter_mut().enumerate() {
+                *count += u64::from(answer.options == 1 << side);
+            }
+        }
+    }
+    Some(tally)
+}

@@ -167,26 +167,47 @@ pub mod debate {
         say(lang, "debate_camps", &[("for", for_), ("against", against)])
     }
 
-    /// A side's line of the result: "正方:1 票(25%)".
-    pub fn result_line(lang: Lang, side: &str, votes: u64, percent: u64) -> String {
-        let (votes, percent) = (votes.to_string(), percent.to_string());
+    /// A vote's line of the result: "读前:正方 1 票(25%) · 反方 … (共 4 人)"; `round_key`
+    /// names the vote (debate_round_before or debate_round_after), `votes` each side's votes
+    /// and percent.
+    pub fn round_line(lang: Lang, round_key: &str, votes: [(u64, u64); 3], total: u64) -> String {
+        let shares: Vec<String> = sides(lang)
+            .iter()
+            .zip(votes)
+            .map(|(side, (votes, percent))| {
+                let (votes, percent) = (votes.to_string(), percent.to_string());
+                say(
+                    lang,
+                    "debate_result_share",
+                    &[("side", side), ("votes", &votes), ("percent", &percent)],
+                )
+            })
+            .collect();
+        let total = total.to_string();
         say(
             lang,
-            "debate_result_line",
-            &[("side", side), ("votes", &votes), ("percent", &percent)],
+            "debate_result_round",
+            &[
+                ("round", &say(lang, round_key, &[])),
+                (
+                    "shares",
+                    &shares.join(&say(lang, "debate_result_share_separator", &[])),
+                ),
+                ("total", &total),
+            ],
         )
     }
 
-    /// The head of a result: its title, a line per side (`votes` are each side's votes and
-    /// percent) and the total.
+    /// The head of the result of a debate closed after its first vote: its title, the first
+    /// vote (`votes` are each side's votes and percent) and the second, which nobody cast.
     pub fn result_head(lang: Lang, motion: &str, votes: [(u64, u64); 3], total: u64) -> String {
-        let mut lines = vec![say(lang, "debate_result_title", &[("motion", motion)])];
-        for (side, (votes, percent)) in sides(lang).iter().zip(votes) {
-            lines.push(result_line(lang, side, votes, percent));
-        }
-        let total = total.to_string();
-        lines.push(say(lang, "debate_result_total", &[("total", &total)]));
-        lines.join("\n")
+        let after = say(lang, "debate_round_after", &[]);
+        [
+            say(lang, "debate_result_title", &[("motion", motion)]),
+            round_line(lang, "debate_round_before", votes, total),
+            say(lang, "debate_result_round_none", &[("round", &after)]),
+        ]
+        .join("\n")
     }
 }
 

@@ -1,18 +1,19 @@
 //! `/debate`: a motion from the data with the best quote of each side, speaker and citation
 //! under each, and buttons to walk through more of either side or list every cited paragraph.
-//! The vote on it (a poll, stored votes, the result) is [`crate::debate`]'s; it asks here
-//! which motion a `/debate` names and what the motion, its camps and its poll look like.
+//! The votes on it (polls, stored answers, the result) are [`crate::debate`]'s; it asks here
+//! which motion a `/debate` names and what the motion, its camps, its quotes and its polls
+//! look like.
 
 use super::{App, Button, Reply};
 use crate::callback_data::{self, Action};
 use crate::command::DebateArgs;
 use crate::i18n::{Lang, fill};
 use crate::render::{Doc, Span, cut, utf16_len};
-use crate::vocab::Side;
+use crate::vocab::{Round, Side, VotePoll};
 
-// A vote's question is counted in UTF-16 code units, which is never fewer than characters, so
-// a question that fits here fits however Telegram counts.
-use crate::bot_api::POLL_QUESTION_LIMIT;
+// A poll's question and options are counted in UTF-16 code units, which is never fewer than
+// characters, so a text that fits here fits however Telegram counts.
+use crate::bot_api::{POLL_OPTION_LIMIT, POLL_OPTIONS_LIMIT, POLL_QUESTION_LIMIT};
 
 /// What `/debate ARGS` asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,22 +98,97 @@ impl App {
         }
     }
 
-    /// The vote on a motion, as a poll: its question and an option for each of [`Side::ALL`].
-    /// The question fits [`POLL_QUESTION_LIMIT`]: a motion too long for it is shortened with "…";
-    /// the rest of the question (which side, how long the vote is open) is always whole.
-    pub fn debate_poll(&self, lang: Lang, motion: usize, minutes: u32) -> (String, [String; 3]) {
+    /// The excerpt with this id, if the data still has it.
+    pub fn excerpt_by_id(&self, id: &str) -> Option<usize> {
+        self.corpus.excerpts.iter().position(|e| e.id == id)
+    }
+
+    /// The quotes a motion shows, for then against, best first: the options of its convinced
+    /// poll (at most [`POLL_OPTIONS_LIMIT`], which the loader holds every motion to).
+    pub fn convinced_quotes(&self, motion: usize) -> Vec<usize> {
+        let [for_side, against] = &self.corpus.motions[motion].sides;
+        for_side
+            .iter()
+            .chain(against)
+            .copied()
+            .take(POLL_OPTIONS_LIMIT)
+            .collect()
+    }
+
+    /// A quote's short label in the convinced poll and the result: its side, whose words
+    /// (the article's own, where no one's) and its paragraph.
+    pub fn quote_label(&self, lang: Lang, motion: usize, excerpt: usize) -> String {
+        let view = self.view(lang);
+        let ui = view.ui;
+        let side = if self.corpus.motions[motion].sides[0].contains(&excerpt) {
+            Side::For
+        } else {
+            Side::Against
+        };
+        let e = &self.corpus.excerpts[excerpt];
+        let speaker = match e.voice.speaker() {
+            Some(p) => view.person_name(&self.corpus.people[p]),
+            None => ui.debate_quote_article.clone(),
+        };
+        fill(
+            &ui.debate_quote_label,
+            &[
+                ("side", self.side_label(lang, side)),
+                ("speaker", &speaker),
+                ("paragraph", &e.paragraph.to_string()),
+            ],
+        )
+    }
+
+    /// A debate's poll of `round` on `motion`, open for `minutes`. A vote's options are the
+    /// [`Side::ALL`]; the convinced poll's, the motion's quotes by [`App::quote_label`] (a
+    /// label twice gets its number). The question fits [`POLL_QUESTION_LIMIT`]: a motion too
+    /// long for it is shortened with "…"; the rest of the question is always whole.
+    pub fn debate_poll(&self, lang: Lang, motion: usize, round: Round, minutes: u32) -> VotePoll {
         let ui = self.view(lang).ui;
         let minutes = minutes.to_string();
-        let question = |motion: &str| {
-            fill(
-                &ui.debate_vote_question,
-                &[("motion", motion), ("minutes", &minutes)],
-            )
+        let template = match round {
+            Round::Before => &ui.debate_vote_before,
+            Round::After => &ui.debate_vote_after,
+            Round::Convinced => &ui.debate_convinced_question,
         };
+        let question = |motion: &str| fill(template, &[("motion", motion), ("minutes", &minutes)]);
         let room = POLL_QUESTION_LIMIT.saturating_sub(utf16_len(&question("")));
-        let motion = cut(self.corpus.motions[motion].motion.get(lang), room);
-        let options = Side::ALL.map(|side| self.side_label(lang, side).to_string());
-        (question(&motion), options)
+        let question = question(&cut(self.corpus.motions[motion].motion.get(lang), room));
+        let (options, multiple) = match round {
+            Round::Before | Round::After => (
+                Side::ALL
+                    .map(|side| self.side_label(lang, side).to_string())
+                    .to_vec(),
+                false,
+            ),
+            Round::Convinced => {
+                let bases: Vec<String> = self
+                    .convinced_quotes(motion)
+                    .into_iter()
+                    .map(|e| self.quote_label(lang, motion, e))
+                    .collect();
+                let labels = bases
+                    .iter()
+                    .enumerate()
+                    .map(|(i, label)| {
+                        let same = bases[..i].iter().filter(|b| *b == label).count();
+                        let label = match same {
+                            0 => label.clone(),
+                            n => format!("{label} ({})", n + 1),
+                        };
+                        cut(&label, POLL_OPTION_LIMIT)
+                    })
+                    .collect();
+                (labels, true)
+            }
+        };
+        VotePoll {
+            question,
+            options,
+            multiple,
+            hide_results_until_closes: true,
+        }
     }
 
     /// Motion `motion` showing excerpt `at[0]` of its "for" side and `at[1]` of "against".

@@ -1115,26 +1115,48 @@ fn debate_list_usage_and_forged_buttons() {
 
 #[test]
 fn every_debate_poll_fits_telegrams_poll_limits() {
-    // sendPoll: a question of 1-300 characters, options of 1-100.
+    // sendPoll: a question of 1-300 characters, 1-12 options of 1-100.
+    use crate::vocab::Round;
     let app = app();
     for lang in Lang::ALL {
+        let ui = app.ui.get(lang);
         for motion in 0..app.corpus.motions.len() {
-            let (question, options) =
-                app.debate_poll(lang, motion, crate::settings::MAX_DEBATE_MINUTES);
-            let motion_text = app.corpus.motions[motion].motion.get(lang);
-            let minutes = crate::settings::MAX_DEBATE_MINUTES.to_string();
-            let whole = fill(
-                &app.ui.get(lang).debate_vote_question,
-                &[("motion", motion_text), ("minutes", &minutes)],
-            );
-            assert_eq!(question, whole, "the motion whole");
-            assert!((1..=300).contains(&utf16_len(&question)), "{question}");
-            assert!(
-                options
-                    .iter()
-                    .all(|o| (1..=100).contains(&o.chars().count())),
-                "{options:?}"
-            );
+            for (round, template) in [
+                (Round::Before, &ui.debate_vote_before),
+                (Round::After, &ui.debate_vote_after),
+                (Round::Convinced, &ui.debate_convinced_question),
+            ] {
+                let poll =
+                    app.debate_poll(lang, motion, round, crate::settings::MAX_DEBATE_MINUTES);
+                let motion_text = app.corpus.motions[motion].motion.get(lang);
+                let minutes = crate::settings::MAX_DEBATE_MINUTES.to_string();
+                let whole = fill(template, &[("motion", motion_text), ("minutes", &minutes)]);
+                assert_eq!(poll.question, whole, "the motion whole");
+                assert!(
+                    (1..=300).contains(&utf16_len(&poll.question)),
+                    "{}",
+                    poll.question
+                );
+                assert!((1..=12).contains(&poll.options.len()));
+                assert!(
+                    poll.options
+                        .iter()
+                        .all(|o| (1..=100).contains(&o.chars().count())),
+                    "{:?}",
+                    poll.options
+                );
+                assert!(poll.hide_results_until_closes);
+                assert_eq!(poll.multiple, round == Round::Convinced);
+                if round == Round::Convinced {
+                    // One option per quote the motion shows, each told apart from the rest.
+                    let m = &app.corpus.motions[motion];
+                    assert_eq!(poll.options.len(), m.sides[0].len() + m.sides[1].len());
+                    let mut unique = poll.options.clone();
+                    unique.sort();
+                    unique.dedup();
+                    assert_eq!(unique.len(), poll.options.len(), "{:?}", poll.options);
+                }
+            }
         }
     }
     for (lang, motion) in [
@@ -1145,16 +1167,16 @@ fn every_debate_poll_fits_telegrams_poll_limits() {
         (Lang::Zh, "闭源最终将战胜开源?"),
     ] {
         let ui = app.ui.get(lang);
-        let (question, options) = app.debate_poll(lang, 0, 60);
+        let poll = app.debate_poll(lang, 0, Round::Before, 60);
         assert_eq!(
-            question,
+            poll.question,
             fill(
-                &ui.debate_vote_question,
+                &ui.debate_vote_before,
                 &[("motion", motion), ("minutes", "60")]
             )
         );
         assert_eq!(
-            options,
+            poll.options,
             [
                 &ui.debate_side_for,
                 &ui.debate_side_against,
@@ -1163,6 +1185,35 @@ fn every_debate_poll_fits_telegrams_poll_limits() {
             .map(String::clone)
         );
     }
+    // The convinced poll names each quote by side, speaker (or the article) and paragraph.
+    let ui = zh(&app);
+    let poll = app.debate_poll(Lang::Zh, 0, Round::Convinced, 60);
+    let label = |side: &str, speaker: &str, paragraph: &str| {
+        fill(
+            &ui.debate_quote_label,
+            &[("side", side), ("speaker", speaker), ("paragraph", paragraph)],
+        )
+    };
+    let first = &app.corpus.excerpts[app.corpus.motions[0].sides[0][0]];
+    assert_eq!(
+        poll.options[0],
+        label(&ui.debate_side_for, "李彦宏", &first.paragraph.to_string())
+    );
+    let m = &app.corpus.motions[0];
+    let article = m.sides[1]
+        .iter()
+        .position(|&e| app.corpus.excerpts[e].voice.speaker().is_none())
+        .expect("an against quote in the article's own voice");
+    let e = &app.corpus.excerpts[m.sides[1][article]];
+    assert!(
+        poll.options[m.sides[0].len() + article].starts_with(&label(
+            &ui.debate_side_against,
+            &ui.debate_quote_article,
+            &e.paragraph.to_string()
+        )),
+        "{:?}",
+        poll.options
+    );
 }
 
 #[test]
@@ -1176,7 +1227,7 @@ fn the_longest_motion_the_data_allows_is_shortened_in_the_poll_never_its_suffix(
     assert_eq!(minutes, 10080);
     // What stands around the motion in the question (responses/ui.*.toml).
     let rest = Lang::ALL.map(|lang| {
-        let template = &app.ui.get(lang).debate_vote_question;
+        let template = &app.ui.get(lang).debate_vote_before;
         around(template, &[("minutes", "10080")], "motion")
     });
     let mut set = |motion: &str| {
@@ -1186,7 +1237,10 @@ fn the_longest_motion_the_data_allows_is_shortened_in_the_poll_never_its_suffix(
             en: Some(motion.to_string()),
         };
         Lang::ALL
-            .map(|lang| app.debate_poll(lang, 0, minutes).0)
+            .map(|lang| {
+                app.debate_poll(lang, 0, crate::vocab::Round::Before, minutes)
+                    .question
+            })
             .into_iter()
             .zip(rest.clone())
             .map(|(question, (prefix, suffix))| (question, prefix, suffix))
@@ -1228,66 +1282,149 @@ fn the_longest_motion_the_data_allows_is_shortened_in_the_poll_never_its_suffix(
 }
 
 #[test]
-fn a_debate_result_counts_the_votes_and_names_the_articles_camp() {
+fn a_debate_result_gives_the_shares_the_swing_its_winner_the_changes_and_the_quotes() {
+    use crate::debate::result::Outcome;
+    use crate::store::DebateAnswer;
+    use crate::vocab::Round;
     let app = app();
-    let doc = crate::debate::result::render(&app, Lang::Zh, 0, [1, 2, 1]);
     let ui = zh(&app);
-    let line = |ui: &UiText, side: &str, votes: &str, percent: &str| {
+    let answer = |round, user_id, options| DebateAnswer {
+        round,
+        user_id,
+        options,
+    };
+    // 1 and 2 go from against to for, 3 stays for, 4 votes only before, 5 only after; 1 and
+    // 3 were convinced by the first quote, 2 by the first and the third.
+    let answers = [
+        answer(Round::Before, 1, 0b010),
+        answer(Round::Before, 2, 0b010),
+        answer(Round::Before, 3, 0b001),
+        answer(Round::Before, 4, 0b100),
+        answer(Round::After, 1, 0b001),
+        answer(Round::After, 2, 0b001),
+        answer(Round::After, 3, 0b001),
+        answer(Round::After, 5, 0b010),
+        answer(Round::Convinced, 1, 0b001),
+        answer(Round::Convinced, 2, 0b101),
+        answer(Round::Convinced, 3, 0b001),
+    ];
+    let quotes: Vec<Option<usize>> = app
+        .convinced_quotes(0)
+        .into_iter()
+        .map(Some)
+        .collect();
+    let outcome = Outcome::of(&answers, quotes.len());
+    let doc = crate::debate::result::render(&app, Lang::Zh, 0, &outcome, &quotes).to_plain();
+    let share = |side: &str, votes: &str, percent: &str| {
         fill(
-            &ui.debate_result_line,
+            &ui.debate_result_share,
             &[("side", side), ("votes", votes), ("percent", percent)],
         )
     };
-    let title = fill(
-        &ui.debate_result_title,
-        &[("motion", "闭源最终将战胜开源?")],
+    let round = |label: &str, shares: [String; 3], total: &str| {
+        fill(
+            &ui.debate_result_round,
+            &[
+                ("round", label),
+                ("shares", &shares.join(&ui.debate_result_share_separator)),
+                ("total", total),
+            ],
+        )
+    };
+    let (f, a, u) = (
+        &ui.debate_side_for,
+        &ui.debate_side_against,
+        &ui.debate_vote_undecided,
     );
-    let rest = [
-        line(ui, &ui.debate_side_for, "1", "25"),
-        line(ui, &ui.debate_side_against, "2", "50"),
-        line(ui, &ui.debate_vote_undecided, "1", "25"),
-        fill(&ui.debate_result_total, &[("total", "4")]),
+    let quote = |rank: &str, option: usize, votes: &str| {
+        let excerpt = quotes[option].unwrap();
+        format!(
+            "{}\n   {}",
+            fill(
+                &ui.debate_result_convinced_line,
+                &[
+                    ("rank", rank),
+                    ("quote", &app.quote_label(Lang::Zh, 0, excerpt)),
+                    ("votes", votes),
+                ],
+            ),
+            app.view(Lang::Zh).citation(&app.corpus.excerpts[excerpt])
+        )
+    };
+    let expected = [
+        fill(
+            &ui.debate_result_title,
+            &[("motion", "闭源最终将战胜开源?")],
+        ),
+        round(
+            &ui.debate_round_before,
+            [share(f, "1", "25"), share(a, "2", "50"), share(u, "1", "25")],
+            "4",
+        ),
+        round(
+            &ui.debate_round_after,
+            [share(f, "3", "75"), share(a, "1", "25"), share(u, "0", "0")],
+            "4",
+        ),
         String::new(),
-        fill(&ui.debate_result_leans_against, &[("camp", "罗璇")]),
+        // Among the 3 who voted twice: for from 1 to 3 (+67 points), against from 2 to 0.
+        fill(
+            &ui.debate_result_swing,
+            &[("count", "3"), ("for", "+67"), ("against", "\u{2212}67")],
+        ),
+        ui.debate_result_wins_for.clone(),
+        fill(
+            &ui.debate_result_changed,
+            &[
+                ("count", "2"),
+                (
+                    "moves",
+                    &fill(
+                        &ui.debate_result_move,
+                        &[("count", "2"), ("from", a), ("to", f)],
+                    ),
+                ),
+            ],
+        ),
+        String::new(),
+        fill(&ui.debate_result_convinced, &[("count", "3")]),
+        quote("1", 0, "3"),
+        quote("2", 2, "1"),
+        String::new(),
         fill(&ui.debate_camps, &[("for", "李彦宏"), ("against", "罗璇")]),
         ui.debate_narration_against.clone(),
     ]
     .join("\n");
-    assert_eq!(doc.to_html(), format!("<b>{}</b>\n{}", h(&title), h(&rest)));
-    // A side no one quoted argues: the lean names no camp.
-    let giants = app.motion_by_id("giants-should-open").unwrap();
-    let doc = crate::debate::result::render(&app, Lang::Zh, giants, [2, 1, 0]).to_plain();
-    let camps = fill(
-        &ui.debate_camps,
-        &[("for", &ui.debate_camp_nobody), ("against", "李彦宏")],
-    );
+    assert_eq!(doc, expected);
+
+    // Nobody voted twice: no swing, no winner; nobody said what convinced them.
+    let once = Outcome::of(&[answer(Round::Before, 1, 0b001)], quotes.len());
+    let doc = crate::debate::result::render(&app, Lang::Zh, 0, &once, &quotes).to_plain();
+    assert!(doc.contains(&ui.debate_result_no_swing), "{doc}");
+    assert!(doc.contains(&ui.debate_result_convinced_none), "{doc}");
     assert!(
-        doc.ends_with(&format!(
-            "\n\n{}\n{camps}",
-            ui.debate_result_leans_for_nobody
+        doc.contains(&fill(
+            &ui.debate_result_round_none,
+            &[("round", &ui.debate_round_after)]
         )),
         "{doc}"
     );
-    let ui = en(&app);
-    let english = crate::debate::result::render(&app, Lang::En, 0, [3, 0, 0]).to_plain();
-    let robin = name(ui, Lang::En, "李彦宏", "Robin Li");
-    let leans = fill(&ui.debate_result_leans_for, &[("camp", &robin)]);
-    assert!(english.contains(&format!("\n{leans}\n")), "{english}");
-    let none = crate::debate::result::render(&app, Lang::En, 0, [0, 0, 0]).to_plain();
-    assert!(
-        none.contains(&format!("\n{}\n", line(ui, &ui.debate_side_for, "0", "0")))
-            && none.contains(&format!("\n{}\n", ui.debate_result_none)),
-        "{none}"
-    );
-    let tied = crate::debate::result::render(&app, Lang::Zh, 0, [2, 2, 9]).to_plain();
-    assert!(
-        tied.contains(&format!("\n{}\n", zh(&app).debate_result_tied)),
-        "{tied}"
-    );
+    assert!(!doc.contains(&ui.debate_result_wins_for));
+
     // Huge counts still fit one message.
+    let mut huge = outcome.clone();
+    huge.before = [u32::MAX as u64; 3];
+    huge.after = [u32::MAX as u64; 3];
+    huge.convinced = vec![u32::MAX as u64; quotes.len()];
     for lang in Lang::ALL {
         for motion in 0..app.corpus.motions.len() {
-            let doc = crate::debate::result::render(&app, lang, motion, [u32::MAX as u64; 3]);
+            let quotes: Vec<Option<usize>> = app
+                .convinced_quotes(motion)
+                .into_iter()
+                .map(Some)
+                .collect();
+            huge.convinced = vec![u32::MAX as u64; quotes.len()];
+            let doc = crate::debate::result::render(&app, lang, motion, &huge, &quotes);
             assert!(utf16_len(&doc.to_html()) <= MESSAGE_LIMIT);
         }
     }

@@ -10,7 +10,9 @@ use crate::effect::Effect;
 use crate::effect::Posted;
 use crate::limits::Verdict;
 use crate::store::Recorded;
-use crate::vocab::{ChatKind, DebateId, Members, Millis, Place, Player, Poll, QuizId, Timer};
+use crate::vocab::{
+    ChatKind, DebateId, Members, Millis, Place, Player, Poll, QuizId, Round, Timer,
+};
 
 /// Everything that reaches the bot, as the core sees it.
 #[derive(Debug, Clone, Copy)]
@@ -83,8 +85,8 @@ pub enum Input<'a> {
 pub enum PollOf {
     /// Question `index` of a quiz.
     Question { quiz: QuizId, index: i64 },
-    /// A debate's vote.
-    Vote { debate: DebateId },
+    /// A debate's poll of `round`.
+    Vote { debate: DebateId, round: Round },
 }
 
 /// A text message as the core sees it.

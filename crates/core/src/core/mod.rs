@@ -139,9 +139,9 @@ impl Core {
                         .poll_sent(quiz, index, poll_id, message_id, now)
                         .await
                         .map_err(Error::from),
-                    PollOf::Vote { debate } => self
+                    PollOf::Vote { debate, round } => self
                         .debates
-                        .poll_sent(debate, poll_id, message_id)
+                        .poll_sent(debate, round, poll_id, message_id)
                         .await
                         .map_err(Error::from),
                 };
@@ -164,9 +164,9 @@ impl Core {
                         .poll_failed(quiz, index, now)
                         .await
                         .map_err(Error::from),
-                    (PollOf::Vote { debate }, _) => self
+                    (PollOf::Vote { debate, round }, _) => self
                         .debates
-                        .poll_failed(debate, now)
+                        .poll_failed(debate, round, now)
                         .await
                         .map_err(Error::from),
                 };

@@ -1,9 +1,17 @@
 //! The debate engine: a state machine over the stored debate, driven by events (a command,
-//! the poll sent, a vote, a wake-up) that each carry the time. It decides; the adapter acts on
-//! the [`Effect`]s it returns. A debate is *open* (votes count) until `/debate close` or its
-//! deadline, then *closed*: the poll is stopped, and `GRACE_MS` later (votes cast before the
-//! close may still be on their way) the result is posted once and the debate is *reported*.
-//! After a restart, [`Debates::resume`] picks every unreported debate up where it was.
+//! a poll sent, an answer, a wake-up) that each carry the time. It decides; the adapter acts
+//! on the [`Effect`]s it returns. A debate goes through three steps:
+//! 1. *first vote*: the motion's vote "before reading" ([`Round::Before`]), then both sides'
+//!    quotes, for the debate's minutes;
+//! 2. *second vote*: at its deadline or on `/debate close`, the first vote is stopped and two
+//!    polls are put: the vote "after reading" ([`Round::After`]) and "which quote convinced
+//!    you?" ([`Round::Convinced`]), for the same minutes;
+//! 3. *closed*: at that deadline or on `/debate close`, both are stopped, and `GRACE_MS`
+//!    later (answers cast before the close may still be on their way) the result is posted
+//!    once and the debate is *reported*.
+//!
+//! Nothing is posted between the steps. After a restart, [`Debates::resume`] picks every
+//! unreported debate up where it was.
 
 use std::sync::Arc;
 
@@ -17,7 +25,7 @@ use crate::i18n::{Lang, fill};
 use crate::settings::DebateSettings;
 use crate::store::{DebateRow, NewDebate, Recorded, Refusal, Store};
 use crate::vocab;
-use crate::vocab::{ChatKind, DebateId, GRACE_MS, Millis, Place, Player, Side, Timer, VotePoll};
+use crate::vocab::{ChatKind, DebateId, GRACE_MS, Millis, Place, Player, Round, Side, Timer};
 
 /// A `/debate` command.
 #[derive(Debug, Clone)]
@@ -160,28 +168,24 @@ impl Debates {
                 .into_iter()
                 .collect());
         };
-        Ok(vec![self.open_out(chat, debate, lang, motion, minutes)])
+        Ok(vec![self.poll(chat, debate, lang, motion, Round::Before, minutes)])
     }
 
-    /// The motion and its vote, open for `minutes` more.
-    fn open_out(
+    /// The debate's poll of `round`, open for `minutes` more.
+    fn poll(
         &self,
         place: Place,
         debate: DebateId,
         lang: Lang,
         motion: usize,
+        round: Round,
         minutes: u32,
     ) -> Effect {
-        let (question, options) = self.app.debate_poll(lang, motion, minutes);
-        Effect::OpenVote {
+        Effect::DebatePoll {
             place,
             debate,
-            motion: self.app.debate_page(lang, motion, [0, 0]),
-            poll: VotePoll {
-                question,
-                options,
-                hide_results_until_closes: true,
-            },
+            round,
+            poll: self.app.debate_poll(lang, motion, round, minutes),
         }
     }
 
@@ -195,51 +199,89 @@ impl Debates {
         Effect::say(chat, fill(&ui.debate_already_open, &[("motion", motion)]))
     }
 
-    /// The adapter posted the vote as poll `poll_id` in message `message_id`: store it and
-    /// say when to close it.
+    /// The adapter posted the debate's poll of `round` as poll `poll_id` in message
+    /// `message_id`: store it; after the first vote come both sides' quotes, and the wake-up
+    /// at its deadline.
     pub async fn poll_sent(
         &self,
         debate: DebateId,
+        round: Round,
         poll_id: &str,
         message_id: i64,
     ) -> Result<Vec<Effect>, Error> {
         let Some(row) = self.store.debate(debate).await? else {
             return Ok(Vec::new());
         };
+        let motion = self.app.motion_by_id(&row.motion_id);
+        let options: Vec<&str> = match (round, motion) {
+            (Round::Convinced, Some(motion)) => self
+                .app
+                .convinced_quotes(motion)
+                .into_iter()
+                .map(|e| self.app.corpus().excerpts[e].id.as_str())
+                .collect(),
+            _ => Vec::new(),
+        };
         self.store
-            .debate_poll_sent(debate, poll_id, message_id)
+            .debate_poll_sent(debate, round, poll_id, message_id, &options)
             .await?;
-        if row.closed_at.is_some() {
-            // Closed while the poll was on its way: stop it, or it would stay open for good.
-            return Ok(vec![Effect::StopPoll {
+        let stop = || {
+            Ok(vec![Effect::StopPoll {
                 place: row.place(),
                 message_id,
-            }]);
+            }])
+        };
+        // Its step over while the poll was on its way: stop it, or it would stay open for good.
+        if row.closed_at.is_some() || (round == Round::Before && row.second_at.is_some()) {
+            return stop();
         }
-        Ok(vec![Effect::Wake {
-            at: row.deadline,
-            timer: Timer::Debate { debate },
-        }])
+        match (round, motion) {
+            (Round::Before, Some(motion)) => Ok(vec![
+                Effect::Send {
+                    place: row.place(),
+                    reply: self.app.debate_page(self.lang_of(&row), motion, [0, 0]),
+                },
+                Effect::Wake {
+                    at: row.deadline,
+                    timer: Timer::Debate { debate },
+                },
+            ]),
+            _ => Ok(Vec::new()),
+        }
     }
 
-    /// The motion or its poll could not be posted: the debate is off, with an apology.
-    pub async fn poll_failed(&self, debate: DebateId, now: Millis) -> Result<Vec<Effect>, Error> {
+    /// The debate's poll of `round` could not be posted. Without its first vote the debate is
+    /// off, with an apology; without the second, it closes on the first; without the convinced
+    /// poll, it goes on without it.
+    pub async fn poll_failed(
+        &self,
+        debate: DebateId,
+        round: Round,
+        now: Millis,
+    ) -> Result<Vec<Effect>, Error> {
         let Some(row) = self.store.debate(debate).await? else {
             return Ok(Vec::new());
         };
-        self.store.close_debate(debate, now).await?;
-        if !self.store.report_debate(debate, now).await? {
-            return Ok(Vec::new());
+        match round {
+            Round::Before => {
+                self.store.close_debate(debate, now).await?;
+                if !self.store.report_debate(debate, now).await? {
+                    return Ok(Vec::new());
+                }
+                let ui = self.app.view(self.lang_of(&row)).ui;
+                Ok(vec![Effect::say(
+                    row.place(),
+                    ui.debate_poll_failed.clone(),
+                )])
+            }
+            Round::After => self.close_now(&row, now).await,
+            Round::Convinced => Ok(Vec::new()),
         }
-        let ui = self.app.view(self.lang_of(&row)).ui;
-        Ok(vec![Effect::say(
-            row.place(),
-            ui.debate_poll_failed.clone(),
-        )])
     }
 
-    /// A vote: the side of the first of `option_ids` (a regular poll with one answer sends
-    /// one) replaces the voter's earlier choice; none retracts it.
+    /// An answer to one of a debate's polls. A vote's side is the first of `option_ids` (a
+    /// poll with one answer sends one) and replaces the voter's earlier choice; the convinced
+    /// poll's options replace the earlier ones; none retracts the answer.
     pub async fn vote(
         &self,
         poll_id: &str,
@@ -247,26 +289,35 @@ impl Debates {
         option_ids: &[u8],
         now: Millis,
     ) -> Result<Recorded, Error> {
-        let side = match option_ids.first().map(|&o| Side::of_option(o)) {
-            Some(Some(side)) => Some(side),
-            // No option of a vote; but the poll may be no debate's at all (a quiz poll whose
-            // id is not stored yet, whose answer is tried again in a moment).
-            Some(None) => {
-                return Ok(if self.store.is_debate_poll(poll_id).await? {
-                    Recorded::Refused(Refusal::Invalid)
-                } else {
-                    Recorded::UnknownPoll
-                });
+        // A poll no debate put (a quiz poll whose id is not stored yet, whose answer is tried
+        // again in a moment) is not refused here.
+        let Some(poll) = self.store.debate_poll(poll_id).await? else {
+            return Ok(Recorded::UnknownPoll);
+        };
+        let bits = match poll.round {
+            Round::Before | Round::After => match option_ids.first() {
+                None => None,
+                Some(&o) => match Side::of_option(o) {
+                    Some(side) => Some(1u64 << side.index()),
+                    None => return Ok(Recorded::Refused(Refusal::Invalid)),
+                },
+            },
+            Round::Convinced => {
+                if option_ids.iter().any(|&o| usize::from(o) >= poll.options.len()) {
+                    return Ok(Recorded::Refused(Refusal::Invalid));
+                }
+                let bits = option_ids.iter().fold(0u64, |b, &o| b | 1 << o);
+                (bits != 0).then_some(bits)
             }
-            None => None,
         };
         Ok(self
             .store
-            .record_vote(poll_id, player.id, side, now)
+            .record_debate_answer(poll_id, player.id, bits, now)
             .await?)
     }
 
-    /// `/debate close`: the starter, an admin, or anyone in a private chat closes the vote.
+    /// `/debate close`: the starter, an admin, or anyone in a private chat moves the debate on:
+    /// from the first vote to the second, from the second to the result.
     async fn close(&self, request: &DebateRequest<'_>, lang: Lang) -> Result<Vec<Effect>, Error> {
         let ui = self.app.view(lang).ui;
         let Some(row) = self.store.open_debate(request.place).await? else {
@@ -286,22 +337,62 @@ impl Debates {
                 ui.debate_only_starter_close.clone(),
             )]);
         }
-        self.close_now(&row, request.now).await
+        match row.second_at {
+            None => self.open_second(&row, request.now).await,
+            Some(_) => self.close_now(&row, request.now).await,
+        }
     }
 
-    /// Closes an open debate at `now`: stop its poll, post the result after the grace.
+    /// Stops the first vote and puts the second and the convinced poll, for as long as the
+    /// first was open.
+    async fn open_second(&self, row: &DebateRow, now: Millis) -> Result<Vec<Effect>, Error> {
+        let Some(motion) = self.app.motion_by_id(&row.motion_id) else {
+            // The motion left the data while the debate ran: nothing to ask again.
+            return self.close_now(row, now).await;
+        };
+        let span = (row.deadline - row.started_at).max(60_000);
+        let deadline = now + span;
+        if !self.store.open_second_vote(row.id, now, deadline).await? {
+            return Ok(Vec::new());
+        }
+        let mut outs = self.stop_polls(row, Round::Before).await?;
+        let minutes = (span as u64).div_ceil(60_000) as u32;
+        let lang = self.lang_of(row);
+        for round in [Round::After, Round::Convinced] {
+            outs.push(self.poll(row.place(), row.id, lang, motion, round, minutes));
+        }
+        outs.push(Effect::Wake {
+            at: deadline,
+            timer: Timer::Debate { debate: row.id },
+        });
+        Ok(outs)
+    }
+
+    /// Stops the debate's polls of `round` and after (those posted).
+    async fn stop_polls(&self, row: &DebateRow, from: Round) -> Result<Vec<Effect>, Error> {
+        Ok(self
+            .store
+            .debate_polls(row.id)
+            .await?
+            .into_iter()
+            .filter(|p| p.round.index() >= from.index())
+            .map(|p| Effect::StopPoll {
+                place: row.place(),
+                message_id: p.message_id,
+            })
+            .collect())
+    }
+
+    /// Ends the debate's voting at `now`: stop its open polls, post the result after the grace.
     async fn close_now(&self, row: &DebateRow, now: Millis) -> Result<Vec<Effect>, Error> {
         if !self.store.close_debate(row.id, now).await? {
             return Ok(Vec::new());
         }
-        let mut outs: Vec<Effect> = row
-            .message_id
-            .map(|message_id| Effect::StopPoll {
-                place: row.place(),
-                message_id,
-            })
-            .into_iter()
-            .collect();
+        let open = match row.second_at {
+            None => Round::Before,
+            Some(_) => Round::After,
+        };
+        let mut outs = self.stop_polls(row, open).await?;
         outs.push(Effect::Wake {
             at: now + GRACE_MS,
             timer: Timer::Debate { debate: row.id },
@@ -309,7 +400,7 @@ impl Debates {
         Ok(outs)
     }
 
-    /// A wake-up: close the vote at its deadline; post the result once the grace has passed.
+    /// A wake-up: move on at a vote's deadline; post the result once the grace has passed.
     pub async fn wake(&self, debate: DebateId, now: Millis) -> Result<Vec<Effect>, Error> {
         let Some(row) = self.store.debate(debate).await? else {
             return Ok(Vec::new());
@@ -317,20 +408,22 @@ impl Debates {
         if row.reported_at.is_some() {
             return Ok(Vec::new());
         }
+        let later = |at: Millis| {
+            Ok(vec![Effect::Wake {
+                at,
+                timer: Timer::Debate { debate },
+            }])
+        };
         let Some(closed_at) = row.closed_at else {
-            if now < row.deadline {
-                return Ok(vec![Effect::Wake {
-                    at: row.deadline,
-                    timer: Timer::Debate { debate },
-                }]);
-            }
-            return self.close_now(&row, now).await;
+            return match row.second_deadline {
+                None if now < row.deadline => later(row.deadline),
+                None => self.open_second(&row, now).await,
+                Some(deadline) if now < deadline => later(deadline),
+                Some(_) => self.close_now(&row, now).await,
+            };
         };
         if now < closed_at + GRACE_MS {
-            return Ok(vec![Effect::Wake {
-                at: closed_at + GRACE_MS,
-                timer: Timer::Debate { debate },
-            }]);
+            return later(closed_at + GRACE_MS);
         }
         if !self.store.report_debate(debate, now).await? {
             return Ok(Vec::new());
@@ -339,9 +432,16 @@ impl Debates {
             // The motion left the data while the debate ran: nothing to report against.
             return Ok(Vec::new());
         };
-        let tally = self.store.tally(debate).await?;
+        let answers = self.store.debate_answers(debate).await?;
+        let polls = self.store.debate_polls(debate).await?;
+        let quotes: Vec<Option<usize>> = polls
+            .iter()
+            .find(|p| p.round == Round::Convinced)
+            .map(|p| p.options.iter().map(|id| self.app.excerpt_by_id(id)).collect())
+            .unwrap_or_default();
+        let outcome = result::Outcome::of(&answers, quotes.len());
         let lang = self.lang_of(&row);
-        let doc = result::render(&self.app, lang, motion, tally);
+        let doc = result::render(&self.app, lang, motion, &outcome, &quotes);
         let chat = self.store.chat_settings(row.chat_id).await?;
         if !chat.pictures.unwrap_or(self.settings.pictures) {
             return Ok(vec![Effect::Send {
@@ -352,50 +452,70 @@ impl Debates {
                 },
             }]);
         }
-        // The vote as a picture too, its result text as the caption where it fits.
-        let view = self.app.view(lang);
-        let total: u64 = tally.iter().sum();
-        let sides = Side::ALL
-            .into_iter()
-            .map(|side| {
-                let votes = tally[side.index()];
-                picture::SideBar {
-                    label: self.app.side_label(lang, side).to_string(),
-                    votes,
-                    share: result::percent(votes, total),
-                }
-            })
-            .collect();
+        // The votes as a picture too, the result's text as the caption where it fits.
         let title = self.app.corpus().motions[motion]
             .motion
             .get(lang)
             .to_string();
-        let board = picture::VoteBoard::new(&view, &title, now, sides);
+        let board = picture::VoteBoard::new(&self.app, lang, &title, now, &outcome);
         let scene = picture::scene(&board);
         Ok(crate::picture::with_text(row.place(), scene, &title, doc))
     }
 
-    /// After a restart: every debate whose result is not posted carries on. A vote never
-    /// posted is posted now; an open one gets its wake-up at the deadline (or closes, if
-    /// that passed); a closed one posts its result.
+    /// After a restart: every debate whose result is not posted carries on. A first vote never
+    /// posted is posted now; a second vote's polls never posted are posted now; each step gets
+    /// its wake-up at its deadline (or moves on, if that passed); a closed debate posts its
+    /// result.
     pub async fn resume(&self, now: Millis) -> Result<Vec<Effect>, Error> {
         let mut outs = Vec::new();
         for row in self.store.unreported_debates().await? {
-            if row.poll_id.is_none() && row.closed_at.is_none() {
-                match self.app.motion_by_id(&row.motion_id) {
-                    Some(motion) if now < row.deadline => {
-                        // The poll says how long is left, not the full time.
-                        let minutes = ((row.deadline - now) as u64).div_ceil(60_000) as u32;
-                        let lang = self.lang_of(&row);
-                        outs.push(self.open_out(row.place(), row.id, lang, motion, minutes))
+            let posted: Vec<Round> = self
+                .store
+                .debate_polls(row.id)
+                .await?
+                .iter()
+                .map(|p| p.round)
+                .collect();
+            let motion = self.app.motion_by_id(&row.motion_id);
+            let lang = self.lang_of(&row);
+            let left = |deadline: Millis| ((deadline - now) as u64).div_ceil(60_000) as u32;
+            match (row.closed_at, row.second_deadline, motion) {
+                (None, None, _) if !posted.contains(&Round::Before) => {
+                    match motion {
+                        Some(motion) if now < row.deadline => {
+                            // The poll says how long is left, not the full time.
+                            outs.push(self.poll(
+                                row.place(),
+                                row.id,
+                                lang,
+                                motion,
+                                Round::Before,
+                                left(row.deadline),
+                            ))
+                        }
+                        _ => {
+                            // Gone from the data, or too late to ask: call it off quietly.
+                            self.store.close_debate(row.id, now).await?;
+                            self.store.report_debate(row.id, now).await?;
+                        }
                     }
-                    _ => {
-                        // Gone from the data, or too late to ask: call it off quietly.
-                        self.store.close_debate(row.id, now).await?;
-                        self.store.report_debate(row.id, now).await?;
+                    continue;
+                }
+                (None, Some(deadline), Some(motion)) if now < deadline => {
+                    for round in [Round::After, Round::Convinced] {
+                        if !posted.contains(&round) {
+                            outs.push(self.poll(
+                                row.place(),
+                                row.id,
+                                lang,
+                                motion,
+                                round,
+                                left(deadline),
+                            ));
+                        }
                     }
                 }
-                continue;
+                _ => {}
             }
             outs.extend(self.wake(row.id, now).await?);
         }

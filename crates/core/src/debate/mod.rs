@@ -1,7 +1,10 @@
-//! Debates: `/debate` puts a motion to a chat (both camps' best quotes, from
-//! [`crate::app`]) with a regular, non-anonymous Telegram poll "which side are you on?", keeps
-//! every vote in the [`crate::store`], closes the vote on `/debate close` or after
-//! `[debate] minutes`, and posts the result next to the article's own camps.
+//! Debates that measure persuasion: `/debate` puts a motion to a chat with a first vote
+//! "which side are you on, before reading?", then both camps' quotes (from [`crate::app`]);
+//! after `[debate] minutes` (or `/debate close`) a second vote "after reading both sides" and a
+//! poll "which quote convinced you?"; then the result: the shares before and after, the
+//! swing and its winner, who changed their mind, and the quotes that convinced, next to the
+//! article's own camps. Every poll is a regular, non-anonymous Telegram poll; every answer is
+//! kept in the [`crate::store`].
 //!
 //! [`engine`] is the state machine (no clock, no Telegram); [`result`] renders the result, and
 //! [`picture`] lays it out as a picture.
@@ -11,7 +14,7 @@ pub mod picture;
 pub mod result;
 
 pub use crate::settings::DebateSettings;
-pub use crate::vocab::VotePoll;
+pub use crate::vocab::{Round, VotePoll};
 pub use engine::{DebateRequest, Debates};
 
 /// Why the debate engine could not answer: its storage failed (the adapter apologises with

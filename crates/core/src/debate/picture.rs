@@ -1,48 +1,93 @@
-//! A debate's vote as a picture: the motion on top with the date and the number of votes,
-//! then a bar for each side (for, against, undecided) with its votes and share. Laid out here
-//! as data, drawn by `debate_picture`; dark on light, each bar named in words, so it reads in
-//! black and white too.
+//! A debate's votes as a picture: the motion on top with the date and the number of voters,
+//! then a row for each side (for, against, undecided) with two bars, its share before and
+//! after reading both sides, and the verdict by swing at the foot. Laid out here as data,
+//! drawn by `debate_picture`; dark on light, each bar named in words, so it reads in black
+//! and white too.
 
 use debate_picture::palette::*;
 use debate_picture::{Align, Color, Item, Scene};
 
-use crate::app::View;
-use crate::i18n::fill;
-use crate::vocab::Millis;
+use super::result::{Outcome, Verdict, percent, signed};
+use crate::app::App;
+use crate::i18n::{Lang, fill};
+use crate::vocab::{Millis, Side};
 
 pub const WIDTH: u32 = 1280;
 pub const HEIGHT: u32 = 720;
 
-/// The sides' bars: for, against, undecided; told apart by shade and by name.
+/// The sides' bars after reading: for, against, undecided; told apart by shade and by name.
+/// The bar before reading is the paler one, above it.
 const SIDES: [Color; 3] = [BAND, HARD, Color(120, 128, 140)];
+const BEFORE: Color = Color(190, 196, 206);
 
-/// One side's bar: its name, its votes, its share in percent.
+/// One side's row: its name, and its votes and share before and after.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SideBar {
     pub label: String,
-    pub votes: u64,
-    pub share: u64,
+    /// (votes, share in percent) in the first vote, then in the second.
+    pub before: (u64, u64),
+    pub after: (u64, u64),
 }
 
-/// What the vote's picture shows, in the chat's language.
+/// What the debate's picture shows, in the chat's language.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VoteBoard {
     pub title: String,
     pub subtitle: String,
+    /// What the two bars of a row are: "before", "after".
+    pub rounds: [String; 2],
     pub sides: Vec<SideBar>,
+    /// The verdict by swing, with the swing.
+    pub verdict: String,
 }
 
 impl VoteBoard {
-    /// The board of a vote on `motion` (its text in the view's language) closed at `at`.
-    pub fn new(view: &View, motion: &str, at: Millis, sides: Vec<SideBar>) -> VoteBoard {
-        let total: u64 = sides.iter().map(|s| s.votes).sum();
+    /// The board of a debate on `motion` (its text in `lang`) closed at `at`.
+    pub fn new(app: &App, lang: Lang, motion: &str, at: Millis, outcome: &Outcome) -> VoteBoard {
+        let view = app.view(lang);
+        let ui = view.ui;
+        let totals = [outcome.before, outcome.after].map(|t| t.iter().sum::<u64>());
+        let sides = Side::ALL
+            .into_iter()
+            .map(|side| {
+                let i = side.index();
+                SideBar {
+                    label: app.side_label(lang, side).to_string(),
+                    before: (outcome.before[i], percent(outcome.before[i], totals[0])),
+                    after: (outcome.after[i], percent(outcome.after[i], totals[1])),
+                }
+            })
+            .collect();
+        let verdict = match outcome.verdict() {
+            Verdict::NoSwing => ui.debate_result_no_swing.clone(),
+            verdict => {
+                let line = match verdict {
+                    Verdict::Won(Side::For) => &ui.debate_result_wins_for,
+                    Verdict::Won(_) => &ui.debate_result_wins_against,
+                    _ => &ui.debate_result_swing_tied,
+                };
+                fill(
+                    &ui.pic_swing,
+                    &[
+                        ("verdict", line),
+                        ("for", &signed(outcome.swing(Side::For))),
+                        ("against", &signed(outcome.swing(Side::Against))),
+                    ],
+                )
+            }
+        };
         VoteBoard {
             title: motion.to_string(),
             subtitle: fill(
-                &view.ui.pic_votes,
-                &[("date", &view.zone.date(at)), ("count", &total.to_string())],
+                &ui.pic_votes,
+                &[
+                    ("date", &view.zone.date(at)),
+                    ("count", &totals[0].max(totals[1]).to_string()),
+                ],
             ),
+            rounds: [ui.debate_round_before.clone(), ui.debate_round_after.clone()],
             sides,
+            verdict,
         }
     }
 }
@@ -78,47 +123,70 @@ pub fn scene(board: &VoteBoard) -> Scene {
             &board.subtitle,
         ),
     ];
+    let (track_x, track_w, bar_h) = (420.0, 620.0, 44.0);
     for (i, side) in board.sides.iter().enumerate() {
-        let top = 170.0 + i as f32 * 170.0;
-        let color = SIDES[i % SIDES.len()];
+        let top = 140.0 + i as f32 * 160.0;
         items.push(Item::text(
             60.0,
-            top + 58.0,
-            260.0,
-            36.0,
+            top + 66.0,
+            200.0,
+            34.0,
             INK,
             Align::Left,
             &side.label,
         ));
-        let (track_x, track_w, bar_h) = (340.0, 700.0, 80.0);
-        items.push(Item::Rect {
-            x: track_x,
-            y: top,
-            w: track_w,
-            h: bar_h,
-            color: TRACK,
-        });
-        let filled = track_w * side.share.min(100) as f32 / 100.0;
-        if filled > 0.0 {
+        let bars = [
+            (&board.rounds[0], side.before, BEFORE),
+            (&board.rounds[1], side.after, SIDES[i % SIDES.len()]),
+        ];
+        for (row, (round, (votes, share), color)) in bars.into_iter().enumerate() {
+            let y = top + row as f32 * (bar_h + 12.0);
+            items.push(Item::text(
+                270.0,
+                y + 30.0,
+                140.0,
+                22.0,
+                INK,
+                Align::Left,
+                round,
+            ));
             items.push(Item::Rect {
                 x: track_x,
-                y: top,
-                w: filled,
+                y,
+                w: track_w,
                 h: bar_h,
-                color,
+                color: TRACK,
             });
+            let filled = track_w * share.min(100) as f32 / 100.0;
+            if filled > 0.0 {
+                items.push(Item::Rect {
+                    x: track_x,
+                    y,
+                    w: filled,
+                    h: bar_h,
+                    color,
+                });
+            }
+            items.push(Item::text(
+                1060.0,
+                y + 30.0,
+                190.0,
+                24.0,
+                INK,
+                Align::Left,
+                &format!("{votes} · {share}%"),
+            ));
         }
-        let figure = format!("{} · {}%", side.votes, side.share);
-        items.push(Item::text(
-            1060.0,
-            top + 54.0,
-            190.0,
-            32.0,
-            INK,
-            Align::Left,
-            &figure,
-        ));
     }
+    items.push(Item::text(
+        60.0,
+        HEIGHT as f32 - 40.0,
+        1160.0,
+        28.0,
+        INK,
+        Align::Left,
+        &board.verdict,
+    ));
     Scene {
         width: WIDTH,
         height: HEIGHT,
@@ -132,33 +200,27 @@ mod tests {
     use super::*;
 
     fn board() -> VoteBoard {
+        let bar = |label: &str, before: (u64, u64), after: (u64, u64)| SideBar {
+            label: label.into(),
+            before,
+            after,
+        };
         VoteBoard {
             title: "闭源最终将战胜开源?".into(),
             subtitle: "2026-12-07 · 12 票".into(),
+            rounds: ["读前".into(), "读后".into()],
             sides: vec![
-                SideBar {
-                    label: "正方".into(),
-                    votes: 7,
-                    share: 58,
-                },
-                SideBar {
-                    label: "反方".into(),
-                    votes: 4,
-                    share: 33,
-                },
-                SideBar {
-                    label: "还没想好".into(),
-                    votes: 1,
-                    share: 8,
-                },
+                bar("正方", (3, 25), (7, 58)),
+                bar("反方", (6, 50), (4, 33)),
+                bar("还没想好", (2, 17), (1, 8)),
             ],
+            verdict: "正方以摇摆胜出:正方 +33,反方 \u{2212}17".into(),
         }
     }
 
-    #[test]
-    fn each_side_is_named_with_its_votes_and_share_on_its_row() {
-        let scene = scene(&board());
-        let texts: Vec<(f32, String)> = scene
+    /// Each text of the scene as drawn (fitted to its box), with its baseline.
+    fn texts(scene: &Scene) -> Vec<(f32, String)> {
+        scene
             .items
             .iter()
             .filter_map(|i| match i {
@@ -167,22 +229,30 @@ mod tests {
                 } => Some((*y, debate_picture::fit(text, *size, *w))),
                 Item::Rect { .. } => None,
             })
-            .collect();
-        for (label, figure) in [
-            ("正方", "7 · 58%"),
-            ("反方", "4 · 33%"),
-            ("还没想好", "1 · 8%"),
+            .collect()
+    }
+
+    #[test]
+    fn each_side_is_named_between_its_shares_before_and_after() {
+        let texts = texts(&scene(&board()));
+        let at = |t: &str| {
+            texts
+                .iter()
+                .find(|(_, s)| s == t)
+                .unwrap_or_else(|| panic!("{t}"))
+                .0
+        };
+        for (label, before, after) in [
+            ("正方", "3 · 25%", "7 · 58%"),
+            ("反方", "6 · 50%", "4 · 33%"),
+            ("还没想好", "2 · 17%", "1 · 8%"),
         ] {
-            let at = |t: &str| {
-                texts
-                    .iter()
-                    .find(|(_, s)| s == t)
-                    .unwrap_or_else(|| panic!("{t}"))
-                    .0
-            };
-            assert_eq!(at(label), at(figure) + 4.0, "{label} beside {figure}");
+            assert!(at(before) < at(label) && at(label) < at(after), "{label}");
+            assert!(at(after) - at(before) < 100.0, "{label}: one row");
         }
         assert!(texts.iter().any(|(_, s)| s == "闭源最终将战胜开源?"));
+        assert!(texts.iter().any(|(_, s)| s.starts_with("正方以摇摆胜出")));
+        assert_eq!(texts.iter().filter(|(_, s)| s == "读前").count(), 3);
     }
 
     #[test]

@@ -1,10 +1,11 @@
-//! Debates and their votes (migration `0002_debates.sql`).
+//! Debates, their polls and answers (migrations `0002_debates.sql`, `0009_debate_rounds.sql`).
 //!
-//! A debate is open until `/debate close` or its deadline (`closed_at` set), then reported
-//! once its result is posted (`reported_at` set). Votes are one row per user, the latest
-//! choice; a retracted vote is deleted. Whether a vote counts (poll known, not closed more
-//! than `GRACE_MS` ago, not past the deadline plus `GRACE_MS`) is decided inside the one
-//! statement that writes it, so no check can race with a close.
+//! A debate's first vote is open until its second vote opens (`second_at` set); the second
+//! vote and the convinced poll are open until the debate closes (`closed_at` set); then the
+//! result is posted once (`reported_at` set). An answer is one row per person and poll, the
+//! latest choice; a retracted answer is deleted. Whether an answer counts (poll known, not
+//! closed more than `GRACE_MS` ago) is decided inside the one statement that writes it, so no
+//! check can race with a close.
 
 use std::collections::HashMap;
 
@@ -12,7 +13,7 @@ use sqlx::Row;
 
 use super::{Error, Recorded, Refusal, Store};
 use crate::vocab::Place;
-use crate::vocab::{DebateId, GRACE_MS, Millis, Side};
+use crate::vocab::{DebateId, GRACE_MS, Millis, Round};
 
 /// A debate as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,10 +26,13 @@ pub struct DebateRow {
     pub starter_id: i64,
     pub lang: String,
     pub started_at: Millis,
+    /// When the first vote closes by itself.
     pub deadline: Millis,
-    pub poll_id: Option<String>,
-    /// The poll's message, once posted.
-    pub message_id: Option<i64>,
+    /// When the first vote closed and the second opened.
+    pub second_at: Option<Millis>,
+    /// When the second vote closes by itself.
+    pub second_deadline: Option<Millis>,
+    /// When voting ended.
     pub closed_at: Option<Millis>,
     pub reported_at: Option<Millis>,
 }
@@ -44,14 +48,32 @@ pub struct NewDebate<'a> {
     pub deadline: Millis,
 }
 
-/// Votes per side, at each [`Side::index`]: for, against, undecided.
-pub type Tally = [u64; 3];
+/// A poll a debate put.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DebatePollRow {
+    pub debate_id: DebateId,
+    pub round: Round,
+    pub poll_id: String,
+    pub message_id: i64,
+    /// For the convinced poll, the excerpt ids its options name, in order; empty for a vote.
+    pub options: Vec<String>,
+}
 
-/// The debate polled as `?` is open at `?`: not closed, or closed less than `?` (GRACE_MS)
-/// ago (a vote cast before the close and delivered late), and not past its deadline by more.
-const OPEN: &str = "poll_id = ? AND ? <= COALESCE(closed_at, deadline) + ? AND ? <= deadline + ?";
+/// Someone's latest answer to one of a debate's polls: the options chosen, as bits (option n
+/// is `1 << n`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DebateAnswer {
+    pub round: Round,
+    pub user_id: i64,
+    pub options: u64,
+}
 
-const COLUMNS: &str = "id, chat_id, thread_id, motion_id, starter_id, lang, started_at, deadline, poll_id, message_id, closed_at, reported_at";
+/// When poll `p` of debate `d` closes: the first vote when the second opens (or the debate
+/// closes, for a debate closed in its first vote); the others when the debate closes.
+const CLOSES: &str =
+    "CASE WHEN p.round = 0 THEN COALESCE(d.second_at, d.closed_at) ELSE d.closed_at END";
+
+const COLUMNS: &str = "id, chat_id, thread_id, motion_id, starter_id, lang, started_at, deadline, second_at, second_deadline, closed_at, reported_at";
 
 fn debate_row(row: &sqlx::sqlite::SqliteRow) -> DebateRow {
     DebateRow {
@@ -63,11 +85,22 @@ fn debate_row(row: &sqlx::sqlite::SqliteRow) -> DebateRow {
         lang: row.get("lang"),
         started_at: row.get("started_at"),
         deadline: row.get("deadline"),
-        poll_id: row.get("poll_id"),
-        message_id: row.get("message_id"),
+        second_at: row.get("second_at"),
+        second_deadline: row.get("second_deadline"),
         closed_at: row.get("closed_at"),
         reported_at: row.get("reported_at"),
     }
+}
+
+fn poll_row(row: &sqlx::sqlite::SqliteRow) -> Option<DebatePollRow> {
+    let options: String = row.get("options");
+    Some(DebatePollRow {
+        debate_id: row.get("debate_id"),
+        round: Round::of_index(row.get("round"))?,
+        poll_id: row.get("poll_id"),
+        message_id: row.get("message_id"),
+        options: options.split_whitespace().map(str::to_string).collect(),
+    })
 }
 
 impl DebateRow {
@@ -78,7 +111,7 @@ impl DebateRow {
 }
 
 impl Store {
-    /// Stores a new debate, or `None` when the chat already has one open.
+    /// Stores a new debate, or `None` when the chat already has one running.
     pub async fn create_debate(&self, debate: &NewDebate<'_>) -> Result<Option<DebateId>, Error> {
         let _timer = super::timing::write("create_debate");
         let inserted = sqlx::query(
@@ -109,7 +142,7 @@ impl Store {
         Ok(row.as_ref().map(debate_row))
     }
 
-    /// The open debate of a chat or forum topic, if any.
+    /// The running debate (one of its votes open) of a chat or forum topic, if any.
     pub async fn open_debate(&self, place: impl Into<Place>) -> Result<Option<DebateRow>, Error> {
         let place = place.into();
         let row = sqlx::query(&format!(
@@ -132,24 +165,79 @@ impl Store {
         Ok(rows.iter().map(debate_row).collect())
     }
 
-    /// Records that the debate's vote went out as poll `poll_id` in message `message_id`.
+    /// Records that the debate's `round` went out as poll `poll_id` in message `message_id`,
+    /// its options naming the excerpts `options` (the convinced poll) or none (a vote).
     pub async fn debate_poll_sent(
         &self,
         id: DebateId,
+        round: Round,
         poll_id: &str,
         message_id: i64,
+        options: &[&str],
     ) -> Result<(), Error> {
         let _timer = super::timing::write("debate_poll_sent");
-        sqlx::query("UPDATE debates SET poll_id = ?, message_id = ? WHERE id = ?")
-            .bind(poll_id)
-            .bind(message_id)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO debate_polls (poll_id, debate_id, round, message_id, options)
+             VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (debate_id, round) DO NOTHING",
+        )
+        .bind(poll_id)
+        .bind(id)
+        .bind(round.index() as i64)
+        .bind(message_id)
+        .bind(options.join(" "))
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
-    /// Closes the debate's vote at `at`; false when it was closed already.
+    /// The polls the debate put, in round order.
+    pub async fn debate_polls(&self, id: DebateId) -> Result<Vec<DebatePollRow>, Error> {
+        let rows = sqlx::query(
+            "SELECT poll_id, debate_id, round, message_id, options FROM debate_polls
+             WHERE debate_id = ? ORDER BY round",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().filter_map(poll_row).collect())
+    }
+
+    /// The debate poll `poll_id`, if it is one.
+    pub async fn debate_poll(&self, poll_id: &str) -> Result<Option<DebatePollRow>, Error> {
+        let row = sqlx::query(
+            "SELECT poll_id, debate_id, round, message_id, options FROM debate_polls
+             WHERE poll_id = ?",
+        )
+        .bind(poll_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().and_then(poll_row))
+    }
+
+    /// Closes the first vote and opens the second at `at`, until `deadline`; false when that
+    /// happened already or the debate is closed.
+    pub async fn open_second_vote(
+        &self,
+        id: DebateId,
+        at: Millis,
+        deadline: Millis,
+    ) -> Result<bool, Error> {
+        let _timer = super::timing::write("open_second_vote");
+        let opened = sqlx::query(
+            "UPDATE debates SET second_at = ?, second_deadline = ?
+             WHERE id = ? AND second_at IS NULL AND closed_at IS NULL",
+        )
+        .bind(at)
+        .bind(deadline)
+        .bind(id)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(opened == 1)
+    }
+
+    /// Ends the debate's voting at `at`; false when it had ended already.
     pub async fn close_debate(&self, id: DebateId, at: Millis) -> Result<bool, Error> {
         let _timer = super::timing::write("close_debate");
         let closed =
@@ -178,53 +266,51 @@ impl Store {
         Ok(reported == 1)
     }
 
-    /// Whether `poll_id` is a debate's vote.
-    pub async fn is_debate_poll(&self, poll_id: &str) -> Result<bool, Error> {
-        Ok(sqlx::query("SELECT 1 FROM debates WHERE poll_id = ?")
-            .bind(poll_id)
-            .fetch_optional(&self.pool)
-            .await?
-            .is_some())
-    }
-
-    /// A vote in the debate polled as `poll_id`: `side` (stored as its [`Side::index`])
-    /// replaces the user's earlier vote; `None` retracts it.
+    /// An answer to the debate poll `poll_id`: `options` (bits, option n being `1 << n`)
+    /// replace the user's earlier answer to it; `None` retracts it. It counts while the poll is
+    /// open, or closed less than `GRACE_MS` before `at` (cast before the close, delivered
+    /// late; Telegram takes no vote on a stopped poll, so one that comes was cast before).
     ///
-    /// The vote and, when it changed nothing, the question why are one transaction: a vote
-    /// can arrive while its poll is being stored, and were the poll stored between the two,
-    /// the vote would be refused as late when it came too early (and is tried again once the
+    /// The answer and, when it changed nothing, the question why are one transaction: an
+    /// answer can arrive while its poll is being stored, and were the poll stored between the
+    /// two, it would be refused as late when it came too early (and is tried again once the
     /// poll is stored).
-    pub async fn record_vote(
+    pub async fn record_debate_answer(
         &self,
         poll_id: &str,
         user_id: i64,
-        side: Option<Side>,
+        options: Option<u64>,
         at: Millis,
     ) -> Result<Recorded, Error> {
         let _timer = super::timing::write("vote");
+        let open = format!(
+            "FROM debate_polls p JOIN debates d ON d.id = p.debate_id
+             WHERE p.poll_id = ?1 AND COALESCE({CLOSES} + ?3, ?2) >= ?2"
+        );
         let upsert = format!(
-            "INSERT INTO debate_votes (debate_id, user_id, option, voted_at)
-             SELECT id, ?, ?, ? FROM debates WHERE {OPEN}
-             ON CONFLICT (debate_id, user_id) DO UPDATE
-             SET option = excluded.option, voted_at = excluded.voted_at"
+            "INSERT INTO debate_answers (debate_id, round, user_id, options, voted_at)
+             SELECT p.debate_id, p.round, ?4, ?5, ?2 {open}
+             ON CONFLICT (debate_id, round, user_id) DO UPDATE
+             SET options = excluded.options, voted_at = excluded.voted_at"
         );
         let retract = format!(
-            "DELETE FROM debate_votes WHERE user_id = ? AND debate_id =
-             (SELECT id FROM debates WHERE {OPEN})"
+            "DELETE FROM debate_answers WHERE user_id = ?4 AND (debate_id, round) IN
+             (SELECT p.debate_id, p.round {open})"
         );
         let mut tx = self.pool.begin().await?;
-        let done = match side {
-            Some(side) => sqlx::query(&upsert)
+        let done = match options {
+            Some(bits) => sqlx::query(&upsert)
+                .bind(poll_id)
+                .bind(at)
+                .bind(GRACE_MS)
                 .bind(user_id)
-                .bind(side.index() as i64)
-                .bind(at),
-            None => sqlx::query(&retract).bind(user_id),
+                .bind(bits as i64),
+            None => sqlx::query(&retract)
+                .bind(poll_id)
+                .bind(at)
+                .bind(GRACE_MS)
+                .bind(user_id),
         }
-        .bind(poll_id)
-        .bind(at)
-        .bind(GRACE_MS)
-        .bind(at)
-        .bind(GRACE_MS)
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -234,24 +320,17 @@ impl Store {
         let recorded = if done > 0 {
             Recorded::Counted
         } else {
-            let known = sqlx::query("SELECT 1 FROM debates WHERE poll_id = ?")
+            let known = sqlx::query("SELECT 1 FROM debate_polls WHERE poll_id = ?")
                 .bind(poll_id)
                 .fetch_optional(&mut *tx)
                 .await?
                 .is_some();
-            let is_open = format!("SELECT 1 FROM debates WHERE {OPEN}");
-            let open = || {
-                sqlx::query(&is_open)
-                    .bind(poll_id)
-                    .bind(at)
-                    .bind(GRACE_MS)
-                    .bind(at)
-                    .bind(GRACE_MS)
-            };
-            match (known, side) {
+            let is_open = format!("SELECT 1 {open}");
+            let still_open = || sqlx::query(&is_open).bind(poll_id).bind(at).bind(GRACE_MS);
+            match (known, options) {
                 (false, _) => Recorded::UnknownPoll,
-                // Retracting a vote nobody had cast changes nothing, and is no refusal.
-                (true, None) if open().fetch_optional(&mut *tx).await?.is_some() => {
+                // Retracting an answer nobody had given changes nothing, and is no refusal.
+                (true, None) if still_open().fetch_optional(&mut *tx).await?.is_some() => {
                     Recorded::Counted
                 }
                 (true, _) => Recorded::Refused(Refusal::Closed),
@@ -268,8 +347,10 @@ impl Store {
     ) -> Result<HashMap<String, u32>, Error> {
         let place = place.into();
         let rows = sqlx::query(
-            "SELECT motion_id, COUNT(*) AS times FROM debates
-             WHERE chat_id = ? AND thread_id IS ? AND poll_id IS NOT NULL GROUP BY motion_id",
+            "SELECT motion_id, COUNT(*) AS times FROM debates d
+             WHERE chat_id = ? AND thread_id IS ?
+               AND EXISTS (SELECT 1 FROM debate_polls p WHERE p.debate_id = d.id AND p.round = 0)
+             GROUP BY motion_id",
         )
         .bind(place.chat)
         .bind(place.thread)
@@ -281,21 +362,24 @@ impl Store {
             .collect())
     }
 
-    /// The debate's votes per side.
-    pub async fn tally(&self, id: DebateId) -> Result<Tally, Error> {
+    /// Every answer given in the debate, each person's latest to each poll.
+    pub async fn debate_answers(&self, id: DebateId) -> Result<Vec<DebateAnswer>, Error> {
         let rows = sqlx::query(
-            "SELECT option, COUNT(*) AS votes FROM debate_votes WHERE debate_id = ? GROUP BY option",
+            "SELECT round, user_id, options FROM debate_answers WHERE debate_id = ?
+             ORDER BY round, user_id",
         )
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
-        let mut tally = [0; 3];
-        for row in rows {
-            let option: i64 = row.get("option");
-            if let Some(count) = usize::try_from(option).ok().and_then(|o| tally.get_mut(o)) {
-                *count = row.get::<i64, _>("votes") as u64;
-            }
-        }
-        Ok(tally)
+        Ok(rows
+            .iter()
+            .filter_map(|r| {
+                Some(DebateAnswer {
+                    round: Round::of_index(r.get("round"))?,
+                    user_id: r.get("user_id"),
+                    options: r.get::<i64, _>("options") as u64,
+                })
+            })
+            .collect())
     }
 }

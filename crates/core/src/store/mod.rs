@@ -27,7 +27,7 @@ mod quizzes;
 mod schema;
 mod settings;
 mod timing;
-pub use debates::{DebateRow, NewDebate, Tally};
+pub use debates::{DebateAnswer, DebatePollRow, DebateRow, NewDebate};
 pub use homework::{AssignmentRow, NewAssignment, Progress};
 pub use quizzes::{Answer, AnswerRow, NewQuiz, QuestionRow, QuizRow, RecordedQuiz};
 pub use timing::{Listener, WRITES, report_writes_to};
@@ -268,7 +268,7 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        let votes = sqlx::query("DELETE FROM debate_votes WHERE user_id = ?")
+        let votes = sqlx::query("DELETE FROM debate_answers WHERE user_id = ?")
             .bind(user_id)
             .execute(&mut *tx)
             .await?

@@ -14,6 +14,7 @@ pub const WRITES: &[&str] = &[
     "advance_quiz",
     "create_debate",
     "debate_poll_sent",
+    "open_second_vote",
     "close_debate",
     "report_debate",
     "migrate_chat",

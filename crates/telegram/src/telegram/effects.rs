@@ -19,7 +19,6 @@ use teloxide::types::{InputFile, MessageId};
 use super::outbox::{Audience, Outbox};
 use super::polls::{self, SendPoll};
 use super::send::{self, AnswerAs};
-use crate::app::Reply;
 use crate::clock::{self, now_ms};
 use crate::core::{Core, Input, PollOf, Unlimited};
 use crate::effect::Effect;
@@ -205,14 +204,14 @@ impl Interpreter {
                     },
                 }
             }
-            Effect::OpenVote {
+            Effect::DebatePoll {
                 place,
                 debate,
-                motion,
+                round,
                 poll,
             } => {
-                let of = PollOf::Vote { debate };
-                match self.open_vote(place, &motion, &poll).await {
+                let of = PollOf::Vote { debate, round };
+                match self.debate_poll(place, &poll).await {
                     Ok((poll_id, message_id)) => Ok(self.poll_sent(of, &poll_id, message_id).await),
                     Err(e) => match moved(&e) {
                         Some(moved) => Err(moved),
@@ -367,19 +366,9 @@ impl Interpreter {
         polls::send_poll(&self.bot, &self.outbox, SendPoll::quiz(place, poll)).await
     }
 
-    /// Posts a debate's motion and, replying to it, the vote; answers the poll's id and
-    /// message id.
-    async fn open_vote(
-        &self,
-        place: Place,
-        motion: &Reply,
-        poll: &VotePoll,
-    ) -> anyhow::Result<(String, i64)> {
-        let (bot, outbox) = (&self.bot, &self.outbox);
-        outbox.limits.reserve(place.chat, place.kind()).await;
-        let sent = send::send_message(bot, outbox, place, motion, None).await?;
-        outbox.limits.reserve(place.chat, place.kind()).await;
-        let vote = SendPoll::vote(place, poll, MessageId(sent.message_id));
-        polls::send_poll(bot, outbox, vote).await
+    /// Posts one of a debate's polls; answers its poll id and message id.
+    async fn debate_poll(&self, place: Place, poll: &VotePoll) -> anyhow::Result<(String, i64)> {
+        self.outbox.limits.reserve(place.chat, place.kind()).await;
+        polls::send_poll(&self.bot, &self.outbox, SendPoll::vote(place, poll)).await
     }
 }

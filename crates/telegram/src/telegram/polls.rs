@@ -22,7 +22,7 @@
 use serde::Serialize;
 use teloxide::prelude::*;
 use teloxide::requests::Payload;
-use teloxide::types::{MessageId, ReplyParameters, ThreadId};
+use teloxide::types::ThreadId;
 
 use super::outbox::{Audience, Outbox};
 use super::send::{self, Sent};
@@ -53,11 +53,11 @@ pub struct SendPoll {
     #[serde(skip_serializing_if = "Option::is_none")]
     open_period: Option<u32>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
+    allows_multiple_answers: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     shuffle_options: bool,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     hide_results_until_closes: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    reply_parameters: Option<ReplyParameters>,
 }
 
 /// InputPollOption: an option's text.
@@ -88,9 +88,9 @@ impl SendPoll {
             explanation: None,
             description: None,
             open_period: None,
+            allows_multiple_answers: false,
             shuffle_options: false,
             hide_results_until_closes: false,
-            reply_parameters: None,
         }
     }
 
@@ -107,11 +107,11 @@ impl SendPoll {
         }
     }
 
-    /// A debate's vote, one answer each, replying to the motion `motion`.
-    pub fn vote(place: Place, poll: &VotePoll, motion: MessageId) -> Self {
+    /// One of a debate's polls: a vote (one answer) or the convinced poll (several).
+    pub fn vote(place: Place, poll: &VotePoll) -> Self {
         SendPoll {
+            allows_multiple_answers: poll.multiple,
             hide_results_until_closes: poll.hide_results_until_closes,
-            reply_parameters: Some(ReplyParameters::new(motion).allow_sending_without_reply()),
             ..SendPoll::new(place, &poll.question, &poll.options, "regular")
         }
     }
@@ -196,19 +196,21 @@ mod tests {
         assert_eq!(sent.poll.unwrap().id, "5800000000000000001");
     }
 
-    /// A debate's vote: a regular poll replying to the motion, counts hidden until it closes.
+    /// A debate's polls: regular, counts hidden until they close; the convinced poll takes
+    /// several answers.
     #[test]
-    fn a_vote_replies_to_its_motion_and_hides_its_counts() {
+    fn a_debate_poll_hides_its_counts_and_the_convinced_poll_takes_several_answers() {
         let place = Place {
             chat: -100,
             thread: None,
         };
         let vote = VotePoll {
             question: "闭源是未来?".to_string(),
-            options: ["赞成".into(), "反对".into(), "未定".into()],
+            options: vec!["赞成".into(), "反对".into(), "未定".into()],
+            multiple: false,
             hide_results_until_closes: true,
         };
-        let sent = serde_json::to_value(SendPoll::vote(place, &vote, MessageId(41))).unwrap();
+        let sent = serde_json::to_value(SendPoll::vote(place, &vote)).unwrap();
         assert_eq!(
             sent,
             json!({
@@ -218,8 +220,15 @@ mod tests {
                 "is_anonymous": false,
                 "type": "regular",
                 "hide_results_until_closes": true,
-                "reply_parameters": {"message_id": 41, "allow_sending_without_reply": true},
             })
         );
+        let convinced = VotePoll {
+            options: vec!["正方 · 李彦宏 ¶5".into(), "反方 · 罗璇 ¶34".into()],
+            multiple: true,
+            ..vote
+        };
+        let sent = serde_json::to_value(SendPoll::vote(place, &convinced)).unwrap();
+        assert_eq!(sent["allows_multiple_answers"], json!(true));
+        assert_eq!(sent["options"][1], json!({"text": "反方 · 罗璇 ¶34"}));
     }
 }
