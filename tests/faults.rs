@@ -685,7 +685,13 @@ async fn a_vote_racing_its_polls_storage_is_tried_again_not_refused() {
         let (other, handle) = (other.clone(), handle.clone());
         let (done, stored) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            let _ = done.send(handle.block_on(other.debate_poll_sent(debate, Round::Before, "poll-1", 42, &[])));
+            let _ = done.send(handle.block_on(other.debate_poll_sent(
+                debate,
+                Round::Before,
+                "poll-1",
+                42,
+                &[],
+            )));
         });
         // Stored at once outside a transaction; inside one, it waits for the vote's commit.
         let _ = stored.recv_timeout(Duration::from_secs(1));
@@ -710,6 +716,9 @@ async fn a_vote_racing_its_polls_storage_is_tried_again_not_refused() {
         .expect("stored");
     assert_eq!(again, Recorded::Counted);
     let answers = store.debate_answers(debate).await.expect("the answers");
-    assert_eq!((answers.len(), answers[0].options), (1, 1 << Side::For.index()));
+    assert_eq!(
+        (answers.len(), answers[0].options),
+        (1, 1 << Side::For.index())
+    );
     scenario.teardown();
 }

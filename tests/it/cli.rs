@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use debate_bot::i18n::Lang;
 
-use crate::support::{self, citation, li_role, say, say_until, speaker_line, topic_header};
 use crate::support::sentences::debate::round_line;
+use crate::support::{self, citation, li_role, say, say_until, speaker_line, topic_header};
 
 fn bin() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_debate-bot"));
@@ -281,7 +281,10 @@ fn console_runs_a_debate_voted_by_number_with_the_result() {
         &[("motion", motion), ("minutes", "60")],
     );
     let after_vote = stdout.find(&voted(&sides[2])).expect(&stdout);
-    assert!(stdout.find(&convinced).expect(&stdout) > after_vote, "{stdout}");
+    assert!(
+        stdout.find(&convinced).expect(&stdout) > after_vote,
+        "{stdout}"
+    );
     assert!(
         stdout.contains(&zh("console_convinced_prompt", &[])),
         "{stdout}"
@@ -289,8 +292,18 @@ fn console_runs_a_debate_voted_by_number_with_the_result() {
     // The result comes after the 2 s grace, even though input has ended.
     let result = [
         zh("debate_result_title", &[("motion", motion)]),
-        round_line(Lang::Zh, "debate_round_before", [(1, 100), (0, 0), (0, 0)], 1),
-        round_line(Lang::Zh, "debate_round_after", [(0, 0), (0, 0), (1, 100)], 1),
+        round_line(
+            Lang::Zh,
+            "debate_round_before",
+            [(1, 100), (0, 0), (0, 0)],
+            1,
+        ),
+        round_line(
+            Lang::Zh,
+            "debate_round_after",
+            [(0, 0), (0, 0), (1, 100)],
+            1,
+        ),
         String::new(),
         zh(
             "debate_result_swing",

@@ -22,8 +22,8 @@ use debate_bot::settings::QuizSettings;
 use debate_bot::store::{Recorded, Refusal};
 use debate_bot::vocab::Place;
 use debate_bot::vocab::Timer;
-use debate_bot::vocab::{Round, VotePoll};
 use debate_bot::vocab::{ChatKind, DebateId, GRACE_MS, Millis, Player};
+use debate_bot::vocab::{Round, VotePoll};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use support::core_replies::through_core;
@@ -326,11 +326,7 @@ impl Bot {
             .await
             .expect("poll_sent");
         let deadline = started_at + i64::from(self.settings.minutes) * MINUTE;
-        let [
-            Effect::Send { place, reply },
-            Effect::Wake { at, timer },
-        ] = after.as_slice()
-        else {
+        let [Effect::Send { place, reply }, Effect::Wake { at, timer }] = after.as_slice() else {
             panic!("the quotes and a wake-up expected: {after:#?}");
         };
         assert_eq!(place, chat);
@@ -377,7 +373,10 @@ impl Bot {
         else {
             panic!("the second vote expected: {outs:#?}");
         };
-        assert_eq!((stop_place.chat, *stopped), (posted.chat, posted.message_id));
+        assert_eq!(
+            (stop_place.chat, *stopped),
+            (posted.chat, posted.message_id)
+        );
         assert_eq!((*d1, *d2), (posted.debate, posted.debate));
         assert_eq!(
             (*at, *timer),
@@ -879,7 +878,12 @@ async fn a_vote_counts_once_per_voter_a_change_replaces_it_and_a_retraction_remo
         result.doc.to_html().starts_with(&format!(
             "<b>{}</b>\n{}\n",
             support::say(Lang::Zh, "debate_result_title", &[("motion", MOTION_1)]),
-            round_line(Lang::Zh, "debate_round_before", [(1, 25), (2, 50), (1, 25)], 4)
+            round_line(
+                Lang::Zh,
+                "debate_round_before",
+                [(1, 25), (2, 50), (1, 25)],
+                4
+            )
         )),
         "{}",
         result.doc.to_html()
@@ -1043,14 +1047,20 @@ async fn after_close_votes_count_for_the_grace_then_the_result_is_posted_once() 
 async fn a_debate_closed_after_its_first_vote_reports_it_in_the_starter_s_language() {
     let bot = Bot::new("first-only").await;
     let cases: [(&[u8], String); 4] = [
-        (&[FOR, FOR, AGAINST], result_1([(2, 67), (1, 33), (0, 0)], 3)),
+        (
+            &[FOR, FOR, AGAINST],
+            result_1([(2, 67), (1, 33), (0, 0)], 3),
+        ),
         (
             &[
                 AGAINST, FOR, UNDECIDED, UNDECIDED, UNDECIDED, UNDECIDED, UNDECIDED, UNDECIDED,
             ],
             result_1([(1, 13), (1, 13), (6, 75)], 8),
         ),
-        (&[UNDECIDED, UNDECIDED], result_1([(0, 0), (0, 0), (2, 100)], 2)),
+        (
+            &[UNDECIDED, UNDECIDED],
+            result_1([(0, 0), (0, 0), (2, 100)], 2),
+        ),
         (&[AGAINST], result_1([(0, 0), (1, 100), (0, 0)], 1)),
     ];
     for (i, (options, expected)) in cases.iter().enumerate() {
@@ -1135,7 +1145,11 @@ async fn the_result_measures_the_swing_among_those_who_voted_twice_and_ranks_the
         (3, &[AGAINST]),
         (5, &[FOR]),
     ] {
-        assert_eq!(bot.vote_poll(&second.after_id, &v[i], options, t).await, Recorded::Counted, "{i}");
+        assert_eq!(
+            bot.vote_poll(&second.after_id, &v[i], options, t).await,
+            Recorded::Counted,
+            "{i}"
+        );
     }
     // One answer per vote: no option 3; several answers to the convinced poll, none past its
     // options.
@@ -1145,17 +1159,34 @@ async fn the_result_measures_the_swing_among_those_who_voted_twice_and_ranks_the
     );
     let last = quotes.len() as u8 - 1;
     assert_eq!(
-        bot.vote_poll(&second.convinced_id, &v[0], &[0, last], t).await,
+        bot.vote_poll(&second.convinced_id, &v[0], &[0, last], t)
+            .await,
         Recorded::Counted
     );
-    assert_eq!(bot.vote_poll(&second.convinced_id, &v[1], &[0], t).await, Recorded::Counted);
-    assert_eq!(bot.vote_poll(&second.convinced_id, &v[2], &[1], t).await, Recorded::Counted);
-    // A change replaces the earlier answer; a retraction removes it.
-    assert_eq!(bot.vote_poll(&second.convinced_id, &v[2], &[0], t).await, Recorded::Counted);
-    assert_eq!(bot.vote_poll(&second.convinced_id, &v[3], &[1], t).await, Recorded::Counted);
-    assert_eq!(bot.vote_poll(&second.convinced_id, &v[3], &[], t).await, Recorded::Counted);
     assert_eq!(
-        bot.vote_poll(&second.convinced_id, &v[6], &[last + 1], t).await,
+        bot.vote_poll(&second.convinced_id, &v[1], &[0], t).await,
+        Recorded::Counted
+    );
+    assert_eq!(
+        bot.vote_poll(&second.convinced_id, &v[2], &[1], t).await,
+        Recorded::Counted
+    );
+    // A change replaces the earlier answer; a retraction removes it.
+    assert_eq!(
+        bot.vote_poll(&second.convinced_id, &v[2], &[0], t).await,
+        Recorded::Counted
+    );
+    assert_eq!(
+        bot.vote_poll(&second.convinced_id, &v[3], &[1], t).await,
+        Recorded::Counted
+    );
+    assert_eq!(
+        bot.vote_poll(&second.convinced_id, &v[3], &[], t).await,
+        Recorded::Counted
+    );
+    assert_eq!(
+        bot.vote_poll(&second.convinced_id, &v[6], &[last + 1], t)
+            .await,
         Recorded::Refused(Refusal::Invalid)
     );
 
@@ -1172,8 +1203,18 @@ async fn the_result_measures_the_swing_among_those_who_voted_twice_and_ranks_the
     };
     let expected = [
         say("debate_result_title", &[("motion", MOTION_1)]),
-        round_line(Lang::Zh, "debate_round_before", [(1, 20), (3, 60), (1, 20)], 5),
-        round_line(Lang::Zh, "debate_round_after", [(4, 80), (1, 20), (0, 0)], 5),
+        round_line(
+            Lang::Zh,
+            "debate_round_before",
+            [(1, 20), (3, 60), (1, 20)],
+            5,
+        ),
+        round_line(
+            Lang::Zh,
+            "debate_round_after",
+            [(4, 80), (1, 20), (0, 0)],
+            5,
+        ),
         String::new(),
         // Among the 4 who voted twice: for from 1 to 3 (+50), against from 2 to 1 (-25).
         say(
@@ -1188,10 +1229,17 @@ async fn the_result_measures_the_swing_among_those_who_voted_twice_and_ranks_the
                 (
                     "moves",
                     &[
-                        say("debate_result_move", &[("count", "2"), ("from", &a), ("to", &f)]),
                         say(
                             "debate_result_move",
-                            &[("count", "1"), ("from", &zh("debate_vote_undecided")), ("to", &a)],
+                            &[("count", "2"), ("from", &a), ("to", &f)],
+                        ),
+                        say(
+                            "debate_result_move",
+                            &[
+                                ("count", "1"),
+                                ("from", &zh("debate_vote_undecided")),
+                                ("to", &a),
+                            ],
                         ),
                     ]
                     .join(&zh("debate_result_move_separator")),
@@ -1277,7 +1325,9 @@ async fn at_the_deadline_the_vote_closes_by_itself() {
     );
     let outs = bot.wake(posted.debate, second.deadline).await;
     bot.assert_closes(&outs, &posted, second.deadline);
-    let outs = bot.debate(GROUP, &alice, "close", second.deadline + 1).await;
+    let outs = bot
+        .debate(GROUP, &alice, "close", second.deadline + 1)
+        .await;
     assert_eq!(only_message_to(&outs, GROUP), none_open());
     assert_eq!(
         bot.result(&posted, second.deadline).await.doc.to_plain(),
@@ -1510,23 +1560,21 @@ async fn a_restart_resumes_every_debate_where_it_was() {
     );
     let second = bot.second_of(&expired);
     assert_eq!(
-        bot.vote_poll(&second.after_id, &v[1], &[FOR], now + 2).await,
+        bot.vote_poll(&second.after_id, &v[1], &[FOR], now + 2)
+            .await,
         Recorded::Counted
     );
     let outs = bot.debate(expired.chat, &starter, "close", now + 3).await;
     bot.assert_closes(&outs, &expired, now + 3);
     let result = bot.result(&expired, now + 3).await.doc.to_plain();
     assert!(
-        result.starts_with(&result_head(
-            Lang::Zh,
-            MOTION_1,
-            [(1, 50), (1, 50), (0, 0)],
-            2
-        )
-        .lines()
-        .take(2)
-        .collect::<Vec<_>>()
-        .join("\n")),
+        result.starts_with(
+            &result_head(Lang::Zh, MOTION_1, [(1, 50), (1, 50), (0, 0)], 2)
+                .lines()
+                .take(2)
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
         "{result}"
     );
     assert!(
@@ -1598,17 +1646,22 @@ async fn a_restart_in_the_second_vote_posts_what_it_had_not_and_loses_no_answer(
     let starter = player(1, "Starter");
     let v = voters(10, 3);
     let posted = bot.start(GROUP, &starter, "1", T0).await;
-    bot.votes(&posted, &v, &[AGAINST, AGAINST, FOR], T0 + 1).await;
+    bot.votes(&posted, &v, &[AGAINST, AGAINST, FOR], T0 + 1)
+        .await;
     // The second vote opens; its vote is posted, the convinced poll not before the stop.
     let outs = bot.debate(GROUP, &starter, "close", T0 + MINUTE).await;
-    let Some(Effect::DebatePoll { poll: convinced, .. }) = outs.get(2).cloned() else {
+    let Some(Effect::DebatePoll {
+        poll: convinced, ..
+    }) = outs.get(2).cloned()
+    else {
         panic!("{outs:#?}");
     };
     bot.debates
         .poll_sent(posted.debate, Round::After, "after-x", 2_001)
         .await
         .unwrap();
-    bot.vote_poll("after-x", &v[0], &[FOR], T0 + MINUTE + 1).await;
+    bot.vote_poll("after-x", &v[0], &[FOR], T0 + MINUTE + 1)
+        .await;
 
     let bot = bot.restart().await;
     let now = T0 + 2 * MINUTE;
@@ -1828,15 +1881,13 @@ async fn a_voter_s_concurrent_changes_count_once_and_the_result_is_posted_once()
     assert_eq!(
         results,
         // (The test posted no convinced poll: the result says nothing of it.)
-        vec![
-            result_1([(1, 100), (0, 0), (0, 0)], 1).replace(
-                &format!(
-                    "{}\n\n",
-                    support::say(Lang::Zh, "debate_result_convinced_none", &[])
-                ),
-                ""
-            )
-        ]
+        vec![result_1([(1, 100), (0, 0), (0, 0)], 1).replace(
+            &format!(
+                "{}\n\n",
+                support::say(Lang::Zh, "debate_result_convinced_none", &[])
+            ),
+            ""
+        )]
     );
 }
 

@@ -96,7 +96,10 @@ impl Group {
         let motion = self.api.wait_nth("sendMessage", messages).await;
         assert_eq!(motion.chat_id(), Some(chat), "{}", motion.summary());
         assert!(motion.ok(), "{}", motion.response);
-        assert!(poll.seq < motion.seq, "the vote comes first, before any quote");
+        assert!(
+            poll.seq < motion.seq,
+            "the vote comes first, before any quote"
+        );
         let poll_id = poll.poll()["id"].as_str().expect("a poll id").to_string();
         let debate = self.debate(chat).await.id;
         let stored = poll_id.clone();
@@ -434,7 +437,10 @@ async fn a_group_debates_votes_and_sees_the_result_next_to_the_articles_camps() 
     api.group_text(GROUP, &admin, "/debate close");
     let result = group.result(before).await;
     let head = result_head(Lang::Zh, "巨头也应该拥抱开源?", [(0, 0), (0, 0), (0, 0)], 0);
-    assert!(result.starts_with(&format!("{}\n", head.lines().next().unwrap())), "{result}");
+    assert!(
+        result.starts_with(&format!("{}\n", head.lines().next().unwrap())),
+        "{result}"
+    );
     let nobody = zh(
         "debate_result_round_none",
         &[("round", &zh("debate_round_before", &[]))],
@@ -567,7 +573,11 @@ async fn a_restart_keeps_the_debate_and_its_votes_and_a_deadline_passed_meanwhil
     assert!(result.starts_with(&format!("{head}\n")), "{result}");
     assert_eq!(group.ask(&teacher, "/debate close").await, none_open());
     group.bot.take().unwrap().stop().await;
-    assert_eq!(group.api.count("sendPoll"), 6, "three polls for each debate");
+    assert_eq!(
+        group.api.count("sendPoll"),
+        6,
+        "three polls for each debate"
+    );
 }
 
 #[tokio::test]
@@ -638,4 +648,201 @@ async fn a_vote_telegram_refuses_is_called_off_with_an_apology_and_the_chat_is_f
     );
     // Nothing is left open: the next /debate puts a vote.
     group.open(GROUP, &teacher(), "/debate 1").await;
+}
+
+/// Twenty voters: some change sides, some vote only once, and the bot restarts between the
+/// two votes (answers cast while it is down are delivered after). The result's figures are
+/// the votes cast, and the group gets nothing it did not ask for between the steps.
+#[tokio::test]
+async fn twenty_voters_across_a_restart_get_the_shares_the_swing_and_the_quotes_they_cast() {
+    let teacher = teacher();
+    let process = support::process_runtime();
+    let mut group = Group::start_on(process.handle()).await;
+    let s: Vec<TgUser> = (0..20).map(student).collect();
+    const FOR: u8 = 0;
+    const AGAINST: u8 = 1;
+    const UNDECIDED: u8 = 2;
+    let vote = group.open(GROUP, &teacher, "/debate 1").await;
+    let debate = group.debate(GROUP).await.id;
+
+    // Before reading: 0-7 and 16-17 against, 8-12 for, 13-15 undecided; 18 and 19 do not
+    // vote now. 16 first says for, then changes to against.
+    let before = |i: usize| match i {
+        0..=7 | 16 | 17 => AGAINST,
+        8..=12 => FOR,
+        _ => UNDECIDED,
+    };
+    group.api.poll_answer(&vote.poll_id, &s[16], &[FOR]);
+    for (i, student) in s.iter().enumerate().take(18) {
+        group.api.poll_answer(&vote.poll_id, student, &[before(i)]);
+    }
+    group.votes(debate, [5, 10, 3]).await;
+
+    // The starter moves on: the first vote stops, the second and the convinced poll come.
+    group.api.group_text(GROUP, &teacher, "/debate close");
+    let second = group.second(GROUP, &vote, 0, 1).await;
+    let options: Vec<String> = second.convinced.body["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["text"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        options.len(),
+        8,
+        "motion 1 shows 3 quotes for and 5 against"
+    );
+
+    // After reading: 0-4 and 13-14 come round to for, 12 goes against, the rest stay; 16
+    // and 17 do not vote again; 18 (for) and 19 (against) vote only now. Which quotes
+    // convinced: 0-5 the first, 5 and 8 the fourth, 12 the sixth.
+    let after = |i: usize| match i {
+        0..=4 | 8..=11 | 13 | 14 | 18 => FOR,
+        5..=7 | 12 | 19 => AGAINST,
+        _ => UNDECIDED,
+    };
+    let voters_after: Vec<usize> = (0..16).chain([18, 19]).collect();
+    let convinced: [(usize, &[u8]); 8] = [
+        (0, &[0]),
+        (1, &[0]),
+        (2, &[0]),
+        (3, &[0]),
+        (4, &[0]),
+        (5, &[0, 3]),
+        (8, &[3]),
+        (12, &[5]),
+    ];
+    // Some answer before the restart...
+    for &i in &voters_after[..6] {
+        group.api.poll_answer(&second.after_id, &s[i], &[after(i)]);
+    }
+    for (i, options) in &convinced[..3] {
+        group.api.poll_answer(&second.convinced_id, &s[*i], options);
+    }
+    group.votes_in(debate, Round::After, [5, 1, 0]).await;
+    group.end_process(process).await;
+    // ...some while the bot is down (Telegram keeps the updates)...
+    for &i in &voters_after[6..12] {
+        group.api.poll_answer(&second.after_id, &s[i], &[after(i)]);
+    }
+    for (i, options) in &convinced[3..6] {
+        group.api.poll_answer(&second.convinced_id, &s[*i], options);
+    }
+    group.start_again().await;
+    // ...and the rest after it.
+    for &i in &voters_after[12..] {
+        group.api.poll_answer(&second.after_id, &s[i], &[after(i)]);
+    }
+    for (i, options) in &convinced[6..] {
+        group.api.poll_answer(&second.convinced_id, &s[*i], options);
+    }
+    group.votes_in(debate, Round::After, [12, 5, 1]).await;
+    eventually("every convinced answer stored", || async {
+        let answers = group.store.debate_answers(debate).await.ok()?;
+        let n = answers
+            .iter()
+            .filter(|a| a.round == Round::Convinced)
+            .count();
+        (n == 8).then_some(())
+    })
+    .await;
+    assert_eq!(group.api.count("sendPoll"), 3, "nothing posted again");
+
+    // Between the steps the group got the first vote, the quotes, the second vote and the
+    // convinced poll, and nothing else.
+    let sent: Vec<String> = group
+        .api
+        .calls()
+        .iter()
+        .filter(|c| c.chat_id() == Some(GROUP) && c.method.starts_with("send"))
+        .map(|c| c.method.clone())
+        .collect();
+    assert_eq!(sent, ["sendPoll", "sendMessage", "sendPoll", "sendPoll"]);
+
+    let messages = group.api.count("sendMessage");
+    group.api.group_text(GROUP, &teacher, "/debate close");
+    let result = group.result(messages).await;
+    let app = support::app();
+    let quotes = app.convinced_quotes(0);
+    let quote = |rank: &str, option: usize, votes: &str| {
+        format!(
+            "{}\n   {}",
+            zh(
+                "debate_result_convinced_line",
+                &[
+                    ("rank", rank),
+                    ("quote", &app.quote_label(Lang::Zh, 0, quotes[option])),
+                    ("votes", votes),
+                ],
+            ),
+            app.view(Lang::Zh)
+                .citation(&app.corpus().excerpts[quotes[option]])
+        )
+    };
+    let [f, a, u] = sides(Lang::Zh);
+    let moves = [
+        zh(
+            "debate_result_move",
+            &[("count", "1"), ("from", &f), ("to", &a)],
+        ),
+        zh(
+            "debate_result_move",
+            &[("count", "5"), ("from", &a), ("to", &f)],
+        ),
+        zh(
+            "debate_result_move",
+            &[("count", "2"), ("from", &u), ("to", &f)],
+        ),
+    ]
+    .join(&zh("debate_result_move_separator", &[]));
+    let expected = [
+        zh("debate_result_title", &[("motion", "闭源最终将战胜开源?")]),
+        // 18 before: 5 for, 10 against, 3 undecided.
+        round_line(
+            Lang::Zh,
+            "debate_round_before",
+            [(5, 28), (10, 56), (3, 17)],
+            18,
+        ),
+        // 18 after: 12 for, 5 against, 1 undecided.
+        round_line(
+            Lang::Zh,
+            "debate_round_after",
+            [(12, 67), (5, 28), (1, 6)],
+            18,
+        ),
+        String::new(),
+        // The 16 who voted twice: for from 5 to 11 (+6 of 16: +38 points), against from 8
+        // to 4 (-25 points).
+        zh(
+            "debate_result_swing",
+            &[("count", "16"), ("for", "+38"), ("against", "\u{2212}25")],
+        ),
+        zh("debate_result_wins_for", &[]),
+        zh(
+            "debate_result_changed",
+            &[("count", "8"), ("moves", &moves)],
+        ),
+        String::new(),
+        zh("debate_result_convinced", &[("count", "8")]),
+        quote("1", 0, "6"),
+        quote("2", 3, "2"),
+        quote("3", 5, "1"),
+        String::new(),
+        camps(Lang::Zh, "李彦宏", "罗璇"),
+        zh("debate_narration_against", &[]),
+    ]
+    .join("\n");
+    assert_eq!(result, expected);
+    // The whole debate: 5 messages and 3 stopPolls, within 20 a minute.
+    let to_group = group
+        .api
+        .calls()
+        .iter()
+        .filter(|c| c.chat_id() == Some(GROUP))
+        .filter(|c| c.method.starts_with("send") || c.method == "stopPoll")
+        .count();
+    assert_eq!(to_group, 8);
+    assert_within_limits(&group.api);
+    group.stop().await;
 }

@@ -368,7 +368,10 @@ async fn the_groups_language_is_the_language_of_everything_posted_there() {
         app.debate_page(Lang::En, 0, [0, 0]).doc.to_html()
     );
     let vote = room.api.wait_nth("sendPoll", polls).await;
-    assert_eq!(vote.body["question"], app.debate_poll(Lang::En, 0, Round::Before, 60).question);
+    assert_eq!(
+        vote.body["question"],
+        app.debate_poll(Lang::En, 0, Round::Before, 60).question
+    );
 
     // 中文: an English speaker is answered in Chinese.
     room.set(SettingChange::Language(Some(Lang::Zh))).await;
@@ -399,7 +402,10 @@ async fn a_debates_vote_stays_open_for_the_groups_minutes() {
     room.say(&student, "/debate 2").await;
     let vote = room.api.wait_nth("sendPoll", polls).await;
     let app = support::app();
-    assert_eq!(vote.body["question"], app.debate_poll(Lang::Zh, 1, Round::Before, 10).question);
+    assert_eq!(
+        vote.body["question"],
+        app.debate_poll(Lang::Zh, 1, Round::Before, 10).question
+    );
     let store = Store::open(&room.database).await.unwrap();
     let debate = eventually("the debate stored", || async {
         store.open_debate(GROUP).await.ok()?
@@ -420,6 +426,9 @@ async fn a_debates_vote_stays_open_for_the_groups_minutes() {
     .await;
     room.say(&student, "/debate 3").await;
     let vote = room.api.wait_nth("sendPoll", polls).await;
-    assert_eq!(vote.body["question"], app.debate_poll(Lang::Zh, 2, Round::Before, 1440).question);
+    assert_eq!(
+        vote.body["question"],
+        app.debate_poll(Lang::Zh, 2, Round::Before, 1440).question
+    );
     room.stop().await;
 }

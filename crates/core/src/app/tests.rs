@@ -1191,7 +1191,11 @@ fn every_debate_poll_fits_telegrams_poll_limits() {
     let label = |side: &str, speaker: &str, paragraph: &str| {
         fill(
             &ui.debate_quote_label,
-            &[("side", side), ("speaker", speaker), ("paragraph", paragraph)],
+            &[
+                ("side", side),
+                ("speaker", speaker),
+                ("paragraph", paragraph),
+            ],
         )
     };
     let first = &app.corpus.excerpts[app.corpus.motions[0].sides[0][0]];
@@ -1308,11 +1312,7 @@ fn a_debate_result_gives_the_shares_the_swing_its_winner_the_changes_and_the_quo
         answer(Round::Convinced, 2, 0b101),
         answer(Round::Convinced, 3, 0b001),
     ];
-    let quotes: Vec<Option<usize>> = app
-        .convinced_quotes(0)
-        .into_iter()
-        .map(Some)
-        .collect();
+    let quotes: Vec<Option<usize>> = app.convinced_quotes(0).into_iter().map(Some).collect();
     let outcome = Outcome::of(&answers, quotes.len());
     let doc = crate::debate::result::render(&app, Lang::Zh, 0, &outcome, &quotes).to_plain();
     let share = |side: &str, votes: &str, percent: &str| {
@@ -1358,7 +1358,11 @@ fn a_debate_result_gives_the_shares_the_swing_its_winner_the_changes_and_the_quo
         ),
         round(
             &ui.debate_round_before,
-            [share(f, "1", "25"), share(a, "2", "50"), share(u, "1", "25")],
+            [
+                share(f, "1", "25"),
+                share(a, "2", "50"),
+                share(u, "1", "25"),
+            ],
             "4",
         ),
         round(
@@ -1418,11 +1422,8 @@ fn a_debate_result_gives_the_shares_the_swing_its_winner_the_changes_and_the_quo
     huge.convinced = vec![u32::MAX as u64; quotes.len()];
     for lang in Lang::ALL {
         for motion in 0..app.corpus.motions.len() {
-            let quotes: Vec<Option<usize>> = app
-                .convinced_quotes(motion)
-                .into_iter()
-                .map(Some)
-                .collect();
+            let quotes: Vec<Option<usize>> =
+                app.convinced_quotes(motion).into_iter().map(Some).collect();
             huge.convinced = vec![u32::MAX as u64; quotes.len()];
             let doc = crate::debate::result::render(&app, lang, motion, &huge, &quotes);
             assert!(utf16_len(&doc.to_html()) <= MESSAGE_LIMIT);

@@ -168,7 +168,14 @@ impl Debates {
                 .into_iter()
                 .collect());
         };
-        Ok(vec![self.poll(chat, debate, lang, motion, Round::Before, minutes)])
+        Ok(vec![self.poll(
+            chat,
+            debate,
+            lang,
+            motion,
+            Round::Before,
+            minutes,
+        )])
     }
 
     /// The debate's poll of `round`, open for `minutes` more.
@@ -303,7 +310,10 @@ impl Debates {
                 },
             },
             Round::Convinced => {
-                if option_ids.iter().any(|&o| usize::from(o) >= poll.options.len()) {
+                if option_ids
+                    .iter()
+                    .any(|&o| usize::from(o) >= poll.options.len())
+                {
                     return Ok(Recorded::Refused(Refusal::Invalid));
                 }
                 let bits = option_ids.iter().fold(0u64, |b, &o| b | 1 << o);
@@ -437,7 +447,12 @@ impl Debates {
         let quotes: Vec<Option<usize>> = polls
             .iter()
             .find(|p| p.round == Round::Convinced)
-            .map(|p| p.options.iter().map(|id| self.app.excerpt_by_id(id)).collect())
+            .map(|p| {
+                p.options
+                    .iter()
+                    .map(|id| self.app.excerpt_by_id(id))
+                    .collect()
+            })
             .unwrap_or_default();
         let outcome = result::Outcome::of(&answers, quotes.len());
         let lang = self.lang_of(&row);

@@ -85,7 +85,10 @@ impl VoteBoard {
                     ("count", &totals[0].max(totals[1]).to_string()),
                 ],
             ),
-            rounds: [ui.debate_round_before.clone(), ui.debate_round_after.clone()],
+            rounds: [
+                ui.debate_round_before.clone(),
+                ui.debate_round_after.clone(),
+            ],
             sides,
             verdict,
         }

@@ -35,7 +35,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("migrations/0007_top_period.sql"),
     ),
     (8, "pictures", include_str!("migrations/0008_pictures.sql")),
-    (9, "debate rounds", include_str!("migrations/0009_debate_rounds.sql")),
+    (
+        9,
+        "debate rounds",
+        include_str!("migrations/0009_debate_rounds.sql"),
+    ),
 ];
 
 /// The embedded migrations as a source sqlx's [`Migrator`] reads.
