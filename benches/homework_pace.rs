@@ -216,6 +216,7 @@ fn start_bot(
         limits: LimitSettings::default(),
         shutdown: Duration::from_secs(2),
         metrics: None,
+        reloads: None,
     };
     let thread = std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread()

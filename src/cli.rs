@@ -83,7 +83,7 @@ pub fn main() -> ExitCode {
     if matches!(cli.command, Some(Command::Healthcheck)) {
         return healthcheck(&config);
     }
-    let app = match App::load(&config.corpus.dir, config.ui.default_language) {
+    let app = match load_app(&config) {
         Ok(app) => app,
         Err(problems) => {
             eprintln!(
@@ -149,6 +149,11 @@ pub fn main() -> ExitCode {
                 listen: config.telegram.webhook_listen,
                 secret: config.telegram.webhook_secret.clone(),
             });
+            // SIGHUP is listened for within the runtime.
+            let reloads = {
+                let _in_runtime = runtime.enter();
+                reloads(Source::of(&config))
+            };
             let settings = telegram::Settings {
                 token,
                 api_url: config.telegram.api_url,
@@ -156,6 +161,7 @@ pub fn main() -> ExitCode {
                 limits: config.limits.settings(),
                 shutdown: std::time::Duration::from_secs(config.telegram.shutdown_seconds),
                 metrics: config.metrics.listen,
+                reloads: Some(reloads),
             };
             match runtime.block_on(telegram::run(settings, core, Box::pin(shutdown_signal()))) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -284,13 +290,6 @@ fn build_core(
     let quiz = config.quiz.settings();
     let debate = config.debate.settings(quiz.pictures);
     let homework = config.homework.settings();
-    let mut app = app;
-    app.set_zone(
-        config
-            .homework
-            .zone()
-            .expect("checked when the config was loaded"),
-    );
     match runtime.block_on(Store::open(database)) {
         Ok(store) => Ok(Core::new(Arc::new(app), store, quiz, debate, homework)),
         Err(e) => {
@@ -300,6 +299,83 @@ fn build_core(
             eprintln!("error: {e:#}");
             Err(ExitCode::FAILURE)
         }
+    }
+}
+
+/// Loads and checks `responses/` (`[corpus] dir`) into the app, in the config's time zone.
+fn load_app(config: &Config) -> Result<App, Vec<crate::data::Problem>> {
+    Source::of(config).load()
+}
+
+/// Where the app comes from: `responses/`, the default language, the time zone.
+#[derive(Clone)]
+struct Source {
+    dir: PathBuf,
+    lang: Lang,
+    zone: crate::settings::Zone,
+}
+
+impl Source {
+    fn of(config: &Config) -> Source {
+        Source {
+            dir: config.corpus.dir.clone(),
+            lang: config.ui.default_language,
+            zone: config
+                .homework
+                .zone()
+                .expect("checked when the config was loaded"),
+        }
+    }
+
+    fn load(&self) -> Result<App, Vec<crate::data::Problem>> {
+        let mut app = App::load(&self.dir, self.lang)?;
+        app.set_zone(self.zone.clone());
+        Ok(app)
+    }
+}
+
+/// On each SIGHUP, `responses/` loaded and checked again: the app to answer with from then
+/// on. A corpus with a problem is refused, each problem logged, and the running app stays.
+fn reloads(source: Source) -> crate::telegram::Reloads {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let hangups = match signal(SignalKind::hangup()) {
+            Ok(hangups) => Some(hangups),
+            Err(e) => {
+                tracing::warn!("cannot listen for SIGHUP: {e}");
+                None
+            }
+        };
+        Box::pin(futures::stream::unfold(hangups, move |hangups| {
+            let source = source.clone();
+            async move {
+                let mut hangups = hangups?;
+                loop {
+                    hangups.recv().await?;
+                    let from = source.clone();
+                    match tokio::task::spawn_blocking(move || from.load()).await {
+                        Ok(Ok(app)) => return Some((app, Some(hangups))),
+                        Ok(Err(problems)) => {
+                            for problem in &problems {
+                                tracing::error!(%problem, "a problem in the responses");
+                            }
+                            tracing::error!(
+                                dir = %source.dir.display(),
+                                problems = problems.len(),
+                                "responses not reloaded: the running ones stay"
+                            );
+                        }
+                        Err(e) => tracing::error!(error = %e, "responses not reloaded"),
+                    }
+                }
+            }
+        }))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = source;
+        Box::pin(futures::stream::pending())
     }
 }
 

@@ -69,6 +69,8 @@ struct OpenVote {
 
 struct Console<'a> {
     core: &'a Core,
+    /// The app the terminal's own prompts are drawn from (the console never reloads it).
+    app: std::sync::Arc<crate::app::App>,
     lang: Lang,
     player: Player,
     out: &'a mut dyn Write,
@@ -100,6 +102,7 @@ pub async fn run(
         .unwrap_or_else(|| "console".into());
     let mut console = Console {
         core,
+        app: core.app(),
         lang,
         player: Player {
             id: 1,
@@ -160,7 +163,7 @@ async fn sleep_until(at: Option<Millis>) {
 
 impl Console<'_> {
     fn ui(&self) -> &UiText {
-        self.core.ui(self.lang)
+        self.app.view(self.lang).ui
     }
 
     /// Hands `input` to the core: the terminal is one private chat, with nothing to ask and

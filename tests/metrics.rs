@@ -96,6 +96,7 @@ async fn the_counters_move_by_what_was_done() {
     let listen = free_port();
     let settings = Settings {
         metrics: Some(listen),
+        reloads: None,
         ..support::settings(&api)
     };
     let bot = support::launch(

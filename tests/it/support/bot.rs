@@ -118,6 +118,7 @@ pub fn settings(api: &FakeApi) -> Settings {
         limits: generous_limits(),
         shutdown: Duration::from_secs(8),
         metrics: None,
+        reloads: None,
     }
 }
 

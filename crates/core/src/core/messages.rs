@@ -5,7 +5,7 @@
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use super::{Core, Error, Handled, Incoming, Platform};
+use super::{Engines, Error, Handled, Incoming, Platform};
 use crate::app::{Reply, Request};
 use crate::command::{Builtin, Route};
 use crate::debate::DebateRequest;
@@ -30,7 +30,7 @@ enum Outcome {
     },
 }
 
-impl Core {
+impl Engines {
     /// A message: a reading command is answered (or found not to be for this bot) before it
     /// takes from the chat's budget; a quiz or debate command runs only within the budget.
     /// Over the budget, the first answer a minute is the slow-down notice, the rest nothing.

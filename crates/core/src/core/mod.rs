@@ -5,7 +5,8 @@
 //! chat's settings (`/settings`: its language, who may start, a quiz's pace and scoring), and
 //! chooses every sentence, button and refusal a user sees. Both adapters (Telegram, the
 //! terminal) go through here and nowhere else, so they cannot disagree. Built once, by the
-//! composition root (`cli.rs`).
+//! composition root (`cli.rs`); [`Core::reload`] replaces its app (the corpus and every
+//! sentence) while it runs.
 
 mod input;
 mod messages;
@@ -13,7 +14,7 @@ mod presses;
 
 pub use input::{Handled, Incoming, Input, Platform, PollOf, Pressed, Unlimited};
 
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 
 use futures::future::BoxFuture;
 
@@ -41,13 +42,48 @@ pub enum Error {
     Store(#[from] crate::store::Error),
 }
 
-/// The app and the engines, built once and shared by every handler.
+/// The app and the engines, shared by every handler. Every input is handled by the engines of
+/// one app from start to end; a reload builds new ones over the same store, and the next input
+/// gets them (what runs is in the store, so nothing is lost).
 #[derive(Clone)]
 pub struct Core {
+    current: Arc<RwLock<Arc<Engines>>>,
+    store: Store,
+    settings: (QuizSettings, DebateSettings, HomeworkSettings),
+}
+
+/// The app and the engines over it.
+struct Engines {
     app: Arc<App>,
     quizzes: Arc<Quizzes>,
     debates: Arc<Debates>,
     homework: Arc<Homework>,
+}
+
+impl Engines {
+    fn new(
+        app: Arc<App>,
+        store: &Store,
+        settings: (QuizSettings, DebateSettings, HomeworkSettings),
+    ) -> Engines {
+        let (quiz, debate, homework) = settings;
+        let quizzes = Arc::new(Quizzes::new(Arc::clone(&app), store.clone(), quiz));
+        Engines {
+            homework: Arc::new(Homework::new(
+                Arc::clone(&app),
+                store.clone(),
+                Arc::clone(&quizzes),
+                homework,
+            )),
+            debates: Arc::new(Debates::new(Arc::clone(&app), store.clone(), debate)),
+            quizzes,
+            app,
+        }
+    }
+
+    fn store(&self) -> &Store {
+        self.quizzes.store()
+    }
 }
 
 impl Core {
@@ -60,34 +96,37 @@ impl Core {
         debate: DebateSettings,
         homework: HomeworkSettings,
     ) -> Core {
-        let quizzes = Arc::new(Quizzes::new(Arc::clone(&app), store.clone(), quiz));
+        let settings = (quiz, debate, homework);
         Core {
-            homework: Arc::new(Homework::new(
-                Arc::clone(&app),
-                store.clone(),
-                Arc::clone(&quizzes),
-                homework,
-            )),
-            debates: Arc::new(Debates::new(Arc::clone(&app), store, debate)),
-            quizzes,
-            app,
+            current: Arc::new(RwLock::new(Arc::new(Engines::new(app, &store, settings)))),
+            store,
+            settings,
         }
+    }
+
+    fn engines(&self) -> Arc<Engines> {
+        Arc::clone(&self.current.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// From the next input on, answers with `app` (a corpus and sentences loaded and checked
+    /// again: `responses/` edited, an article imported); what runs carries on. Answers the
+    /// command menus to set, as at the start: the topics may have changed.
+    pub fn reload(&self, app: App) -> Vec<Effect> {
+        let engines = Arc::new(Engines::new(Arc::new(app), &self.store, self.settings));
+        let menus = engines.menus();
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = engines;
+        menus
     }
 
     /// The records, for what reads them beside the core: the metrics exporter's gauges.
     pub fn store(&self) -> &Store {
-        self.quizzes.store()
+        &self.store
     }
 
-    /// The topic commands (`closed`, `open`, ...), for the metrics' labels.
-    pub fn topic_commands(&self) -> impl Iterator<Item = &str> {
-        self.app.corpus().topics.iter().map(|t| t.command.as_str())
-    }
-
-    /// The sentences in `lang`, for an adapter that draws what the core sent its own way (the
-    /// terminal's prompts and its rendering of a quiz poll).
-    pub fn ui(&self, lang: Lang) -> &crate::i18n::UiText {
-        self.app.view(lang).ui
+    /// The app answering now, for an adapter that draws what the core sent its own way (the
+    /// terminal's prompts and its rendering of a quiz poll) and for the metrics' labels.
+    pub fn app(&self) -> Arc<App> {
+        Arc::clone(&self.engines().app)
     }
 
     /// Handles one input; answers the effects to carry out, in order. Never fails: a storage
@@ -101,9 +140,12 @@ impl Core {
         input: Input<'a>,
         platform: &'a dyn Platform,
     ) -> BoxFuture<'a, Handled> {
-        Box::pin(self.decide(input, platform))
+        let engines = self.engines();
+        Box::pin(async move { engines.decide(input, platform).await })
     }
+}
 
+impl Engines {
     async fn decide(&self, input: Input<'_>, platform: &dyn Platform) -> Handled {
         match input {
             Input::Message(msg) => self.on_message(&msg, platform).await,
@@ -240,6 +282,17 @@ impl Core {
         }
     }
 
+    /// The command menus: once per language, the default language's for everyone.
+    fn menus(&self) -> Vec<Effect> {
+        Lang::ALL
+            .into_iter()
+            .map(|lang| Effect::Menu {
+                language: (lang != self.app.default_lang()).then(|| lang.code().to_string()),
+                commands: self.app.menu(lang),
+            })
+            .collect()
+    }
+
     /// The config's defaults, which a chat's unset settings read as.
     fn defaults(&self) -> Defaults {
         Defaults {
@@ -260,13 +313,7 @@ impl Core {
     /// The bot's start: its command menu, once per language (the default language's for
     /// everyone), then the quizzes, debates and homework that were running carry on.
     async fn on_start(&self, now: Millis) -> Handled {
-        let mut effects: Vec<Effect> = Lang::ALL
-            .into_iter()
-            .map(|lang| Effect::Menu {
-                language: (lang != self.app.default_lang()).then(|| lang.code().to_string()),
-                commands: self.app.menu(lang),
-            })
-            .collect();
+        let mut effects = self.menus();
         match self.quizzes.resume(now).await {
             Ok(resumed) => effects.extend(resumed),
             Err(e) => tracing::error!(error = %e, "cannot resume the running quizzes"),

@@ -7,7 +7,7 @@
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use super::{Core, Handled, Platform, Pressed};
+use super::{Engines, Handled, Platform, Pressed};
 use crate::app::{Press, Reply};
 use crate::callback_data::{self, Action};
 use crate::effect::Effect;
@@ -15,7 +15,7 @@ use crate::i18n::{Lang, fill};
 use crate::settings::SettingChange;
 use crate::vocab::ChatKind;
 
-impl Core {
+impl Engines {
     /// A button press: the press is answered (with a short notice, or none) and, when the
     /// button changes its message, the message is replaced, within the chat's budget (over
     /// it, the presser is told to slow down and the message stays).
@@ -85,8 +85,8 @@ impl Core {
     }
 
     /// What a press does, by its data read back: a settings button changes the chat's settings
-    /// (see [`Core::change_setting`]), `/top reset`'s button starts a new leaderboard period
-    /// ([`Core::reset_top`]); every other button is the app's, decided without waiting for
+    /// (see [`Engines::change_setting`]), `/top reset`'s button starts a new leaderboard period
+    /// ([`Engines::reset_top`]); every other button is the app's, decided without waiting for
     /// anything.
     async fn press(&self, press: &Pressed<'_>, platform: &dyn Platform, action: Action) -> Press {
         match action {

@@ -55,7 +55,13 @@ pub struct Settings {
     pub shutdown: Duration,
     /// Where to serve Prometheus metrics (`[metrics] listen`); off when `None`.
     pub metrics: Option<SocketAddr>,
+    /// Apps to answer with from then on, each already loaded and checked (`cli.rs` loads
+    /// `responses/` again on SIGHUP); none when `None`.
+    pub reloads: Option<Reloads>,
 }
+
+/// Apps to answer with, as they come: see [`Settings::reloads`].
+pub type Reloads = Pin<Box<dyn futures::Stream<Item = crate::app::App> + Send>>;
 
 /// How long getUpdates waits for news before answering empty.
 const POLL_TIMEOUT: Duration = Duration::from_secs(10);
@@ -77,7 +83,9 @@ pub type Running = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>;
 async fn run_now(settings: Settings, core: Core, stop: Stop) -> anyhow::Result<()> {
     let metrics_server = match settings.metrics {
         Some(listen) => {
-            let handle = crate::metrics::install(core.topic_commands())?;
+            let app = core.app();
+            let topics = app.corpus().topics.iter().map(|t| t.command.as_str());
+            let handle = crate::metrics::install(topics)?;
             Some(crate::metrics::serve(listen, handle, core.store().clone()).await?)
         }
         None => None,
@@ -114,6 +122,18 @@ async fn run_now(settings: Settings, core: Core, stop: Stop) -> anyhow::Result<(
         .partition(|e| matches!(e, crate::effect::Effect::Menu { .. }));
     interpreter.carry_out(menu).await;
     drop(tokio::spawn(interpreter.carry_out(resumed)));
+    // A reloaded app answers from the next update on, with its command menus set again (its
+    // topics may differ); what runs carries on from the store.
+    let _reloading = AbortOnDrop(settings.reloads.map(|mut reloads| {
+        let interpreter = interpreter.clone();
+        tokio::spawn(async move {
+            while let Some(app) = reloads.next().await {
+                let menus = interpreter.core.reload(app);
+                tracing::info!("responses reloaded");
+                interpreter.carry_out(menus).await;
+            }
+        })
+    }));
 
     let handlers = handlers::Handlers {
         me: Arc::new(me),
