@@ -52,7 +52,7 @@ fn check_passes_on_the_shipped_data_and_says_what_it_loaded() {
     assert!(stdout.contains("people: 7"), "{stdout}");
     assert!(stdout.contains("/closed /open /llama"), "{stdout}");
     assert!(
-        stdout.contains("quiz questions: 22 (9 who-said, 13 facts)"),
+        stdout.contains("quiz questions: 22 (8 who-said, 14 facts)"),
         "{stdout}"
     );
     assert!(stdout.contains("debate motions: 5"), "{stdout}");

@@ -52,7 +52,7 @@ const UNDECIDED: u8 = 2;
 // responses/ui.zh.toml and responses/ui.en.toml, filled as the bot fills them.
 const MOTIONS: [&str; 5] = [
     "闭源最终将战胜开源?",
-    "开源就能让初创企业脱颖而出?",
+    "初创企业只能走开源路线?",
     "Llama 2 的自有协议,让它的“开源”打了折扣?",
     "行业落地,闭源比开源更合适?",
     "巨头也应该拥抱开源?",
@@ -596,7 +596,7 @@ async fn debate_n_opens_the_motion_and_its_vote_which_wakes_the_engine_at_the_de
         )),
         "{page}"
     );
-    let against = side_heading(Lang::Zh, "debate_against", 1, 5);
+    let against = side_heading(Lang::Zh, "debate_against", 1, 3);
     assert!(page.contains(&format!("\n\n{against}\n")), "{page}");
     assert!(
         page.ends_with(&format!("\n\n{}", camps_1(Lang::Zh))),

@@ -166,8 +166,8 @@ fn lines_outside_the_excerpts_find_their_sentence() {
     let corpus = corpus();
     let index = SearchIndex::from_corpus(&corpus);
     for (query, paragraph) in [
-        ("中美两地", 9),
-        ("大小企业都有机会从开源中获益", 37),
+        ("剩下的问题", 20),
+        ("模糊之处", 34),
         ("办公室布局", 19),
         ("轻车熟路", 32),
         ("世界人工智能大会", 5),

@@ -180,7 +180,7 @@ async fn start_registers_the_menu_for_private_and_group_chats_in_chinese_and_eng
             assert_eq!(about("quote"), say(Lang::En, "cmd_quote", &[]));
             assert_eq!(
                 about("closed"),
-                "The case for closed models: Robin Li, the technology gap, private deployment"
+                "The case for closed models: Robin Li, an analyst, and the article's own account (the technology gap, data security, brand backing)"
             );
             assert_eq!(
                 about("llama"),
@@ -189,8 +189,14 @@ async fn start_registers_the_menu_for_private_and_group_chats_in_chinese_and_eng
         } else {
             assert_eq!(about("start"), say(Lang::Zh, "cmd_start", &[]));
             assert_eq!(about("quote"), say(Lang::Zh, "cmd_quote", &[]));
-            assert_eq!(about("closed"), "闭源派的论据:李彦宏、技术代差、私有化部署");
-            assert_eq!(about("open"), "开源派的论据:罗璇、林吕强、鲶鱼效应");
+            assert_eq!(
+                about("closed"),
+                "闭源的理由:李彦宏、一位分析师,以及文章自己的叙述(技术代差、数据安全、品牌背书)"
+            );
+            assert_eq!(
+                about("open"),
+                "开源的理由:罗璇、林吕强,以及文章自己的叙述(鲶鱼效应、丛林法则、事实标准)"
+            );
         }
     }
     assert_eq!(seen.len(), 4);
@@ -264,7 +270,10 @@ async fn private_commands_get_one_html_reply_each() {
         &help,
         &format!("<b>{}</b>", html(Lang::Zh, "help_topics", &[])),
     );
-    assert_contains(&help, "/closed — 闭源派的论据:李彦宏、技术代差、私有化部署");
+    assert_contains(
+        &help,
+        "/closed — 闭源的理由:李彦宏、一位分析师,以及文章自己的叙述(技术代差、数据安全、品牌背书)",
+    );
     assert_contains(&help, "/llama — Llama 2:自定协议、七亿月活条款、微软合作");
     assert_no_buttons(&help);
 
@@ -290,7 +299,8 @@ async fn private_commands_get_one_html_reply_each() {
         &quote,
         &format!(
             "<blockquote>{}</blockquote>",
-            debate_bot::render::escape_html(&shown.text.original)
+            // The words as shown: "…" where they start or end inside their sentence.
+            debate_bot::render::escape_html(&shown.shown())
         ),
     );
 
@@ -372,7 +382,7 @@ async fn private_commands_get_one_html_reply_each() {
             ("paragraphs", "40"),
             ("excerpts", "44"),
             ("people", "6"),
-            ("topics", "11"),
+            ("topics", "12"),
         ],
     );
     assert_contains(&source, &counts);
@@ -397,7 +407,7 @@ async fn private_commands_get_one_html_reply_each() {
 
     let open = ask(&api, &user, "/open").await;
     assert_private_reply(&open, &user);
-    let title = topic_title(Lang::Zh, "开源", 1, 11);
+    let title = topic_title(Lang::Zh, "开源", 1, 9);
     assert!(
         open.text().starts_with(&format!("{title}\n")),
         "{}",
@@ -421,7 +431,7 @@ async fn private_commands_get_one_html_reply_each() {
         "{}",
         llama.text()
     );
-    assert_contains(&llama, &html(Lang::Zh, "voice_article", &[]));
+    assert_contains(&llama, &html(Lang::Zh, "voice_article_quoting", &[]));
     assert_contains(&llama, &escape_html(&citation(Lang::Zh, "34")));
     assert_eq!(only_button(&llama), next_button(Lang::Zh, "t:zh:llama:1"));
 
@@ -549,7 +559,7 @@ async fn groups_get_replies_only_to_commands_for_this_bot() {
     assert!(
         reply
             .text()
-            .starts_with(&topic_title(Lang::Zh, "开源", 1, 11))
+            .starts_with(&topic_title(Lang::Zh, "开源", 1, 9))
     );
 
     // Another bot's command, chatter and an unknown command: no answer. The next sendMessage
@@ -1325,7 +1335,9 @@ fn assert_search_page(call: &Call, query: &str, first: usize, count: usize, tota
     let speakers = [
         escape_html(&say_until(Lang::Zh, "speaker_line", &[], "name")),
         zh("voice_article"),
+        zh("voice_article_quoting"),
         zh("voice_unattributed"),
+        escape_html(&say_until(Lang::Zh, "voice_open", &[], "name")),
         escape_html(&say_until(Lang::Zh, "sentence_line", &[], "paragraph")),
     ];
     let citation = escape_html(&citation(Lang::Zh, "\u{0}"));

@@ -550,11 +550,11 @@ mod tests {
                 },
             ),
             (
-                "d:zh:closed-will-win:0:4",
+                "d:zh:closed-will-win:0:2",
                 Action::Debate {
                     lang: Lang::Zh,
                     motion,
-                    at: [0, 4],
+                    at: [0, 2],
                     sources: false,
                 },
             ),

@@ -134,10 +134,17 @@ ui_text! {
     /// An excerpt's attribution. {name}, {role}, {speech}.
     speaker_line,
     speaker_line_no_role,
+    /// The attribution of someone the article describes but does not name, whose {role} is
+    /// how the article describes them: {name} (already marked as not named), {role}, {speech}.
+    speaker_line_unnamed,
     speech_direct,
     speech_reported,
     voice_article,
+    /// The article's own words with words of others in quotation marks in them.
+    voice_article_quoting,
     voice_unattributed,
+    /// Words the article leaves open between {name}'s account and its own.
+    voice_open,
     /// A person's role at an organisation: {role}, {org}.
     person_role,
     /// A role the article does not state, known from elsewhere: {role}.
@@ -186,6 +193,8 @@ ui_text! {
     inline_title,
     inline_article,
     inline_unattributed,
+    /// An inline result's speaker for words left open: {name}.
+    inline_open,
     /// A sentence of the article that is no excerpt: the line under it, and its inline
     /// result's title; both have {paragraph}.
     sentence_line,

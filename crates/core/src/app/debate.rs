@@ -280,7 +280,7 @@ impl App {
             for &e in &m.sides[side] {
                 let excerpt = &self.corpus.excerpts[e];
                 doc.text(format!("• {}", view.citation(excerpt)));
-                doc.text(format!("  {}", view.attribution(excerpt.voice)));
+                doc.text(format!("  {}", view.attribution(excerpt)));
             }
         }
         let back = Button {

@@ -268,7 +268,7 @@ impl App {
                 let excerpt = &self.corpus.excerpts[e];
                 let speaker = match excerpt.voice.speaker() {
                     Some(p) => view.person_name(&self.corpus.people[p]),
-                    None => view.voice_label(excerpt.voice).to_string(),
+                    None => view.voice_label(excerpt.voice),
                 };
                 let topic = excerpt
                     .topics
@@ -281,7 +281,7 @@ impl App {
                         &view.ui.inline_title,
                         &[("speaker", &speaker), ("topic", topic)],
                     ),
-                    description: description(&excerpt.text.original),
+                    description: description(&excerpt.shown()),
                     message: view.excerpt(excerpt),
                 }
             })

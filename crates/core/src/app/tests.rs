@@ -211,7 +211,7 @@ fn english_users_get_english_text_and_a_marked_translation() {
             "{}\n\
              <blockquote>开源并不是商业化的反义词,开源意味着打破垄断</blockquote>\n\
              <i>{}</i>\n{}\n{}",
-            topic_title(ui, "Open source", "1", "11"),
+            topic_title(ui, "Open source", "1", "9"),
             h(&translation),
             h(&luo),
             h(&citation(&app, Lang::En, "35"))
@@ -222,7 +222,7 @@ fn english_users_get_english_text_and_a_marked_translation() {
     let reply = ask(&app, ChatKind::Private, Some("ru"), "/open")
         .unwrap()
         .reply;
-    assert!(html(&reply).starts_with(&topic_title(zh(&app), "开源", "1", "11")));
+    assert!(html(&reply).starts_with(&topic_title(zh(&app), "开源", "1", "9")));
 }
 
 #[test]
@@ -230,7 +230,8 @@ fn the_articles_own_words_are_never_put_in_a_persons_mouth() {
     let app = app();
     let reply = private(&app, "/llama");
     let text = html(&reply);
-    assert!(text.contains(&h(&zh(&app).voice_article)), "{text}");
+    // ¶34 quotes "最大开源模型平台" in the article's own words, and says so.
+    assert!(text.contains(&h(&zh(&app).voice_article_quoting)), "{text}");
     assert!(!text.contains("李彦宏") && !text.contains("罗璇"));
     // The unattributed quote of ¶33 says so.
     let license = &app.corpus.topics[app.corpus.topic_by_command("license").unwrap()];
@@ -338,7 +339,7 @@ fn who_lists_everyone_and_finds_people_by_any_alias() {
     assert!(list.contains(&format!("• {}\n", h(&mentioned))), "{list}");
     // "(未具名)" follows the name of someone the article does not name, not their role; a
     // role the article states carries no mark.
-    let analyst = fill(&ui.name_unnamed, &[("name", "一位分析师")]);
+    let analyst = fill(&ui.name_unnamed, &[("name", "分析师")]);
     assert!(
         list.contains(&quoted(&analyst, "长期观察大模型落地案例", "1")),
         "{list}"
@@ -371,7 +372,7 @@ fn who_lists_everyone_and_finds_people_by_any_alias() {
     );
     let analyst = fill(
         &ui.name_unnamed,
-        &[("name", &name(ui, Lang::En, "一位分析师", "An analyst"))],
+        &[("name", &name(ui, Lang::En, "分析师", "Analyst"))],
     );
     assert!(
         english.contains(&entry(&analyst, "long-time observer of LLM deployments")),
@@ -441,7 +442,7 @@ fn source_names_the_article_and_counts_what_was_loaded() {
             ("paragraphs", "40"),
             ("excerpts", &excerpts),
             ("people", "6"),
-            ("topics", "11"),
+            ("topics", "12"),
         ],
     );
     assert!(reply.contains(&h(&counts)), "{reply}");
@@ -657,7 +658,7 @@ fn search_without_results_says_so_and_lists_the_topics() {
 #[test]
 fn a_sentence_that_is_no_excerpt_is_shown_as_the_articles_text() {
     let app = app();
-    let text = html(&private(&app, "/search 中美两地"));
+    let text = html(&private(&app, "/search 剩下的问题"));
     let ui = zh(&app);
     let sentence = |app: &App, lang: Lang, paragraph: &str| {
         let ui = app.ui.get(lang);
@@ -669,13 +670,16 @@ fn a_sentence_that_is_no_excerpt_is_shown_as_the_articles_text() {
     };
     assert!(
         text.starts_with(&format!(
-            "{}\n\n<blockquote>而在大厂领域,目前中美两地都有分别支持开源与闭源的巨头:",
-            search_header(&app, "中美两地", "1", "1", "1")
+            "{}\n\n<blockquote>剩下的问题只是“如何通过开源的方式获取到更多关注,",
+            search_header(&app, "剩下的问题", "1", "1", "1")
         )),
         "{text}"
     );
     assert!(
-        text.contains(&format!("</blockquote>\n{}", sentence(&app, Lang::Zh, "9"))),
+        text.contains(&format!(
+            "</blockquote>\n{}",
+            sentence(&app, Lang::Zh, "20")
+        )),
         "{text}"
     );
     // It claims no speaker, though it reports Robin Li's words (¶5).
@@ -988,7 +992,7 @@ fn a_debate_shows_the_motion_and_the_best_quote_of_each_side() {
     assert!(
         text.contains(&format!(
             "{}\n<blockquote>开源并不是商业化的反义词,开源意味着打破垄断</blockquote>\n{}\n{}",
-            heading(&ui.debate_against, "1", "5"),
+            heading(&ui.debate_against, "1", "3"),
             h(&luo),
             h(&citation(&app, Lang::Zh, "35"))
         )),
@@ -1018,20 +1022,20 @@ fn a_debate_shows_the_motion_and_the_best_quote_of_each_side() {
     );
 
     // More against walks that side only, and wraps.
-    let Press::Edit(next) = answer_press(&app, "d:zh:closed-will-win:0:4", None, &mut rng()) else {
+    let Press::Edit(next) = answer_press(&app, "d:zh:closed-will-win:0:2", None, &mut rng()) else {
         panic!()
     };
-    assert!(html(&next).contains(&heading(&ui.debate_against, "5", "5")));
+    assert!(html(&next).contains(&heading(&ui.debate_against, "3", "3")));
     assert_eq!(next.buttons[0][1].data, "d:zh:closed-will-win:0:0");
     // Sources list every cited paragraph, with a way back.
-    let Press::Edit(sources) = answer_press(&app, "D:zh:closed-will-win:0:4", None, &mut rng())
+    let Press::Edit(sources) = answer_press(&app, "D:zh:closed-will-win:0:2", None, &mut rng())
     else {
         panic!()
     };
     let text = html(&sources);
     let cited = format!("• {}", h(&citation_start(&app, Lang::Zh)));
-    assert_eq!(text.matches(&cited).count(), 8, "{text}");
-    assert_eq!(sources.buttons[0][0].data, "d:zh:closed-will-win:0:4");
+    assert_eq!(text.matches(&cited).count(), 6, "{text}");
+    assert_eq!(sources.buttons[0][0].data, "d:zh:closed-will-win:0:2");
 }
 
 #[test]
@@ -1429,4 +1433,76 @@ fn a_debate_result_gives_the_shares_the_swing_its_winner_the_changes_and_the_quo
             assert!(utf16_len(&doc.to_html()) <= MESSAGE_LIMIT);
         }
     }
+}
+
+/// Each excerpt says what its words are: the article's own (and, when words in quotation
+/// marks stand in them, that those are words it quotes); words the article leaves open between
+/// a speaker and itself, naming the speaker; an unnamed person by the article's description,
+/// marked once; and "…" wherever the words leave out part of their sentence.
+#[test]
+fn labels_say_what_the_words_are() {
+    let app = app();
+    let shown = |lang: Lang, id: &str| {
+        let excerpt = app.corpus.excerpts.iter().find(|e| e.id == id).unwrap();
+        app.view(lang).excerpt(excerpt).to_html()
+    };
+    let ui = zh(&app);
+    // Narration with no quotation marks is "并非引语"; with them, it says what they are.
+    let plain = shown(Lang::Zh, "article-closed-more-popular");
+    assert!(plain.contains(&h(&ui.voice_article)), "{plain}");
+    for id in [
+        "article-giants-closed-midsize-startups",
+        "article-no-future-claim-against-developers",
+        "article-medical-liability",
+        "article-never-no-future",
+    ] {
+        let text = shown(Lang::Zh, id);
+        assert!(text.contains(&h(&ui.voice_article_quoting)), "{text}");
+        assert!(!text.contains(&h(&ui.voice_article)), "{text}");
+    }
+    // ¶14 after "据…林吕强介绍:", ¶35 after 罗璇's quote: the article leaves the voice open.
+    for (id, person, english_name) in [
+        ("article-only-open-attracts-users", "林吕强", "Lin Lüqiang"),
+        ("article-midsize-leaderboards", "林吕强", "Lin Lüqiang"),
+        ("article-llama2-lowered-threshold", "罗璇", "Luo Xuan"),
+    ] {
+        let text = shown(Lang::Zh, id);
+        let open = fill(&ui.voice_open, &[("name", person)]);
+        assert!(text.contains(&h(&open)), "{text}");
+        assert!(!text.contains(&h(&ui.voice_article)), "{text}");
+        let english = shown(Lang::En, id);
+        let open = fill(
+            &en(&app).voice_open,
+            &[("name", &name(en(&app), Lang::En, person, english_name))],
+        );
+        assert!(english.contains(&h(&open)), "{english}");
+    }
+    // The product manager: the article's own description before the name, marked once.
+    let pm = shown(Lang::Zh, "pm-touchstone");
+    let name_marked = fill(&ui.name_unnamed, &[("name", "应用产品经理")]);
+    let line = fill(
+        &ui.speaker_line_unnamed,
+        &[
+            ("name", &name_marked),
+            ("role", "参与到独角兽大模型团队海外出海项目"),
+            ("speech", &ui.speech_direct),
+        ],
+    );
+    assert!(pm.contains(&h(&line)), "{pm}");
+    assert!(!pm.contains("一位"), "{pm}");
+    // A cut shows as "…" at the end it cuts, and only there.
+    let cut = shown(Lang::Zh, "article-desensitisation");
+    assert!(
+        cut.contains("<blockquote>根据目前公开的信息显示:主要的闭源大模型巨头"),
+        "{cut}"
+    );
+    assert!(cut.contains("降低安全隐患…</blockquote>"), "{cut}");
+    let cut = shown(Lang::Zh, "article-llama2-lowered-threshold");
+    assert!(cut.contains("<blockquote>…Llama 2 系列"), "{cut}");
+    let whole = shown(Lang::Zh, "article-technology-gap");
+    assert!(
+        whole.contains("<blockquote>虽然开源有着种种无可取代的优势"),
+        "{whole}"
+    );
+    assert!(!whole.contains('…'), "{whole}");
 }

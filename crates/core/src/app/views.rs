@@ -66,14 +66,14 @@ impl View<'_> {
     /// The excerpt as a quote, its translation for English readers, who said it, and where.
     pub fn excerpt(&self, excerpt: &Excerpt) -> Doc {
         let mut doc = Doc::new();
-        doc.quote(vec![Span::Plain(excerpt.text.original.clone())]);
+        doc.quote(vec![Span::Plain(excerpt.shown())]);
         if let (Lang::En, Some(en)) = (self.lang, &excerpt.text.en) {
             doc.line(vec![Span::Italic(fill(
                 &self.ui.translation,
                 &[("text", en)],
             ))]);
         }
-        doc.text(self.attribution(excerpt.voice));
+        doc.text(self.attribution(excerpt));
         doc.text(self.citation(excerpt));
         doc
     }
@@ -90,35 +90,52 @@ impl View<'_> {
         doc
     }
 
-    /// Who speaks, for a title: the article itself, or an unnamed quote.
-    pub fn voice_label(&self, voice: Voice) -> &str {
+    /// Who speaks, for a title, when the article names no speaker: the article itself, an
+    /// unnamed quote, or words it leaves open between a speaker and itself.
+    pub fn voice_label(&self, voice: Voice) -> String {
         match voice {
-            Voice::Unattributed => &self.ui.inline_unattributed,
-            _ => &self.ui.inline_article,
+            Voice::Unattributed => self.ui.inline_unattributed.clone(),
+            Voice::Open(p) => fill(
+                &self.ui.inline_open,
+                &[("name", &self.person_name(&self.corpus.people[p]))],
+            ),
+            Voice::Article | Voice::Direct(_) | Voice::Reported(_) => {
+                self.ui.inline_article.clone()
+            }
         }
     }
 
-    /// "—— 李彦宏,百度创始人 · 原话", or that the words are the article's own.
-    pub fn attribution(&self, voice: Voice) -> String {
+    /// "—— 李彦宏,百度联合创始人… · 原话"; or that the words are the article's own (saying so
+    /// when words in quotation marks stand in them, so no one takes those for the article's);
+    /// or that the article does not say whether they are still the speaker before them's.
+    pub fn attribution(&self, excerpt: &Excerpt) -> String {
+        let voice = excerpt.voice;
         match voice {
+            Voice::Article if excerpt.text.original.contains('“') => {
+                self.ui.voice_article_quoting.clone()
+            }
             Voice::Article => self.ui.voice_article.clone(),
             Voice::Unattributed => self.ui.voice_unattributed.clone(),
+            Voice::Open(p) => fill(
+                &self.ui.voice_open,
+                &[("name", &self.person_name(&self.corpus.people[p]))],
+            ),
             Voice::Direct(p) | Voice::Reported(p) => {
                 let person = &self.corpus.people[p];
                 let name = self.person_name(person);
                 let role = self.role(person);
                 let speech = self.speech(voice);
-                if role.is_empty() {
-                    fill(
-                        &self.ui.speaker_line_no_role,
-                        &[("name", &name), ("speech", speech)],
-                    )
-                } else {
-                    fill(
-                        &self.ui.speaker_line,
-                        &[("name", &name), ("role", &role), ("speech", speech)],
-                    )
-                }
+                let line = match (role.is_empty(), person.kind) {
+                    (true, _) => &self.ui.speaker_line_no_role,
+                    // The article describes an unnamed person by what they do: "参与到…项目的
+                    // 应用产品经理", never a bare verb phrase after the name.
+                    (false, PersonKind::Unnamed) => &self.ui.speaker_line_unnamed,
+                    (false, PersonKind::Named | PersonKind::Report) => &self.ui.speaker_line,
+                };
+                fill(
+                    line,
+                    &[("name", &name), ("role", &role), ("speech", speech)],
+                )
             }
         }
     }

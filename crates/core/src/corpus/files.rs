@@ -34,8 +34,22 @@ pub struct ExcerptEntry {
     pub paragraph: usize,
     pub speaker: Option<String>,
     pub speech: Option<Speech>,
+    /// A person whose attributed words these follow with no attribution of their own: the
+    /// article leaves open whether they are still that person's (and says so).
+    pub open_after: Option<String>,
     pub text: String,
+    /// Where the text starts or ends inside its sentence; the bot shows "…" there.
+    pub cut: Option<CutEntry>,
     pub en: Option<String>,
+}
+
+/// The ends of its sentence an excerpt leaves out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CutEntry {
+    Start,
+    End,
+    Both,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

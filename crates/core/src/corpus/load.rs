@@ -5,12 +5,14 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::files::{
-    DebatesFile, ExcerptEntry, ExcerptsFile, PeopleFile, PersonKindEntry, QuizFile, RoleSource,
-    SourceFile, Speech, TopicsFile,
+    CutEntry, DebatesFile, ExcerptEntry, ExcerptsFile, PeopleFile, PersonKindEntry, QuizFile,
+    RoleSource, SourceFile, Speech, TopicsFile,
 };
 use super::questions_and_motions::{motions, question};
+use super::sentences::cut_of;
 use super::{
-    Article, Corpus, Excerpt, FactQuestion, Person, PersonKind, Text, Topic, Voice, is_valid_id,
+    Article, Corpus, Cut, Excerpt, FactQuestion, Person, PersonKind, Text, Topic, Voice,
+    is_valid_id,
 };
 use crate::command::{BUILTIN_COMMANDS, is_valid_command_name};
 use crate::data::{Problem, read_toml};
@@ -85,6 +87,7 @@ pub fn load(dir: &Path) -> Result<Corpus, Vec<Problem>> {
     }
     if !articles.is_empty() {
         roles_in_articles(&people_path, &people, &articles, &mut problems);
+        open_voices(&articles, &excerpts, &excerpt_files, &people, &mut problems);
     }
     if articles.is_empty() && problems.is_empty() {
         problems.push(Problem::new(
@@ -284,6 +287,49 @@ fn excerpt(
             ));
         }
     }
+    let cut = match entry.cut {
+        None => Cut::default(),
+        Some(CutEntry::Start) => Cut {
+            start: true,
+            end: false,
+        },
+        Some(CutEntry::End) => Cut {
+            start: false,
+            end: true,
+        },
+        Some(CutEntry::Both) => Cut {
+            start: true,
+            end: true,
+        },
+    };
+    // The words were found in their paragraph: say where they leave out part of their sentence.
+    let found = (entry.paragraph >= 1)
+        .then(|| article.paragraphs.get(entry.paragraph - 1))
+        .flatten()
+        .and_then(|p| Some((p, p.find(text).filter(|_| !text.trim().is_empty())?)));
+    if let Some((paragraph, at)) = found {
+        let real = cut_of(paragraph, at, text.len());
+        // Only the article's own voice (or one it leaves open) must say where it is cut: a
+        // speaker's words are framed by the attribution the bot shows with them.
+        let narration = entry.speaker.is_none() && entry.speech.is_none();
+        for (side, declared, real, key) in [
+            ("starts", cut.start, real.start, "start"),
+            ("ends", cut.end, real.end, "end"),
+        ] {
+            if declared && !real {
+                problem(format!(
+                    "cut says the {key} is cut, but the text {side} with its sentence; leave \
+                     the {key} out of cut"
+                ));
+            } else if real && !declared && narration {
+                problem(format!(
+                    "text {side} inside its sentence; copy the whole sentence (a qualifier or a \
+                     framing like \"据…显示:\" belongs with it) or say cut = \"{key}\" (or \
+                     \"both\") so the bot shows \"…\" there"
+                ));
+            }
+        }
+    }
     if entry.en.as_deref().is_some_and(|en| en.trim().is_empty()) {
         problem("en is empty; leave it out or write the translation".into());
     }
@@ -298,8 +344,25 @@ fn excerpt(
             }
         },
     };
+    let open_after = match &entry.open_after {
+        None => None,
+        Some(id) => match person_index.get(id.as_str()) {
+            Some(&i) => Some(i),
+            None => {
+                problem(format!("unknown open_after \"{id}\" (not in people.toml)"));
+                None
+            }
+        },
+    };
+    if entry.open_after.is_some() && (entry.speaker.is_some() || entry.speech.is_some()) {
+        problem(
+            "open_after is for words the article attributes to no one; leave out speaker and \
+             speech"
+                .into(),
+        );
+    }
     let voice = match (entry.speech, &entry.speaker) {
-        (None, None) => Some(Voice::Article),
+        (None, None) => Some(open_after.map_or(Voice::Article, Voice::Open)),
         (Some(Speech::Unattributed), None) => Some(Voice::Unattributed),
         (Some(Speech::Direct), Some(_)) => speaker.map(Voice::Direct),
         (Some(Speech::Reported), Some(_)) => speaker.map(Voice::Reported),
@@ -329,6 +392,7 @@ fn excerpt(
             original: entry.text,
             en: entry.en,
         },
+        cut,
         topics: Vec::new(),
     })
 }
@@ -352,6 +416,24 @@ fn people(file: &Path, people: PeopleFile, problems: &mut Vec<Problem>) -> Vec<P
         }
         if entry.name.trim().is_empty() {
             problems.push(Problem::new(file, name.clone(), "name is empty"));
+        }
+        // The bot marks an unnamed person "(未具名)" after the name: "一位分析师(未具名)" would
+        // say it twice.
+        if matches!(entry.kind, PersonKindEntry::Unnamed)
+            && (["一位", "一名", "某"]
+                .iter()
+                .any(|article| entry.name.starts_with(article))
+                || entry
+                    .name_en
+                    .as_deref()
+                    .is_some_and(|en| en.starts_with("A ") || en.starts_with("An ")))
+        {
+            problems.push(Problem::new(
+                file,
+                name.clone(),
+                "an unnamed person's name is their role alone (\"分析师\", \"Analyst\"; not \
+                 \"一位分析师\", \"An analyst\"): the bot marks them as not named",
+            ));
         }
         let person = Person {
             id: entry.id,
@@ -391,6 +473,46 @@ fn people(file: &Path, people: PeopleFile, problems: &mut Vec<Problem>) -> Vec<P
         out.push(person);
     }
     out
+}
+
+/// Words left open between a person and the article must run on from that person's
+/// attributed words: later in the same paragraph, or in the next one.
+fn open_voices(
+    articles: &[Article],
+    excerpts: &[Excerpt],
+    files: &[PathBuf],
+    people: &[Person],
+    problems: &mut Vec<Problem>,
+) {
+    let offset = |e: &Excerpt| {
+        articles[e.article].paragraphs[e.paragraph - 1]
+            .find(e.text.original.as_str())
+            .unwrap_or(0)
+    };
+    for (excerpt, file) in excerpts.iter().zip(files) {
+        let Voice::Open(person) = excerpt.voice else {
+            continue;
+        };
+        let follows = excerpts.iter().any(|e| {
+            e.article == excerpt.article
+                && e.voice.speaker() == Some(person)
+                && (e.paragraph + 1 == excerpt.paragraph
+                    || (e.paragraph == excerpt.paragraph && offset(e) < offset(excerpt)))
+        });
+        if !follows {
+            problems.push(Problem::new(
+                file,
+                Some(format!("excerpt \"{}\"", excerpt.id)),
+                format!(
+                    "open_after \"{}\" needs an excerpt of theirs just before it (earlier in \
+                     ¶{}, or in ¶{}): the words must run on from theirs",
+                    people[person].id,
+                    excerpt.paragraph,
+                    excerpt.paragraph.saturating_sub(1)
+                ),
+            ));
+        }
+    }
 }
 
 /// A role or org not marked `role_source = "outside"` must be the article's own words.

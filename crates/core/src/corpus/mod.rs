@@ -87,15 +87,30 @@ pub enum Voice {
     Reported(usize),
     /// Words the article quotes without saying whose.
     Unattributed,
+    /// Words that run on from the person's attributed words with no attribution of their own:
+    /// the article leaves open whether they are still the person's or its own (index into
+    /// [`Corpus::people`]). They are attributed to no one.
+    Open(usize),
 }
 
 impl Voice {
+    /// The person the article attributes the words to, if it does.
     pub fn speaker(self) -> Option<usize> {
         match self {
             Voice::Direct(p) | Voice::Reported(p) => Some(p),
-            Voice::Article | Voice::Unattributed => None,
+            Voice::Article | Voice::Unattributed | Voice::Open(_) => None,
         }
     }
+}
+
+/// Which ends of its sentence an excerpt leaves out. A cut end is shown as "…", so no one takes
+/// part of a sentence for the whole of it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cut {
+    /// The sentence begins before the excerpt does.
+    pub start: bool,
+    /// The sentence goes on after the excerpt ends.
+    pub end: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -108,8 +123,26 @@ pub struct Excerpt {
     pub voice: Voice,
     /// The verbatim words, with an English translation written for the project.
     pub text: Text,
+    /// Where the words start or end inside their sentence.
+    pub cut: Cut,
     /// Indices into [`Corpus::topics`], in topic order.
     pub topics: Vec<usize>,
+}
+
+/// The mark shown where an excerpt leaves out part of its sentence.
+pub const ELLIPSIS: &str = "…";
+
+impl Excerpt {
+    /// The verbatim words as shown: with "…" where they start or end inside their sentence.
+    pub fn shown(&self) -> String {
+        let mark = |cut: bool| if cut { ELLIPSIS } else { "" };
+        format!(
+            "{}{}{}",
+            mark(self.cut.start),
+            self.text.original,
+            mark(self.cut.end)
+        )
+    }
 }
 
 /// A sentence of an article, so that search finds every line of it, not only the excerpts.

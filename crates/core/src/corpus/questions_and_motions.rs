@@ -158,6 +158,23 @@ pub(super) fn motions(
                 }
             }
         }
+        // A side the article takes is argued by someone it quotes or by its own voice; words
+        // it leaves open between a speaker and itself, or quotes from no one, only go with them.
+        for (side, key) in ["for", "against"].into_iter().enumerate() {
+            let carried = sides[side].iter().any(|&e| {
+                matches!(
+                    excerpts[e].voice,
+                    Voice::Direct(_) | Voice::Reported(_) | Voice::Article
+                )
+            });
+            if !sides[side].is_empty() && !carried {
+                problem(format!(
+                    "the \"{key}\" side has no excerpt a speaker or the article's own voice \
+                     argues: words the article leaves open or quotes from no one cannot carry \
+                     a side alone"
+                ));
+            }
+        }
         if let Some(&both) = sides[0].iter().find(|e| sides[1].contains(e)) {
             problem(format!(
                 "excerpt \"{}\" is on both sides",

@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use super::{Article, Excerpt, Sentence};
+use super::{Article, Cut, Excerpt, Sentence};
 
 /// Marks that end a sentence.
 fn is_end(c: char) -> bool {
@@ -80,6 +80,22 @@ fn push(paragraph: &str, range: Range<usize>, sentences: &mut Vec<Range<usize>>)
     if start < end {
         sentences.push(start..end);
     }
+}
+
+/// Where words found at byte `at` of `paragraph` start or end inside their sentence. An
+/// excerpt that leaves out only its sentence's final marks ("。", "。”") ends with it.
+pub(super) fn cut_of(paragraph: &str, at: usize, len: usize) -> Cut {
+    let end = at + len;
+    let sentences = split(paragraph);
+    let start = !sentences.iter().any(|s| s.start == at);
+    let end = !sentences.iter().any(|s| {
+        s.end >= end
+            && s.start < end
+            && paragraph[end..s.end]
+                .chars()
+                .all(|c| is_end(c) || matches!(c, '”' | '’' | '」' | '』'))
+    });
+    Cut { start, end }
 }
 
 /// Every sentence of every article, with the excerpts that hold it. A sentence is `within` an

@@ -36,13 +36,35 @@ pub enum Source {
     Fact(usize),
 }
 
-/// Every question the corpus offers, with its stable id.
+/// Whether two people are alike enough to be options of one who-said question: people (named
+/// or not) among people, a publication among publications, so no option gives itself away as
+/// the only one of its kind.
+fn alike(a: PersonKind, b: PersonKind) -> bool {
+    (a == PersonKind::Report) == (b == PersonKind::Report)
+}
+
+/// The people who may stand beside `speaker` as the wrong options of a who-said question.
+fn distractors(corpus: &Corpus, speaker: usize) -> Vec<usize> {
+    let kind = corpus.people[speaker].kind;
+    (0..corpus.people.len())
+        .filter(|&p| p != speaker && alike(corpus.people[p].kind, kind))
+        .collect()
+}
+
+/// Every question the corpus offers, with its stable id. A who-said question needs wrong
+/// options of the speaker's kind: a report is asked only where another publication could be
+/// named beside it.
 pub fn pool(corpus: &Corpus) -> Vec<(String, Source)> {
     let who = corpus
         .excerpts
         .iter()
         .enumerate()
         .filter(|(_, e)| matches!(e.voice, Voice::Direct(_) | Voice::Reported(_)))
+        .filter(|(_, e)| {
+            e.voice
+                .speaker()
+                .is_some_and(|p| !distractors(corpus, p).is_empty())
+        })
         .map(|(i, e)| (format!("who-{}", e.id), Source::Who(i)));
     let facts = corpus
         .questions
@@ -242,9 +264,9 @@ pub fn deal(view: &View, source: Source, rng: &mut impl Rng) -> Dealt {
                 .speaker()
                 .expect("who-said questions have a speaker");
             let (question, description) = who_question(view, e);
-            // The speaker and three others; 周鸿祎, quoted nowhere, is a fine distractor.
-            let mut others: Vec<usize> =
-                (0..corpus.people.len()).filter(|&p| p != speaker).collect();
+            // The speaker and three others of their kind; 周鸿祎, quoted nowhere, is a fine
+            // distractor.
+            let mut others = distractors(corpus, speaker);
             others.shuffle(rng);
             let mut people: Vec<usize> = others.into_iter().take(WHO_OPTIONS - 1).collect();
             people.push(speaker);
@@ -542,7 +564,54 @@ mod tests {
             unique.dedup();
             assert_eq!(unique.len(), 4);
             assert_eq!(dealt.explanation, explanation);
+            // People among people: no publication stands out as the one of its kind.
+            assert!(!dealt.options.iter().any(|o| o.contains("The Information")));
         }
+    }
+
+    /// A who-said question's options are all of the speaker's kind. The Information is the
+    /// only publication the article cites, so its report is asked as a fact question among
+    /// publications (quiz.toml), never "who reported this?" among people.
+    #[test]
+    fn a_report_is_never_asked_among_people() {
+        let app = app();
+        let corpus = app.corpus();
+        let ids: Vec<String> = pool(corpus).into_iter().map(|(id, _)| id).collect();
+        assert!(!ids.iter().any(|id| id == "who-information-moonshot-us"));
+        assert!(ids.iter().any(|id| id == "moonshot-report"));
+        let view = app.view(Lang::Zh);
+        let mut rng = StdRng::seed_from_u64(5);
+        for (_, source) in pool(corpus) {
+            let Source::Who(_) = source else { continue };
+            let dealt = deal(&view, source, &mut rng);
+            assert!(
+                !dealt.options.iter().any(|o| o.contains("The Information")),
+                "{}: {:?}",
+                dealt.id,
+                dealt.options
+            );
+        }
+        let report = corpus
+            .questions
+            .iter()
+            .find(|q| q.id == "moonshot-report")
+            .unwrap();
+        assert_eq!(report.options[report.answer].original, "The Information");
+        // The question about California names no outlet, so it gives the other away in no quiz.
+        let california = corpus
+            .questions
+            .iter()
+            .find(|q| q.id == "moonshot-california")
+            .unwrap();
+        assert!(!california.question.original.contains("Information"));
+        assert!(
+            !california
+                .question
+                .en
+                .as_deref()
+                .unwrap()
+                .contains("Information")
+        );
     }
 
     #[test]
@@ -695,7 +764,7 @@ mod tests {
     }
 
     #[test]
-    fn reported_speech_asks_whose_view_and_a_report_who_reported_it() {
+    fn reported_speech_asks_whose_view_and_a_direct_quote_who_said_it() {
         let app = app();
         let corpus = app.corpus();
         let view = app.view(Lang::Zh);
@@ -716,20 +785,7 @@ mod tests {
                 )]
             )
         );
-        let moonshot = deal(
-            &view,
-            Source::Who(excerpt(corpus, "information-moonshot-us")),
-            &mut rng,
-        );
         let report = pieces(&ui.quiz_report_question, &[], &["quote"]);
-        assert!(
-            moonshot
-                .question
-                .starts_with(&format!("{}国内 AI 独角兽", report[0])),
-            "{}",
-            moonshot.question
-        );
-        assert_eq!(moonshot.options[moonshot.correct], "The Information");
         let who = pieces(&ui.quiz_who_question, &[], &["quote"]);
         let opinion = pieces(&ui.quiz_view_question, &[], &["quote"]);
         let marks = pieces(&ui.quiz_quote_marks, &[], &["text"]);
@@ -770,19 +826,6 @@ mod tests {
                 .starts_with(&format!("{}{}Start-ups choose", opinion[0], block[0])),
             "{}",
             lin.question
-        );
-        let moonshot = deal(
-            &en,
-            Source::Who(excerpt(corpus, "information-moonshot-us")),
-            &mut rng,
-        );
-        let report = pieces(&en.ui.quiz_report_question, &[], &["quote"]);
-        assert!(
-            moonshot
-                .question
-                .starts_with(&format!("{}{}Moonshot AI", report[0], block[0])),
-            "{}",
-            moonshot.question
         );
     }
 

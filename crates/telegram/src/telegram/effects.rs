@@ -45,6 +45,8 @@ pub struct Interpreter {
     /// Told each time a quiz poll or a debate's vote is stored as sent: an answer that came
     /// first, for a poll not known yet, is tried again then (see `handlers::record`).
     pub polls_stored: Arc<tokio::sync::Notify>,
+    /// Each voter's poll answers, stored in the order Telegram sent them.
+    pub(super) answers_in_order: Arc<super::answers::InOrder>,
 }
 
 impl Interpreter {

@@ -76,7 +76,9 @@ impl Handlers {
             }
             UpdateKind::InlineQuery(q) => on_inline_query(q, &self.interpreter, arrived),
             UpdateKind::PollAnswer(answer) => {
-                let work = super::answers::on_poll_answer(answer, self.interpreter.clone());
+                let voter = super::answers::voter_id(&answer);
+                let turn = self.interpreter.answers_in_order.take(voter);
+                let work = super::answers::on_poll_answer(answer, self.interpreter.clone(), turn);
                 answers.spawn(async move {
                     run_catching("poll answer", Box::pin(work)).await;
                 });

@@ -108,6 +108,7 @@ async fn run_now(settings: Settings, core: Core, stop: Stop) -> anyhow::Result<(
         lanes: lanes::Lanes::default(),
         upgrades: upgrades::Upgrades::default(),
         polls_stored: Arc::default(),
+        answers_in_order: Arc::default(),
     };
     // The command menu is set before the first update is taken; quizzes and debates that
     // were running when the bot stopped carry on meanwhile.
