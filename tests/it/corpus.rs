@@ -879,6 +879,32 @@ fn bad_motions_are_refused() {
             "startups-only-open",
             "\"lin-most-efficient-way\" is on both sides",
         ]);
+    // More quotes than a poll has options: each is an option of "which quotes convinced you?".
+    let many: String = [
+        "li-closed-will-win",
+        "li-small-closed-beats-open",
+        "li-efficiency-cost",
+        "article-star-startups-back-open",
+        "article-bigtech-camps",
+        "article-closed-more-popular",
+        "article-technology-gap",
+        "article-synthetic-data",
+        "article-brand-accountability",
+        "article-desensitisation",
+    ]
+    .iter()
+    .map(|id| format!("  \"{id}\",\n"))
+    .collect();
+    Scratch::new()
+        .edit(
+            "debates.toml",
+            "for = [\n  \"article-giants-de-facto-standard\",\n",
+            &format!("for = [\n{many}  \"article-giants-de-facto-standard\",\n"),
+        )
+        .expect(&[
+            "motion \"giants-should-open\"",
+            "16 excerpts on its sides; at most 12",
+        ]);
     // A side no speaker and not the article's own voice argues: words the article leaves open
     // (¶35 after 罗璇's quote) cannot carry it alone.
     Scratch::new()

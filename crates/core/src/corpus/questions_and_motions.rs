@@ -181,6 +181,15 @@ pub(super) fn motions(
                 excerpts[both].id
             ));
         }
+        // Every quote a motion shows is an option of its poll "which quotes convinced you?".
+        let quotes = sides[0].len() + sides[1].len();
+        if quotes > crate::bot_api::POLL_OPTIONS_LIMIT {
+            problem(format!(
+                "{quotes} excerpts on its sides; at most {} (each is an option of the poll \"which quotes convinced you?\", and a Telegram poll has at most {} options)",
+                crate::bot_api::POLL_OPTIONS_LIMIT,
+                crate::bot_api::POLL_OPTIONS_LIMIT
+            ));
+        }
         let narration = entry.narration.map(|side| match side {
             SideEntry::For => Side::For,
             SideEntry::Against => Side::Against,
