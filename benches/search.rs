@@ -219,6 +219,7 @@ fn main() {
             text: &text,
             command: command.as_ref(),
             bot_username: Some("debate_bot"),
+            scope: None,
         };
         medians.push(bench(&format!("shipped: /search {query} (+ HTML)"), || {
             let handled = app.handle(black_box(&request), &mut rng).unwrap();

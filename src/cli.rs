@@ -267,7 +267,7 @@ fn check(config: &Config, app: &App) {
         .map(|t| format!("/{}", t.command))
         .collect();
     println!("  topics: {} ({})", corpus.topics.len(), commands.join(" "));
-    let who_said = crate::quiz::questions::pool(corpus).len() - corpus.questions.len();
+    let who_said = crate::quiz::questions::pool(corpus, None).len() - corpus.questions.len();
     println!(
         "  quiz questions: {} ({who_said} who-said, {} facts)",
         who_said + corpus.questions.len(),

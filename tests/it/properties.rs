@@ -641,7 +641,12 @@ fn check_reply(
 /// stale notice when it cannot be.
 fn press(app: &App, data: &str, language_code: Option<&str>, seed: u64) -> Press {
     match callback_data::decode(data, app.corpus()) {
-        Some(action) => app.press(action, language_code, &mut StdRng::seed_from_u64(seed)),
+        Some(action) => app.press(
+            action,
+            language_code,
+            None,
+            &mut StdRng::seed_from_u64(seed),
+        ),
         None => Press::Notice(app.view(app.lang(language_code)).ui.button_stale.clone()),
     }
 }
@@ -801,6 +806,7 @@ proptest! {
             text: &text,
             command: command.as_ref(),
             bot_username: bot.as_deref(),
+            scope: None,
         };
         let handled = app.handle(&request, &mut StdRng::seed_from_u64(seed));
         if let Some(handled) = handled {
@@ -1300,6 +1306,7 @@ fn check_load(dir: &Path) -> Result<(), TestCaseError> {
                         text: &text,
                         command: parsed.as_ref(),
                         bot_username: Some("debate_bot"),
+                        scope: None,
                     };
                     let handled = app.handle(&request, &mut StdRng::seed_from_u64(1));
                     prop_assert!(handled.is_some(), "no answer to {}", text);

@@ -1087,7 +1087,7 @@ async fn a_chat_meets_every_question_before_any_repeats() {
     // and every fact question before one repeats.
     let mut bot = bot("select").await;
     let teacher = player(1, "Teacher");
-    let pool: BTreeSet<String> = questions::pool(app().corpus())
+    let pool: BTreeSet<String> = questions::pool(app().corpus(), None)
         .into_iter()
         .map(|(id, _)| id)
         .collect();

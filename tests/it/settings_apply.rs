@@ -316,6 +316,7 @@ fn app_reply(lang: Lang, text: &str) -> String {
         text,
         command: command.as_ref(),
         bot_username: Some("debate_test_bot"),
+        scope: None,
     };
     support::app()
         .handle(&request, &mut rand::rng())

@@ -1243,7 +1243,7 @@ fn core_press(data: &str, language_code: Option<&str>) -> (String, Vec<Vec<(Stri
     let app = support::app();
     let action = debate_bot::callback_data::decode(data, app.corpus())
         .unwrap_or_else(|| panic!("{data:?} is no data the core writes"));
-    match app.press(action, language_code, &mut rand::rng()) {
+    match app.press(action, language_code, None, &mut rand::rng()) {
         Press::Edit(reply) => support::shown(&reply),
         Press::Notice(notice) => panic!("{data:?} is stale for the core: {notice}"),
     }

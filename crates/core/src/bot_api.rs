@@ -12,6 +12,9 @@ pub const CALLBACK_DATA_LIMIT: usize = 64;
 /// A poll's question (sendPoll): 1-300 characters.
 pub const POLL_QUESTION_LIMIT: usize = 300;
 
+/// The bot's command menu (setMyCommands): at most 100 commands.
+pub const MENU_LIMIT: usize = 100;
+
 /// A poll's options (sendPoll): a list of 1-12.
 pub const POLL_OPTIONS_LIMIT: usize = 12;
 

@@ -36,7 +36,7 @@ use crate::bot_api::CALLBACK_DATA_LIMIT;
 use crate::corpus::Corpus;
 use crate::i18n::Lang;
 use crate::settings::{MINUTES, QUESTIONS, SECONDS, SettingChange, Starters};
-use crate::vocab::Scoring;
+use crate::vocab::{ArticleId, Scoring};
 
 /// What a button does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -261,7 +261,7 @@ fn read(kind: Kind, fields: &str, corpus: &Corpus) -> Option<Action> {
         Kind::Setting => {
             let (lang, fields) = lang_first(fields)?;
             let (key, value) = fields.split_once(':')?;
-            let change = read_setting(key, value)?;
+            let change = read_setting(key, value, corpus)?;
             Some(Action::Setting { lang, change })
         }
         Kind::TopReset => Some(Action::TopReset {
@@ -285,12 +285,22 @@ fn setting_field(change: SettingChange) -> (&'static str, String) {
         SettingChange::Scoring(s) => ("score", s.code().to_string()),
         SettingChange::Minutes(m) => ("min", m.to_string()),
         SettingChange::Pictures(p) => ("pic", if p { "on" } else { "off" }.to_string()),
+        // "*" for every article: no article's id (a-z, 0-9, '-') reads so.
+        SettingChange::Article(a) => (
+            "art",
+            a.map_or_else(|| "*".to_string(), |a| a.as_str().to_string()),
+        ),
     }
 }
 
-/// A setting's change read back: a known key, and one of the values a chat may choose for it.
-fn read_setting(key: &str, value: &str) -> Option<SettingChange> {
+/// A setting's change read back: a known key, and one of the values a chat may choose for it
+/// (an article loaded, or all).
+fn read_setting(key: &str, value: &str, corpus: &Corpus) -> Option<SettingChange> {
     Some(match key {
+        "art" if value == "*" => SettingChange::Article(None),
+        "art" => SettingChange::Article(Some(
+            ArticleId::new(value).filter(|_| corpus.article_by_id(value).is_some())?,
+        )),
         "lang" if value == "own" => SettingChange::Language(None),
         "lang" => SettingChange::Language(Some(Lang::ALL.into_iter().find(|l| l.code() == value)?)),
         "sec" => SettingChange::Seconds(value.parse().ok().filter(|n| SECONDS.contains(n))?),
@@ -371,9 +381,15 @@ mod tests {
                     }
                 })
                 .collect(),
-            Kind::Setting => SettingChange::rows()
+            // Every change /settings offers, and the article ones (offered once there are two
+            // articles: one is loaded here, and "all").
+            Kind::Setting => SettingChange::rows(&[])
                 .into_iter()
                 .flatten()
+                .chain([
+                    SettingChange::Article(None),
+                    SettingChange::Article(ArticleId::new(&corpus.articles[0].id)),
+                ])
                 .map(|change| Action::Setting { lang, change })
                 .collect(),
             Kind::TopReset => vec![Action::TopReset { lang }],

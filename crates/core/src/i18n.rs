@@ -376,6 +376,15 @@ ui_text! {
     settings_only_admins,
     settings_press_only_admins,
     settings_chosen,
+    /// With more than one article loaded: which the chat works with (/settings), and
+    /// /source's list of them.
+    settings_article,
+    settings_article_all,
+    settings_article_value,
+    source_list_title,
+    source_list_line,
+    source_scope_all,
+    source_scope_one,
     help_settings,
     /// Homework (/assign): refusals and usage, the card in the group, the attempt in a
     /// private chat, the student's result, the summary at the deadline, the teacher's report.

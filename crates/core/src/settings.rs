@@ -11,7 +11,7 @@
 
 use crate::i18n::Lang;
 pub use crate::vocab::Scoring;
-use crate::vocab::{ChatKind, Millis};
+use crate::vocab::{ArticleId, ChatKind, Millis};
 
 /// `[quiz]` settings: the defaults a chat's own settings (`/settings`) override.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,6 +130,9 @@ pub const QUESTIONS: [usize; 4] = [5, 10, 15, 20];
 /// The minutes of a debate's vote a chat may choose.
 pub const MINUTES: [u32; 4] = [10, 30, 60, 1440];
 
+/// The article buttons of `/settings` per row ("All", then one per article, by number).
+pub const ARTICLES_PER_ROW: usize = 8;
+
 /// Who may start quizzes and debates in a group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub enum Starters {
@@ -169,6 +172,9 @@ pub struct ChatSettings {
     /// When the chat's leaderboard period began (`/top reset`): /top counts only the answers
     /// given since then. `None`: all time.
     pub top_since: Option<Millis>,
+    /// The article the chat works with (its quizzes, debates, searches and topics); `None`:
+    /// every article loaded. One no longer loaded reads as `None`.
+    pub article: Option<ArticleId>,
 }
 
 impl ChatSettings {
@@ -214,6 +220,7 @@ impl ChatSettings {
             SettingChange::Scoring(s) => self.scoring = s,
             SettingChange::Minutes(m) => self.debate_minutes = Some(m),
             SettingChange::Pictures(p) => self.pictures = Some(p),
+            SettingChange::Article(a) => self.article = a,
         }
         self
     }
@@ -229,11 +236,27 @@ pub enum SettingChange {
     Scoring(Scoring),
     Minutes(u32),
     Pictures(bool),
+    /// One article, or all of them (`None`).
+    Article(Option<ArticleId>),
 }
 
 impl SettingChange {
-    /// Every change a `/settings` message offers, row by row (one row per setting).
-    pub fn rows() -> Vec<Vec<SettingChange>> {
+    /// Every change a `/settings` message offers, row by row (one row per setting), for a bot
+    /// with these `articles` loaded: the article rows come only where there is a choice.
+    pub fn rows(articles: &[ArticleId]) -> Vec<Vec<SettingChange>> {
+        let mut rows = SettingChange::fixed_rows();
+        if articles.len() > 1 {
+            let choices: Vec<SettingChange> = std::iter::once(None)
+                .chain(articles.iter().copied().map(Some))
+                .map(SettingChange::Article)
+                .collect();
+            rows.extend(choices.chunks(ARTICLES_PER_ROW).map(<[_]>::to_vec));
+        }
+        rows
+    }
+
+    /// The rows every bot offers.
+    fn fixed_rows() -> Vec<Vec<SettingChange>> {
         vec![
             [Some(Lang::Zh), Some(Lang::En), None]
                 .map(SettingChange::Language)
@@ -265,6 +288,7 @@ impl SettingChange {
             SettingChange::Scoring(s) => settings.scoring == s,
             SettingChange::Minutes(m) => settings.debate_minutes(debate) == m,
             SettingChange::Pictures(p) => settings.quiz(quiz).pictures == p,
+            SettingChange::Article(a) => settings.article == a,
         }
     }
 }

@@ -92,6 +92,46 @@ pub struct QuizId(pub i64);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct DebateId(pub i64);
 
+/// An article as a chat's settings name it: its id (the name of its folder under
+/// `responses/`: 1-48 of a-z, 0-9 and '-', as the loader holds it to), kept inline so that
+/// the settings stay a plain value.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ArticleId {
+    len: u8,
+    bytes: [u8; ArticleId::MAX],
+}
+
+impl ArticleId {
+    pub const MAX: usize = 48;
+
+    /// The article named `id`; `None` for a name no article folder may have.
+    pub fn new(id: &str) -> Option<ArticleId> {
+        let valid = (1..=ArticleId::MAX).contains(&id.len())
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !valid {
+            return None;
+        }
+        let mut bytes = [0; ArticleId::MAX];
+        bytes[..id.len()].copy_from_slice(id.as_bytes());
+        Some(ArticleId {
+            len: id.len() as u8,
+            bytes,
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for ArticleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ArticleId({:?})", self.as_str())
+    }
+}
+
 /// A homework assignment, by its id in the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct AssignmentId(pub i64);
@@ -350,6 +390,17 @@ pub enum Poll {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_article_id_is_a_folder_name() {
+        let id = ArticleId::new("dianchang-2024-07-12-open-vs-closed").unwrap();
+        assert_eq!(id.as_str(), "dianchang-2024-07-12-open-vs-closed");
+        assert_eq!(Some(id), ArticleId::new(id.as_str()));
+        for bad in ["", "Upper", "a/b", "空", &"a".repeat(49)] {
+            assert_eq!(ArticleId::new(bad), None, "{bad}");
+        }
+        assert!(ArticleId::new(&"a".repeat(48)).is_some());
+    }
 
     #[test]
     fn times_and_durations() {

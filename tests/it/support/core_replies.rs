@@ -38,6 +38,7 @@ pub fn core_answer(language_code: Option<&str>, bot_username: Option<&str>, text
                 text,
                 command: command.as_ref(),
                 bot_username,
+                scope: None,
             },
             &mut rand::rng(),
         )

@@ -7,6 +7,7 @@
 use super::{App, Button, Reply};
 use crate::callback_data::{self, Action};
 use crate::command::DebateArgs;
+use crate::corpus::{Scope, in_scope};
 use crate::i18n::{Lang, fill};
 use crate::render::{Doc, Span, cut, utf16_len};
 use crate::vocab::{Round, Side, VotePoll};
@@ -27,9 +28,9 @@ pub enum DebateChoice {
 }
 
 impl App {
-    /// `/debate` (any motion: the caller picks), `/debate N`, `/debate list`; anything else
-    /// gets the usage.
-    pub fn debate(&self, lang: Lang, args: &str) -> DebateChoice {
+    /// `/debate` (any motion: the caller picks), `/debate N`, `/debate list` (the motions of
+    /// the articles in `scope`, by their numbers among all); anything else gets the usage.
+    pub fn debate(&self, lang: Lang, args: &str, scope: Scope) -> DebateChoice {
         let view = self.view(lang);
         let motions = &self.corpus.motions;
         let text = |t: String| {
@@ -51,6 +52,9 @@ impl App {
                 let mut doc = Doc::new();
                 doc.line(vec![Span::Bold(view.ui.debate_list_title.clone())]);
                 for (i, motion) in motions.iter().enumerate() {
+                    if !in_scope(scope, self.corpus.motion_article(i)) {
+                        continue;
+                    }
                     doc.text(fill(
                         &view.ui.debate_list_line,
                         &[

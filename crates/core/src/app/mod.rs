@@ -14,7 +14,7 @@ use rand::seq::IndexedRandom;
 
 use crate::callback_data::{self, Action};
 use crate::command::{Builtin, Command, CommandName};
-use crate::corpus::{self, Corpus};
+use crate::corpus::{self, Corpus, Scope};
 use crate::data::Problem;
 use crate::i18n::{Lang, Ui, fill};
 use crate::render::{Doc, Span, user_text};
@@ -41,6 +41,9 @@ pub struct Request<'a> {
     pub command: Option<&'a Command<'a>>,
     /// This bot's username, to tell `/cmd@thisbot` from `/cmd@otherbot`.
     pub bot_username: Option<&'a str>,
+    /// The articles the chat works with (its settings): what `/search`, `/help`'s topics and
+    /// `/source` take in.
+    pub scope: Scope,
 }
 
 /// The payload of the bot's "add to a group" link (`https://t.me/<bot>?startgroup=quiz`):
@@ -200,7 +203,7 @@ impl App {
                 ChatKind::Group => None,
                 ChatKind::Private => Some(Handled {
                     command: "text".into(),
-                    reply: self.search(lang, request.text),
+                    reply: self.search(lang, request.text, request.scope),
                 }),
             };
         };
@@ -216,7 +219,7 @@ impl App {
                 Reply::text(view.teacher_guide())
             }
             CommandName::Builtin(Builtin::Start) => Reply::text(view.start()),
-            CommandName::Builtin(Builtin::Help) => Reply::text(view.help()),
+            CommandName::Builtin(Builtin::Help) => Reply::text(view.help(request.scope)),
             CommandName::Builtin(Builtin::Quote) => {
                 let excerpt = rng.random_range(0..self.corpus.excerpts.len());
                 self.quote(lang, excerpt)
@@ -225,8 +228,8 @@ impl App {
                 Reply::text(view.people())
             }
             CommandName::Builtin(Builtin::Who) => Reply::text(self.who(lang, command.args)),
-            CommandName::Builtin(Builtin::Source) => Reply::text(view.source()),
-            CommandName::Builtin(Builtin::Search) => self.search(lang, command.args),
+            CommandName::Builtin(Builtin::Source) => Reply::text(view.source(request.scope)),
+            CommandName::Builtin(Builtin::Search) => self.search(lang, command.args, request.scope),
             // The other built-ins are the engines' and the settings' (routed there by
             // `core::Core`, never here); anything else may be a topic command.
             CommandName::Builtin(_) | CommandName::Other(_) => {
@@ -289,7 +292,13 @@ impl App {
     /// Answers a press of one of the app's buttons, its data already read back (by the core,
     /// which answers data it cannot read, and a setting's button, itself). A search whose
     /// query is no longer kept gets a notice.
-    pub fn press(&self, action: Action, language_code: Option<&str>, rng: &mut impl Rng) -> Press {
+    pub fn press(
+        &self,
+        action: Action,
+        language_code: Option<&str>,
+        scope: Scope,
+        rng: &mut impl Rng,
+    ) -> Press {
         let stale = || Press::Notice(self.ui.get(self.lang(language_code)).button_stale.clone());
         match action {
             Action::Topic { lang, topic, index } => Press::Edit(self.topic(lang, topic, index)),
@@ -311,7 +320,7 @@ impl App {
                 self.debate_page(lang, motion, at)
             }),
             Action::Search { lang, page, query } => match self.recall(&query) {
-                Some(query) => Press::Edit(self.search_page(lang, &query, page)),
+                Some(query) => Press::Edit(self.search_page(lang, &query, page, scope)),
                 None => stale(),
             },
             // The core's and homework's: never handed here.

@@ -9,6 +9,7 @@ use std::sync::Mutex;
 
 use super::{App, Button, Reply};
 use crate::callback_data::{self, Action, QueryRef};
+use crate::corpus::{Scope, in_scope};
 use crate::i18n::{Lang, fill};
 use crate::render::{Doc, Span, user_text};
 use crate::search::{QUERY_LIMIT, Unit};
@@ -75,7 +76,7 @@ pub struct InlineAnswer {
 
 impl App {
     /// `/search WORDS` (or plain text in a private chat): the first page of results.
-    pub(super) fn search(&self, lang: Lang, words: &str) -> Reply {
+    pub(super) fn search(&self, lang: Lang, words: &str, scope: Scope) -> Reply {
         let view = self.view(lang);
         let words = words.trim();
         if words.is_empty() {
@@ -86,17 +87,22 @@ impl App {
                 buttons: Vec::new(),
             };
         }
-        self.search_page(lang, words, 0)
+        self.search_page(lang, words, 0, scope)
     }
 
-    /// A page of results for `query`, with buttons for the pages around it.
-    pub(super) fn search_page(&self, lang: Lang, query: &str, page: usize) -> Reply {
+    /// A page of results for `query` among the articles in `scope`, with buttons for the
+    /// pages around it.
+    pub(super) fn search_page(&self, lang: Lang, query: &str, page: usize, scope: Scope) -> Reply {
         let view = self.view(lang);
         let cut = query.chars().count() > QUERY_LIMIT;
         let query: String = query.chars().take(QUERY_LIMIT).collect();
-        let mut result =
+        let find = |start: usize| {
             self.search
-                .search_page(&query, page.saturating_mul(SEARCH_PAGE), SEARCH_PAGE);
+                .search_page_where(&query, start, SEARCH_PAGE, |unit| {
+                    in_scope(scope, self.article_of(unit))
+                })
+        };
+        let mut result = find(page.saturating_mul(SEARCH_PAGE));
         let echo = user_text(&query);
         let mut doc = Doc::new();
         if result.total == 0 {
@@ -111,11 +117,9 @@ impl App {
                 // Someone the article mentions but never quotes, like 周鸿祎.
                 doc.blank().append(view.person(person));
             }
-            let commands: Vec<String> = self
-                .corpus
-                .topics
-                .iter()
-                .map(|t| format!("/{}", t.command))
+            let commands: Vec<String> = (0..self.corpus.topics.len())
+                .filter(|&t| self.corpus.topic_in(t, scope))
+                .map(|t| format!("/{}", self.corpus.topics[t].command))
                 .collect();
             doc.blank()
                 .text(view.ui.search_try_topics.clone())
@@ -129,9 +133,7 @@ impl App {
         let page = page.min(pages - 1);
         if result.hits.is_empty() {
             // A page past the end (an old button): show the last one.
-            result = self
-                .search
-                .search_page(&query, page * SEARCH_PAGE, SEARCH_PAGE);
+            result = find(page * SEARCH_PAGE);
         }
         let first = page * SEARCH_PAGE;
         doc.line(vec![Span::Bold(fill(
@@ -173,6 +175,14 @@ impl App {
             vec![row]
         };
         Reply { doc, buttons }
+    }
+
+    /// The article a search result is of.
+    fn article_of(&self, unit: Unit) -> usize {
+        match unit {
+            Unit::Excerpt(e) => self.corpus.excerpts[e].article,
+            Unit::Sentence(s) => self.corpus.sentences[s].article,
+        }
     }
 
     /// A search result as shown: an excerpt with its attribution, or a bare sentence.

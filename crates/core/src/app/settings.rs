@@ -4,11 +4,13 @@
 
 use super::{App, Button, Reply};
 use crate::callback_data::{self, Action};
+use crate::corpus::{Corpus, Scope};
 use crate::i18n::{Lang, UiText, fill};
 use crate::render::{Doc, Span};
 use crate::settings::{
     ChatSettings, DebateSettings, QuizSettings, Scoring, SettingChange, Starters,
 };
+use crate::vocab::ArticleId;
 
 /// The config's defaults, which a chat's unset settings read as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,9 +19,14 @@ pub struct Defaults {
     pub debate: DebateSettings,
 }
 
-/// How a value of a setting reads (on its button, and after its line's name).
-fn label(ui: &UiText, change: SettingChange) -> String {
+/// How a value of a setting reads (on its button, and after its line's name); an article
+/// reads as its number in `/source`'s list.
+fn label(ui: &UiText, corpus: &Corpus, change: SettingChange) -> String {
     match change {
+        SettingChange::Article(None) => ui.settings_article_all.clone(),
+        SettingChange::Article(Some(id)) => corpus
+            .article_by_id(id.as_str())
+            .map_or_else(|| "?".to_string(), |a| (a + 1).to_string()),
         SettingChange::Language(Some(Lang::Zh)) => ui.settings_language_zh.clone(),
         SettingChange::Language(Some(Lang::En)) => ui.settings_language_en.clone(),
         SettingChange::Language(None) => ui.settings_language_own.clone(),
@@ -79,9 +86,31 @@ impl App {
         ];
         let mut doc = Doc::new();
         for (line, value) in values {
-            doc.text(fill(line, &[("value", &label(ui, value))]));
+            doc.text(fill(line, &[("value", &label(ui, &self.corpus, value))]));
+        }
+        // With more than one article, which this chat works with: its number and title.
+        if self.corpus.articles.len() > 1 {
+            let value = match self.scope(settings) {
+                None => ui.settings_article_all.clone(),
+                Some(a) => fill(
+                    &ui.settings_article_value,
+                    &[
+                        ("number", &(a + 1).to_string()),
+                        ("title", self.corpus.articles[a].title.get(lang)),
+                    ],
+                ),
+            };
+            doc.text(fill(&ui.settings_article, &[("value", &value)]));
         }
         doc
+    }
+
+    /// The articles a chat works with, as its settings say: one, or all (also when the one
+    /// chosen is no longer loaded).
+    pub fn scope(&self, settings: &ChatSettings) -> Scope {
+        settings
+            .article
+            .and_then(|id| self.corpus.article_by_id(id.as_str()))
     }
 
     /// `/settings`: the chat's settings with a row of buttons for each, in `lang`.
@@ -91,12 +120,18 @@ impl App {
         doc.line(vec![Span::Bold(ui.settings_title.clone())]);
         doc.append(self.settings_lines(lang, settings, defaults));
         doc.blank().text(ui.settings_note.clone());
-        let buttons = SettingChange::rows()
+        let articles: Vec<ArticleId> = self
+            .corpus
+            .articles
+            .iter()
+            .filter_map(|a| ArticleId::new(&a.id))
+            .collect();
+        let buttons = SettingChange::rows(&articles)
             .into_iter()
             .map(|row| {
                 row.into_iter()
                     .map(|change| {
-                        let text = label(ui, change);
+                        let text = label(ui, &self.corpus, change);
                         let current = change.is_current(settings, defaults.quiz, defaults.debate);
                         Button {
                             label: if current {

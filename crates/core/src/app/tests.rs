@@ -19,7 +19,7 @@ fn app() -> App {
 /// stale notice when it cannot be.
 fn answer_press(app: &App, data: &str, language_code: Option<&str>, rng: &mut StdRng) -> Press {
     match callback_data::decode(data, &app.corpus) {
-        Some(action) => app.press(action, language_code, rng),
+        Some(action) => app.press(action, language_code, None, rng),
         None => Press::Notice(app.view(app.lang(language_code)).ui.button_stale.clone()),
     }
 }
@@ -145,6 +145,7 @@ fn ask(app: &App, chat: ChatKind, lang: Option<&str>, text: &str) -> Option<Hand
         text,
         command: command.as_ref(),
         bot_username: Some("debate_bot"),
+        scope: None,
     };
     app.handle(&request, &mut rng())
 }
@@ -946,7 +947,7 @@ fn inline_never_fails_on_odd_input() {
 
 /// What `/debate ARGS` asks for, from a Chinese-speaking user.
 fn debate(app: &App, args: &str) -> DebateChoice {
-    app.debate(Lang::Zh, args)
+    app.debate(Lang::Zh, args, None)
 }
 
 fn shown(choice: DebateChoice) -> String {
@@ -1065,7 +1066,7 @@ fn debate_list_usage_and_forged_buttons() {
         assert_eq!(shown(debate(&app, odd)), h(&ui.debate_usage), "{odd}");
     }
     assert_eq!(debate(&app, ""), DebateChoice::Any);
-    assert_eq!(app.debate(Lang::En, " 3 "), DebateChoice::Start(2));
+    assert_eq!(app.debate(Lang::En, " 3 ", None), DebateChoice::Start(2));
     let page = html(&app.debate_page(Lang::En, 2, [0, 0]));
     let ui = en(&app);
     let title = fill(

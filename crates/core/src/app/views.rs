@@ -1,10 +1,14 @@
 //! How corpus things look in a message: an excerpt with its attribution and citation, the
 //! people, the article, the help. Pure functions from data to [`Doc`]; no Telegram here.
 
+use crate::bot_api::MENU_LIMIT;
 use crate::command::Builtin;
-use crate::corpus::{Corpus, Excerpt, Person, PersonKind, Sentence, Text, Voice};
+use crate::corpus::{Corpus, Excerpt, Person, PersonKind, Scope, Sentence, Text, Voice};
 use crate::i18n::{Lang, UiText, fill};
-use crate::render::{Doc, Span};
+use crate::render::{Doc, Span, cut};
+
+/// How much of a title /source's list of articles shows, in UTF-16 units.
+const LIST_TITLE: usize = 40;
 use crate::settings::Zone;
 
 /// What a page of the bot needs to speak: the data, the sentences, the reader's language.
@@ -256,11 +260,54 @@ impl View<'_> {
         doc
     }
 
-    /// /source: each article's metadata and what the corpus holds of it.
-    pub fn source(&self) -> Doc {
+    /// /source: the article's metadata and what the corpus holds of it. With more than one
+    /// article loaded: a numbered list of them, then the metadata of the one the chat works
+    /// with (`scope`), if one, and which that is.
+    pub fn source(&self, scope: Scope) -> Doc {
+        let articles = &self.corpus.articles;
+        if articles.len() <= 1 {
+            return self.source_of(0..articles.len());
+        }
         let mut doc = Doc::new();
-        for (a, article) in self.corpus.articles.iter().enumerate() {
-            if a > 0 {
+        doc.line(vec![Span::Bold(fill(
+            &self.ui.source_list_title,
+            &[("count", &articles.len().to_string())],
+        ))]);
+        for (a, article) in articles.iter().enumerate() {
+            let excerpts = self.corpus.excerpts.iter().filter(|e| e.article == a);
+            doc.text(fill(
+                &self.ui.source_list_line,
+                &[
+                    ("number", &(a + 1).to_string()),
+                    ("title", &cut(article.title.get(self.lang), LIST_TITLE)),
+                    ("outlet", article.outlet.get(self.lang)),
+                    ("date", article.date()),
+                    ("excerpts", &excerpts.count().to_string()),
+                ],
+            ));
+        }
+        doc.blank();
+        match scope {
+            None => {
+                doc.text(self.ui.source_scope_all.clone());
+            }
+            Some(a) => {
+                doc.text(fill(
+                    &self.ui.source_scope_one,
+                    &[("number", &(a + 1).to_string())],
+                ));
+                doc.blank().append(self.source_of(a..a + 1));
+            }
+        }
+        doc
+    }
+
+    /// The metadata of `articles` and what the corpus holds of each.
+    fn source_of(&self, articles: std::ops::Range<usize>) -> Doc {
+        let mut doc = Doc::new();
+        for a in articles.clone() {
+            let article = &self.corpus.articles[a];
+            if a > articles.start {
                 doc.blank();
             }
             doc.line(vec![Span::Bold(self.both(&article.title))]);
@@ -331,31 +378,45 @@ impl View<'_> {
         }
     }
 
-    /// Every command with its description: built-ins first, then the topics.
+    /// Every command with its description: built-ins first, then the topics, as many as
+    /// Telegram's command menu holds ([`MENU_LIMIT`]; every topic works typed all the same).
     pub fn menu(&self) -> Vec<(String, String)> {
-        Builtin::ALL
-            .iter()
-            .map(|&c| (c.name().to_string(), self.builtin_about(c).to_string()))
-            .chain(
-                self.corpus
-                    .topics
-                    .iter()
-                    .map(|t| (t.command.clone(), t.about.get(self.lang).to_string())),
-            )
+        self.builtins()
+            .chain(self.topics(None))
+            .take(MENU_LIMIT)
             .collect()
     }
 
-    /// /help: the commands, then the topics, each with its description.
-    pub fn help(&self) -> Doc {
+    fn builtins(&self) -> impl Iterator<Item = (String, String)> + '_ {
+        Builtin::ALL
+            .iter()
+            .map(|&c| (c.name().to_string(), self.builtin_about(c).to_string()))
+    }
+
+    /// The topics of the articles in `scope`, with their descriptions.
+    fn topics(&self, scope: Scope) -> impl Iterator<Item = (String, String)> + '_ {
+        (0..self.corpus.topics.len())
+            .filter(move |&t| self.corpus.topic_in(t, scope))
+            .map(|t| {
+                let topic = &self.corpus.topics[t];
+                (
+                    topic.command.clone(),
+                    topic.about.get(self.lang).to_string(),
+                )
+            })
+    }
+
+    /// /help: the commands, then the topics of the articles the chat works with (`scope`),
+    /// each with its description.
+    pub fn help(&self, scope: Scope) -> Doc {
         let mut doc = Doc::new();
-        let menu = self.menu();
-        let builtin_count = menu.len() - self.corpus.topics.len();
         doc.line(vec![Span::Bold(self.ui.help_commands.clone())]);
-        for (i, (command, about)) in menu.iter().enumerate() {
-            if i == builtin_count {
-                doc.blank()
-                    .line(vec![Span::Bold(self.ui.help_topics.clone())]);
-            }
+        for (command, about) in self.builtins() {
+            doc.text(format!("/{command} — {about}"));
+        }
+        doc.blank()
+            .line(vec![Span::Bold(self.ui.help_topics.clone())]);
+        for (command, about) in self.topics(scope) {
             doc.text(format!("/{command} — {about}"));
         }
         doc.blank().text(self.ui.help_footer.clone());

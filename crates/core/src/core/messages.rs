@@ -250,6 +250,7 @@ impl Engines {
                     text: msg.text,
                     command: msg.command,
                     bot_username: msg.bot_username,
+                    scope: self.app.scope(&settings),
                 };
                 match self.app.handle(&request, &mut rng) {
                     Some(mut handled) => {

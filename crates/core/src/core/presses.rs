@@ -95,9 +95,15 @@ impl Engines {
             }
             Action::TopReset { lang } => self.reset_top(press, lang, platform).await,
             action => {
+                // The articles of the chat the message is in (a search's pages stay within
+                // them); a message sent through inline mode takes in all.
+                let scope = match press.chat {
+                    Some((chat, _)) => self.app.scope(&self.settings_or_defaults(chat).await),
+                    None => None,
+                };
                 let mut rng = StdRng::from_rng(&mut rand::rng());
                 let language_code = press.from.language_code.as_deref();
-                self.app.press(action, language_code, &mut rng)
+                self.app.press(action, language_code, scope, &mut rng)
             }
         }
     }

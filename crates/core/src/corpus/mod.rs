@@ -212,6 +212,17 @@ pub struct Corpus {
     pub sentences: Vec<Sentence>,
     topic_by_command: HashMap<String, usize>,
     person_by_key: HashMap<String, usize>,
+    /// Per article, the people it quotes or names (see [`Corpus::people_of`]).
+    people_by_article: Vec<Vec<usize>>,
+}
+
+/// Which articles a chat works with (`/settings`): one, by its index in [`Corpus::articles`],
+/// or, `None`, every article loaded.
+pub type Scope = Option<usize>;
+
+/// Whether `scope` takes in `article`.
+pub fn in_scope(scope: Scope, article: usize) -> bool {
+    scope.is_none_or(|a| a == article)
 }
 
 /// How names are compared: case, spaces and the middle dot in foreign names don't count.
@@ -244,7 +255,7 @@ impl Corpus {
             }
         }
         let sentences = sentences::sentences(&articles, &excerpts);
-        Corpus {
+        let mut corpus = Corpus {
             sentences,
             articles,
             excerpts,
@@ -254,7 +265,22 @@ impl Corpus {
             motions,
             topic_by_command,
             person_by_key,
-        }
+            people_by_article: Vec::new(),
+        };
+        corpus.people_by_article = (0..corpus.articles.len())
+            .map(|a| {
+                (0..corpus.people.len())
+                    .filter(|&p| {
+                        corpus
+                            .excerpts
+                            .iter()
+                            .any(|e| e.article == a && e.voice.speaker() == Some(p))
+                            || !corpus.mentions(a, p).is_empty()
+                    })
+                    .collect()
+            })
+            .collect();
+        corpus
     }
 
     /// The topic a command (or one of its aliases) shows.
@@ -280,6 +306,34 @@ impl Corpus {
             })
             .min()
             .map_or(u32::MAX, |p| p as u32)
+    }
+
+    /// The article with this id (its folder's name), if loaded.
+    pub fn article_by_id(&self, id: &str) -> Option<usize> {
+        self.articles.iter().position(|a| a.id == id)
+    }
+
+    /// The article a motion is about: its quotes'.
+    pub fn motion_article(&self, motion: usize) -> usize {
+        self.motions[motion].sides[0]
+            .first()
+            .map_or(0, |&e| self.excerpts[e].article)
+    }
+
+    /// Whether a topic lists anything of the articles in `scope`.
+    pub fn topic_in(&self, topic: usize, scope: Scope) -> bool {
+        self.topics[topic]
+            .excerpts
+            .iter()
+            .any(|&e| in_scope(scope, self.excerpts[e].article))
+    }
+
+    /// The people `article` quotes or names: those who may stand beside each other as the
+    /// options of a who-said question about it.
+    pub fn people_of(&self, article: usize) -> &[usize] {
+        self.people_by_article
+            .get(article)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The excerpts whose speaker is `person`, in article order.

@@ -20,6 +20,7 @@ use rand::Rng;
 use super::{Error, picture, result};
 use crate::app::{App, DebateChoice, Reply};
 use crate::command::DebateArgs;
+use crate::corpus::{Scope, in_scope};
 use crate::effect::Effect;
 use crate::i18n::{Lang, fill};
 use crate::settings::DebateSettings;
@@ -83,7 +84,10 @@ impl Debates {
         if !request.is_close() {
             let settings = self.store.chat_settings(request.place.chat).await?;
             let lang = self.app.default_lang();
-            let starts = !matches!(self.app.debate(lang, request.args), DebateChoice::Show(_));
+            let starts = !matches!(
+                self.app.debate(lang, request.args, None),
+                DebateChoice::Show(_)
+            );
             return Ok(starts && settings.start_needs_admin(request.kind));
         }
         let open = self.store.open_debate(request.place).await?;
@@ -103,7 +107,9 @@ impl Debates {
         if request.is_close() {
             return self.close(request, lang).await;
         }
-        let choice = self.app.debate(lang, request.args);
+        let choice = self
+            .app
+            .debate(lang, request.args, self.app.scope(&settings));
         if !matches!(choice, DebateChoice::Show(_))
             && !settings.may_start(request.kind, request.is_admin)
         {
@@ -118,27 +124,39 @@ impl Debates {
             }]),
             DebateChoice::Start(motion) => self.start(request, lang, motion, minutes).await,
             DebateChoice::Any => {
-                let motion = self.least_debated(request.place, rng).await?;
-                self.start(request, lang, motion, minutes).await
+                let scope = self.app.scope(&settings);
+                match self.least_debated(request.place, scope, rng).await? {
+                    Some(motion) => self.start(request, lang, motion, minutes).await,
+                    None => {
+                        let none = self.app.view(lang).ui.debate_none.clone();
+                        Ok(vec![Effect::say(request.place, none)])
+                    }
+                }
             }
         }
     }
 
     /// A motion the chat has been asked to vote on least often (at random among those), so
     /// that `/debate` goes through every motion before any comes back.
+    /// Only the motions of the articles in `scope` are put; `None` when there is none.
     async fn least_debated(
         &self,
         place: Place,
+        scope: Scope,
         rng: &mut (impl Rng + Send),
-    ) -> Result<usize, Error> {
+    ) -> Result<Option<usize>, Error> {
         let times = self.store.debated_motions(place).await?;
-        let motions = &self.app.corpus().motions;
-        let count = |m: &crate::corpus::Motion| times.get(&m.id).copied().unwrap_or(0);
-        let fewest = motions.iter().map(count).min().unwrap_or(0);
-        let candidates: Vec<usize> = (0..motions.len())
-            .filter(|&m| count(&motions[m]) == fewest)
+        let corpus = self.app.corpus();
+        let count = |m: usize| times.get(&corpus.motions[m].id).copied().unwrap_or(0);
+        let motions: Vec<usize> = (0..corpus.motions.len())
+            .filter(|&m| in_scope(scope, corpus.motion_article(m)))
             .collect();
-        Ok(candidates[rng.random_range(0..candidates.len())])
+        let fewest = motions.iter().map(|&m| count(m)).min().unwrap_or(0);
+        let candidates: Vec<usize> = motions
+            .into_iter()
+            .filter(|&m| count(m) == fewest)
+            .collect();
+        Ok((!candidates.is_empty()).then(|| candidates[rng.random_range(0..candidates.len())]))
     }
 
     async fn start(

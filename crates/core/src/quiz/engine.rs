@@ -11,6 +11,7 @@ use rand::Rng;
 use super::{Error, pace, picture, questions, results};
 use crate::app::{App, Button, Reply};
 use crate::command::{Builtin, ReportArgs, TopArgs, TopPeriod};
+use crate::corpus::Scope;
 use crate::effect::Effect;
 use crate::i18n::{Lang, fill};
 use crate::render::user_text;
@@ -200,7 +201,9 @@ impl Quizzes {
         if let Some(running) = self.store.running_quiz(chat).await? {
             return Ok(vec![self.already_running(chat, lang, &running)]);
         }
-        let dealt = self.deal(chat, lang, count, rng).await?;
+        let dealt = self
+            .deal(chat, lang, count, self.app.scope(settings), rng)
+            .await?;
         let new = NewQuiz {
             place: chat,
             starter_id: request.player.id,
@@ -240,16 +243,18 @@ impl Quizzes {
         ])
     }
 
-    /// `count` questions for `place` in `lang`, those it has seen least first (see
-    /// [`questions::select`]), each dealt: for a quiz, or for homework set there.
+    /// `count` questions of the articles in `scope` for `place` in `lang`, those it has seen
+    /// least first (see [`questions::select`]), each dealt: for a quiz, or for homework set
+    /// there.
     pub async fn deal(
         &self,
         place: Place,
         lang: Lang,
         count: usize,
+        scope: Scope,
         rng: &mut (impl Rng + Send),
     ) -> Result<Vec<Dealt>, Error> {
-        let pool = questions::pool(self.app.corpus());
+        let pool = questions::pool(self.app.corpus(), scope);
         let seen = self.store.seen_questions(place).await?;
         let view = self.app.view(lang);
         Ok(questions::select(&pool, &seen, count, rng)

@@ -11,7 +11,7 @@ use rand::Rng;
 use rand::seq::SliceRandom;
 
 use crate::app::View;
-use crate::corpus::{Corpus, PersonKind, Voice};
+use crate::corpus::{Corpus, PersonKind, Scope, Voice, in_scope};
 use crate::i18n::{Lang, fill};
 use crate::render::cut;
 use crate::vocab::Dealt;
@@ -43,10 +43,14 @@ fn alike(a: PersonKind, b: PersonKind) -> bool {
     (a == PersonKind::Report) == (b == PersonKind::Report)
 }
 
-/// The people who may stand beside `speaker` as the wrong options of a who-said question.
-fn distractors(corpus: &Corpus, speaker: usize) -> Vec<usize> {
+/// The people who may stand beside `speaker` as the wrong options of a who-said question about
+/// `article`: others it quotes or names, of the speaker's kind.
+fn distractors(corpus: &Corpus, speaker: usize, article: usize) -> Vec<usize> {
     let kind = corpus.people[speaker].kind;
-    (0..corpus.people.len())
+    corpus
+        .people_of(article)
+        .iter()
+        .copied()
         .filter(|&p| p != speaker && alike(corpus.people[p].kind, kind))
         .collect()
 }
@@ -54,22 +58,24 @@ fn distractors(corpus: &Corpus, speaker: usize) -> Vec<usize> {
 /// Every question the corpus offers, with its stable id. A who-said question needs wrong
 /// options of the speaker's kind: a report is asked only where another publication could be
 /// named beside it.
-pub fn pool(corpus: &Corpus) -> Vec<(String, Source)> {
+pub fn pool(corpus: &Corpus, scope: Scope) -> Vec<(String, Source)> {
     let who = corpus
         .excerpts
         .iter()
         .enumerate()
+        .filter(|(_, e)| in_scope(scope, e.article))
         .filter(|(_, e)| matches!(e.voice, Voice::Direct(_) | Voice::Reported(_)))
         .filter(|(_, e)| {
             e.voice
                 .speaker()
-                .is_some_and(|p| !distractors(corpus, p).is_empty())
+                .is_some_and(|p| !distractors(corpus, p, e.article).is_empty())
         })
         .map(|(i, e)| (format!("who-{}", e.id), Source::Who(i)));
     let facts = corpus
         .questions
         .iter()
         .enumerate()
+        .filter(|(_, q)| in_scope(scope, q.article))
         .map(|(i, q)| (q.id.clone(), Source::Fact(i)));
     who.chain(facts).collect()
 }
@@ -266,7 +272,7 @@ pub fn deal(view: &View, source: Source, rng: &mut impl Rng) -> Dealt {
             let (question, description) = who_question(view, e);
             // The speaker and three others of their kind; 周鸿祎, quoted nowhere, is a fine
             // distractor.
-            let mut others = distractors(corpus, speaker);
+            let mut others = distractors(corpus, speaker, excerpt.article);
             others.shuffle(rng);
             let mut people: Vec<usize> = others.into_iter().take(WHO_OPTIONS - 1).collect();
             people.push(speaker);
@@ -508,7 +514,7 @@ mod tests {
     fn the_pool_has_at_least_twenty_questions_and_never_the_articles_own_words() {
         let app = app();
         let corpus = app.corpus();
-        let pool = pool(corpus);
+        let pool = pool(corpus, None);
         assert!(pool.len() >= 20, "{} questions", pool.len());
         let mut ids: Vec<&str> = pool.iter().map(|(id, _)| id.as_str()).collect();
         ids.sort();
@@ -576,12 +582,12 @@ mod tests {
     fn a_report_is_never_asked_among_people() {
         let app = app();
         let corpus = app.corpus();
-        let ids: Vec<String> = pool(corpus).into_iter().map(|(id, _)| id).collect();
+        let ids: Vec<String> = pool(corpus, None).into_iter().map(|(id, _)| id).collect();
         assert!(!ids.iter().any(|id| id == "who-information-moonshot-us"));
         assert!(ids.iter().any(|id| id == "moonshot-report"));
         let view = app.view(Lang::Zh);
         let mut rng = StdRng::seed_from_u64(5);
-        for (_, source) in pool(corpus) {
+        for (_, source) in pool(corpus, None) {
             let Source::Who(_) = source else { continue };
             let dealt = deal(&view, source, &mut rng);
             assert!(
@@ -621,7 +627,7 @@ mod tests {
         let view = app.view(Lang::Zh);
         let mut rng = StdRng::seed_from_u64(9);
         let mut seen_as_option = false;
-        for (_, source) in pool(corpus) {
+        for (_, source) in pool(corpus, None) {
             for _ in 0..20 {
                 let dealt = deal(&view, source, &mut rng);
                 assert!(!dealt.options[dealt.correct].starts_with("周鸿祎"));
@@ -637,7 +643,7 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(1);
         for lang in Lang::ALL {
             let view = app.view(lang);
-            for (id, source) in pool(app.corpus()) {
+            for (id, source) in pool(app.corpus(), None) {
                 let dealt = deal(&view, source, &mut rng);
                 assert_eq!(dealt.id, id);
                 assert!(
@@ -673,7 +679,7 @@ mod tests {
         let mut cut = 0;
         for lang in Lang::ALL {
             let view = app.view(lang);
-            for (id, source) in pool(corpus) {
+            for (id, source) in pool(corpus, None) {
                 let dealt = deal(&view, source, &mut rng);
                 let Source::Who(e) = source else {
                     assert_eq!(dealt.description, "", "{id}");
@@ -737,7 +743,7 @@ mod tests {
     #[test]
     fn selection_prefers_unseen_questions_and_never_repeats() {
         let app = app();
-        let pool = pool(app.corpus());
+        let pool = pool(app.corpus(), None);
         let mut seen = HashMap::new();
         let mut rng = StdRng::seed_from_u64(2);
         // Six questions, at least three of them who-said: a second quiz still finds new ones
@@ -789,7 +795,7 @@ mod tests {
         let who = pieces(&ui.quiz_who_question, &[], &["quote"]);
         let opinion = pieces(&ui.quiz_view_question, &[], &["quote"]);
         let marks = pieces(&ui.quiz_quote_marks, &[], &["text"]);
-        for (_, source) in pool(corpus) {
+        for (_, source) in pool(corpus, None) {
             let Source::Who(e) = source else { continue };
             let dealt = deal(&view, source, &mut rng);
             match corpus.excerpts[e].voice {
@@ -903,7 +909,7 @@ mod tests {
                 .unwrap_or(text)
                 .to_string()
         };
-        for (_, source) in pool(corpus) {
+        for (_, source) in pool(corpus, None) {
             let Source::Who(e) = source else { continue };
             let dealt = deal(&view, source, &mut rng);
             let excerpt = &corpus.excerpts[e];
@@ -966,7 +972,7 @@ mod tests {
     #[test]
     fn every_quiz_is_at_least_half_who_said_and_mixed() {
         let app = app();
-        let pool = pool(app.corpus());
+        let pool = pool(app.corpus(), None);
         let who_total = pool
             .iter()
             .filter(|(_, s)| matches!(s, Source::Who(_)))

@@ -98,11 +98,23 @@ impl SearchIndex {
     /// whether a document holds the phrase (a scan of its tokens) is checked only where it
     /// decides the page or the count.
     pub fn search_page(&self, query: &str, start: usize, len: usize) -> SearchPage {
+        self.search_page_where(query, start, len, |_| true)
+    }
+
+    /// The same, among the documents `keep` takes (those of one article, say).
+    pub fn search_page_where(
+        &self,
+        query: &str,
+        start: usize,
+        len: usize,
+        keep: impl Fn(Unit) -> bool,
+    ) -> SearchPage {
         let Matches {
             mut hits,
             only_name,
             phrase,
         } = self.matches(query);
+        hits.retain(|h| keep(h.unit));
         let total = hits.len();
         let end = start.saturating_add(len).min(total);
         if start >= end {

@@ -40,6 +40,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "debate rounds",
         include_str!("migrations/0009_debate_rounds.sql"),
     ),
+    (
+        10,
+        "chat article",
+        include_str!("migrations/0010_chat_article.sql"),
+    ),
 ];
 
 /// The embedded migrations as a source sqlx's [`Migrator`] reads.

@@ -16,7 +16,7 @@ use sqlx::sqlite::SqlitePool;
 use super::{Error, Store};
 use crate::i18n::Lang;
 use crate::settings::{ChatSettings, SettingChange, Starters};
-use crate::vocab::{Millis, Scoring};
+use crate::vocab::{ArticleId, Millis, Scoring};
 
 /// Every chat's own settings, as stored.
 #[derive(Debug, Default)]
@@ -81,6 +81,9 @@ fn settings_of(row: &sqlx::sqlite::SqliteRow) -> ChatSettings {
         debate_minutes: number("debate_minutes"),
         pictures: row.get::<Option<i64>, _>("pictures").map(|p| p != 0),
         top_since: row.get("top_since"),
+        article: row
+            .get::<Option<String>, _>("article")
+            .and_then(|id| ArticleId::new(&id)),
     }
 }
 
@@ -113,6 +116,7 @@ impl Store {
             SettingChange::Scoring(s) => ("scoring", Some(s.code().to_string())),
             SettingChange::Minutes(m) => ("debate_minutes", Some(m.to_string())),
             SettingChange::Pictures(p) => ("pictures", Some(u8::from(p).to_string())),
+            SettingChange::Article(a) => ("article", a.map(|a| a.as_str().to_string())),
         };
         self.set_chat_column(chat_id, column, value, at).await
     }
