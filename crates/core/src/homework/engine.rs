@@ -197,7 +197,7 @@ impl Homework {
                 let seconds = pace.seconds.unwrap_or(chosen.question_seconds);
                 let deadline = deadline
                     .unwrap_or(request.now + i64::from(self.settings.default_hours) * 3_600_000);
-                let scope = self.app.scope(&settings);
+                let scope = self.app.scope(settings);
                 let dealt = self.quizzes.deal(place, lang, count, scope, rng).await?;
                 let code = Alphanumeric.sample_string(rng, CODE_LEN);
                 let new = NewAssignment {
