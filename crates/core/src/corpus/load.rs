@@ -312,6 +312,12 @@ fn excerpt(
     if entry.en.as_deref().is_some_and(|en| en.trim().is_empty()) {
         problem("en is empty; leave it out or write the translation".into());
     }
+    if entry.confidence.is_some_and(|c| !(0.0..=1.0).contains(&c)) {
+        problem("confidence must be between 0 and 1".into());
+    }
+    if entry.cue.as_deref().is_some_and(|c| c.trim().is_empty()) {
+        problem("cue is empty; leave it out or copy the words the attribution was found by".into());
+    }
     if entry.review {
         problem("is a draft still to review (review = true): run `debate-bot review` on its folder, or settle it and remove the mark".into());
     }
