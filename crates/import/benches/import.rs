@@ -1,6 +1,5 @@
 //! How long `debate-bot import` takes to read an article: `cargo bench -p debate-import
-//! --bench import`. The article is the shipped one (40 paragraphs, 6,900 characters) and its
-//! traditional-Chinese twin's fixture. The first import in a process loads the segmenter's
+//! --bench import`. The article is the shipped one (40 paragraphs, 9,855 bytes). The first import in a process loads the segmenter's
 //! dictionary (compiled in, decompressed at first use): that is what one `debate-bot import`
 //! pays, and it is measured on its own ("cold", in a fresh process each sample: this binary
 //! re-run with `IMPORT_BENCH_COLD=1`). Then the reading alone, dictionary loaded ("warm"): the

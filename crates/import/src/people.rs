@@ -74,9 +74,13 @@ pub fn slug(name: &str) -> String {
     let all_han = chars.iter().all(|&c| is_han(c));
     for (i, c) in chars.iter().enumerate() {
         if let Some(p) = c.to_pinyin() {
-            if all_han && i == surname && !out.is_empty() {
-                out.push('-');
-            } else if !all_han && !out.is_empty() && !out.ends_with('-') {
+            // A Chinese name: a '-' after the family name; anything else: between syllables.
+            let apart = if all_han {
+                i == surname
+            } else {
+                !out.ends_with('-')
+            };
+            if apart && !out.is_empty() {
                 out.push('-');
             }
             // ü is written v in ids, as pinyin input methods type it ("lin-lvqiang").

@@ -199,7 +199,9 @@ pub fn motion(
             .sum()
     };
     // The pair of words most of the named speakers' words turn on, each side leaning to one.
-    let mut best: Option<((&str, &str), Vec<usize>, Vec<usize>, usize)> = None;
+    // (the pair, who leans to its first word, who to its second, how many words they said)
+    type Sides<'a> = ((&'a str, &'a str), Vec<usize>, Vec<usize>, usize);
+    let mut best: Option<Sides> = None;
     for &pair in SIDES {
         let pro: Vec<usize> = named
             .iter()

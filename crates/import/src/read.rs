@@ -353,8 +353,7 @@ impl Reader {
             let sentence_start = ends
                 .iter()
                 .copied()
-                .filter(|&e| e <= quote.outer.start)
-                .next_back()
+                .rfind(|&e| e <= quote.outer.start)
                 .unwrap_or(0);
             let after = &twin[quote.outer.end..];
             let view = VIEW_NOUNS.iter().find(|n| {
@@ -493,23 +492,18 @@ impl Reader {
             if inside_quote(at) {
                 continue;
             }
-            let sentence_start = ends
-                .iter()
-                .copied()
-                .filter(|&e| e <= at)
-                .next_back()
-                .unwrap_or(0);
+            let sentence_start = ends.iter().copied().rfind(|&e| e <= at).unwrap_or(0);
             let verb = if self.english {
                 let lower = tag.word.to_ascii_lowercase();
                 EN_SPEECH_VERBS
                     .contains(&lower.as_str())
-                    .then(|| at..tag.byte_end)
+                    .then_some(at..tag.byte_end)
             } else {
                 SPEECH_VERBS
                     .iter()
                     .find(|v| twin[at..].starts_with(*v) && boundaries.contains(&(at + v.len())))
                     .map(|v| at..at + v.len())
-                    .or_else(|| (tag.word == "看来").then(|| at..tag.byte_end))
+                    .or_else(|| (tag.word == "看来").then_some(at..tag.byte_end))
             };
             let Some(verb) = verb else { continue };
             let found = if self.english {
@@ -611,8 +605,7 @@ impl Reader {
         // A person named in the zone, the nearest.
         let named = names
             .iter()
-            .filter(|(r, _)| r.start >= start && r.end <= end && outside(r))
-            .next_back();
+            .rfind(|(r, _)| r.start >= start && r.end <= end && outside(r));
         // An unnamed speaker: 一位…分析师, 业内人士.
         let unnamed = UNNAMED_NOUNS.iter().find_map(|(noun, _)| {
             let at = zone.rfind(noun)?;
@@ -767,9 +760,8 @@ impl Reader {
         // A name or pronoun just before the verb ("Li said"), or just after ("said Li").
         let before = names
             .iter()
-            .filter(|(r, _)| r.end <= verb.start && r.start >= sentence_start)
-            .next_back()
-            .filter(|(r, _)| twin[r.end..verb.start].trim().split_whitespace().count() <= 1);
+            .rfind(|(r, _)| r.end <= verb.start && r.start >= sentence_start)
+            .filter(|(r, _)| twin[r.end..verb.start].split_whitespace().count() <= 1);
         let after = names
             .iter()
             .find(|(r, _)| r.start >= verb.end)

@@ -558,3 +558,37 @@ fn an_article_with_no_quotation_imports_and_says_so() {
     );
     assert!(draft.motion.is_err());
 }
+
+#[test]
+fn the_shipped_article_reimported_and_accepted_loads() {
+    let root = repo();
+    let bytes = std::fs::read(root.join(SHIPPED).join("article.txt")).unwrap();
+    let mut draft = debate_import::read(&bytes, &given(), &[]).unwrap();
+    for e in &mut draft.excerpts {
+        e.review = false;
+    }
+    let temp = std::env::temp_dir().join(format!("debate-import-shipped-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&temp);
+    std::fs::create_dir_all(&temp).unwrap();
+    let folder = debate_import::folder::create(&temp, &draft, &bytes, false).unwrap();
+    let loaded = debate_core::corpus::load_folder(&folder);
+    let _ = std::fs::remove_dir_all(&temp);
+    let corpus = loaded.unwrap_or_else(|p| panic!("{p:#?}"));
+    assert_eq!(corpus.articles[0].paragraphs.len(), 40);
+    assert_eq!(corpus.excerpts.len(), draft.excerpts.len());
+    assert_eq!(corpus.questions.len(), draft.questions.len());
+    assert_eq!(corpus.motions.len(), 1);
+    let lin = corpus
+        .people
+        .iter()
+        .find(|p| p.name.original == "林吕强")
+        .unwrap();
+    assert_eq!(
+        (
+            lin.id.as_str(),
+            lin.role.original.as_str(),
+            lin.org.original.as_str()
+        ),
+        ("lin-lvqiang", "开源业务负责人", "零一万物")
+    );
+}
