@@ -1,5 +1,7 @@
 //! The `debate-bot` command: `run` (the Telegram bot, the default), `console` (the same bot in
-//! the terminal, no token needed) and `check` (validate config.toml and responses/); and the
+//! the terminal, no token needed), `check` (validate config.toml and responses/, or one
+//! imported folder), `import` and `review` (an article of one's own; the reading is
+//! `debate-import`'s); and the
 //! composition root, where the store and the engines are built once for whichever adapter
 //! runs. It lives in the library, not in `src/main.rs`, which only calls [`main`]: code in the
 //! binary would compile the async state machines it drives, and every generic they reach
@@ -47,8 +49,45 @@ enum Command {
         #[arg(long)]
         homework: bool,
     },
-    /// Check config.toml and responses/, print what was loaded, list every problem
-    Check,
+    /// Check config.toml and responses/ (or one imported article's folder), print what was
+    /// loaded, list every problem
+    Check {
+        /// An imported article's folder (responses/<id>), checked on its own
+        folder: Option<PathBuf>,
+    },
+    /// Draft a new article folder, responses/<id>/, from an article's text: excerpts with
+    /// their speakers and cues, people, who-said questions, a topic, a debate motion
+    Import {
+        /// The article as UTF-8 text: the title on the first line, a paragraph a line
+        file: PathBuf,
+        /// The outlet that published it [default: a "来源:" line of the article]
+        #[arg(long)]
+        outlet: Option<String>,
+        /// When it was published [default: a "发表时间:" line or a date near the top]
+        #[arg(long)]
+        date: Option<String>,
+        /// Its reporter [default: a "记者" or "By" line]
+        #[arg(long)]
+        reporter: Option<String>,
+        /// Its editor [default: an "编辑" line, else none]
+        #[arg(long)]
+        editor: Option<String>,
+        /// Its title [default: the first line]
+        #[arg(long)]
+        title: Option<String>,
+        /// The folder's name under responses/ [default: the date and the title in pinyin]
+        #[arg(long)]
+        id: Option<String>,
+        /// Replace an imported folder of the same name
+        #[arg(long)]
+        force: bool,
+    },
+    /// Walk through an imported article's drafts that need a look (one key each), write the
+    /// files back, and check the folder
+    Review {
+        /// The imported article's folder, responses/<id>
+        folder: PathBuf,
+    },
     /// For container health checks: exit 0 if GET /healthz answers 200 (on the webhook listener,
     /// or the metrics listener when polling with metrics on); polling without metrics: exit 0
     Healthcheck,
@@ -70,7 +109,12 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let quiet = matches!(
         cli.command,
-        Some(Command::Console { .. }) | Some(Command::Check)
+        Some(
+            Command::Console { .. }
+                | Command::Check { .. }
+                | Command::Import { .. }
+                | Command::Review { .. }
+        )
     );
     let config = match Config::load(cli.config.as_deref(), &Env::from_process()) {
         Ok(config) => config,
@@ -80,8 +124,38 @@ pub fn main() -> ExitCode {
         }
     };
     init_logging(if quiet { "warn" } else { "info" }, config.log.format);
-    if matches!(cli.command, Some(Command::Healthcheck)) {
-        return healthcheck(&config);
+    match cli.command {
+        Some(Command::Healthcheck) => return healthcheck(&config),
+        Some(Command::Import {
+            file,
+            outlet,
+            date,
+            reporter,
+            editor,
+            title,
+            id,
+            force,
+        }) => {
+            let given = debate_import::Given {
+                title,
+                outlet,
+                date,
+                reporter,
+                editor,
+                id,
+            };
+            return import(&file, &given, &config.corpus.dir, force);
+        }
+        Some(Command::Review { folder }) => return review(&folder),
+        Some(Command::Check {
+            folder: Some(folder),
+        }) => {
+            return match debate_import::review::check(&folder, &mut std::io::stdout()) {
+                Ok(problems) if problems.is_empty() => ExitCode::SUCCESS,
+                _ => ExitCode::from(EXIT_BAD_DATA),
+            };
+        }
+        _ => {}
     }
     let app = match load_app(&config) {
         Ok(app) => app,
@@ -114,11 +188,13 @@ pub fn main() -> ExitCode {
         }
     };
     let code = match cli.command.unwrap_or(Command::Run) {
-        Command::Check => {
+        Command::Check { .. } => {
             check(&config, &app);
             ExitCode::SUCCESS
         }
-        Command::Healthcheck => unreachable!("answered before loading the corpus"),
+        Command::Healthcheck | Command::Import { .. } | Command::Review { .. } => {
+            unreachable!("answered before loading the corpus")
+        }
         Command::Console { lang, homework } => {
             let lang = lang.unwrap_or(config.ui.default_language);
             // The console keeps its quizzes and debates in memory: nothing to clean up,
@@ -176,6 +252,53 @@ pub fn main() -> ExitCode {
     // Don't wait for a blocking read of stdin that may never return.
     runtime.shutdown_background();
     code
+}
+
+/// `debate-bot import`: drafts `responses/<id>/` from the article in `file`, and says what it
+/// drafted; a file or folder it refuses gets one line naming it and the problem.
+fn import(
+    file: &std::path::Path,
+    given: &debate_import::Given,
+    corpus: &std::path::Path,
+    force: bool,
+) -> ExitCode {
+    let bytes = match std::fs::read(file) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            eprintln!("error: {}: cannot read: {e}", file.display());
+            return ExitCode::from(EXIT_BAD_DATA);
+        }
+    };
+    let taken = debate_import::folder::taken_commands(corpus);
+    let draft = match debate_import::read(&bytes, given, &taken) {
+        Ok(draft) => draft,
+        Err(refusal) => {
+            eprintln!("error: {}: {refusal}", file.display());
+            return ExitCode::from(EXIT_BAD_DATA);
+        }
+    };
+    let folder = match debate_import::folder::create(corpus, &draft, &bytes, force) {
+        Ok(folder) => folder,
+        Err(problem) => {
+            eprintln!("error: {problem}");
+            return ExitCode::from(EXIT_BAD_DATA);
+        }
+    };
+    print!("{}", debate_import::summary(&draft, &folder));
+    ExitCode::SUCCESS
+}
+
+/// `debate-bot review`: the walk through the drafts, on this terminal.
+fn review(folder: &std::path::Path) -> ExitCode {
+    let stdin = std::io::stdin();
+    match debate_import::review::run(folder, &mut stdin.lock(), &mut std::io::stdout()) {
+        Ok(outcome) if outcome.problems.is_empty() && outcome.left == 0 => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::from(EXIT_BAD_DATA),
+        Err(problem) => {
+            eprintln!("error: {problem}");
+            ExitCode::from(EXIT_BAD_DATA)
+        }
+    }
 }
 
 /// Asks the running bot's `/healthz`: on the webhook's listener in webhook mode, else on the

@@ -15,6 +15,7 @@ mod debate_telegram;
 mod groups;
 mod homework_core;
 mod homework_telegram;
+mod import;
 mod introduce;
 mod logs;
 mod pictures;

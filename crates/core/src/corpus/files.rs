@@ -41,6 +41,15 @@ pub struct ExcerptEntry {
     /// Where the text starts or ends inside its sentence; the bot shows "…" there.
     pub cut: Option<CutEntry>,
     pub en: Option<String>,
+    /// How `debate-bot import` found the attribution ("李彦宏表示", "据林吕强介绍"): kept for
+    /// whoever reviews the draft; the bot does not show it.
+    pub cue: Option<String>,
+    /// The import's confidence in the attribution, 0-1; kept for the review, not shown.
+    pub confidence: Option<f32>,
+    /// A draft still to review: the loader refuses it until `debate-bot review` (or an editor)
+    /// has settled it and removed the mark or set it to false.
+    #[serde(default)]
+    pub review: bool,
 }
 
 /// The ends of its sentence an excerpt leaves out.

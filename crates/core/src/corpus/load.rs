@@ -17,10 +17,35 @@ use super::{
 use crate::command::{BUILTIN_COMMANDS, is_valid_command_name};
 use crate::data::{Problem, read_toml};
 
-/// Loads and validates every article folder, people.toml and topics.toml under `dir`.
+/// Loads and validates every article folder, people.toml and topics.toml under `dir`. A
+/// folder that holds its own people.toml is a self-contained article (as `debate-bot import`
+/// writes one): it is not loaded here but on its own, by [`load_folder`].
 pub fn load(dir: &Path) -> Result<Corpus, Vec<Problem>> {
     let mut problems = Vec::new();
+    let folders = article_folders(dir, &mut problems)
+        .into_iter()
+        .filter(|folder| !is_self_contained(folder))
+        .collect();
+    load_from(dir, folders, problems)
+}
 
+/// Loads and validates one self-contained article folder: article.txt, source.toml,
+/// excerpts.toml and quiz.toml beside its own people.toml, topics.toml and debates.toml.
+pub fn load_folder(folder: &Path) -> Result<Corpus, Vec<Problem>> {
+    load_from(folder, vec![folder.to_path_buf()], Vec::new())
+}
+
+/// Whether `folder` is an article with its own people (and topics): see [`load_folder`].
+pub fn is_self_contained(folder: &Path) -> bool {
+    folder.join("people.toml").is_file()
+}
+
+/// Loads the article `folders` with the people, topics and debates of `dir`.
+fn load_from(
+    dir: &Path,
+    folders: Vec<PathBuf>,
+    mut problems: Vec<Problem>,
+) -> Result<Corpus, Vec<Problem>> {
     let people_path = dir.join("people.toml");
     let people = match read_toml::<PeopleFile>(&people_path) {
         Ok(file) => people(&people_path, file, &mut problems),
@@ -39,7 +64,7 @@ pub fn load(dir: &Path) -> Result<Corpus, Vec<Problem>> {
     let mut excerpts: Vec<Excerpt> = Vec::new();
     let mut excerpt_files: Vec<PathBuf> = Vec::new();
     let mut questions: Vec<FactQuestion> = Vec::new();
-    for folder in article_folders(dir, &mut problems) {
+    for folder in folders {
         let Some((article, entries)) = article(&folder, &mut problems) else {
             continue;
         };
@@ -332,6 +357,15 @@ fn excerpt(
     }
     if entry.en.as_deref().is_some_and(|en| en.trim().is_empty()) {
         problem("en is empty; leave it out or write the translation".into());
+    }
+    if entry.confidence.is_some_and(|c| !(0.0..=1.0).contains(&c)) {
+        problem("confidence must be between 0 and 1".into());
+    }
+    if entry.cue.as_deref().is_some_and(|c| c.trim().is_empty()) {
+        problem("cue is empty; leave it out or copy the words the attribution was found by".into());
+    }
+    if entry.review {
+        problem("is a draft still to review (review = true): run `debate-bot review` on its folder, or settle it and remove the mark".into());
     }
 
     let speaker = match &entry.speaker {

@@ -9,7 +9,7 @@ mod sentences;
 
 use std::collections::HashMap;
 
-pub use load::load;
+pub use load::{is_self_contained, load, load_folder};
 pub use sentences::split as split_sentences;
 
 use crate::i18n::Lang;

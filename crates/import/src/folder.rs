@@ -1,0 +1,496 @@
+//! The drafted folder on disk, `responses/<id>/`: article.txt exactly as given, source.toml,
+//! excerpts.toml (with each draft's `cue`, `confidence` and `review` mark), and the article's
+//! own people.toml, topics.toml, quiz.toml (who-said questions) and debates.toml. A folder
+//! with its own people.toml is self-contained: `debate-bot check responses/<id>` validates it
+//! alone, and the shared corpus's loader leaves it out.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Draft, Excerpt, Kind, Motion, Person, PersonKind, Question, Topic, quiz};
+
+#[derive(Debug, Serialize)]
+struct SourceFile<'a> {
+    title: &'a str,
+    outlet: &'a str,
+    published: &'a str,
+    reporter: &'a str,
+    editor: &'a str,
+    language: &'a str,
+}
+
+/// One row of excerpts.toml, as the loader reads it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ExcerptRow {
+    pub id: String,
+    pub paragraph: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speaker: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speech: Option<String>,
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub en: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cue: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub review: bool,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct ExcerptsFile {
+    #[serde(default)]
+    pub excerpt: Vec<ExcerptRow>,
+}
+
+/// One row of people.toml.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PersonRow {
+    pub id: String,
+    pub kind: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub org: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct PeopleFile {
+    #[serde(default)]
+    pub person: Vec<PersonRow>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TopicRow {
+    pub command: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub title: String,
+    pub title_en: String,
+    pub about: String,
+    pub about_en: String,
+    #[serde(default)]
+    pub excerpts: Vec<String>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct TopicsFile {
+    #[serde(default)]
+    pub topic: Vec<TopicRow>,
+}
+
+#[derive(Debug, Serialize)]
+struct QuestionRow<'a> {
+    id: &'a str,
+    paragraph: usize,
+    evidence: &'a str,
+    question: &'a str,
+    question_en: &'a str,
+    options: &'a [String],
+    options_en: &'a [String],
+    answer: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct QuizFile<'a> {
+    question: Vec<QuestionRow<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct MotionRow<'a> {
+    id: &'a str,
+    motion: &'a str,
+    motion_en: &'a str,
+    #[serde(rename = "for")]
+    for_: &'a [String],
+    against: &'a [String],
+}
+
+#[derive(Debug, Serialize)]
+struct DebatesFile<'a> {
+    motion: Vec<MotionRow<'a>>,
+}
+
+const EXCERPTS_HEADER: &str = "\
+# Drafts made by `debate-bot import`, in article order. Each `text` is verbatim from paragraph
+# `paragraph` (non-empty lines of article.txt, the title being ¶1).
+#   speaker = a person id from people.toml, where the article attributes the words;
+#   speech  = \"direct\" (in quotation marks), \"reported\", or \"unattributed\" (no speaker);
+#   neither = the article's own narration.
+#   cue        the words the attribution was found by, as the article writes them (… = words left out);
+#   confidence the import's confidence in the attribution, 0-1;
+#   review     true: not certain; `debate-bot review` walks through these, and the loader refuses
+#              the folder while any is left.
+";
+
+const PEOPLE_HEADER: &str = "\
+# The speakers `debate-bot import` found. `role` and `org` are the article's own words (the
+# loader checks them); kind = \"person\" (named), \"unnamed\" (described only), \"report\" (a
+# publication cited). `name_en` is a transliteration (pinyin) where one was made.
+";
+
+/// A row of excerpts.toml for a draft.
+pub fn excerpt_row(e: &Excerpt, people: &[Person]) -> ExcerptRow {
+    ExcerptRow {
+        id: e.id.clone(),
+        paragraph: e.paragraph,
+        speaker: e.speaker.map(|s| people[s].id.clone()),
+        speech: match e.kind {
+            Kind::Direct => Some("direct".into()),
+            Kind::Reported => Some("reported".into()),
+            Kind::Unattributed => Some("unattributed".into()),
+            Kind::Narration => None,
+        },
+        text: e.text.clone(),
+        en: None,
+        cue: e.cue.clone(),
+        confidence: Some((f64::from(e.confidence) * 100.0).round() / 100.0),
+        review: e.review,
+    }
+}
+
+/// A draft from a row of excerpts.toml (speaker ids looked up in `people`).
+pub fn excerpt_from_row(row: &ExcerptRow, people: &[Person]) -> Excerpt {
+    Excerpt {
+        id: row.id.clone(),
+        paragraph: row.paragraph,
+        text: row.text.clone(),
+        kind: match row.speech.as_deref() {
+            Some("direct") => Kind::Direct,
+            Some("reported") => Kind::Reported,
+            Some("unattributed") => Kind::Unattributed,
+            _ => Kind::Narration,
+        },
+        speaker: row
+            .speaker
+            .as_ref()
+            .and_then(|id| people.iter().position(|p| &p.id == id)),
+        cue: row.cue.clone(),
+        confidence: row.confidence.unwrap_or(1.0) as f32,
+        review: row.review,
+    }
+}
+
+pub fn person_row(p: &Person) -> PersonRow {
+    PersonRow {
+        id: p.id.clone(),
+        kind: match p.kind {
+            PersonKind::Person => "person",
+            PersonKind::Unnamed => "unnamed",
+            PersonKind::Report => "report",
+        }
+        .into(),
+        name: p.name.clone(),
+        name_en: p.name_en.clone(),
+        role: p.role.clone(),
+        org: p.org.clone(),
+        aliases: Vec::new(),
+    }
+}
+
+pub fn person_from_row(row: &PersonRow) -> Person {
+    Person {
+        id: row.id.clone(),
+        kind: match row.kind.as_str() {
+            "unnamed" => PersonKind::Unnamed,
+            "report" => PersonKind::Report,
+            _ => PersonKind::Person,
+        },
+        name: row.name.clone(),
+        name_en: row.name_en.clone(),
+        role: row.role.clone(),
+        org: row.org.clone(),
+    }
+}
+
+/// Every topic command already taken under `responses` (its topics.toml and those of the
+/// self-contained folders in it).
+pub fn taken_commands(responses: &Path) -> Vec<String> {
+    let mut files = vec![responses.join("topics.toml")];
+    if let Ok(entries) = fs::read_dir(responses) {
+        files.extend(
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path().join("topics.toml")),
+        );
+    }
+    let mut taken = BTreeSet::new();
+    for file in files {
+        let Ok(text) = fs::read_to_string(&file) else {
+            continue;
+        };
+        let Ok(topics) = toml::from_str::<TopicsFile>(&text) else {
+            continue;
+        };
+        for t in topics.topic {
+            taken.insert(t.command);
+            taken.extend(t.aliases);
+        }
+    }
+    taken.into_iter().collect()
+}
+
+fn write(path: &Path, header: &str, body: &str) -> Result<(), String> {
+    fs::write(path, format!("{header}\n{body}"))
+        .map_err(|e| format!("{}: cannot write: {e}", path.display()))
+}
+
+fn to_toml<T: Serialize>(value: &T) -> String {
+    toml::to_string(value).expect("the drafts' shapes always serialise")
+}
+
+/// Writes the draft as `responses/<id>/`; refuses an existing folder unless `force` (and never
+/// replaces an article of the shared corpus). The folder written.
+pub fn create(
+    responses: &Path,
+    draft: &Draft,
+    article: &[u8],
+    force: bool,
+) -> Result<PathBuf, String> {
+    let folder = responses.join(&draft.id);
+    if folder.exists() {
+        if !force {
+            return Err(format!(
+                "{}: already exists; give --force to replace it, or --id for another name",
+                folder.display()
+            ));
+        }
+        if folder.join("article.txt").exists() && !debate_core::corpus::is_self_contained(&folder) {
+            return Err(format!(
+                "{}: is an article of the shared corpus, not an imported one; it is not replaced, \
+                 even with --force",
+                folder.display()
+            ));
+        }
+    }
+    fs::create_dir_all(&folder).map_err(|e| format!("{}: cannot create: {e}", folder.display()))?;
+    fs::write(folder.join("article.txt"), article).map_err(|e| {
+        format!(
+            "{}: cannot write: {e}",
+            folder.join("article.txt").display()
+        )
+    })?;
+    let s = &draft.source;
+    write(
+        &folder.join("source.toml"),
+        "# The article's metadata, from the command line or the article's own lines.",
+        &to_toml(&SourceFile {
+            title: &s.title,
+            outlet: &s.outlet,
+            published: &s.published,
+            reporter: &s.reporter,
+            editor: &s.editor,
+            language: &s.language,
+        }),
+    )?;
+    let rows: Vec<ExcerptRow> = draft
+        .excerpts
+        .iter()
+        .map(|e| excerpt_row(e, &draft.people))
+        .collect();
+    write_excerpts(&folder, &rows)?;
+    let people: Vec<PersonRow> = draft.people.iter().map(person_row).collect();
+    write_people(&folder, &people)?;
+    let topic = topic_row(&draft.topic, rows.iter().map(|r| r.id.clone()).collect());
+    write_topics(&folder, &TopicsFile { topic: vec![topic] })?;
+    write_quiz(&folder, &draft.questions)?;
+    write_debates(&folder, &draft.motion)?;
+    Ok(folder)
+}
+
+pub fn write_excerpts(folder: &Path, rows: &[ExcerptRow]) -> Result<(), String> {
+    write(
+        &folder.join("excerpts.toml"),
+        EXCERPTS_HEADER,
+        &to_toml(&ExcerptsFile {
+            excerpt: rows.to_vec(),
+        }),
+    )
+}
+
+pub fn write_people(folder: &Path, rows: &[PersonRow]) -> Result<(), String> {
+    write(
+        &folder.join("people.toml"),
+        PEOPLE_HEADER,
+        &to_toml(&PeopleFile {
+            person: rows.to_vec(),
+        }),
+    )
+}
+
+pub fn write_topics(folder: &Path, topics: &TopicsFile) -> Result<(), String> {
+    write(
+        &folder.join("topics.toml"),
+        "# The article's topic command (a name no other topic or built-in command has), with\n\
+         # every excerpt; `title_en`/`about_en` repeat the original until someone translates them.",
+        &to_toml(topics),
+    )
+}
+
+pub fn write_quiz(folder: &Path, questions: &[Question]) -> Result<(), String> {
+    let rows = questions
+        .iter()
+        .map(|q| QuestionRow {
+            id: &q.id,
+            paragraph: q.paragraph,
+            evidence: &q.evidence,
+            question: &q.question,
+            question_en: &q.question_en,
+            options: &q.options,
+            options_en: &q.options_en,
+            answer: q.answer,
+        })
+        .collect();
+    write(
+        &folder.join("quiz.toml"),
+        "# Who-said questions drafted from the excerpts whose speaker the article settles (a cue\n\
+         # names them; none left for review). `evidence` is verbatim: the cue and the words. The\n\
+         # options are the article's other speakers. `debate-bot review` writes this file anew.",
+        &to_toml(&QuizFile { question: rows }),
+    )
+}
+
+pub fn write_debates(folder: &Path, motion: &Result<Motion, String>) -> Result<(), String> {
+    match motion {
+        Ok(m) => write(
+            &folder.join("debates.toml"),
+            "# A draft motion: two named speakers the article sets against each other.",
+            &to_toml(&DebatesFile {
+                motion: vec![MotionRow {
+                    id: &m.id,
+                    motion: &m.motion,
+                    motion_en: &m.motion_en,
+                    for_: &m.for_,
+                    against: &m.against,
+                }],
+            }),
+        ),
+        Err(why) => write(&folder.join("debates.toml"), &format!("# {why}."), ""),
+    }
+}
+
+/// The drafts of a folder, read back.
+pub struct Folder {
+    pub path: PathBuf,
+    pub paragraphs: Vec<String>,
+    pub excerpts: Vec<ExcerptRow>,
+    pub people: Vec<PersonRow>,
+    pub topics: TopicsFile,
+    /// The first line of debates.toml when it holds no motion: why there is none.
+    pub no_motion: Option<String>,
+}
+
+fn read_toml<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, String> {
+    let text =
+        fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    toml::from_str(&text).map_err(|e| format!("{}: {}", path.display(), e.message()))
+}
+
+impl Folder {
+    pub fn open(path: &Path) -> Result<Folder, String> {
+        let article = path.join("article.txt");
+        let text = fs::read_to_string(&article)
+            .map_err(|e| format!("{}: cannot read: {e}", article.display()))?;
+        let debates = fs::read_to_string(path.join("debates.toml")).unwrap_or_default();
+        Ok(Folder {
+            path: path.to_path_buf(),
+            paragraphs: text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            excerpts: read_toml::<ExcerptsFile>(&path.join("excerpts.toml"))?.excerpt,
+            people: read_toml::<PeopleFile>(&path.join("people.toml"))?.person,
+            topics: read_toml(&path.join("topics.toml"))?,
+            no_motion: (!debates.contains("[[motion]]")).then(|| {
+                debates
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .trim_start_matches("# ")
+                    .to_owned()
+            }),
+        })
+    }
+
+    /// The article's language and script, from its title.
+    fn style(&self) -> quiz::Style {
+        let title = self.paragraphs.first().cloned().unwrap_or_default();
+        let english = title.chars().filter(|c| c.is_ascii_alphabetic()).count()
+            > title.chars().filter(|&c| crate::lexicon::is_han(c)).count() * 2;
+        quiz::Style::of(&crate::Source {
+            title,
+            outlet: String::new(),
+            published: String::new(),
+            reporter: String::new(),
+            editor: String::new(),
+            language: if english { "en" } else { "zh" }.into(),
+        })
+    }
+
+    /// Writes excerpts, people and topics back, and the quiz and motion anew from them.
+    pub fn save(&mut self) -> Result<(), String> {
+        let ids: Vec<String> = self.excerpts.iter().map(|e| e.id.clone()).collect();
+        for topic in &mut self.topics.topic {
+            topic.excerpts.retain(|id| ids.contains(id));
+            for id in &ids {
+                if !topic.excerpts.contains(id) {
+                    topic.excerpts.push(id.clone());
+                }
+            }
+        }
+        // People no excerpt names any more are dropped.
+        self.people.retain(|p| {
+            self.excerpts
+                .iter()
+                .any(|e| e.speaker.as_deref() == Some(&p.id))
+        });
+        write_excerpts(&self.path, &self.excerpts)?;
+        write_people(&self.path, &self.people)?;
+        write_topics(&self.path, &self.topics)?;
+        let people: Vec<Person> = self.people.iter().map(person_from_row).collect();
+        let excerpts: Vec<Excerpt> = self
+            .excerpts
+            .iter()
+            .map(|r| excerpt_from_row(r, &people))
+            .collect();
+        let style = self.style();
+        write_quiz(
+            &self.path,
+            &quiz::questions(&excerpts, &people, &self.paragraphs, style),
+        )?;
+        let prefix = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().chars().take(30).collect::<String>())
+            .unwrap_or_default();
+        let motion = quiz::motion(&excerpts, &people, prefix.trim_end_matches('-'), style);
+        self.no_motion = motion.as_ref().err().cloned();
+        write_debates(&self.path, &motion)
+    }
+}
+
+/// topics.toml's row for the article's topic; the English title and line repeat the original
+/// until someone translates them.
+pub fn topic_row(topic: &Topic, ids: Vec<String>) -> TopicRow {
+    TopicRow {
+        command: topic.command.clone(),
+        aliases: Vec::new(),
+        title: topic.title.clone(),
+        title_en: topic.title.clone(),
+        about: topic.about.clone(),
+        about_en: topic.about.clone(),
+        excerpts: ids,
+    }
+}

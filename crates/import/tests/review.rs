@@ -1,0 +1,158 @@
+//! `debate-bot review` driven by a script on its standard input: every key, the files written
+//! back, and the check it ends with.
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use debate_import::folder::{self, Folder};
+use debate_import::{Given, review};
+
+/// A fresh folder under the temp folder, removed on drop.
+struct Temp(PathBuf);
+
+impl Temp {
+    fn new(tag: &str) -> Temp {
+        let path = std::env::temp_dir().join(format!("debate-import-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).unwrap();
+        Temp(path)
+    }
+}
+
+impl Drop for Temp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The fixture article imported into `responses`; the folder.
+fn imported(responses: &Path) -> PathBuf {
+    let bytes = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/classroom-ai.txt"),
+    )
+    .unwrap();
+    let given = Given {
+        outlet: Some("课堂周报".into()),
+        id: Some("classroom-ai".into()),
+        ..Given::default()
+    };
+    let draft = debate_import::read(&bytes, &given, &[]).unwrap();
+    folder::create(responses, &draft, &bytes, false).unwrap()
+}
+
+fn walk(path: &Path, script: &str) -> (review::Outcome, String) {
+    let mut out = Vec::new();
+    let outcome = review::run(path, &mut Cursor::new(script.as_bytes()), &mut out).unwrap();
+    (outcome, String::from_utf8(out).unwrap())
+}
+
+#[test]
+fn every_key_settles_a_draft_and_the_folder_then_loads() {
+    let temp = Temp::new("keys");
+    let path = imported(&temp.0);
+    // Before the review the check refuses the drafts still marked.
+    let mut out = Vec::new();
+    let problems = review::check(&path, &mut out).unwrap();
+    assert!(
+        problems.iter().any(|p| p.contains("draft still to review")),
+        "{problems:?}"
+    );
+
+    let before = Folder::open(&path).unwrap();
+    let marked: Vec<(usize, Option<String>)> = before
+        .excerpts
+        .iter()
+        .filter(|e| e.review)
+        .map(|e| (e.paragraph, e.speech.clone()))
+        .collect();
+    // ¶7 and ¶11 (a pronoun), ¶12's closing quotation, ¶13's quotation with no speaker.
+    assert_eq!(
+        marked,
+        [
+            (7, Some("reported".into())),
+            (11, Some("reported".into())),
+            (12, Some("direct".into())),
+            (13, Some("unattributed".into())),
+        ]
+    );
+    let people: Vec<&str> = before.people.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(people, ["赵明", "孙丽", "周红"]);
+
+    // ¶7: a key it does not know, then accept; ¶11: the speaker by number (周红);
+    // ¶12: cut to the first clause, then accept; ¶13: drop.
+    let (outcome, shown) = walk(&path, "x\na\ns\n3\nc\n我支持谨慎地使用人工智能\na\nd\n");
+    assert_eq!(outcome.left, 0, "{shown}");
+    assert_eq!(outcome.problems, Vec::<String>::new(), "{shown}");
+    assert_eq!(outcome.settled, 4);
+    assert!(shown.contains("4 of 12 drafts need a look"), "{shown}");
+    assert!(shown.contains("[1/4] ¶7"), "{shown}");
+    assert!(
+        shown.contains("【学校会先在数学课上试用三个月。】"),
+        "{shown}"
+    );
+    assert!(shown.contains("cue: 他同时表示"), "{shown}");
+    assert!(shown.contains("Type one of the letters"), "{shown}");
+    assert!(shown.trim_end().ends_with("ok"), "{shown}");
+
+    let after = Folder::open(&path).unwrap();
+    assert!(after.excerpts.iter().all(|e| !e.review));
+    assert!(
+        !after
+            .excerpts
+            .iter()
+            .any(|e| e.paragraph == 13 && e.speech.as_deref() == Some("unattributed"))
+    );
+    let p11 = after
+        .excerpts
+        .iter()
+        .find(|e| e.paragraph == 11 && e.speech.is_some())
+        .unwrap();
+    assert_eq!(p11.speaker.as_deref(), Some("zhou-hong"));
+    assert!(
+        after
+            .excerpts
+            .iter()
+            .any(|e| e.paragraph == 12 && e.text == "我支持谨慎地使用人工智能")
+    );
+    // The quiz is made anew: the settled drafts now have questions too.
+    let quiz = std::fs::read_to_string(path.join("quiz.toml")).unwrap();
+    assert!(quiz.contains("said-classroom-ai-p7-1"), "{quiz}");
+    assert!(quiz.contains("said-classroom-ai-p11-1"), "{quiz}");
+    // What the bot's loader makes of it.
+    let corpus = debate_core::corpus::load_folder(&path).unwrap();
+    assert_eq!(corpus.questions.len(), 8);
+    assert_eq!(corpus.motions.len(), 1);
+}
+
+#[test]
+fn narration_a_new_speaker_and_quitting_early() {
+    let temp = Temp::new("quit");
+    let path = imported(&temp.0);
+    // ¶7 is the article's narration after all; ¶11 is someone new; then quit.
+    let (outcome, shown) = walk(&path, "n\ns\n一位家长\nq\n");
+    assert_eq!(outcome.settled, 2);
+    assert_eq!(outcome.left, 2, "{shown}");
+    assert!(shown.contains("2 drafts still need a look"), "{shown}");
+    assert!(
+        outcome
+            .problems
+            .iter()
+            .any(|p| p.contains("draft still to review"))
+    );
+    let after = Folder::open(&path).unwrap();
+    let p7 = after.excerpts.iter().find(|e| e.paragraph == 7).unwrap();
+    assert_eq!(
+        (p7.speaker.as_deref(), p7.speech.as_deref(), p7.review),
+        (None, None, false)
+    );
+    let newcomer = after.people.iter().find(|p| p.name == "一位家长").unwrap();
+    assert_eq!(newcomer.kind, "unnamed");
+    let p11 = after.excerpts.iter().find(|e| e.paragraph == 11).unwrap();
+    assert_eq!(p11.speaker.as_deref(), Some(newcomer.id.as_str()));
+
+    // The walk goes on where it stopped; the end of the input is a quit too.
+    let (outcome, _) = walk(&path, "a\n");
+    assert_eq!(outcome.left, 1);
+    let (outcome, shown) = walk(&path, "a\n");
+    assert_eq!((outcome.left, outcome.problems.len()), (0, 0), "{shown}");
+}

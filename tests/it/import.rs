@@ -1,0 +1,239 @@
+//! `debate-bot import`, `review` and `check FOLDER` as a user meets them: what a bad file gets
+//! (one line naming the file and the problem), an id that exists, and an article imported,
+//! reviewed by a script and checked.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use crate::support::temp::TempDir;
+
+/// The binary run in `dir`, whose config.toml points at `dir/responses`.
+fn bin(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_debate-bot"));
+    command
+        .current_dir(dir)
+        .env_remove("TELOXIDE_TOKEN")
+        .env_remove("RUST_LOG");
+    command
+}
+
+fn setup(tag: &str) -> TempDir {
+    let dir = TempDir::new(tag);
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "[corpus]\ndir = \"responses\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("responses")).unwrap();
+    dir
+}
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("crates/import/tests/fixtures")
+        .join(name)
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The one line a refused file gets.
+fn refused(dir: &Path, file: &str, bytes: &[u8]) -> String {
+    std::fs::write(dir.join(file), bytes).unwrap();
+    let output = bin(dir)
+        .args(["import", file, "--outlet", "晚报"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stdout));
+    let stderr = text(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with(&format!("error: {file}: ")), "{stderr}");
+    assert!(
+        std::fs::read_dir(dir.join("responses"))
+            .unwrap()
+            .next()
+            .is_none(),
+        "a refused file wrote nothing"
+    );
+    stderr
+}
+
+#[test]
+fn a_file_that_is_not_an_article_gets_one_line_naming_it() {
+    let dir = setup("import-bad");
+    let d = dir.path();
+    assert!(
+        refused(d, "latin1.txt", b"Titel\nS\xe4tze \xfcber \xc4rger\n")
+            .contains("not UTF-8 (first bad byte on line 2)")
+    );
+    assert!(refused(d, "empty.txt", b"").contains("empty"));
+    assert!(refused(d, "blank.txt", b"\n  \n\n").contains("empty"));
+    assert!(refused(d, "one.txt", "只有一行,没有段落。".as_bytes()).contains("a single line"));
+    assert!(refused(d, "picture.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01").contains("binary"));
+    let big = "这是一段很长的文字。\n".repeat(5 * 1024 * 1024 / 31 + 1);
+    assert!(refused(d, "big.txt", big.as_bytes()).contains("5.0 MB"));
+    let missing = bin(d).args(["import", "nowhere.txt"]).output().unwrap();
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(text(&missing.stderr).starts_with("error: nowhere.txt: cannot read"));
+    // The outlet is not in the text and not given.
+    std::fs::copy(fixture("no-quotes.txt"), d.join("rain.txt")).unwrap();
+    let output = bin(d).args(["import", "rain.txt"]).output().unwrap();
+    assert_eq!(
+        text(&output.stderr),
+        "error: rain.txt: the article does not state its outlet; give it with --outlet\n"
+    );
+}
+
+#[test]
+fn an_article_with_no_quotation_imports_and_says_so() {
+    let dir = setup("import-plain");
+    let d = dir.path();
+    std::fs::copy(fixture("no-quotes.txt"), d.join("rain.txt")).unwrap();
+    let output = bin(d)
+        .args(["import", "rain.txt", "--outlet", "晚报", "--id", "rain"])
+        .output()
+        .unwrap();
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", text(&output.stderr));
+    assert!(stdout.contains("0 who-said questions"), "{stdout}");
+    assert!(
+        stdout.contains("note: no quotation and no reported statement found"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("no debate motion"), "{stdout}");
+    // Nothing to review: it loads as it is.
+    let check = bin(d).args(["check", "responses/rain"]).output().unwrap();
+    assert!(check.status.success(), "{}", text(&check.stdout));
+}
+
+#[test]
+fn an_article_imported_reviewed_and_checked() {
+    let dir = setup("import-review");
+    let d = dir.path();
+    std::fs::copy(fixture("classroom-ai.hant.txt"), d.join("classroom.txt")).unwrap();
+    let import = |extra: &[&str]| -> Output {
+        bin(d)
+            .args([
+                "import",
+                "classroom.txt",
+                "--outlet",
+                "課堂週報",
+                "--id",
+                "classroom",
+            ])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let output = import(&[]);
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", text(&output.stderr));
+    assert!(
+        stdout.starts_with("responses/classroom: drafted 12 excerpts"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("4 drafts need a look: debate-bot review responses/classroom"),
+        "{stdout}"
+    );
+    assert_eq!(
+        std::fs::read(d.join("responses/classroom/article.txt")).unwrap(),
+        std::fs::read(fixture("classroom-ai.hant.txt")).unwrap(),
+        "article.txt is the file as given"
+    );
+
+    // The id exists: refused, unless --force.
+    let again = import(&[]);
+    assert_eq!(again.status.code(), Some(1));
+    assert_eq!(
+        text(&again.stderr),
+        "error: responses/classroom: already exists; give --force to replace it, or --id for another name\n"
+    );
+    assert!(import(&["--force"]).status.success());
+
+    // Before the review the folder does not load; the shared corpus leaves it out.
+    let check = bin(d)
+        .args(["check", "responses/classroom"])
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(1));
+    assert!(
+        text(&check.stdout).contains("draft still to review"),
+        "{}",
+        text(&check.stdout)
+    );
+
+    let mut child = bin(d)
+        .args(["review", "responses/classroom"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a\na\na\na\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", text(&output.stderr));
+    assert!(
+        stdout.contains("check: responses/classroom loads"),
+        "{stdout}"
+    );
+    assert!(stdout.trim_end().ends_with("ok"), "{stdout}");
+    let check = bin(d)
+        .args(["check", "responses/classroom"])
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{}", text(&check.stdout));
+}
+
+#[test]
+fn the_shipped_article_is_never_replaced_by_an_import() {
+    let dir = setup("import-shipped");
+    let d = dir.path();
+    crate::support::temp::copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("responses"),
+        &d.join("responses"),
+    );
+    std::fs::copy(fixture("classroom-ai.txt"), d.join("classroom.txt")).unwrap();
+    let output = bin(d)
+        .args([
+            "import",
+            "classroom.txt",
+            "--outlet",
+            "x",
+            "--id",
+            "dianchang-2024-07-12-open-vs-closed",
+            "--force",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output.stderr).contains("is an article of the shared corpus"),
+        "{}",
+        text(&output.stderr)
+    );
+    // An imported folder beside the shared corpus leaves `check` of the corpus as it was.
+    assert!(
+        bin(d)
+            .args(["import", "classroom.txt", "--outlet", "x"])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    let check = bin(d).arg("check").output().unwrap();
+    assert!(
+        check.status.success(),
+        "{}{}",
+        text(&check.stdout),
+        text(&check.stderr)
+    );
+}
