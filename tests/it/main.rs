@@ -5,6 +5,7 @@
 
 mod support;
 
+mod articles;
 mod cli;
 mod compose;
 mod core;

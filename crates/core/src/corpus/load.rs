@@ -17,22 +17,43 @@ use super::{
 use crate::command::{BUILTIN_COMMANDS, is_valid_command_name};
 use crate::data::{Problem, read_toml};
 
-/// Loads and validates every article folder, people.toml and topics.toml under `dir`. A
-/// folder that holds its own people.toml is a self-contained article (as `debate-bot import`
-/// writes one): it is not loaded here but on its own, by [`load_folder`].
+/// Loads and validates everything under `dir`: the article folders with people.toml,
+/// topics.toml and debates.toml beside them (the shared corpus), and each folder that holds
+/// its own people.toml, a self-contained article (as `debate-bot import` writes one), loaded
+/// on its own by [`load_folder`]; then puts them together ([`super::merge`]). Every problem
+/// of every part is reported.
 pub fn load(dir: &Path) -> Result<Corpus, Vec<Problem>> {
-    let mut problems = Vec::new();
-    let folders = article_folders(dir, &mut problems)
+    let mut found = Vec::new();
+    let (own, shared): (Vec<PathBuf>, Vec<PathBuf>) = article_folders(dir, &mut found)
         .into_iter()
-        .filter(|folder| !is_self_contained(folder))
-        .collect();
-    load_from(dir, folders, problems)
+        .partition(|folder| is_self_contained(folder));
+    let mut parts = Vec::new();
+    let mut problems = Vec::new();
+    match load_from(dir, shared, found) {
+        Ok(corpus) => parts.push((dir.to_path_buf(), corpus)),
+        Err(found) => problems.extend(found),
+    }
+    for folder in own {
+        match load_folder(&folder) {
+            Ok(corpus) => parts.push((folder, corpus)),
+            Err(found) => problems.extend(found),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    super::merge::merge(parts)
 }
 
 /// Loads and validates one self-contained article folder: article.txt, source.toml,
-/// excerpts.toml and quiz.toml beside its own people.toml, topics.toml and debates.toml.
+/// excerpts.toml and quiz.toml beside its own people.toml, topics.toml and debates.toml. Its
+/// quiz.toml holds its who-said questions as drafted and reviewed ([`Article::own_quiz`]).
 pub fn load_folder(folder: &Path) -> Result<Corpus, Vec<Problem>> {
-    load_from(folder, vec![folder.to_path_buf()], Vec::new())
+    let mut corpus = load_from(folder, vec![folder.to_path_buf()], Vec::new())?;
+    for article in &mut corpus.articles {
+        article.own_quiz = true;
+    }
+    Ok(corpus)
 }
 
 /// Whether `folder` is an article with its own people (and topics): see [`load_folder`].
@@ -242,6 +263,7 @@ fn article(folder: &Path, problems: &mut Vec<Problem>) -> Option<(Article, Vec<E
     }
     let article = Article {
         id,
+        own_quiz: false,
         title: Text {
             original: source.title,
             en: source.title_en,

@@ -4,6 +4,7 @@
 
 mod files;
 mod load;
+mod merge;
 mod questions_and_motions;
 mod sentences;
 
@@ -37,6 +38,9 @@ impl Text {
 pub struct Article {
     /// The folder name under responses/.
     pub id: String,
+    /// A self-contained article (`debate-bot import`'s): its quiz.toml holds its who-said
+    /// questions, drafted and reviewed, so the bot asks none of its own about it.
+    pub own_quiz: bool,
     pub title: Text,
     pub outlet: Text,
     pub published: String,

@@ -63,7 +63,7 @@ pub fn pool(corpus: &Corpus, scope: Scope) -> Vec<(String, Source)> {
         .excerpts
         .iter()
         .enumerate()
-        .filter(|(_, e)| in_scope(scope, e.article))
+        .filter(|(_, e)| in_scope(scope, e.article) && !corpus.articles[e.article].own_quiz)
         .filter(|(_, e)| matches!(e.voice, Voice::Direct(_) | Voice::Reported(_)))
         .filter(|(_, e)| {
             e.voice
