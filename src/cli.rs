@@ -359,17 +359,22 @@ fn init_logging(default: &str, format: LogFormat) {
     }
 }
 
+/// `debate-bot check`: what was loaded, on stdout. A reader that stops early (`| head`) ends
+/// the printing, never the process with a panic.
 fn check(config: &Config, app: &App) {
+    use std::fmt::Write as _;
+    let mut out = String::new();
     let corpus = app.corpus();
-    println!("config: ok");
-    println!("corpus: {}", config.corpus.dir.display());
+    writeln!(out, "config: ok").ok();
+    writeln!(out, "corpus: {}", config.corpus.dir.display()).ok();
     for article in &corpus.articles {
         let excerpts = corpus
             .excerpts
             .iter()
             .filter(|e| corpus.articles[e.article].id == article.id)
             .count();
-        println!(
+        writeln!(
+            out,
             "  article {}: {} ({}, {}), {} paragraphs, {} excerpts",
             article.id,
             article.title.original,
@@ -377,28 +382,41 @@ fn check(config: &Config, app: &App) {
             article.published,
             article.paragraphs.len(),
             excerpts
-        );
+        )
+        .ok();
     }
-    println!(
+    writeln!(
+        out,
         "  excerpts: {} (every one verbatim in its paragraph)",
         corpus.excerpts.len()
-    );
-    println!("  people: {}", corpus.people.len());
+    )
+    .ok();
+    writeln!(out, "  people: {}", corpus.people.len()).ok();
     let commands: Vec<String> = corpus
         .topics
         .iter()
         .map(|t| format!("/{}", t.command))
         .collect();
-    println!("  topics: {} ({})", corpus.topics.len(), commands.join(" "));
+    writeln!(
+        out,
+        "  topics: {} ({})",
+        corpus.topics.len(),
+        commands.join(" ")
+    )
+    .ok();
     let who_said = crate::quiz::questions::pool(corpus, None).len() - corpus.questions.len();
-    println!(
+    writeln!(
+        out,
         "  quiz questions: {} ({who_said} who-said, {} facts)",
         who_said + corpus.questions.len(),
         corpus.questions.len()
-    );
-    println!("  debate motions: {}", corpus.motions.len());
-    println!("  languages: {}", Lang::ALL.map(Lang::code).join(", "));
-    println!("ok");
+    )
+    .ok();
+    writeln!(out, "  debate motions: {}", corpus.motions.len()).ok();
+    writeln!(out, "  languages: {}", Lang::ALL.map(Lang::code).join(", ")).ok();
+    writeln!(out, "ok").ok();
+    use std::io::Write as _;
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
 }
 
 /// The composition root: the store (at `database`) and the engines with the config's
