@@ -271,16 +271,18 @@ impl Corpus {
             person_by_key,
             people_by_article: Vec::new(),
         };
-        corpus.people_by_article = (0..corpus.articles.len())
-            .map(|a| {
+        let mut speakers = vec![std::collections::BTreeSet::new(); corpus.articles.len()];
+        for e in &corpus.excerpts {
+            if let Some(p) = e.voice.speaker() {
+                speakers[e.article].insert(p);
+            }
+        }
+        corpus.people_by_article = speakers
+            .iter()
+            .enumerate()
+            .map(|(a, quoted)| {
                 (0..corpus.people.len())
-                    .filter(|&p| {
-                        corpus
-                            .excerpts
-                            .iter()
-                            .any(|e| e.article == a && e.voice.speaker() == Some(p))
-                            || !corpus.mentions(a, p).is_empty()
-                    })
+                    .filter(|&p| quoted.contains(&p) || !corpus.mentions(a, p).is_empty())
                     .collect()
             })
             .collect();
