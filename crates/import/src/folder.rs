@@ -31,7 +31,14 @@ pub struct ExcerptRow {
     pub speaker: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub speech: Option<String>,
+    /// Never drafted; kept when an editor wrote it (words left open after that person's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_after: Option<String>,
     pub text: String,
+    /// Where `text` starts or ends inside its sentence: "start", "end" or "both" (the loader's
+    /// rule; the bot shows "…" there). Written from the paragraph each time the file is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cut: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub en: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -127,6 +134,8 @@ const EXCERPTS_HEADER: &str = "\
 #   speaker = a person id from people.toml, where the article attributes the words;
 #   speech  = \"direct\" (in quotation marks), \"reported\", or \"unattributed\" (no speaker);
 #   neither = the article's own narration.
+#   cut     = \"start\", \"end\" or \"both\": where `text` starts or ends inside its sentence (the bot
+#             shows \"…\" there); written from the paragraph, so a span cut in review gets it right.
 #   cue        the words the attribution was found by, as the article writes them (… = words left out);
 #   confidence the import's confidence in the attribution, 0-1;
 #   review     true: not certain; `debate-bot review` walks through these, and the loader refuses
@@ -151,7 +160,9 @@ pub fn excerpt_row(e: &Excerpt, people: &[Person]) -> ExcerptRow {
             Kind::Unattributed => Some("unattributed".into()),
             Kind::Narration => None,
         },
+        open_after: None,
         text: e.text.clone(),
+        cut: None,
         en: None,
         cue: e.cue.clone(),
         confidence: Some((f64::from(e.confidence) * 100.0).round() / 100.0),
@@ -308,13 +319,54 @@ pub fn create(
     Ok(folder)
 }
 
+/// Where `text` starts or ends inside its sentence of `paragraph`, as the loader reckons it
+/// (the words' first place in the paragraph): "start", "end", "both", or none.
+pub fn cut_mark(paragraph: &str, text: &str) -> Option<String> {
+    if text.trim().is_empty() {
+        return None;
+    }
+    let at = paragraph.find(text)?;
+    let cut = debate_core::corpus::cut_of(paragraph, at, text.len());
+    match (cut.start, cut.end) {
+        (true, true) => Some("both".into()),
+        (true, false) => Some("start".into()),
+        (false, true) => Some("end".into()),
+        (false, false) => None,
+    }
+}
+
+/// Sets every row's `cut` from its paragraph (1-based, the title ¶1): a span the review cut,
+/// or one the reading took from inside its sentence, says so; a whole sentence says nothing.
+pub fn set_cuts(rows: &mut [ExcerptRow], paragraphs: &[String]) {
+    for row in rows {
+        row.cut = row
+            .paragraph
+            .checked_sub(1)
+            .and_then(|p| paragraphs.get(p))
+            .and_then(|p| cut_mark(p, &row.text));
+    }
+}
+
+/// The paragraphs of an article's text as the loader counts them: non-empty lines, trimmed.
+pub fn paragraphs(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Writes excerpts.toml, each row's `cut` made from the folder's article.txt.
 pub fn write_excerpts(folder: &Path, rows: &[ExcerptRow]) -> Result<(), String> {
+    let article = folder.join("article.txt");
+    let text = fs::read_to_string(&article)
+        .map_err(|e| format!("{}: cannot read: {e}", article.display()))?;
+    let mut rows = rows.to_vec();
+    set_cuts(&mut rows, &paragraphs(&text));
     write(
         &folder.join("excerpts.toml"),
         EXCERPTS_HEADER,
-        &to_toml(&ExcerptsFile {
-            excerpt: rows.to_vec(),
-        }),
+        &to_toml(&ExcerptsFile { excerpt: rows }),
     )
 }
 
@@ -404,12 +456,7 @@ impl Folder {
         let debates = fs::read_to_string(path.join("debates.toml")).unwrap_or_default();
         Ok(Folder {
             path: path.to_path_buf(),
-            paragraphs: text
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(str::to_owned)
-                .collect(),
+            paragraphs: paragraphs(&text),
             excerpts: read_toml::<ExcerptsFile>(&path.join("excerpts.toml"))?.excerpt,
             people: read_toml::<PeopleFile>(&path.join("people.toml"))?.person,
             topics: read_toml(&path.join("topics.toml"))?,
@@ -452,10 +499,11 @@ impl Folder {
         }
         // People no excerpt names any more are dropped.
         self.people.retain(|p| {
-            self.excerpts
-                .iter()
-                .any(|e| e.speaker.as_deref() == Some(&p.id))
+            self.excerpts.iter().any(|e| {
+                e.speaker.as_deref() == Some(&p.id) || e.open_after.as_deref() == Some(&p.id)
+            })
         });
+        set_cuts(&mut self.excerpts, &self.paragraphs);
         write_excerpts(&self.path, &self.excerpts)?;
         write_people(&self.path, &self.people)?;
         write_topics(&self.path, &self.topics)?;

@@ -155,8 +155,28 @@ pub const UNNAMED_NOUNS: &[(&str, &str)] = &[
 /// Last characters that make a tagged "name" an organisation (卫健委, 教育局).
 pub const ORG_ENDINGS: &str = "委局部院会司厅处所办社台报网署";
 
-/// Words that open an unnamed speaker's description (一位…分析师).
+/// Words that open an unnamed speaker's description (一位…分析师). They are never part of the
+/// name: an unnamed person's name is their role alone ("分析师"), as the loader requires.
 pub const UNNAMED_OPENERS: &[&str] = &["一位", "一名", "某位", "多位", "有位", "一个"];
+
+/// An unnamed speaker's name without the words that open their description ("一位分析师" →
+/// "分析师", "某位高管" → "高管"); the name unchanged when nothing would be left.
+pub fn without_opener(name: &str) -> &str {
+    let mut rest = name.trim();
+    while let Some(opener) = UNNAMED_OPENERS
+        .iter()
+        .chain(&["某"])
+        .filter(|o| rest.starts_with(**o))
+        .max_by_key(|o| o.len())
+    {
+        let after = rest[opener.len()..].trim_start();
+        if after.is_empty() {
+            break;
+        }
+        rest = after;
+    }
+    rest
+}
 
 /// Nouns that name a publication or its report when it is what is cited (据X报道).
 pub const REPORT_VERBS: &[&str] = &["报道", "消息", "援引"];

@@ -89,7 +89,8 @@ pub enum PersonKind {
 pub struct Person {
     pub id: String,
     pub kind: PersonKind,
-    /// As the article names them (an unnamed speaker: "一位分析师").
+    /// As the article names them; an unnamed speaker by their role alone ("分析师" for the
+    /// article's "一位长期观察大模型落地案例的分析师", whose description before 的 is the role).
     pub name: String,
     /// A transliteration for English readers, where one is made (pinyin for Chinese names).
     pub name_en: Option<String>,

@@ -4,7 +4,7 @@
 
 use pinyin::ToPinyin;
 
-use crate::lexicon::{DOUBLE_SURNAMES, UNNAMED_NOUNS, is_han};
+use crate::lexicon::{DOUBLE_SURNAMES, UNNAMED_NOUNS, is_han, without_opener};
 use crate::{Person, PersonKind};
 
 /// The speakers of one article.
@@ -14,9 +14,14 @@ pub struct People {
 }
 
 impl People {
-    /// The index of the speaker named `name` (as the article writes it), added if new; a role
-    /// and organisation fill in what an earlier mention left empty.
+    /// The index of the speaker named `name` (as the article writes it; an unnamed speaker by
+    /// their role alone, any 一位/一名 left out), added if new; a role and organisation fill in
+    /// what an earlier mention left empty.
     pub fn add(&mut self, kind: PersonKind, name: &str, role: &str, org: &str) -> usize {
+        let name = match kind {
+            PersonKind::Unnamed => without_opener(name),
+            _ => name,
+        };
         if let Some(i) = self.list.iter().position(|p| p.name == name) {
             let person = &mut self.list[i];
             if person.role.is_empty() && !role.is_empty() {
@@ -28,13 +33,7 @@ impl People {
             return i;
         }
         let base = match kind {
-            PersonKind::Unnamed => UNNAMED_NOUNS
-                .iter()
-                .find(|(noun, _)| name.ends_with(noun))
-                .map_or_else(
-                    || format!("unnamed-{}", slug(name)),
-                    |(_, en)| (*en).to_owned(),
-                ),
+            PersonKind::Unnamed => unnamed_id(name),
             _ => slug(name),
         };
         let base = if base.trim_matches('-').is_empty() || base == "unnamed-" {
@@ -59,6 +58,18 @@ impl People {
         });
         self.list.len() - 1
     }
+}
+
+/// The id an unnamed speaker's name (their role alone) is made from: the English words of the
+/// noun that describes them ("应用产品经理" → "product-manager"), or "unnamed-" and the pinyin.
+pub fn unnamed_id(name: &str) -> String {
+    UNNAMED_NOUNS
+        .iter()
+        .find(|(noun, _)| name.ends_with(noun))
+        .map_or_else(
+            || format!("unnamed-{}", slug(name)),
+            |(_, en)| (*en).to_owned(),
+        )
 }
 
 /// An id of a-z, 0-9 and '-' (at most 40 characters): pinyin for Chinese characters, the
@@ -146,5 +157,16 @@ mod tests {
         assert_eq!(people.list[0].org, "百度");
         let c = people.add(PersonKind::Unnamed, "一位分析师", "", "");
         assert_eq!(people.list[c].id, "analyst");
+        assert_eq!(people.list[c].name, "分析师");
+        // The same unnamed speaker, with or without the opener.
+        assert_eq!(people.add(PersonKind::Unnamed, "分析师", "长期观察", ""), c);
+        assert_eq!(people.list[c].role, "长期观察");
+        let d = people.add(PersonKind::Unnamed, "某位高管", "", "");
+        assert_eq!(
+            (people.list[d].id.as_str(), people.list[d].name.as_str()),
+            ("executive", "高管")
+        );
+        assert_eq!(without_opener("一位"), "一位");
+        assert_eq!(without_opener("一名 工程师"), "工程师");
     }
 }

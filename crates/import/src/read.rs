@@ -648,19 +648,17 @@ impl Reader {
             .max();
         if best.is_some() && best == unnamed_at && unnamed_at >= named_at {
             let (open, open_end, noun_at, noun_end) = unnamed?;
+            // The name is the role alone, without the opener (一位…): "一位长期观察大模型落地
+            // 案例的分析师" is named "分析师", the words before 的 its role (verbatim).
             let desc = &twin[open_end..noun_at];
             let (name, role) = match desc.rfind('的') {
                 Some(de) => (
-                    format!(
-                        "{}{}",
-                        &original[open..open_end],
-                        &original[open_end + de + '的'.len_utf8()..noun_end]
-                    ),
+                    &original[open_end + de + '的'.len_utf8()..noun_end],
                     original[open_end..open_end + de].to_owned(),
                 ),
-                None => (original[open..noun_end].to_owned(), String::new()),
+                None => (&original[open_end..noun_end], String::new()),
             };
-            let person = self.people.add(PersonKind::Unnamed, &name, &role, "");
+            let person = self.people.add(PersonKind::Unnamed, name, &role, "");
             return Some(Mention {
                 range: open..noun_end,
                 person,

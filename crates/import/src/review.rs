@@ -8,8 +8,8 @@ use std::io::{BufRead, Write};
 use std::path::Path;
 
 use crate::folder::{Folder, PersonRow};
-use crate::lexicon::UNNAMED_OPENERS;
-use crate::people::slug;
+use crate::lexicon::{UNNAMED_OPENERS, without_opener};
+use crate::people::{slug, unnamed_id};
 
 /// How a review ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -191,13 +191,20 @@ fn choose_speaker(
             return Ok(false);
         }
         Err(_) => {
-            if let Some(p) = folder.people.iter().find(|p| p.name == answer) {
+            // "一位家长" (or "an analyst") is someone the article does not name: their name is
+            // the role alone ("家长"), as the loader requires.
+            let (unnamed, name) = unnamed_name(&answer);
+            if unnamed && name.is_empty() {
+                writeln!(out, "Type the role after {answer}, as the article writes it.")
+                    .map_err(io)?;
+                return Ok(false);
+            }
+            if let Some(p) = folder.people.iter().find(|p| p.name == name) {
                 p.id.clone()
             } else {
-                let unnamed = UNNAMED_OPENERS.iter().any(|o| answer.starts_with(o));
-                let base = match slug(&answer) {
+                let base = match slug(&name) {
                     s if s.is_empty() => format!("speaker-{}", folder.people.len() + 1),
-                    s if unnamed => format!("unnamed-{s}"),
+                    _ if unnamed => unnamed_id(&name),
                     s => s,
                 };
                 // An id already an excerpt's or a person's elsewhere is made unique below.
@@ -210,7 +217,7 @@ fn choose_speaker(
                 folder.people.push(PersonRow {
                     id: id.clone(),
                     kind: if unnamed { "unnamed" } else { "person" }.into(),
-                    name: answer,
+                    name,
                     name_en: None,
                     role: String::new(),
                     org: String::new(),
@@ -231,8 +238,41 @@ fn choose_speaker(
         .is_some_and(|at| paragraph[..at].ends_with(['“', '「', '『', '"']));
     e.speech = Some(if quoted { "direct" } else { "reported" }.into());
     e.speaker = Some(id);
+    e.open_after = None;
     e.review = false;
     Ok(true)
+}
+
+/// Whether a typed name is an unnamed person's, and the name to store: "一位家长" → "家长",
+/// "an analyst" → "Analyst" (an English article before a lower-case role: "An Wei" is a name).
+fn unnamed_name(answer: &str) -> (bool, String) {
+    let answer = answer.trim();
+    if UNNAMED_OPENERS
+        .iter()
+        .chain(&["某"])
+        .any(|o| answer.starts_with(o))
+    {
+        let name = without_opener(answer);
+        let name = if UNNAMED_OPENERS.contains(&name) || name == "某" {
+            ""
+        } else {
+            name
+        };
+        return (true, name.to_owned());
+    }
+    for article in ["a ", "an ", "A ", "An "] {
+        if let Some(role) = answer.strip_prefix(article).map(str::trim_start)
+            && role.chars().next().is_some_and(char::is_lowercase)
+        {
+            let mut chars = role.chars();
+            let name = chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default();
+            return (true, name);
+        }
+    }
+    (false, answer.to_owned())
 }
 
 /// Asks for the words to keep: verbatim words of the span.

@@ -77,11 +77,18 @@ fn questions_answerable(draft: &Draft, paragraphs: &[String]) -> usize {
         );
         let person = &draft.people[excerpt.speaker.unwrap()];
         assert_eq!(q.options[q.answer], person.name, "{q:?}");
-        let named_in_evidence = match person.kind {
-            PersonKind::Unnamed => person.name.chars().skip(2).collect::<String>(),
-            _ => person.name.clone(),
-        };
-        let noun: String = named_in_evidence
+        // An unnamed speaker's name is the role alone ("分析师"), the noun the article describes
+        // them by.
+        if person.kind == PersonKind::Unnamed {
+            assert!(
+                !["一位", "一名", "某"]
+                    .iter()
+                    .any(|o| person.name.starts_with(o)),
+                "{person:?}"
+            );
+        }
+        let noun: String = person
+            .name
             .chars()
             .rev()
             .take(2)

@@ -11,7 +11,7 @@ mod sentences;
 use std::collections::HashMap;
 
 pub use load::{is_self_contained, load, load_folder};
-pub use sentences::split as split_sentences;
+pub use sentences::{cut_of, split as split_sentences};
 
 use crate::i18n::Lang;
 use crate::vocab::Side;

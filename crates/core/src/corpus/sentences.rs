@@ -84,7 +84,7 @@ fn push(paragraph: &str, range: Range<usize>, sentences: &mut Vec<Range<usize>>)
 
 /// Where words found at byte `at` of `paragraph` start or end inside their sentence. An
 /// excerpt that leaves out only its sentence's final marks ("。", "。”") ends with it.
-pub(super) fn cut_of(paragraph: &str, at: usize, len: usize) -> Cut {
+pub fn cut_of(paragraph: &str, at: usize, len: usize) -> Cut {
     let end = at + len;
     let sentences = split(paragraph);
     let start = !sentences.iter().any(|s| s.start == at);
