@@ -414,6 +414,16 @@ fn check(config: &Config, app: &App) {
     .ok();
     writeln!(out, "  debate motions: {}", corpus.motions.len()).ok();
     writeln!(out, "  languages: {}", Lang::ALL.map(Lang::code).join(", ")).ok();
+    for waiting in &corpus.waiting {
+        writeln!(
+            out,
+            "  not live: {}: {} draft(s) still to review (debate-bot review {})",
+            waiting.folder.display(),
+            waiting.drafts,
+            waiting.folder.display()
+        )
+        .ok();
+    }
     writeln!(out, "ok").ok();
     use std::io::Write as _;
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
@@ -470,6 +480,13 @@ impl Source {
 
     fn load(&self) -> Result<App, Vec<crate::data::Problem>> {
         let mut app = App::load(&self.dir, self.lang)?;
+        for waiting in &app.corpus().waiting {
+            tracing::warn!(
+                folder = %waiting.folder.display(),
+                drafts = waiting.drafts,
+                "an imported article not live: drafts still to review (debate-bot review)"
+            );
+        }
         app.set_zone(self.zone.clone());
         Ok(app)
     }

@@ -220,7 +220,8 @@ fn the_shipped_article_is_never_replaced_by_an_import() {
         "{}",
         text(&output.stderr)
     );
-    // An imported folder beside the shared corpus leaves `check` of the corpus as it was.
+    // An imported folder beside the shared corpus, its drafts not yet reviewed, is not live:
+    // `check` of the corpus passes, serving the shared article, and names the folder waiting.
     assert!(
         bin(d)
             .args(["import", "classroom.txt", "--outlet", "x"])
@@ -235,5 +236,15 @@ fn the_shipped_article_is_never_replaced_by_an_import() {
         "{}{}",
         text(&check.stdout),
         text(&check.stderr)
+    );
+    let stdout = text(&check.stdout);
+    assert!(
+        stdout.contains("article dianchang-2024-07-12-open-vs-closed:"),
+        "{stdout}"
+    );
+    assert_eq!(stdout.matches("  article ").count(), 1, "{stdout}");
+    assert!(
+        stdout.contains("not live: ") && stdout.contains("still to review (debate-bot review "),
+        "{stdout}"
     );
 }

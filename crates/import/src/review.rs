@@ -195,8 +195,11 @@ fn choose_speaker(
             // the role alone ("家长"), as the loader requires.
             let (unnamed, name) = unnamed_name(&answer);
             if unnamed && name.is_empty() {
-                writeln!(out, "Type the role after {answer}, as the article writes it.")
-                    .map_err(io)?;
+                writeln!(
+                    out,
+                    "Type the role after {answer}, as the article writes it."
+                )
+                .map_err(io)?;
                 return Ok(false);
             }
             if let Some(p) = folder.people.iter().find(|p| p.name == name) {

@@ -11,7 +11,7 @@ use super::files::{
 use super::questions_and_motions::{motions, question};
 use super::sentences::cut_of;
 use super::{
-    Article, Corpus, Cut, Excerpt, FactQuestion, Person, PersonKind, Text, Topic, Voice,
+    Article, Corpus, Cut, Excerpt, FactQuestion, Person, PersonKind, Text, Topic, Voice, Waiting,
     is_valid_id,
 };
 use crate::command::{BUILTIN_COMMANDS, is_valid_command_name};
@@ -21,7 +21,8 @@ use crate::data::{Problem, read_toml};
 /// topics.toml and debates.toml beside them (the shared corpus), and each folder that holds
 /// its own people.toml, a self-contained article (as `debate-bot import` writes one), loaded
 /// on its own by [`load_folder`]; then puts them together ([`super::merge`]). Every problem
-/// of every part is reported.
+/// of every part is reported. A self-contained folder with drafts still to review is left
+/// out and listed in [`Corpus::waiting`]: an import not yet reviewed never stops the bot.
 pub fn load(dir: &Path) -> Result<Corpus, Vec<Problem>> {
     let mut found = Vec::new();
     let (own, shared): (Vec<PathBuf>, Vec<PathBuf>) = article_folders(dir, &mut found)
@@ -29,11 +30,17 @@ pub fn load(dir: &Path) -> Result<Corpus, Vec<Problem>> {
         .partition(|folder| is_self_contained(folder));
     let mut parts = Vec::new();
     let mut problems = Vec::new();
+    let mut waiting = Vec::new();
     match load_from(dir, shared, found) {
         Ok(corpus) => parts.push((dir.to_path_buf(), corpus)),
         Err(found) => problems.extend(found),
     }
     for folder in own {
+        let drafts = drafts_to_review(&folder);
+        if drafts > 0 {
+            waiting.push(Waiting { folder, drafts });
+            continue;
+        }
         match load_folder(&folder) {
             Ok(corpus) => parts.push((folder, corpus)),
             Err(found) => problems.extend(found),
@@ -42,7 +49,16 @@ pub fn load(dir: &Path) -> Result<Corpus, Vec<Problem>> {
     if !problems.is_empty() {
         return Err(problems);
     }
-    super::merge::merge(parts)
+    let mut corpus = super::merge::merge(parts)?;
+    corpus.waiting = waiting;
+    Ok(corpus)
+}
+
+/// How many excerpts of a self-contained folder are drafts still to review; none when its
+/// excerpts.toml cannot be read (loading the folder then says why).
+fn drafts_to_review(folder: &Path) -> usize {
+    read_toml::<ExcerptsFile>(&folder.join("excerpts.toml"))
+        .map_or(0, |file| file.excerpt.iter().filter(|e| e.review).count())
 }
 
 /// Loads and validates one self-contained article folder: article.txt, source.toml,

@@ -218,6 +218,17 @@ pub struct Corpus {
     person_by_key: HashMap<String, usize>,
     /// Per article, the people it quotes or names (see [`Corpus::people_of`]).
     people_by_article: Vec<Vec<usize>>,
+    /// Imported article folders left out because drafts in them are still to review.
+    pub waiting: Vec<Waiting>,
+}
+
+/// An imported article folder not loaded yet: `drafts` of its excerpts are still marked
+/// `review = true`. `debate-bot review` on it makes it live at the next start or SIGHUP;
+/// until then the other articles are served as if it were not there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waiting {
+    pub folder: std::path::PathBuf,
+    pub drafts: usize,
 }
 
 /// Which articles a chat works with (`/settings`): one, by its index in [`Corpus::articles`],
@@ -270,6 +281,7 @@ impl Corpus {
             topic_by_command,
             person_by_key,
             people_by_article: Vec::new(),
+            waiting: Vec::new(),
         };
         let mut speakers = vec![std::collections::BTreeSet::new(); corpus.articles.len()];
         for e in &corpus.excerpts {
