@@ -159,6 +159,29 @@ async fn an_imported_article_is_served_beside_the_shipped_one_and_a_group_choose
     let explanation = poll.body["explanation"].as_str().unwrap_or_default();
     assert!(explanation.contains("课堂周报"), "{}", poll.body);
 
+    // /debate puts the chosen article's motion, the one its import drafted (周红 against 赵明):
+    // the first vote asks it.
+    let sent = api.count("sendMessage");
+    api.group_text(GROUP, &admin, "/debate");
+    let vote = api
+        .wait_for("sendPoll", |c| {
+            c.method == "sendPoll" && c.body["type"].as_str() != Some("quiz")
+        })
+        .await;
+    let question = vote.body["question"].as_str().unwrap_or_default();
+    assert!(
+        question.starts_with("周红说:“我反对让人工智能代替老师"),
+        "{}",
+        vote.body
+    );
+    // Then the page of both sides' quotes: 赵明's for, 周红's against.
+    let page = api.wait_nth("sendMessage", sent).await;
+    assert!(visible(&page).contains("赵明"), "{}", visible(&page));
+    assert!(visible(&page).contains("周红"), "{}", visible(&page));
+    let list = ask(&api, &admin, "/debate list").await;
+    assert!(list.contains("周红说"), "{list}");
+    assert!(!list.contains("闭源最终将战胜开源"), "{list}");
+
     // In the reader's private chat (every article), a search finds both.
     let sent = api.count("sendMessage");
     api.private_text(&reader, "/search 人工智能 开源");
