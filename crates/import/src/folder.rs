@@ -2,131 +2,22 @@
 //! excerpts.toml (with each draft's `cue`, `confidence` and `review` mark), and the article's
 //! own people.toml, topics.toml, quiz.toml (who-said questions) and debates.toml. A folder
 //! with its own people.toml is self-contained: `debate-bot check responses/<id>` validates it
-//! alone, and the shared corpus's loader leaves it out.
+//! alone, and the bot loads it beside the shared corpus once no draft is left to review. Every
+//! file is written in the loader's own shapes (`debate_core::corpus::files`), so a field an
+//! editor added by hand survives a review, and a key the loader refuses is refused here too.
 
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use debate_core::corpus::files::{
+    CutEntry, DebatesFile, ExcerptEntry, ExcerptsFile, MotionEntry, PeopleFile, PersonEntry,
+    PersonKindEntry, QuestionEntry, QuizFile, RoleSource, SourceFile, Speech, TopicEntry,
+    TopicsFile,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::{Draft, Excerpt, Kind, Motion, Person, PersonKind, Question, Topic, quiz};
-
-#[derive(Debug, Serialize)]
-struct SourceFile<'a> {
-    title: &'a str,
-    outlet: &'a str,
-    published: &'a str,
-    reporter: &'a str,
-    editor: &'a str,
-    language: &'a str,
-}
-
-/// One row of excerpts.toml, as the loader reads it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct ExcerptRow {
-    pub id: String,
-    pub paragraph: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub speaker: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub speech: Option<String>,
-    /// Never drafted; kept when an editor wrote it (words left open after that person's).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub open_after: Option<String>,
-    pub text: String,
-    /// Where `text` starts or ends inside its sentence: "start", "end" or "both" (the loader's
-    /// rule; the bot shows "…" there). Written from the paragraph each time the file is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cut: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub en: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cue: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub confidence: Option<f64>,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub review: bool,
-}
-
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub struct ExcerptsFile {
-    #[serde(default)]
-    pub excerpt: Vec<ExcerptRow>,
-}
-
-/// One row of people.toml.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct PersonRow {
-    pub id: String,
-    pub kind: String,
-    pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name_en: Option<String>,
-    #[serde(default)]
-    pub role: String,
-    #[serde(default)]
-    pub org: String,
-    #[serde(default)]
-    pub aliases: Vec<String>,
-}
-
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub struct PeopleFile {
-    #[serde(default)]
-    pub person: Vec<PersonRow>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct TopicRow {
-    pub command: String,
-    #[serde(default)]
-    pub aliases: Vec<String>,
-    pub title: String,
-    pub title_en: String,
-    pub about: String,
-    pub about_en: String,
-    #[serde(default)]
-    pub excerpts: Vec<String>,
-}
-
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub struct TopicsFile {
-    #[serde(default)]
-    pub topic: Vec<TopicRow>,
-}
-
-#[derive(Debug, Serialize)]
-struct QuestionRow<'a> {
-    id: &'a str,
-    paragraph: usize,
-    evidence: &'a str,
-    question: &'a str,
-    question_en: &'a str,
-    options: &'a [String],
-    options_en: &'a [String],
-    answer: usize,
-}
-
-#[derive(Debug, Serialize)]
-struct QuizFile<'a> {
-    question: Vec<QuestionRow<'a>>,
-}
-
-#[derive(Debug, Serialize)]
-struct MotionRow<'a> {
-    id: &'a str,
-    motion: &'a str,
-    motion_en: &'a str,
-    #[serde(rename = "for")]
-    for_: &'a [String],
-    against: &'a [String],
-}
-
-#[derive(Debug, Serialize)]
-struct DebatesFile<'a> {
-    motion: Vec<MotionRow<'a>>,
-}
 
 const EXCERPTS_HEADER: &str = "\
 # Drafts made by `debate-bot import`, in article order. Each `text` is verbatim from paragraph
@@ -149,15 +40,15 @@ const PEOPLE_HEADER: &str = "\
 ";
 
 /// A row of excerpts.toml for a draft.
-pub fn excerpt_row(e: &Excerpt, people: &[Person]) -> ExcerptRow {
-    ExcerptRow {
+pub fn excerpt_row(e: &Excerpt, people: &[Person]) -> ExcerptEntry {
+    ExcerptEntry {
         id: e.id.clone(),
         paragraph: e.paragraph,
         speaker: e.speaker.map(|s| people[s].id.clone()),
         speech: match e.kind {
-            Kind::Direct => Some("direct".into()),
-            Kind::Reported => Some("reported".into()),
-            Kind::Unattributed => Some("unattributed".into()),
+            Kind::Direct => Some(Speech::Direct),
+            Kind::Reported => Some(Speech::Reported),
+            Kind::Unattributed => Some(Speech::Unattributed),
             Kind::Narration => None,
         },
         open_after: None,
@@ -171,16 +62,16 @@ pub fn excerpt_row(e: &Excerpt, people: &[Person]) -> ExcerptRow {
 }
 
 /// A draft from a row of excerpts.toml (speaker ids looked up in `people`).
-pub fn excerpt_from_row(row: &ExcerptRow, people: &[Person]) -> Excerpt {
+pub fn excerpt_from_row(row: &ExcerptEntry, people: &[Person]) -> Excerpt {
     Excerpt {
         id: row.id.clone(),
         paragraph: row.paragraph,
         text: row.text.clone(),
-        kind: match row.speech.as_deref() {
-            Some("direct") => Kind::Direct,
-            Some("reported") => Kind::Reported,
-            Some("unattributed") => Kind::Unattributed,
-            _ => Kind::Narration,
+        kind: match row.speech {
+            Some(Speech::Direct) => Kind::Direct,
+            Some(Speech::Reported) => Kind::Reported,
+            Some(Speech::Unattributed) => Kind::Unattributed,
+            None => Kind::Narration,
         },
         speaker: row
             .speaker
@@ -192,30 +83,32 @@ pub fn excerpt_from_row(row: &ExcerptRow, people: &[Person]) -> Excerpt {
     }
 }
 
-pub fn person_row(p: &Person) -> PersonRow {
-    PersonRow {
+pub fn person_row(p: &Person) -> PersonEntry {
+    PersonEntry {
         id: p.id.clone(),
         kind: match p.kind {
-            PersonKind::Person => "person",
-            PersonKind::Unnamed => "unnamed",
-            PersonKind::Report => "report",
-        }
-        .into(),
+            PersonKind::Person => PersonKindEntry::Person,
+            PersonKind::Unnamed => PersonKindEntry::Unnamed,
+            PersonKind::Report => PersonKindEntry::Report,
+        },
         name: p.name.clone(),
         name_en: p.name_en.clone(),
         role: p.role.clone(),
+        role_en: None,
+        role_source: RoleSource::Article,
         org: p.org.clone(),
+        org_en: None,
         aliases: Vec::new(),
     }
 }
 
-pub fn person_from_row(row: &PersonRow) -> Person {
+pub fn person_from_row(row: &PersonEntry) -> Person {
     Person {
         id: row.id.clone(),
-        kind: match row.kind.as_str() {
-            "unnamed" => PersonKind::Unnamed,
-            "report" => PersonKind::Report,
-            _ => PersonKind::Person,
+        kind: match row.kind {
+            PersonKindEntry::Person => PersonKind::Person,
+            PersonKindEntry::Unnamed => PersonKind::Unnamed,
+            PersonKindEntry::Report => PersonKind::Report,
         },
         name: row.name.clone(),
         name_en: row.name_en.clone(),
@@ -296,21 +189,25 @@ pub fn create(
         &folder.join("source.toml"),
         "# The article's metadata, from the command line or the article's own lines.",
         &to_toml(&SourceFile {
-            title: &s.title,
-            outlet: &s.outlet,
-            published: &s.published,
-            reporter: &s.reporter,
-            editor: &s.editor,
-            language: &s.language,
+            title: s.title.clone(),
+            title_en: None,
+            outlet: s.outlet.clone(),
+            outlet_en: None,
+            published: s.published.clone(),
+            reporter: s.reporter.clone(),
+            reporter_en: None,
+            editor: s.editor.clone(),
+            editor_en: None,
+            language: s.language.clone(),
         }),
     )?;
-    let rows: Vec<ExcerptRow> = draft
+    let rows: Vec<ExcerptEntry> = draft
         .excerpts
         .iter()
         .map(|e| excerpt_row(e, &draft.people))
         .collect();
     write_excerpts(&folder, &rows)?;
-    let people: Vec<PersonRow> = draft.people.iter().map(person_row).collect();
+    let people: Vec<PersonEntry> = draft.people.iter().map(person_row).collect();
     write_people(&folder, &people)?;
     let topic = topic_row(&draft.topic, rows.iter().map(|r| r.id.clone()).collect());
     write_topics(&folder, &TopicsFile { topic: vec![topic] })?;
@@ -320,24 +217,24 @@ pub fn create(
 }
 
 /// Where `text` starts or ends inside its sentence of `paragraph`, as the loader reckons it
-/// (the words' first place in the paragraph): "start", "end", "both", or none.
-pub fn cut_mark(paragraph: &str, text: &str) -> Option<String> {
+/// (the words' first place in the paragraph): start, end, both, or none.
+pub fn cut_mark(paragraph: &str, text: &str) -> Option<CutEntry> {
     if text.trim().is_empty() {
         return None;
     }
     let at = paragraph.find(text)?;
     let cut = debate_core::corpus::cut_of(paragraph, at, text.len());
     match (cut.start, cut.end) {
-        (true, true) => Some("both".into()),
-        (true, false) => Some("start".into()),
-        (false, true) => Some("end".into()),
+        (true, true) => Some(CutEntry::Both),
+        (true, false) => Some(CutEntry::Start),
+        (false, true) => Some(CutEntry::End),
         (false, false) => None,
     }
 }
 
 /// Sets every row's `cut` from its paragraph (1-based, the title ¶1): a span the review cut,
 /// or one the reading took from inside its sentence, says so; a whole sentence says nothing.
-pub fn set_cuts(rows: &mut [ExcerptRow], paragraphs: &[String]) {
+pub fn set_cuts(rows: &mut [ExcerptEntry], paragraphs: &[String]) {
     for row in rows {
         row.cut = row
             .paragraph
@@ -357,7 +254,7 @@ pub fn paragraphs(text: &str) -> Vec<String> {
 }
 
 /// Writes excerpts.toml, each row's `cut` made from the folder's article.txt.
-pub fn write_excerpts(folder: &Path, rows: &[ExcerptRow]) -> Result<(), String> {
+pub fn write_excerpts(folder: &Path, rows: &[ExcerptEntry]) -> Result<(), String> {
     let article = folder.join("article.txt");
     let text = fs::read_to_string(&article)
         .map_err(|e| format!("{}: cannot read: {e}", article.display()))?;
@@ -370,7 +267,7 @@ pub fn write_excerpts(folder: &Path, rows: &[ExcerptRow]) -> Result<(), String> 
     )
 }
 
-pub fn write_people(folder: &Path, rows: &[PersonRow]) -> Result<(), String> {
+pub fn write_people(folder: &Path, rows: &[PersonEntry]) -> Result<(), String> {
     write(
         &folder.join("people.toml"),
         PEOPLE_HEADER,
@@ -392,14 +289,14 @@ pub fn write_topics(folder: &Path, topics: &TopicsFile) -> Result<(), String> {
 pub fn write_quiz(folder: &Path, questions: &[Question]) -> Result<(), String> {
     let rows = questions
         .iter()
-        .map(|q| QuestionRow {
-            id: &q.id,
+        .map(|q| QuestionEntry {
+            id: q.id.clone(),
             paragraph: q.paragraph,
-            evidence: &q.evidence,
-            question: &q.question,
-            question_en: &q.question_en,
-            options: &q.options,
-            options_en: &q.options_en,
+            evidence: q.evidence.clone(),
+            question: q.question.clone(),
+            question_en: q.question_en.clone(),
+            options: q.options.clone(),
+            options_en: q.options_en.clone(),
             answer: q.answer,
         })
         .collect();
@@ -418,12 +315,13 @@ pub fn write_debates(folder: &Path, motion: &Result<Motion, String>) -> Result<(
             &folder.join("debates.toml"),
             "# A draft motion: two named speakers the article sets against each other.",
             &to_toml(&DebatesFile {
-                motion: vec![MotionRow {
-                    id: &m.id,
-                    motion: &m.motion,
-                    motion_en: &m.motion_en,
-                    for_: &m.for_,
-                    against: &m.against,
+                motion: vec![MotionEntry {
+                    id: m.id.clone(),
+                    motion: m.motion.clone(),
+                    motion_en: m.motion_en.clone(),
+                    narration: None,
+                    for_: m.for_.clone(),
+                    against: m.against.clone(),
                 }],
             }),
         ),
@@ -435,8 +333,8 @@ pub fn write_debates(folder: &Path, motion: &Result<Motion, String>) -> Result<(
 pub struct Folder {
     pub path: PathBuf,
     pub paragraphs: Vec<String>,
-    pub excerpts: Vec<ExcerptRow>,
-    pub people: Vec<PersonRow>,
+    pub excerpts: Vec<ExcerptEntry>,
+    pub people: Vec<PersonEntry>,
     pub topics: TopicsFile,
     /// The first line of debates.toml when it holds no motion: why there is none.
     pub no_motion: Option<String>,
@@ -531,8 +429,8 @@ impl Folder {
 
 /// topics.toml's row for the article's topic; the English title and line repeat the original
 /// until someone translates them.
-pub fn topic_row(topic: &Topic, ids: Vec<String>) -> TopicRow {
-    TopicRow {
+pub fn topic_row(topic: &Topic, ids: Vec<String>) -> TopicEntry {
+    TopicEntry {
         command: topic.command.clone(),
         aliases: Vec::new(),
         title: topic.title.clone(),

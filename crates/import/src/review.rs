@@ -7,7 +7,9 @@
 use std::io::{BufRead, Write};
 use std::path::Path;
 
-use crate::folder::{Folder, PersonRow};
+use debate_core::corpus::files::{PersonEntry, PersonKindEntry, RoleSource, Speech};
+
+use crate::folder::Folder;
 use crate::lexicon::{UNNAMED_OPENERS, without_opener};
 use crate::people::{slug, unnamed_id};
 
@@ -149,7 +151,12 @@ fn show(
         .as_ref()
         .and_then(|id| folder.people.iter().find(|p| &p.id == id))
         .map_or("no speaker".to_owned(), |p| p.name.clone());
-    let kind = e.speech.as_deref().unwrap_or("narration");
+    let kind = match e.speech {
+        Some(Speech::Direct) => "direct",
+        Some(Speech::Reported) => "reported",
+        Some(Speech::Unattributed) => "unattributed",
+        None => "narration",
+    };
     writeln!(out)?;
     writeln!(
         out,
@@ -217,13 +224,20 @@ fn choose_speaker(
                     id = format!("{base}-{n}");
                     n += 1;
                 }
-                folder.people.push(PersonRow {
+                folder.people.push(PersonEntry {
                     id: id.clone(),
-                    kind: if unnamed { "unnamed" } else { "person" }.into(),
+                    kind: if unnamed {
+                        PersonKindEntry::Unnamed
+                    } else {
+                        PersonKindEntry::Person
+                    },
                     name,
                     name_en: None,
                     role: String::new(),
+                    role_en: None,
+                    role_source: RoleSource::Article,
                     org: String::new(),
+                    org_en: None,
                     aliases: Vec::new(),
                 });
                 id
@@ -239,7 +253,11 @@ fn choose_speaker(
     let quoted = paragraph
         .find(&e.text)
         .is_some_and(|at| paragraph[..at].ends_with(['“', '「', '『', '"']));
-    e.speech = Some(if quoted { "direct" } else { "reported" }.into());
+    e.speech = Some(if quoted {
+        Speech::Direct
+    } else {
+        Speech::Reported
+    });
     e.speaker = Some(id);
     e.open_after = None;
     e.review = false;

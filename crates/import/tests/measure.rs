@@ -6,40 +6,17 @@
 
 use std::path::{Path, PathBuf};
 
+// The hand-made files read in the loader's own shapes.
+use debate_core::corpus::files::{
+    ExcerptEntry as HandExcerpt, ExcerptsFile as HandExcerpts, PeopleFile as HandPeople, Speech,
+};
 use debate_import::{Draft, Given, Kind, PersonKind};
-use serde::Deserialize;
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 const SHIPPED: &str = "responses/dianchang-2024-07-12-open-vs-closed";
-
-#[derive(Deserialize)]
-struct HandExcerpts {
-    excerpt: Vec<HandExcerpt>,
-}
-
-#[derive(Deserialize)]
-struct HandExcerpt {
-    paragraph: usize,
-    speaker: Option<String>,
-    speech: Option<String>,
-    text: String,
-}
-
-#[derive(Deserialize)]
-struct HandPeople {
-    person: Vec<HandPerson>,
-}
-
-#[derive(Deserialize)]
-struct HandPerson {
-    id: String,
-    name: String,
-    #[serde(default)]
-    aliases: Vec<String>,
-}
 
 fn given() -> Given {
     Given {
@@ -161,7 +138,7 @@ fn the_shipped_article_reimported_matches_the_hand_made_attributions() {
     let direct: Vec<&HandExcerpt> = hand
         .excerpt
         .iter()
-        .filter(|e| e.speech.as_deref() == Some("direct"))
+        .filter(|e| e.speech == Some(Speech::Direct))
         .collect();
     let direct_right = direct
         .iter()
@@ -185,7 +162,7 @@ fn the_shipped_article_reimported_matches_the_hand_made_attributions() {
     let reported: Vec<&HandExcerpt> = hand
         .excerpt
         .iter()
-        .filter(|e| e.speech.as_deref() == Some("reported"))
+        .filter(|e| e.speech == Some(Speech::Reported))
         .collect();
     let reported_right = reported
         .iter()
@@ -230,7 +207,7 @@ fn the_shipped_article_reimported_matches_the_hand_made_attributions() {
     let p33 = hand
         .excerpt
         .iter()
-        .find(|h| h.speech.as_deref() == Some("unattributed"))
+        .find(|h| h.speech == Some(Speech::Unattributed))
         .unwrap();
     assert!(
         draft.excerpts.iter().any(|d| d.paragraph == 33

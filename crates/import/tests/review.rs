@@ -4,6 +4,7 @@
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
+use debate_core::corpus::files::{PersonKindEntry, Speech};
 use debate_import::folder::{self, Folder};
 use debate_import::{Given, review};
 
@@ -59,20 +60,20 @@ fn every_key_settles_a_draft_and_the_folder_then_loads() {
     );
 
     let before = Folder::open(&path).unwrap();
-    let marked: Vec<(usize, Option<String>)> = before
+    let marked: Vec<(usize, Option<Speech>)> = before
         .excerpts
         .iter()
         .filter(|e| e.review)
-        .map(|e| (e.paragraph, e.speech.clone()))
+        .map(|e| (e.paragraph, e.speech))
         .collect();
     // ¶7 and ¶11 (a pronoun), ¶12's closing quotation, ¶13's quotation with no speaker.
     assert_eq!(
         marked,
         [
-            (7, Some("reported".into())),
-            (11, Some("reported".into())),
-            (12, Some("direct".into())),
-            (13, Some("unattributed".into())),
+            (7, Some(Speech::Reported)),
+            (11, Some(Speech::Reported)),
+            (12, Some(Speech::Direct)),
+            (13, Some(Speech::Unattributed)),
         ]
     );
     let people: Vec<&str> = before.people.iter().map(|p| p.name.as_str()).collect();
@@ -100,7 +101,7 @@ fn every_key_settles_a_draft_and_the_folder_then_loads() {
         !after
             .excerpts
             .iter()
-            .any(|e| e.paragraph == 13 && e.speech.as_deref() == Some("unattributed"))
+            .any(|e| e.paragraph == 13 && e.speech == Some(Speech::Unattributed))
     );
     let p11 = after
         .excerpts
@@ -142,12 +143,12 @@ fn narration_a_new_speaker_and_quitting_early() {
     let after = Folder::open(&path).unwrap();
     let p7 = after.excerpts.iter().find(|e| e.paragraph == 7).unwrap();
     assert_eq!(
-        (p7.speaker.as_deref(), p7.speech.as_deref(), p7.review),
+        (p7.speaker.as_deref(), p7.speech, p7.review),
         (None, None, false)
     );
     // Typed as the article describes them; named by the role alone.
     let newcomer = after.people.iter().find(|p| p.name == "家长").unwrap();
-    assert_eq!(newcomer.kind, "unnamed");
+    assert_eq!(newcomer.kind, PersonKindEntry::Unnamed);
     let p11 = after.excerpts.iter().find(|e| e.paragraph == 11).unwrap();
     assert_eq!(p11.speaker.as_deref(), Some(newcomer.id.as_str()));
 
@@ -156,4 +157,45 @@ fn narration_a_new_speaker_and_quitting_early() {
     assert_eq!(outcome.left, 1);
     let (outcome, shown) = walk(&path, "a\n");
     assert_eq!((outcome.left, outcome.problems.len()), (0, 0), "{shown}");
+}
+
+#[test]
+fn what_an_editor_added_by_hand_survives_a_review() {
+    let temp = Temp::new("hand");
+    let path = imported(&temp.0);
+    // An editor translates a role and an excerpt, and gives a person an alias, before the review.
+    let people = std::fs::read_to_string(path.join("people.toml")).unwrap();
+    let people = people.replacen(
+        "id = \"zhou-hong\"\n",
+        "id = \"zhou-hong\"\nrole_en = \"teacher\"\naliases = [\"周老师\"]\n",
+        1,
+    );
+    std::fs::write(path.join("people.toml"), people).unwrap();
+    let mut before = Folder::open(&path).unwrap();
+    let first = before.excerpts.iter_mut().find(|e| !e.review).unwrap();
+    first.en = Some("In English.".into());
+    let first = first.id.clone();
+    before.save().unwrap();
+
+    walk(&path, &"a\n".repeat(10));
+    let after = Folder::open(&path).unwrap();
+    let zhou = after.people.iter().find(|p| p.id == "zhou-hong").unwrap();
+    assert_eq!(
+        (zhou.role_en.as_deref(), zhou.aliases.as_slice()),
+        (Some("teacher"), ["周老师".to_owned()].as_slice())
+    );
+    let excerpt = after.excerpts.iter().find(|e| e.id == first).unwrap();
+    assert_eq!(excerpt.en.as_deref(), Some("In English."));
+    // A key the loader does not know is refused by the review as by the loader.
+    let people = std::fs::read_to_string(path.join("people.toml")).unwrap();
+    std::fs::write(
+        path.join("people.toml"),
+        people + "\n[[person]]\nid = \"x\"\nkind = \"person\"\nname = \"X\"\nnmae_en = \"typo\"\n",
+    )
+    .unwrap();
+    let refused = Folder::open(&path).err().unwrap();
+    assert!(
+        refused.contains("people.toml") && refused.contains("nmae_en"),
+        "{refused}"
+    );
 }

@@ -2,7 +2,7 @@
 //! that group excerpts into bot commands. Loaded once from `responses/` by [`load`] and
 //! read-only afterwards; everything the bot quotes comes from here.
 
-mod files;
+pub mod files;
 mod load;
 mod merge;
 mod questions_and_motions;
