@@ -15,6 +15,7 @@ use debate_core::corpus::files::{
     PersonKindEntry, QuestionEntry, QuizFile, RoleSource, SourceFile, Speech, TopicEntry,
     TopicsFile,
 };
+use debate_core::corpus::paragraphs;
 use serde::{Deserialize, Serialize};
 
 use crate::{Draft, Excerpt, Kind, Motion, Person, PersonKind, Question, Topic, quiz};
@@ -242,15 +243,6 @@ pub fn set_cuts(rows: &mut [ExcerptEntry], paragraphs: &[String]) {
             .and_then(|p| paragraphs.get(p))
             .and_then(|p| cut_mark(p, &row.text));
     }
-}
-
-/// The paragraphs of an article's text as the loader counts them: non-empty lines, trimmed.
-pub fn paragraphs(text: &str) -> Vec<String> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
-        .collect()
 }
 
 /// Writes excerpts.toml, each row's `cut` made from the folder's article.txt.

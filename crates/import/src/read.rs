@@ -19,12 +19,7 @@ use crate::{Draft, Excerpt, Given, Kind, PersonKind, Refusal, input, metadata, q
 /// Drafts everything for the article in `bytes`. Pure: nothing is read or written.
 pub fn read(bytes: &[u8], given: &Given, taken_commands: &[String]) -> Result<Draft, Refusal> {
     let text = input::text(bytes).map_err(Refusal::Input)?;
-    let paragraphs: Vec<String> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
-        .collect();
+    let paragraphs = debate_core::corpus::paragraphs(text);
     let twins: Vec<String> = paragraphs.iter().map(|p| script::twin(p)).collect();
     let english = is_english(text);
     let (source, furniture) = metadata::read(

@@ -54,6 +54,16 @@ pub fn load(dir: &Path) -> Result<Corpus, Vec<Problem>> {
     Ok(corpus)
 }
 
+/// An article's paragraphs: the non-empty lines of its article.txt, trimmed; the title is the
+/// first (¶1). Every paragraph number in responses/ counts so.
+pub fn paragraphs(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 /// How many excerpts of a self-contained folder are drafts still to review; none when its
 /// excerpts.toml cannot be read (loading the folder then says why).
 fn drafts_to_review(folder: &Path) -> usize {
@@ -247,12 +257,7 @@ fn article(folder: &Path, problems: &mut Vec<Problem>) -> Option<(Article, Vec<E
         .ok();
     let (text, source, excerpts) = (text?, source?, excerpts?);
 
-    let paragraphs: Vec<String> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
-        .collect();
+    let paragraphs = paragraphs(&text);
     if !paragraphs.iter().any(|p| p.contains(&source.title)) {
         problems.push(Problem::new(
             &source_path,

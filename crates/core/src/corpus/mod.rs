@@ -10,7 +10,7 @@ mod sentences;
 
 use std::collections::HashMap;
 
-pub use load::{is_self_contained, load, load_folder};
+pub use load::{is_self_contained, load, load_folder, paragraphs};
 pub use sentences::{cut_of, split as split_sentences};
 
 use crate::i18n::Lang;
