@@ -17,7 +17,10 @@ use std::time::{Duration, Instant};
 use debate_bot::app::{App, Request};
 use debate_bot::i18n::Lang;
 use debate_bot::vocab::ChatKind;
+use timing::show;
 use toml::Value;
+
+mod timing;
 
 const ARTICLES: usize = 50;
 
@@ -201,39 +204,8 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// The median per call of `f`, in batches of about a millisecond.
-fn bench(mut f: impl FnMut()) -> Duration {
-    let mut batch = 1u32;
-    loop {
-        let start = Instant::now();
-        for _ in 0..batch {
-            f();
-        }
-        if start.elapsed() > Duration::from_millis(1) || batch >= 1 << 20 {
-            break;
-        }
-        batch *= 2;
-    }
-    let mut samples: Vec<Duration> = (0..100)
-        .map(|_| {
-            let start = Instant::now();
-            for _ in 0..batch {
-                f();
-            }
-            start.elapsed() / batch
-        })
-        .collect();
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
-fn show(d: Duration) -> String {
-    let ns = d.as_nanos();
-    if ns < 10_000 {
-        format!("{ns} ns")
-    } else if ns < 10_000_000 {
-        format!("{:.1} µs", ns as f64 / 1000.0)
-    } else {
-        format!("{:.1} ms", ns as f64 / 1e6)
-    }
+/// The median per call of `f`.
+fn bench(f: impl FnMut()) -> Duration {
+    let timings = timing::per_call(100, f);
+    timings[timings.len() / 2]
 }

@@ -27,6 +27,9 @@ use debate_bot::vocab::ChatKind;
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
+use timing::show;
+
+mod timing;
 
 struct Counting;
 
@@ -62,29 +65,8 @@ const QUERIES: &[&str] = &[
 ];
 
 /// Times `f`, printing the median and p95 per call.
-fn bench(name: &str, mut f: impl FnMut()) -> Duration {
-    // Warm up, and find a batch size that takes about a millisecond.
-    let mut batch = 1u32;
-    loop {
-        let start = Instant::now();
-        for _ in 0..batch {
-            f();
-        }
-        if start.elapsed() > Duration::from_millis(1) || batch >= 1 << 20 {
-            break;
-        }
-        batch *= 2;
-    }
-    let mut samples: Vec<Duration> = (0..200)
-        .map(|_| {
-            let start = Instant::now();
-            for _ in 0..batch {
-                f();
-            }
-            start.elapsed() / batch
-        })
-        .collect();
-    samples.sort();
+fn bench(name: &str, f: impl FnMut()) -> Duration {
+    let samples = timing::per_call(200, f);
     let median = samples[samples.len() / 2];
     let p95 = samples[samples.len() * 95 / 100];
     println!(
@@ -93,17 +75,6 @@ fn bench(name: &str, mut f: impl FnMut()) -> Duration {
         show(p95)
     );
     median
-}
-
-fn show(d: Duration) -> String {
-    let ns = d.as_nanos();
-    if ns < 10_000 {
-        format!("{ns} ns")
-    } else if ns < 10_000_000 {
-        format!("{:.1} µs", ns as f64 / 1000.0)
-    } else {
-        format!("{:.1} ms", ns as f64 / 1e6)
-    }
 }
 
 fn mib(bytes: usize) -> String {
