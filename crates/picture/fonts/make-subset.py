@@ -8,7 +8,7 @@ draws. Run from the repository's root:
         /tmp/noto/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 
 It keeps the 6,763 hanzi and every symbol of GB 2312, Latin, Greek and Cyrillic, the
-punctuation and full-width forms, and every character of responses/ (the corpus and the UI),
+punctuation, mathematical operators and full-width forms, and every character of responses/ (the corpus and the UI),
 so that anything the bot says or quotes is drawn. A character outside it is drawn as a visible
 "?" (crates/picture), never as an empty box. The font is under the SIL Open Font License 1.1
 (fonts/OFL.txt), as the original.
@@ -43,6 +43,7 @@ def ranges():
         (0x0400, 0x04FF),  # Cyrillic
         (0x2000, 0x206F),  # general punctuation: “ ” … ‘ ’ — ·
         (0x2190, 0x21FF),  # arrows
+        (0x2200, 0x22FF),  # mathematical operators: the minus sign of a swing (−17) and ≤ ≥ ≠ ≈
         (0x2460, 0x24FF),  # enclosed numbers
         (0x25A0, 0x25FF),  # geometric shapes
         (0x3000, 0x303F),  # CJK symbols and punctuation

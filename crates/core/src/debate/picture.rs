@@ -236,6 +236,18 @@ mod tests {
     }
 
     #[test]
+    fn every_character_of_the_picture_is_in_the_font() {
+        // The swing's minus sign (U+2212), the middle dot and the percent sign among them: a
+        // character the font lacks would be drawn as "?".
+        for item in &scene(&board()).items {
+            if let Item::Text { text, .. } = item {
+                let missing: String = text.chars().filter(|&c| !debate_picture::has(c)).collect();
+                assert!(missing.is_empty(), "{text}: {missing}");
+            }
+        }
+    }
+
+    #[test]
     fn each_side_is_named_between_its_shares_before_and_after() {
         let texts = texts(&scene(&board()));
         let at = |t: &str| {
