@@ -407,10 +407,6 @@ fn excerpt(
     if entry.cue.as_deref().is_some_and(|c| c.trim().is_empty()) {
         problem("cue is empty; leave it out or copy the words the attribution was found by".into());
     }
-    if entry.review {
-        problem("is a draft still to review (review = true): run `debate-bot review` on its folder, or settle it and remove the mark".into());
-    }
-
     let speaker = match &entry.speaker {
         None => None,
         Some(id) => match person_index.get(id.as_str()) {
@@ -457,7 +453,18 @@ fn excerpt(
         }
     };
 
-    if problems.len() > before {
+    // A draft still to review is refused, but still known: the topics and motions naming it
+    // are not told it is unknown as well.
+    let refused = problems.len() > before;
+    if entry.review {
+        problems.push(Problem::new(
+            file,
+            name,
+            "is a draft still to review (review = true): run `debate-bot review` on its folder, \
+             or settle it and remove the mark",
+        ));
+    }
+    if refused {
         return None;
     }
     Some(Excerpt {
