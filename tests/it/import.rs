@@ -84,6 +84,23 @@ fn a_file_that_is_not_an_article_gets_one_line_naming_it() {
         text(&output.stderr),
         "error: rain.txt: the article does not state its outlet; give it with --outlet\n"
     );
+    // An id the bot could not choose the article by, or one that leaves responses/: refused,
+    // and nothing written.
+    for id in ["Bad Id", "../outside", "", &"a".repeat(49)] {
+        let output = bin(d)
+            .args(["import", "rain.txt", "--outlet", "晚报", "--id", id])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{id}");
+        assert_eq!(
+            text(&output.stderr),
+            format!(
+                "error: rain.txt: --id {id:?}: an article's id is 1-48 characters of a-z, 0-9 \
+                 and '-' (it names its folder, and chats choose the article by it)\n"
+            )
+        );
+    }
+    assert!(!d.join("outside").exists() && !d.join("responses/Bad Id").exists());
 }
 
 #[test]
@@ -219,6 +236,17 @@ fn the_shipped_article_is_never_replaced_by_an_import() {
         text(&output.stderr).contains("is an article of the shared corpus"),
         "{}",
         text(&output.stderr)
+    );
+    // Nor is it reviewed: it has no drafts, and its people are the shared corpus's.
+    let review = bin(d)
+        .args(["review", "responses/dianchang-2024-07-12-open-vs-closed"])
+        .output()
+        .unwrap();
+    assert_eq!(review.status.code(), Some(1));
+    assert_eq!(
+        text(&review.stderr),
+        "error: responses/dianchang-2024-07-12-open-vs-closed: is an article of the shared \
+         corpus, not an imported one; edit its files by hand and run `debate-bot check`\n"
     );
     // An imported folder beside the shared corpus, its drafts not yet reviewed, is not live:
     // `check` of the corpus passes, serving the shared article, and names the folder waiting.

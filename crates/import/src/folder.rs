@@ -341,6 +341,13 @@ fn read_toml<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, String> {
 impl Folder {
     pub fn open(path: &Path) -> Result<Folder, String> {
         let article = path.join("article.txt");
+        if article.is_file() && !debate_core::corpus::is_self_contained(path) {
+            return Err(format!(
+                "{}: is an article of the shared corpus, not an imported one; edit its files \
+                 by hand and run `debate-bot check`",
+                path.display()
+            ));
+        }
         let text = fs::read_to_string(&article)
             .map_err(|e| format!("{}: cannot read: {e}", article.display()))?;
         let debates = fs::read_to_string(path.join("debates.toml")).unwrap_or_default();

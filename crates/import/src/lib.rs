@@ -153,6 +153,8 @@ pub enum Refusal {
     Input(InputProblem),
     /// A value the text does not state and the command line did not give.
     Missing(&'static str, &'static str),
+    /// An `--id` the bot could not take as an article's folder name.
+    Id(String),
 }
 
 impl std::fmt::Display for Refusal {
@@ -162,6 +164,11 @@ impl std::fmt::Display for Refusal {
             Refusal::Missing(what, option) => write!(
                 f,
                 "the article does not state its {what}; give it with {option}"
+            ),
+            Refusal::Id(id) => write!(
+                f,
+                "--id {id:?}: an article's id is 1-48 characters of a-z, 0-9 and '-' (it names \
+                 its folder, and chats choose the article by it)"
             ),
         }
     }

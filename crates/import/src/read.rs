@@ -19,6 +19,11 @@ use crate::{Draft, Excerpt, Given, Kind, PersonKind, Refusal, input, metadata, q
 /// Drafts everything for the article in `bytes`. Pure: nothing is read or written.
 pub fn read(bytes: &[u8], given: &Given, taken_commands: &[String]) -> Result<Draft, Refusal> {
     let text = input::text(bytes).map_err(Refusal::Input)?;
+    if let Some(id) = &given.id
+        && debate_core::vocab::ArticleId::new(id).is_none()
+    {
+        return Err(Refusal::Id(id.clone()));
+    }
     let paragraphs = debate_core::corpus::paragraphs(text);
     let twins: Vec<String> = paragraphs.iter().map(|p| script::twin(p)).collect();
     let english = is_english(text);
@@ -106,7 +111,11 @@ fn default_id(published: &str, title: &str) -> String {
         .collect();
     let words: String = crate::people::slug(title).chars().take(24).collect();
     let id = format!("{date}-{}", words.trim_end_matches('-'));
-    id.trim_matches('-').to_owned()
+    match id.trim_matches('-') {
+        // A title of no letter or digit, with no date: a name still.
+        "" => "article".to_owned(),
+        id => id.to_owned(),
+    }
 }
 
 /// More Latin letters than CJK characters.
