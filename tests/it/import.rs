@@ -276,3 +276,79 @@ fn the_shipped_article_is_never_replaced_by_an_import() {
         "{stdout}"
     );
 }
+
+/// Imports `file` (in `d`) as `responses/<id>` and accepts every draft in review.
+fn import_and_accept(d: &Path, file: &str, id: &str) -> String {
+    let import = bin(d)
+        .args(["import", file, "--outlet", "课堂周报", "--id", id])
+        .output()
+        .unwrap();
+    assert!(import.status.success(), "{}", text(&import.stderr));
+    let mut review = bin(d)
+        .args(["review", &format!("responses/{id}")])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    review
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("a\n".repeat(30).as_bytes())
+        .unwrap();
+    let review = review.wait_with_output().unwrap();
+    let shown = text(&review.stdout);
+    assert!(review.status.success(), "{shown}");
+    shown
+}
+
+#[test]
+fn imports_take_no_id_another_article_uses_and_all_load_together() {
+    let dir = setup("import-clash");
+    let d = dir.path();
+    crate::support::temp::copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("responses"),
+        &d.join("responses"),
+    );
+    // 李燕红 reads "li-yanhong" in pinyin, as 李彦宏 of the shipped article does.
+    std::fs::write(
+        d.join("li.txt"),
+        "开源的课堂\n\n发表时间: 2025-10-01\n\n记者 王芳\n\n\
+         李燕红表示:“开源教材让每个学校都用得起。”\n\n\
+         赵明认为,闭源的系统更容易管理。\n",
+    )
+    .unwrap();
+    std::fs::copy(fixture("classroom-ai.txt"), d.join("classroom.txt")).unwrap();
+    // Two ids alike in their first 30 characters, from which the excerpt ids are made.
+    let first = "classroom-ai-report-for-week-number-one";
+    let second = "classroom-ai-report-for-week-number-two";
+    import_and_accept(d, "li.txt", first);
+    let shown = import_and_accept(d, "classroom.txt", second);
+    // Review's check loads the folder beside every other article, as the bot does.
+    assert!(shown.contains("ok"), "{shown}");
+
+    let people = std::fs::read_to_string(d.join(format!("responses/{first}/people.toml"))).unwrap();
+    assert!(
+        people.contains("id = \"li-yanhong-2\"\nkind = \"person\"\nname = \"李燕红\""),
+        "{people}"
+    );
+    let excerpts = |id: &str| {
+        let text =
+            std::fs::read_to_string(d.join(format!("responses/{id}/excerpts.toml"))).unwrap();
+        text.lines()
+            .filter_map(|l| l.strip_prefix("id = \""))
+            .map(|l| l.trim_end_matches('"').to_owned())
+            .collect::<Vec<_>>()
+    };
+    let (ones, twos) = (excerpts(first), excerpts(second));
+    assert!(!ones.is_empty() && !twos.is_empty());
+    assert!(
+        ones.iter().all(|id| !twos.contains(id)),
+        "{ones:?} {twos:?}"
+    );
+    // The whole of responses/ loads: three articles, 李彦宏 and 李燕红 two people.
+    let check = bin(d).arg("check").output().unwrap();
+    let stdout = text(&check.stdout);
+    assert!(check.status.success(), "{stdout}{}", text(&check.stderr));
+    assert_eq!(stdout.matches("  article ").count(), 3, "{stdout}");
+}

@@ -25,7 +25,8 @@ fn given() -> Given {
 }
 
 fn import(bytes: &[u8]) -> usize {
-    let draft = debate_import::read(bytes, &given(), &[]).expect("imports");
+    let draft = debate_import::read(bytes, &given(), &debate_import::folder::Taken::default())
+        .expect("imports");
     draft.excerpts.len()
 }
 

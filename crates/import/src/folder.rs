@@ -6,7 +6,7 @@
 //! file is written in the loader's own shapes (`debate_core::corpus::files`), so a field an
 //! editor added by hand survives a review, and a key the loader refuses is refused here too.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -118,31 +118,100 @@ pub fn person_from_row(row: &PersonEntry) -> Person {
     }
 }
 
-/// Every topic command already taken under `responses` (its topics.toml and those of the
-/// self-contained folders in it).
-pub fn taken_commands(responses: &Path) -> Vec<String> {
-    let mut files = vec![responses.join("topics.toml")];
-    if let Ok(entries) = fs::read_dir(responses) {
-        files.extend(
-            entries
-                .filter_map(Result::ok)
-                .map(|e| e.path().join("topics.toml")),
-        );
+/// What one part of `responses/` uses: topic commands and aliases, person ids with the name
+/// each stands for, and excerpt, question and motion ids.
+#[derive(Debug, Default, Clone)]
+pub struct Used {
+    pub commands: BTreeSet<String>,
+    pub people: HashMap<String, String>,
+    pub ids: HashSet<String>,
+}
+
+/// What the articles under `responses/` use, per part: the shared corpus (its own files and
+/// its article folders) and each self-contained folder by its name. A draft takes none of it
+/// but its own folder's (which `--force` replaces), so it loads beside them: the loader
+/// refuses a clash of ids or commands, and a person id two parts share with different names.
+#[derive(Debug, Default, Clone)]
+pub struct Taken {
+    parts: Vec<(Option<String>, Used)>,
+}
+
+impl Taken {
+    /// Reads `responses`; a file that cannot be read or parsed adds nothing (the loader says
+    /// what is wrong with it).
+    pub fn of(responses: &Path) -> Taken {
+        let mut shared = Used::default();
+        shared.add(responses);
+        let mut parts = Vec::new();
+        let mut folders: Vec<PathBuf> = fs::read_dir(responses)
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_dir())
+            .collect();
+        folders.sort();
+        for folder in folders {
+            if debate_core::corpus::is_self_contained(&folder) {
+                let mut used = Used::default();
+                used.add(&folder);
+                let name = folder.file_name().map(|n| n.to_string_lossy().into_owned());
+                parts.push((name, used));
+            } else {
+                shared.add(&folder);
+            }
+        }
+        parts.push((None, shared));
+        Taken { parts }
     }
-    let mut taken = BTreeSet::new();
-    for file in files {
-        let Ok(text) = fs::read_to_string(&file) else {
-            continue;
-        };
-        let Ok(topics) = toml::from_str::<TopicsFile>(&text) else {
-            continue;
-        };
-        for t in topics.topic {
-            taken.insert(t.command);
-            taken.extend(t.aliases);
+
+    /// Everything taken, but by the folder named `id`.
+    pub fn except(&self, id: &str) -> Used {
+        let mut all = Used::default();
+        for (_, used) in self
+            .parts
+            .iter()
+            .filter(|(name, _)| name.as_deref() != Some(id))
+        {
+            all.commands.extend(used.commands.iter().cloned());
+            all.ids.extend(used.ids.iter().cloned());
+            for (person, name) in &used.people {
+                all.people
+                    .entry(person.clone())
+                    .or_insert_with(|| name.clone());
+            }
+        }
+        all
+    }
+}
+
+impl Used {
+    /// Adds what the files in `dir` use (those of them there are).
+    fn add(&mut self, dir: &Path) {
+        fn parsed<T: for<'de> Deserialize<'de>>(path: PathBuf) -> Option<T> {
+            toml::from_str(&fs::read_to_string(path).ok()?).ok()
+        }
+        if let Some(topics) = parsed::<TopicsFile>(dir.join("topics.toml")) {
+            for t in topics.topic {
+                self.commands.insert(t.command);
+                self.commands.extend(t.aliases);
+            }
+        }
+        if let Some(people) = parsed::<PeopleFile>(dir.join("people.toml")) {
+            for p in people.person {
+                self.people.insert(p.id, p.name);
+            }
+        }
+        if let Some(excerpts) = parsed::<ExcerptsFile>(dir.join("excerpts.toml")) {
+            self.ids.extend(excerpts.excerpt.into_iter().map(|e| e.id));
+        }
+        if let Some(quiz) = parsed::<QuizFile>(dir.join("quiz.toml")) {
+            self.ids.extend(quiz.question.into_iter().map(|q| q.id));
+        }
+        if let Some(debates) = parsed::<DebatesFile>(dir.join("debates.toml")) {
+            self.ids.extend(debates.motion.into_iter().map(|m| m.id));
         }
     }
-    taken.into_iter().collect()
 }
 
 fn write(path: &Path, header: &str, body: &str) -> Result<(), String> {
@@ -330,6 +399,9 @@ pub struct Folder {
     pub topics: TopicsFile,
     /// The first line of debates.toml when it holds no motion: why there is none.
     pub no_motion: Option<String>,
+    /// What the other articles under responses/ use: a speaker added in review takes no
+    /// person id of theirs for someone else, and the motion made anew no id of theirs.
+    pub taken: Used,
 }
 
 fn read_toml<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, String> {
@@ -365,6 +437,11 @@ impl Folder {
                     .trim_start_matches("# ")
                     .to_owned()
             }),
+            taken: path
+                .parent()
+                .zip(path.file_name())
+                .map(|(responses, name)| Taken::of(responses).except(&name.to_string_lossy()))
+                .unwrap_or_default(),
         })
     }
 
@@ -415,12 +492,14 @@ impl Folder {
             &self.path,
             &quiz::questions(&excerpts, &people, &self.paragraphs, style),
         )?;
-        let prefix = self
+        // The start of the ids the import made, as it made it.
+        let id = self
             .path
             .file_name()
-            .map(|n| n.to_string_lossy().chars().take(30).collect::<String>())
+            .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let motion = quiz::motion(&excerpts, &people, prefix.trim_end_matches('-'), style);
+        let prefix = crate::read::free_prefix(&id, &self.taken.ids);
+        let motion = quiz::motion(&excerpts, &people, &prefix, style);
         self.no_motion = motion.as_ref().err().cloned();
         write_debates(&self.path, &motion)
     }

@@ -3,6 +3,8 @@
 //! speakers), the article's topic command, and a debate motion where two named people take
 //! opposite sides of a pair of words the article turns on (开源/闭源, support/oppose).
 
+use std::collections::BTreeSet;
+
 use debate_core::command::{BUILTIN_COMMANDS, is_valid_command_name};
 
 use crate::{Excerpt, Kind, Motion, Person, PersonKind, Question, Source, Topic};
@@ -272,7 +274,7 @@ pub fn motion(
 }
 
 /// The article's topic: a free command made from its id, its title and a line about it.
-pub fn topic(id: &str, source: &Source, taken: &[String]) -> Topic {
+pub fn topic(id: &str, source: &Source, taken: &BTreeSet<String>) -> Topic {
     // The id without a leading date: "20240712-open-vs-closed" gives "open_vs_closed".
     let words = id.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-');
     let words = if words.is_empty() { id } else { words };
@@ -295,9 +297,8 @@ pub fn topic(id: &str, source: &Source, taken: &[String]) -> Topic {
             .take(28)
             .collect();
     }
-    let free = |c: &str| {
-        is_valid_command_name(c) && !BUILTIN_COMMANDS.contains(&c) && !taken.iter().any(|t| t == c)
-    };
+    let free =
+        |c: &str| is_valid_command_name(c) && !BUILTIN_COMMANDS.contains(&c) && !taken.contains(c);
     let mut command = base.clone();
     let mut n = 2;
     while !free(&command) {
@@ -345,16 +346,27 @@ mod tests {
             editor: String::new(),
             language: "zh".into(),
         };
-        assert_eq!(topic("my-article", &source, &[]).command, "my_article");
         assert_eq!(
-            topic("my-article", &source, &["my_article".into()]).command,
+            topic("my-article", &source, &BTreeSet::new()).command,
+            "my_article"
+        );
+        assert_eq!(
+            topic(
+                "my-article",
+                &source,
+                &BTreeSet::from(["my_article".to_owned()])
+            )
+            .command,
             "my_article_2"
         );
-        assert_eq!(topic("2024-07-12", &source, &[]).command, "a_2024_07_12");
         assert_eq!(
-            topic("20240712-open-vs-closed", &source, &[]).command,
+            topic("2024-07-12", &source, &BTreeSet::new()).command,
+            "a_2024_07_12"
+        );
+        assert_eq!(
+            topic("20240712-open-vs-closed", &source, &BTreeSet::new()).command,
             "open_vs_closed"
         );
-        assert_eq!(topic("help", &source, &[]).command, "help_2");
+        assert_eq!(topic("help", &source, &BTreeSet::new()).command, "help_2");
     }
 }

@@ -7,17 +7,21 @@
 //! unnamed speaker's description ("一位…的分析师"), a publication cited ("据 The Information
 //! 报道"), or a pronoun standing for the nearest person named before it.
 
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use jieba_rs::Tag;
 
+use crate::folder::Taken;
 use crate::lexicon::*;
 use crate::people::People;
 use crate::quotes::{self, Quote};
-use crate::{Draft, Excerpt, Given, Kind, PersonKind, Refusal, input, metadata, quiz, script};
+use crate::{
+    Draft, Excerpt, Given, Kind, Person, PersonKind, Refusal, input, metadata, quiz, script,
+};
 
 /// Drafts everything for the article in `bytes`. Pure: nothing is read or written.
-pub fn read(bytes: &[u8], given: &Given, taken_commands: &[String]) -> Result<Draft, Refusal> {
+pub fn read(bytes: &[u8], given: &Given, taken: &Taken) -> Result<Draft, Refusal> {
     let text = input::text(bytes).map_err(Refusal::Input)?;
     if let Some(id) = &given.id
         && debate_core::vocab::ArticleId::new(id).is_none()
@@ -37,12 +41,8 @@ pub fn read(bytes: &[u8], given: &Given, taken_commands: &[String]) -> Result<Dr
         .id
         .clone()
         .unwrap_or_else(|| default_id(&source.published, &source.title));
-    let prefix: String = id
-        .chars()
-        .take(30)
-        .collect::<String>()
-        .trim_end_matches('-')
-        .to_owned();
+    let used = taken.except(&id);
+    let prefix = free_prefix(&id, &used.ids);
 
     let mut reader = Reader {
         people: People::default(),
@@ -78,7 +78,8 @@ pub fn read(bytes: &[u8], given: &Given, taken_commands: &[String]) -> Result<Dr
                 .to_owned(),
         );
     }
-    let people = reader.people.list;
+    let mut people = reader.people.list;
+    free_person_ids(&mut people, &used.people);
     let style = quiz::Style::of(&source);
     let questions = quiz::questions(&reader.excerpts, &people, &paragraphs, style);
     if speech > 0 && questions.is_empty() {
@@ -89,7 +90,7 @@ pub fn read(bytes: &[u8], given: &Given, taken_commands: &[String]) -> Result<Dr
         );
     }
     let motion = quiz::motion(&reader.excerpts, &people, &prefix, style);
-    let topic = quiz::topic(&id, &source, taken_commands);
+    let topic = quiz::topic(&id, &source, &used.commands);
     Ok(Draft {
         id,
         source,
@@ -100,6 +101,55 @@ pub fn read(bytes: &[u8], given: &Given, taken_commands: &[String]) -> Result<Dr
         motion,
         notes,
     })
+}
+
+/// The start of every id the draft makes ("{prefix}-p5-1", "{prefix}-motion",
+/// "said-{prefix}-p5-1"): the folder's id cut to 30 characters (an id is at most 48), numbered
+/// where ids of another article already start so.
+pub(crate) fn free_prefix(id: &str, taken: &HashSet<String>) -> String {
+    let cut = |n: usize| {
+        id.chars()
+            .take(n)
+            .collect::<String>()
+            .trim_end_matches('-')
+            .to_owned()
+    };
+    let clashes = |prefix: &str| {
+        let (own, question) = (format!("{prefix}-"), format!("said-{prefix}-"));
+        taken
+            .iter()
+            .any(|t| t.starts_with(&own) || t.starts_with(&question))
+    };
+    let base = cut(30);
+    if !clashes(&base) {
+        return base;
+    }
+    let short = cut(26);
+    (2..)
+        .map(|n| format!("{short}-{n}"))
+        .find(|p| !clashes(p))
+        .expect("some number is free")
+}
+
+/// Gives a new id ("li-yanhong-2") to each speaker whose id another article uses for someone
+/// of another name (two names of the same pinyin, two different "analyst"s): the loader takes
+/// a shared id as one person only when the names agree.
+fn free_person_ids(people: &mut [Person], taken: &HashMap<String, String>) {
+    for i in 0..people.len() {
+        let clashes = |id: &str, people: &[Person]| {
+            taken.get(id).is_some_and(|name| *name != people[i].name)
+                || people.iter().enumerate().any(|(j, p)| j != i && p.id == id)
+        };
+        if !clashes(&people[i].id, people) {
+            continue;
+        }
+        let base = people[i].id.clone();
+        let id = (2..)
+            .map(|n| format!("{base}-{n}"))
+            .find(|id| !clashes(id, people) && !taken.contains_key(id))
+            .expect("some number is free");
+        people[i].id = id;
+    }
 }
 
 /// An id for the folder from the date and the title: "2024-07-12-kai-yuan-yu-bi-yuan".

@@ -220,7 +220,9 @@ fn choose_speaker(
                 // An id already an excerpt's or a person's elsewhere is made unique below.
                 let mut id = base.clone();
                 let mut n = 2;
-                while folder.people.iter().any(|p| p.id == id) {
+                while folder.people.iter().any(|p| p.id == id)
+                    || folder.taken.people.get(&id).is_some_and(|n| *n != name)
+                {
                     id = format!("{base}-{n}");
                     n += 1;
                 }
@@ -357,6 +359,22 @@ pub fn check(path: &Path, out: &mut impl Write) -> std::io::Result<Vec<String>> 
                 corpus.questions.len(),
                 corpus.motions.len()
             )?;
+            // Then beside the other articles, as the bot loads them: ids, commands and people
+            // must not clash.
+            let responses = path.parent().unwrap_or(Path::new("."));
+            if let Err(problems) = debate_core::corpus::load(responses) {
+                writeln!(
+                    out,
+                    "check: {} with it has {} problem(s):",
+                    responses.display(),
+                    problems.len()
+                )?;
+                let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                for l in &lines {
+                    writeln!(out, "  {l}")?;
+                }
+                return Ok(lines);
+            }
             writeln!(out, "ok")?;
             Ok(Vec::new())
         }

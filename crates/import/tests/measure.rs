@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use debate_core::corpus::files::{
     ExcerptEntry as HandExcerpt, ExcerptsFile as HandExcerpts, PeopleFile as HandPeople, Speech,
 };
+use debate_import::folder::Taken;
 use debate_import::{Draft, Given, Kind, PersonKind};
 
 fn repo() -> PathBuf {
@@ -28,7 +29,8 @@ fn given() -> Given {
 
 fn import(path: &Path, given: &Given) -> Draft {
     let bytes = std::fs::read(path).unwrap();
-    debate_import::read(&bytes, given, &[]).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    debate_import::read(&bytes, given, &Taken::default())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// The draft's speaker's name for an excerpt, if any.
@@ -547,7 +549,7 @@ fn an_article_with_no_quotation_imports_and_says_so() {
 fn the_shipped_article_reimported_and_accepted_loads() {
     let root = repo();
     let bytes = std::fs::read(root.join(SHIPPED).join("article.txt")).unwrap();
-    let mut draft = debate_import::read(&bytes, &given(), &[]).unwrap();
+    let mut draft = debate_import::read(&bytes, &given(), &Taken::default()).unwrap();
     for e in &mut draft.excerpts {
         e.review = false;
     }

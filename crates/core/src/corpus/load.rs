@@ -31,9 +31,14 @@ pub fn load(dir: &Path) -> Result<Corpus, Vec<Problem>> {
     let mut parts = Vec::new();
     let mut problems = Vec::new();
     let mut waiting = Vec::new();
-    match load_from(dir, shared, found) {
-        Ok(corpus) => parts.push((dir.to_path_buf(), corpus)),
-        Err(found) => problems.extend(found),
+    // Imported articles alone need no shared corpus (no people.toml beside them).
+    if shared.is_empty() && !own.is_empty() {
+        problems.extend(found);
+    } else {
+        match load_from(dir, shared, found) {
+            Ok(corpus) => parts.push((dir.to_path_buf(), corpus)),
+            Err(found) => problems.extend(found),
+        }
     }
     for folder in own {
         let drafts = drafts_to_review(&folder);
@@ -45,6 +50,13 @@ pub fn load(dir: &Path) -> Result<Corpus, Vec<Problem>> {
             Ok(corpus) => parts.push((folder, corpus)),
             Err(found) => problems.extend(found),
         }
+    }
+    if parts.is_empty() && problems.is_empty() {
+        problems.push(Problem::new(
+            dir,
+            None,
+            "no article to serve: every article folder has drafts still to review (debate-bot review)",
+        ));
     }
     if !problems.is_empty() {
         return Err(problems);
