@@ -214,9 +214,20 @@ impl Used {
     }
 }
 
+/// Writes the file whole or not at all: to a temporary file beside it, then renamed over it,
+/// so a bot starting or reloading (SIGHUP) while a review writes never reads half a file, and
+/// a full disk leaves the previous file as it was.
 fn write(path: &Path, header: &str, body: &str) -> Result<(), String> {
-    fs::write(path, format!("{header}\n{body}"))
-        .map_err(|e| format!("{}: cannot write: {e}", path.display()))
+    let fail = |e: std::io::Error| format!("{}: cannot write: {e}", path.display());
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".new");
+    let temporary = PathBuf::from(temporary);
+    fs::write(&temporary, format!("{header}\n{body}"))
+        .and_then(|()| fs::rename(&temporary, path))
+        .map_err(|e| {
+            let _ = fs::remove_file(&temporary);
+            fail(e)
+        })
 }
 
 fn to_toml<T: Serialize>(value: &T) -> String {

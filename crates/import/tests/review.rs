@@ -202,3 +202,20 @@ fn what_an_editor_added_by_hand_survives_a_review() {
         "{refused}"
     );
 }
+
+#[test]
+fn a_write_that_fails_leaves_the_file_as_it_was() {
+    let temp = Temp::new("write");
+    let path = imported(&temp.0);
+    let before = std::fs::read_to_string(path.join("excerpts.toml")).unwrap();
+    // The temporary file beside it cannot be made (a folder is in its place), as on a full
+    // disk: the review stops with the file named, and excerpts.toml is whole, as it was.
+    std::fs::create_dir(path.join("excerpts.toml.new")).unwrap();
+    let mut out = Vec::new();
+    let error = review::run(&path, &mut Cursor::new("a\n"), &mut out).unwrap_err();
+    assert!(error.to_string().contains("excerpts.toml"), "{error}");
+    assert_eq!(
+        std::fs::read_to_string(path.join("excerpts.toml")).unwrap(),
+        before
+    );
+}
