@@ -4,7 +4,6 @@
 //! a group chooses its article in `/settings`, and its `/search`, `/help`'s topics and
 //! `/quiz` follow that choice; inline mode searches every article, each result citing its own.
 
-use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -36,29 +35,7 @@ fn two_articles() -> support::TempDir {
     support::copy_dir(&support::responses_dir(), &d.join("responses"));
     let fixture =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/import/tests/fixtures/classroom-ai.txt");
-    let import = bin(d)
-        .args(["import", fixture.to_str().unwrap()])
-        .args(["--outlet", "课堂周报", "--id", "classroom"])
-        .output()
-        .unwrap();
-    assert!(
-        import.status.success(),
-        "{}",
-        String::from_utf8_lossy(&import.stderr)
-    );
-    let mut review = bin(d)
-        .args(["review", "responses/classroom"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    review
-        .stdin
-        .take()
-        .unwrap()
-        .write_all("a\n".repeat(20).as_bytes())
-        .unwrap();
-    assert!(review.wait().unwrap().success());
+    crate::import::import_and_accept(d, fixture.to_str().unwrap(), "classroom");
     dir
 }
 

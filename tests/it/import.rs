@@ -277,8 +277,9 @@ fn the_shipped_article_is_never_replaced_by_an_import() {
     );
 }
 
-/// Imports `file` (in `d`) as `responses/<id>` and accepts every draft in review.
-fn import_and_accept(d: &Path, file: &str, id: &str) -> String {
+/// Imports `file` (a path from `d`) as `responses/<id>` of outlet 课堂周报 and accepts every
+/// draft in review; what the review showed.
+pub fn import_and_accept(d: &Path, file: &str, id: &str) -> String {
     let import = bin(d)
         .args(["import", file, "--outlet", "课堂周报", "--id", id])
         .output()

@@ -363,33 +363,26 @@ pub fn check(path: &Path, out: &mut impl Write) -> std::io::Result<Vec<String>> 
             // must not clash.
             let responses = path.parent().unwrap_or(Path::new("."));
             if let Err(problems) = debate_core::corpus::load(responses) {
-                writeln!(
-                    out,
-                    "check: {} with it has {} problem(s):",
-                    responses.display(),
-                    problems.len()
-                )?;
-                let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
-                for l in &lines {
-                    writeln!(out, "  {l}")?;
-                }
-                return Ok(lines);
+                let what = format!("{} with it", responses.display());
+                return show_problems(out, &what, &problems);
             }
             writeln!(out, "ok")?;
             Ok(Vec::new())
         }
-        Err(problems) => {
-            writeln!(
-                out,
-                "check: {} has {} problem(s):",
-                path.display(),
-                problems.len()
-            )?;
-            let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
-            for l in &lines {
-                writeln!(out, "  {l}")?;
-            }
-            Ok(lines)
-        }
+        Err(problems) => show_problems(out, &path.display().to_string(), &problems),
     }
+}
+
+/// "check: WHAT has N problem(s):" and a line for each; the lines.
+fn show_problems(
+    out: &mut impl Write,
+    what: &str,
+    problems: &[debate_core::data::Problem],
+) -> std::io::Result<Vec<String>> {
+    writeln!(out, "check: {what} has {} problem(s):", problems.len())?;
+    let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    for l in &lines {
+        writeln!(out, "  {l}")?;
+    }
+    Ok(lines)
 }
