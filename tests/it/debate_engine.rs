@@ -1946,3 +1946,33 @@ async fn a_poll_posted_after_its_step_ended_is_stopped() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_close_sent_as_the_first_vote_ends_by_itself_does_not_end_the_second() {
+    let bot = Bot::new("close-at-deadline").await;
+    let alice = player(1, "Alice");
+    let posted = bot.start(GROUP, &alice, "1", T0).await;
+    let deadline = posted.deadline;
+    // The deadline's wake-up is handled first and opens the second vote...
+    let woke = bot.wake(posted.debate, deadline).await;
+    let second = woke
+        .iter()
+        .filter(|o| matches!(o, Effect::DebatePoll { .. }))
+        .count();
+    assert_eq!(second, 2, "{woke:#?}");
+    // ...then the starter's close, sent at that same moment: it was meant for the first vote,
+    // and does not end the second, which nobody has seen yet.
+    let outs = bot.debate(GROUP, &alice, "close", deadline).await;
+    assert_eq!(outs, Vec::new());
+    // A close sent once the second vote is open ends it.
+    let outs = bot.debate(GROUP, &alice, "close", deadline + 1).await;
+    assert!(
+        outs.contains(&Effect::Wake {
+            at: deadline + 1 + GRACE_MS,
+            timer: Timer::Debate {
+                debate: posted.debate
+            }
+        }),
+        "{outs:#?}"
+    );
+}

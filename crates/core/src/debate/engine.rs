@@ -367,6 +367,10 @@ impl Debates {
         }
         match row.second_at {
             None => self.open_second(&row, request.now).await,
+            // The second vote opened (at the first's deadline, or by another close) no earlier
+            // than this close was sent: it was meant for the first vote, which is closed. It
+            // does not also end the second vote, which nobody has seen yet.
+            Some(opened) if request.now <= opened => Ok(Vec::new()),
             Some(_) => self.close_now(&row, request.now).await,
         }
     }
