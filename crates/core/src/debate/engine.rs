@@ -367,10 +367,10 @@ impl Debates {
         }
         match row.second_at {
             None => self.open_second(&row, request.now).await,
-            // The second vote opened (at the first's deadline, or by another close) no earlier
-            // than this close was sent: it was meant for the first vote, which is closed. It
-            // does not also end the second vote, which nobody has seen yet.
-            Some(opened) if request.now <= opened => Ok(Vec::new()),
+            // The first vote's time ran out and the second opened no earlier than this close
+            // was sent (the deadline's wake-up was handled first): it was meant for the first
+            // vote, which is closed, and does not also end the second, which nobody has seen.
+            Some(opened) if opened >= row.deadline && request.now <= opened => Ok(Vec::new()),
             Some(_) => self.close_now(&row, request.now).await,
         }
     }
