@@ -269,7 +269,7 @@ fn import(
             return ExitCode::from(EXIT_BAD_DATA);
         }
     };
-    let taken = debate_import::folder::Taken::of(corpus);
+    let taken = debate_import::ids::Taken::of(corpus);
     let draft = match debate_import::read(&bytes, given, &taken) {
         Ok(draft) => draft,
         Err(refusal) => {

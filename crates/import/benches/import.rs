@@ -25,7 +25,7 @@ fn given() -> Given {
 }
 
 fn import(bytes: &[u8]) -> usize {
-    let draft = debate_import::read(bytes, &given(), &debate_import::folder::Taken::default())
+    let draft = debate_import::read(bytes, &given(), &debate_import::ids::Taken::default())
         .expect("imports");
     draft.excerpts.len()
 }

@@ -8,7 +8,7 @@ fn main() {
         date: Some("2024-01-01".into()),
         ..Default::default()
     };
-    let draft = debate_import::read(&bytes, &given, &debate_import::folder::Taken::default())
+    let draft = debate_import::read(&bytes, &given, &debate_import::ids::Taken::default())
         .unwrap_or_else(|e| panic!("{path}: {e}"));
     for e in &draft.excerpts {
         let who = e

@@ -6,7 +6,6 @@
 //! file is written in the loader's own shapes (`debate_core::corpus::files`), so a field an
 //! editor added by hand survives a review, and a key the loader refuses is refused here too.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -18,6 +17,7 @@ use debate_core::corpus::files::{
 use debate_core::corpus::paragraphs;
 use serde::{Deserialize, Serialize};
 
+use crate::ids::{Taken, Used};
 use crate::{Draft, Excerpt, Kind, Motion, Person, PersonKind, Question, Topic, quiz};
 
 const EXCERPTS_HEADER: &str = "\
@@ -115,102 +115,6 @@ pub fn person_from_row(row: &PersonEntry) -> Person {
         name_en: row.name_en.clone(),
         role: row.role.clone(),
         org: row.org.clone(),
-    }
-}
-
-/// What one part of `responses/` uses: topic commands and aliases, person ids with the name
-/// each stands for, and excerpt, question and motion ids.
-#[derive(Debug, Default, Clone)]
-pub struct Used {
-    pub commands: BTreeSet<String>,
-    pub people: HashMap<String, String>,
-    pub ids: HashSet<String>,
-}
-
-/// What the articles under `responses/` use, per part: the shared corpus (its own files and
-/// its article folders) and each self-contained folder by its name. A draft takes none of it
-/// but its own folder's (which `--force` replaces), so it loads beside them: the loader
-/// refuses a clash of ids or commands, and a person id two parts share with different names.
-#[derive(Debug, Default, Clone)]
-pub struct Taken {
-    parts: Vec<(Option<String>, Used)>,
-}
-
-impl Taken {
-    /// Reads `responses`; a file that cannot be read or parsed adds nothing (the loader says
-    /// what is wrong with it).
-    pub fn of(responses: &Path) -> Taken {
-        let mut shared = Used::default();
-        shared.add(responses);
-        let mut parts = Vec::new();
-        let mut folders: Vec<PathBuf> = fs::read_dir(responses)
-            .into_iter()
-            .flatten()
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.is_dir())
-            .collect();
-        folders.sort();
-        for folder in folders {
-            if debate_core::corpus::is_self_contained(&folder) {
-                let mut used = Used::default();
-                used.add(&folder);
-                let name = folder.file_name().map(|n| n.to_string_lossy().into_owned());
-                parts.push((name, used));
-            } else {
-                shared.add(&folder);
-            }
-        }
-        parts.push((None, shared));
-        Taken { parts }
-    }
-
-    /// Everything taken, but by the folder named `id`.
-    pub fn except(&self, id: &str) -> Used {
-        let mut all = Used::default();
-        for (_, used) in self
-            .parts
-            .iter()
-            .filter(|(name, _)| name.as_deref() != Some(id))
-        {
-            all.commands.extend(used.commands.iter().cloned());
-            all.ids.extend(used.ids.iter().cloned());
-            for (person, name) in &used.people {
-                all.people
-                    .entry(person.clone())
-                    .or_insert_with(|| name.clone());
-            }
-        }
-        all
-    }
-}
-
-impl Used {
-    /// Adds what the files in `dir` use (those of them there are).
-    fn add(&mut self, dir: &Path) {
-        fn parsed<T: for<'de> Deserialize<'de>>(path: PathBuf) -> Option<T> {
-            toml::from_str(&fs::read_to_string(path).ok()?).ok()
-        }
-        if let Some(topics) = parsed::<TopicsFile>(dir.join("topics.toml")) {
-            for t in topics.topic {
-                self.commands.insert(t.command);
-                self.commands.extend(t.aliases);
-            }
-        }
-        if let Some(people) = parsed::<PeopleFile>(dir.join("people.toml")) {
-            for p in people.person {
-                self.people.insert(p.id, p.name);
-            }
-        }
-        if let Some(excerpts) = parsed::<ExcerptsFile>(dir.join("excerpts.toml")) {
-            self.ids.extend(excerpts.excerpt.into_iter().map(|e| e.id));
-        }
-        if let Some(quiz) = parsed::<QuizFile>(dir.join("quiz.toml")) {
-            self.ids.extend(quiz.question.into_iter().map(|q| q.id));
-        }
-        if let Some(debates) = parsed::<DebatesFile>(dir.join("debates.toml")) {
-            self.ids.extend(debates.motion.into_iter().map(|m| m.id));
-        }
     }
 }
 
@@ -509,7 +413,7 @@ impl Folder {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let prefix = crate::read::free_prefix(&id, &self.taken.ids);
+        let prefix = crate::ids::free_prefix(&id, &self.taken.ids);
         let motion = quiz::motion(&excerpts, &people, &prefix, style);
         self.no_motion = motion.as_ref().err().cloned();
         write_debates(&self.path, &motion)

@@ -2,13 +2,17 @@
 //! statements with their speakers and cues, the people, a who-said quiz, a topic and, where the
 //! article sets two named voices against each other, a debate motion. Rules and dictionaries
 //! only (quotation marks, reporting verbs, a segmenter's part-of-speech tags), in process and
-//! offline. [`read`] is pure: text in, drafts out; [`folder`] writes and reads the drafted
-//! folder, and [`review`] walks a person through the drafts that need a look.
+//! offline. [`read`] is pure: text in (with what the other articles use, [`ids::Taken`]),
+//! drafts out; [`folder`] writes and reads the drafted folder, and [`review`] walks a person
+//! through the drafts that need a look.
 
+mod bounds;
 pub mod folder;
+pub mod ids;
 pub mod input;
 mod lexicon;
 mod metadata;
+mod names;
 mod people;
 mod quiz;
 mod quotes;

@@ -7,18 +7,19 @@
 //! unnamed speaker's description ("一位…的分析师"), a publication cited ("据 The Information
 //! 报道"), or a pronoun standing for the nearest person named before it.
 
-use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use jieba_rs::Tag;
 
-use crate::folder::Taken;
+use crate::bounds::{
+    is_end, narration_runs, sentence_ends, skip_english_that, trim, trim_end_mark,
+};
+use crate::ids::{Taken, default_id, free_person_ids, free_prefix};
 use crate::lexicon::*;
+use crate::names::{english_names, person_name, role_and_org, role_start};
 use crate::people::People;
 use crate::quotes::{self, Quote};
-use crate::{
-    Draft, Excerpt, Given, Kind, Person, PersonKind, Refusal, input, metadata, quiz, script,
-};
+use crate::{Draft, Excerpt, Given, Kind, PersonKind, Refusal, input, metadata, quiz, script};
 
 /// Drafts everything for the article in `bytes`. Pure: nothing is read or written.
 pub fn read(bytes: &[u8], given: &Given, taken: &Taken) -> Result<Draft, Refusal> {
@@ -103,71 +104,6 @@ pub fn read(bytes: &[u8], given: &Given, taken: &Taken) -> Result<Draft, Refusal
     })
 }
 
-/// The start of every id the draft makes ("{prefix}-p5-1", "{prefix}-motion",
-/// "said-{prefix}-p5-1"): the folder's id cut to 30 characters (an id is at most 48), numbered
-/// where ids of another article already start so.
-pub(crate) fn free_prefix(id: &str, taken: &HashSet<String>) -> String {
-    let cut = |n: usize| {
-        id.chars()
-            .take(n)
-            .collect::<String>()
-            .trim_end_matches('-')
-            .to_owned()
-    };
-    let clashes = |prefix: &str| {
-        let (own, question) = (format!("{prefix}-"), format!("said-{prefix}-"));
-        taken
-            .iter()
-            .any(|t| t.starts_with(&own) || t.starts_with(&question))
-    };
-    let base = cut(30);
-    if !clashes(&base) {
-        return base;
-    }
-    let short = cut(26);
-    (2..)
-        .map(|n| format!("{short}-{n}"))
-        .find(|p| !clashes(p))
-        .expect("some number is free")
-}
-
-/// Gives a new id ("li-yanhong-2") to each speaker whose id another article uses for someone
-/// of another name (two names of the same pinyin, two different "analyst"s): the loader takes
-/// a shared id as one person only when the names agree.
-fn free_person_ids(people: &mut [Person], taken: &HashMap<String, String>) {
-    for i in 0..people.len() {
-        let clashes = |id: &str, people: &[Person]| {
-            taken.get(id).is_some_and(|name| *name != people[i].name)
-                || people.iter().enumerate().any(|(j, p)| j != i && p.id == id)
-        };
-        if !clashes(&people[i].id, people) {
-            continue;
-        }
-        let base = people[i].id.clone();
-        let id = (2..)
-            .map(|n| format!("{base}-{n}"))
-            .find(|id| !clashes(id, people) && !taken.contains_key(id))
-            .expect("some number is free");
-        people[i].id = id;
-    }
-}
-
-/// An id for the folder from the date and the title: "2024-07-12-kai-yuan-yu-bi-yuan".
-fn default_id(published: &str, title: &str) -> String {
-    let date: String = published
-        .chars()
-        .filter(|c| c.is_ascii_digit())
-        .take(8)
-        .collect();
-    let words: String = crate::people::slug(title).chars().take(24).collect();
-    let id = format!("{date}-{}", words.trim_end_matches('-'));
-    match id.trim_matches('-') {
-        // A title of no letter or digit, with no date: a name still.
-        "" => "article".to_owned(),
-        id => id.to_owned(),
-    }
-}
-
 /// More Latin letters than CJK characters.
 fn is_english(text: &str) -> bool {
     let han = text.chars().filter(|&c| is_han(c)).count();
@@ -206,8 +142,8 @@ struct Reader {
 }
 
 /// A paragraph's words with their tags, positions being bytes of the twin (and the original).
-struct Words<'a> {
-    tags: Vec<Tag<'a>>,
+pub(crate) struct Words<'a> {
+    pub(crate) tags: Vec<Tag<'a>>,
 }
 
 impl Reader {
@@ -865,244 +801,5 @@ impl Reader {
             },
             adjacent: true,
         })
-    }
-}
-
-/// The byte range of a person's name in a tag, if the tag is one: tagged nr and read as a
-/// Chinese name (a name glued to a following 对/说/向 is cut back to the name).
-fn person_name(tag: &Tag) -> Option<Range<usize>> {
-    if !tag.tag.starts_with("nr") {
-        return None;
-    }
-    let mut word = tag.word;
-    let mut end = tag.byte_end;
-    for tail in ['对', '说', '向', '在', '和', '与', '跟', '称', '表', '则'] {
-        if word.chars().count() == 3 && word.ends_with(tail) {
-            word = &word[..word.len() - tail.len_utf8()];
-            end -= tail.len_utf8();
-        }
-    }
-    is_chinese_name(word).then_some(tag.byte_start..end)
-}
-
-/// English names: runs of one to three capitalised words, not sentence furniture.
-fn english_names(twin: &str, words: &Words) -> Vec<(Range<usize>, String)> {
-    let mut out = Vec::new();
-    let tags = &words.tags;
-    let mut i = 0;
-    while i < tags.len() {
-        let is_cap = |t: &Tag| {
-            t.word
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_uppercase())
-                && t.word
-                    .chars()
-                    .all(|c| c.is_ascii_alphabetic() || c == '\'' || c == '-')
-                && t.word.len() > 1
-        };
-        if is_cap(&tags[i]) && !EN_NOT_NAMES.contains(&tags[i].word) {
-            let start = tags[i].byte_start;
-            let mut end = tags[i].byte_end;
-            let mut j = i + 1;
-            let mut count = 1;
-            while j + 1 < tags.len() && tags[j].word == " " && is_cap(&tags[j + 1]) && count < 3 {
-                end = tags[j + 1].byte_end;
-                j += 2;
-                count += 1;
-            }
-            if count >= 2 {
-                out.push((start..end, twin[start..end].to_owned()));
-            }
-            i = j;
-        } else {
-            i += 1;
-        }
-    }
-    out
-}
-
-/// The role and organisation the article puts just before a name ("零一万物开源业务负责人林吕强",
-/// "RWKV 联合创始人罗璇"): a title with its modifiers is the role, what precedes it the
-/// organisation; both cut from the original.
-fn role_and_org(twin: &str, original: &str, name_start: usize, floor: usize) -> (String, String) {
-    let lead_start = clause_start(twin, name_start, floor);
-    let lead = &twin[lead_start..name_start];
-    let Some(title) = TITLES.iter().find(|t| lead.trim_end().ends_with(*t)) else {
-        return (String::new(), String::new());
-    };
-    let lead_trim = lead.trim_end();
-    let mut role_at = lead_trim.len() - title.len();
-    'grow: loop {
-        for m in ROLE_MODIFIERS {
-            if lead_trim[..role_at].ends_with(m) {
-                role_at -= m.len();
-                continue 'grow;
-            }
-        }
-        break;
-    }
-    let role = original[lead_start + role_at..lead_start + lead_trim.len()]
-        .trim()
-        .to_owned();
-    let org_twin = twin[lead_start..lead_start + role_at]
-        .trim()
-        .trim_end_matches('的');
-    let org = if org_twin.chars().count() <= 20 && !org_twin.is_empty() {
-        let at = lead_start + twin[lead_start..].find(org_twin).unwrap_or(0);
-        original[at..at + org_twin.len()].to_owned()
-    } else {
-        String::new()
-    };
-    (role, org)
-}
-
-/// Where the role and organisation before a name begin, for the cue's range.
-fn role_start(twin: &str, name_start: usize, floor: usize, role: &str, org: &str) -> usize {
-    if role.is_empty() && org.is_empty() {
-        return name_start;
-    }
-    let start = clause_start(twin, name_start, floor);
-    start + (twin[start..name_start].len() - twin[start..name_start].trim_start().len())
-}
-
-/// The start of the clause holding `at`: after the last punctuation mark or 据/在 before it.
-fn clause_start(twin: &str, at: usize, floor: usize) -> usize {
-    twin[floor..at]
-        .char_indices()
-        .filter(|(_, c)| {
-            matches!(
-                c,
-                ',' | '\u{FF0C}'
-                    | '。'
-                    | ':'
-                    | '\u{FF1A}'
-                    | '“'
-                    | '”'
-                    | '、'
-                    | ';'
-                    | '('
-                    | ')'
-                    | '\u{FF08}'
-                    | '\u{FF09}'
-                    | '「'
-                    | '」'
-                    | '据'
-            )
-        })
-        .map(|(i, c)| floor + i + c.len_utf8())
-        .next_back()
-        .unwrap_or(floor)
-}
-
-fn is_end(c: char) -> bool {
-    matches!(
-        c,
-        '。' | '!' | '?' | ';' | '\u{FF01}' | '\u{FF1F}' | '\u{FF1B}'
-    )
-}
-
-/// Byte positions just after each sentence's end (outside quotations), the paragraph's end
-/// last. English: a full stop before a space or the end ends a sentence too.
-fn sentence_ends(twin: &str, quotes: &[Quote], english: bool) -> Vec<usize> {
-    let mut ends: Vec<usize> = twin
-        .char_indices()
-        .filter(|&(i, c)| {
-            let outside = !quotes.iter().any(|q| q.inner.contains(&i));
-            let full_stop = english
-                && c == '.'
-                && twin[i + 1..]
-                    .chars()
-                    .next()
-                    .is_none_or(|n| n.is_whitespace());
-            outside && (is_end(c) || full_stop)
-        })
-        .map(|(i, c)| i + c.len_utf8())
-        .collect();
-    // A quotation that ends its sentence inside ("…。”") ends it after its closing mark.
-    for q in quotes {
-        let inner = twin[q.inner.clone()].trim_end();
-        if inner.ends_with(is_end) || (english && inner.ends_with('.')) {
-            ends.push(q.outer.end);
-        }
-    }
-    ends.push(twin.len());
-    ends.sort_unstable();
-    ends.dedup();
-    ends
-}
-
-/// `end` less a sentence's final mark (and spaces) after `floor`.
-fn trim_end_mark(twin: &str, floor: usize, end: usize) -> usize {
-    let body = twin[floor..end].trim_end();
-    let body = body.strip_suffix(is_end).unwrap_or(body).trim_end();
-    let body = body.strip_suffix('.').unwrap_or(body);
-    floor + body.len()
-}
-
-/// The range less surrounding spaces.
-fn trim(text: &str, range: Range<usize>) -> Range<usize> {
-    let s = &text[range.clone()];
-    let start = range.start + (s.len() - s.trim_start().len());
-    start..start + s.trim().len()
-}
-
-/// Runs of whole sentences outside every claimed range: narration.
-fn narration_runs(
-    twin: &str,
-    quotes: &[Quote],
-    ends: &[usize],
-    claimed: &[Range<usize>],
-) -> Vec<Range<usize>> {
-    let mut starts = vec![0];
-    starts.extend(ends.iter().copied().filter(|&e| e < twin.len()));
-    // A closing quotation mark after a claimed quotation starts a sentence too ("“…”Llama 2 …").
-    starts.extend(quotes.iter().map(|q| q.outer.end));
-    starts.extend(claimed.iter().map(|r| r.end));
-    starts.sort_unstable();
-    starts.dedup();
-    let mut runs: Vec<Range<usize>> = Vec::new();
-    for &s in &starts {
-        let Some(&e) = ends.iter().find(|&&e| e > s) else {
-            continue;
-        };
-        if runs.last().is_some_and(|last| s < last.end) {
-            continue;
-        }
-        let r = trim(twin, s..e);
-        if r.is_empty() || claimed.iter().any(|c| c.start < r.end && r.start < c.end) {
-            continue;
-        }
-        // A quotation mark left open by a claim, or a fragment: not narration.
-        let text = &twin[r.clone()];
-        if text.starts_with([',', '\u{FF0C}', '”', '」', '』', ':', '\u{FF1A}', '的']) {
-            continue;
-        }
-        let r = match text.strip_suffix([':', '\u{FF1A}']) {
-            Some(t) => r.start..r.start + t.len(),
-            None => r,
-        };
-        if twin[r.clone()]
-            .chars()
-            .filter(|&c| is_han(c) || c.is_alphanumeric())
-            .count()
-            < 6
-        {
-            continue;
-        }
-        match runs.last_mut() {
-            Some(last) if twin[last.end..r.start].trim().is_empty() => last.end = r.end,
-            _ => runs.push(r),
-        }
-    }
-    runs
-}
-
-/// "That" after an English reporting verb ("said that …") belongs to the cue.
-fn skip_english_that(twin: &str, at: usize) -> usize {
-    let rest = &twin[at..];
-    match rest.strip_prefix("that ") {
-        Some(_) => at + 5,
-        None => at,
     }
 }

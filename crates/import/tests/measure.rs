@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use debate_core::corpus::files::{
     ExcerptEntry as HandExcerpt, ExcerptsFile as HandExcerpts, PeopleFile as HandPeople, Speech,
 };
-use debate_import::folder::Taken;
+use debate_import::ids::Taken;
 use debate_import::{Draft, Given, Kind, PersonKind};
 
 fn repo() -> PathBuf {

@@ -37,7 +37,7 @@ fn imported(responses: &Path) -> PathBuf {
         id: Some("classroom-ai".into()),
         ..Given::default()
     };
-    let draft = debate_import::read(&bytes, &given, &folder::Taken::default()).unwrap();
+    let draft = debate_import::read(&bytes, &given, &debate_import::ids::Taken::default()).unwrap();
     folder::create(responses, &draft, &bytes, false).unwrap()
 }
 
