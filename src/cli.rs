@@ -18,6 +18,7 @@ use crate::app::App;
 use crate::config::{Config, Env, LogFormat, Mode};
 use crate::core::Core;
 use crate::i18n::Lang;
+use crate::responses;
 use crate::store::Store;
 use crate::telegram;
 
@@ -157,7 +158,7 @@ pub fn main() -> ExitCode {
         }
         _ => {}
     }
-    let app = match load_app(&config) {
+    let app = match responses::load(&config) {
         Ok(app) => app,
         Err(problems) => {
             eprintln!(
@@ -189,7 +190,7 @@ pub fn main() -> ExitCode {
     };
     let code = match cli.command.unwrap_or(Command::Run) {
         Command::Check { .. } => {
-            check(&config, &app);
+            responses::report(&config, &app);
             ExitCode::SUCCESS
         }
         Command::Healthcheck | Command::Import { .. } | Command::Review { .. } => {
@@ -228,7 +229,7 @@ pub fn main() -> ExitCode {
             // SIGHUP is listened for within the runtime.
             let reloads = {
                 let _in_runtime = runtime.enter();
-                reloads(Source::of(&config))
+                responses::reloads(responses::Source::of(&config))
             };
             let settings = telegram::Settings {
                 token,
@@ -359,76 +360,6 @@ fn init_logging(default: &str, format: LogFormat) {
     }
 }
 
-/// `debate-bot check`: what was loaded, on stdout. A reader that stops early (`| head`) ends
-/// the printing, never the process with a panic.
-fn check(config: &Config, app: &App) {
-    use std::fmt::Write as _;
-    let mut out = String::new();
-    let corpus = app.corpus();
-    writeln!(out, "config: ok").ok();
-    writeln!(out, "corpus: {}", config.corpus.dir.display()).ok();
-    for article in &corpus.articles {
-        let excerpts = corpus
-            .excerpts
-            .iter()
-            .filter(|e| corpus.articles[e.article].id == article.id)
-            .count();
-        writeln!(
-            out,
-            "  article {}: {} ({}, {}), {} paragraphs, {} excerpts",
-            article.id,
-            article.title.original,
-            article.outlet.original,
-            article.published,
-            article.paragraphs.len(),
-            excerpts
-        )
-        .ok();
-    }
-    writeln!(
-        out,
-        "  excerpts: {} (every one verbatim in its paragraph)",
-        corpus.excerpts.len()
-    )
-    .ok();
-    writeln!(out, "  people: {}", corpus.people.len()).ok();
-    let commands: Vec<String> = corpus
-        .topics
-        .iter()
-        .map(|t| format!("/{}", t.command))
-        .collect();
-    writeln!(
-        out,
-        "  topics: {} ({})",
-        corpus.topics.len(),
-        commands.join(" ")
-    )
-    .ok();
-    let who_said = crate::quiz::questions::pool(corpus, None).len() - corpus.questions.len();
-    writeln!(
-        out,
-        "  quiz questions: {} ({who_said} who-said, {} facts)",
-        who_said + corpus.questions.len(),
-        corpus.questions.len()
-    )
-    .ok();
-    writeln!(out, "  debate motions: {}", corpus.motions.len()).ok();
-    writeln!(out, "  languages: {}", Lang::ALL.map(Lang::code).join(", ")).ok();
-    for waiting in &corpus.waiting {
-        writeln!(
-            out,
-            "  not live: {}: {} draft(s) still to review (debate-bot review {})",
-            waiting.folder.display(),
-            waiting.drafts,
-            waiting.folder.display()
-        )
-        .ok();
-    }
-    writeln!(out, "ok").ok();
-    use std::io::Write as _;
-    let _ = std::io::stdout().lock().write_all(out.as_bytes());
-}
-
 /// The composition root: the store (at `database`) and the engines with the config's
 /// settings, built once for whichever adapter runs. A store that cannot be opened is said on
 /// stderr (and in the log).
@@ -450,90 +381,6 @@ fn build_core(
             eprintln!("error: {e:#}");
             Err(ExitCode::FAILURE)
         }
-    }
-}
-
-/// Loads and checks `responses/` (`[corpus] dir`) into the app, in the config's time zone.
-fn load_app(config: &Config) -> Result<App, Vec<crate::data::Problem>> {
-    Source::of(config).load()
-}
-
-/// Where the app comes from: `responses/`, the default language, the time zone.
-#[derive(Clone)]
-struct Source {
-    dir: PathBuf,
-    lang: Lang,
-    zone: crate::settings::Zone,
-}
-
-impl Source {
-    fn of(config: &Config) -> Source {
-        Source {
-            dir: config.corpus.dir.clone(),
-            lang: config.ui.default_language,
-            zone: config
-                .homework
-                .zone()
-                .expect("checked when the config was loaded"),
-        }
-    }
-
-    fn load(&self) -> Result<App, Vec<crate::data::Problem>> {
-        let mut app = App::load(&self.dir, self.lang)?;
-        for waiting in &app.corpus().waiting {
-            tracing::warn!(
-                folder = %waiting.folder.display(),
-                drafts = waiting.drafts,
-                "an imported article not live: drafts still to review (debate-bot review)"
-            );
-        }
-        app.set_zone(self.zone.clone());
-        Ok(app)
-    }
-}
-
-/// On each SIGHUP, `responses/` loaded and checked again: the app to answer with from then
-/// on. A corpus with a problem is refused, each problem logged, and the running app stays.
-fn reloads(source: Source) -> crate::telegram::Reloads {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let hangups = match signal(SignalKind::hangup()) {
-            Ok(hangups) => Some(hangups),
-            Err(e) => {
-                tracing::warn!("cannot listen for SIGHUP: {e}");
-                None
-            }
-        };
-        Box::pin(futures::stream::unfold(hangups, move |hangups| {
-            let source = source.clone();
-            async move {
-                let mut hangups = hangups?;
-                loop {
-                    hangups.recv().await?;
-                    let from = source.clone();
-                    match tokio::task::spawn_blocking(move || from.load()).await {
-                        Ok(Ok(app)) => return Some((app, Some(hangups))),
-                        Ok(Err(problems)) => {
-                            for problem in &problems {
-                                tracing::error!(%problem, "a problem in the responses");
-                            }
-                            tracing::error!(
-                                dir = %source.dir.display(),
-                                problems = problems.len(),
-                                "responses not reloaded: the running ones stay"
-                            );
-                        }
-                        Err(e) => tracing::error!(error = %e, "responses not reloaded"),
-                    }
-                }
-            }
-        }))
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = source;
-        Box::pin(futures::stream::pending())
     }
 }
 

@@ -11,6 +11,7 @@
 pub mod cli;
 pub mod config;
 pub mod console;
+pub mod responses;
 
 pub use debate_core::{
     app, bot_api, callback_data, clock, command, core, corpus, data, debate, effect, homework,
