@@ -552,6 +552,14 @@ fn opened(outs: &[Effect]) -> Option<DebateId> {
 }
 
 /// The first vote as the engine asks for it: one answer, counts hidden until it closes.
+/// The engine's request to be woken for `debate` at `at`.
+fn wake(debate: DebateId, at: Millis) -> Effect {
+    Effect::Wake {
+        at,
+        timer: Timer::Debate { debate },
+    }
+}
+
 fn poll(question: String, options: [String; 3]) -> VotePoll {
     VotePoll {
         question,
@@ -1861,12 +1869,7 @@ async fn a_voter_s_concurrent_changes_count_once_and_the_result_is_posted_once()
     assert_eq!(polls, 2, "one second vote: {by_hand:#?} {by_clock:#?}");
     let outs = bot.debate(GROUP, &alice, "close", deadline + 1).await;
     assert!(
-        outs.contains(&Effect::Wake {
-            at: deadline + 1 + GRACE_MS,
-            timer: Timer::Debate {
-                debate: posted.debate
-            }
-        }),
+        outs.contains(&wake(posted.debate, deadline + 1 + GRACE_MS)),
         "{outs:#?}"
     );
 
@@ -1967,12 +1970,7 @@ async fn a_close_sent_as_the_first_vote_ends_by_itself_does_not_end_the_second()
     // A close sent once the second vote is open ends it.
     let outs = bot.debate(GROUP, &alice, "close", deadline + 1).await;
     assert!(
-        outs.contains(&Effect::Wake {
-            at: deadline + 1 + GRACE_MS,
-            timer: Timer::Debate {
-                debate: posted.debate
-            }
-        }),
+        outs.contains(&wake(posted.debate, deadline + 1 + GRACE_MS)),
         "{outs:#?}"
     );
 }
