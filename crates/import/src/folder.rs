@@ -186,11 +186,12 @@ pub fn create(
             language: s.language.clone(),
         }),
     )?;
-    let rows: Vec<ExcerptEntry> = draft
+    let mut rows: Vec<ExcerptEntry> = draft
         .excerpts
         .iter()
         .map(|e| excerpt_row(e, &draft.people))
         .collect();
+    set_cuts(&mut rows, &paragraphs(&String::from_utf8_lossy(article)));
     write_excerpts(&folder, &rows)?;
     let people: Vec<PersonEntry> = draft.people.iter().map(person_row).collect();
     write_people(&folder, &people)?;
@@ -208,13 +209,7 @@ pub fn cut_mark(paragraph: &str, text: &str) -> Option<CutEntry> {
         return None;
     }
     let at = paragraph.find(text)?;
-    let cut = debate_core::corpus::cut_of(paragraph, at, text.len());
-    match (cut.start, cut.end) {
-        (true, true) => Some(CutEntry::Both),
-        (true, false) => Some(CutEntry::Start),
-        (false, true) => Some(CutEntry::End),
-        (false, false) => None,
-    }
+    CutEntry::of(debate_core::corpus::cut_of(paragraph, at, text.len()))
 }
 
 /// Sets every row's `cut` from its paragraph (1-based, the title ¶1): a span the review cut,
@@ -229,17 +224,14 @@ pub fn set_cuts(rows: &mut [ExcerptEntry], paragraphs: &[String]) {
     }
 }
 
-/// Writes excerpts.toml, each row's `cut` made from the folder's article.txt.
+/// Writes excerpts.toml as `rows` say (their `cut` set by [`set_cuts`] first).
 pub fn write_excerpts(folder: &Path, rows: &[ExcerptEntry]) -> Result<(), String> {
-    let article = folder.join("article.txt");
-    let text = fs::read_to_string(&article)
-        .map_err(|e| format!("{}: cannot read: {e}", article.display()))?;
-    let mut rows = rows.to_vec();
-    set_cuts(&mut rows, &paragraphs(&text));
     write(
         &folder.join("excerpts.toml"),
         EXCERPTS_HEADER,
-        &to_toml(&ExcerptsFile { excerpt: rows }),
+        &to_toml(&ExcerptsFile {
+            excerpt: rows.to_vec(),
+        }),
     )
 }
 

@@ -74,6 +74,26 @@ pub enum CutEntry {
     Both,
 }
 
+impl CutEntry {
+    /// The entry that declares `cut`: none for a whole sentence.
+    pub fn of(cut: super::Cut) -> Option<CutEntry> {
+        match (cut.start, cut.end) {
+            (true, true) => Some(CutEntry::Both),
+            (true, false) => Some(CutEntry::Start),
+            (false, true) => Some(CutEntry::End),
+            (false, false) => None,
+        }
+    }
+
+    /// The cut an entry (or none) declares.
+    pub fn cut(entry: Option<CutEntry>) -> super::Cut {
+        super::Cut {
+            start: matches!(entry, Some(CutEntry::Start | CutEntry::Both)),
+            end: matches!(entry, Some(CutEntry::End | CutEntry::Both)),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Speech {

@@ -11,7 +11,7 @@ use super::files::{
 use super::questions_and_motions::{motions, question};
 use super::sentences::cut_of;
 use super::{
-    Article, Corpus, Cut, Excerpt, FactQuestion, Person, PersonKind, Text, Topic, Voice, Waiting,
+    Article, Corpus, Excerpt, FactQuestion, Person, PersonKind, Text, Topic, Voice, Waiting,
     is_valid_id,
 };
 use crate::command::{BUILTIN_COMMANDS, is_valid_command_name};
@@ -367,21 +367,7 @@ fn excerpt(
             ));
         }
     }
-    let cut = match entry.cut {
-        None => Cut::default(),
-        Some(CutEntry::Start) => Cut {
-            start: true,
-            end: false,
-        },
-        Some(CutEntry::End) => Cut {
-            start: false,
-            end: true,
-        },
-        Some(CutEntry::Both) => Cut {
-            start: true,
-            end: true,
-        },
-    };
+    let cut = CutEntry::cut(entry.cut);
     // The words were found in their paragraph: say where they leave out part of their sentence.
     let found = (entry.paragraph >= 1)
         .then(|| article.paragraphs.get(entry.paragraph - 1))
